@@ -1,0 +1,318 @@
+//! What a user can do to an engine, as data.
+//!
+//! A UI builds a [`Command`], asks the user to confirm when [`Command::is_destructive`], and
+//! hands it to [`execute`]. Inputs are validated here (names, signals) before any request is
+//! sent, so bad input changes nothing. The store learns about the effect from the engine's
+//! events, never from the outcome: one source of truth.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::model::{ContainerId, ImageId, NetworkId, PruneReport, PruneTarget, VolumeName};
+use crate::spec;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    Start {
+        id: ContainerId,
+    },
+    /// SIGTERM then SIGKILL after `timeout` seconds (engine default when `None`).
+    Stop {
+        id: ContainerId,
+        timeout: Option<i32>,
+    },
+    Restart {
+        id: ContainerId,
+        timeout: Option<i32>,
+    },
+    Pause {
+        id: ContainerId,
+    },
+    Unpause {
+        id: ContainerId,
+    },
+    Kill {
+        id: ContainerId,
+        signal: String,
+    },
+    Remove {
+        id: ContainerId,
+        force: bool,
+        volumes: bool,
+    },
+    Rename {
+        id: ContainerId,
+        name: String,
+    },
+    RemoveImage {
+        id: ImageId,
+        force: bool,
+        no_prune: bool,
+    },
+    CreateNetwork {
+        name: String,
+        driver: Option<String>,
+        internal: bool,
+    },
+    RemoveNetwork {
+        id: NetworkId,
+    },
+    CreateVolume {
+        name: String,
+        driver: Option<String>,
+    },
+    RemoveVolume {
+        name: VolumeName,
+        force: bool,
+    },
+    Prune {
+        target: PruneTarget,
+    },
+}
+
+/// What a command produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Done,
+    /// Image removal: what was untagged and deleted.
+    Removed {
+        items: Vec<String>,
+    },
+    /// A network or volume was created with this id or name.
+    Created {
+        id: String,
+    },
+    Pruned {
+        report: PruneReport,
+    },
+}
+
+impl Command {
+    /// Whether the command loses data or work and must be confirmed by the user.
+    pub fn is_destructive(&self) -> bool {
+        match self {
+            Command::Stop { .. }
+            | Command::Restart { .. }
+            | Command::Kill { .. }
+            | Command::Remove { .. }
+            | Command::RemoveImage { .. }
+            | Command::RemoveNetwork { .. }
+            | Command::RemoveVolume { .. }
+            | Command::Prune { .. } => true,
+            Command::Start { .. }
+            | Command::Pause { .. }
+            | Command::Unpause { .. }
+            | Command::Rename { .. }
+            | Command::CreateNetwork { .. }
+            | Command::CreateVolume { .. } => false,
+        }
+    }
+
+    /// Every command changes the engine; read-only mode refuses them all.
+    pub fn is_mutating(&self) -> bool {
+        true
+    }
+
+    /// The verb, for messages and key hints.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Command::Start { .. } => "start",
+            Command::Stop { .. } => "stop",
+            Command::Restart { .. } => "restart",
+            Command::Pause { .. } => "pause",
+            Command::Unpause { .. } => "unpause",
+            Command::Kill { .. } => "kill",
+            Command::Remove { .. } => "remove",
+            Command::Rename { .. } => "rename",
+            Command::RemoveImage { .. } => "remove image",
+            Command::CreateNetwork { .. } => "create network",
+            Command::RemoveNetwork { .. } => "remove network",
+            Command::CreateVolume { .. } => "create volume",
+            Command::RemoveVolume { .. } => "remove volume",
+            Command::Prune { .. } => "prune",
+        }
+    }
+
+    /// Check the command's own input (names, signals) before anything is sent.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Command::Kill { signal, .. } => spec::parse_signal(signal).map(|_| ()),
+            Command::Rename { name, .. } => spec::validate_name("container", name),
+            Command::CreateNetwork { name, .. } => spec::validate_name("network", name),
+            Command::CreateVolume { name, .. } => spec::validate_name("volume", name),
+            Command::Stop {
+                timeout: Some(t), ..
+            }
+            | Command::Restart {
+                timeout: Some(t), ..
+            } if *t < 0 => Err(crate::CoreError::invalid_input(format!(
+                "the stop timeout must be 0 or more seconds, not {t}"
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::Start { id }
+            | Command::Stop { id, .. }
+            | Command::Restart { id, .. }
+            | Command::Pause { id }
+            | Command::Unpause { id } => write!(f, "{} {}", self.verb(), id.short()),
+            Command::Kill { id, signal } => write!(f, "kill {} with {signal}", id.short()),
+            Command::Remove { id, force, volumes } => {
+                write!(f, "remove {}", id.short())?;
+                if *force {
+                    f.write_str(" (force)")?;
+                }
+                if *volumes {
+                    f.write_str(" with its anonymous volumes")?;
+                }
+                Ok(())
+            }
+            Command::Rename { id, name } => write!(f, "rename {} to {name}", id.short()),
+            Command::RemoveImage { id, force, .. } => {
+                write!(
+                    f,
+                    "remove image {}{}",
+                    id.short(),
+                    if *force { " (force)" } else { "" }
+                )
+            }
+            Command::CreateNetwork { name, .. } => write!(f, "create network {name}"),
+            Command::RemoveNetwork { id } => write!(f, "remove network {}", id.short()),
+            Command::CreateVolume { name, .. } => write!(f, "create volume {name}"),
+            Command::RemoveVolume { name, .. } => write!(f, "remove volume {name}"),
+            Command::Prune { target } => write!(f, "prune {}", target.describe()),
+        }
+    }
+}
+
+/// Validate and run a command.
+pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
+    cmd.validate()?;
+    let done = |r: Result<()>| r.map(|()| Outcome::Done);
+    match cmd {
+        Command::Start { id } => done(engine.start(id.as_str()).await),
+        Command::Stop { id, timeout } => done(engine.stop(id.as_str(), *timeout).await),
+        Command::Restart { id, timeout } => done(engine.restart(id.as_str(), *timeout).await),
+        Command::Pause { id } => done(engine.pause(id.as_str()).await),
+        Command::Unpause { id } => done(engine.unpause(id.as_str()).await),
+        Command::Kill { id, signal } => {
+            let sig = spec::parse_signal(signal)?;
+            done(engine.kill(id.as_str(), &sig).await)
+        }
+        Command::Remove { id, force, volumes } => {
+            done(engine.remove(id.as_str(), *force, *volumes).await)
+        }
+        Command::Rename { id, name } => done(engine.rename(id.as_str(), name).await),
+        Command::RemoveImage {
+            id,
+            force,
+            no_prune,
+        } => engine
+            .remove_image(id.as_str(), *force, *no_prune)
+            .await
+            .map(|items| Outcome::Removed { items }),
+        Command::CreateNetwork {
+            name,
+            driver,
+            internal,
+        } => engine
+            .create_network(name, driver.as_deref(), *internal, HashMap::new())
+            .await
+            .map(|id| Outcome::Created { id }),
+        Command::RemoveNetwork { id } => done(engine.remove_network(id.as_str()).await),
+        Command::CreateVolume { name, driver } => engine
+            .create_volume(name, driver.as_deref(), HashMap::new())
+            .await
+            .map(|v| Outcome::Created {
+                id: v.name.to_string(),
+            }),
+        Command::RemoveVolume { name, force } => {
+            done(engine.remove_volume(name.as_str(), *force).await)
+        }
+        Command::Prune { target } => engine
+            .prune(*target)
+            .await
+            .map(|report| Outcome::Pruned { report }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destructive_commands_are_marked() {
+        let id = ContainerId::from("abcdef0123456789");
+        assert!(Command::Remove {
+            id: id.clone(),
+            force: false,
+            volumes: false
+        }
+        .is_destructive());
+        assert!(Command::Stop {
+            id: id.clone(),
+            timeout: None
+        }
+        .is_destructive());
+        assert!(Command::Prune {
+            target: PruneTarget::Containers
+        }
+        .is_destructive());
+        assert!(!Command::Start { id: id.clone() }.is_destructive());
+        assert!(!Command::Unpause { id }.is_destructive());
+    }
+
+    #[test]
+    fn bad_input_is_refused_before_sending() {
+        let id = ContainerId::from("abc");
+        let bad = [
+            Command::Kill {
+                id: id.clone(),
+                signal: "SIGNOPE".into(),
+            },
+            Command::Rename {
+                id: id.clone(),
+                name: "has space".into(),
+            },
+            Command::CreateVolume {
+                name: "".into(),
+                driver: None,
+            },
+            Command::Stop {
+                id,
+                timeout: Some(-1),
+            },
+        ];
+        for c in bad {
+            let e = c
+                .validate()
+                .err()
+                .unwrap_or_else(|| panic!("accepted {c:?}"));
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidInput, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn display_names_the_object() {
+        let c = Command::Remove {
+            id: ContainerId::from("0123456789abcdef"),
+            force: true,
+            volumes: true,
+        };
+        assert_eq!(
+            c.to_string(),
+            "remove 0123456789ab (force) with its anonymous volumes"
+        );
+    }
+}

@@ -1,0 +1,626 @@
+//! The only module that imports bollard.
+//!
+//! [`Engine`] is a cheap-to-clone handle on one engine connection. Each method is a thin async
+//! wrapper around one API call that returns wharf `model` types and a typed [`CoreError`].
+//! `connect` decides where to connect; `convert` turns wire types into model types;
+//! `transport_error` explains connection failures.
+
+pub mod connect;
+mod convert;
+mod exec;
+mod logs;
+mod transport_error;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bollard::errors::Error as BollardError;
+use bollard::query_parameters as qp;
+use bollard::Docker;
+use futures_util::{Stream, StreamExt, TryStreamExt};
+
+use crate::error::{CoreError, ErrorKind, Result};
+use crate::model::{
+    Container, DiskUsage, EngineEvent, EngineInfo, Image, Network, PruneReport, PruneTarget,
+    RawStats, Volume,
+};
+
+pub use connect::Endpoint;
+pub(crate) use convert::now_ms;
+pub use convert::rfc3339_secs as rfc3339_to_unix;
+pub use exec::{ExecSession, ExecSpec};
+pub use logs::{LogChunk, LogOptions, LogStream};
+
+/// The oldest engine API Wharf supports (Docker 20.10).
+pub const MIN_API_VERSION: (usize, usize) = (1, 41);
+
+/// A connected engine. Clones share one HTTP client.
+#[derive(Clone)]
+pub struct Engine {
+    docker: Docker,
+    endpoint: Arc<Endpoint>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("endpoint", &self.endpoint)
+            .finish()
+    }
+}
+
+/// Processes running in a container, as `docker top` shows them.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Processes {
+    pub titles: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Engine {
+    /// A client for `endpoint`, without contacting it yet (see [`Engine::negotiate`]).
+    pub fn new(endpoint: Endpoint) -> Result<Engine> {
+        let docker = connect::client(&endpoint)?;
+        Ok(Engine {
+            docker,
+            endpoint: Arc::new(endpoint),
+        })
+    }
+
+    /// Connect to `endpoint`: build the client, negotiate the API version, check it answers.
+    pub async fn connect(endpoint: Endpoint) -> Result<Engine> {
+        let engine = Engine::new(endpoint)?;
+        engine.negotiate().await?;
+        Ok(engine)
+    }
+
+    /// Agree on an API version with the engine (all clones of this handle follow) and refuse
+    /// engines older than [`MIN_API_VERSION`].
+    pub async fn negotiate(&self) -> Result<()> {
+        // bollard keeps the version in atomics shared by clones, so negotiating on a clone
+        // updates this handle too.
+        self.docker
+            .clone()
+            .negotiate_version()
+            .await
+            .map_err(|e| map_error(e, &self.endpoint))?;
+        let v = self.docker.client_version();
+        if (v.major_version, v.minor_version) < MIN_API_VERSION {
+            return Err(CoreError::new(
+                ErrorKind::Engine,
+                format!(
+                    "the engine at {} speaks API {}.{}; Wharf needs {}.{} (Docker 20.10) or newer",
+                    self.endpoint,
+                    v.major_version,
+                    v.minor_version,
+                    MIN_API_VERSION.0,
+                    MIN_API_VERSION.1
+                ),
+            ));
+        }
+        self.ping().await
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The API version in use after negotiation, e.g. `1.41`.
+    pub fn api_version(&self) -> String {
+        let v = self.docker.client_version();
+        format!("{}.{}", v.major_version, v.minor_version)
+    }
+
+    /// Map a bollard error for the action `what` (e.g. `stop container web`).
+    fn err(&self, what: impl std::fmt::Display, e: BollardError) -> CoreError {
+        map_error(e, &self.endpoint).context(what)
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        self.docker
+            .ping()
+            .await
+            .map(|_| ())
+            .map_err(|e| map_error(e, &self.endpoint))
+    }
+
+    /// `docker version` + `docker info`.
+    pub async fn info(&self) -> Result<EngineInfo> {
+        let (version, info) = tokio::try_join!(
+            async {
+                self.docker
+                    .version()
+                    .await
+                    .map_err(|e| self.err("version", e))
+            },
+            async { self.docker.info().await.map_err(|e| self.err("info", e)) },
+        )?;
+        Ok(convert::engine_info(version, info, self.api_version()))
+    }
+
+    // ---- listing and inspecting -------------------------------------------------------------
+
+    pub async fn list_containers(&self) -> Result<Vec<Container>> {
+        let opts = qp::ListContainersOptions {
+            all: true,
+            ..Default::default()
+        };
+        let list = self
+            .docker
+            .list_containers(Some(opts))
+            .await
+            .map_err(|e| self.err("list containers", e))?;
+        Ok(list
+            .into_iter()
+            .filter_map(convert::container_summary)
+            .collect())
+    }
+
+    pub async fn inspect_container(&self, id: &str) -> Result<Container> {
+        let c = self
+            .docker
+            .inspect_container(id, None::<qp::InspectContainerOptions>)
+            .await
+            .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
+        convert::container_inspect(c).ok_or_else(|| {
+            CoreError::new(
+                ErrorKind::Engine,
+                format!("inspect container {id}: no id in answer"),
+            )
+        })
+    }
+
+    /// The full inspect document, for display.
+    pub async fn inspect_container_json(&self, id: &str) -> Result<serde_json::Value> {
+        let c = self
+            .docker
+            .inspect_container(id, None::<qp::InspectContainerOptions>)
+            .await
+            .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
+        serde_json::to_value(c)
+            .map_err(|e| CoreError::new(ErrorKind::Engine, format!("inspect container {id}: {e}")))
+    }
+
+    pub async fn list_images(&self) -> Result<Vec<Image>> {
+        let list = self
+            .docker
+            .list_images(None::<qp::ListImagesOptions>)
+            .await
+            .map_err(|e| self.err("list images", e))?;
+        Ok(list.into_iter().map(convert::image_summary).collect())
+    }
+
+    pub async fn inspect_image(&self, id: &str) -> Result<Image> {
+        let i = self
+            .docker
+            .inspect_image(id)
+            .await
+            .map_err(|e| self.err(format_args!("inspect image {id}"), e))?;
+        convert::image_inspect(i).ok_or_else(|| {
+            CoreError::new(
+                ErrorKind::Engine,
+                format!("inspect image {id}: no id in answer"),
+            )
+        })
+    }
+
+    pub async fn list_networks(&self) -> Result<Vec<Network>> {
+        let list = self
+            .docker
+            .list_networks(None::<qp::ListNetworksOptions>)
+            .await
+            .map_err(|e| self.err("list networks", e))?;
+        Ok(list.into_iter().filter_map(convert::network).collect())
+    }
+
+    pub async fn inspect_network(&self, id: &str) -> Result<Network> {
+        let n = self
+            .docker
+            .inspect_network(id, None::<qp::InspectNetworkOptions>)
+            .await
+            .map_err(|e| self.err(format_args!("inspect network {id}"), e))?;
+        convert::network_inspect(n).ok_or_else(|| {
+            CoreError::new(
+                ErrorKind::Engine,
+                format!("inspect network {id}: no id in answer"),
+            )
+        })
+    }
+
+    pub async fn list_volumes(&self) -> Result<Vec<Volume>> {
+        let list = self
+            .docker
+            .list_volumes(None::<qp::ListVolumesOptions>)
+            .await
+            .map_err(|e| self.err("list volumes", e))?;
+        Ok(list
+            .volumes
+            .unwrap_or_default()
+            .into_iter()
+            .map(convert::volume)
+            .collect())
+    }
+
+    pub async fn inspect_volume(&self, name: &str) -> Result<Volume> {
+        let v = self
+            .docker
+            .inspect_volume(name)
+            .await
+            .map_err(|e| self.err(format_args!("inspect volume {name}"), e))?;
+        Ok(convert::volume(v))
+    }
+
+    pub async fn top(&self, id: &str) -> Result<Processes> {
+        let t = self
+            .docker
+            .top_processes(id, None::<qp::TopOptions>)
+            .await
+            .map_err(|e| self.err(format_args!("top {id}"), e))?;
+        Ok(Processes {
+            titles: t.titles.unwrap_or_default(),
+            rows: t.processes.unwrap_or_default(),
+        })
+    }
+
+    // ---- streams ----------------------------------------------------------------------------
+
+    /// The engine's event stream. `since` is an engine timestamp (`unix secs[.nanos]`): events
+    /// from then on are replayed first, so nothing between a listing and the subscription is lost.
+    pub fn events(
+        &self,
+        since: Option<String>,
+    ) -> impl Stream<Item = Result<EngineEvent>> + Send + 'static {
+        let opts = qp::EventsOptions {
+            since,
+            ..Default::default()
+        };
+        let endpoint = self.endpoint.clone();
+        self.docker
+            .events(Some(opts))
+            .map_err(move |e| map_error(e, &endpoint).context("events stream"))
+            .filter_map(|r| async move {
+                match r {
+                    Ok(m) => convert::event(m).map(Ok),
+                    Err(e) => Some(Err(e)),
+                }
+            })
+    }
+
+    /// Stats readings for one container: one per second when `stream`, else a single reading.
+    pub fn stats(
+        &self,
+        id: &str,
+        stream: bool,
+    ) -> impl Stream<Item = Result<RawStats>> + Send + 'static {
+        let opts = qp::StatsOptions {
+            stream,
+            one_shot: false,
+        };
+        let endpoint = self.endpoint.clone();
+        let what = format!("stats of {id}");
+        self.docker
+            .stats(id, Some(opts))
+            .map_err(move |e| map_error(e, &endpoint).context(&what))
+            .map_ok(convert::raw_stats)
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------
+
+    pub async fn start(&self, id: &str) -> Result<()> {
+        self.docker
+            .start_container(id, None::<qp::StartContainerOptions>)
+            .await
+            .map_err(|e| self.err(format_args!("start {id}"), e))
+    }
+
+    /// Stop with SIGTERM, then SIGKILL after `timeout_secs` (engine default when `None`).
+    pub async fn stop(&self, id: &str, timeout_secs: Option<i32>) -> Result<()> {
+        let opts = qp::StopContainerOptions {
+            t: timeout_secs,
+            signal: None,
+        };
+        self.docker
+            .stop_container(id, Some(opts))
+            .await
+            .map_err(|e| self.err(format_args!("stop {id}"), e))
+    }
+
+    pub async fn restart(&self, id: &str, timeout_secs: Option<i32>) -> Result<()> {
+        let opts = qp::RestartContainerOptions {
+            t: timeout_secs,
+            signal: None,
+        };
+        self.docker
+            .restart_container(id, Some(opts))
+            .await
+            .map_err(|e| self.err(format_args!("restart {id}"), e))
+    }
+
+    pub async fn pause(&self, id: &str) -> Result<()> {
+        self.docker
+            .pause_container(id)
+            .await
+            .map_err(|e| self.err(format_args!("pause {id}"), e))
+    }
+
+    pub async fn unpause(&self, id: &str) -> Result<()> {
+        self.docker
+            .unpause_container(id)
+            .await
+            .map_err(|e| self.err(format_args!("unpause {id}"), e))
+    }
+
+    pub async fn kill(&self, id: &str, signal: &str) -> Result<()> {
+        let opts = qp::KillContainerOptions {
+            signal: signal.to_owned(),
+        };
+        self.docker
+            .kill_container(id, Some(opts))
+            .await
+            .map_err(|e| self.err(format_args!("kill {id}"), e))
+    }
+
+    pub async fn remove(&self, id: &str, force: bool, volumes: bool) -> Result<()> {
+        let opts = qp::RemoveContainerOptions {
+            force,
+            v: volumes,
+            link: false,
+        };
+        self.docker
+            .remove_container(id, Some(opts))
+            .await
+            .map_err(|e| self.err(format_args!("remove {id}"), e))
+    }
+
+    pub async fn rename(&self, id: &str, new_name: &str) -> Result<()> {
+        let opts = qp::RenameContainerOptions {
+            name: new_name.to_owned(),
+        };
+        self.docker
+            .rename_container(id, opts)
+            .await
+            .map_err(|e| self.err(format_args!("rename {id} to {new_name}"), e))
+    }
+
+    /// Remove an image; returns what was untagged and deleted.
+    pub async fn remove_image(&self, id: &str, force: bool, no_prune: bool) -> Result<Vec<String>> {
+        let opts = qp::RemoveImageOptions {
+            force,
+            noprune: no_prune,
+            platforms: None,
+        };
+        let items = self
+            .docker
+            .remove_image(id, Some(opts), None)
+            .await
+            .map_err(|e| self.err(format_args!("remove image {id}"), e))?;
+        Ok(items
+            .into_iter()
+            .flat_map(|i| {
+                let u = i.untagged.map(|t| format!("untagged {t}"));
+                let d = i.deleted.map(|t| format!("deleted {t}"));
+                u.into_iter().chain(d)
+            })
+            .collect())
+    }
+
+    pub async fn create_network(
+        &self,
+        name: &str,
+        driver: Option<&str>,
+        internal: bool,
+        labels: HashMap<String, String>,
+    ) -> Result<String> {
+        let req = bollard::models::NetworkCreateRequest {
+            name: name.to_owned(),
+            driver: driver.map(str::to_owned),
+            internal: Some(internal),
+            labels: Some(labels),
+            ..Default::default()
+        };
+        let r = self
+            .docker
+            .create_network(req)
+            .await
+            .map_err(|e| self.err(format_args!("create network {name}"), e))?;
+        Ok(r.id)
+    }
+
+    pub async fn remove_network(&self, id: &str) -> Result<()> {
+        self.docker
+            .remove_network(id)
+            .await
+            .map_err(|e| self.err(format_args!("remove network {id}"), e))
+    }
+
+    pub async fn create_volume(
+        &self,
+        name: &str,
+        driver: Option<&str>,
+        labels: HashMap<String, String>,
+    ) -> Result<Volume> {
+        let req = bollard::models::VolumeCreateRequest {
+            name: Some(name.to_owned()),
+            driver: driver.map(str::to_owned),
+            labels: Some(labels),
+            ..Default::default()
+        };
+        let v = self
+            .docker
+            .create_volume(req)
+            .await
+            .map_err(|e| self.err(format_args!("create volume {name}"), e))?;
+        Ok(convert::volume(v))
+    }
+
+    pub async fn remove_volume(&self, name: &str, force: bool) -> Result<()> {
+        let opts = qp::RemoveVolumeOptions { force };
+        self.docker
+            .remove_volume(name, Some(opts))
+            .await
+            .map_err(|e| self.err(format_args!("remove volume {name}"), e))
+    }
+
+    /// Prune and report what went and how much space came back.
+    pub async fn prune(&self, target: PruneTarget) -> Result<PruneReport> {
+        let what = format!("prune {}", target.describe());
+        let report = match target {
+            PruneTarget::Containers => {
+                let r = self
+                    .docker
+                    .prune_containers(None::<qp::PruneContainersOptions>)
+                    .await
+                    .map_err(|e| self.err(&what, e))?;
+                PruneReport {
+                    removed: r.containers_deleted.unwrap_or_default(),
+                    reclaimed: non_negative(r.space_reclaimed),
+                }
+            }
+            PruneTarget::Images { all } => {
+                let mut filters = HashMap::new();
+                // `dangling=false` means "every image without a container", as `docker image prune -a`.
+                filters.insert("dangling".to_owned(), vec![(!all).to_string()]);
+                let opts = qp::PruneImagesOptions {
+                    filters: Some(filters),
+                };
+                let r = self
+                    .docker
+                    .prune_images(Some(opts))
+                    .await
+                    .map_err(|e| self.err(&what, e))?;
+                PruneReport {
+                    removed: r
+                        .images_deleted
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|i| i.deleted.or(i.untagged))
+                        .collect(),
+                    reclaimed: non_negative(r.space_reclaimed),
+                }
+            }
+            PruneTarget::Networks => {
+                let r = self
+                    .docker
+                    .prune_networks(None::<qp::PruneNetworksOptions>)
+                    .await
+                    .map_err(|e| self.err(&what, e))?;
+                PruneReport {
+                    removed: r.networks_deleted.unwrap_or_default(),
+                    reclaimed: 0,
+                }
+            }
+            PruneTarget::Volumes { all } => {
+                // `all` exists from API 1.42; on 1.41 every unused volume is pruned anyway.
+                let mut filters = HashMap::new();
+                if all && self.api_at_least(1, 42) {
+                    filters.insert("all".to_owned(), vec!["true".to_owned()]);
+                }
+                let opts = qp::PruneVolumesOptions {
+                    filters: Some(filters),
+                };
+                let r = self
+                    .docker
+                    .prune_volumes(Some(opts))
+                    .await
+                    .map_err(|e| self.err(&what, e))?;
+                PruneReport {
+                    removed: r.volumes_deleted.unwrap_or_default(),
+                    reclaimed: non_negative(r.space_reclaimed),
+                }
+            }
+            PruneTarget::BuildCache => {
+                let r = self
+                    .docker
+                    .prune_build(None::<qp::PruneBuildOptions>)
+                    .await
+                    .map_err(|e| self.err(&what, e))?;
+                PruneReport {
+                    removed: r.caches_deleted.unwrap_or_default(),
+                    reclaimed: non_negative(r.space_reclaimed),
+                }
+            }
+        };
+        Ok(report)
+    }
+
+    fn api_at_least(&self, major: usize, minor: usize) -> bool {
+        let v = self.docker.client_version();
+        (v.major_version, v.minor_version) >= (major, minor)
+    }
+
+    /// `docker system df`. Engines before API 1.52 answer `/system/df` in a shape the
+    /// generated client cannot read, so there the figures are computed from the lists
+    /// (volume sizes are then unknown and reported as 0).
+    pub async fn disk_usage(&self) -> Result<Vec<DiskUsage>> {
+        if self.api_at_least(1, 52) {
+            let df = self
+                .docker
+                .df(None::<qp::DataUsageOptions>)
+                .await
+                .map_err(|e| self.err("disk usage", e))?;
+            if let Some(rows) = convert::disk_usage(df) {
+                return Ok(rows);
+            }
+        }
+        self.disk_usage_from_lists().await
+    }
+
+    async fn disk_usage_from_lists(&self) -> Result<Vec<DiskUsage>> {
+        let images = self.list_images().await?;
+        let containers = self
+            .docker
+            .list_containers(Some(qp::ListContainersOptions {
+                all: true,
+                size: true,
+                ..Default::default()
+            }))
+            .await
+            .map_err(|e| self.err("disk usage: list containers", e))?;
+        let volumes = self.list_volumes().await?;
+        Ok(convert::disk_usage_from_lists(
+            &images,
+            &containers,
+            &volumes,
+        ))
+    }
+}
+
+fn non_negative(v: Option<i64>) -> u64 {
+    v.map_or(0, |v| u64::try_from(v).unwrap_or(0))
+}
+
+/// Turn any bollard error into a typed core error: HTTP statuses by meaning, everything else
+/// through the transport classifier.
+pub(crate) fn map_error(e: BollardError, endpoint: &Endpoint) -> CoreError {
+    match e {
+        BollardError::DockerResponseServerError {
+            status_code,
+            message,
+        } => {
+            let kind = match status_code {
+                400 => ErrorKind::InvalidInput,
+                401 | 403 => ErrorKind::Denied,
+                404 => ErrorKind::NotFound,
+                409 => ErrorKind::Conflict,
+                _ => ErrorKind::Engine,
+            };
+            let message = message.trim().to_owned();
+            if status_code == 400
+                && message
+                    .to_ascii_lowercase()
+                    .contains("http request to an https server")
+            {
+                return CoreError::new(
+                    ErrorKind::Tls,
+                    format!("the engine at {endpoint} speaks TLS, but Wharf connected with plain HTTP"),
+                )
+                .with_hint("set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the directory with ca.pem, cert.pem and key.pem, or use a context with TLS material");
+            }
+            let mut err = CoreError::new(kind, message.clone());
+            if kind == ErrorKind::Conflict && message.contains("running container") {
+                err = err.with_hint("stop it first, or remove with force");
+            }
+            err
+        }
+        other => transport_error::classify(other, endpoint),
+    }
+}

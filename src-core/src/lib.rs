@@ -1,0 +1,16 @@
+//! Wharf's core: everything that knows about Docker engines.
+//!
+//! `engine` is the only module that speaks bollard; everything else works on the plain data of
+//! `model`. `store` keeps a live [`store::Snapshot`] from the engine's events, `streams` gives
+//! on-demand stats and logs, `command` executes lifecycle actions. Nothing here knows about
+//! terminals or webviews.
+
+pub mod command;
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod spec;
+pub mod store;
+pub mod streams;
+
+pub use error::{CoreError, ErrorKind, Result};

@@ -1,0 +1,25 @@
+//! Plain data describing what an engine holds: no bollard types, no presentation.
+//!
+//! Conversions from the engine's wire types live in `engine::convert`; everything above the
+//! engine (store, streams, UIs) sees only these types.
+
+mod container;
+mod event;
+mod ids;
+mod image;
+mod network;
+mod stats;
+mod system;
+mod volume;
+
+pub use container::{
+    ComposeRef, Container, ContainerState, Health, MountPoint, PortMapping, Protocol,
+    COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL,
+};
+pub use event::{EngineEvent, EventKind};
+pub use ids::{ContainerId, ImageId, NetworkId, VolumeName};
+pub use image::Image;
+pub use network::Network;
+pub use stats::{RawStats, Sample};
+pub use system::{DiskUsage, DiskUsageKind, EngineInfo, PruneReport, PruneTarget};
+pub use volume::Volume;

@@ -1,0 +1,110 @@
+//! Facts about an engine, disk usage and prune results.
+
+use serde::{Deserialize, Serialize};
+
+/// What `docker version` and `docker info` say about the engine.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EngineInfo {
+    /// `Docker Engine - Community`, `Podman Engine`, …
+    pub platform: String,
+    pub version: String,
+    /// The API version the engine speaks at most.
+    pub api_version: String,
+    /// The API version Wharf negotiated and uses.
+    pub negotiated_api_version: String,
+    pub min_api_version: Option<String>,
+    pub os: String,
+    pub os_type: String,
+    pub kernel: String,
+    pub arch: String,
+    pub hostname: String,
+    pub storage_driver: String,
+    pub cgroup_driver: String,
+    pub cgroup_version: String,
+    pub logging_driver: String,
+    pub cpus: u32,
+    pub memory: u64,
+    pub root_dir: String,
+    pub containers: u64,
+    pub running: u64,
+    pub paused: u64,
+    pub stopped: u64,
+    pub images: u64,
+    /// Swarm local node state (`inactive`, `active`, …).
+    pub swarm: String,
+    /// The engine clock when asked, RFC 3339.
+    pub system_time: String,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiskUsageKind {
+    Images,
+    Containers,
+    Volumes,
+    BuildCache,
+}
+
+impl DiskUsageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Images => "Images",
+            Self::Containers => "Containers",
+            Self::Volumes => "Local Volumes",
+            Self::BuildCache => "Build Cache",
+        }
+    }
+}
+
+/// One row of `docker system df`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiskUsage {
+    pub kind: DiskUsageKind,
+    pub total: u64,
+    pub active: u64,
+    pub size: u64,
+    pub reclaimable: u64,
+}
+
+/// What a prune removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "target")]
+pub enum PruneTarget {
+    /// Stopped containers.
+    Containers,
+    /// Dangling images, or every image no container uses when `all`.
+    Images {
+        all: bool,
+    },
+    /// Networks no container uses.
+    Networks,
+    /// Volumes no container uses (anonymous only on engines ≥ 23 unless `all`).
+    Volumes {
+        all: bool,
+    },
+    BuildCache,
+}
+
+impl PruneTarget {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Containers => "stopped containers",
+            Self::Images { all: false } => "dangling images",
+            Self::Images { all: true } => "unused images",
+            Self::Networks => "unused networks",
+            Self::Volumes { all: false } => "unused anonymous volumes",
+            Self::Volumes { all: true } => "unused volumes",
+            Self::BuildCache => "build cache",
+        }
+    }
+}
+
+/// The result of a prune.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PruneReport {
+    /// What was removed (ids or names).
+    pub removed: Vec<String>,
+    /// Bytes reclaimed.
+    pub reclaimed: u64,
+}

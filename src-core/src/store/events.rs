@@ -1,0 +1,181 @@
+//! Engine event → what the store must refetch or remove.
+
+use crate::model::{ContainerId, EngineEvent, EventKind, NetworkId, VolumeName};
+
+/// One change the store must make to stay true to the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Delta {
+    /// Inspect this container again (it was created or changed).
+    Container(ContainerId),
+    ContainerGone(ContainerId),
+    /// Inspect this image again; the reference may be a name (`pull busybox:latest`).
+    Image(String),
+    ImageGone(String),
+    Network(NetworkId),
+    NetworkGone(NetworkId),
+    Volume(VolumeName),
+    VolumeGone(VolumeName),
+    /// The engine itself changed (daemon reload): refetch its info.
+    Engine,
+}
+
+/// Container actions that change nothing the model shows.
+const CONTAINER_NOISE: &[&str] = &[
+    "exec_create",
+    "exec_start",
+    "exec_die",
+    "exec_detach",
+    "attach",
+    "detach",
+    "top",
+    "resize",
+    "archive-path",
+    "extract-to-dir",
+    "export",
+    "copy",
+    "commit",
+];
+
+/// What an event means for the model. Most events touch one object; network (dis)connects
+/// touch a network and a container.
+pub fn interpret(e: &EngineEvent) -> Vec<Delta> {
+    let id = e.actor_id.clone();
+    if id.is_empty() && e.kind != EventKind::Daemon {
+        return Vec::new();
+    }
+    let verb = e.verb();
+    match e.kind {
+        EventKind::Container => match verb {
+            "destroy" => vec![Delta::ContainerGone(ContainerId(id))],
+            v if CONTAINER_NOISE.contains(&v) => Vec::new(),
+            _ => vec![Delta::Container(ContainerId(id))],
+        },
+        EventKind::Image => match verb {
+            "delete" => vec![Delta::ImageGone(id)],
+            "save" | "push" => Vec::new(),
+            _ => vec![Delta::Image(id)],
+        },
+        EventKind::Network => {
+            let mut out = match verb {
+                "destroy" | "remove" => vec![Delta::NetworkGone(NetworkId(id))],
+                _ => vec![Delta::Network(NetworkId(id))],
+            };
+            if matches!(verb, "connect" | "disconnect") {
+                if let Some(c) = e.attributes.get("container") {
+                    out.push(Delta::Container(ContainerId(c.clone())));
+                }
+            }
+            out
+        }
+        EventKind::Volume => match verb {
+            "destroy" => vec![Delta::VolumeGone(VolumeName(id))],
+            "create" => vec![Delta::Volume(VolumeName(id))],
+            // mount/unmount change nothing in the volume itself.
+            _ => Vec::new(),
+        },
+        EventKind::Daemon => match verb {
+            "reload" => vec![Delta::Engine],
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn ev(kind: EventKind, action: &str, id: &str, attrs: &[(&str, &str)]) -> EngineEvent {
+        EngineEvent {
+            kind,
+            action: action.into(),
+            actor_id: id.into(),
+            attributes: attrs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<BTreeMap<_, _>>(),
+            time_nano: 0,
+        }
+    }
+
+    #[test]
+    fn table() {
+        use Delta as D;
+        use EventKind as K;
+        let c = |s: &str| ContainerId(s.into());
+        let cases: Vec<(EngineEvent, Vec<Delta>)> = vec![
+            (
+                ev(K::Container, "create", "c1", &[]),
+                vec![D::Container(c("c1"))],
+            ),
+            (
+                ev(K::Container, "start", "c1", &[]),
+                vec![D::Container(c("c1"))],
+            ),
+            (
+                ev(K::Container, "die", "c1", &[]),
+                vec![D::Container(c("c1"))],
+            ),
+            (
+                ev(K::Container, "pause", "c1", &[]),
+                vec![D::Container(c("c1"))],
+            ),
+            (
+                ev(K::Container, "rename", "c1", &[]),
+                vec![D::Container(c("c1"))],
+            ),
+            (
+                ev(K::Container, "health_status: unhealthy", "c1", &[]),
+                vec![D::Container(c("c1"))],
+            ),
+            (
+                ev(K::Container, "destroy", "c1", &[]),
+                vec![D::ContainerGone(c("c1"))],
+            ),
+            (ev(K::Container, "exec_start: sh -c ls", "c1", &[]), vec![]),
+            (ev(K::Container, "exec_die", "c1", &[]), vec![]),
+            (ev(K::Container, "top", "c1", &[]), vec![]),
+            (
+                ev(K::Image, "pull", "busybox:latest", &[]),
+                vec![D::Image("busybox:latest".into())],
+            ),
+            (
+                ev(K::Image, "untag", "sha256:1", &[]),
+                vec![D::Image("sha256:1".into())],
+            ),
+            (
+                ev(K::Image, "delete", "sha256:1", &[]),
+                vec![D::ImageGone("sha256:1".into())],
+            ),
+            (ev(K::Image, "push", "x", &[]), vec![]),
+            (
+                ev(K::Network, "create", "n1", &[]),
+                vec![D::Network(NetworkId("n1".into()))],
+            ),
+            (
+                ev(K::Network, "connect", "n1", &[("container", "c9")]),
+                vec![D::Network(NetworkId("n1".into())), D::Container(c("c9"))],
+            ),
+            (
+                ev(K::Network, "destroy", "n1", &[]),
+                vec![D::NetworkGone(NetworkId("n1".into()))],
+            ),
+            (
+                ev(K::Volume, "create", "v", &[]),
+                vec![D::Volume(VolumeName("v".into()))],
+            ),
+            (ev(K::Volume, "mount", "v", &[]), vec![]),
+            (
+                ev(K::Volume, "destroy", "v", &[]),
+                vec![D::VolumeGone(VolumeName("v".into()))],
+            ),
+            (ev(K::Daemon, "reload", "", &[]), vec![D::Engine]),
+            (ev(K::Plugin, "enable", "p", &[]), vec![]),
+            (ev(K::Container, "start", "", &[]), vec![]),
+        ];
+        for (e, want) in cases {
+            assert_eq!(interpret(&e), want, "{:?} {}", e.kind, e.action);
+        }
+    }
+}

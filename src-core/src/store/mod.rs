@@ -1,0 +1,13 @@
+//! The live model of one engine, kept up to date by its events stream.
+//!
+//! `sync` owns the only writer; readers get immutable [`Snapshot`]s through a
+//! `tokio::sync::watch` channel and never lock engine state. `events` decides, for each engine
+//! event, which object to refetch or drop: a pure function, table-tested.
+
+mod events;
+mod snapshot;
+mod sync;
+
+pub use events::{interpret, Delta};
+pub use snapshot::{ConnectionState, Snapshot, EVENT_HISTORY};
+pub use sync::Store;

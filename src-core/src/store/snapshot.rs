@@ -1,0 +1,113 @@
+//! The immutable picture of an engine that readers receive.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::model::{
+    Container, ContainerId, EngineEvent, EngineInfo, Image, ImageId, Network, NetworkId, Volume,
+    VolumeName,
+};
+
+/// How many recent engine events a snapshot keeps for the Events view.
+pub const EVENT_HISTORY: usize = 1000;
+
+/// The store's link to its engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ConnectionState {
+    /// First connection attempt under way.
+    Connecting,
+    /// Listed and following events since `since_ms` (Unix ms).
+    Connected { since_ms: i64 },
+    /// The link broke at `since_ms`; retrying. `reason` says why it broke.
+    Reconnecting {
+        since_ms: i64,
+        attempt: u32,
+        reason: String,
+    },
+    /// An error retrying will not fix by itself (TLS, permissions, configuration); Wharf
+    /// still retries slowly in case the user fixes it.
+    Failed { reason: String },
+}
+
+impl ConnectionState {
+    pub fn is_connected(&self) -> bool {
+        matches!(self, ConnectionState::Connected { .. })
+    }
+}
+
+/// Everything known about one engine at one revision. Cheap to clone: collections are shared.
+#[derive(Debug, Clone, Serialize)]
+pub struct Snapshot {
+    /// Increases with every published change.
+    pub revision: u64,
+    /// Where the store connects, for headers (`unix:///var/run/docker.sock (default)`).
+    pub endpoint: String,
+    pub connection: ConnectionState,
+    /// Whether the lists below reflect a complete listing (false before the first sync).
+    pub synced: bool,
+    pub engine: Option<Arc<EngineInfo>>,
+    pub containers: Arc<BTreeMap<ContainerId, Arc<Container>>>,
+    pub images: Arc<BTreeMap<ImageId, Arc<Image>>>,
+    pub networks: Arc<BTreeMap<NetworkId, Arc<Network>>>,
+    pub volumes: Arc<BTreeMap<VolumeName, Arc<Volume>>>,
+    /// The most recent engine events, oldest first.
+    pub events: Arc<VecDeque<EngineEvent>>,
+}
+
+impl Snapshot {
+    pub fn empty(endpoint: String) -> Self {
+        Snapshot {
+            revision: 0,
+            endpoint,
+            connection: ConnectionState::Connecting,
+            synced: false,
+            engine: None,
+            containers: Arc::default(),
+            images: Arc::default(),
+            networks: Arc::default(),
+            volumes: Arc::default(),
+            events: Arc::default(),
+        }
+    }
+
+    /// A container by full id, id prefix (≥ 4 characters) or name.
+    pub fn find_container(&self, key: &str) -> Option<&Arc<Container>> {
+        if let Some(c) = self.containers.get(&ContainerId(key.to_owned())) {
+            return Some(c);
+        }
+        self.containers
+            .values()
+            .find(|c| c.name == key || (key.len() >= 4 && c.id.as_str().starts_with(key)))
+    }
+
+    /// An image by id or any of its tags.
+    pub fn find_image(&self, key: &str) -> Option<&Arc<Image>> {
+        self.images.values().find(|i| {
+            i.id.as_str() == key || i.id.short() == key || i.tags.iter().any(|t| t == key)
+        })
+    }
+
+    /// Containers using an image.
+    pub fn containers_of_image<'a>(
+        &'a self,
+        id: &'a ImageId,
+    ) -> impl Iterator<Item = &'a Arc<Container>> {
+        self.containers
+            .values()
+            .filter(move |c| c.image_id.as_ref() == Some(id))
+    }
+
+    /// Compose projects and their containers, from labels.
+    pub fn projects(&self) -> BTreeMap<&str, Vec<&Arc<Container>>> {
+        let mut out: BTreeMap<&str, Vec<&Arc<Container>>> = BTreeMap::new();
+        for c in self.containers.values() {
+            if let Some(p) = c.project() {
+                out.entry(p).or_default().push(c);
+            }
+        }
+        out
+    }
+}

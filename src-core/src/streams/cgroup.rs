@@ -1,0 +1,309 @@
+//! Reading a local container's counters straight from its cgroup and network namespace.
+//!
+//! When the engine runs on this machine, the container's init pid is visible here and its
+//! cgroup files hold the same counters the engine's stats API would compute, at no cost to
+//! the engine (moby#39664). The cgroup is found through `/proc/<pid>/cgroup`, which works for
+//! cgroup v1 and v2 and for the cgroupfs and systemd drivers alike. A container whose cgroup
+//! path does not name its id (another host's pid, a rootless engine in a VM) is not ours to
+//! read: the caller falls back to the API.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::model::RawStats;
+
+/// Where one container's counters live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CgroupPaths {
+    pid: u32,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    V1 {
+        cpuacct: PathBuf,
+        memory: PathBuf,
+        blkio: Option<PathBuf>,
+        pids: Option<PathBuf>,
+    },
+    V2 {
+        dir: PathBuf,
+    },
+}
+
+/// Locate the cgroup of `pid` under `root` (normally `/sys/fs/cgroup`); `None` when it is
+/// not readable here or does not belong to container `id`.
+pub(crate) fn locate(root: &Path, proc_root: &Path, pid: u32, id: &str) -> Option<CgroupPaths> {
+    let text = fs::read_to_string(proc_root.join(pid.to_string()).join("cgroup")).ok()?;
+    let mut v1: Vec<(Vec<&str>, &str)> = Vec::new();
+    let mut v2: Option<&str> = None;
+    for line in text.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (_, ctrls, path) = (parts.next()?, parts.next()?, parts.next()?);
+        if ctrls.is_empty() {
+            v2 = Some(path);
+        } else {
+            v1.push((ctrls.split(',').collect(), path));
+        }
+    }
+    let in_container = |p: &str| p.contains(id);
+    let find = |name: &str| -> Option<PathBuf> {
+        let (ctrls, path) = v1.iter().find(|(c, _)| c.contains(&name))?;
+        if !in_container(path) {
+            return None;
+        }
+        let rel = path.trim_start_matches('/');
+        // The hierarchy is mounted under its joined controller name, with symlinks per name.
+        [ctrls.join(","), name.to_owned()]
+            .iter()
+            .map(|m| root.join(m).join(rel))
+            .find(|p| p.is_dir())
+    };
+    if let (Some(cpuacct), Some(memory)) = (find("cpuacct"), find("memory")) {
+        return Some(CgroupPaths {
+            pid,
+            kind: Kind::V1 {
+                cpuacct,
+                memory,
+                blkio: find("blkio"),
+                pids: find("pids"),
+            },
+        });
+    }
+    let path = v2.filter(|p| in_container(p))?;
+    let dir = root.join(path.trim_start_matches('/'));
+    dir.join("cpu.stat").is_file().then_some(CgroupPaths {
+        pid,
+        kind: Kind::V2 { dir },
+    })
+}
+
+fn read_u64(p: &Path) -> Option<u64> {
+    fs::read_to_string(p).ok()?.trim().parse().ok()
+}
+
+/// `key value` lines (memory.stat, cpu.stat).
+fn keyed(text: &str, key: &str) -> Option<u64> {
+    text.lines().find_map(|l| {
+        let (k, v) = l.split_once(' ')?;
+        (k == key).then(|| v.trim().parse().ok()).flatten()
+    })
+}
+
+/// Sum of rx and tx bytes over every interface but loopback, from `/proc/<pid>/net/dev`.
+pub(crate) fn net_dev(text: &str) -> (u64, u64) {
+    let (mut rx, mut tx) = (0, 0);
+    for line in text.lines().skip(2) {
+        let Some((iface, rest)) = line.split_once(':') else {
+            continue;
+        };
+        if iface.trim() == "lo" {
+            continue;
+        }
+        let f: Vec<u64> = rest
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        if f.len() >= 9 {
+            rx += f[0];
+            tx += f[8];
+        }
+    }
+    (rx, tx)
+}
+
+/// v1 `blkio.throttle.io_service_bytes*`: `8:0 Read 4096` lines.
+fn blkio_v1(text: &str) -> (u64, u64) {
+    let (mut r, mut w) = (0, 0);
+    for l in text.lines() {
+        let mut f = l.split_whitespace();
+        let (_, op, v) = (f.next(), f.next(), f.next());
+        let v: u64 = v.and_then(|v| v.parse().ok()).unwrap_or(0);
+        match op {
+            Some("Read") => r += v,
+            Some("Write") => w += v,
+            _ => {}
+        }
+    }
+    (r, w)
+}
+
+/// v2 `io.stat`: `8:0 rbytes=4096 wbytes=0 …` lines.
+fn io_stat_v2(text: &str) -> (u64, u64) {
+    let (mut r, mut w) = (0, 0);
+    for tok in text.split_whitespace() {
+        if let Some(v) = tok.strip_prefix("rbytes=") {
+            r += v.parse::<u64>().unwrap_or(0);
+        } else if let Some(v) = tok.strip_prefix("wbytes=") {
+            w += v.parse::<u64>().unwrap_or(0);
+        }
+    }
+    (r, w)
+}
+
+/// Read one container's counters; `None` if its cgroup vanished (it stopped).
+pub(crate) fn read(
+    paths: &CgroupPaths,
+    proc_root: &Path,
+    host_mem: u64,
+    at_ms: i64,
+) -> Option<RawStats> {
+    let mut s = RawStats {
+        at_ms,
+        online_cpus: 0,
+        ..Default::default()
+    };
+    // An unlimited cgroup reports a huge limit; show the host's memory as docker does.
+    let cap = |l: u64| if host_mem > 0 { l.min(host_mem) } else { l };
+    match &paths.kind {
+        Kind::V1 {
+            cpuacct,
+            memory,
+            blkio,
+            pids,
+        } => {
+            s.cpu_total_ns = read_u64(&cpuacct.join("cpuacct.usage"))?;
+            s.mem_usage = read_u64(&memory.join("memory.usage_in_bytes"))?;
+            s.mem_limit = cap(read_u64(&memory.join("memory.limit_in_bytes")).unwrap_or(u64::MAX));
+            let stat = fs::read_to_string(memory.join("memory.stat")).unwrap_or_default();
+            s.mem_inactive_file = keyed(&stat, "total_inactive_file").unwrap_or(0);
+            if let Some(b) = blkio {
+                let text = fs::read_to_string(b.join("blkio.throttle.io_service_bytes_recursive"))
+                    .or_else(|_| fs::read_to_string(b.join("blkio.throttle.io_service_bytes")))
+                    .unwrap_or_default();
+                (s.blk_read, s.blk_write) = blkio_v1(&text);
+            }
+            if let Some(p) = pids {
+                s.pids = read_u64(&p.join("pids.current")).unwrap_or(0);
+            }
+        }
+        Kind::V2 { dir } => {
+            let cpu = fs::read_to_string(dir.join("cpu.stat")).ok()?;
+            s.cpu_total_ns = keyed(&cpu, "usage_usec")? * 1000;
+            s.mem_usage = read_u64(&dir.join("memory.current")).unwrap_or(0);
+            s.mem_limit = cap(read_u64(&dir.join("memory.max")).unwrap_or(u64::MAX));
+            let stat = fs::read_to_string(dir.join("memory.stat")).unwrap_or_default();
+            s.mem_inactive_file = keyed(&stat, "inactive_file").unwrap_or(0);
+            let io = fs::read_to_string(dir.join("io.stat")).unwrap_or_default();
+            (s.blk_read, s.blk_write) = io_stat_v2(&io);
+            s.pids = read_u64(&dir.join("pids.current")).unwrap_or(0);
+        }
+    }
+    if let Ok(net) = fs::read_to_string(proc_root.join(paths.pid.to_string()).join("net/dev")) {
+        (s.net_rx, s.net_tx) = net_dev(&net);
+    }
+    Some(s)
+}
+
+/// Host memory in bytes from `/proc/meminfo`.
+pub(crate) fn host_memory(proc_root: &Path) -> u64 {
+    fs::read_to_string(proc_root.join("meminfo"))
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(p: &Path, s: &str) {
+        if let Some(d) = p.parent() {
+            fs::create_dir_all(d).unwrap_or_else(|e| panic!("{e}"));
+        }
+        fs::write(p, s).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    const NET_DEV: &str = "Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo:     500       5    0    0    0     0          0         0      500       5    0    0    0     0       0          0
+  eth0:    1000      10    0    0    0     0          0         0     2000      20    0    0    0     0       0          0
+  eth1:      10       1    0    0    0     0          0         0       20       2    0    0    0     0       0          0
+";
+
+    #[test]
+    fn net_dev_sums_all_but_loopback() {
+        assert_eq!(net_dev(NET_DEV), (1010, 2020));
+    }
+
+    #[test]
+    fn cgroup_v1_cgroupfs_layout() {
+        let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (root, proc_) = (t.path().join("cg"), t.path().join("proc"));
+        let id = "4f1cabc";
+        write(
+            &proc_.join("42/cgroup"),
+            &format!(
+                "12:pids:/docker/{id}\n4:cpu,cpuacct:/docker/{id}\n9:memory:/docker/{id}\n3:blkio:/docker/{id}\n1:name=systemd:/docker/{id}\n0::/system.slice/containerd.service\n"
+            ),
+        );
+        write(&proc_.join("42/net/dev"), NET_DEV);
+        write(&proc_.join("meminfo"), "MemTotal:       2048 kB\n");
+        let cg = root.join("cpu,cpuacct/docker").join(id);
+        write(&cg.join("cpuacct.usage"), "123456789\n");
+        let mem = root.join("memory/docker").join(id);
+        write(&mem.join("memory.usage_in_bytes"), "1000000\n");
+        write(&mem.join("memory.limit_in_bytes"), "9223372036854771712\n");
+        write(
+            &mem.join("memory.stat"),
+            "cache 5\ntotal_inactive_file 400000\n",
+        );
+        write(
+            &root
+                .join("blkio/docker")
+                .join(id)
+                .join("blkio.throttle.io_service_bytes"),
+            "8:0 Read 4096\n8:0 Write 512\n8:0 Total 4608\nTotal 4608\n",
+        );
+        write(
+            &root.join("pids/docker").join(id).join("pids.current"),
+            "7\n",
+        );
+
+        let paths = locate(&root, &proc_, 42, id).unwrap_or_else(|| panic!("not located"));
+        let host = host_memory(&proc_);
+        assert_eq!(host, 2048 * 1024);
+        let s = read(&paths, &proc_, host, 1).unwrap_or_else(|| panic!("unreadable"));
+        assert_eq!(s.cpu_total_ns, 123_456_789);
+        assert_eq!(s.mem_used(), 600_000);
+        assert_eq!(s.mem_limit, host, "unlimited shows host memory");
+        assert_eq!((s.blk_read, s.blk_write), (4096, 512));
+        assert_eq!(s.pids, 7);
+        assert_eq!((s.net_rx, s.net_tx), (1010, 2020));
+        // Another container's pid is not ours to read.
+        assert_eq!(locate(&root, &proc_, 42, "ffff0000"), None);
+    }
+
+    #[test]
+    fn cgroup_v2_systemd_layout() {
+        let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (root, proc_) = (t.path().join("cg"), t.path().join("proc"));
+        let id = "beef01";
+        write(
+            &proc_.join("7/cgroup"),
+            &format!("0::/system.slice/docker-{id}.scope\n"),
+        );
+        let dir = root.join(format!("system.slice/docker-{id}.scope"));
+        write(&dir.join("cpu.stat"), "usage_usec 2500\nuser_usec 2000\n");
+        write(&dir.join("memory.current"), "8192\n");
+        write(&dir.join("memory.max"), "max\n");
+        write(&dir.join("memory.stat"), "anon 4096\ninactive_file 1024\n");
+        write(
+            &dir.join("io.stat"),
+            "8:0 rbytes=100 wbytes=200 rios=1 wios=2\n",
+        );
+        write(&dir.join("pids.current"), "2\n");
+        let paths = locate(&root, &proc_, 7, id).unwrap_or_else(|| panic!("not located"));
+        let s = read(&paths, &proc_, 1 << 30, 1).unwrap_or_else(|| panic!("unreadable"));
+        assert_eq!(s.cpu_total_ns, 2_500_000);
+        assert_eq!(s.mem_used(), 7168);
+        assert_eq!(s.mem_limit, 1 << 30);
+        assert_eq!((s.blk_read, s.blk_write), (100, 200));
+        assert_eq!(s.pids, 2);
+    }
+}

@@ -1,0 +1,490 @@
+//! Following a container's logs into a bounded, searchable buffer of inert lines.
+//!
+//! [`LogFollower`] runs the engine's log stream in a task and hands chunks over a bounded
+//! channel, so a container printing as fast as it can slows the reader, never the UI.
+//! [`LogBuffer`] splits chunks into lines per stream (stdout and stderr never mix within a
+//! line), drops the oldest lines beyond its capacity, caps pathological line lengths, and
+//! sanitizes every line (see `text`). [`LogQuery`] is the plain-text or regex search used for
+//! highlight, next/previous and filtering.
+
+use std::collections::VecDeque;
+use std::ops::Range;
+
+use futures_util::StreamExt;
+use regex::{Regex, RegexBuilder};
+use serde::Serialize;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::text::{sanitize, StyledText};
+use crate::engine::{Engine, LogChunk, LogOptions, LogStream};
+use crate::error::{CoreError, Result};
+
+/// Lines longer than this are cut (with a marker) so one 90 kB line cannot stall a UI.
+pub const MAX_LINE_BYTES: usize = 16 * 1024;
+
+/// One line of output, safe to display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogLine {
+    /// Increases by one per line ever received, including dropped ones.
+    pub seq: u64,
+    pub stream: LogStream,
+    /// The engine's RFC 3339 timestamp, when asked for.
+    pub timestamp: Option<String>,
+    pub text: StyledText,
+    pub truncated: bool,
+}
+
+/// A bounded ring of lines.
+#[derive(Debug, Clone)]
+pub struct LogBuffer {
+    lines: VecDeque<LogLine>,
+    capacity: usize,
+    next_seq: u64,
+    /// Incomplete line per stream (stdout, stderr, console).
+    partial: [Vec<u8>; 3],
+    timestamps: bool,
+}
+
+fn slot(s: LogStream) -> usize {
+    match s {
+        LogStream::Stdout => 0,
+        LogStream::Stderr => 1,
+        LogStream::Console => 2,
+    }
+}
+
+const STREAMS: [LogStream; 3] = [LogStream::Stdout, LogStream::Stderr, LogStream::Console];
+
+impl LogBuffer {
+    /// `timestamps`: lines start with the engine's timestamp (the `timestamps` log option).
+    pub fn new(capacity: usize, timestamps: bool) -> Self {
+        LogBuffer {
+            lines: VecDeque::with_capacity(capacity.min(4096)),
+            capacity: capacity.max(1),
+            next_seq: 0,
+            partial: Default::default(),
+            timestamps,
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Lines that were dropped to respect the capacity.
+    pub fn dropped(&self) -> u64 {
+        self.next_seq - self.lines.len() as u64
+    }
+
+    pub fn lines(&self) -> &VecDeque<LogLine> {
+        &self.lines
+    }
+
+    pub fn get(&self, i: usize) -> Option<&LogLine> {
+        self.lines.get(i)
+    }
+
+    pub fn clear(&mut self) {
+        self.lines.clear();
+        self.partial = Default::default();
+    }
+
+    /// Add a chunk; returns how many complete lines it produced.
+    pub fn push(&mut self, chunk: &LogChunk) -> usize {
+        let i = slot(chunk.stream);
+        let mut added = 0;
+        let mut rest: &[u8] = &chunk.bytes;
+        while let Some(nl) = rest.iter().position(|b| *b == b'\n') {
+            let mut line = std::mem::take(&mut self.partial[i]);
+            line.extend_from_slice(&rest[..nl]);
+            self.emit(chunk.stream, &line);
+            added += 1;
+            rest = &rest[nl + 1..];
+        }
+        self.partial[i].extend_from_slice(rest);
+        if self.partial[i].len() > MAX_LINE_BYTES * 4 {
+            // No newline in sight: show what we have rather than grow without bound.
+            let line = std::mem::take(&mut self.partial[i]);
+            self.emit(chunk.stream, &line);
+            added += 1;
+        }
+        added
+    }
+
+    /// Emit incomplete lines (at the end of a non-following fetch).
+    pub fn flush(&mut self) {
+        for s in STREAMS {
+            let line = std::mem::take(&mut self.partial[slot(s)]);
+            if !line.is_empty() {
+                self.emit(s, &line);
+            }
+        }
+    }
+
+    fn emit(&mut self, stream: LogStream, raw: &[u8]) {
+        let mut raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let mut timestamp = None;
+        if self.timestamps {
+            if let Some(sp) = raw.iter().position(|b| *b == b' ') {
+                if raw.first().is_some_and(u8::is_ascii_digit) {
+                    timestamp = Some(String::from_utf8_lossy(&raw[..sp]).into_owned());
+                    raw = &raw[sp + 1..];
+                }
+            }
+        }
+        let truncated = raw.len() > MAX_LINE_BYTES;
+        let raw = if truncated {
+            &raw[..MAX_LINE_BYTES]
+        } else {
+            raw
+        };
+        let mut text = sanitize(raw, true);
+        if truncated {
+            text.text.push_str(" …[truncated]");
+        }
+        if self.lines.len() >= self.capacity {
+            self.lines.pop_front();
+        }
+        self.lines.push_back(LogLine {
+            seq: self.next_seq,
+            stream,
+            timestamp,
+            text,
+            truncated,
+        });
+        self.next_seq += 1;
+    }
+
+    /// Indices of lines matching `q`.
+    pub fn matching(&self, q: &LogQuery) -> Vec<usize> {
+        self.lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| q.is_match(&l.text.text))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The whole buffer as plain text, one line per line (for saving to a file).
+    pub fn to_text(&self, with_timestamps: bool) -> String {
+        let mut out = String::new();
+        for l in &self.lines {
+            if with_timestamps {
+                if let Some(ts) = &l.timestamp {
+                    out.push_str(ts);
+                    out.push(' ');
+                }
+            }
+            out.push_str(&l.text.text);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// A search over log lines: plain text (case-insensitive unless it has capitals) or a regex.
+#[derive(Debug, Clone)]
+pub struct LogQuery {
+    re: Regex,
+    source: String,
+    inverted: bool,
+}
+
+impl LogQuery {
+    /// Plain text. Smart case: all-lowercase needles match any case.
+    pub fn text(needle: &str) -> Result<Self> {
+        Self::build(&regex::escape(needle), needle, needle)
+    }
+
+    /// A regular expression (same smart case).
+    pub fn regex(pattern: &str) -> Result<Self> {
+        Self::build(pattern, pattern, pattern)
+    }
+
+    /// `!pattern` inverts the match (lines *not* matching), as filters do.
+    pub fn parse(input: &str, regex: bool) -> Result<Self> {
+        let (inverted, body) = match input.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, input),
+        };
+        let mut q = if regex {
+            Self::regex(body)?
+        } else {
+            Self::text(body)?
+        };
+        q.inverted = inverted;
+        q.source = input.to_owned();
+        Ok(q)
+    }
+
+    fn build(pattern: &str, shown: &str, case_source: &str) -> Result<Self> {
+        if shown.is_empty() {
+            return Err(CoreError::invalid_input("the search is empty"));
+        }
+        let smart_insensitive = !case_source.chars().any(char::is_uppercase);
+        let re = RegexBuilder::new(pattern)
+            .case_insensitive(smart_insensitive)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| {
+                CoreError::invalid_input(format!("invalid regular expression {shown:?}: {e}"))
+            })?;
+        Ok(LogQuery {
+            re,
+            source: shown.to_owned(),
+            inverted: false,
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn is_inverted(&self) -> bool {
+        self.inverted
+    }
+
+    pub fn is_match(&self, s: &str) -> bool {
+        self.re.is_match(s) != self.inverted
+    }
+
+    /// Byte ranges to highlight (none for an inverted query).
+    pub fn find_all(&self, s: &str) -> Vec<Range<usize>> {
+        if self.inverted {
+            return Vec::new();
+        }
+        self.re
+            .find_iter(s)
+            .filter(|m| !m.is_empty())
+            .map(|m| m.range())
+            .collect()
+    }
+}
+
+/// What a follower reports besides chunks.
+#[derive(Debug)]
+pub enum LogEvent {
+    Chunk(LogChunk),
+    /// The stream ended (container stopped and not following, or removed).
+    End,
+    Error(CoreError),
+}
+
+/// A running log subscription; dropping it cancels the request.
+#[derive(Debug)]
+pub struct LogFollower {
+    rx: mpsc::Receiver<LogEvent>,
+    task: JoinHandle<()>,
+    ended: bool,
+}
+
+/// How many chunks may wait between the engine reader and the UI.
+const CHANNEL_DEPTH: usize = 256;
+
+impl LogFollower {
+    pub fn start(engine: &Engine, id: &str, opts: &LogOptions) -> LogFollower {
+        let stream = engine.logs(id, opts);
+        let (tx, rx) = mpsc::channel(CHANNEL_DEPTH);
+        let task = tokio::spawn(async move {
+            let mut stream = std::pin::pin!(stream);
+            while let Some(item) = stream.next().await {
+                let ev = match item {
+                    Ok(c) => LogEvent::Chunk(c),
+                    Err(e) => LogEvent::Error(e),
+                };
+                let stop = matches!(ev, LogEvent::Error(_));
+                if tx.send(ev).await.is_err() || stop {
+                    return;
+                }
+            }
+            // The receiver may be gone already; nothing to tell then.
+            let _ = tx.send(LogEvent::End).await;
+        });
+        LogFollower {
+            rx,
+            task,
+            ended: false,
+        }
+    }
+
+    /// Wait for the next event (for loops that select on it).
+    pub async fn recv(&mut self) -> Option<LogEvent> {
+        if self.ended {
+            return None;
+        }
+        let ev = self.rx.recv().await;
+        if matches!(ev, None | Some(LogEvent::End) | Some(LogEvent::Error(_))) {
+            self.ended = true;
+        }
+        ev
+    }
+
+    /// Move up to `budget` waiting chunks into `buf` without waiting. Returns the lines
+    /// added and, if the stream finished, how (`Ok(())` for a clean end).
+    pub fn drain_into(
+        &mut self,
+        buf: &mut LogBuffer,
+        budget: usize,
+    ) -> (usize, Option<Result<()>>) {
+        let mut added = 0;
+        for _ in 0..budget {
+            match self.rx.try_recv() {
+                Ok(LogEvent::Chunk(c)) => added += buf.push(&c),
+                Ok(LogEvent::End) => {
+                    self.ended = true;
+                    buf.flush();
+                    return (added + 1, Some(Ok(())));
+                }
+                Ok(LogEvent::Error(e)) => {
+                    self.ended = true;
+                    buf.flush();
+                    return (added, Some(Err(e)));
+                }
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => {
+                    self.ended = true;
+                    return (added, Some(Ok(())));
+                }
+            }
+        }
+        (added, None)
+    }
+
+    pub fn is_ended(&self) -> bool {
+        self.ended
+    }
+}
+
+impl Drop for LogFollower {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Fetch a finished log (no follow) into a new buffer.
+pub async fn fetch(
+    engine: &Engine,
+    id: &str,
+    opts: &LogOptions,
+    capacity: usize,
+) -> Result<LogBuffer> {
+    let mut opts = opts.clone();
+    opts.follow = false;
+    let mut buf = LogBuffer::new(capacity, opts.timestamps);
+    let stream = engine.logs(id, &opts);
+    let mut stream = std::pin::pin!(stream);
+    while let Some(c) = stream.next().await {
+        buf.push(&c?);
+    }
+    buf.flush();
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk(stream: LogStream, s: &str) -> LogChunk {
+        LogChunk {
+            stream,
+            bytes: s.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn splits_lines_per_stream() {
+        let mut b = LogBuffer::new(100, false);
+        assert_eq!(b.push(&chunk(LogStream::Stdout, "hel")), 0);
+        assert_eq!(b.push(&chunk(LogStream::Stderr, "oops\n")), 1);
+        assert_eq!(b.push(&chunk(LogStream::Stdout, "lo\r\nworld\n")), 2);
+        let texts: Vec<(&str, LogStream)> = b
+            .lines()
+            .iter()
+            .map(|l| (l.text.text.as_str(), l.stream))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("oops", LogStream::Stderr),
+                ("hello", LogStream::Stdout),
+                ("world", LogStream::Stdout)
+            ]
+        );
+    }
+
+    #[test]
+    fn bounded_drops_oldest() {
+        let mut b = LogBuffer::new(3, false);
+        for i in 0..10 {
+            b.push(&chunk(LogStream::Stdout, &format!("line {i}\n")));
+        }
+        assert_eq!(b.len(), 3);
+        assert_eq!(b.dropped(), 7);
+        assert_eq!(b.lines()[0].text.text, "line 7");
+        assert_eq!(b.lines()[2].seq, 9);
+    }
+
+    #[test]
+    fn timestamps_are_split_off() {
+        let mut b = LogBuffer::new(10, true);
+        b.push(&chunk(
+            LogStream::Stdout,
+            "2026-11-23T11:51:39.522509444Z hello there\n",
+        ));
+        let l = &b.lines()[0];
+        assert_eq!(
+            l.timestamp.as_deref(),
+            Some("2026-11-23T11:51:39.522509444Z")
+        );
+        assert_eq!(l.text.text, "hello there");
+        assert_eq!(
+            b.to_text(true),
+            "2026-11-23T11:51:39.522509444Z hello there\n"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_capped() {
+        let mut b = LogBuffer::new(10, false);
+        let long = "x".repeat(90_000) + "\n";
+        b.push(&chunk(LogStream::Stdout, &long));
+        assert!(b.lines()[0].truncated);
+        assert!(b.lines()[0].text.text.len() < MAX_LINE_BYTES + 20);
+    }
+
+    #[test]
+    fn control_sequences_are_inert_in_lines() {
+        let mut b = LogBuffer::new(10, false);
+        b.push(&chunk(
+            LogStream::Console,
+            "\x1b]52;c;aGk=\x07\x1b[31mred\x1b[0m\n",
+        ));
+        assert_eq!(b.lines()[0].text.text, "red");
+    }
+
+    #[test]
+    fn queries() {
+        let q = LogQuery::text("error").unwrap_or_else(|e| panic!("{e}"));
+        assert!(q.is_match("An ERROR happened"));
+        let q = LogQuery::text("Error").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!q.is_match("an error"), "capitals make it case-sensitive");
+        let q = LogQuery::text("a.b").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!q.is_match("axb"), "plain text is not a regex");
+        let q = LogQuery::regex(r"req \d+ms").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(q.find_all("req 12ms and req 7ms"), vec![0..8, 13..20]);
+        let q = LogQuery::parse("!health", false).unwrap_or_else(|e| panic!("{e}"));
+        assert!(q.is_match("GET /") && !q.is_match("GET /health"));
+        let err = LogQuery::regex("(unclosed").err().map(|e| e.kind());
+        assert_eq!(err, Some(crate::ErrorKind::InvalidInput));
+        assert!(LogQuery::text("").is_err());
+    }
+}

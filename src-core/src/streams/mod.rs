@@ -1,0 +1,13 @@
+//! On-demand subscriptions: stats and logs, started for what a user looks at and stopped
+//! when it is dropped. The cost of Wharf grows with what is watched, not with how many
+//! containers exist.
+
+mod cgroup;
+pub mod logs;
+mod series;
+pub mod stats;
+pub mod text;
+
+pub use logs::{LogBuffer, LogFollower, LogLine, LogQuery};
+pub use series::{Series, SERIES_WINDOW_MS};
+pub use stats::{SampleSource, StatsHub, StatsView};

@@ -1,0 +1,448 @@
+//! The stats hub: live samples for the containers a user is looking at, and nothing else.
+//!
+//! A UI tells the hub which containers are visible and which one is focused
+//! ([`StatsHub::watch`]); the hub samples only those, running ones:
+//! - from cgroup files when the engine is local (zero engine cost, every tick);
+//! - otherwise from the engine's stats API: one streaming request for the focused container,
+//!   and a one-shot request at a slower cadence for other visible rows, with a cap on how many
+//!   are in flight.
+//!
+//! Each container's samples go into a bounded [`Series`] (15 minutes). Series of containers
+//! that are no longer watched are kept until their newest sample leaves the window, so
+//! scrolling away and back does not lose history. Results are published as an immutable
+//! [`StatsView`] through a `watch` channel, once per tick at most.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use serde::Serialize;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::cgroup::{self, CgroupPaths};
+use super::series::{Series, SERIES_WINDOW_MS};
+use crate::engine::{connect::Transport, Engine};
+use crate::model::{ContainerId, ContainerState, RawStats, Sample};
+use crate::store::Snapshot;
+
+/// Where a container's samples come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SampleSource {
+    /// Read from the container's cgroup on this machine.
+    Cgroup,
+    /// From the engine's stats API.
+    Api,
+}
+
+/// What the hub publishes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StatsView {
+    pub revision: u64,
+    pub series: HashMap<ContainerId, Series>,
+    pub sources: HashMap<ContainerId, SampleSource>,
+}
+
+impl StatsView {
+    pub fn latest(&self, id: &ContainerId) -> Option<&Sample> {
+        self.series.get(id).and_then(Series::latest)
+    }
+}
+
+/// Tuning knobs; the defaults suit a terminal UI.
+#[derive(Debug, Clone)]
+pub struct HubConfig {
+    /// Sampling period for cgroup readings and the focused container.
+    pub interval: Duration,
+    /// Period of one-shot API samples for visible, unfocused rows.
+    pub api_interval: Duration,
+    /// At most this many one-shot API requests in flight.
+    pub api_concurrency: usize,
+    /// Read cgroup files when the engine is local; `false` forces the API path.
+    pub use_cgroups: bool,
+    pub cgroup_root: PathBuf,
+    pub proc_root: PathBuf,
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        HubConfig {
+            interval: Duration::from_secs(1),
+            api_interval: Duration::from_secs(5),
+            api_concurrency: 4,
+            use_cgroups: true,
+            cgroup_root: PathBuf::from("/sys/fs/cgroup"),
+            proc_root: PathBuf::from("/proc"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Watched {
+    visible: Vec<ContainerId>,
+    focus: Option<ContainerId>,
+}
+
+/// Handle on the sampling task; dropping it stops all sampling.
+pub struct StatsHub {
+    watch_tx: watch::Sender<Watched>,
+    rx: watch::Receiver<Arc<StatsView>>,
+    task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for StatsHub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatsHub").finish_non_exhaustive()
+    }
+}
+
+impl StatsHub {
+    pub fn spawn(
+        engine: Engine,
+        snapshots: watch::Receiver<Arc<Snapshot>>,
+        cfg: HubConfig,
+    ) -> StatsHub {
+        let (watch_tx, watch_rx) = watch::channel(Watched::default());
+        let (tx, rx) = watch::channel(Arc::new(StatsView::default()));
+        let task = tokio::spawn(run(engine, snapshots, watch_rx, tx, cfg));
+        StatsHub { watch_tx, rx, task }
+    }
+
+    /// Declare what is on screen. Cheap when nothing changed.
+    pub fn watch(
+        &self,
+        visible: impl IntoIterator<Item = ContainerId>,
+        focus: Option<ContainerId>,
+    ) {
+        let w = Watched {
+            visible: visible.into_iter().collect(),
+            focus,
+        };
+        self.watch_tx.send_if_modified(|cur| {
+            if *cur == w {
+                false
+            } else {
+                *cur = w;
+                true
+            }
+        });
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<Arc<StatsView>> {
+        self.rx.clone()
+    }
+
+    pub fn view(&self) -> Arc<StatsView> {
+        self.rx.borrow().clone()
+    }
+}
+
+impl Drop for StatsHub {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Per-container sampling state.
+#[derive(Default)]
+struct Track {
+    prev: Option<RawStats>,
+    series: Series,
+    /// `Some(None)`: tried, not readable locally. Keyed by the pid it was located for.
+    cgroup: Option<(u32, Option<CgroupPaths>)>,
+    last_api: Option<Instant>,
+    api_in_flight: bool,
+    stream: Option<JoinHandle<()>>,
+    source: Option<SampleSource>,
+}
+
+impl Drop for Track {
+    fn drop(&mut self) {
+        if let Some(s) = self.stream.take() {
+            s.abort();
+        }
+    }
+}
+
+/// A reading from an API task.
+struct ApiReading {
+    id: ContainerId,
+    raw: Option<RawStats>,
+    one_shot: bool,
+}
+
+async fn run(
+    engine: Engine,
+    snapshots: watch::Receiver<Arc<Snapshot>>,
+    mut watched: watch::Receiver<Watched>,
+    tx: watch::Sender<Arc<StatsView>>,
+    cfg: HubConfig,
+) {
+    let local = cfg.use_cgroups && matches!(engine.endpoint().transport, Transport::Unix { .. });
+    let host_mem = if local {
+        cgroup::host_memory(&cfg.proc_root)
+    } else {
+        0
+    };
+    let (api_tx, mut api_rx) = mpsc::unbounded_channel::<ApiReading>();
+    let mut tracks: HashMap<ContainerId, Track> = HashMap::new();
+    let mut tick = tokio::time::interval(cfg.interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut revision = 0u64;
+    loop {
+        let mut changed = false;
+        tokio::select! {
+            _ = tick.tick() => {
+                let snap = snapshots.borrow().clone();
+                let w = watched.borrow_and_update().clone();
+                changed |= sample_tick(&engine, &snap, &w, &mut tracks, &cfg, local, host_mem, &api_tx).await;
+            }
+            Some(r) = api_rx.recv() => {
+                let snap = snapshots.borrow().clone();
+                changed |= record_api(&snap, &mut tracks, r);
+                while let Ok(r) = api_rx.try_recv() {
+                    changed |= record_api(&snap, &mut tracks, r);
+                }
+            }
+            res = watched.changed() => {
+                if res.is_err() {
+                    return;
+                }
+                // Start a newly focused container's stream without waiting for the tick.
+                tick.reset_immediately();
+            }
+        }
+        if changed {
+            revision += 1;
+            let view = StatsView {
+                revision,
+                series: tracks
+                    .iter()
+                    .filter(|(_, t)| !t.series.is_empty())
+                    .map(|(id, t)| (id.clone(), t.series.clone()))
+                    .collect(),
+                sources: tracks
+                    .iter()
+                    .filter_map(|(id, t)| t.source.map(|s| (id.clone(), s)))
+                    .collect(),
+            };
+            if tx.send(Arc::new(view)).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn cpu_limit(snap: &Snapshot, id: &ContainerId) -> Option<f64> {
+    snap.containers.get(id).and_then(|c| c.cpu_limit)
+}
+
+fn push(track: &mut Track, raw: RawStats, limit: Option<f64>) {
+    if let Some(prev) = track.prev {
+        if raw.at_ms > prev.at_ms {
+            track.series.push(Sample::between(&prev, &raw, limit));
+        }
+    }
+    track.prev = Some(raw);
+}
+
+fn record_api(snap: &Snapshot, tracks: &mut HashMap<ContainerId, Track>, r: ApiReading) -> bool {
+    let Some(t) = tracks.get_mut(&r.id) else {
+        return false;
+    };
+    if r.one_shot {
+        t.api_in_flight = false;
+    }
+    match r.raw {
+        Some(raw) => {
+            let before = t.series.len();
+            push(t, raw, cpu_limit(snap, &r.id));
+            t.source = Some(SampleSource::Api);
+            t.series.len() != before
+        }
+        None => false,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sample_tick(
+    engine: &Engine,
+    snap: &Snapshot,
+    w: &Watched,
+    tracks: &mut HashMap<ContainerId, Track>,
+    cfg: &HubConfig,
+    local: bool,
+    host_mem: u64,
+    api_tx: &mpsc::UnboundedSender<ApiReading>,
+) -> bool {
+    let now = Instant::now();
+    let now_ms = crate::engine::now_ms();
+    let mut wanted: Vec<(ContainerId, Option<u32>)> = Vec::new();
+    let mut seen = HashSet::new();
+    for id in w.visible.iter().chain(w.focus.iter()) {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(c) = snap.containers.get(id) {
+            if c.state == ContainerState::Running {
+                wanted.push((id.clone(), c.pid));
+            }
+        }
+    }
+    let wanted_ids: HashSet<&ContainerId> = wanted.iter().map(|(id, _)| id).collect();
+
+    // Stop streams of containers no longer focused or running.
+    for (id, t) in tracks.iter_mut() {
+        if (w.focus.as_ref() != Some(id) || !wanted_ids.contains(id)) && t.stream.is_some() {
+            if let Some(s) = t.stream.take() {
+                s.abort();
+            }
+        }
+        if !wanted_ids.contains(id) {
+            // A later reading after a gap must not be paired with a stale one.
+            t.prev = None;
+        }
+    }
+
+    // Local cgroup readings, all in one blocking batch.
+    let mut jobs: Vec<(ContainerId, Option<CgroupPaths>, Option<u32>)> = Vec::new();
+    for (id, pid) in &wanted {
+        let t = tracks.entry(id.clone()).or_default();
+        let known = match (&t.cgroup, pid) {
+            (Some((p, paths)), Some(pid)) if p == pid => Some(paths.clone()),
+            _ => None,
+        };
+        match (local, pid, known) {
+            (true, Some(_), Some(Some(paths))) => jobs.push((id.clone(), Some(paths), None)),
+            (true, Some(pid), None) => jobs.push((id.clone(), None, Some(*pid))),
+            _ => {}
+        }
+    }
+    let mut changed = false;
+    if !jobs.is_empty() {
+        let root = cfg.cgroup_root.clone();
+        let proc_root = cfg.proc_root.clone();
+        let results = tokio::task::spawn_blocking(move || {
+            jobs.into_iter()
+                .map(|(id, paths, locate_pid)| {
+                    let paths = match (paths, locate_pid) {
+                        (Some(p), _) => Some(p),
+                        (None, Some(pid)) => cgroup::locate(&root, &proc_root, pid, id.as_str()),
+                        (None, None) => None,
+                    };
+                    let raw = paths
+                        .as_ref()
+                        .and_then(|p| cgroup::read(p, &proc_root, host_mem, now_ms));
+                    (id, locate_pid, paths, raw)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        for (id, located_for, paths, raw) in results {
+            let limit = cpu_limit(snap, &id);
+            let t = tracks.entry(id).or_default();
+            if let Some(pid) = located_for {
+                t.cgroup = Some((pid, paths));
+            }
+            if let Some(raw) = raw {
+                push(t, raw, limit);
+                t.source = Some(SampleSource::Cgroup);
+                changed = true;
+            }
+        }
+    }
+
+    // The API for everything not read locally.
+    let mut in_flight = tracks.values().filter(|t| t.api_in_flight).count();
+    for (id, _) in &wanted {
+        let Some(t) = tracks.get_mut(id) else {
+            continue;
+        };
+        if matches!(t.cgroup, Some((_, Some(_)))) && local {
+            continue;
+        }
+        if w.focus.as_ref() == Some(id) {
+            if t.stream.is_none() {
+                t.stream = Some(spawn_stream(engine, id.clone(), api_tx.clone()));
+            }
+            continue;
+        }
+        let period = if t.prev.is_some() {
+            cfg.api_interval
+        } else {
+            // The first reading only primes the pair; the second comes soon after.
+            cfg.interval
+        };
+        let due = t.last_api.is_none_or(|l| now.duration_since(l) >= period);
+        if due && !t.api_in_flight && in_flight < cfg.api_concurrency {
+            t.api_in_flight = true;
+            t.last_api = Some(now);
+            in_flight += 1;
+            spawn_one_shot(engine, id.clone(), api_tx.clone());
+        }
+    }
+
+    // Prune history and forget containers whose history has aged out.
+    tracks.retain(|id, t| {
+        t.series.prune(now_ms, SERIES_WINDOW_MS);
+        wanted_ids.contains(id) || !t.series.is_empty()
+    });
+    changed
+}
+
+fn spawn_stream(
+    engine: &Engine,
+    id: ContainerId,
+    tx: mpsc::UnboundedSender<ApiReading>,
+) -> JoinHandle<()> {
+    let stream = engine.stats(id.as_str(), true);
+    tokio::spawn(async move {
+        let mut stream = std::pin::pin!(stream);
+        while let Some(r) = stream.next().await {
+            let raw = match r {
+                Ok(raw) => Some(raw),
+                Err(e) => {
+                    tracing::debug!(error = %e, container = %id, "stats stream ended");
+                    None
+                }
+            };
+            let stop = raw.is_none();
+            if tx
+                .send(ApiReading {
+                    id: id.clone(),
+                    raw,
+                    one_shot: false,
+                })
+                .is_err()
+                || stop
+            {
+                return;
+            }
+        }
+    })
+}
+
+fn spawn_one_shot(engine: &Engine, id: ContainerId, tx: mpsc::UnboundedSender<ApiReading>) {
+    let stream = engine.stats(id.as_str(), false);
+    tokio::spawn(async move {
+        let mut stream = std::pin::pin!(stream);
+        let raw = match stream.next().await {
+            Some(Ok(raw)) => Some(raw),
+            Some(Err(e)) => {
+                tracing::debug!(error = %e, container = %id, "one-shot stats failed");
+                None
+            }
+            None => None,
+        };
+        // The hub may have gone; nothing to do then.
+        let _ = tx.send(ApiReading {
+            id,
+            raw,
+            one_shot: true,
+        });
+    });
+}

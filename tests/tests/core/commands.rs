@@ -1,0 +1,304 @@
+//! Every command works on a real engine, and its error paths give typed errors.
+
+use wharf_core::command::{execute, Command, Outcome};
+use wharf_core::model::{ContainerId, ImageId, NetworkId, PruneTarget, VolumeName};
+use wharf_core::ErrorKind;
+use wharf_tests::{require_engine, wait_until_blocking, TestEngine};
+
+use crate::common::{connect, TIMEOUT};
+
+fn status(engine: &TestEngine, id: &str) -> String {
+    engine
+        .docker_ok(&["inspect", "-f", "{{.State.Status}}", id])
+        .trim()
+        .to_owned()
+}
+
+fn wait_status(engine: &TestEngine, id: &str, want: &str) {
+    wait_until_blocking(TIMEOUT, &format!("{id} {want}"), || {
+        status(engine, id) == want
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_commands_change_the_engine() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let c = te.container("cmds").cmd(&["sleep", "300"]).created_only();
+    let id = ContainerId::from(c.id());
+    let run = |cmd: Command| {
+        let engine = engine.clone();
+        async move {
+            execute(&engine, &cmd)
+                .await
+                .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+        }
+    };
+
+    assert_eq!(run(Command::Start { id: id.clone() }).await, Outcome::Done);
+    wait_status(te, c.id(), "running");
+    run(Command::Pause { id: id.clone() }).await;
+    wait_status(te, c.id(), "paused");
+    run(Command::Unpause { id: id.clone() }).await;
+    wait_status(te, c.id(), "running");
+    let started = te.docker_ok(&["inspect", "-f", "{{.State.StartedAt}}", c.id()]);
+    run(Command::Restart {
+        id: id.clone(),
+        timeout: Some(0),
+    })
+    .await;
+    wait_until_blocking(TIMEOUT, "a new start time", || {
+        te.docker_ok(&["inspect", "-f", "{{.State.StartedAt}}", c.id()]) != started
+    });
+    run(Command::Kill {
+        id: id.clone(),
+        signal: "kill".into(),
+    })
+    .await;
+    wait_status(te, c.id(), "exited");
+    assert_eq!(
+        te.docker_ok(&["inspect", "-f", "{{.State.ExitCode}}", c.id()])
+            .trim(),
+        "137"
+    );
+    run(Command::Start { id: id.clone() }).await;
+    run(Command::Stop {
+        id: id.clone(),
+        timeout: Some(1),
+    })
+    .await;
+    wait_status(te, c.id(), "exited");
+
+    let new_name = format!("{}-renamed", c.name());
+    run(Command::Rename {
+        id: id.clone(),
+        name: new_name.clone(),
+    })
+    .await;
+    assert_eq!(
+        te.docker_ok(&["inspect", "-f", "{{.Name}}", c.id()]).trim(),
+        format!("/{new_name}")
+    );
+    run(Command::Remove {
+        id: id.clone(),
+        force: false,
+        volumes: true,
+    })
+    .await;
+    assert!(
+        te.docker(&["inspect", c.id()]).is_err(),
+        "the container is gone"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn error_paths_are_typed() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let vol = te.volume("busy");
+    let c = te
+        .container("busy")
+        .cmd(&["sleep", "300"])
+        .args(&["-v", &format!("{}:/data", vol.name())])
+        .start();
+    let id = ContainerId::from(c.id());
+
+    let kind =
+        |r: Result<Outcome, wharf_core::CoreError>| r.err().map(|e| (e.kind(), e.to_string()));
+
+    // Removing a running container without force.
+    let (k, msg) = kind(
+        execute(
+            &engine,
+            &Command::Remove {
+                id: id.clone(),
+                force: false,
+                volumes: false,
+            },
+        )
+        .await,
+    )
+    .unwrap_or_else(|| panic!("removed a running container"));
+    assert_eq!(k, ErrorKind::Conflict, "{msg}");
+    assert!(
+        msg.contains("stop it first") || msg.contains("force"),
+        "{msg}"
+    );
+    assert_eq!(status(te, c.id()), "running", "nothing changed");
+
+    // Removing an image a container uses.
+    let image_id = te
+        .docker_ok(&["inspect", "-f", "{{.Image}}", c.id()])
+        .trim()
+        .to_owned();
+    let (k, msg) = kind(
+        execute(
+            &engine,
+            &Command::RemoveImage {
+                id: ImageId::from(image_id.as_str()),
+                force: false,
+                no_prune: false,
+            },
+        )
+        .await,
+    )
+    .unwrap_or_else(|| panic!("removed an image in use"));
+    assert_eq!(k, ErrorKind::Conflict, "{msg}");
+
+    // Removing a volume in use.
+    let (k, msg) = kind(
+        execute(
+            &engine,
+            &Command::RemoveVolume {
+                name: VolumeName::from(vol.name()),
+                force: false,
+            },
+        )
+        .await,
+    )
+    .unwrap_or_else(|| panic!("removed a volume in use"));
+    assert_eq!(k, ErrorKind::Conflict, "{msg}");
+    assert!(
+        msg.contains(vol.name()),
+        "the message names the volume: {msg}"
+    );
+
+    // Unknown objects.
+    let (k, _) = kind(
+        execute(
+            &engine,
+            &Command::Start {
+                id: ContainerId::from("wharf-no-such-container"),
+            },
+        )
+        .await,
+    )
+    .unwrap_or_else(|| panic!("started nothing"));
+    assert_eq!(k, ErrorKind::NotFound);
+
+    // Bad input never reaches the engine.
+    let (k, msg) = kind(
+        execute(
+            &engine,
+            &Command::Kill {
+                id: id.clone(),
+                signal: "SIGBOGUS".into(),
+            },
+        )
+        .await,
+    )
+    .unwrap_or_else(|| panic!("sent a bogus signal"));
+    assert_eq!(k, ErrorKind::InvalidInput);
+    assert!(msg.contains("SIGBOGUS"));
+    assert_eq!(status(te, c.id()), "running");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn networks_volumes_and_prunes() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let run_id = wharf_tests::run_id();
+
+    let net = format!("wharf-test-{run_id}-cmdnet");
+    let Outcome::Created { id: net_id } = execute(
+        &engine,
+        &Command::CreateNetwork {
+            name: net.clone(),
+            driver: None,
+            internal: true,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("create network: {e}")) else {
+        panic!("no id")
+    };
+    assert_eq!(
+        te.docker_ok(&["network", "inspect", "-f", "{{.Internal}}", &net])
+            .trim(),
+        "true"
+    );
+    execute(
+        &engine,
+        &Command::RemoveNetwork {
+            id: NetworkId::from(net_id.as_str()),
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("remove network: {e}"));
+    assert!(te.docker(&["network", "inspect", &net]).is_err());
+
+    let vol = format!("wharf-test-{run_id}-cmdvol");
+    execute(
+        &engine,
+        &Command::CreateVolume {
+            name: vol.clone(),
+            driver: None,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("create volume: {e}"));
+    assert!(te.docker(&["volume", "inspect", &vol]).is_ok());
+    execute(
+        &engine,
+        &Command::RemoveVolume {
+            name: VolumeName::from(vol.as_str()),
+            force: false,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("remove volume: {e}"));
+    assert!(te.docker(&["volume", "inspect", &vol]).is_err());
+
+    // A stopped container is pruned and reported.
+    let dead = te
+        .container("prunable")
+        .cmd(&["sh", "-c", "exit 0"])
+        .start();
+    wait_status(te, dead.id(), "exited");
+    let Outcome::Pruned { report } = execute(
+        &engine,
+        &Command::Prune {
+            target: PruneTarget::Containers,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("prune: {e}")) else {
+        panic!("not a prune report")
+    };
+    assert!(report.removed.iter().any(|r| r == dead.id()), "{report:?}");
+
+    for target in [
+        PruneTarget::Networks,
+        PruneTarget::Volumes { all: false },
+        PruneTarget::Images { all: false },
+        PruneTarget::BuildCache,
+    ] {
+        execute(&engine, &Command::Prune { target })
+            .await
+            .unwrap_or_else(|e| panic!("prune {}: {e}", target.describe()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engine_facts_and_disk_usage() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let info = engine.info().await.unwrap_or_else(|e| panic!("info: {e}"));
+    let cli_version = te.docker_ok(&["version", "-f", "{{.Server.Version}}"]);
+    assert_eq!(info.version, cli_version.trim());
+    assert!(!info.api_version.is_empty());
+    assert_eq!(info.negotiated_api_version, engine.api_version());
+    assert!(info.cpus >= 1 && info.memory > 0);
+    assert!(!info.kernel.is_empty() && !info.storage_driver.is_empty());
+
+    let _img = te.image();
+    let df = engine
+        .disk_usage()
+        .await
+        .unwrap_or_else(|e| panic!("df: {e}"));
+    let images = df
+        .iter()
+        .find(|d| d.kind == wharf_core::model::DiskUsageKind::Images)
+        .unwrap_or_else(|| panic!("no image row in {df:?}"));
+    assert!(images.total >= 1 && images.size > 0, "{images:?}");
+}

@@ -1,0 +1,13 @@
+//! End-to-end tests of `wharf-core` against a real engine (one test binary, one link).
+//!
+//! Fixtures come from the harness (docker CLI, labelled, removed on drop); the code under
+//! test is wharf-core. Waits poll with timeouts; nothing sleeps a fixed time to "let things
+//! settle".
+
+mod commands;
+mod common;
+mod logs;
+mod reconnect;
+mod stats;
+mod store;
+mod tls;

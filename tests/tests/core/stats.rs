@@ -1,0 +1,110 @@
+//! Stats samples are plausible, from cgroups locally and from the API otherwise, and only
+//! watched containers are sampled.
+
+use wharf_core::model::ContainerId;
+use wharf_core::streams::stats::HubConfig;
+use wharf_core::streams::{SampleSource, StatsHub};
+use wharf_tests::require_engine;
+
+use crate::common::{synced_store, wait, TIMEOUT};
+
+async fn busy_and_idle(use_cgroups: bool) {
+    let te = require_engine!();
+    let store = synced_store(te.host()).await;
+    let busy = te
+        .container(if use_cgroups { "busy-cg" } else { "busy-api" })
+        .cmd(&["sh", "-c", "while :; do :; done"])
+        .start();
+    let idle = te
+        .container(if use_cgroups { "idle-cg" } else { "idle-api" })
+        .cmd(&["sleep", "300"])
+        .start();
+    let (b, i) = (ContainerId::from(busy.id()), ContainerId::from(idle.id()));
+    wait(&store, "both running and inspected", |s| {
+        [&b, &i]
+            .iter()
+            .all(|id| s.containers.get(*id).is_some_and(|c| c.pid.is_some()))
+    })
+    .await;
+
+    let cfg = HubConfig {
+        use_cgroups,
+        api_interval: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let hub = StatsHub::spawn(store.engine().clone(), store.subscribe(), cfg);
+    hub.watch([b.clone()], Some(b.clone()));
+    let mut rx = hub.subscribe();
+    let view = tokio::time::timeout(TIMEOUT, async {
+        loop {
+            let v = rx.borrow_and_update().clone();
+            if v.series.get(&b).is_some_and(|s| s.len() >= 3) {
+                return v;
+            }
+            if rx.changed().await.is_err() {
+                panic!("hub stopped");
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no samples for the busy container (cgroups: {use_cgroups})"));
+
+    let s = view.latest(&b).copied().unwrap_or_default();
+    assert!(
+        s.cpu_pct > 20.0 && s.cpu_pct < 210.0,
+        "a busy loop uses about one core: {s:?}"
+    );
+    assert!(s.mem_used > 0 && s.mem_limit >= s.mem_used, "{s:?}");
+    assert!(s.pids >= 1, "{s:?}");
+    let want = if use_cgroups {
+        SampleSource::Cgroup
+    } else {
+        SampleSource::Api
+    };
+    // Cgroups are only readable when the engine is local and shares our pid namespace.
+    if use_cgroups && view.sources.get(&b) != Some(&SampleSource::Cgroup) {
+        assert!(
+            !wharf_tests::in_ci(),
+            "CI runs a local engine: cgroup stats must work"
+        );
+        eprintln!("note: engine not local, stats came from the API");
+    } else {
+        assert_eq!(view.sources.get(&b), Some(&want));
+    }
+    assert!(
+        !view.series.contains_key(&i),
+        "an unwatched container is never sampled"
+    );
+
+    // Watch the idle one instead: it gets samples, near zero CPU.
+    hub.watch([i.clone()], None);
+    let view = tokio::time::timeout(TIMEOUT, async {
+        loop {
+            let v = rx.borrow_and_update().clone();
+            if v.series.get(&i).is_some_and(|s| s.len() >= 2) {
+                return v;
+            }
+            if rx.changed().await.is_err() {
+                panic!("hub stopped");
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no samples for the idle container"));
+    let s = view.latest(&i).copied().unwrap_or_default();
+    assert!(s.cpu_pct < 10.0, "sleep is idle: {s:?}");
+    assert!(
+        view.series.contains_key(&b),
+        "history of the busy one is kept after it leaves view"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_from_cgroups() {
+    busy_and_idle(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_from_the_api() {
+    busy_and_idle(false).await;
+}
