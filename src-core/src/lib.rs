@@ -5,6 +5,7 @@
 //! on-demand stats and logs, `command` executes lifecycle actions. Nothing here knows about
 //! terminals or webviews.
 
+pub mod chart;
 pub mod command;
 pub mod engine;
 pub mod error;

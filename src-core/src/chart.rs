@@ -1,0 +1,438 @@
+//! Resource graphs: a container's time series of [`Sample`]s drawn with plotters as SVG (for
+//! live display) or PNG (for export).
+//!
+//! Rendering is a pure function of (samples, metric, options): the time axis is relative to
+//! the newest sample, never to the wall clock, so the same input gives the same picture.
+//! Text is laid out with a font embedded in the binary (DejaVu Sans Mono, see
+//! `assets/FONT-LICENSE`), so drawing never depends on the fonts a machine has installed.
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{register_font, FontStyle};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CoreError, ErrorKind, Result};
+use crate::model::Sample;
+
+const FONT: &[u8] = include_bytes!("../assets/DejaVuSansMono.ttf");
+const FONT_NAME: &str = "sans-serif";
+const MIN_SIZE: u32 = 120;
+const MAX_SIZE: u32 = 4096;
+
+/// Which quantity a graph shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// CPU % of one core.
+    Cpu,
+    /// Memory used, with the limit drawn when it is in range.
+    Memory,
+    /// Network receive and transmit rates.
+    Network,
+    /// Block device read and write rates.
+    BlockIo,
+}
+
+impl Metric {
+    pub fn title(self) -> &'static str {
+        match self {
+            Metric::Cpu => "CPU",
+            Metric::Memory => "Memory",
+            Metric::Network => "Network I/O",
+            Metric::BlockIo => "Block I/O",
+        }
+    }
+}
+
+/// Size and colours of a graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartOptions {
+    pub width: u32,
+    pub height: u32,
+    /// Light text on a dark background.
+    pub dark: bool,
+    /// Only samples at most this many seconds older than the newest one.
+    pub window_secs: u32,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions {
+            width: 480,
+            height: 200,
+            dark: false,
+            window_secs: 300,
+        }
+    }
+}
+
+/// One line of a graph, already in display units.
+struct Line {
+    label: &'static str,
+    color: RGBColor,
+    points: Vec<(f64, f64)>,
+}
+
+struct Plan {
+    lines: Vec<Line>,
+    /// A horizontal reference (the memory limit), when it fits the scale.
+    limit: Option<f64>,
+    y_max: f64,
+    unit: Unit,
+    caption: String,
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Percent,
+    Bytes,
+    BytesPerSec,
+}
+
+const BLUE: RGBColor = RGBColor(0x3b, 0x82, 0xf6);
+const ORANGE: RGBColor = RGBColor(0xf5, 0x9e, 0x0b);
+const RED: RGBColor = RGBColor(0xef, 0x44, 0x44);
+
+fn ensure_font() -> Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| register_font(FONT_NAME, FontStyle::Normal, FONT).is_ok());
+    if ok {
+        Ok(())
+    } else {
+        Err(CoreError::new(
+            ErrorKind::Io,
+            "chart: the embedded font could not be loaded",
+        ))
+    }
+}
+
+fn plan(samples: &[Sample], metric: Metric, window_secs: u32) -> Plan {
+    let newest = samples.last().map_or(0, |s| s.at_ms);
+    let from = newest - i64::from(window_secs) * 1000;
+    let xs: Vec<&Sample> = samples.iter().filter(|s| s.at_ms >= from).collect();
+    let x = |s: &Sample| (s.at_ms - newest) as f64 / 1000.0;
+    let series = |label, color, f: &dyn Fn(&Sample) -> f64| Line {
+        label,
+        color,
+        points: xs.iter().map(|s| (x(s), f(s))).collect(),
+    };
+    let latest = xs.last().copied().copied().unwrap_or_default();
+    let (lines, limit, unit, caption) = match metric {
+        Metric::Cpu => (
+            vec![series("cpu %", BLUE, &|s| s.cpu_pct)],
+            None,
+            Unit::Percent,
+            format!("CPU {:.1} %", latest.cpu_pct),
+        ),
+        Metric::Memory => {
+            let used = series("used", BLUE, &|s| s.mem_used as f64);
+            let peak = used.points.iter().map(|p| p.1).fold(0.0, f64::max);
+            let limit = latest.mem_limit as f64;
+            // An unlimited container reports the host's memory: drawing it would flatten the
+            // line to nothing, so the limit is drawn only when it is within reach.
+            let shown = (limit > 0.0 && limit <= peak.max(1.0) * 4.0).then_some(limit);
+            (
+                vec![used],
+                shown,
+                Unit::Bytes,
+                format!(
+                    "Memory {} / {}",
+                    human_bytes(latest.mem_used as f64),
+                    human_bytes(limit)
+                ),
+            )
+        }
+        Metric::Network => (
+            vec![
+                series("rx", BLUE, &|s| s.net_rx_rate),
+                series("tx", ORANGE, &|s| s.net_tx_rate),
+            ],
+            None,
+            Unit::BytesPerSec,
+            format!(
+                "Network I/O rx {}/s tx {}/s",
+                human_bytes(latest.net_rx_rate),
+                human_bytes(latest.net_tx_rate)
+            ),
+        ),
+        Metric::BlockIo => (
+            vec![
+                series("read", BLUE, &|s| s.blk_read_rate),
+                series("write", ORANGE, &|s| s.blk_write_rate),
+            ],
+            None,
+            Unit::BytesPerSec,
+            format!(
+                "Block I/O read {}/s write {}/s",
+                human_bytes(latest.blk_read_rate),
+                human_bytes(latest.blk_write_rate)
+            ),
+        ),
+    };
+    let peak = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .chain(limit)
+        .fold(0.0, f64::max);
+    let floor = match unit {
+        Unit::Percent => 5.0,
+        Unit::Bytes | Unit::BytesPerSec => 1024.0,
+    };
+    Plan {
+        lines,
+        limit,
+        y_max: (peak * 1.15).max(floor),
+        unit,
+        caption,
+    }
+}
+
+/// `1.5 MiB`, binary units as `docker stats` shows them.
+pub fn human_bytes(v: f64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut v = v.max(0.0);
+    let mut i = 0;
+    while v >= 1024.0 && i + 1 < UNITS.len() {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{v:.0} {}", UNITS[i])
+    } else {
+        format!("{v:.1} {}", UNITS[i])
+    }
+}
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    plan: &Plan,
+    opts: &ChartOptions,
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (bg, fg, grid) = if opts.dark {
+        (
+            RGBColor(0x1e, 0x1f, 0x24),
+            RGBColor(0xe5, 0xe7, 0xeb),
+            RGBColor(0x3a, 0x3d, 0x46),
+        )
+    } else {
+        (
+            WHITE,
+            RGBColor(0x1f, 0x29, 0x37),
+            RGBColor(0xe5, 0xe7, 0xeb),
+        )
+    };
+    root.fill(&bg)?;
+    let font = (FONT_NAME, 12).into_font().color(&fg);
+    let x_min = -f64::from(opts.window_secs.max(1));
+    let mut chart = ChartBuilder::on(&root)
+        .caption(&plan.caption, font.clone())
+        .margin(6)
+        .x_label_area_size(20)
+        .y_label_area_size(70)
+        .build_cartesian_2d(x_min..0.0, 0.0..plan.y_max)?;
+    let unit = plan.unit;
+    chart
+        .configure_mesh()
+        .light_line_style(grid)
+        .bold_line_style(grid)
+        .axis_style(fg)
+        .label_style(font.clone())
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|x| format_age(*x))
+        .y_label_formatter(&|y| match unit {
+            Unit::Percent => format!("{y:.0} %"),
+            Unit::Bytes => human_bytes(*y),
+            Unit::BytesPerSec => format!("{}/s", human_bytes(*y)),
+        })
+        .draw()?;
+    for line in &plan.lines {
+        let color = line.color;
+        chart
+            .draw_series(AreaSeries::new(
+                line.points.iter().copied(),
+                0.0,
+                color.mix(0.15),
+            ))?
+            .label(line.label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 10, y + 4)], color.filled()));
+        chart.draw_series(LineSeries::new(
+            line.points.iter().copied(),
+            color.stroke_width(2),
+        ))?;
+    }
+    if let Some(limit) = plan.limit {
+        chart
+            .draw_series(LineSeries::new(
+                [(x_min, limit), (0.0, limit)],
+                RED.stroke_width(1),
+            ))?
+            .label("limit")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 10, y)], RED));
+    }
+    if plan.lines.len() > 1 || plan.limit.is_some() {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(font)
+            .background_style(bg.mix(0.8))
+            .border_style(grid)
+            .draw()?;
+    }
+    root.present()
+}
+
+fn format_age(secs: f64) -> String {
+    let s = (-secs).round() as i64;
+    match s {
+        0 => "now".to_owned(),
+        s if s % 60 == 0 => format!("-{}m", s / 60),
+        s => format!("-{s}s"),
+    }
+}
+
+fn check(opts: &ChartOptions) -> Result<()> {
+    ensure_font()?;
+    for (what, v) in [("width", opts.width), ("height", opts.height)] {
+        if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
+            return Err(CoreError::invalid_input(format!(
+                "chart {what} must be {MIN_SIZE}–{MAX_SIZE} pixels, not {v}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn drawing_error(e: impl std::fmt::Display) -> CoreError {
+    CoreError::new(ErrorKind::Io, format!("chart: {e}"))
+}
+
+/// The graph as an SVG document.
+pub fn svg(samples: &[Sample], metric: Metric, opts: &ChartOptions) -> Result<String> {
+    check(opts)?;
+    let plan = plan(samples, metric, opts.window_secs);
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (opts.width, opts.height)).into_drawing_area();
+        draw(root, &plan, opts).map_err(drawing_error)?;
+    }
+    Ok(out)
+}
+
+/// The graph as a PNG image.
+pub fn png(samples: &[Sample], metric: Metric, opts: &ChartOptions) -> Result<Vec<u8>> {
+    check(opts)?;
+    let plan = plan(samples, metric, opts.window_secs);
+    let (w, h) = (opts.width, opts.height);
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        draw(root, &plan, opts).map_err(drawing_error)?;
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().map_err(drawing_error)?;
+    writer.write_image_data(&rgb).map_err(drawing_error)?;
+    writer.finish().map_err(drawing_error)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn samples(n: i64) -> Vec<Sample> {
+        (0..n)
+            .map(|i| Sample {
+                at_ms: 1_000_000 + i * 1000,
+                cpu_pct: (i % 10) as f64 * 10.0,
+                mem_used: 50 << 20,
+                mem_limit: 100 << 20,
+                net_rx_rate: 2048.0 * i as f64,
+                net_tx_rate: 1024.0,
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn svg_has_caption_axes_and_lines() {
+        for metric in [
+            Metric::Cpu,
+            Metric::Memory,
+            Metric::Network,
+            Metric::BlockIo,
+        ] {
+            let svg = svg(&samples(120), metric, &ChartOptions::default()).unwrap();
+            assert!(svg.starts_with("<svg"), "{metric:?}");
+            assert!(svg.contains("<polyline"), "{metric:?} has no line");
+            assert!(svg.contains(metric.title()), "{metric:?} caption");
+        }
+    }
+
+    #[test]
+    fn memory_limit_is_drawn_when_in_range() {
+        let svg = svg(&samples(10), Metric::Memory, &ChartOptions::default()).unwrap();
+        assert!(svg.contains("limit"));
+        assert!(svg.contains("50.0 MiB / 100.0 MiB"));
+        let mut far = samples(10);
+        for s in &mut far {
+            s.mem_limit = 64 << 30;
+        }
+        let wide = super::svg(&far, Metric::Memory, &ChartOptions::default()).unwrap();
+        assert!(
+            !wide.contains(">limit<"),
+            "a host-sized limit flattens the graph"
+        );
+    }
+
+    #[test]
+    fn empty_series_still_renders() {
+        let svg = svg(&[], Metric::Cpu, &ChartOptions::default()).unwrap();
+        assert!(svg.contains("CPU 0.0 %"));
+    }
+
+    #[test]
+    fn png_is_a_real_image_with_ink() {
+        let opts = ChartOptions {
+            dark: true,
+            ..Default::default()
+        };
+        let bytes = png(&samples(60), Metric::Network, &opts).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (480, 200));
+        // Text and lines were drawn: many distinct colours, not a flat background.
+        let mut colours: Vec<&[u8]> = buf[..info.buffer_size()].chunks(3).collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert!(colours.len() > 20, "only {} colours", colours.len());
+    }
+
+    #[test]
+    fn bad_sizes_are_refused() {
+        let opts = ChartOptions {
+            width: 10,
+            ..Default::default()
+        };
+        let e = svg(&[], Metric::Cpu, &opts).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn human_units() {
+        assert_eq!(human_bytes(512.0), "512 B");
+        assert_eq!(human_bytes(1536.0), "1.5 KiB");
+        assert_eq!(human_bytes(3.0 * 1024.0 * 1024.0 * 1024.0), "3.0 GiB");
+        assert_eq!(format_age(-120.0), "-2m");
+        assert_eq!(format_age(-30.0), "-30s");
+    }
+}
