@@ -1,0 +1,390 @@
+//! The page's commands: a few lines each — parse, call the core, map the error to
+//! `{kind, message, hint}` ([`ErrorReport`]). No Docker logic lives here.
+//!
+//! Invariants kept here because the page cannot be trusted with them: read-only mode refuses
+//! every mutating command and exec; a destructive command runs only with `confirmed: true`,
+//! which the page sets after its confirmation dialog named the objects; files are written
+//! only to the user's download directory under names this side chooses.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, State};
+use wharf_core::chart::{self, ChartOptions, Metric};
+use wharf_core::command::{self, Command, Outcome};
+use wharf_core::engine::connect::{list_contexts, ContextSummary, EnvVars};
+use wharf_core::engine::{ExecSpec, LogOptions, Processes};
+use wharf_core::error::ErrorReport;
+use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, Sample};
+use wharf_core::streams::logs::fetch;
+use wharf_core::{CoreError, ErrorKind};
+
+use crate::link::{Args, Link, SnapshotView};
+use crate::streams::{self, ExecControl, ExecEvent, LogBatch, StatsUpdate};
+use crate::Desk;
+
+pub type CmdResult<T> = Result<T, ErrorReport>;
+
+fn report(e: CoreError) -> ErrorReport {
+    ErrorReport::from(&e)
+}
+
+fn refuse_in_read_only(desk: &Desk, what: &str) -> CmdResult<()> {
+    if desk.read_only {
+        return Err(report(
+            CoreError::new(
+                ErrorKind::Denied,
+                format!("{what}: Wharf is in read-only mode"),
+            )
+            .with_hint("restart Wharf without --read-only to change the engine"),
+        ));
+    }
+    Ok(())
+}
+
+/// Facts the page needs before the first snapshot.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub read_only: bool,
+    pub endpoint: String,
+    pub context: Option<String>,
+}
+
+#[tauri::command]
+pub fn app_info(desk: State<'_, Desk>) -> AppInfo {
+    let link = desk.link();
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        read_only: desk.read_only,
+        endpoint: link.endpoint.clone(),
+        context: link.context.clone(),
+    }
+}
+
+#[tauri::command]
+pub fn snapshot(desk: State<'_, Desk>) -> serde_json::Value {
+    let link = desk.link();
+    let snap = link.snapshot();
+    let view = SnapshotView::new(&snap, &link, desk.read_only);
+    // Serializing a view of plain data cannot fail; Null would only show an empty page.
+    serde_json::to_value(&view).unwrap_or(serde_json::Value::Null)
+}
+
+#[tauri::command]
+pub async fn execute(desk: State<'_, Desk>, cmd: Command, confirmed: bool) -> CmdResult<Outcome> {
+    if cmd.is_mutating() {
+        refuse_in_read_only(&desk, &cmd.to_string())?;
+    }
+    if cmd.is_destructive() && !confirmed {
+        return Err(report(CoreError::invalid_input(format!(
+            "{cmd}: needs confirmation"
+        ))));
+    }
+    let link = desk.link();
+    let live = link.live()?;
+    command::execute(&live.engine, &cmd).await.map_err(report)
+}
+
+#[tauri::command]
+pub async fn inspect(desk: State<'_, Desk>, id: String) -> CmdResult<serde_json::Value> {
+    let link = desk.link();
+    let live = link.live()?;
+    live.engine
+        .inspect_container_json(&id)
+        .await
+        .map_err(report)
+}
+
+#[tauri::command]
+pub async fn top(desk: State<'_, Desk>, id: String) -> CmdResult<Processes> {
+    let link = desk.link();
+    link.live()?.engine.top(&id).await.map_err(report)
+}
+
+#[tauri::command]
+pub async fn disk_usage(desk: State<'_, Desk>) -> CmdResult<Vec<DiskUsage>> {
+    let link = desk.link();
+    link.live()?.engine.disk_usage().await.map_err(report)
+}
+
+#[tauri::command]
+pub async fn engine_info(desk: State<'_, Desk>) -> CmdResult<EngineInfo> {
+    let link = desk.link();
+    link.live()?.engine.info().await.map_err(report)
+}
+
+/// Which part of a log the page asks for.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogRequest {
+    pub tail: Option<usize>,
+    pub timestamps: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+    pub follow: bool,
+}
+
+impl From<LogRequest> for LogOptions {
+    fn from(r: LogRequest) -> Self {
+        LogOptions {
+            follow: r.follow,
+            tail: r.tail,
+            since: None,
+            until: None,
+            timestamps: r.timestamps,
+            stdout: r.stdout,
+            stderr: r.stderr,
+        }
+    }
+}
+
+#[tauri::command]
+pub fn logs_start(
+    desk: State<'_, Desk>,
+    id: String,
+    request: LogRequest,
+    channel: Channel<LogBatch>,
+) -> CmdResult<u64> {
+    let link = desk.link();
+    let engine = link.live()?.engine.clone();
+    let task = tauri::async_runtime::spawn(streams::logs(engine, id, request.into(), channel));
+    Ok(desk.streams.add(task, None))
+}
+
+/// Where a saved file went.
+#[derive(Debug, Clone, Serialize)]
+pub struct Saved {
+    pub path: String,
+    pub bytes: usize,
+}
+
+/// The user's download directory (created if missing), else the home directory.
+fn download_dir<R: Runtime>(app: &AppHandle<R>) -> CmdResult<PathBuf> {
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| {
+            report(CoreError::new(
+                ErrorKind::Io,
+                format!("no download directory: {e}"),
+            ))
+        })?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        report(CoreError::new(
+            ErrorKind::Io,
+            format!("create {}: {e}", dir.display()),
+        ))
+    })?;
+    Ok(dir)
+}
+
+/// A file name made only of safe characters from `stem`.
+fn file_name(stem: &str, ext: &str) -> String {
+    let clean: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("wharf-{}-{secs}.{ext}", clean.trim_start_matches('.'))
+}
+
+fn write_download<R: Runtime>(app: &AppHandle<R>, name: String, data: &[u8]) -> CmdResult<Saved> {
+    let path = download_dir(app)?.join(name);
+    std::fs::write(&path, data).map_err(|e| {
+        report(CoreError::new(
+            ErrorKind::Io,
+            format!("write {}: {e}", path.display()),
+        ))
+    })?;
+    Ok(Saved {
+        path: path.display().to_string(),
+        bytes: data.len(),
+    })
+}
+
+/// Save a container's whole log (up to 100 000 lines) to the download directory.
+#[tauri::command]
+pub async fn logs_save<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    id: String,
+    name: String,
+    timestamps: bool,
+) -> CmdResult<Saved> {
+    let link = desk.link();
+    let engine = link.live()?.engine.clone();
+    let opts = LogOptions {
+        follow: false,
+        tail: None,
+        timestamps,
+        ..LogOptions::default()
+    };
+    let buf = fetch(&engine, &id, &opts, 100_000).await.map_err(report)?;
+    write_download(
+        &app,
+        file_name(&name, "log"),
+        buf.to_text(timestamps).as_bytes(),
+    )
+}
+
+#[tauri::command]
+pub fn stats_watch(
+    desk: State<'_, Desk>,
+    visible: Vec<ContainerId>,
+    focus: Option<ContainerId>,
+    chart: Option<ChartOptions>,
+    channel: Channel<StatsUpdate>,
+) -> CmdResult<u64> {
+    let link = desk.link();
+    let live = link.live()?;
+    live.stats.watch(visible.iter().cloned(), focus.clone());
+    let views = live.stats.subscribe();
+    let task = tauri::async_runtime::spawn(streams::stats(views, visible, focus, chart, channel));
+    Ok(desk.streams.add(task, None))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    Svg,
+    Png,
+}
+
+/// Save a graph of the container's recent samples as SVG or PNG in the download directory.
+#[tauri::command]
+pub fn chart_export<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    id: ContainerId,
+    name: String,
+    metric: Metric,
+    format: ImageFormat,
+    options: ChartOptions,
+) -> CmdResult<Saved> {
+    let link = desk.link();
+    let view = link.live()?.stats.view();
+    let samples: Vec<Sample> = view
+        .series
+        .get(&id)
+        .map(|s| s.iter().copied().collect())
+        .unwrap_or_default();
+    let stem = format!("{name}-{metric:?}").to_lowercase();
+    match format {
+        ImageFormat::Svg => {
+            let svg = chart::svg(&samples, metric, &options).map_err(report)?;
+            write_download(&app, file_name(&stem, "svg"), svg.as_bytes())
+        }
+        ImageFormat::Png => {
+            let png = chart::png(&samples, metric, &options).map_err(report)?;
+            write_download(&app, file_name(&stem, "png"), &png)
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn exec_open(
+    desk: State<'_, Desk>,
+    id: String,
+    cols: u16,
+    rows: u16,
+    channel: Channel<ExecEvent>,
+) -> CmdResult<u64> {
+    refuse_in_read_only(&desk, "exec")?;
+    let link = desk.link();
+    let engine = link.live()?.engine.clone();
+    let session = engine.exec(&id, &ExecSpec::shell()).await.map_err(report)?;
+    if let Err(e) = engine.resize_exec(&session.id, cols, rows).await {
+        // A shell that starts at the default size still works; the next resize fixes it.
+        tracing::debug!("initial exec resize: {e}");
+    }
+    let control = std::sync::Arc::new(ExecControl {
+        engine,
+        exec_id: session.id,
+        input: std::sync::Arc::new(tokio::sync::Mutex::new(session.input)),
+    });
+    let task = tauri::async_runtime::spawn(streams::exec_output(
+        session.output,
+        control.clone(),
+        channel,
+    ));
+    Ok(desk.streams.add(task, Some(control)))
+}
+
+fn exec_control(desk: &Desk, stream: u64) -> CmdResult<std::sync::Arc<ExecControl>> {
+    desk.streams
+        .exec(stream)
+        .ok_or_else(|| report(CoreError::not_found(format!("no exec session {stream}"))))
+}
+
+#[tauri::command]
+pub async fn exec_write(desk: State<'_, Desk>, stream: u64, data: String) -> CmdResult<()> {
+    use tokio::io::AsyncWriteExt;
+    let control = exec_control(&desk, stream)?;
+    let mut input = control.input.lock().await;
+    let io = |e: std::io::Error| {
+        report(CoreError::new(
+            ErrorKind::Unavailable,
+            format!("exec input: {e}"),
+        ))
+    };
+    input.write_all(data.as_bytes()).await.map_err(io)?;
+    input.flush().await.map_err(io)
+}
+
+#[tauri::command]
+pub async fn exec_resize(
+    desk: State<'_, Desk>,
+    stream: u64,
+    cols: u16,
+    rows: u16,
+) -> CmdResult<()> {
+    let control = exec_control(&desk, stream)?;
+    control
+        .engine
+        .resize_exec(&control.exec_id, cols, rows)
+        .await
+        .map_err(report)
+}
+
+#[tauri::command]
+pub fn stream_stop(desk: State<'_, Desk>, stream: u64) -> bool {
+    desk.streams.stop(stream)
+}
+
+/// Stop every stream: the page calls this when it (re)loads, so streams of a previous page
+/// load do not live on.
+#[tauri::command]
+pub fn streams_reset(desk: State<'_, Desk>) {
+    desk.streams.clear();
+}
+
+#[tauri::command]
+pub fn contexts() -> CmdResult<Vec<ContextSummary>> {
+    list_contexts(&EnvVars::from_process()).map_err(report)
+}
+
+/// Follow another docker context (`default` for DOCKER_HOST or the default socket).
+#[tauri::command]
+pub async fn switch_context(desk: State<'_, Desk>, name: String) -> CmdResult<AppInfo> {
+    let args = Args {
+        host: None,
+        context: Some(name),
+        read_only: desk.read_only,
+    };
+    let link = Link::open(&args.connect_options());
+    if let Some(f) = &link.failure {
+        return Err(f.clone());
+    }
+    desk.replace(link);
+    Ok(app_info(desk))
+}

@@ -1,0 +1,108 @@
+//! Wharf's desktop app: a thin Tauri v2 adapter over `wharf-core`.
+//!
+//! Nothing here knows Docker: [`link`] holds the core's store and stats hub for the current
+//! engine, [`commands`] are a few lines each (parse → core → map the error), [`bridge`]
+//! forwards store revisions to the page as batched events, [`streams`] carries logs, stats and
+//! exec over `tauri::ipc::Channel`s. [`run_with`] wires it all onto any Tauri runtime, so the
+//! tests can use the mock runtime.
+
+pub mod bridge;
+pub mod commands;
+pub mod link;
+pub mod streams;
+mod window_state;
+
+use std::sync::Arc;
+
+use tauri::{Builder, Manager, Runtime, WindowEvent};
+use tokio::sync::watch;
+
+pub use link::{Args, Link};
+
+/// State shared by every command: the current link (replaced on context switch), the read-only
+/// switch and the open streams.
+pub struct Desk {
+    link: watch::Sender<Arc<Link>>,
+    pub read_only: bool,
+    pub streams: streams::Streams,
+}
+
+impl Desk {
+    /// Open the link the arguments ask for. Must run inside the tokio runtime.
+    pub fn open(args: &Args) -> Desk {
+        let (link, _) = watch::channel(Arc::new(Link::open(&args.connect_options())));
+        Desk {
+            link,
+            read_only: args.read_only,
+            streams: streams::Streams::default(),
+        }
+    }
+
+    pub fn link(&self) -> Arc<Link> {
+        self.link.borrow().clone()
+    }
+
+    /// Notified when the link is replaced.
+    pub fn links(&self) -> watch::Receiver<Arc<Link>> {
+        self.link.subscribe()
+    }
+
+    /// Replace the link; the old one's store and hub stop once its last reader lets go.
+    pub fn replace(&self, link: Link) {
+        self.streams.clear();
+        self.link.send_replace(Arc::new(link));
+    }
+}
+
+/// Register Wharf's state, commands, bridge and window handling on `builder`.
+pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
+    builder
+        .setup(move |app| {
+            let desk = tauri::async_runtime::block_on(async { Desk::open(&args) });
+            app.manage(desk);
+            bridge::spawn(app.handle().clone());
+            if let Some(w) = app.get_webview_window("main") {
+                window_state::restore(&w);
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| match event {
+            WindowEvent::CloseRequested { .. } => window_state::save(window),
+            // The page's channels die with it: stop every stream it had open.
+            WindowEvent::Destroyed => {
+                if let Some(desk) = window.try_state::<Desk>() {
+                    desk.streams.clear();
+                }
+            }
+            _ => {}
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::snapshot,
+            commands::execute,
+            commands::inspect,
+            commands::top,
+            commands::disk_usage,
+            commands::engine_info,
+            commands::logs_start,
+            commands::logs_save,
+            commands::stats_watch,
+            commands::chart_export,
+            commands::exec_open,
+            commands::exec_write,
+            commands::exec_resize,
+            commands::stream_stop,
+            commands::streams_reset,
+            commands::contexts,
+            commands::switch_context,
+        ])
+}
+
+/// Start the desktop app; returns when the last window closes.
+pub fn run(args: Args) {
+    let result = run_with(tauri::Builder::default(), args).run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("wharf-desktop: {e}");
+        std::process::exit(1);
+    }
+}

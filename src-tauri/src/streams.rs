@@ -1,0 +1,306 @@
+//! Logs, stats and exec streamed to the page over `tauri::ipc::Channel`s.
+//!
+//! Every stream is a task registered under a numeric id in [`Streams`]; the page stops it with
+//! `stream_stop(id)`, and all of them stop when the window is destroyed, the page reloads
+//! (`streams_reset`) or the link changes. Stopping aborts the task, which drops the core's
+//! follower or exec stream and so cancels the engine request. A task also ends by itself when
+//! a send fails (the page is gone).
+
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use serde::Serialize;
+use tauri::async_runtime::JoinHandle;
+use tauri::ipc::Channel;
+use tokio::io::AsyncWrite;
+use tokio::sync::watch;
+use wharf_core::chart::{self, ChartOptions, Metric};
+use wharf_core::engine::{Engine, LogChunk, LogOptions};
+use wharf_core::error::ErrorReport;
+use wharf_core::model::{ContainerId, Sample};
+use wharf_core::streams::logs::LogEvent;
+use wharf_core::streams::{LogBuffer, LogFollower, LogLine, StatsView};
+use wharf_core::Result;
+
+/// Lines kept between two log batches; a faster producer loses the oldest (counted).
+const LOG_BUFFER_LINES: usize = 5000;
+/// Collect log output this long before sending, so a chatty container costs one message per
+/// interval rather than one per line.
+const LOG_BATCH: Duration = Duration::from_millis(60);
+
+pub type ExecInput = Arc<tokio::sync::Mutex<Pin<Box<dyn AsyncWrite + Send>>>>;
+
+/// An exec session's controls, kept beside its output task.
+pub struct ExecControl {
+    pub engine: Engine,
+    pub exec_id: String,
+    pub input: ExecInput,
+}
+
+struct Entry {
+    task: JoinHandle<()>,
+    exec: Option<Arc<ExecControl>>,
+}
+
+/// The open streams, by id.
+#[derive(Default)]
+pub struct Streams {
+    next: AtomicU64,
+    live: Mutex<HashMap<u64, Entry>>,
+}
+
+impl Streams {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Entry>> {
+        // A panic while holding the map cannot leave it inconsistent (single inserts/removes).
+        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn add(&self, task: JoinHandle<()>, exec: Option<Arc<ExecControl>>) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        self.lock().insert(id, Entry { task, exec });
+        id
+    }
+
+    /// Stop one stream; false if it was not open.
+    pub fn stop(&self, id: u64) -> bool {
+        match self.lock().remove(&id) {
+            Some(e) => {
+                e.task.abort();
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn clear(&self) {
+        for (_, e) in self.lock().drain() {
+            e.task.abort();
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn exec(&self, id: u64) -> Option<Arc<ExecControl>> {
+        self.lock().get(&id).and_then(|e| e.exec.clone())
+    }
+}
+
+/// A batch of new log lines. `ended` is set on the last batch.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogBatch {
+    pub lines: Vec<LogLine>,
+    /// Lines lost because the page could not keep up.
+    pub dropped: u64,
+    pub ended: bool,
+    pub error: Option<ErrorReport>,
+}
+
+pub async fn logs(engine: Engine, id: String, opts: LogOptions, ch: Channel<LogBatch>) {
+    let mut follower = LogFollower::start(&engine, &id, &opts);
+    let mut buf = LogBuffer::new(LOG_BUFFER_LINES, opts.timestamps);
+    let mut next_seq = 0u64;
+    loop {
+        let mut done: Option<Result<()>> = match follower.recv().await {
+            None | Some(LogEvent::End) => Some(Ok(())),
+            Some(LogEvent::Error(e)) => Some(Err(e)),
+            Some(LogEvent::Chunk(c)) => {
+                buf.push(&c);
+                None
+            }
+        };
+        if done.is_none() {
+            done = follower.drain_into(&mut buf, 1024).1;
+        }
+        if done.is_some() {
+            buf.flush();
+        }
+        let first = buf.lines().front().map_or(next_seq, |l| l.seq);
+        let lines: Vec<LogLine> = buf
+            .lines()
+            .iter()
+            .filter(|l| l.seq >= next_seq)
+            .cloned()
+            .collect();
+        let dropped = first.saturating_sub(next_seq);
+        if let Some(l) = lines.last() {
+            next_seq = l.seq + 1;
+        }
+        let ended = done.is_some();
+        let batch = LogBatch {
+            lines,
+            dropped,
+            ended,
+            error: done.and_then(|r| r.err()).map(|e| ErrorReport::from(&e)),
+        };
+        if (!batch.lines.is_empty() || ended) && ch.send(batch).is_err() {
+            return;
+        }
+        if ended {
+            return;
+        }
+        tokio::time::sleep(LOG_BATCH).await;
+    }
+}
+
+/// Graphs of the focused container, rendered by the core.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartSet {
+    pub id: ContainerId,
+    pub cpu: String,
+    pub memory: String,
+    pub network: String,
+    pub block_io: String,
+}
+
+/// The latest sample of each watched container, and graphs of the focused one.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatsUpdate {
+    pub revision: u64,
+    pub latest: HashMap<ContainerId, Sample>,
+    pub charts: Option<ChartSet>,
+    pub error: Option<ErrorReport>,
+}
+
+fn charts(view: &StatsView, id: &ContainerId, opts: &ChartOptions) -> Result<ChartSet> {
+    let samples: Vec<Sample> = view
+        .series
+        .get(id)
+        .map(|s| s.iter().copied().collect())
+        .unwrap_or_default();
+    let svg = |m| chart::svg(&samples, m, opts);
+    Ok(ChartSet {
+        id: id.clone(),
+        cpu: svg(Metric::Cpu)?,
+        memory: svg(Metric::Memory)?,
+        network: svg(Metric::Network)?,
+        block_io: svg(Metric::BlockIo)?,
+    })
+}
+
+pub async fn stats(
+    mut views: watch::Receiver<Arc<StatsView>>,
+    visible: Vec<ContainerId>,
+    focus: Option<ContainerId>,
+    chart_opts: Option<ChartOptions>,
+    ch: Channel<StatsUpdate>,
+) {
+    loop {
+        let view = views.borrow_and_update().clone();
+        let latest = visible
+            .iter()
+            .chain(focus.as_ref())
+            .filter_map(|id| view.latest(id).map(|s| (id.clone(), *s)))
+            .collect();
+        let (charts, error) = match (&focus, &chart_opts) {
+            (Some(id), Some(opts)) => match charts(&view, id, opts) {
+                Ok(c) => (Some(c), None),
+                Err(e) => (None, Some(ErrorReport::from(&e))),
+            },
+            _ => (None, None),
+        };
+        let update = StatsUpdate {
+            revision: view.revision,
+            latest,
+            charts,
+            error,
+        };
+        if ch.send(update).is_err() || views.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// What an exec session sends: terminal output, then its exit.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ExecEvent {
+    Output { data: String },
+    Exit { code: Option<i64> },
+    Error { error: ErrorReport },
+}
+
+pub async fn exec_output(
+    mut output: Pin<Box<dyn Stream<Item = Result<LogChunk>> + Send>>,
+    control: Arc<ExecControl>,
+    ch: Channel<ExecEvent>,
+) {
+    let mut carry = Vec::new();
+    while let Some(item) = output.next().await {
+        let ev = match item {
+            Ok(chunk) => {
+                carry.extend_from_slice(&chunk.bytes);
+                let data = take_utf8(&mut carry);
+                if data.is_empty() {
+                    continue;
+                }
+                ExecEvent::Output { data }
+            }
+            Err(e) => ExecEvent::Error {
+                error: ErrorReport::from(&e),
+            },
+        };
+        let stop = matches!(ev, ExecEvent::Error { .. });
+        if ch.send(ev).is_err() || stop {
+            return;
+        }
+    }
+    let code = match control.engine.exec_exit_code(&control.exec_id).await {
+        Ok(code) => code,
+        Err(e) => {
+            // The exit code is a courtesy; the session is over either way.
+            tracing::debug!("exec exit code: {e}");
+            None
+        }
+    };
+    let _ = ch.send(ExecEvent::Exit { code });
+}
+
+/// The longest valid UTF-8 prefix of `buf` as text; an incomplete character at the end stays
+/// in `buf` for the next chunk. Invalid bytes become U+FFFD.
+pub fn take_utf8(buf: &mut Vec<u8>) -> String {
+    match std::str::from_utf8(buf) {
+        Ok(s) => {
+            let s = s.to_owned();
+            buf.clear();
+            s
+        }
+        Err(e) if e.error_len().is_none() => {
+            let valid = e.valid_up_to();
+            let s = String::from_utf8_lossy(&buf[..valid]).into_owned();
+            buf.drain(..valid);
+            s
+        }
+        Err(_) => {
+            let s = String::from_utf8_lossy(buf).into_owned();
+            buf.clear();
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_characters_wait_for_their_rest() {
+        let mut buf = "é".as_bytes()[..1].to_vec();
+        assert_eq!(take_utf8(&mut buf), "");
+        buf.extend_from_slice(&"é".as_bytes()[1..]);
+        buf.extend_from_slice(b"x");
+        assert_eq!(take_utf8(&mut buf), "éx");
+        assert!(buf.is_empty());
+        let mut bad = vec![b'a', 0xff, b'b'];
+        assert_eq!(take_utf8(&mut bad), "a\u{fffd}b");
+    }
+}

@@ -1,0 +1,61 @@
+// The page's one door to the outside world. Views call `backend()`; inside Tauri it is the
+// IPC implementation (./tauri.ts, the only module that imports @tauri-apps/*), in a plain
+// browser it is the in-memory stub (./stub.ts) used by the browser tests.
+import type {
+  AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, LogBatch,
+  LogRequest, Metric, Outcome, Processes, Saved, Snapshot, StatsUpdate,
+} from "../types";
+
+/** A running stream; `stop()` cancels it on the backend. */
+export interface StreamHandle {
+  stop(): void;
+}
+
+export interface ExecHandle extends StreamHandle {
+  write(data: string): Promise<void>;
+  resize(cols: number, rows: number): Promise<void>;
+}
+
+export interface Backend {
+  readonly kind: "tauri" | "stub";
+  appInfo(): Promise<AppInfo>;
+  snapshot(): Promise<Snapshot>;
+  /** Called with every batched store change. */
+  onSnapshot(cb: (s: Snapshot) => void): Promise<() => void>;
+  execute(cmd: Command, confirmed: boolean): Promise<Outcome>;
+  inspect(id: string): Promise<unknown>;
+  top(id: string): Promise<Processes>;
+  diskUsage(): Promise<DiskUsage[]>;
+  engineInfo(): Promise<EngineInfo>;
+  logs(id: string, req: LogRequest, cb: (b: LogBatch) => void): Promise<StreamHandle>;
+  logsSave(id: string, name: string, timestamps: boolean): Promise<Saved>;
+  stats(visible: string[], focus: string | null, chart: ChartOptions | null,
+    cb: (u: StatsUpdate) => void): Promise<StreamHandle>;
+  chartExport(id: string, name: string, metric: Metric, format: "svg" | "png",
+    options: ChartOptions): Promise<Saved>;
+  exec(id: string, cols: number, rows: number, cb: (e: ExecEvent) => void): Promise<ExecHandle>;
+  streamsReset(): Promise<void>;
+  contexts(): Promise<ContextSummary[]>;
+  switchContext(name: string): Promise<AppInfo>;
+}
+
+let current: Backend | null = null;
+
+/** True inside the Tauri webview. */
+export function inTauri(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
+
+export async function initBackend(): Promise<Backend> {
+  if (!current) {
+    current = inTauri()
+      ? (await import("./tauri")).createTauriBackend()
+      : (await import("./stub")).createStubBackend();
+  }
+  return current;
+}
+
+export function backend(): Backend {
+  if (!current) throw new Error("backend not initialised");
+  return current;
+}

@@ -1,0 +1,188 @@
+// An in-memory Backend for running the page in a plain browser (tests, design work). It keeps
+// a small fake engine: commands change it and publish a new snapshot, streams tick on timers.
+// `window.__wharfStub` exposes it so tests can inspect what the page asked for.
+import type { Backend, ExecHandle, StreamHandle } from "./index";
+import type {
+  Command, Container, ContainerState, EngineInfo, LogLine, Outcome, Sample, Snapshot, Style,
+} from "../types";
+
+const now = () => Date.now();
+const hex = (n: number) => n.toString(16).padStart(64, "0");
+
+function container(i: number, name: string, state: ContainerState, extra: Partial<Container> = {}): Container {
+  return {
+    id: hex(0xc0ffee00 + i), name, image: "busybox:test", image_id: "sha256:" + hex(0xbb),
+    command: "sleep 3600", created: Math.floor(now() / 1000) - 86400 * (i % 5) - 60 * i,
+    state, status: state === "running" ? "Up 5 minutes" : "Exited (0) 2 minutes ago",
+    health: null, started_at: null, finished_at: null, exit_code: state === "exited" ? 0 : null,
+    restart_count: 0, ports: i === 0 ? [{ host_ip: "0.0.0.0", host_port: 8080, container_port: 80, protocol: "tcp" }] : [],
+    mounts: [], networks: ["bridge"], labels: {}, compose: null, pid: state === "running" ? 1000 + i : null,
+    cpu_limit: null, memory_limit: i === 0 ? 256 * 1024 * 1024 : null, tty: false, detailed: true,
+    ...extra,
+  };
+}
+
+const engine: EngineInfo = {
+  platform: "Docker Engine - Community (stub)", version: "20.10.24", api_version: "1.41",
+  negotiated_api_version: "1.41", min_api_version: "1.12", os: "Debian GNU/Linux 12", os_type: "linux",
+  kernel: "6.1.0", arch: "x86_64", hostname: "stub-host", storage_driver: "overlay2",
+  cgroup_driver: "cgroupfs", cgroup_version: "1", logging_driver: "json-file", cpus: 2,
+  memory: 24 * 1024 ** 3, root_dir: "/var/lib/docker", containers: 0, running: 0, paused: 0,
+  stopped: 0, images: 2, swarm: "inactive", system_time: new Date().toISOString(), warnings: [],
+};
+
+export class StubEngine {
+  revision = 1;
+  commands: { cmd: Command; confirmed: boolean }[] = [];
+  execInput = "";
+  listeners = new Set<(s: Snapshot) => void>();
+  openStreams = 0;
+  containers: Container[] = [
+    container(0, "web", "running", { compose: { project: "shop", service: "web" } }),
+    container(1, "db", "running", { compose: { project: "shop", service: "db" } }),
+    container(2, "worker", "paused"),
+    container(3, "old-job", "exited"),
+    container(4, "evil<script>alert(1)</script>", "running"),
+  ];
+
+  snapshot(): Snapshot {
+    const cs = this.containers;
+    return {
+      revision: this.revision, endpoint: "unix:///stub/docker.sock", context: null,
+      connection: { state: "connected", since_ms: now() - 60_000 }, synced: true, read_only: false,
+      engine: { ...engine, containers: cs.length, running: cs.filter((c) => c.state === "running").length,
+        paused: cs.filter((c) => c.state === "paused").length, stopped: cs.filter((c) => c.state === "exited").length },
+      containers: cs,
+      images: [
+        { id: "sha256:" + hex(0xbb), tags: ["busybox:test"], digests: [], created: Math.floor(now() / 1000) - 86400 * 3, size: 2_100_000, containers: cs.length, labels: {} },
+        { id: "sha256:" + hex(0xcc), tags: [], digests: [], created: Math.floor(now() / 1000) - 86400 * 9, size: 5_500_000, containers: 0, labels: {} },
+      ],
+      networks: [
+        { id: hex(0xa1), name: "bridge", driver: "bridge", scope: "local", internal: false, attachable: false, subnets: ["172.17.0.0/16"], created: null, labels: {}, containers: null },
+        { id: hex(0xa2), name: "shop_default", driver: "bridge", scope: "local", internal: false, attachable: true, subnets: ["172.18.0.0/16"], created: null, labels: {}, containers: 2 },
+      ],
+      volumes: [{ name: "shop_data", driver: "local", mountpoint: "/var/lib/docker/volumes/shop_data/_data", created: null, scope: "local", labels: {}, size: null, ref_count: null }],
+      events: cs.map((c, i) => ({ kind: "container", action: "start", actor_id: c.id, attributes: { name: c.name, image: c.image }, time_nano: (now() - 60_000 + i * 1000) * 1e6 })),
+    };
+  }
+
+  publish() {
+    this.revision += 1;
+    const s = this.snapshot();
+    for (const l of this.listeners) l(s);
+  }
+
+  apply(cmd: Command): Outcome {
+    const set = (id: string, state: ContainerState) => {
+      const c = this.containers.find((x) => x.id === id);
+      if (!c) throw { kind: "not_found", message: `no such container: ${id}`, hint: null };
+      c.state = state;
+      c.status = state === "running" ? "Up 1 second" : state === "paused" ? "Up (Paused)" : "Exited (0) 1 second ago";
+    };
+    switch (cmd.action) {
+      case "start": case "restart": case "unpause": set(cmd.id, "running"); break;
+      case "stop": case "kill": set(cmd.id, "exited"); break;
+      case "pause": set(cmd.id, "paused"); break;
+      case "remove": this.containers = this.containers.filter((c) => c.id !== cmd.id); break;
+      default: break;
+    }
+    setTimeout(() => this.publish(), 30);
+    return { outcome: "done" };
+  }
+}
+
+function sample(t: number, i: number): Sample {
+  const cpu = 20 + 15 * Math.sin(i / 5);
+  return {
+    at_ms: t, cpu_pct: cpu, cpu_pct_of_limit: null, mem_used: 40e6 + 5e6 * Math.sin(i / 7), mem_limit: 256 * 1024 * 1024,
+    net_rx_rate: 2000 + 1000 * Math.sin(i / 3), net_tx_rate: 800, blk_read_rate: 0, blk_write_rate: 4096 * (i % 3),
+    net_rx_total: 1e6 + i * 2000, net_tx_total: 5e5 + i * 800, blk_read_total: 0, blk_write_total: i * 4096, pids: 3,
+  };
+}
+
+function fakeSvg(title: string, values: number[], dark: boolean): string {
+  const w = 480, h = 200, max = Math.max(1, ...values) * 1.2;
+  const pts = values.map((v, i) => `${40 + (i * (w - 50)) / Math.max(1, values.length - 1)},${h - 20 - (v / max) * (h - 50)}`).join(" ");
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="${dark ? "#1e1f24" : "#fff"}"/>` +
+    `<text x="${w / 2}" y="16" text-anchor="middle" font-size="12" fill="${dark ? "#e5e7eb" : "#1f2937"}">${title} (stub)</text>` +
+    `<polyline fill="none" stroke="#3b82f6" stroke-width="2" points="${pts}"/></svg>`;
+}
+
+const plain: Style = { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, reverse: false };
+
+export function createStubBackend(): Backend {
+  const eng = new StubEngine();
+  (window as unknown as { __wharfStub: StubEngine }).__wharfStub = eng;
+  const stream = (stop: () => void): StreamHandle => {
+    eng.openStreams += 1;
+    let done = false;
+    return { stop() { if (!done) { done = true; eng.openStreams -= 1; stop(); } } };
+  };
+  return {
+    kind: "stub",
+    appInfo: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null }),
+    snapshot: async () => eng.snapshot(),
+    async onSnapshot(cb) { eng.listeners.add(cb); return () => eng.listeners.delete(cb); },
+    async execute(cmd, confirmed) {
+      eng.commands.push({ cmd, confirmed });
+      if (["stop", "restart", "kill", "remove", "remove_image", "remove_network", "remove_volume", "prune"].includes(cmd.action) && !confirmed) {
+        throw { kind: "invalid_input", message: "needs confirmation", hint: null };
+      }
+      return eng.apply(cmd);
+    },
+    inspect: async (id) => ({ Id: id, Name: "/" + (eng.containers.find((c) => c.id === id)?.name ?? "?"), State: { Status: "running", Pid: 1234 }, Config: { Image: "busybox:test", Env: ["PATH=/bin"], Labels: {} } }),
+    top: async () => ({ titles: ["UID", "PID", "CMD"], rows: [["root", "1234", "sleep 3600"], ["root", "1240", "sh"]] }),
+    diskUsage: async () => [
+      { kind: "images", total: 2, active: 1, size: 7_600_000, reclaimable: 5_500_000 },
+      { kind: "containers", total: 5, active: 3, size: 12_000, reclaimable: 100 },
+      { kind: "volumes", total: 1, active: 1, size: 3_000_000, reclaimable: 0 },
+      { kind: "build_cache", total: 0, active: 0, size: 0, reclaimable: 0 },
+    ],
+    engineInfo: async () => eng.snapshot().engine!,
+    async logs(_id, req, cb) {
+      let seq = 0;
+      const line = (text: string, stream: "stdout" | "stderr" = "stdout"): LogLine => ({
+        seq: seq++, stream, timestamp: req.timestamps ? new Date().toISOString() : null,
+        text: { text, runs: text.startsWith("ERROR") ? [[0, { ...plain, fg: { indexed: 1 }, bold: true }]] : [] }, truncated: false,
+      });
+      setTimeout(() => cb({ lines: [line("server listening on :80"), line("GET / 200"), line("ERROR <b>not bold</b> & escaped", "stderr")], dropped: 0, ended: false, error: null }), 20);
+      const t = req.follow ? setInterval(() => cb({ lines: [line(`tick ${seq}`)], dropped: 0, ended: false, error: null }), 500) : undefined;
+      return stream(() => clearInterval(t));
+    },
+    logsSave: async (_id, name) => ({ path: `/root/Downloads/wharf-${name}.log`, bytes: 42 }),
+    async stats(visible, focus, chart, cb) {
+      let i = 0;
+      const tick = () => {
+        i += 1;
+        const t = now();
+        const latest: Record<string, Sample> = {};
+        for (const id of [...visible, ...(focus ? [focus] : [])]) latest[id] = sample(t, i + id.length);
+        const vals = (f: (s: Sample) => number) => Array.from({ length: 30 }, (_, k) => f(sample(t, i + k)));
+        cb({
+          revision: i, latest, error: null,
+          charts: focus && chart ? {
+            id: focus, cpu: fakeSvg("CPU", vals((s) => s.cpu_pct), chart.dark), memory: fakeSvg("Memory", vals((s) => s.mem_used), chart.dark),
+            network: fakeSvg("Network I/O", vals((s) => s.net_rx_rate), chart.dark), block_io: fakeSvg("Block I/O", vals((s) => s.blk_write_rate), chart.dark),
+          } : null,
+        });
+      };
+      setTimeout(tick, 10);
+      const t = setInterval(tick, 1000);
+      return stream(() => clearInterval(t));
+    },
+    chartExport: async (_id, name, metric, format) => ({ path: `/root/Downloads/wharf-${name}-${metric}.${format}`, bytes: 1234 }),
+    async exec(_id, _cols, _rows, cb) {
+      setTimeout(() => cb({ type: "output", data: "/ # " }), 10);
+      const s = stream(() => undefined);
+      const h: ExecHandle = {
+        stop: s.stop,
+        async write(data) { eng.execInput += data; cb({ type: "output", data: data === "\r" ? "\r\n/ # " : data }); },
+        async resize() { /* nothing to resize */ },
+      };
+      return h;
+    },
+    streamsReset: async () => undefined,
+    contexts: async () => [{ name: "default", description: "Current DOCKER_HOST", host: "unix:///stub/docker.sock", current: true }],
+    switchContext: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null }),
+  };
+}

@@ -1,0 +1,61 @@
+// The Tauri implementation of Backend: commands over IPC, streams over Channels, store
+// changes from the `store://changed` event. The only module of the page that imports Tauri.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { Backend, ExecHandle, StreamHandle } from "./index";
+import type { ExecEvent, LogBatch, Snapshot, StatsUpdate } from "../types";
+
+function handle(id: number): StreamHandle {
+  let stopped = false;
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      void invoke("stream_stop", { stream: id }).catch(() => undefined);
+    },
+  };
+}
+
+export function createTauriBackend(): Backend {
+  return {
+    kind: "tauri",
+    appInfo: () => invoke("app_info"),
+    snapshot: () => invoke("snapshot"),
+    async onSnapshot(cb) {
+      return listen<Snapshot>("store://changed", (e) => cb(e.payload));
+    },
+    execute: (cmd, confirmed) => invoke("execute", { cmd, confirmed }),
+    inspect: (id) => invoke("inspect", { id }),
+    top: (id) => invoke("top", { id }),
+    diskUsage: () => invoke("disk_usage"),
+    engineInfo: () => invoke("engine_info"),
+    async logs(id, request, cb) {
+      const channel = new Channel<LogBatch>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("logs_start", { id, request, channel }));
+    },
+    logsSave: (id, name, timestamps) => invoke("logs_save", { id, name, timestamps }),
+    async stats(visible, focus, chart, cb) {
+      const channel = new Channel<StatsUpdate>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("stats_watch", { visible, focus, chart, channel }));
+    },
+    chartExport: (id, name, metric, format, options) =>
+      invoke("chart_export", { id, name, metric, format, options }),
+    async exec(id, cols, rows, cb) {
+      const channel = new Channel<ExecEvent>();
+      channel.onmessage = cb;
+      const stream = await invoke<number>("exec_open", { id, cols, rows, channel });
+      const h = handle(stream);
+      const eh: ExecHandle = {
+        stop: h.stop,
+        write: (data) => invoke("exec_write", { stream, data }),
+        resize: (c, r) => invoke("exec_resize", { stream, cols: c, rows: r }),
+      };
+      return eh;
+    },
+    streamsReset: () => invoke("streams_reset"),
+    contexts: () => invoke("contexts"),
+    switchContext: (name) => invoke("switch_context", { name }),
+  };
+}

@@ -1,0 +1,158 @@
+// The page shell: sidebar with the engine and its state, hash routes, keyboard shortcuts,
+// the live snapshot, and the last view remembered across starts.
+import "./style.css";
+import { backend, initBackend } from "./lib/backend";
+import { h, replace } from "./lib/dom";
+import type { ContextSummary, Snapshot } from "./lib/types";
+import { errorText, toast } from "./lib/ui";
+import { containerView, type Tab } from "./views/container";
+import { dashboardView } from "./views/dashboard";
+import { engineView } from "./views/engine";
+import { composeView, containersView, eventsView, imagesView, networksView, volumesView } from "./views/resources";
+import type { View } from "./views/view";
+
+const SECTIONS = [
+  ["dashboard", "Dashboard"], ["containers", "Containers"], ["images", "Images"], ["networks", "Networks"],
+  ["volumes", "Volumes"], ["compose", "Compose projects"], ["events", "Events"], ["engine", "Engine"],
+] as const;
+type Section = (typeof SECTIONS)[number][0];
+const LAST_VIEW = "wharf.lastView";
+
+let snap: Snapshot | null = null;
+let view: View | null = null;
+let routeKey = "";
+
+const nav = h("nav", { class: "sections" });
+const engineBox = h("div", { class: "engine-box", "data-testid": "endpoint" });
+const main = h("main", { id: "main" });
+const banner = h("div", { class: "banner", hidden: true });
+
+function go(hash: string) {
+  if (location.hash !== hash) location.hash = hash;
+  else route();
+}
+
+function openContainer(id: string) {
+  go(`#/container/${id}/stats`);
+}
+
+function parse(): { section: Section | "container"; id?: string; tab?: Tab } {
+  const parts = location.hash.replace(/^#\/?/, "").split("/");
+  if (parts[0] === "container" && parts[1]) {
+    const tab = (["stats", "logs", "inspect", "top", "exec"].includes(parts[2]) ? parts[2] : "stats") as Tab;
+    return { section: "container", id: decodeURIComponent(parts[1]), tab };
+  }
+  const s = SECTIONS.find(([k]) => k === parts[0]);
+  return { section: s ? s[0] : "dashboard" };
+}
+
+function route() {
+  const r = parse();
+  const key = `${r.section}/${r.id ?? ""}/${r.tab ?? ""}`;
+  if (key === routeKey) return;
+  localStorage.setItem(LAST_VIEW, location.hash);
+  // Switching tabs on the same container keeps the page and only swaps the panel.
+  const sameContainer = view && routeKey.startsWith(`container/${r.id}/`) && r.section === "container";
+  routeKey = key;
+  if (!sameContainer) {
+    view?.destroy();
+    view = r.section === "container" ? containerView(r.id!, r.tab!, (t) => go(`#/container/${r.id}/${t}`))
+      : r.section === "dashboard" ? dashboardView(openContainer)
+      : r.section === "containers" ? containersView(openContainer)
+      : r.section === "images" ? imagesView()
+      : r.section === "networks" ? networksView()
+      : r.section === "volumes" ? volumesView()
+      : r.section === "compose" ? composeView()
+      : r.section === "events" ? eventsView()
+      : engineView();
+    replace(main, view.el);
+  } else if (view) {
+    view.destroy();
+    view = containerView(r.id!, r.tab!, (t) => go(`#/container/${r.id}/${t}`));
+    replace(main, view.el);
+  }
+  if (snap) view!.update(snap);
+  renderNav(r.section === "container" ? "containers" : r.section);
+}
+
+function renderNav(active: string) {
+  replace(nav, SECTIONS.map(([k, label], i) => h("a", {
+    href: `#/${k}`, class: k === active ? "active" : "", "data-section": k, title: `${label} (Alt+${i + 1})`,
+  }, label, k === "containers" && snap ? h("span", { class: "pill" }, snap.containers.length) : null)));
+}
+
+function connectionText(s: Snapshot): [string, string] {
+  const c = s.connection;
+  switch (c.state) {
+    case "connected": return ["connected", "ok"];
+    case "connecting": return ["connecting…", "warn"];
+    case "reconnecting": return [`reconnecting (attempt ${c.attempt})…`, "warn"];
+    case "failed": return [`failed: ${c.reason}`, "bad"];
+  }
+}
+
+let contexts: ContextSummary[] = [];
+
+function renderEngine(s: Snapshot) {
+  const [text, cls] = connectionText(s);
+  const select = h("select", { "aria-label": "Docker context", onchange: async () => {
+    try {
+      await backend().switchContext(select.value);
+      toast(`Switched to ${select.value}`);
+      setSnapshot(await backend().snapshot());
+    } catch (e) { toast(errorText(e), "error"); }
+  } }, contexts.map((c) => h("option", { value: c.name, selected: (s.context ?? "default") === c.name }, c.name)));
+  replace(engineBox,
+    h("div", { class: `state ${cls}`, "data-state": s.connection.state }, h("span", { class: "dot" }), text),
+    h("div", { class: "endpoint mono", title: s.endpoint }, s.endpoint),
+    contexts.length > 1 ? select : null,
+    s.read_only ? h("div", { class: "badge ro" }, "read-only") : null);
+  banner.hidden = s.connection.state === "connected";
+  banner.textContent = s.connection.state === "connected" ? "" : `Engine ${text} — showing the last known state.`;
+}
+
+function setSnapshot(s: Snapshot) {
+  // Events from an older link can arrive after a switch; revisions only grow within a link.
+  if (snap && s.endpoint === snap.endpoint && s.revision < snap.revision) return;
+  snap = s;
+  renderEngine(s);
+  renderNav(parse().section === "container" ? "containers" : parse().section);
+  view?.update(s);
+}
+
+function shortcuts(e: KeyboardEvent) {
+  const target = e.target as HTMLElement;
+  const typing = target.closest("input, textarea, select, .term");
+  if (e.altKey && /^[1-8]$/.test(e.key)) {
+    e.preventDefault();
+    go(`#/${SECTIONS[Number(e.key) - 1][0]}`);
+  } else if (!typing && e.key === "/" && view?.focusFilter) {
+    e.preventDefault();
+    view.focusFilter();
+  } else if (!typing && e.key === "?") {
+    toast("Alt+1…8 sections · / filter · Enter or double-click opens · Esc closes dialogs · Backspace goes back");
+  } else if (!typing && e.key === "Backspace") {
+    history.back();
+  }
+}
+
+async function boot() {
+  const root = document.getElementById("app")!;
+  replace(root, h("aside", { class: "sidebar" }, h("div", { class: "brand" }, "⚓ Wharf"), engineBox, nav), h("div", { class: "content" }, banner, main));
+  const b = await initBackend();
+  document.documentElement.dataset.backend = b.kind;
+  await b.streamsReset().catch(() => undefined);
+  await b.onSnapshot(setSnapshot);
+  b.contexts().then((c) => { contexts = c; if (snap) renderEngine(snap); }, () => undefined);
+  window.addEventListener("hashchange", route);
+  window.addEventListener("keydown", shortcuts);
+  window.addEventListener("beforeunload", () => { view?.destroy(); });
+  if (!location.hash) location.replace(localStorage.getItem(LAST_VIEW) ?? "#/dashboard");
+  route();
+  setSnapshot(await b.snapshot());
+  document.documentElement.dataset.ready = "1";
+}
+
+boot().catch((e) => {
+  document.body.textContent = `Wharf could not start: ${errorText(e)}`;
+});

@@ -1,0 +1,147 @@
+// One container: header with state and lifecycle actions, and tabs for live graphs (rendered
+// by the core as SVG, shown as images so they can never run script), logs, inspect, top and
+// an exec terminal. Only the open tab holds a stream.
+import { runCommands } from "../lib/actions";
+import { backend, type StreamHandle } from "../lib/backend";
+import { h, replace } from "../lib/dom";
+import { bytes, pct, shortId } from "../lib/format";
+import type { ChartOptions, Command, Container, Metric, Snapshot } from "../lib/types";
+import { errorText, isDark, toast } from "../lib/ui";
+import { logsPanel } from "./logs";
+import { stateBadge } from "./resources";
+import { terminalPanel } from "./terminal";
+import type { View } from "./view";
+
+export type Tab = "stats" | "logs" | "inspect" | "top" | "exec";
+const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec"];
+const METRICS: [Metric, keyof import("../lib/types").ChartSet][] = [["cpu", "cpu"], ["memory", "memory"], ["network", "network"], ["block_io", "block_io"]];
+
+function chartOptions(): ChartOptions {
+  return { width: 520, height: 220, dark: isDark(), window_secs: 300 };
+}
+
+function svgUrl(svg: string): string {
+  return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+}
+
+function statsPanel(c: Container) {
+  const imgs = new Map<Metric, HTMLImageElement>();
+  const numbers = h("div", { class: "numbers" }, "Waiting for the first sample…");
+  const grid = h("div", { class: "charts" }, METRICS.map(([m]) => {
+    const img = h("img", { alt: `${m} graph`, width: 520, height: 220, "data-metric": m });
+    imgs.set(m, img);
+    const exp = (format: "svg" | "png") => async () => {
+      try {
+        const s = await backend().chartExport(c.id, c.name, m, format, chartOptions());
+        toast(`Saved ${s.path}`);
+      } catch (e) { toast(errorText(e), "error"); }
+    };
+    return h("figure", { class: "chart" }, img, h("figcaption", {},
+      h("button", { type: "button", onclick: exp("png") }, "PNG"), h("button", { type: "button", onclick: exp("svg") }, "SVG")));
+  }));
+  const el = h("div", { class: "stats-panel" }, numbers, grid);
+  let stream: StreamHandle | null = null;
+  let closed = false;
+  void backend().stats([c.id], c.id, chartOptions(), (u) => {
+    const s = u.latest[c.id];
+    if (s) {
+      replace(numbers,
+        h("span", {}, "CPU ", h("b", {}, pct(s.cpu_pct))),
+        h("span", {}, "Memory ", h("b", {}, `${bytes(s.mem_used)} / ${bytes(s.mem_limit)}`)),
+        h("span", {}, "Net ", h("b", {}, `↓${bytes(s.net_rx_rate)}/s ↑${bytes(s.net_tx_rate)}/s`)),
+        h("span", {}, "Block ", h("b", {}, `r ${bytes(s.blk_read_rate)}/s w ${bytes(s.blk_write_rate)}/s`)),
+        h("span", {}, "PIDs ", h("b", {}, s.pids)));
+    }
+    if (u.charts) for (const [m, k] of METRICS) imgs.get(m)!.src = svgUrl(u.charts[k]);
+    if (u.error) numbers.textContent = errorText(u.error);
+  }).then((s) => { if (closed) s.stop(); else stream = s; }, (e) => { numbers.textContent = errorText(e); });
+  return { el, destroy: () => { closed = true; stream?.stop(); } };
+}
+
+function jsonTree(value: unknown, needle: string): Node {
+  // Pretty JSON as text, with matches marked; never parsed as HTML.
+  const text = JSON.stringify(value, null, 2);
+  const pre = h("pre", { class: "inspect", "data-testid": "inspect" });
+  if (!needle) { pre.textContent = text; return pre; }
+  const low = text.toLowerCase(), n = needle.toLowerCase();
+  let i = 0;
+  for (let j = low.indexOf(n); j >= 0; j = low.indexOf(n, i)) {
+    pre.append(text.slice(i, j), h("mark", {}, text.slice(j, j + n.length)));
+    i = j + n.length;
+  }
+  pre.append(text.slice(i));
+  return pre;
+}
+
+function inspectPanel(id: string) {
+  let data: unknown = null;
+  const body = h("div", {}, "Loading…");
+  const search = h("input", { type: "search", placeholder: "Search inspect…", "aria-label": "Search inspect", oninput: () => render() });
+  const render = () => { if (data !== null) { replace(body, jsonTree(data, search.value)); body.querySelector("mark")?.scrollIntoView({ block: "center" }); } };
+  backend().inspect(id).then((d) => { data = d; render(); }, (e) => replace(body, h("p", { class: "error" }, errorText(e))));
+  return { el: h("div", {}, h("div", { class: "toolbar" }, search), body), destroy: () => undefined };
+}
+
+function topPanel(id: string) {
+  const body = h("div", {}, "Loading…");
+  const load = () => backend().top(id).then((p) => replace(body, h("table", { class: "grid" },
+    h("thead", {}, h("tr", {}, p.titles.map((t) => h("th", {}, t)))),
+    h("tbody", {}, p.rows.map((r) => h("tr", {}, r.map((v) => h("td", {}, v))))))),
+  (e) => replace(body, h("p", { class: "error" }, errorText(e))));
+  void load();
+  const t = setInterval(load, 3000);
+  return { el: body, destroy: () => clearInterval(t) };
+}
+
+export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): View {
+  const header = h("header", { class: "page-head" });
+  const tabs = h("nav", { class: "tabs", role: "tablist" });
+  const body = h("div", { class: "tab-body" });
+  const el = h("section", { class: "container-page" }, header, tabs, body);
+  let panel: { el: HTMLElement; destroy(): void } | null = null;
+  let current: Container | null = null;
+  let shownTab: Tab | null = null;
+  let readOnly = false;
+
+  const act = (cmd: (c: Container) => Command) => () => { if (current) void runCommands([cmd(current)], [current.name]); };
+
+  function open(t: Tab) {
+    if (!current) return;
+    panel?.destroy();
+    shownTab = t;
+    panel = t === "stats" ? statsPanel(current) : t === "logs" ? logsPanel(current.id, current.name)
+      : t === "inspect" ? inspectPanel(current.id) : t === "top" ? topPanel(current.id) : terminalPanel(current.id, readOnly);
+    replace(body, panel.el);
+    replace(tabs, TABS.map((x) => h("button", { type: "button", role: "tab", "aria-selected": x === t ? "true" : "false", "data-tab": x, onclick: () => onTab(x) }, x)));
+  }
+
+  return {
+    el,
+    update(s: Snapshot) {
+      readOnly = s.read_only;
+      const c = s.containers.find((x) => x.id === id || x.name === id) ?? null;
+      if (!c) {
+        replace(header, h("h2", {}, "Container not found"), h("p", { class: "muted" }, `${shortId(id)} is gone (removed?).`));
+        panel?.destroy(); panel = null; shownTab = null; replace(body);
+        return;
+      }
+      const first = current === null;
+      current = c;
+      const running = c.state === "running";
+      const alive = running || c.state === "paused" || c.state === "restarting";
+      replace(header,
+        h("h2", {}, c.name, " ", stateBadge(c.state)),
+        h("p", { class: "muted" }, `${c.image} · ${c.status} · ${shortId(c.id)}`),
+        readOnly ? h("p", { class: "muted" }, "read-only") : h("div", { class: "actions" },
+          !alive ? h("button", { type: "button", "data-action": "start", onclick: act((x) => ({ action: "start", id: x.id })) }, "Start") : null,
+          running ? h("button", { type: "button", "data-action": "stop", onclick: act((x) => ({ action: "stop", id: x.id, timeout: null })) }, "Stop") : null,
+          h("button", { type: "button", "data-action": "restart", onclick: act((x) => ({ action: "restart", id: x.id, timeout: null })) }, "Restart"),
+          running ? h("button", { type: "button", "data-action": "pause", onclick: act((x) => ({ action: "pause", id: x.id })) }, "Pause") : null,
+          c.state === "paused" ? h("button", { type: "button", "data-action": "unpause", onclick: act((x) => ({ action: "unpause", id: x.id })) }, "Unpause") : null,
+          h("button", { type: "button", class: "danger", "data-action": "remove", onclick: act((x) => ({ action: "remove", id: x.id, force: alive, volumes: false })) }, "Remove"),
+        ));
+      if (first || shownTab !== tab) open(tab);
+    },
+    destroy() { panel?.destroy(); },
+  };
+}

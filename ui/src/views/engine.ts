@@ -1,0 +1,52 @@
+// The Engine view: everything `docker info` says, the contexts, and prune actions.
+import { runCommands } from "../lib/actions";
+import { backend } from "../lib/backend";
+import { h, replace } from "../lib/dom";
+import { bytes } from "../lib/format";
+import type { EngineInfo, PruneTarget, Snapshot } from "../lib/types";
+import { errorText } from "../lib/ui";
+import type { View } from "./view";
+
+const PRUNES: [string, PruneTarget][] = [
+  ["stopped containers", { target: "containers" }], ["dangling images", { target: "images", all: false }],
+  ["unused networks", { target: "networks" }], ["unused anonymous volumes", { target: "volumes", all: false }],
+  ["build cache", { target: "build_cache" }],
+];
+
+function info(e: EngineInfo): Node {
+  const rows: [string, string][] = [
+    ["Platform", e.platform], ["Version", e.version], ["API", `${e.negotiated_api_version} (engine ${e.api_version}, min ${e.min_api_version ?? "?"})`],
+    ["OS", `${e.os} (${e.os_type})`], ["Kernel", e.kernel], ["Architecture", e.arch], ["Hostname", e.hostname],
+    ["CPUs", String(e.cpus)], ["Memory", bytes(e.memory)], ["Root dir", e.root_dir], ["Storage driver", e.storage_driver],
+    ["Cgroup", `${e.cgroup_driver} v${e.cgroup_version}`], ["Logging driver", e.logging_driver], ["Swarm", e.swarm],
+    ["Containers", `${e.containers} (${e.running} running, ${e.paused} paused, ${e.stopped} stopped)`], ["Images", String(e.images)],
+    ["Engine time", e.system_time],
+  ];
+  return h("div", {}, h("dl", { class: "facts" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    e.warnings.length ? h("ul", { class: "warnings" }, e.warnings.map((w) => h("li", {}, w))) : null);
+}
+
+export function engineView(): View {
+  const facts = h("div", { class: "card" }, "Loading…");
+  const ctx = h("div", { class: "card" });
+  const prune = h("div", { class: "card" });
+  const el = h("section", { class: "engine" }, facts, ctx, prune);
+  const load = () => backend().engineInfo().then((e) => replace(facts, h("h3", {}, "Engine"), info(e)),
+    (e) => replace(facts, h("h3", {}, "Engine"), h("p", { class: "error" }, errorText(e))));
+  void load();
+  void backend().contexts().then((list) => replace(ctx, h("h3", {}, "Docker contexts"), list.length === 0 ? h("p", { class: "muted" }, "No contexts.") :
+    h("table", { class: "grid" }, h("tbody", {}, list.map((c) => h("tr", {}, h("td", {}, c.name, c.current ? " (current)" : ""), h("td", { class: "mono" }, c.host), h("td", {}, c.description ?? "")))))),
+  (e) => replace(ctx, h("h3", {}, "Docker contexts"), h("p", { class: "error" }, errorText(e))));
+  let ro: boolean | null = null;
+  return {
+    el,
+    update(s: Snapshot) {
+      if (ro === s.read_only) return;
+      ro = s.read_only;
+      replace(prune, h("h3", {}, "Prune"), s.read_only ? h("p", { class: "muted" }, "read-only") :
+        h("div", { class: "actions" }, PRUNES.map(([label, target]) => h("button", { type: "button", class: "danger",
+          onclick: () => void runCommands([{ action: "prune", target }], [label], label).then(() => load()) }, `Prune ${label}`))));
+    },
+    destroy: () => undefined,
+  };
+}

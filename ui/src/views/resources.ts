@@ -1,0 +1,153 @@
+// Table views of each resource kind: a descriptor per kind for the one Table.
+import { runCommands } from "../lib/actions";
+import { h } from "../lib/dom";
+import { ago, bytes, shortId } from "../lib/format";
+import { Table } from "../lib/table";
+import type { Command, Container, EngineEvent, Image, Network, Snapshot, Volume } from "../lib/types";
+import type { View } from "./view";
+
+export function stateBadge(state: string): Node {
+  return h("span", { class: `badge state-${state}` }, state);
+}
+
+function ports(c: Container): string {
+  return c.ports.map((p) => (p.host_port ? `${p.host_ip ?? "0.0.0.0"}:${p.host_port}->` : "") + `${p.container_port}/${p.protocol}`).join(", ");
+}
+
+type Act = (c: Container) => Command;
+
+export function containerActions(rows: Container[], act: Act, verbWhat = "containers") {
+  return runCommands(rows.map(act), rows.map((r) => r.name), verbWhat);
+}
+
+export function containersView(open: (id: string) => void): View {
+  const alive = (c: Container) => ["running", "paused", "restarting"].includes(c.state);
+  const t = new Table<Container>({
+    name: "containers", id: (c) => c.id, empty: "No containers.", onOpen: (c) => open(c.id),
+    columns: [
+      { title: "Name", text: (c) => c.name, cell: (c) => h("a", { href: `#/container/${c.id}`, class: "name" }, c.name) },
+      { title: "State", text: (c) => c.state, cell: (c) => stateBadge(c.state) },
+      { title: "Status", text: (c) => c.status },
+      { title: "Image", text: (c) => c.image },
+      { title: "Project", text: (c) => c.compose?.project ?? "" },
+      { title: "Ports", text: ports },
+      { title: "Created", text: (c) => ago(c.created), sort: (c) => -c.created },
+      { title: "ID", text: (c) => shortId(c.id), class: "mono" },
+    ],
+    actions: [
+      { label: "Start", mutating: true, applies: (c) => !alive(c), run: (r) => containerActions(r, (c) => ({ action: "start", id: c.id })).then(() => undefined) },
+      { label: "Stop", mutating: true, applies: (c) => c.state === "running" || c.state === "restarting", run: (r) => containerActions(r, (c) => ({ action: "stop", id: c.id, timeout: null })).then(() => undefined) },
+      { label: "Restart", mutating: true, run: (r) => containerActions(r, (c) => ({ action: "restart", id: c.id, timeout: null })).then(() => undefined) },
+      { label: "Pause", mutating: true, applies: (c) => c.state === "running", run: (r) => containerActions(r, (c) => ({ action: "pause", id: c.id })).then(() => undefined) },
+      { label: "Unpause", mutating: true, applies: (c) => c.state === "paused", run: (r) => containerActions(r, (c) => ({ action: "unpause", id: c.id })).then(() => undefined) },
+      { label: "Kill", mutating: true, applies: (c) => alive(c), run: (r) => containerActions(r, (c) => ({ action: "kill", id: c.id, signal: "SIGKILL" })).then(() => undefined) },
+      { label: "Remove", mutating: true, run: (r) => containerActions(r, (c) => ({ action: "remove", id: c.id, force: alive(c), volumes: false })).then(() => undefined) },
+    ],
+  });
+  return tableView(t, (s) => s.containers);
+}
+
+export function imagesView(): View {
+  const name = (i: Image) => i.tags.find((t) => t !== "<none>:<none>") ?? shortId(i.id);
+  const t = new Table<Image>({
+    name: "images", id: (i) => i.id, empty: "No images.",
+    columns: [
+      { title: "Name", text: name },
+      { title: "ID", text: (i) => shortId(i.id), class: "mono" },
+      { title: "Size", text: (i) => bytes(i.size), sort: (i) => i.size },
+      { title: "Containers", text: (i) => (i.containers === null ? "–" : String(i.containers)), sort: (i) => i.containers ?? -1 },
+      { title: "Created", text: (i) => ago(i.created), sort: (i) => -i.created },
+    ],
+    actions: [
+      { label: "Remove", mutating: true, run: async (rows) => {
+        await runCommands(rows.map((i) => ({ action: "remove_image", id: i.id, force: false, no_prune: false })), rows.map(name), "images");
+      } },
+    ],
+  });
+  return tableView(t, (s) => s.images);
+}
+
+export function networksView(): View {
+  const t = new Table<Network>({
+    name: "networks", id: (n) => n.id, empty: "No networks.",
+    columns: [
+      { title: "Name", text: (n) => n.name },
+      { title: "Driver", text: (n) => n.driver },
+      { title: "Scope", text: (n) => n.scope },
+      { title: "Subnets", text: (n) => n.subnets.join(", ") },
+      { title: "Internal", text: (n) => (n.internal ? "yes" : "") },
+      { title: "ID", text: (n) => shortId(n.id), class: "mono" },
+    ],
+    actions: [
+      { label: "Remove", mutating: true, applies: (n) => !["bridge", "host", "none"].includes(n.name), run: async (rows) => {
+        await runCommands(rows.map((n) => ({ action: "remove_network", id: n.id })), rows.map((n) => n.name), "networks");
+      } },
+    ],
+  });
+  return tableView(t, (s) => s.networks);
+}
+
+export function volumesView(): View {
+  const t = new Table<Volume>({
+    name: "volumes", id: (v) => v.name, empty: "No volumes.",
+    columns: [
+      { title: "Name", text: (v) => v.name },
+      { title: "Driver", text: (v) => v.driver },
+      { title: "Mountpoint", text: (v) => v.mountpoint, class: "mono" },
+      { title: "Created", text: (v) => v.created ?? "" },
+    ],
+    actions: [
+      { label: "Remove", mutating: true, run: async (rows) => {
+        await runCommands(rows.map((v) => ({ action: "remove_volume", name: v.name, force: false })), rows.map((v) => v.name), "volumes");
+      } },
+    ],
+  });
+  return tableView(t, (s) => s.volumes);
+}
+
+interface Project { name: string; containers: Container[] }
+
+export function composeView(): View {
+  const t = new Table<Project>({
+    name: "projects", id: (p) => p.name, empty: "No compose projects (containers labelled com.docker.compose.project).",
+    columns: [
+      { title: "Project", text: (p) => p.name },
+      { title: "Services", text: (p) => [...new Set(p.containers.map((c) => c.compose?.service ?? "?"))].sort().join(", ") },
+      { title: "Running", text: (p) => `${p.containers.filter((c) => c.state === "running").length} / ${p.containers.length}`, sort: (p) => p.containers.filter((c) => c.state === "running").length },
+    ],
+    actions: [
+      { label: "Start", mutating: true, run: async (rows) => { const cs = rows.flatMap((p) => p.containers); await containerActions(cs, (c) => ({ action: "start", id: c.id })); } },
+      { label: "Stop", mutating: true, run: async (rows) => { const cs = rows.flatMap((p) => p.containers.filter((c) => c.state === "running")); await containerActions(cs, (c) => ({ action: "stop", id: c.id, timeout: null })); } },
+      { label: "Restart", mutating: true, run: async (rows) => { const cs = rows.flatMap((p) => p.containers); await containerActions(cs, (c) => ({ action: "restart", id: c.id, timeout: null })); } },
+    ],
+  });
+  return tableView(t, (s) => {
+    const m = new Map<string, Container[]>();
+    for (const c of s.containers) if (c.compose) m.set(c.compose.project, [...(m.get(c.compose.project) ?? []), c]);
+    return [...m].map(([name, containers]) => ({ name, containers }));
+  });
+}
+
+export function eventsView(): View {
+  const t = new Table<EngineEvent & { key: string }>({
+    name: "events", id: (e) => e.key, empty: "No events yet: they appear as the engine reports them.",
+    columns: [
+      { title: "Time", text: (e) => new Date(e.time_nano / 1e6).toLocaleTimeString(), sort: (e) => -e.time_nano },
+      { title: "Type", text: (e) => e.kind },
+      { title: "Action", text: (e) => e.action },
+      { title: "Object", text: (e) => e.attributes.name ?? shortId(e.actor_id) },
+      { title: "Image", text: (e) => e.attributes.image ?? "" },
+    ],
+    actions: [],
+  });
+  return tableView(t, (s) => s.events.map((e, i) => ({ ...e, key: `${e.time_nano}-${i}` })));
+}
+
+function tableView<T>(t: Table<T>, rows: (s: Snapshot) => T[]): View {
+  return {
+    el: t.el,
+    update: (s) => t.setRows(rows(s), s.read_only),
+    focusFilter: () => t.focusFilter(),
+    destroy: () => undefined,
+  };
+}
