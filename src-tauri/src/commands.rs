@@ -159,11 +159,14 @@ pub struct Saved {
     pub bytes: usize,
 }
 
-/// The user's download directory (created if missing), else the home directory.
+/// `WHARF_DOWNLOAD_DIR`, else the user's download directory, else the home directory
+/// (created if missing).
 fn download_dir<R: Runtime>(app: &AppHandle<R>) -> CmdResult<PathBuf> {
-    let dir = app
-        .path()
-        .download_dir()
+    let dir = std::env::var_os("WHARF_DOWNLOAD_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .ok_or(())
+        .or_else(|()| app.path().download_dir())
         .or_else(|_| app.path().home_dir())
         .map_err(|e| {
             report(CoreError::new(

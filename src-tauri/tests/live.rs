@@ -1,0 +1,212 @@
+//! Every command against a real engine, through Tauri's mock runtime: the page's calls reach
+//! the engine and their effects show in `docker inspect` and in the store's events. Fixtures are
+//! labelled containers from the wharf-tests harness, removed on drop even when a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{kind, TestApp};
+use serde_json::{json, Value};
+use wharf_desktop::Args;
+use wharf_tests::{require_engine, wait_until_blocking, TestEngine};
+
+const T: Duration = Duration::from_secs(30);
+
+fn app(engine: &TestEngine) -> TestApp {
+    TestApp::new(Args {
+        host: Some(engine.host().to_owned()),
+        ..Args::default()
+    })
+}
+
+fn has_container(e: &Value, name: &str) -> bool {
+    e["containers"]
+        .as_array()
+        .is_some_and(|cs| cs.iter().any(|c| c["name"] == name))
+}
+
+#[test]
+fn lifecycle_commands_change_the_engine_and_the_store_follows() {
+    let engine = require_engine!();
+    let c = engine.container("desk-life").cmd(&["sleep", "600"]).start();
+    let t = app(engine);
+    t.wait_event(T, |e| has_container(e, c.name()));
+    let snap = t.invoke("snapshot", json!({})).unwrap();
+    assert_eq!(snap["connection"]["state"], "connected");
+
+    let run = |cmd: Value, confirmed: bool| {
+        t.invoke("execute", json!({ "cmd": cmd, "confirmed": confirmed }))
+    };
+    run(json!({ "action": "pause", "id": c.id() }), false).unwrap();
+    assert_eq!(c.inspect("{{.State.Status}}"), "paused");
+    run(json!({ "action": "unpause", "id": c.id() }), false).unwrap();
+    run(
+        json!({ "action": "stop", "id": c.id(), "timeout": 1 }),
+        true,
+    )
+    .unwrap();
+    assert_eq!(c.inspect("{{.State.Status}}"), "exited");
+    t.wait_event(T, |e| {
+        e["containers"].as_array().is_some_and(|cs| {
+            cs.iter()
+                .any(|x| x["name"] == c.name() && x["state"] == "exited")
+        })
+    });
+    run(json!({ "action": "start", "id": c.id() }), false).unwrap();
+    assert_eq!(c.inspect("{{.State.Status}}"), "running");
+    run(
+        json!({ "action": "remove", "id": c.id(), "force": true, "volumes": true }),
+        true,
+    )
+    .unwrap();
+    t.wait_event(T, |e| !has_container(e, c.name()) && e["synced"] == true);
+}
+
+#[test]
+fn inspect_top_disk_usage_and_engine_info_answer() {
+    let engine = require_engine!();
+    let c = engine.container("desk-info").cmd(&["sleep", "600"]).start();
+    let t = app(engine);
+    let inspect = t.invoke("inspect", json!({ "id": c.id() })).unwrap();
+    assert_eq!(inspect["Id"], c.id());
+    let top = t.invoke("top", json!({ "id": c.id() })).unwrap();
+    assert!(top["rows"].to_string().contains("sleep"), "{top}");
+    let du = t.invoke("disk_usage", json!({})).unwrap();
+    assert!(
+        du.as_array().unwrap().iter().any(|r| r["kind"] == "images"),
+        "{du}"
+    );
+    let info = t.invoke("engine_info", json!({})).unwrap();
+    assert!(info["version"].as_str().unwrap().len() > 2, "{info}");
+    let err = t
+        .invoke("inspect", json!({ "id": "no-such-container-xyz" }))
+        .unwrap_err();
+    assert_eq!(kind(&err), "not_found", "{err}");
+}
+
+#[test]
+fn logs_stream_over_a_channel() {
+    let engine = require_engine!();
+    let c = engine
+        .container("desk-logs")
+        .cmd(&[
+            "sh",
+            "-c",
+            "echo hello-out; echo hello-err >&2; printf '\\033[31mred\\033[0m\\n'; sleep 600",
+        ])
+        .start();
+    wait_until_blocking(T, "the container printed", || c.logs().contains("red"));
+    let mut t = app(engine);
+    let (ch, id) = t.channel();
+    let stream = t
+        .invoke(
+            "logs_start",
+            json!({ "id": c.id(), "channel": ch,
+                    "request": { "tail": 100, "timestamps": true, "stdout": true, "stderr": true, "follow": true } }),
+        )
+        .unwrap();
+    let lines = || -> Vec<Value> {
+        t.messages(id)
+            .iter()
+            .flat_map(|b| b["lines"].as_array().cloned().unwrap_or_default())
+            .collect()
+    };
+    wait_until_blocking(T, "three log lines", || lines().len() >= 3);
+    let all = lines();
+    let err = all
+        .iter()
+        .find(|l| l["text"]["text"] == "hello-err")
+        .unwrap();
+    assert_eq!(err["stream"], "stderr");
+    assert!(err["timestamp"].is_string());
+    // Escape sequences arrive inert, as a style run.
+    let red = all.iter().find(|l| l["text"]["text"] == "red").unwrap();
+    assert_eq!(red["text"]["runs"][0][1]["fg"]["indexed"], 1, "{red}");
+    assert_eq!(
+        t.invoke("stream_stop", json!({ "stream": stream }))
+            .unwrap(),
+        true
+    );
+}
+
+#[test]
+fn stats_stream_live_samples_and_graphs() {
+    let engine = require_engine!();
+    let c = engine
+        .container("desk-stats")
+        .cmd(&["sh", "-c", "while true; do :; done"])
+        .start();
+    let mut t = app(engine);
+    t.wait_event(T, |e| has_container(e, c.name()));
+    let (ch, id) = t.channel();
+    t.invoke(
+        "stats_watch",
+        json!({ "visible": [c.id()], "focus": c.id(), "channel": ch,
+                "chart": { "width": 480, "height": 200, "dark": false, "window_secs": 300 } }),
+    )
+    .unwrap();
+    let m = t.wait_message(id, T, |m| {
+        m["latest"][c.id()]["cpu_pct"].as_f64() > Some(10.0)
+    });
+    assert!(
+        m["charts"]["cpu"].as_str().unwrap().contains("<polyline"),
+        "a CPU line"
+    );
+}
+
+#[test]
+fn exec_round_trip_with_resize() {
+    let engine = require_engine!();
+    let c = engine.container("desk-exec").cmd(&["sleep", "600"]).start();
+    let mut t = app(engine);
+    let (ch, id) = t.channel();
+    let stream = t
+        .invoke(
+            "exec_open",
+            json!({ "id": c.id(), "cols": 100, "rows": 30, "channel": ch }),
+        )
+        .unwrap();
+    t.invoke(
+        "exec_resize",
+        json!({ "stream": stream, "cols": 91, "rows": 27 }),
+    )
+    .unwrap();
+    t.invoke(
+        "exec_write",
+        json!({ "stream": stream, "data": "stty size; echo marker-$((6*7))\r" }),
+    )
+    .unwrap();
+    let output = || -> String {
+        t.messages(id)
+            .iter()
+            .filter_map(|m| m["data"].as_str().map(str::to_owned))
+            .collect()
+    };
+    wait_until_blocking(T, "the shell's answer", || output().contains("marker-42"));
+    assert!(output().contains("27 91"), "{}", output());
+    t.invoke(
+        "exec_write",
+        json!({ "stream": stream, "data": "exit 3\r" }),
+    )
+    .unwrap();
+    let exit = t.wait_message(id, T, |m| m["type"] == "exit");
+    assert_eq!(exit["code"], 3, "{exit}");
+}
+
+#[test]
+fn switching_to_the_default_context_keeps_working() {
+    let engine = require_engine!();
+    let t = app(engine);
+    // `default` means DOCKER_HOST or the default socket, as for the docker CLI.
+    match t.invoke("switch_context", json!({ "name": "default" })) {
+        Ok(info) => assert!(info["endpoint"].is_string()),
+        Err(e) => assert!(
+            ["unavailable", "config", "not_found"].contains(&kind(&e)),
+            "{e}"
+        ),
+    }
+    let snap = t.invoke("snapshot", json!({})).unwrap();
+    assert!(snap["endpoint"].is_string());
+}
