@@ -25,25 +25,13 @@ pub(crate) fn classify(err: BollardError, endpoint: &Endpoint) -> CoreError {
     let target = target(endpoint);
     let classified = match &err {
         BollardError::SocketNotFoundError(path) => missing_socket(Path::new(path), endpoint),
-        BollardError::CertPathError { path } | BollardError::CertParseError { path } => {
-            CoreError::config(format!("cannot use certificate file {}", path.display()))
-        }
-        BollardError::CertMultipleKeys { count, path } => CoreError::config(format!(
-            "{} holds {count} private keys; expected one",
-            path.display()
-        )),
-        BollardError::NoHomePathError => {
-            CoreError::config("cannot find the home directory to look for certificates")
-        }
-        BollardError::NoNativeCertsError { .. } | BollardError::LoadNativeCertsErrors { .. } => {
-            CoreError::config(format!("cannot load the system's CA certificates: {err}"))
-        }
         BollardError::RequestTimeoutError => {
+            let hint = format!(
+                "requests wait {REQUEST_TIMEOUT_SECS} s for an answer; the engine may be \
+                 overloaded or the network slow (try `docker info` there)"
+            );
             CoreError::unavailable(format!("the engine at {target} did not answer in time"))
-                .with_hint(format!(
-            "requests wait {REQUEST_TIMEOUT_SECS} s for an answer; the engine may be overloaded \
-             or the network slow (try `docker info` there)"
-        ))
+                .with_hint(hint)
         }
         BollardError::DockerResponseServerError {
             status_code: 400,
@@ -214,13 +202,14 @@ fn missing_socket(path: &Path, endpoint: &Endpoint) -> CoreError {
              Wharf also looked for rootless Docker, Docker Desktop, Podman, Colima and OrbStack \
              sockets"
             .to_owned(),
-        EndpointSource::Fallback { .. } => "the engine behind it has stopped; start it again".to_owned(),
+        EndpointSource::Fallback { .. } => "its engine has stopped; start it again".to_owned(),
         EndpointSource::Flag => "check the socket path given to --host".to_owned(),
         EndpointSource::EnvHost => "DOCKER_HOST names it: fix or unset DOCKER_HOST".to_owned(),
         EndpointSource::FlagContext { name }
         | EndpointSource::EnvContext { name }
         | EndpointSource::ConfigContext { name } => format!(
-            "context {name} names it; start that engine or pick another context (`docker context ls`)"
+            "context {name} names it; start that engine or pick another context \
+             (`docker context ls`)"
         ),
     };
     CoreError::unavailable(format!("no Docker socket at {}", path.display())).with_hint(hint)
@@ -438,21 +427,5 @@ mod tests {
             "permission denied on the engine socket /var/run/docker.sock"
         );
         assert!(err.hint().unwrap().contains("usermod -aG docker"));
-    }
-
-    #[test]
-    fn bollard_certificate_errors_name_the_file() {
-        let err = BollardError::CertPathError {
-            path: "/certs/ca.pem".into(),
-        };
-        let err = classify(
-            err,
-            &endpoint(Transport::Tcp {
-                host: "h".into(),
-                port: 1,
-            }),
-        );
-        assert_eq!(err.kind(), ErrorKind::Config);
-        assert_eq!(err.message(), "cannot use certificate file /certs/ca.pem");
     }
 }

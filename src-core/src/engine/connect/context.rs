@@ -261,7 +261,8 @@ pub fn list_contexts(env: &EnvVars) -> Result<Vec<ContextSummary>> {
         for (path, meta) in stored(&dir) {
             match meta {
                 Ok(meta) if meta.name == DEFAULT_CONTEXT => {
-                    tracing::warn!(path = %path.display(), "a stored context may not be called default");
+                    let path = path.display();
+                    tracing::warn!(%path, "ignoring a stored context called default");
                 }
                 Ok(meta) => {
                     let host = meta

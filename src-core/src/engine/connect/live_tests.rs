@@ -341,7 +341,8 @@ async fn silent_engine_times_out_but_streams_outlive_the_timeout() {
     tokio::spawn(async move {
         let (mut tcp, _) = streaming.accept().await.unwrap();
         read_head(&mut tcp).await;
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                    Transfer-Encoding: chunked\r\n\r\n";
         tcp.write_all(head.as_bytes()).await.unwrap();
         tokio::time::sleep(Duration::from_secs(2)).await;
         let event = "{\"Type\":\"container\",\"Action\":\"start\"}\n";

@@ -30,11 +30,11 @@ use std::time::Duration;
 use bollard::{BollardRequest, Docker, API_DEFAULT_VERSION};
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use serde::Serialize;
 
 use super::transport_error;
-use crate::error::{CoreError, ErrorKind, Result};
+use crate::error::{CoreError, Result};
 
 pub use context::{list_contexts, ContextSummary};
 pub use host::parse_host;
@@ -314,8 +314,12 @@ pub fn resolve(opts: &ConnectOptions) -> Result<Endpoint> {
 
 fn resolve_in(opts: &ConnectOptions, sockets: &SystemSockets) -> Result<Endpoint> {
     let env = &opts.env;
-    let flag_host = non_empty(opts.host.as_deref());
-    let flag_context = non_empty(opts.context.as_deref());
+    // An empty flag is a mistake (e.g. `--host "$UNSET"`), unlike an empty variable.
+    let flag_host = opts.host.as_deref();
+    let flag_context = opts.context.as_deref().map(str::trim);
+    if flag_context == Some("") {
+        return Err(CoreError::invalid_input("--context needs a context name"));
+    }
     if let (Some(host), Some(context)) = (flag_host, flag_context) {
         return Err(CoreError::invalid_input(format!(
             "both --host {host} and --context {context} were given; use one of them"
@@ -347,6 +351,8 @@ fn resolve_in(opts: &ConnectOptions, sockets: &SystemSockets) -> Result<Endpoint
 }
 
 fn from_host(spec: &str, source: EndpointSource, opts: &ConnectOptions) -> Result<Endpoint> {
+    // A bad address is reported before any TLS problem.
+    parse_host(spec, None)?;
     // Only TCP and HTTPS use the TLS variables; a unix:// host must not fail on a bad cert dir.
     let lower = spec.trim().to_ascii_lowercase();
     let wants_tls = lower.starts_with("tcp://") || lower.starts_with("https://");
@@ -457,7 +463,7 @@ pub(crate) fn client(endpoint: &Endpoint) -> Result<Docker> {
         }
         Transport::Tcp { host, port } => {
             let url = format!("http://{}", authority(host, *port));
-            over_hyper(tcp_connector(), url, Some(0))
+            over_hyper(tcp_connector(), url, Pool::PerRequest)
         }
         Transport::Tls {
             host,
@@ -480,12 +486,12 @@ pub(crate) fn client(endpoint: &Endpoint) -> Result<Docker> {
                 .enable_http1()
                 .wrap_connector(tcp_connector());
             let url = format!("https://{}", authority(host, *port));
-            over_hyper(https, url, Some(0))
+            over_hyper(https, url, Pool::PerRequest)
         }
         Transport::Ssh { user, host, port } => {
             let connector = ssh::SshConnector::new(user.clone(), host.clone(), *port);
-            // Keep idle sessions: each new connection costs a whole SSH login.
-            over_hyper(connector, "http://docker".to_owned(), None)
+            // Each new connection costs a whole SSH login: keep idle ones a while.
+            over_hyper(connector, "http://docker".to_owned(), Pool::KeepIdle)
         }
     };
     docker.map_err(|e| transport_error::classify(e, endpoint))
@@ -500,23 +506,32 @@ fn tcp_connector() -> HttpConnector {
     http
 }
 
+/// Connection reuse for [`over_hyper`].
+enum Pool {
+    /// A new connection per request, as bollard's own transports do.
+    PerRequest,
+    /// Keep idle connections for 30 s.
+    KeepIdle,
+}
+
 /// A bollard client over our own hyper client, so Wharf controls TLS roots, client
-/// certificates, connect timeouts and the SSH command line. `max_idle` of `Some(0)` opens a
-/// connection per request, as bollard's own transports do.
+/// certificates, connect timeouts and the SSH command line.
 fn over_hyper<C>(
     connector: C,
     url: String,
-    max_idle: Option<usize>,
+    pool: Pool,
 ) -> std::result::Result<Docker, bollard::errors::Error>
 where
     C: Connect + Clone + Send + Sync + 'static,
 {
     let mut builder = Client::builder(TokioExecutor::new());
-    if let Some(max_idle) = max_idle {
-        builder.pool_max_idle_per_host(max_idle);
-    } else {
-        builder.pool_idle_timeout(Duration::from_secs(30));
-    }
+    match pool {
+        Pool::PerRequest => builder.pool_max_idle_per_host(0),
+        // The timer is what evicts idle connections (and so ends idle ssh processes).
+        Pool::KeepIdle => builder
+            .pool_idle_timeout(Duration::from_secs(30))
+            .pool_timer(TokioTimer::new()),
+    };
     let client = builder.build(connector);
     let transport = move |req: BollardRequest| {
         let client = client.clone();
@@ -532,20 +547,5 @@ where
         Some(url),
         REQUEST_TIMEOUT_SECS,
         API_DEFAULT_VERSION,
-    )
-}
-
-/// Kinds used by the insecure-TLS refusal, shared with `tls`.
-fn insecure_refused(why: &str, transport: &Transport) -> CoreError {
-    CoreError::new(
-        ErrorKind::Tls,
-        format!(
-            "{why}, which asks to connect to {transport} without verifying the engine's \
-             certificate; Wharf refuses unverified TLS"
-        ),
-    )
-    .with_hint(
-        "give the engine's CA certificate (ca.pem) so it can be verified, or opt in to \
-         unverified TLS explicitly",
     )
 }

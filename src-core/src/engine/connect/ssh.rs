@@ -6,7 +6,9 @@
 //! so any custom port fails. Here the user and port go to ssh as `-l` and `-p`, everything else
 //! (keys, agent, known_hosts, jump hosts) comes from the user's ssh configuration, and
 //! `BatchMode=yes` because nobody could answer a password prompt inside a TUI. When ssh ends
-//! before the engine said anything, its stderr becomes the error ([`SshError::Session`]).
+//! before the engine said anything, its stderr becomes the error ([`SshError::Session`]), which
+//! [`SshError::explain`] turns into a message (login refused, unknown host key, no docker
+//! there…).
 
 use std::future::Future;
 use std::io;
@@ -227,101 +229,101 @@ fn said(stderr: &str) -> String {
 }
 
 impl SshError {
-    /// What went wrong, for the user: `target` is how the endpoint is shown.
+    /// What went wrong, for the user, from ssh's own words: `target` is how the endpoint is shown.
     pub(crate) fn explain(&self, transport: &Transport, target: &str) -> CoreError {
-        explain(self, transport, target)
-    }
-}
-
-fn explain(e: &SshError, transport: &Transport, target: &str) -> CoreError {
-    let (user, host, port) = match transport {
-        Transport::Ssh { user, host, port } => (user.as_deref(), host.as_str(), *port),
-        _ => (None, "", None),
-    };
-    let stderr = match e {
-        SshError::Spawn(io) if io.kind() == io::ErrorKind::NotFound => {
+        let (user, host, port) = match transport {
+            Transport::Ssh { user, host, port } => (user.as_deref(), host.as_str(), *port),
+            _ => (None, "", None),
+        };
+        let stderr = match self {
+            SshError::Spawn(io) if io.kind() == io::ErrorKind::NotFound => {
+                return CoreError::unavailable(format!(
+                    "cannot reach {target}: the `ssh` program is not installed or not in PATH"
+                ))
+                .with_hint("install the OpenSSH client")
+            }
+            SshError::Spawn(io) => {
+                return CoreError::unavailable(format!("cannot run ssh to reach {target}: {io}"))
+            }
+            SshError::Session { stderr } => stderr,
+        };
+        let said = said(stderr);
+        let by_hand = format!(
+            "ssh {}{}{host}",
+            port.map(|p| format!("-p {p} ")).unwrap_or_default(),
+            user.map(|u| format!("{u}@")).unwrap_or_default()
+        );
+        let lower = stderr.to_ascii_lowercase();
+        let has = |needle: &str| lower.contains(needle);
+        if said.is_empty() {
             return CoreError::unavailable(format!(
-                "cannot reach {target}: the `ssh` program is not installed or not in PATH"
-            ))
-            .with_hint("install the OpenSSH client")
-        }
-        SshError::Spawn(io) => {
-            return CoreError::unavailable(format!("cannot run ssh to reach {target}: {io}"))
-        }
-        SshError::Session { stderr } => stderr,
-    };
-    let said = said(stderr);
-    let by_hand = format!(
-        "ssh {}{}{host}",
-        port.map(|p| format!("-p {p} ")).unwrap_or_default(),
-        user.map(|u| format!("{u}@")).unwrap_or_default()
-    );
-    let lower = stderr.to_ascii_lowercase();
-    let has = |needle: &str| lower.contains(needle);
-    if said.is_empty() {
-        return CoreError::unavailable(format!(
             "the SSH session to {target} ended before the engine answered (ssh printed nothing)"
         ))
-        .with_hint(format!("try `{by_hand} docker system dial-stdio` by hand"));
-    }
-    if has("docker daemon") || has("docker.sock") {
-        let kind = if has("permission denied") {
-            ErrorKind::Denied
-        } else {
-            ErrorKind::Unavailable
-        };
-        return CoreError::new(
-            kind,
-            format!("over SSH, docker on {host} cannot reach its engine: {said}"),
-        )
-        .with_hint(format!(
-            "on {host}, start dockerd, or add the SSH user to the docker group"
-        ));
-    }
-    if has("host key verification failed") || has("remote host identification has changed") {
-        return CoreError::new(
-            ErrorKind::Denied,
-            format!("the SSH host key of {host} is unknown or has changed: {said}"),
-        )
-        .with_hint(format!(
-            "run `{by_hand}` once to check and accept its host key (~/.ssh/known_hosts)"
-        ));
-    }
-    if has("permission denied") || has("too many authentication failures") {
-        return CoreError::new(
-            ErrorKind::Denied,
-            format!("SSH login to {target} was refused: {said}"),
-        )
-        .with_hint(
-            "Wharf runs ssh non-interactively and cannot type passwords: load your key into \
-                 ssh-agent or name it with IdentityFile in ~/.ssh/config",
-        );
-    }
-    if has("command not found") || has("docker: not found") || has("no such file or directory") {
-        return CoreError::unavailable(format!(
-            "the docker CLI is missing on {host}: {said}"
-        ))
-        .with_hint("Wharf runs `docker system dial-stdio` on the remote host; install the docker CLI there");
-    }
-    if has("unknown command") || has("is not a docker command") {
-        return CoreError::unavailable(format!("the docker CLI on {host} is too old: {said}"))
+            .with_hint(format!("try `{by_hand} docker system dial-stdio` by hand"));
+        }
+        if has("docker daemon") || has("docker.sock") {
+            let kind = if has("permission denied") {
+                ErrorKind::Denied
+            } else {
+                ErrorKind::Unavailable
+            };
+            return CoreError::new(
+                kind,
+                format!("over SSH, docker on {host} cannot reach its engine: {said}"),
+            )
+            .with_hint(format!(
+                "on {host}, start dockerd, or add the SSH user to the docker group"
+            ));
+        }
+        if has("host key verification failed") || has("remote host identification has changed") {
+            return CoreError::new(
+                ErrorKind::Denied,
+                format!("the SSH host key of {host} is unknown or has changed: {said}"),
+            )
+            .with_hint(format!(
+                "run `{by_hand}` once to check and accept its host key (~/.ssh/known_hosts)"
+            ));
+        }
+        if has("permission denied") || has("too many authentication failures") {
+            return CoreError::new(
+                ErrorKind::Denied,
+                format!("SSH login to {target} was refused: {said}"),
+            )
             .with_hint(
-                "`docker system dial-stdio` needs Docker 18.09 or newer on the remote host",
+                "Wharf runs ssh non-interactively and cannot type passwords: load your key into \
+             ssh-agent or name it with IdentityFile in ~/.ssh/config",
             );
-    }
-    if has("could not resolve hostname") {
-        return CoreError::unavailable(format!("cannot resolve the host name of {target}: {said}"))
+        }
+        if has("command not found") || has("docker: not found") || has("no such file or directory")
+        {
+            return CoreError::unavailable(format!("the docker CLI is missing on {host}: {said}"))
+                .with_hint(
+                    "Wharf runs `docker system dial-stdio` on the remote host; install the docker \
+                 CLI there",
+                );
+        }
+        if has("unknown command") || has("is not a docker command") {
+            return CoreError::unavailable(format!("the docker CLI on {host} is too old: {said}"))
+                .with_hint(
+                    "`docker system dial-stdio` needs Docker 18.09 or newer on the remote host",
+                );
+        }
+        if has("could not resolve hostname") {
+            return CoreError::unavailable(format!(
+                "cannot resolve the host name of {target}: {said}"
+            ))
             .with_hint("check the host name, or define it as a Host in ~/.ssh/config");
+        }
+        if has("connection refused")
+            || has("timed out")
+            || has("no route to host")
+            || has("unreachable")
+        {
+            return CoreError::unavailable(format!("ssh cannot connect to {target}: {said}"))
+                .with_hint("is sshd running there, on that port? Check any firewall");
+        }
+        CoreError::unavailable(format!("the SSH session to {target} failed: {said}"))
     }
-    if has("connection refused")
-        || has("timed out")
-        || has("no route to host")
-        || has("unreachable")
-    {
-        return CoreError::unavailable(format!("ssh cannot connect to {target}: {said}"))
-            .with_hint("is sshd running there, on that port? Check any firewall");
-    }
-    CoreError::unavailable(format!("the SSH session to {target} failed: {said}"))
 }
 
 #[cfg(test)]

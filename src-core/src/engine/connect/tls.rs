@@ -20,7 +20,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use serde::Serialize;
 
-use super::{insecure_refused, EnvVars, Transport};
+use super::{authority, EnvVars, Transport};
 use crate::error::{CoreError, ErrorKind, Result};
 
 /// TLS files for an endpoint. Without `ca`, the system's CAs verify the engine; `cert` and
@@ -106,17 +106,29 @@ pub(super) fn from_env(env: &EnvVars) -> Result<Option<TlsFiles>> {
 /// Refuse an unverified TLS transport unless allowed; check the files of a TLS transport.
 pub(super) fn admit(transport: &Transport, allow_insecure: bool, why: &str) -> Result<()> {
     let Transport::Tls {
+        host,
+        port,
         ca,
         cert,
         key,
         skip_verify,
-        ..
     } = transport
     else {
         return Ok(());
     };
     if *skip_verify && !allow_insecure {
-        return Err(insecure_refused(why, transport));
+        return Err(CoreError::new(
+            ErrorKind::Tls,
+            format!(
+                "{why}, which asks to connect to tcp+tls://{} without verifying the engine's \
+                 certificate; Wharf refuses unverified TLS",
+                authority(host, *port)
+            ),
+        )
+        .with_hint(
+            "give the engine's CA certificate (ca.pem) so it can be verified, or opt in to \
+             unverified TLS explicitly",
+        ));
     }
     client_config(&TlsFiles {
         ca: ca.clone(),

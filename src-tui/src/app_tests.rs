@@ -1,0 +1,1 @@
+//! Behaviour tests of App::update (being written).

@@ -1,0 +1,446 @@
+//! The details of one container: logs, stats, inspect, processes, env, ports, mounts,
+//! networks and labels, in tabs.
+
+use wharf_core::engine::{LogOptions, Processes};
+use wharf_core::model::ContainerId;
+use wharf_core::streams::{LogBuffer, LogQuery};
+
+use crate::app::Settings;
+use crate::keymap::{Action, Key};
+use crate::msg::Effect;
+use crate::prompt::{Input, Mode, PromptKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Logs,
+    Stats,
+    Inspect,
+    Top,
+    Env,
+    Ports,
+    Mounts,
+    Networks,
+    Labels,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 9] = [
+        Tab::Logs,
+        Tab::Stats,
+        Tab::Inspect,
+        Tab::Top,
+        Tab::Env,
+        Tab::Ports,
+        Tab::Mounts,
+        Tab::Networks,
+        Tab::Labels,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Logs => "Logs",
+            Tab::Stats => "Stats",
+            Tab::Inspect => "Inspect",
+            Tab::Top => "Top",
+            Tab::Env => "Env",
+            Tab::Ports => "Ports",
+            Tab::Mounts => "Mounts",
+            Tab::Networks => "Networks",
+            Tab::Labels => "Labels",
+        }
+    }
+
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// The log pane's state.
+#[derive(Debug, Clone)]
+pub struct LogsState {
+    pub buffer: LogBuffer,
+    /// Stay at the bottom as lines arrive.
+    pub follow: bool,
+    pub wrap: bool,
+    pub timestamps: bool,
+    /// Stop taking new lines (they wait in the stream).
+    pub paused: bool,
+    pub search: Option<LogQuery>,
+    /// Show only lines matching the search.
+    pub only_matches: bool,
+    /// First displayed line (index into `displayed()`), when not following.
+    pub scroll: usize,
+    /// The buffer line of the current match.
+    pub current_match: Option<u64>,
+    pub ended: Option<String>,
+    pub tail: usize,
+}
+
+impl LogsState {
+    fn new(capacity: usize, tail: usize) -> LogsState {
+        LogsState {
+            buffer: LogBuffer::new(capacity, false),
+            follow: true,
+            wrap: false,
+            timestamps: false,
+            paused: false,
+            search: None,
+            only_matches: false,
+            scroll: 0,
+            current_match: None,
+            ended: None,
+            tail,
+        }
+    }
+
+    /// Indices into the buffer of the lines shown.
+    pub fn displayed(&self) -> Vec<usize> {
+        match (&self.search, self.only_matches) {
+            (Some(q), true) => self.buffer.matching(q),
+            _ => (0..self.buffer.len()).collect(),
+        }
+    }
+
+    pub fn set_search(&mut self, text: &str) -> Result<(), String> {
+        if text.is_empty() {
+            self.search = None;
+            self.only_matches = false;
+            return Ok(());
+        }
+        let q = LogQuery::parse(text, true).map_err(|e| e.to_string())?;
+        self.search = Some(q);
+        self.current_match = None;
+        self.jump_match(false);
+        Ok(())
+    }
+
+    /// Move to the next (or previous) matching line and stop following.
+    pub fn jump_match(&mut self, backwards: bool) {
+        let Some(q) = &self.search else {
+            return;
+        };
+        let hits = self.buffer.matching(q);
+        if hits.is_empty() {
+            self.current_match = None;
+            return;
+        }
+        let seqs: Vec<u64> = hits
+            .iter()
+            .filter_map(|i| self.buffer.get(*i))
+            .map(|l| l.seq)
+            .collect();
+        let next = match (self.current_match, backwards) {
+            (None, false) => seqs.last().copied(),
+            (None, true) => seqs.last().copied(),
+            (Some(cur), false) => seqs
+                .iter()
+                .copied()
+                .find(|s| *s > cur)
+                .or(seqs.first().copied()),
+            (Some(cur), true) => seqs
+                .iter()
+                .rev()
+                .copied()
+                .find(|s| *s < cur)
+                .or(seqs.last().copied()),
+        };
+        self.current_match = next;
+        if let Some(seq) = next {
+            let displayed = self.displayed();
+            if let Some(pos) = displayed
+                .iter()
+                .position(|i| self.buffer.get(*i).is_some_and(|l| l.seq == seq))
+            {
+                self.follow = false;
+                self.scroll = pos.saturating_sub(3);
+            }
+        }
+    }
+
+    pub fn options(&self) -> LogOptions {
+        LogOptions {
+            follow: true,
+            tail: Some(self.tail),
+            timestamps: self.timestamps,
+            ..Default::default()
+        }
+    }
+}
+
+/// Parsed inspect document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectDoc {
+    /// Pretty JSON, one entry per line.
+    pub lines: Vec<String>,
+    /// Top-level sections and the line they start on.
+    pub sections: Vec<(String, usize)>,
+    pub env: Vec<String>,
+}
+
+impl InspectDoc {
+    pub fn from_json(v: &serde_json::Value) -> InspectDoc {
+        let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
+        let lines: Vec<String> = pretty.lines().map(str::to_owned).collect();
+        let sections = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                // Top-level keys are indented by two spaces.
+                let rest = l.strip_prefix("  \"")?;
+                if rest.starts_with(' ') {
+                    return None;
+                }
+                rest.split_once('"').map(|(k, _)| (k.to_owned(), i))
+            })
+            .collect();
+        let env = v
+            .pointer("/Config/Env")
+            .and_then(|e| e.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        InspectDoc {
+            lines,
+            sections,
+            env,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Details {
+    pub id: ContainerId,
+    pub name: String,
+    pub tab: Tab,
+    pub logs: LogsState,
+    pub inspect: Option<Result<InspectDoc, String>>,
+    pub top: Option<Result<Processes, String>>,
+    /// Scroll position of the non-log tabs.
+    pub scroll: usize,
+    pub inspect_search: Option<String>,
+    /// The container was removed while open.
+    pub gone: bool,
+}
+
+impl Details {
+    pub fn new(id: ContainerId, name: String, tab: Tab, capacity: usize, tail: usize) -> Details {
+        Details {
+            id,
+            name,
+            tab,
+            logs: LogsState::new(capacity, tail),
+            inspect: None,
+            top: None,
+            scroll: 0,
+            inspect_search: None,
+            gone: false,
+        }
+    }
+
+    /// What to load when opened: logs and inspect always, processes for the Top tab.
+    pub fn load_effects(&self) -> Vec<Effect> {
+        let mut fx = vec![
+            Effect::OpenLogs {
+                id: self.id.clone(),
+                opts: self.logs.options(),
+            },
+            Effect::LoadInspect(self.id.clone()),
+        ];
+        if self.tab == Tab::Top {
+            fx.push(Effect::LoadTop(self.id.clone()));
+        }
+        fx
+    }
+
+    pub fn reopen_logs(&mut self) -> Vec<Effect> {
+        self.logs.buffer = LogBuffer::new(self.logs.buffer.capacity(), self.logs.timestamps);
+        self.logs.ended = None;
+        self.logs.scroll = 0;
+        vec![Effect::OpenLogs {
+            id: self.id.clone(),
+            opts: self.logs.options(),
+        }]
+    }
+
+    pub fn set_inspect(&mut self, r: Result<serde_json::Value, String>) {
+        self.inspect = Some(r.map(|v| InspectDoc::from_json(&v)));
+    }
+
+    pub fn scroll(&mut self, delta: i32) {
+        if self.tab == Tab::Logs {
+            let cur = if self.logs.follow {
+                self.logs.displayed().len().saturating_sub(1)
+            } else {
+                self.logs.scroll
+            };
+            self.logs.scroll = (cur as i64 + i64::from(delta)).max(0) as usize;
+            self.logs.follow = false;
+        } else {
+            self.scroll = (self.scroll as i64 + i64::from(delta)).max(0) as usize;
+        }
+    }
+
+    /// Search the inspect document (case-insensitive) and jump to the first hit.
+    pub fn set_inspect_search(&mut self, text: &str) {
+        self.inspect_search = (!text.is_empty()).then(|| text.to_lowercase());
+        self.scroll = 0;
+        self.next_inspect_match(false);
+    }
+
+    fn next_inspect_match(&mut self, backwards: bool) {
+        let (Some(q), Some(Ok(doc))) = (&self.inspect_search, &self.inspect) else {
+            return;
+        };
+        let hits: Vec<usize> = doc
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.to_lowercase().contains(q.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        let cur = self.scroll;
+        let next = if backwards {
+            hits.iter().rev().find(|i| **i < cur).or(hits.last())
+        } else {
+            hits.iter().find(|i| **i > cur).or(hits.first())
+        };
+        if let Some(n) = next {
+            self.scroll = *n;
+        }
+    }
+
+    fn switch(&mut self, tab: Tab) -> Vec<Effect> {
+        self.tab = tab;
+        self.scroll = 0;
+        if tab == Tab::Top {
+            vec![Effect::LoadTop(self.id.clone())]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Keys for the details. `full`: details fill the screen, so they also take movement
+    /// keys. `None`: not a details key, let the table have it.
+    pub fn on_key(
+        &mut self,
+        actions: &[Action],
+        _key: Key,
+        mode: &mut Mode,
+        settings: &Settings,
+        full: bool,
+    ) -> Option<Vec<Effect>> {
+        let page = 20i32;
+        for a in actions {
+            let fx = match a {
+                Action::NextTab => self.switch(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
+                Action::PrevTab => {
+                    self.switch(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
+                }
+                Action::Follow if self.tab == Tab::Logs => {
+                    self.logs.follow = !self.logs.follow;
+                    Vec::new()
+                }
+                Action::Wrap if self.tab == Tab::Logs => {
+                    self.logs.wrap = !self.logs.wrap;
+                    Vec::new()
+                }
+                Action::Timestamps if self.tab == Tab::Logs => {
+                    self.logs.timestamps = !self.logs.timestamps;
+                    self.reopen_logs()
+                }
+                Action::SearchNext if self.tab == Tab::Logs => {
+                    self.logs.jump_match(false);
+                    Vec::new()
+                }
+                Action::SearchPrev if self.tab == Tab::Logs => {
+                    self.logs.jump_match(true);
+                    Vec::new()
+                }
+                Action::FilterMatches if self.tab == Tab::Logs => {
+                    self.logs.only_matches = !self.logs.only_matches && self.logs.search.is_some();
+                    self.logs.scroll = 0;
+                    Vec::new()
+                }
+                Action::PauseLogs if self.tab == Tab::Logs => {
+                    self.logs.paused = !self.logs.paused;
+                    Vec::new()
+                }
+                Action::SaveLogs if self.tab == Tab::Logs => {
+                    let name = format!("{}.log", self.name);
+                    *mode = Mode::Input(PromptKind::SaveLogs, Input::new(&name));
+                    Vec::new()
+                }
+                Action::Filter if matches!(self.tab, Tab::Logs | Tab::Inspect) => {
+                    let cur = if self.tab == Tab::Logs {
+                        self.logs
+                            .search
+                            .as_ref()
+                            .map(|q| q.source().to_owned())
+                            .unwrap_or_default()
+                    } else {
+                        self.inspect_search.clone().unwrap_or_default()
+                    };
+                    *mode = Mode::Input(PromptKind::LogSearch, Input::new(&cur));
+                    Vec::new()
+                }
+                Action::SectionNext | Action::SectionPrev if self.tab == Tab::Inspect => {
+                    if let Some(Ok(doc)) = &self.inspect {
+                        let cur = self.scroll;
+                        let starts = doc.sections.iter().map(|(_, l)| *l);
+                        let next = if *a == Action::SectionNext {
+                            starts.clone().find(|l| *l > cur)
+                        } else {
+                            starts.clone().rev().find(|l| *l < cur)
+                        };
+                        self.scroll = next.unwrap_or(cur);
+                    }
+                    Vec::new()
+                }
+                Action::SearchNext | Action::SearchPrev if self.tab == Tab::Inspect => {
+                    self.next_inspect_match(*a == Action::SearchPrev);
+                    Vec::new()
+                }
+                Action::Up if full => {
+                    self.scroll(-1);
+                    Vec::new()
+                }
+                Action::Down if full => {
+                    self.scroll(1);
+                    Vec::new()
+                }
+                Action::PageUp if full => {
+                    self.scroll(-page);
+                    Vec::new()
+                }
+                Action::PageDown if full => {
+                    self.scroll(page);
+                    Vec::new()
+                }
+                Action::Top if full => {
+                    if self.tab == Tab::Logs {
+                        self.logs.follow = false;
+                        self.logs.scroll = 0;
+                    } else {
+                        self.scroll = 0;
+                    }
+                    Vec::new()
+                }
+                Action::Bottom if full => {
+                    if self.tab == Tab::Logs {
+                        self.logs.follow = true;
+                    } else {
+                        self.scroll = usize::MAX / 2;
+                    }
+                    Vec::new()
+                }
+                _ => continue,
+            };
+            let _ = settings;
+            return Some(fx);
+        }
+        None
+    }
+}

@@ -1,0 +1,459 @@
+//! Keys are configuration: every action has default bindings in code, a config file may
+//! override any of them, and the footer hints and the `?` help are rendered from this map.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::{Deserialize, Serialize};
+
+/// Everything a key can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    Command,
+    Filter,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Zoom,
+    NextTab,
+    PrevTab,
+    Mark,
+    MarkRange,
+    ClearMarks,
+    SortNext,
+    SortPrev,
+    SortReverse,
+    ToggleStopped,
+    Start,
+    Stop,
+    Restart,
+    PauseToggle,
+    Kill,
+    Remove,
+    Rename,
+    Exec,
+    Create,
+    Copy,
+    Logs,
+    Stats,
+    Inspect,
+    // Inside logs.
+    Follow,
+    Wrap,
+    Timestamps,
+    SearchNext,
+    SearchPrev,
+    FilterMatches,
+    PauseLogs,
+    SaveLogs,
+    // Inside inspect.
+    SectionNext,
+    SectionPrev,
+}
+
+impl Action {
+    /// Short label for the footer and help.
+    pub fn label(self) -> &'static str {
+        use Action::*;
+        match self {
+            Quit => "quit",
+            Help => "help",
+            Command => "command",
+            Filter => "filter/search",
+            Back => "back",
+            Up => "up",
+            Down => "down",
+            PageUp => "page up",
+            PageDown => "page down",
+            Top => "top",
+            Bottom => "bottom",
+            Open => "open",
+            Zoom => "split/full",
+            NextTab => "next tab",
+            PrevTab => "previous tab",
+            Mark => "mark",
+            MarkRange => "mark range",
+            ClearMarks => "clear marks",
+            SortNext => "sort column →",
+            SortPrev => "sort column ←",
+            SortReverse => "reverse sort",
+            ToggleStopped => "show stopped",
+            Start => "start",
+            Stop => "stop",
+            Restart => "restart",
+            PauseToggle => "pause/unpause",
+            Kill => "kill",
+            Remove => "remove",
+            Rename => "rename",
+            Exec => "shell",
+            Create => "create",
+            Copy => "copy id",
+            Logs => "logs",
+            Stats => "stats",
+            Inspect => "inspect",
+            Follow => "follow",
+            Wrap => "wrap",
+            Timestamps => "timestamps",
+            SearchNext => "next match",
+            SearchPrev => "previous match",
+            FilterMatches => "only matches",
+            PauseLogs => "pause logs",
+            SaveLogs => "save logs",
+            SectionNext => "next section",
+            SectionPrev => "previous section",
+        }
+    }
+
+    /// Actions that change the engine; refused in read-only mode.
+    pub fn is_mutating(self) -> bool {
+        use Action::*;
+        matches!(
+            self,
+            Start | Stop | Restart | PauseToggle | Kill | Remove | Rename | Exec | Create
+        )
+    }
+}
+
+/// A key with modifiers, as written in config files: `q`, `ctrl-c`, `shift-tab`, `pgdn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    pub const fn plain(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    pub const fn code(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    pub const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::CONTROL,
+        }
+    }
+
+    /// Normalise a terminal key event: shifted letters arrive as uppercase chars with SHIFT.
+    pub fn from_event(e: &KeyEvent) -> Key {
+        let mut mods =
+            e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        if let KeyCode::Char(_) = e.code {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        let code = match e.code {
+            KeyCode::BackTab => {
+                mods.insert(KeyModifiers::SHIFT);
+                KeyCode::Tab
+            }
+            c => c,
+        };
+        Key { code, mods }
+    }
+
+    pub fn parse(s: &str) -> Result<Key, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s.trim();
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if let Some(r) = lower.strip_prefix("ctrl-") {
+                mods.insert(KeyModifiers::CONTROL);
+                rest = &rest[rest.len() - r.len()..];
+            } else if let Some(r) = lower.strip_prefix("alt-") {
+                mods.insert(KeyModifiers::ALT);
+                rest = &rest[rest.len() - r.len()..];
+            } else if let Some(r) = lower.strip_prefix("shift-") {
+                mods.insert(KeyModifiers::SHIFT);
+                rest = &rest[rest.len() - r.len()..];
+            } else {
+                break;
+            }
+        }
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backspace" => KeyCode::Backspace,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pgup" | "pageup" => KeyCode::PageUp,
+            "pgdn" | "pagedown" => KeyCode::PageDown,
+            "space" => KeyCode::Char(' '),
+            "delete" | "del" => KeyCode::Delete,
+            f if f.starts_with('f') && f.len() > 1 && f[1..].parse::<u8>().is_ok() => {
+                KeyCode::F(f[1..].parse().map_err(|_| format!("bad key {s:?}"))?)
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => {
+                        if mods.contains(KeyModifiers::SHIFT) && c.is_ascii_alphabetic() {
+                            mods.remove(KeyModifiers::SHIFT);
+                            KeyCode::Char(c.to_ascii_uppercase())
+                        } else {
+                            KeyCode::Char(c)
+                        }
+                    }
+                    _ => {
+                        return Err(format!(
+                            "unknown key {s:?} (try e.g. q, ctrl-c, shift-tab, pgdn, f1)"
+                        ))
+                    }
+                }
+            }
+        };
+        if mods.contains(KeyModifiers::CONTROL) {
+            if let KeyCode::Char(c) = code {
+                return Ok(Key {
+                    code: KeyCode::Char(c.to_ascii_lowercase()),
+                    mods,
+                });
+            }
+        }
+        Ok(Key { code, mods })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("enter"),
+            KeyCode::Esc => f.write_str("esc"),
+            KeyCode::Tab => f.write_str("tab"),
+            KeyCode::Backspace => f.write_str("backspace"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("home"),
+            KeyCode::End => f.write_str("end"),
+            KeyCode::PageUp => f.write_str("pgup"),
+            KeyCode::PageDown => f.write_str("pgdn"),
+            KeyCode::Delete => f.write_str("del"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            _ => f.write_str("?"),
+        }
+    }
+}
+
+/// Which keys do what.
+#[derive(Debug, Clone)]
+pub struct KeyMap {
+    bindings: BTreeMap<Action, Vec<Key>>,
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        use Action::*;
+        use KeyCode as K;
+        let k = Key::plain;
+        let c = Key::code;
+        let defaults: Vec<(Action, Vec<Key>)> = vec![
+            (Quit, vec![k('q'), Key::ctrl('c')]),
+            (Help, vec![k('?'), c(K::F(1))]),
+            (Command, vec![k(':')]),
+            (Filter, vec![k('/')]),
+            (Back, vec![c(K::Esc)]),
+            (Up, vec![k('k'), c(K::Up)]),
+            (Down, vec![k('j'), c(K::Down)]),
+            (PageUp, vec![c(K::PageUp), Key::ctrl('u')]),
+            (PageDown, vec![c(K::PageDown), Key::ctrl('d')]),
+            (Top, vec![k('g'), c(K::Home)]),
+            (Bottom, vec![k('G'), c(K::End)]),
+            (Open, vec![c(K::Enter)]),
+            (Zoom, vec![k('z')]),
+            (NextTab, vec![c(K::Tab), c(K::Right)]),
+            (
+                PrevTab,
+                vec![
+                    Key {
+                        code: K::Tab,
+                        mods: KeyModifiers::SHIFT,
+                    },
+                    c(K::Left),
+                ],
+            ),
+            (Mark, vec![k(' ')]),
+            (MarkRange, vec![k('v')]),
+            (ClearMarks, vec![k('u')]),
+            (SortNext, vec![k('>')]),
+            (SortPrev, vec![k('<')]),
+            (SortReverse, vec![k('I')]),
+            (ToggleStopped, vec![k('a')]),
+            (Start, vec![k('S')]),
+            (Stop, vec![k('s')]),
+            (Restart, vec![k('r')]),
+            (PauseToggle, vec![k('p')]),
+            (Kill, vec![k('K')]),
+            (Remove, vec![k('D'), c(K::Delete)]),
+            (Rename, vec![k('R')]),
+            (Exec, vec![k('e')]),
+            (Create, vec![k('c')]),
+            (Copy, vec![k('y')]),
+            (Logs, vec![k('l')]),
+            (Stats, vec![k('t')]),
+            (Inspect, vec![k('i')]),
+            (Follow, vec![k('f')]),
+            (Wrap, vec![k('w')]),
+            (Timestamps, vec![k('T')]),
+            (SearchNext, vec![k('n')]),
+            (SearchPrev, vec![k('N')]),
+            (FilterMatches, vec![k('F')]),
+            (PauseLogs, vec![k('P')]),
+            (SaveLogs, vec![Key::ctrl('s')]),
+            (SectionNext, vec![k(']')]),
+            (SectionPrev, vec![k('[')]),
+        ];
+        KeyMap {
+            bindings: defaults.into_iter().collect(),
+        }
+    }
+}
+
+impl KeyMap {
+    /// Defaults with `overrides` applied: `{ "stop" = ["x"], "quit" = ["q", "ctrl-q"] }`.
+    /// An override replaces that action's keys; other actions keep their defaults.
+    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<KeyMap, String> {
+        let mut map = KeyMap::default();
+        for (name, keys) in overrides {
+            let action: Action = serde_json::from_value(serde_json::Value::String(name.clone()))
+                .map_err(|_| format!("unknown action {name:?} in [keys]"))?;
+            let parsed = keys
+                .iter()
+                .map(|k| Key::parse(k))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("[keys] {name}: {e}"))?;
+            map.bindings.insert(action, parsed);
+        }
+        Ok(map)
+    }
+
+    /// All actions bound to `key` (a key may mean different things in different places).
+    pub fn actions(&self, key: Key) -> impl Iterator<Item = Action> + '_ {
+        self.bindings
+            .iter()
+            .filter(move |(_, ks)| ks.contains(&key))
+            .map(|(a, _)| *a)
+    }
+
+    pub fn keys(&self, action: Action) -> &[Key] {
+        self.bindings.get(&action).map_or(&[], Vec::as_slice)
+    }
+
+    /// `s` or `s/x` for hints.
+    pub fn hint(&self, action: Action) -> String {
+        self.keys(action)
+            .iter()
+            .take(2)
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The effective bindings in config-file form, for `--print-config`.
+    pub fn to_config(&self) -> BTreeMap<String, Vec<String>> {
+        self.bindings
+            .iter()
+            .map(|(a, ks)| {
+                let name = serde_json::to_value(a)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                (name, ks.iter().map(config_key).collect())
+            })
+            .collect()
+    }
+}
+
+/// Write a key the way [`Key::parse`] reads it (arrows as words).
+fn config_key(k: &Key) -> String {
+    let s = k.to_string();
+    s.replace('↑', "up")
+        .replace('↓', "down")
+        .replace('←', "left")
+        .replace('→', "right")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_print_round_trip() {
+        for s in [
+            "q",
+            "ctrl-c",
+            "shift-tab",
+            "pgdn",
+            "f1",
+            "space",
+            "G",
+            "enter",
+            "up",
+        ] {
+            let k = Key::parse(s).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(Key::parse(&config_key(&k)), Ok(k), "{s}");
+        }
+        assert_eq!(Key::parse("shift-g"), Key::parse("G"));
+        assert!(Key::parse("hyper-x").is_err());
+    }
+
+    #[test]
+    fn overrides_are_partial() {
+        let mut o = BTreeMap::new();
+        o.insert("stop".to_owned(), vec!["x".to_owned()]);
+        let m = KeyMap::with_overrides(&o).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.keys(Action::Stop), &[Key::plain('x')]);
+        assert_eq!(m.keys(Action::Quit), KeyMap::default().keys(Action::Quit));
+        let mut bad = BTreeMap::new();
+        bad.insert("explode".to_owned(), vec!["x".to_owned()]);
+        assert!(KeyMap::with_overrides(&bad).is_err());
+    }
+
+    #[test]
+    fn shifted_letters_normalise() {
+        let e = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(Key::from_event(&e), Key::plain('G'));
+        let e = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(
+            Key::from_event(&e),
+            Key {
+                code: KeyCode::Tab,
+                mods: KeyModifiers::SHIFT
+            }
+        );
+    }
+}

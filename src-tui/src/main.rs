@@ -1,0 +1,203 @@
+//! `wharf`: the terminal UI. Parses flags, loads the config, resolves the engine, sets up
+//! logging to a file (never the screen), and hands the terminal to the run loop; the
+//! terminal is restored on every exit path, panics included.
+
+mod actions;
+mod app;
+mod clipboard;
+mod command_line;
+mod config;
+mod details;
+mod exec;
+mod filter;
+mod format;
+mod keymap;
+mod msg;
+mod prompt;
+mod resource;
+mod run;
+mod view;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
+use wharf_core::engine::Engine;
+use wharf_core::store::{Snapshot, Store};
+use wharf_core::streams::stats::HubConfig;
+use wharf_core::streams::StatsHub;
+
+use crate::app::{App, Settings};
+use crate::config::Config;
+use crate::resource::View;
+
+/// Whether mouse capture is on (the exec hand-over releases and restores it).
+pub static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// A fast, light Docker console for the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "wharf", version, about, long_about = None)]
+struct Args {
+    /// Engine address: unix:///path, tcp://host:port, https://host:port, ssh://user@host[:port].
+    #[arg(short = 'H', long)]
+    host: Option<String>,
+    /// Docker context to use (see `docker context ls`).
+    #[arg(short = 'c', long)]
+    context: Option<String>,
+    /// Refuse every action that changes the engine.
+    #[arg(long)]
+    read_only: bool,
+    /// Do not capture the mouse (lets the terminal select text).
+    #[arg(long)]
+    no_mouse: bool,
+    /// View to open: containers, images, networks, volumes, projects, events, engine.
+    #[arg(long)]
+    view: Option<String>,
+    /// Configuration file (default: $XDG_CONFIG_HOME/wharf/config.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Print the effective configuration and exit.
+    #[arg(long)]
+    print_config: bool,
+    /// Where Wharf writes its own log (default: $XDG_STATE_HOME/wharf/wharf.log).
+    #[arg(long)]
+    log_file: Option<PathBuf>,
+    /// Accept an engine's TLS certificate without verifying it. Insecure: use only when you
+    /// know why (a context with SkipTLSVerify needs it).
+    #[arg(long)]
+    insecure_skip_tls_verify: bool,
+}
+
+fn init_logging(path: &std::path::Path) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("cannot open log file {}: {e}", path.display()))?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WHARF_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .try_init()
+        .map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut cfg = match Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.read_only {
+        cfg.read_only = true;
+    }
+    if args.no_mouse {
+        cfg.mouse = false;
+    }
+    if let Some(v) = &args.view {
+        if View::parse(v).is_none() {
+            eprintln!(
+                "wharf: --view {v:?} is not one of {}",
+                config::VIEWS.join(", ")
+            );
+            return ExitCode::from(2);
+        }
+        cfg.default_view = v.clone();
+    }
+    let settings = match Settings::from_config(&cfg) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.print_config {
+        print!("{}", cfg.to_toml(&settings.keymap));
+        return ExitCode::SUCCESS;
+    }
+    let log_path = args
+        .log_file
+        .clone()
+        .unwrap_or_else(config::default_log_path);
+    if let Err(e) = init_logging(&log_path) {
+        eprintln!("wharf: {e}");
+        return ExitCode::from(2);
+    }
+    let opts = ConnectOptions {
+        host: args.host.clone(),
+        context: args.context.clone(),
+        allow_insecure_tls: args.insecure_skip_tls_verify,
+        env: EnvVars::from_process(),
+    };
+    let endpoint = match resolve(&opts) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing::info!(%endpoint, "starting");
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wharf: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let view = View::parse(&cfg.default_view).unwrap_or(View::Containers);
+    let result = rt.block_on(async move {
+        let engine = Engine::new(endpoint).map_err(|e| e.to_string())?;
+        let store = Store::spawn(engine.clone());
+        let hub = StatsHub::spawn(
+            engine,
+            store.subscribe(),
+            HubConfig {
+                interval: Duration::from_millis(cfg.refresh_ms),
+                ..Default::default()
+            },
+        );
+        let snapshot: Arc<Snapshot> = store.snapshot();
+        let app = App::new(settings, view, cfg.show_stopped, snapshot);
+        let mut terminal = ratatui::init();
+        MOUSE.store(cfg.mouse, Ordering::Relaxed);
+        if cfg.mouse {
+            // Without mouse capture Wharf still works; say why in the log.
+            if let Err(e) =
+                crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
+            {
+                tracing::warn!(error = %e, "mouse capture unavailable");
+            }
+        }
+        let r = run::run(&mut terminal, app, store, hub).await;
+        if cfg.mouse {
+            // Best effort on the way out; the terminal is restored below regardless.
+            let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        }
+        ratatui::restore();
+        r.map_err(|e| format!("terminal error: {e}"))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            tracing::error!(error = %e, "exiting");
+            ExitCode::FAILURE
+        }
+    }
+}

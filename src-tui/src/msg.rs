@@ -1,0 +1,69 @@
+//! What happened (`Msg`) and what the loop must do about it (`Effect`).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use wharf_core::command::Command;
+use wharf_core::engine::{LogOptions, Processes};
+use wharf_core::model::{ContainerId, DiskUsage};
+use wharf_core::store::Snapshot;
+use wharf_core::streams::StatsView;
+
+/// Everything that can change the app's state.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// The clock moved (Unix milliseconds).
+    Tick(i64),
+    Snapshot(Arc<Snapshot>),
+    Stats(Arc<StatsView>),
+    /// A command finished; `req` identifies it.
+    Outcome {
+        req: u64,
+        result: Result<String, String>,
+    },
+    Inspect {
+        id: ContainerId,
+        result: Result<serde_json::Value, String>,
+    },
+    Top {
+        id: ContainerId,
+        result: Result<Processes, String>,
+    },
+    DiskUsage(Result<Vec<DiskUsage>, String>),
+    /// The log stream of the open container ended (`Some(error)` when it failed).
+    LogsEnded(Option<String>),
+    ExecDone(Result<String, String>),
+    Saved(Result<PathBuf, String>),
+}
+
+/// Work for the loop; the app never does I/O itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Execute {
+        req: u64,
+        cmd: Command,
+    },
+    OpenLogs {
+        id: ContainerId,
+        opts: LogOptions,
+    },
+    CloseLogs,
+    LoadInspect(ContainerId),
+    LoadTop(ContainerId),
+    LoadDiskUsage,
+    Exec {
+        id: ContainerId,
+        cmd: Vec<String>,
+    },
+    /// Copy to the clipboard through OSC 52.
+    Copy(String),
+    SaveLogs {
+        path: PathBuf,
+        text: String,
+    },
+    Quit,
+}

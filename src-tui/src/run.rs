@@ -1,0 +1,209 @@
+//! The one loop: it owns the terminal, turns everything that happens into `Msg`s for
+//! `App::update`, carries out the `Effect`s, and draws when something changed — at most
+//! every `FRAME` so a flood of log lines or events cannot starve the keyboard.
+
+use std::io::Write;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use wharf_core::command::{execute, Outcome};
+use wharf_core::engine::Engine;
+use wharf_core::model::ContainerId;
+use wharf_core::store::Store;
+use wharf_core::streams::logs::LogEvent;
+use wharf_core::streams::{LogFollower, StatsHub};
+
+use crate::app::App;
+use crate::format::bytes;
+use crate::msg::{Effect, Msg};
+
+const FRAME: Duration = Duration::from_millis(16);
+/// Log chunks taken per loop turn before the loop looks at keys again.
+const LOG_BUDGET: usize = 256;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+struct Logs {
+    id: ContainerId,
+    follower: LogFollower,
+}
+
+pub async fn run(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    store: Store,
+    hub: StatsHub,
+) -> std::io::Result<()> {
+    let engine = store.engine().clone();
+    let mut events = EventStream::new();
+    let mut snap_rx = store.subscribe();
+    let mut stats_rx = hub.subscribe();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut logs: Option<Logs> = None;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    app.update(Msg::Tick(now_ms()));
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - FRAME;
+    loop {
+        if dirty && last_draw.elapsed() >= FRAME {
+            terminal.draw(|f| crate::view::draw(f, &app))?;
+            last_draw = Instant::now();
+            dirty = false;
+        }
+        let focus = app.details.as_ref().map(|d| d.id.clone());
+        hub.watch(app.visible_container_ids(), focus);
+        let logs_live = logs.as_ref().is_some_and(|l| !l.follower.is_ended())
+            && app.details.as_ref().is_some_and(|d| !d.logs.paused);
+        let msg = tokio::select! {
+            biased;
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(m) = rx.recv() => m,
+            Ok(()) = snap_rx.changed() => Msg::Snapshot(snap_rx.borrow_and_update().clone()),
+            Ok(()) = stats_rx.changed() => Msg::Stats(stats_rx.borrow_and_update().clone()),
+            ev = next_log(&mut logs), if logs_live => {
+                match ev {
+                    Some(LogEvent::Chunk(c)) => {
+                        if let (Some(d), Some(l)) = (app.details.as_mut(), logs.as_mut()) {
+                            if d.id == l.id {
+                                d.logs.buffer.push(&c);
+                                let (_, end) = l.follower.drain_into(&mut d.logs.buffer, LOG_BUDGET);
+                                if let Some(end) = end {
+                                    d.logs.ended = Some(match end {
+                                        Ok(()) => "log stream ended".into(),
+                                        Err(e) => e.to_string(),
+                                    });
+                                }
+                            }
+                        }
+                        dirty = true;
+                        continue;
+                    }
+                    Some(LogEvent::End) | None => Msg::LogsEnded(None),
+                    Some(LogEvent::Error(e)) => Msg::LogsEnded(Some(e.to_string())),
+                }
+            }
+            _ = tokio::time::sleep(FRAME.saturating_sub(last_draw.elapsed())), if dirty => continue,
+            _ = tick.tick() => Msg::Tick(now_ms()),
+        };
+        let effects = app.update(msg);
+        dirty = true;
+        for e in effects {
+            match e {
+                Effect::Quit => return Ok(()),
+                Effect::Exec { id, cmd } => {
+                    let r = crate::exec::run(terminal, &mut events, &engine, &id, cmd).await;
+                    dirty = true;
+                    app.update(Msg::ExecDone(r));
+                }
+                other => apply(other, &engine, &tx, &mut logs, terminal),
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+    }
+}
+
+async fn next_log(logs: &mut Option<Logs>) -> Option<LogEvent> {
+    match logs {
+        Some(l) => l.follower.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn describe(o: &Outcome) -> String {
+    match o {
+        Outcome::Done => String::new(),
+        Outcome::Removed { items } => items.join(", "),
+        Outcome::Created { id } => format!("created {}", id.get(..12).unwrap_or(id)),
+        Outcome::Pruned { report } => format!(
+            "removed {}, reclaimed {}",
+            report.removed.len(),
+            bytes(report.reclaimed)
+        ),
+    }
+}
+
+fn apply(
+    e: Effect,
+    engine: &Engine,
+    tx: &mpsc::UnboundedSender<Msg>,
+    logs: &mut Option<Logs>,
+    terminal: &mut DefaultTerminal,
+) {
+    let engine = engine.clone();
+    let tx = tx.clone();
+    match e {
+        Effect::Execute { req, cmd } => {
+            tokio::spawn(async move {
+                let result = execute(&engine, &cmd)
+                    .await
+                    .map(|o| describe(&o))
+                    .map_err(|e| e.to_string());
+                // The loop may be gone when the app quits; nothing to report then.
+                let _ = tx.send(Msg::Outcome { req, result });
+            });
+        }
+        Effect::OpenLogs { id, opts } => {
+            let follower = LogFollower::start(&engine, id.as_str(), &opts);
+            *logs = Some(Logs { id, follower });
+        }
+        Effect::CloseLogs => *logs = None,
+        Effect::LoadInspect(id) => {
+            tokio::spawn(async move {
+                let result = engine
+                    .inspect_container_json(id.as_str())
+                    .await
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Msg::Inspect { id, result });
+            });
+        }
+        Effect::LoadTop(id) => {
+            tokio::spawn(async move {
+                let result = engine.top(id.as_str()).await.map_err(|e| e.to_string());
+                let _ = tx.send(Msg::Top { id, result });
+            });
+        }
+        Effect::LoadDiskUsage => {
+            tokio::spawn(async move {
+                let result = engine.disk_usage().await.map_err(|e| e.to_string());
+                let _ = tx.send(Msg::DiskUsage(result));
+            });
+        }
+        Effect::Copy(text) => {
+            let seq = crate::clipboard::osc52(&text);
+            let w = terminal.backend_mut();
+            if let Err(e) = w.write_all(seq.as_bytes()).and_then(|()| w.flush()) {
+                tracing::warn!(error = %e, "clipboard write failed");
+            }
+        }
+        Effect::SaveLogs { path, text } => {
+            tokio::spawn(async move {
+                let result = tokio::fs::write(&path, text)
+                    .await
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("{}: {e}", path.display()));
+                let _ = tx.send(Msg::Saved(result));
+            });
+        }
+        Effect::Quit | Effect::Exec { .. } => {}
+    }
+}

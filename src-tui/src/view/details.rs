@@ -1,0 +1,195 @@
+//! The details pane: a tab bar and the open tab.
+
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::Frame;
+
+use crate::app::App;
+use crate::details::{Details, Tab};
+
+pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
+    let p = &app.settings.palette;
+    let mut title = vec![Span::styled(
+        format!(" {} ", d.name),
+        Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
+    )];
+    if d.gone {
+        title.push(Span::styled("(removed) ", Style::default().fg(p.error)));
+    }
+    for t in Tab::ALL {
+        let st = if t == d.tab {
+            Style::default()
+                .fg(p.accent)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            Style::default().fg(p.muted)
+        };
+        title.push(Span::styled(format!(" {} ", t.title()), st));
+    }
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let c = app.snapshot.containers.get(&d.id);
+    match d.tab {
+        Tab::Logs => super::logs::draw(f, app, d, inner),
+        Tab::Stats => super::stats::draw(f, app, &d.id, inner),
+        Tab::Inspect => inspect(f, app, d, inner),
+        Tab::Top => top(f, app, d, inner),
+        Tab::Env => {
+            let lines: Vec<String> = match &d.inspect {
+                Some(Ok(doc)) => doc.env.clone(),
+                Some(Err(e)) => vec![format!("inspect failed: {e}")],
+                None => vec!["loading…".into()],
+            };
+            list(f, app, d, inner, lines);
+        }
+        Tab::Ports => {
+            let lines = c.map_or_else(Vec::new, |c| {
+                c.ports.iter().map(ToString::to_string).collect()
+            });
+            list(f, app, d, inner, or_none(lines, "no ports"));
+        }
+        Tab::Mounts => {
+            let lines = c.map_or_else(Vec::new, |c| {
+                c.mounts
+                    .iter()
+                    .map(|m| {
+                        let src = m.name.clone().unwrap_or_else(|| m.source.clone());
+                        format!(
+                            "{:<7} {} → {}{}",
+                            m.kind,
+                            src,
+                            m.destination,
+                            if m.read_write { "" } else { " (ro)" }
+                        )
+                    })
+                    .collect()
+            });
+            list(f, app, d, inner, or_none(lines, "no mounts"));
+        }
+        Tab::Networks => {
+            let lines = c.map_or_else(Vec::new, |c| c.networks.clone());
+            list(f, app, d, inner, or_none(lines, "no networks"));
+        }
+        Tab::Labels => {
+            let lines = c.map_or_else(Vec::new, |c| {
+                c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect()
+            });
+            list(f, app, d, inner, or_none(lines, "no labels"));
+        }
+    }
+}
+
+fn or_none(v: Vec<String>, none: &str) -> Vec<String> {
+    if v.is_empty() {
+        vec![none.to_owned()]
+    } else {
+        v
+    }
+}
+
+fn list(f: &mut Frame, _app: &App, d: &Details, area: Rect, lines: Vec<String>) {
+    let start = d.scroll.min(lines.len().saturating_sub(1));
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .skip(start)
+        .take(area.height as usize)
+        .map(|l| Line::from(crate::view::inert(&l)))
+        .collect();
+    f.render_widget(Paragraph::new(shown), area);
+}
+
+fn inspect(f: &mut Frame, app: &App, d: &Details, area: Rect) {
+    let p = &app.settings.palette;
+    let doc = match &d.inspect {
+        Some(Ok(doc)) => doc,
+        Some(Err(e)) => {
+            f.render_widget(
+                Paragraph::new(format!("inspect failed: {e}")).style(Style::default().fg(p.error)),
+                area,
+            );
+            return;
+        }
+        None => {
+            f.render_widget(Paragraph::new("loading…"), area);
+            return;
+        }
+    };
+    let [side, main] = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Length(18), Constraint::Min(10)])
+        .areas(area);
+    let start = d.scroll.min(doc.lines.len().saturating_sub(1));
+    let current = doc
+        .sections
+        .iter()
+        .rev()
+        .find(|(_, l)| *l <= start)
+        .map(|(n, _)| n.as_str());
+    let side_lines: Vec<Line> = doc
+        .sections
+        .iter()
+        .map(|(n, _)| {
+            let st = if Some(n.as_str()) == current {
+                Style::default().fg(p.accent).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default().fg(p.muted)
+            };
+            Line::from(Span::styled(n.clone(), st))
+        })
+        .collect();
+    f.render_widget(Paragraph::new(side_lines), side);
+    let q = d.inspect_search.as_deref();
+    let lines: Vec<Line> = doc
+        .lines
+        .iter()
+        .skip(start)
+        .take(main.height as usize)
+        .map(|l| {
+            let text = crate::view::inert(l);
+            match q {
+                Some(q) if l.to_lowercase().contains(q) => Line::from(Span::styled(
+                    text,
+                    Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
+                )),
+                _ => Line::from(text),
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), main);
+}
+
+fn top(f: &mut Frame, app: &App, d: &Details, area: Rect) {
+    let p = &app.settings.palette;
+    match &d.top {
+        None => f.render_widget(Paragraph::new("loading…"), area),
+        Some(Err(e)) => f.render_widget(
+            Paragraph::new(format!("top failed: {e}")).style(Style::default().fg(p.error)),
+            area,
+        ),
+        Some(Ok(procs)) => {
+            let n = procs.titles.len().max(1);
+            let widths: Vec<Constraint> = (0..n)
+                .map(|i| {
+                    if i + 1 == n {
+                        Constraint::Min(10)
+                    } else {
+                        Constraint::Length(8)
+                    }
+                })
+                .collect();
+            let header =
+                Row::new(procs.titles.clone()).style(Style::default().add_modifier(Modifier::BOLD));
+            let rows = procs
+                .rows
+                .iter()
+                .skip(d.scroll)
+                .map(|r| Row::new(r.iter().map(|c| crate::view::inert(c)).collect::<Vec<_>>()));
+            f.render_widget(Table::new(rows, widths).header(header), area);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The engine view: version, API, OS, storage, cgroups, counts and disk usage.
+
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::Frame;
+
+use crate::app::App;
+use crate::format::bytes;
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let p = &app.settings.palette;
+    let [facts_area, df_area] = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Min(8), Constraint::Length(8)])
+        .areas(area);
+    let Some(e) = &app.snapshot.engine else {
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                "waiting for the engine…",
+                Style::default().fg(p.muted),
+            )),
+            facts_area,
+        );
+        return;
+    };
+    let kv = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<16}"), Style::default().fg(p.muted)),
+            Span::raw(crate::view::inert(&v)),
+        ])
+    };
+    let mut lines = vec![
+        kv("endpoint", app.snapshot.endpoint.clone()),
+        kv("engine", format!("{} {}", e.platform, e.version)),
+        kv(
+            "API",
+            format!(
+                "{} (engine max {}, min {})",
+                e.negotiated_api_version,
+                e.api_version,
+                e.min_api_version.clone().unwrap_or_default()
+            ),
+        ),
+        kv(
+            "host",
+            format!("{} · {} {} · kernel {}", e.hostname, e.os, e.arch, e.kernel),
+        ),
+        kv(
+            "resources",
+            format!("{} CPUs · {} memory", e.cpus, bytes(e.memory)),
+        ),
+        kv("storage", format!("{} in {}", e.storage_driver, e.root_dir)),
+        kv(
+            "cgroups",
+            format!("{} driver, v{}", e.cgroup_driver, e.cgroup_version),
+        ),
+        kv("logging", e.logging_driver.clone()),
+        kv(
+            "containers",
+            format!(
+                "{} ({} running, {} paused, {} stopped)",
+                e.containers, e.running, e.paused, e.stopped
+            ),
+        ),
+        kv("images", e.images.to_string()),
+        kv(
+            "swarm",
+            if e.swarm.is_empty() {
+                "inactive".into()
+            } else {
+                e.swarm.clone()
+            },
+        ),
+    ];
+    for w in &e.warnings {
+        lines.push(Line::from(Span::styled(
+            crate::view::inert(w),
+            Style::default().fg(p.paused),
+        )));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Engine ")),
+        facts_area,
+    );
+    let block = Block::default().borders(Borders::ALL).title(" Disk usage ");
+    match &app.disk_usage {
+        None => f.render_widget(Paragraph::new("loading…").block(block), df_area),
+        Some(Err(err)) => f.render_widget(
+            Paragraph::new(Span::styled(
+                format!("disk usage failed: {err}"),
+                Style::default().fg(p.error),
+            ))
+            .block(block),
+            df_area,
+        ),
+        Some(Ok(rows)) => {
+            let header = Row::new(vec!["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"])
+                .style(Style::default().add_modifier(Modifier::BOLD));
+            let rows = rows.iter().map(|d| {
+                Row::new(vec![
+                    d.kind.as_str().to_owned(),
+                    d.total.to_string(),
+                    d.active.to_string(),
+                    bytes(d.size),
+                    bytes(d.reclaimable),
+                ])
+            });
+            let t = Table::new(
+                rows,
+                [
+                    Constraint::Length(14),
+                    Constraint::Length(7),
+                    Constraint::Length(7),
+                    Constraint::Length(10),
+                    Constraint::Length(12),
+                ],
+            )
+            .header(header)
+            .block(block);
+            f.render_widget(t, df_area);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! The log pane: only the visible lines are built; stderr is marked, colours kept, search
+//! hits highlighted, long lines wrapped or cut.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+use wharf_core::engine::LogStream;
+use wharf_core::streams::text::{Color as TColor, Style as TStyle};
+use wharf_core::streams::LogLine;
+
+use crate::app::App;
+use crate::details::Details;
+
+fn color(c: TColor) -> Color {
+    match c {
+        TColor::Indexed(i) => Color::Indexed(i),
+        TColor::Rgb(r, g, b) => Color::Rgb(r, g, b),
+    }
+}
+
+fn style(s: TStyle) -> Style {
+    let mut st = Style::default();
+    if let Some(c) = s.fg {
+        st = st.fg(color(c));
+    }
+    if let Some(c) = s.bg {
+        st = st.bg(color(c));
+    }
+    let mods = [
+        (s.bold, Modifier::BOLD),
+        (s.dim, Modifier::DIM),
+        (s.italic, Modifier::ITALIC),
+        (s.underline, Modifier::UNDERLINED),
+        (s.reverse, Modifier::REVERSED),
+    ];
+    for (on, m) in mods {
+        if on {
+            st = st.add_modifier(m);
+        }
+    }
+    st
+}
+
+/// A line's spans: stream marker, optional timestamp, styled text with search highlights.
+fn line_spans<'a>(app: &App, d: &Details, l: &'a LogLine, current: bool) -> Line<'a> {
+    let p = &app.settings.palette;
+    let mut spans = Vec::new();
+    let marker = match l.stream {
+        LogStream::Stderr => Span::styled("▍", Style::default().fg(p.error)),
+        _ => Span::raw(" "),
+    };
+    spans.push(marker);
+    if d.logs.timestamps {
+        if let Some(ts) = &l.timestamp {
+            spans.push(Span::styled(
+                format!("{} ", ts.get(..23).unwrap_or(ts)),
+                Style::default().fg(p.muted),
+            ));
+        }
+    }
+    let hits = d
+        .logs
+        .search
+        .as_ref()
+        .map(|q| q.find_all(&l.text.text))
+        .unwrap_or_default();
+    let hl = if current {
+        Style::default()
+            .bg(Color::Yellow)
+            .fg(Color::Black)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().bg(Color::DarkGray).fg(Color::Yellow)
+    };
+    let mut offset = 0usize;
+    for (piece, st) in l.text.pieces() {
+        let base = style(st);
+        let end = offset + piece.len();
+        let mut pos = offset;
+        for h in hits.iter().filter(|h| h.start < end && h.end > offset) {
+            let (s, e) = (h.start.max(offset), h.end.min(end));
+            if s > pos {
+                spans.push(Span::styled(&l.text.text[pos..s], base));
+            }
+            spans.push(Span::styled(&l.text.text[s..e], base.patch(hl)));
+            pos = e;
+        }
+        if pos < end {
+            spans.push(Span::styled(&l.text.text[pos..end], base));
+        }
+        offset = end;
+    }
+    Line::from(spans)
+}
+
+fn height(l: &LogLine, width: u16, wrap: bool, ts: bool) -> usize {
+    if !wrap || width == 0 {
+        return 1;
+    }
+    let w = l.text.text.width() + 1 + if ts { 24 } else { 0 };
+    w.div_ceil(width as usize).max(1)
+}
+
+pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
+    let p = &app.settings.palette;
+    if area.height < 2 {
+        return;
+    }
+    let body = Rect::new(area.x, area.y, area.width, area.height - 1);
+    let status_area = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+    let logs = &d.logs;
+    let shown = logs.displayed();
+    let h = body.height as usize;
+    // Which displayed lines fit, from the bottom when following.
+    let start = if logs.follow {
+        let mut used = 0;
+        let mut i = shown.len();
+        while i > 0 {
+            let l = logs.buffer.get(shown[i - 1]);
+            let lh = l.map_or(1, |l| height(l, body.width, logs.wrap, logs.timestamps));
+            if used + lh > h {
+                break;
+            }
+            used += lh;
+            i -= 1;
+        }
+        i
+    } else {
+        logs.scroll.min(shown.len().saturating_sub(1))
+    };
+    let lines: Vec<Line> = shown
+        .iter()
+        .skip(start)
+        .take(h)
+        .filter_map(|i| logs.buffer.get(*i))
+        .map(|l| line_spans(app, d, l, logs.current_match == Some(l.seq)))
+        .collect();
+    let mut para = Paragraph::new(lines);
+    if logs.wrap {
+        para = para.wrap(Wrap { trim: false });
+    }
+    if shown.is_empty() {
+        let msg = match (&logs.ended, logs.only_matches) {
+            (_, true) => "no line matches the search".to_owned(),
+            (Some(e), _) => format!("no output ({e})"),
+            (None, _) => "waiting for output…".to_owned(),
+        };
+        para = Paragraph::new(Span::styled(msg, Style::default().fg(p.muted)));
+    }
+    f.render_widget(para, body);
+
+    let mut status = vec![Span::styled(
+        if logs.follow {
+            " following "
+        } else {
+            " scrolled "
+        },
+        Style::default()
+            .fg(Color::Black)
+            .bg(if logs.follow { p.running } else { p.paused }),
+    )];
+    status.push(Span::styled(
+        format!(" {} lines", logs.buffer.len()),
+        Style::default().fg(p.muted),
+    ));
+    if logs.buffer.dropped() > 0 {
+        status.push(Span::styled(
+            format!(
+                " ({} older dropped, buffer {})",
+                logs.buffer.dropped(),
+                logs.buffer.capacity()
+            ),
+            Style::default().fg(p.muted),
+        ));
+    }
+    if let Some(q) = &logs.search {
+        let n = logs.buffer.matching(q).len();
+        status.push(Span::styled(
+            format!(
+                "  search {:?}: {n} match{}",
+                q.source(),
+                if n == 1 { "" } else { "es" }
+            ),
+            Style::default().fg(p.paused),
+        ));
+        if logs.only_matches {
+            status.push(Span::styled(
+                " (only matches)",
+                Style::default().fg(p.paused),
+            ));
+        }
+    }
+    if logs.paused {
+        status.push(Span::styled(
+            "  PAUSED",
+            Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if logs.wrap {
+        status.push(Span::styled("  wrap", Style::default().fg(p.muted)));
+    }
+    if let Some(e) = &logs.ended {
+        status.push(Span::styled(format!("  {e}"), Style::default().fg(p.muted)));
+    }
+    f.render_widget(Paragraph::new(Line::from(status)), status_area);
+}

@@ -1,0 +1,342 @@
+//! Rendering: pure functions of the app state. No I/O, no locks, no clock reads: the time is
+//! the app's `now_ms`, set by the loop (and fixed in snapshot tests).
+
+mod details;
+mod engine;
+mod logs;
+mod popup;
+mod stats;
+mod table;
+
+use ratatui::layout::{Constraint, Direction, Layout as RLayout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use wharf_core::model::ContainerState;
+use wharf_core::store::ConnectionState;
+
+use crate::app::{App, Layout};
+use crate::keymap::Action;
+use crate::prompt::Mode;
+use crate::resource::{Tone, View};
+
+pub use table::column_at;
+
+/// Engine-provided text with control characters and escape sequences removed.
+pub fn inert(s: &str) -> String {
+    if s.chars().any(char::is_control) {
+        wharf_core::streams::text::sanitize(s.as_bytes(), false).text
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Where everything goes on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Areas {
+    pub header: Rect,
+    pub table: Rect,
+    pub details: Rect,
+    pub footer: Rect,
+}
+
+/// Layout from the terminal size and what is open; mouse hit-testing uses the same.
+pub fn areas(app: &App) -> Areas {
+    let full = Rect::new(0, 0, app.size.0, app.size.1);
+    let [header, main, footer] = RLayout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(2),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(full);
+    let (table, details) = match (&app.details, app.layout) {
+        (Some(_), Layout::Full) => (Rect::default(), main),
+        (Some(_), Layout::Split) => {
+            let top = (main.height * 2 / 5).max(5).min(main.height);
+            let [t, d] = RLayout::default()
+                .direction(Direction::Vertical)
+                .constraints([Constraint::Length(top), Constraint::Min(0)])
+                .areas(main);
+            (t, d)
+        }
+        (None, _) => (main, Rect::default()),
+    };
+    Areas {
+        header,
+        table,
+        details,
+        footer,
+    }
+}
+
+/// Rows the table can show (its height less the header line).
+pub fn table_height(app: &App) -> u16 {
+    areas(app).table.height.saturating_sub(1)
+}
+
+pub fn tone_style(app: &App, tone: Tone) -> Style {
+    let p = &app.settings.palette;
+    match tone {
+        Tone::Normal => Style::default(),
+        Tone::Running => Style::default().fg(p.running),
+        Tone::Paused => Style::default().fg(p.paused),
+        Tone::Stopped => Style::default().fg(p.stopped),
+        Tone::Error => Style::default().fg(p.error),
+        Tone::Muted => Style::default().fg(p.muted),
+        Tone::Accent => Style::default().fg(p.accent),
+    }
+}
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let a = areas(app);
+    header(f, app, a.header);
+    if app.view == View::Engine {
+        engine::draw(f, app, a.table);
+    } else if a.table.height > 0 {
+        table::draw(f, app, a.table);
+    }
+    if let Some(d) = &app.details {
+        if a.details.height > 0 {
+            details::draw(f, app, d, a.details);
+        }
+    }
+    footer(f, app, a.footer);
+    match &app.mode {
+        Mode::Confirm(c) => popup::confirm(f, app, c),
+        Mode::Help => popup::help(f, app),
+        _ => {}
+    }
+}
+
+fn header(f: &mut Frame, app: &App, area: Rect) {
+    let p = &app.settings.palette;
+    let s = &app.snapshot;
+    let (state, style) = match &s.connection {
+        ConnectionState::Connecting => ("connecting…".to_owned(), Style::default().fg(p.paused)),
+        ConnectionState::Connected { .. } => {
+            ("connected".to_owned(), Style::default().fg(p.running))
+        }
+        ConnectionState::Reconnecting {
+            since_ms,
+            attempt,
+            reason,
+        } => (
+            format!(
+                "reconnecting… ({}s, try {attempt}): {reason}",
+                ((app.now_ms - since_ms) / 1000).max(0)
+            ),
+            Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
+        ),
+        ConnectionState::Failed { reason } => (
+            format!("failed: {reason}"),
+            Style::default().fg(p.error).add_modifier(Modifier::BOLD),
+        ),
+    };
+    let running = s
+        .containers
+        .values()
+        .filter(|c| c.state == ContainerState::Running)
+        .count();
+    let mut line1 = vec![
+        Span::styled(
+            " wharf ",
+            Style::default()
+                .fg(p.accent)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ),
+        Span::raw(" "),
+        Span::styled(
+            s.endpoint.clone(),
+            Style::default().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw("  "),
+        Span::styled(format!("● {state}"), style),
+    ];
+    if let Some(e) = &s.engine {
+        line1.push(Span::styled(
+            format!(
+                "  {} {} · API {}",
+                e.platform_or_docker(),
+                e.version,
+                e.negotiated_api_version
+            ),
+            Style::default().fg(p.muted),
+        ));
+    }
+    line1.push(Span::styled(
+        format!("  {}/{} running", running, s.containers.len()),
+        Style::default().fg(p.muted),
+    ));
+    if app.settings.read_only {
+        line1.push(Span::styled(
+            "  READ-ONLY",
+            Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
+        ));
+    }
+    let mut line2 = Vec::new();
+    for v in View::ALL {
+        let st = if v == app.view {
+            Style::default()
+                .fg(p.accent)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        } else {
+            Style::default().fg(p.muted)
+        };
+        line2.push(Span::styled(format!(" {} ", v.name()), st));
+    }
+    let t = app.table();
+    if let Some(filt) = &t.filter {
+        line2.push(Span::styled(
+            format!("  filter: {}", filt.source()),
+            Style::default().fg(p.paused),
+        ));
+    }
+    if !t.marks.is_empty() {
+        line2.push(Span::styled(
+            format!("  {} marked", t.marks.len()),
+            Style::default().fg(p.mark),
+        ));
+    }
+    if app.view == View::Containers && !app.show_stopped {
+        line2.push(Span::styled(
+            "  (running only)",
+            Style::default().fg(p.muted),
+        ));
+    }
+    f.render_widget(
+        Paragraph::new(vec![Line::from(line1), Line::from(line2)]),
+        area,
+    );
+}
+
+trait PlatformName {
+    fn platform_or_docker(&self) -> &str;
+}
+
+impl PlatformName for wharf_core::model::EngineInfo {
+    fn platform_or_docker(&self) -> &str {
+        if self.platform.is_empty() {
+            "Engine"
+        } else {
+            &self.platform
+        }
+    }
+}
+
+/// Footer hints for the current context, from the key map.
+fn hints(app: &App) -> Vec<Action> {
+    use Action::*;
+    match (&app.details, app.view) {
+        (Some(d), _) if d.tab == crate::details::Tab::Logs => {
+            vec![
+                Back,
+                NextTab,
+                Follow,
+                Wrap,
+                Timestamps,
+                Filter,
+                SearchNext,
+                FilterMatches,
+                SaveLogs,
+                Zoom,
+                Help,
+            ]
+        }
+        (Some(d), _) if d.tab == crate::details::Tab::Inspect => {
+            vec![Back, NextTab, Filter, SearchNext, SectionNext, Zoom, Help]
+        }
+        (Some(_), _) => vec![Back, NextTab, Zoom, Exec, Help],
+        (None, View::Containers) => vec![
+            Open,
+            Filter,
+            Command,
+            Stop,
+            Start,
+            Restart,
+            Remove,
+            Exec,
+            Mark,
+            ToggleStopped,
+            Help,
+            Quit,
+        ],
+        (None, View::Images | View::Volumes | View::Networks) => {
+            vec![Filter, Command, Remove, Create, Mark, SortNext, Help, Quit]
+        }
+        (None, View::Projects) => vec![Open, Filter, Command, Start, Stop, Restart, Help, Quit],
+        (None, _) => vec![Filter, Command, Help, Quit],
+    }
+}
+
+fn footer(f: &mut Frame, app: &App, area: Rect) {
+    let p = &app.settings.palette;
+    let line = match &app.mode {
+        Mode::Input(kind, input) => {
+            let before: String = input.text.chars().take(input.cursor).collect();
+            let at: String = input.text.chars().skip(input.cursor).take(1).collect();
+            let after: String = input.text.chars().skip(input.cursor + 1).collect();
+            let mut spans = vec![Span::styled(
+                kind.label(),
+                Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
+            )];
+            spans.push(Span::raw(before));
+            spans.push(Span::styled(
+                if at.is_empty() { " ".into() } else { at },
+                Style::default().add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::raw(after));
+            if *kind == crate::prompt::PromptKind::Command {
+                let c = crate::command_line::completions(&input.text);
+                if !c.is_empty() && !input.text.is_empty() {
+                    spans.push(Span::styled(
+                        format!("   {}", c.join(" ")),
+                        Style::default().fg(p.muted),
+                    ));
+                }
+            }
+            Line::from(spans)
+        }
+        _ => match &app.toast {
+            Some(t) => Line::from(Span::styled(
+                t.text.clone(),
+                if t.error {
+                    Style::default().fg(p.error).add_modifier(Modifier::BOLD)
+                } else {
+                    Style::default().fg(p.running)
+                },
+            )),
+            None => {
+                let km = &app.settings.keymap;
+                let mut spans = Vec::new();
+                if let Some(what) = app.pending.values().next() {
+                    let more = app.pending.len() - 1;
+                    let text = if more > 0 {
+                        format!("⋯ {what} (+{more})  ")
+                    } else {
+                        format!("⋯ {what}  ")
+                    };
+                    spans.push(Span::styled(
+                        text,
+                        Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
+                    ));
+                }
+                for a in hints(app) {
+                    if app.settings.read_only && a.is_mutating() {
+                        continue;
+                    }
+                    spans.push(Span::styled(km.hint(a), Style::default().fg(p.accent)));
+                    spans.push(Span::styled(
+                        format!(" {}  ", a.label()),
+                        Style::default().fg(p.muted),
+                    ));
+                }
+                Line::from(spans)
+            }
+        },
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
