@@ -340,3 +340,5 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(line), area);
 }
 
+#[cfg(test)]
+pub(crate) mod tests;
