@@ -1,0 +1,312 @@
+//! The real `wharf` binary in a tmux pane: built once per test process, started on its own
+//! tmux server (so tests never touch a user's tmux), driven with `send-keys`, read with
+//! `capture-pane`, and killed — server, pane and all — when the [`Wharf`] guard drops.
+//!
+//! Every wait polls the screen with a deadline; a timeout panics with what was awaited, the
+//! last screen and the tail of Wharf's own log.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use wharf_tests::{run_id, TestEngine};
+
+/// Generous: a timeout, not an expectation (CI machines are slow, and the first frame waits
+/// for the engine's listing).
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+pub const WIDTH: u16 = 160;
+pub const HEIGHT: u16 = 45;
+
+const WORKSPACE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+/// The `wharf` binary: `WHARF_BIN` when set, else built with `cargo build -p wharf-tui` into
+/// the workspace's target directory (once per test process; cargo makes it a no-op when fresh).
+pub fn wharf_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Some(p) = std::env::var_os("WHARF_BIN") {
+            return PathBuf::from(p);
+        }
+        let out = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "wharf-tui", "--bin", "wharf"])
+            .current_dir(WORKSPACE)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run cargo build: {e}"));
+        assert!(
+            out.status.success(),
+            "cargo build -p wharf-tui failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(t) => Path::new(WORKSPACE).join(t),
+            None => Path::new(WORKSPACE).join("target"),
+        };
+        let bin = target.join("debug").join("wharf");
+        assert!(bin.is_file(), "no binary at {}", bin.display());
+        bin
+    })
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `require_tmux!()`: skip (outside CI) when tmux is missing, like `require_engine!`.
+#[macro_export]
+macro_rules! require_tmux {
+    () => {
+        if !$crate::term::tmux_ok() {
+            return;
+        }
+    };
+}
+
+/// True when tmux is there; prints `SKIPPED` otherwise, and panics under CI.
+pub fn tmux_ok() -> bool {
+    if tmux_available() {
+        return true;
+    }
+    assert!(
+        !wharf_tests::in_ci(),
+        "CI=true but tmux is missing (scripts/engine.sh install)"
+    );
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: tmux is not installed");
+    false
+}
+
+/// A running `wharf` in a detached tmux session on a private tmux server.
+pub struct Wharf {
+    socket: String,
+    /// The server's socket file, removed on drop (tmux leaves it behind).
+    socket_path: Option<PathBuf>,
+    dir: tempfile::TempDir,
+    last: String,
+}
+
+impl Wharf {
+    /// Starts `wharf --no-mouse --log-file … ARGS` against `engine` in a 160x45 pane.
+    pub fn start(engine: &TestEngine, args: &[&str]) -> Wharf {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        let socket = format!(
+            "wharf-e2e-{}-{}-{}",
+            run_id(),
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("wharf-tui-")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let log = dir.path().join("wharf.log");
+        let bin = wharf_bin();
+        // The pane keeps a note after wharf exits so a crash shows on screen, not as a
+        // vanished session.
+        let mut script = format!(
+            "'{}' --no-mouse --log-file '{}'",
+            bin.display(),
+            log.display()
+        );
+        for a in args {
+            script.push_str(&format!(" '{a}'"));
+        }
+        script.push_str("; echo \"[wharf exited: $?]\"; exec sleep 3600");
+        let mut w = Wharf {
+            socket,
+            socket_path: None,
+            dir,
+            last: String::new(),
+        };
+        let config = w.dir.path().join("config");
+        let state = w.dir.path().join("state");
+        let mut cmd = w.tmux();
+        cmd.args(["-f", "/dev/null", "new-session", "-d", "-s", "main"])
+            .args(["-x", &WIDTH.to_string(), "-y", &HEIGHT.to_string()])
+            .arg("sh")
+            .arg("-c")
+            .arg(&script)
+            .env("DOCKER_HOST", engine.host())
+            .env("XDG_CONFIG_HOME", &config)
+            .env("XDG_STATE_HOME", &state)
+            .env("WHARF_LOG", "debug")
+            .env_remove("DOCKER_CONTEXT");
+        run(&mut cmd);
+        // Accept OSC 52 from the pane into tmux buffers, so a leaked clipboard write would
+        // show up in `list-buffers` (tmux's default ignores it).
+        run(w.tmux().args(["set-option", "-s", "set-clipboard", "on"]));
+        w.socket_path = Some(PathBuf::from(w.display("#{socket_path}")));
+        w
+    }
+
+    fn tmux(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket]).stdin(Stdio::null());
+        c
+    }
+
+    /// The pane as plain text.
+    pub fn screen(&mut self) -> String {
+        let out = run(self.tmux().args(["capture-pane", "-p", "-t", "main"]));
+        self.last = out.clone();
+        out
+    }
+
+    /// The pane with its attributes as escape sequences (`capture-pane -e`).
+    pub fn screen_with_escapes(&self) -> String {
+        run(self.tmux().args(["capture-pane", "-p", "-e", "-t", "main"]))
+    }
+
+    /// A tmux format for the pane, e.g. `#{pane_title}`.
+    pub fn display(&self, format: &str) -> String {
+        run(self
+            .tmux()
+            .args(["display-message", "-p", "-t", "main", format]))
+        .trim_end()
+        .to_owned()
+    }
+
+    /// Names of tmux paste buffers (OSC 52 writes from the pane would create some).
+    pub fn buffers(&self) -> String {
+        run(self.tmux().args(["list-buffers"]))
+    }
+
+    /// Types `text` literally.
+    pub fn type_text(&self, text: &str) {
+        run(self.tmux().args(["send-keys", "-t", "main", "-l", text]));
+    }
+
+    /// Sends tmux key names: `Enter`, `Escape`, `Tab`, `C-u`, …
+    pub fn keys(&self, keys: &[&str]) {
+        run(self.tmux().args(["send-keys", "-t", "main"]).args(keys));
+    }
+
+    /// Waits until `pred(screen)` holds; returns that screen.
+    #[track_caller]
+    pub fn wait(&mut self, what: &str, mut pred: impl FnMut(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut pause = Duration::from_millis(25);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if s.contains("[wharf exited") {
+                self.fail(&format!("wharf exited while waiting until {what}"));
+            }
+            if Instant::now() >= deadline {
+                self.fail(&format!("timed out after {TIMEOUT:?} waiting until {what}"));
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(200));
+        }
+    }
+
+    /// Waits until the screen shows `text`.
+    #[track_caller]
+    pub fn wait_for_text(&mut self, text: &str) -> String {
+        self.wait(&format!("the screen shows {text:?}"), |s| s.contains(text))
+    }
+
+    /// Waits for an engine-side condition, showing the screen if it never holds.
+    #[track_caller]
+    pub fn wait_engine(&mut self, what: &str, mut pred: impl FnMut() -> bool) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !pred() {
+            if Instant::now() >= deadline {
+                self.screen();
+                self.fail(&format!("timed out after {TIMEOUT:?} waiting until {what}"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    #[track_caller]
+    pub fn fail(&self, why: &str) -> ! {
+        let log = std::fs::read_to_string(self.dir.path().join("wharf.log")).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(30).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        panic!(
+            "{why}\n--- last screen ---\n{}\n--- wharf.log (tail) ---\n{}",
+            self.last,
+            tail.join("\n")
+        );
+    }
+
+    /// Waits for the first frame with the containers table and a connected engine.
+    #[track_caller]
+    pub fn wait_ready(&mut self) -> String {
+        self.wait("wharf shows the connected containers table", |s| {
+            s.contains(" wharf ") && s.contains("connected") && s.contains("NAME")
+        })
+    }
+
+    /// `/` NAME Enter in a table: waits until exactly one row is left.
+    #[track_caller]
+    pub fn filter_to(&mut self, text: &str) -> String {
+        self.keys(&["/"]);
+        self.type_text(text);
+        self.keys(&["Enter"]);
+        self.wait(&format!("the filter {text:?} leaves one row"), |s| {
+            s.contains(&format!("filter: {text}"))
+                && s.lines().any(|l| l.trim_end().ends_with(" 1/1"))
+        })
+    }
+}
+
+impl Drop for Wharf {
+    fn drop(&mut self) {
+        // Never panic in drop; a leftover server would be visible in `tmux -L … ls`.
+        let r = self
+            .tmux()
+            .args(["kill-server"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if let Err(e) = r {
+            eprintln!(
+                "wharf-tui tests: cannot kill tmux server {}: {e}",
+                self.socket
+            );
+        }
+        if let Some(p) = &self.socket_path {
+            // Gone already when the server cleaned up after itself.
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+#[track_caller]
+fn run(cmd: &mut Command) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A short random-enough token for names and strings the test looks for.
+pub fn token() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{:x}{}",
+        nanos ^ std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
