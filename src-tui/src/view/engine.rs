@@ -11,9 +11,15 @@ use crate::format::bytes;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let p = &app.settings.palette;
+    let facts_height = 13
+        + app
+            .snapshot
+            .engine
+            .as_ref()
+            .map_or(0, |e| e.warnings.len() as u16);
     let [facts_area, df_area] = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Min(8), Constraint::Length(8)])
+        .constraints([Constraint::Length(facts_height), Constraint::Min(7)])
         .areas(area);
     let Some(e) = &app.snapshot.engine else {
         f.render_widget(
@@ -33,7 +39,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     let mut lines = vec![
         kv("endpoint", app.snapshot.endpoint.clone()),
-        kv("engine", format!("{} {}", e.platform, e.version)),
+        kv(
+            "engine",
+            format!("{} {}", e.platform, e.version).trim().to_owned(),
+        ),
         kv(
             "API",
             format!(

@@ -3,7 +3,9 @@
 use wharf_core::command::{execute, Command, Outcome};
 use wharf_core::model::{ContainerId, ImageId, NetworkId, PruneTarget, VolumeName};
 use wharf_core::ErrorKind;
-use wharf_tests::{require_engine, wait_until_blocking, TestEngine};
+use wharf_tests::{
+    require_engine, require_private_engine, wait_until_blocking, PrivateOpts, TestEngine,
+};
 
 use crate::common::{connect, TIMEOUT};
 
@@ -195,7 +197,10 @@ async fn error_paths_are_typed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn networks_volumes_and_prunes() {
-    let te = require_engine!();
+    // Prunes remove whatever is unused on the engine: on the shared engine that would take
+    // other tests' stopped fixtures, so this test gets an engine of its own.
+    let owned = require_private_engine!(PrivateOpts::default());
+    let te = &owned;
     let engine = connect(te.host()).await;
     let run_id = wharf_tests::run_id();
 
