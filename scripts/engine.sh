@@ -2,8 +2,9 @@
 # engine.sh — everything the end-to-end tests need from the machine: Debian packages, a private
 # Docker engine (start/stop), the busybox test image, and a sweep of labelled test leftovers.
 #
-#   engine.sh install                     install missing packages (root; no-op when all present)
-#   engine.sh check                       list missing packages; exit 1 if any
+#   engine.sh install [PKG…]              install missing packages, the tests' own plus PKG…
+#                                         (root; no-op when all are present)
+#   engine.sh check [PKG…]                list missing packages; exit 1 if any
 #   engine.sh start DIR [dockerd args…]   start a private dockerd in DIR, print its DOCKER_HOST
 #   engine.sh stop DIR                    stop it, unmount leftovers, remove DIR
 #   engine.sh watch PID DIR               wait until process PID exits, then `stop DIR`
@@ -289,8 +290,14 @@ main() {
 	local cmd=${1:-}
 	shift || true
 	case $cmd in
-	install) cmd_install ;;
-	check) cmd_check ;;
+	install)
+		PACKAGES+=("$@")
+		cmd_install
+		;;
+	check)
+		PACKAGES+=("$@")
+		cmd_check
+		;;
 	start) cmd_start "$@" ;;
 	stop) cmd_stop "$@" ;;
 	watch) cmd_watch "$@" ;;

@@ -131,14 +131,20 @@ impl TestEngine {
     }
 
     /// The busybox test image on this engine (imported once per engine and process by
-    /// `engine.sh image`), e.g. `wharf-test/busybox:<run id>`. Commands: sh ls echo sleep cat
+    /// `engine.sh image`): `wharf-test/busybox:<run id>` in a `scripts/test.sh` run, which
+    /// removes it at the end; otherwise `wharf-test/busybox:local-v1`, kept and reused so bare
+    /// `cargo test` runs do not pile up one tag per process. Commands: sh ls echo sleep cat
     /// top ps yes httpd nc wc head tail printf env id hostname true false kill grep sed mkdir
     /// rm touch date seq sort tr cut timeout.
     #[track_caller]
     pub fn image(&self) -> String {
         self.image
             .get_or_init(|| {
-                let tag = format!("wharf-test/busybox:{}", run_id());
+                let tag = match std::env::var_os("WHARF_TEST_RUN") {
+                    Some(_) => format!("wharf-test/busybox:{}", run_id()),
+                    // Bump when engine.sh changes what goes into the image.
+                    None => "wharf-test/busybox:local-v1".to_owned(),
+                };
                 let mut cmd = Command::new("bash");
                 cmd.args([ENGINE_SH, "image", &self.host, &tag]);
                 self.cli.apply_env(&mut cmd);
