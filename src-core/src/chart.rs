@@ -77,6 +77,9 @@ struct Line {
 
 struct Plan {
     lines: Vec<Line>,
+    /// Seconds of history the x axis spans: the data's age rounded up to a minute, at most the
+    /// requested window, so a young series fills the graph instead of hugging its right edge.
+    span_secs: f64,
     /// A horizontal reference (the memory limit), when it fits the scale.
     limit: Option<f64>,
     y_max: f64,
@@ -171,6 +174,8 @@ fn plan(samples: &[Sample], metric: Metric, window_secs: u32) -> Plan {
             ),
         ),
     };
+    let age = xs.first().map_or(0.0, |s| -x(s));
+    let span_secs = ((age / 60.0).ceil().max(1.0) * 60.0).min(f64::from(window_secs.max(1)));
     let peak = lines
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.1))
@@ -182,6 +187,7 @@ fn plan(samples: &[Sample], metric: Metric, window_secs: u32) -> Plan {
     };
     Plan {
         lines,
+        span_secs,
         limit,
         y_max: (peak * 1.15).max(floor),
         unit,
@@ -224,8 +230,9 @@ fn draw<DB: DrawingBackend>(
         )
     };
     root.fill(&bg)?;
+    let faint = grid.mix(0.35);
     let font = (FONT_NAME, 12).into_font().color(&fg);
-    let x_min = -f64::from(opts.window_secs.max(1));
+    let x_min = -plan.span_secs;
     let mut chart = ChartBuilder::on(&root)
         .caption(&plan.caption, font.clone())
         .margin(6)
@@ -235,7 +242,7 @@ fn draw<DB: DrawingBackend>(
     let unit = plan.unit;
     chart
         .configure_mesh()
-        .light_line_style(grid)
+        .light_line_style(faint)
         .bold_line_style(grid)
         .axis_style(fg)
         .label_style(font.clone())
@@ -389,6 +396,24 @@ mod tests {
             !wide.contains(">limit<"),
             "a host-sized limit flattens the graph"
         );
+    }
+
+    #[test]
+    fn the_time_axis_spans_the_data_up_to_the_window() {
+        let opts = ChartOptions::default();
+        assert_eq!(
+            plan(&samples(20), Metric::Cpu, opts.window_secs).span_secs,
+            60.0
+        );
+        assert_eq!(
+            plan(&samples(90), Metric::Cpu, opts.window_secs).span_secs,
+            120.0
+        );
+        assert_eq!(
+            plan(&samples(2000), Metric::Cpu, opts.window_secs).span_secs,
+            300.0
+        );
+        assert_eq!(plan(&[], Metric::Cpu, opts.window_secs).span_secs, 60.0);
     }
 
     #[test]
