@@ -4,17 +4,22 @@
 import { runCommands } from "../lib/actions";
 import { backend, type StreamHandle } from "../lib/backend";
 import { h, replace } from "../lib/dom";
-import { bytes, pct, shortId } from "../lib/format";
+import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, Metric, Snapshot } from "../lib/types";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
 import { stateBadge } from "./resources";
-import { terminalPanel } from "./terminal";
 import type { View } from "./view";
 
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec";
 const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec"];
 const METRICS: [Metric, keyof import("../lib/types").ChartSet][] = [["cpu", "cpu"], ["memory", "memory"], ["network", "network"], ["block_io", "block_io"]];
+
+/** The engine's status line is as old as the last event; recompute "Up …" from started_at. */
+export function statusLine(c: Container): string {
+  if (c.state === "running" && c.started_at) return `Up ${ago(c.started_at).replace(" ago", "")}`;
+  return c.status;
+}
 
 function chartOptions(): ChartOptions {
   return { width: 520, height: 220, dark: isDark(), window_secs: 300 };
@@ -56,6 +61,19 @@ function statsPanel(c: Container) {
     if (u.error) numbers.textContent = errorText(u.error);
   }).then((s) => { if (closed) s.stop(); else stream = s; }, (e) => { numbers.textContent = errorText(e); });
   return { el, destroy: () => { closed = true; stream?.stop(); } };
+}
+
+/** The exec terminal, with xterm.js loaded only when the tab is first opened. */
+function lazyTerminal(id: string, readOnly: boolean) {
+  const el = h("div", {}, "Loading terminal…");
+  let inner: { el: HTMLElement; destroy(): void } | null = null;
+  let closed = false;
+  void import("./terminal").then(({ terminalPanel }) => {
+    if (closed) return;
+    inner = terminalPanel(id, readOnly);
+    replace(el, inner.el);
+  });
+  return { el, destroy: () => { closed = true; inner?.destroy(); } };
 }
 
 function jsonTree(value: unknown, needle: string): Node {
@@ -110,7 +128,7 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
     panel?.destroy();
     shownTab = t;
     panel = t === "stats" ? statsPanel(current) : t === "logs" ? logsPanel(current.id, current.name)
-      : t === "inspect" ? inspectPanel(current.id) : t === "top" ? topPanel(current.id) : terminalPanel(current.id, readOnly);
+      : t === "inspect" ? inspectPanel(current.id) : t === "top" ? topPanel(current.id) : lazyTerminal(current.id, readOnly);
     replace(body, panel.el);
     replace(tabs, TABS.map((x) => h("button", { type: "button", role: "tab", "aria-selected": x === t ? "true" : "false", "data-tab": x, onclick: () => onTab(x) }, x)));
   }
@@ -131,7 +149,7 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
       const alive = running || c.state === "paused" || c.state === "restarting";
       replace(header,
         h("h2", {}, c.name, " ", stateBadge(c.state)),
-        h("p", { class: "muted" }, `${c.image} · ${c.status} · ${shortId(c.id)}`),
+        h("p", { class: "muted" }, `${c.image} · ${statusLine(c)} · ${shortId(c.id)}`),
         readOnly ? h("p", { class: "muted" }, "read-only") : h("div", { class: "actions" },
           !alive ? h("button", { type: "button", "data-action": "start", onclick: act((x) => ({ action: "start", id: x.id })) }, "Start") : null,
           running ? h("button", { type: "button", "data-action": "stop", onclick: act((x) => ({ action: "stop", id: x.id, timeout: null })) }, "Stop") : null,

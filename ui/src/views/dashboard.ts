@@ -83,7 +83,7 @@ function facts(snap: Snapshot): Node {
   const e = snap.engine;
   if (!e) return h("p", { class: "muted" }, "Waiting for the engine…");
   const rows: [string, string][] = [
-    ["Engine", `${e.platform} ${e.version}`], ["API", `${e.negotiated_api_version} (max ${e.api_version})`],
+    ["Engine", `${e.platform} ${e.version}`.trim()], ["API", `${e.negotiated_api_version} (max ${e.api_version})`],
     ["Host", e.hostname], ["OS", `${e.os} · ${e.kernel} · ${e.arch}`], ["CPUs / memory", `${e.cpus} / ${bytes(e.memory)}`],
     ["Storage", e.storage_driver], ["Cgroups", `${e.cgroup_driver} v${e.cgroup_version}`], ["Swarm", e.swarm],
   ];

@@ -5,6 +5,7 @@ import { ago, bytes, shortId } from "../lib/format";
 import { Table } from "../lib/table";
 import type { Command, Container, EngineEvent, Image, Network, Snapshot, Volume } from "../lib/types";
 import type { View } from "./view";
+import { statusLine } from "./container";
 
 export function stateBadge(state: string): Node {
   return h("span", { class: `badge state-${state}` }, state);
@@ -27,7 +28,7 @@ export function containersView(open: (id: string) => void): View {
     columns: [
       { title: "Name", text: (c) => c.name, cell: (c) => h("a", { href: `#/container/${c.id}`, class: "name" }, c.name) },
       { title: "State", text: (c) => c.state, cell: (c) => stateBadge(c.state) },
-      { title: "Status", text: (c) => c.status },
+      { title: "Status", text: (c) => statusLine(c) },
       { title: "Image", text: (c) => c.image },
       { title: "Project", text: (c) => c.compose?.project ?? "" },
       { title: "Ports", text: ports },

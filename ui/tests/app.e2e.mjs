@@ -1,0 +1,119 @@
+// The real desktop app (wharf-desktop, WebKitGTK) under an X server, driven through
+// tauri-driver + WebKitWebDriver, against the engine in DOCKER_HOST. Asserts that a labelled
+// container appears on the dashboard and that stopping it from the UI stops it in the engine,
+// and saves screenshots of the dashboard and of a container page with live graphs to docs/.
+//
+// Run by scripts/test.sh as `xvfb-run -a node --test tests/app.e2e.mjs` after building the
+// app. Needs: DOCKER_HOST, DISPLAY, tauri-driver, WebKitWebDriver, the built binary
+// (WHARF_DESKTOP_BIN or $CARGO_TARGET_DIR/debug/wharf-desktop). Under CI=true a missing piece
+// fails the test instead of skipping it.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Session } from "./webdriver.mjs";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const ci = ["true", "1"].includes(process.env.CI ?? "");
+const run = process.env.WHARF_TEST_RUN || `desk-${Date.now()}`;
+const image = `wharf-test/busybox:${process.env.WHARF_TEST_RUN ? run : "local-v1"}`;
+const bin = process.env.WHARF_DESKTOP_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${root}/target`}/debug/wharf-desktop`;
+const driverBin = [process.env.TAURI_DRIVER, `${homedir()}/.cargo/bin/tauri-driver`, "/usr/local/bin/tauri-driver"].find((p) => p && existsSync(p));
+const docsDir = process.env.WHARF_SCREENSHOT_DIR ?? `${root}/docs`;
+const PORT = 4444 + (process.pid % 500) * 2;
+
+function docker(...args) {
+  return execFileSync("docker", args, { encoding: "utf8", timeout: 60_000 }).trim();
+}
+
+function missing() {
+  if (!process.env.DOCKER_HOST) return "DOCKER_HOST is not set";
+  if (!process.env.DISPLAY) return "no DISPLAY (run under xvfb-run)";
+  if (!existsSync(bin)) return `no app binary at ${bin}`;
+  if (!driverBin) return "tauri-driver not installed (cargo install tauri-driver --locked)";
+  if (!existsSync("/usr/bin/WebKitWebDriver")) return "WebKitWebDriver missing (apt-get install webkit2gtk-driver)";
+  try { docker("version"); } catch (e) { return `the engine does not answer: ${e.message}`; }
+  return null;
+}
+
+const why = missing();
+if (why && ci) throw new Error(`CI=true and ${why}`);
+
+let driver, session;
+const made = [];
+
+before(async () => {
+  if (why) return;
+  execFileSync("bash", [`${root}/scripts/engine.sh`, "image", process.env.DOCKER_HOST, image], { stdio: "inherit" });
+  const start = (suffix, ...cmd) => {
+    const name = `wharf-desk-${run}-${suffix}`;
+    made.push(name);
+    docker("run", "-d", "--name", name, "--label", `wharf.test=${run}`, "--memory", "64m", image, ...cmd);
+    return name;
+  };
+  start("web", "sleep", "3600");
+  // A busy one, so the graphs on the screenshot have something to show.
+  start("busy", "sh", "-c", "while true; do i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; echo tick; sleep 0.2; done");
+  driver = spawn(driverBin, ["--port", String(PORT), "--native-port", String(PORT + 1)], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, WEBKIT_DISABLE_COMPOSITING_MODE: "1" },
+  });
+  for (let i = 0; ; i++) {
+    try { await fetch(`http://127.0.0.1:${PORT}/status`); break; } catch {
+      if (i > 100) throw new Error("tauri-driver did not start");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  session = await Session.create(`http://127.0.0.1:${PORT}`, bin, ["--host", process.env.DOCKER_HOST]);
+});
+
+after(async () => {
+  await session?.delete().catch(() => undefined);
+  // SIGTERM, never SIGKILL: a killed tauri-driver leaves WebKitWebDriver holding our pipes.
+  if (driver && driver.exitCode === null) {
+    driver.kill("SIGTERM");
+    await new Promise((r) => { driver.once("exit", r); setTimeout(r, 5000); });
+  }
+  for (const name of made) { try { docker("rm", "-f", "-v", name); } catch { /* already gone */ } }
+});
+
+test("the real app shows the engine's containers and stops one from the UI", { skip: why ? `SKIPPED: ${why}` : false, timeout: 180_000 }, async () => {
+  const [web, busy] = made;
+  const s = session;
+  // Dashboard: connected, with our containers among the top consumers.
+  await s.waitFor("the page to start", "return document.documentElement.dataset.ready === '1'");
+  await s.waitFor("connected", "return document.querySelector('[data-state]')?.dataset.state === 'connected'");
+  // The app reopens the last view of a previous run; start from the dashboard.
+  await s.script("location.hash = '#/dashboard'");
+  await s.waitFor(`${busy} among the top consumers`, "return document.querySelector('.dashboard')?.textContent.includes(arguments[0])", 30_000, busy);
+  mkdirSync(docsDir, { recursive: true });
+  await new Promise((r) => setTimeout(r, 1500));
+  writeFileSync(`${docsDir}/desktop-dashboard.png`, await s.screenshot());
+
+  // Containers table: select ours, Stop, confirm in the dialog that names it.
+  await s.click(await s.find("[data-section=containers]"));
+  await s.waitFor(`${web} in the table`, "return [...document.querySelectorAll('a.name')].some(a => a.textContent === arguments[0])", 30_000, web);
+  await s.script("const row = [...document.querySelectorAll('tr[data-id]')].find(r => r.querySelector('a.name')?.textContent === arguments[0]); row.querySelector('input[type=checkbox]').click();", web);
+  await s.click(await s.find("button[data-action=stop]"));
+  const dialog = await s.waitFor("the confirmation", "return document.querySelector('dialog.confirm')?.textContent");
+  assert.match(dialog, new RegExp(`Stop ${web}\\?`));
+  await s.click(await s.find("[data-testid=confirm]"));
+  const deadline = Date.now() + 30_000;
+  while (docker("inspect", "-f", "{{.State.Status}}", web) !== "exited") {
+    assert.ok(Date.now() < deadline, `${web} was not stopped in the engine`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // The store follows the engine's events and the table shows it.
+  await s.waitFor("the row to show exited", "const row = [...document.querySelectorAll('tr[data-id]')].find(r => r.querySelector('a.name')?.textContent === arguments[0]); return row?.querySelector('.state-exited') !== null && row !== undefined", 30_000, web);
+
+  // Container page with live graphs rendered by the core.
+  const id = docker("inspect", "-f", "{{.Id}}", busy);
+  await s.script("location.hash = arguments[0]", `#/container/${id}/stats`);
+  await s.waitFor("four graphs", "return document.querySelectorAll('.charts img[src^=\"data:image/svg+xml\"]').length === 4", 30_000);
+  // Let a few samples accumulate so the lines are visible.
+  await s.waitFor("a CPU line", "return decodeURIComponent(document.querySelector('img[data-metric=cpu]').src).split('<polyline').length > 1", 30_000);
+  await new Promise((r) => setTimeout(r, 6000));
+  writeFileSync(`${docsDir}/desktop-container.png`, await s.screenshot());
+});

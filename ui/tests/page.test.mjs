@@ -1,0 +1,154 @@
+// The page in a real browser engine (headless Chromium) against the stub backend: what a
+// user sees and does, without Tauri or an engine. Needs `npm run build` first.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { launch, CHROMIUM } from "./browser.mjs";
+import { serve } from "./serve.mjs";
+
+const dist = fileURLToPath(new URL("../dist", import.meta.url));
+const ci = ["true", "1"].includes(process.env.CI ?? "");
+const missing = !existsSync(CHROMIUM) ? `no ${CHROMIUM}` : !existsSync(`${dist}/index.html`) ? "ui/dist not built" : null;
+if (missing && ci) throw new Error(`CI=true and ${missing}`);
+
+describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}` : false }, () => {
+  let browser, server, errors;
+  before(async () => {
+    server = await serve(dist);
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  async function open(hash = "#/dashboard", opts = {}) {
+    const ctx = await browser.newContext({ viewport: { width: 1300, height: 850 }, ...opts });
+    const page = await ctx.newPage();
+    errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(server.url + hash);
+    await page.waitForSelector("html[data-ready='1']");
+    return page;
+  }
+
+  test("dashboard shows counts, engine facts and escaped names", async () => {
+    const page = await open();
+    await page.waitForSelector(".dashboard [data-count=running]");
+    assert.equal(await page.textContent("[data-count=running]"), "3");
+    assert.equal(await page.textContent("[data-count=paused]"), "1");
+    assert.match(await page.textContent("[data-testid=endpoint]"), /connected.*stub\/docker\.sock/s);
+    await page.waitForSelector("ol.top li");
+    // A container named like markup is shown as text and never becomes an element.
+    assert.ok((await page.textContent(".dashboard")).includes("evil<script>alert(1)</script>"));
+    assert.equal(await page.locator("main script").count(), 0);
+    assert.match(await page.textContent(".facts"), /20\.10\.24/);
+    assert.deepEqual(errors, []);
+  });
+
+  test("tables sort, filter and multi-select; bulk stop asks first, naming the objects", async () => {
+    const page = await open("#/containers");
+    const names = () => page.$$eval("[data-table=containers] tbody tr td:nth-child(2)", (tds) => tds.map((t) => t.textContent));
+    await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    // Sorted by name at first; a click on the header reverses, another restores.
+    const sorted = await names();
+    assert.deepEqual(sorted, [...sorted].sort());
+    await page.click("th:has-text('Name')");
+    assert.deepEqual(await names(), [...sorted].reverse());
+    await page.click("th:has-text('Name')");
+    assert.deepEqual(await names(), sorted);
+    await page.fill("input.filter", "we");
+    assert.deepEqual(await names(), ["web"]);
+    await page.fill("input.filter", "");
+    // Select web and db, stop them.
+    for (const n of ["web", "db"]) await page.check(`tr:has(a.name:text-is("${n}")) input[type=checkbox]`);
+    assert.match(await page.textContent(".count"), /2 selected/);
+    await page.click("button[data-action=stop]");
+    const dialog = page.locator("dialog.confirm");
+    assert.match(await dialog.textContent(), /Stop 2 containers\?.*web.*db|Stop 2 containers\?.*db.*web/s);
+    await page.click("dialog .cancel");
+    const stub = () => page.evaluate(() => window.__wharfStub.commands.map((c) => `${c.cmd.action}:${c.confirmed}`));
+    assert.deepEqual(await stub(), []);
+    await page.click("button[data-action=stop]");
+    await page.click("[data-testid=confirm]");
+    await page.waitForFunction(() => window.__wharfStub.commands.length === 2);
+    assert.deepEqual(await stub(), ["stop:true", "stop:true"]);
+    // The snapshot that follows shows them exited.
+    await page.waitForSelector("tr:has(a.name:text-is('web')) .state-exited");
+    // Start needs no confirmation.
+    await page.click("button[data-action=start]");
+    await page.waitForFunction(() => window.__wharfStub.commands.length === 4);
+    assert.equal(await page.locator("dialog.confirm").count(), 0);
+  });
+
+  test("container page: live graphs, logs with search, inspect, top, exec", async () => {
+    const page = await open("#/containers");
+    await page.dblclick("tr:has(a.name:text-is('web'))");
+    await page.waitForSelector("img[data-metric=cpu][src^='data:image/svg+xml']");
+    assert.equal(await page.locator(".charts img[src^='data:image/svg+xml']").count(), 4);
+    assert.match(await page.textContent(".numbers"), /CPU\s+\d+\.\d %/);
+
+    await page.click("[data-tab=logs]");
+    await page.waitForSelector("[data-testid=logs] .line");
+    const err = page.locator(".line.stderr");
+    assert.equal(await err.textContent(), "ERROR <b>not bold</b> & escaped");
+    assert.equal(await page.locator("[data-testid=logs] b").count(), 0);
+    await page.fill("input[aria-label='Search logs']", "GET");
+    assert.equal(await page.textContent("[data-testid=logs] mark"), "GET");
+    await page.check("label:has-text('only matching') input");
+    assert.equal(await page.locator("[data-testid=logs] .line").count(), 1);
+
+    await page.click("[data-tab=inspect]");
+    await page.waitForSelector("[data-testid=inspect]");
+    await page.fill("input[aria-label='Search inspect']", "busybox");
+    assert.equal(await page.textContent("[data-testid=inspect] mark"), "busybox");
+
+    await page.click("[data-tab=top]");
+    await page.waitForSelector("td:text-is('sleep 3600')");
+
+    await page.click("[data-tab=exec]");
+    await page.waitForSelector("[data-testid=terminal] .xterm");
+    await page.waitForFunction(() => document.querySelector("[data-testid=terminal]").textContent.includes("/ #"));
+    await page.keyboard.type("ls");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => window.__wharfStub.execInput === "ls\r");
+    assert.deepEqual(errors, []);
+  });
+
+  test("streams stop when their view closes", async () => {
+    const page = await open("#/containers");
+    await page.dblclick("tr:has(a.name:text-is('db'))");
+    await page.waitForSelector("img[data-metric=cpu][src^='data:']");
+    await page.click("[data-tab=logs]");
+    await page.waitForSelector("[data-testid=logs] .line");
+    await page.click("[data-section=images]");
+    await page.waitForSelector("[data-table=images]");
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 0);
+  });
+
+  test("keyboard shortcuts and the remembered last view", async () => {
+    const page = await open("#/dashboard");
+    await page.keyboard.press("Alt+2");
+    await page.waitForSelector("[data-table=containers]");
+    await page.keyboard.press("/");
+    assert.equal(await page.evaluate(() => document.activeElement.className), "filter");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Alt+3");
+    await page.waitForSelector("[data-table=images]");
+    // A fresh start without a hash reopens the last view.
+    await page.goto(server.url);
+    await page.waitForSelector("[data-table=images]");
+  });
+
+  test("theme follows the system", async () => {
+    const bg = async (scheme) => {
+      const page = await open("#/dashboard", { colorScheme: scheme });
+      return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    };
+    const light = await bg("light");
+    const dark = await bg("dark");
+    assert.notEqual(light, dark);
+    assert.equal(dark, "rgb(21, 23, 28)");
+  });
+});
