@@ -99,7 +99,16 @@ cargo clippy "${locked[@]}" --workspace --all-targets -- -D warnings
 
 step "cargo test"
 # --no-fail-fast: one failing test binary must not hide the others' results.
-cargo test "${locked[@]}" --workspace --no-fail-fast
+# Snapshots are reviewed and committed, never written here: INSTA_UPDATE=no fails on a missing
+# or changed snapshot, and insta lists every snapshot the run asserted in $snap_refs, so that
+# orphans (snapshots no test asserts any more) fail the check after the tests.
+snap_refs=${CARGO_TARGET_DIR:-$root/target}/insta-references.txt
+mkdir -p "$(dirname "$snap_refs")"
+: >"$snap_refs"
+INSTA_UPDATE=no INSTA_SNAPSHOT_REFERENCES_FILE=$snap_refs cargo test "${locked[@]}" --workspace --no-fail-fast
+
+step "insta snapshots: none orphaned, none pending"
+bash scripts/check-snapshots.sh "$snap_refs"
 
 step "desktop app: the page in Chromium, the real app under Xvfb"
 CARGO_LOCKED=${locked[*]:+1} bash scripts/desktop.sh test
