@@ -487,6 +487,21 @@ fn filter_applies_as_you_type_and_enter_keeps_it() {
 }
 
 #[test]
+#[ignore = "bug: typing `!` first makes the as-you-type filter toast \"empty filter\" as an error, and it stays after the valid filter is applied (snapshot containers_marks_and_filter)"]
+fn typing_an_inverted_filter_shows_no_error() {
+    let mut app = app(120, 40);
+    app.update(key('/'));
+    type_text(&mut app, "!job");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(names(&app).len(), 5);
+    assert!(
+        !app.toast.as_ref().is_some_and(|t| t.error),
+        "{:?}",
+        app.toast
+    );
+}
+
+#[test]
 fn esc_on_the_filter_prompt_clears_it() {
     let mut app = app(120, 40);
     app.update(key('/'));

@@ -761,3 +761,61 @@ fn read_only_toast_when_a_mutation_is_refused() {
     app.update(key('s'));
     snap("read_only_refused_toast", &app);
 }
+
+// --- known bugs: what the screen should show, ignored until fixed (no snapshots here, so
+// an ignored test never leaves an orphan) ------------------------------------------------
+
+#[test]
+#[ignore = "bug: READ-ONLY is last on the header line and is cut off at 120 columns (snapshot containers_read_only)"]
+fn read_only_marker_is_visible_at_120_columns() {
+    let text = render(&read_only_app_sized(120, 12));
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.contains("READ-ONLY"), "{header}");
+}
+
+#[test]
+#[ignore = "bug: the row position indicator is drawn over the last column's title, PROJECT → PR (snapshot containers_populated_120)"]
+fn position_indicator_leaves_column_titles_readable() {
+    let text = render(&app(120, 12));
+    let titles = text.lines().nth(2).unwrap_or_default();
+    assert!(titles.contains("PROJECT"), "{titles}");
+}
+
+#[test]
+#[ignore = "bug: footer hints overflow; at 80 and 120 columns `? help` and `q quit` are cut off (snapshot containers_narrow_80x24)"]
+fn footer_shows_the_help_key_at_80_columns() {
+    for w in [80, 120] {
+        let text = render(&app(w, 24));
+        let footer = text.lines().last().unwrap_or_default();
+        assert!(footer.contains("help"), "{w} columns: {footer}");
+    }
+}
+
+#[test]
+#[ignore = "bug: the confirm popup's height ignores wrapped lines, so a long name pushes the toggles and y/n out (snapshot confirm_long_name_80x24)"]
+fn confirm_popup_always_shows_its_answer_keys() {
+    let mut cs = containers();
+    cs[0].name =
+        "a-container-with-an-extremely-long-name-that-goes-on-and-on-and-on-and-on-and-on-forever"
+            .into();
+    let mut app = app_with(Settings::default(), with_containers(snapshot(), cs), 80, 24);
+    app.update(key('D'));
+    let text = render(&app);
+    assert!(
+        text.contains("y/enter: do it") && text.contains("[ ] force"),
+        "{text}"
+    );
+}
+
+#[test]
+#[ignore = "bug: help is cut to the terminal height and cannot scroll: at 80x24 only General/Move/Select show, at 120x50 the last keys and the command list are cut (snapshots help_80x24, help)"]
+fn help_shows_every_key_or_scrolls() {
+    for (w, h) in [(80, 24), (120, 50)] {
+        let mut app = app(w, h);
+        app.update(key('?'));
+        let text = render(&app);
+        for needle in ["D del", "save logs", "previous section", ":containers"] {
+            assert!(text.contains(needle), "{w}x{h}: {needle} missing:\n{text}");
+        }
+    }
+}
