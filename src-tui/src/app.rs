@@ -247,7 +247,6 @@ impl App {
         let last = self.rows.len().saturating_sub(1);
         self.table_mut().selected = i.min(last);
         self.clamp_offset();
-        self.sync_details();
     }
 
     /// The split pane follows the selection.
@@ -475,7 +474,17 @@ impl App {
         // Popups and inputs take keys first.
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {}
-            Mode::Help => {
+            Mode::Help(offset) => {
+                // Movement keys scroll the help; any other key closes it.
+                let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
+                let delta: i32 = match actions.first() {
+                    Some(Action::Down) => 1,
+                    Some(Action::Up) => -1,
+                    Some(Action::PageDown) => 10,
+                    Some(Action::PageUp) => -10,
+                    _ => return Vec::new(),
+                };
+                self.mode = Mode::Help((i32::from(offset) + delta).clamp(0, 500) as u16);
                 return Vec::new();
             }
             Mode::Confirm(c) => return self.on_confirm_key(c, k),
@@ -506,7 +515,7 @@ impl App {
                 vec![Effect::Quit]
             }
             Action::Help => {
-                self.mode = Mode::Help;
+                self.mode = Mode::Help(0);
                 Vec::new()
             }
             Action::Command => {
@@ -571,7 +580,11 @@ impl App {
                 Vec::new()
             }
             Action::MarkRange => {
-                let anchor = self.table().anchor.unwrap_or(sel);
+                if self.rows.is_empty() {
+                    return Some(Vec::new());
+                }
+                let anchor = self.table().anchor.unwrap_or(sel).min(self.rows.len() - 1);
+                let sel = sel.min(self.rows.len() - 1);
                 let (a, b) = (anchor.min(sel), anchor.max(sel));
                 let keys: Vec<String> = self.rows[a..=b.min(self.rows.len().saturating_sub(1))]
                     .iter()
@@ -701,9 +714,11 @@ impl App {
             _ => {
                 input.edit(k);
                 if kind == PromptKind::Filter {
-                    // Filters apply as you type.
+                    // Filters apply as you type; a half-typed one (`!`) just waits.
                     let t = input.text.clone();
-                    self.apply_filter(&t);
+                    if t.trim().is_empty() || Filter::parse(&t).is_ok() {
+                        self.apply_filter(&t);
+                    }
                 }
                 self.mode = Mode::Input(kind, input);
                 Vec::new()
@@ -723,6 +738,13 @@ impl App {
                 }
             }
         };
+        if self
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.error && t.text.contains("filter"))
+        {
+            self.toast = None;
+        }
         let t = self.table_mut();
         t.filter = filter;
         t.selected = 0;

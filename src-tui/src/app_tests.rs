@@ -487,7 +487,6 @@ fn filter_applies_as_you_type_and_enter_keeps_it() {
 }
 
 #[test]
-#[ignore = "bug: typing `!` first makes the as-you-type filter toast \"empty filter\" as an error, and it stays after the valid filter is applied (snapshot containers_marks_and_filter)"]
 fn typing_an_inverted_filter_shows_no_error() {
     let mut app = app(120, 40);
     app.update(key('/'));
@@ -608,7 +607,7 @@ fn sort_keys_change_column_and_direction() {
 }
 
 #[test]
-#[ignore = "bug: resource::sort reverses Missing too, so a descending sort lists rows without a value first"]
+
 fn numeric_columns_sort_by_value_with_missing_values_last() {
     let mut app = app(120, 40);
     command_line(&mut app, "sort cpu");
@@ -756,7 +755,7 @@ fn bulk_actions_apply_to_marked_rows_not_the_selection() {
 }
 
 #[test]
-#[ignore = "bug: `v` (MarkRange) panics on an empty table: app.rs slices rows[0..=0] of an empty Vec"]
+
 fn mark_range_on_an_empty_table_does_nothing() {
     let mut app = app(120, 40);
     app.update(key('/'));
@@ -988,7 +987,7 @@ fn enter_on_a_project_shows_its_containers() {
 // --- details ---------------------------------------------------------------------------
 
 #[test]
-#[ignore = "bug: App::select drops the effects of sync_details, so moving with split details open never loads the new container's logs/inspect"]
+
 fn enter_opens_logs_and_inspect_and_esc_closes_them() {
     let mut app = app(120, 40);
     select(&mut app, "shop-web-1");

@@ -90,7 +90,7 @@ pub fn run(app: &mut App, line: &str) -> Vec<Effect> {
             vec![Effect::Quit]
         }
         ("help" | "h", _) => {
-            app.mode = Mode::Help;
+            app.mode = Mode::Help(0);
             Vec::new()
         }
         ("stopped", _) => {

@@ -9,7 +9,8 @@ use wharf_core::model::ContainerId;
 pub enum Mode {
     #[default]
     Normal,
-    Help,
+    /// The help screen, scrolled by this many lines.
+    Help(u16),
     Confirm(Confirm),
     Input(PromptKind, Input),
 }

@@ -528,11 +528,18 @@ fn event_rows(cx: &RowContext<'_>) -> Vec<Row> {
 /// Sort rows by column `col`, ties broken by name so the order is stable.
 pub fn sort(rows: &mut [Row], col: usize, descending: bool) {
     rows.sort_by(|a, b| {
-        let o = match (a.cells.get(col), b.cells.get(col)) {
-            (Some(x), Some(y)) => x.sort.cmp(&y.sort),
+        let o = match (
+            a.cells.get(col).map(|c| &c.sort),
+            b.cells.get(col).map(|c| &c.sort),
+        ) {
+            // Rows without a value go last whichever way the column sorts.
+            (Some(SortKey::Missing), Some(SortKey::Missing)) => Ordering::Equal,
+            (Some(SortKey::Missing), Some(_)) => Ordering::Greater,
+            (Some(_), Some(SortKey::Missing)) => Ordering::Less,
+            (Some(x), Some(y)) if descending => x.cmp(y).reverse(),
+            (Some(x), Some(y)) => x.cmp(y),
             _ => Ordering::Equal,
         };
-        let o = if descending { o.reverse() } else { o };
         o.then_with(|| a.name.cmp(&b.name))
     });
 }

@@ -106,7 +106,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     footer(f, app, a.footer);
     match &app.mode {
         Mode::Confirm(c) => popup::confirm(f, app, c),
-        Mode::Help => popup::help(f, app),
+        Mode::Help(offset) => popup::help(f, app, *offset),
         _ => {}
     }
 }
@@ -148,13 +148,22 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
                 .add_modifier(Modifier::BOLD | Modifier::REVERSED),
         ),
         Span::raw(" "),
+    ];
+    if app.settings.read_only {
+        // First, so no terminal width can hide it.
+        line1.push(Span::styled(
+            "READ-ONLY ",
+            Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
+        ));
+    }
+    line1.extend([
         Span::styled(
             s.endpoint.clone(),
             Style::default().add_modifier(Modifier::BOLD),
         ),
         Span::raw("  "),
         Span::styled(format!("● {state}"), style),
-    ];
+    ]);
     if let Some(e) = &s.engine {
         line1.push(Span::styled(
             format!(
@@ -170,12 +179,6 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         format!("  {}/{} running", running, s.containers.len()),
         Style::default().fg(p.muted),
     ));
-    if app.settings.read_only {
-        line1.push(Span::styled(
-            "  READ-ONLY",
-            Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
-        ));
-    }
     let mut line2 = Vec::new();
     for v in View::ALL {
         let st = if v == app.view {
@@ -192,6 +195,12 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         line2.push(Span::styled(
             format!("  filter: {}", filt.source()),
             Style::default().fg(p.paused),
+        ));
+    }
+    if app.view != View::Engine && !app.rows.is_empty() {
+        line2.push(Span::styled(
+            format!("  {}/{}", t.selected + 1, app.rows.len()),
+            Style::default().fg(p.muted),
         ));
     }
     if !t.marks.is_empty() {
@@ -323,7 +332,10 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                         Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
                     ));
                 }
-                for a in hints(app) {
+                let mut actions = hints(app);
+                // Help and quit first: on a narrow terminal the rest is what gets cut.
+                actions.sort_by_key(|a| !matches!(a, Action::Help | Action::Quit));
+                for a in actions {
                     if app.settings.read_only && a.is_mutating() {
                         continue;
                     }

@@ -74,11 +74,18 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
         Span::raw("/esc: cancel"),
     ]));
     let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 4;
-    let r = centered(
-        area,
-        width.clamp(40, area.width.saturating_sub(4).max(20)),
-        lines.len() as u16 + 2,
-    );
+    let width = width.clamp(40.min(area.width), area.width.saturating_sub(4).max(20));
+    // Height after wrapping, so a long name cannot push the answer keys out of the box.
+    let inner = width.saturating_sub(2).max(1) as usize;
+    // Word wrapping can take one line more than the width alone says.
+    let height: usize = lines
+        .iter()
+        .map(|l| {
+            let w = l.width();
+            w.div_ceil(inner).max(1) + usize::from(w > inner)
+        })
+        .sum();
+    let r = centered(area, width, height as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
@@ -91,7 +98,13 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     );
 }
 
-pub fn help(f: &mut Frame, app: &App) {
+/// One help entry: a group title or a key and what it does.
+enum Entry {
+    Title(&'static str),
+    Key(String, String),
+}
+
+pub fn help(f: &mut Frame, app: &App, offset: u16) {
     use Action::*;
     let p = &app.settings.palette;
     let km = &app.settings.keymap;
@@ -148,12 +161,9 @@ pub fn help(f: &mut Frame, app: &App) {
             ],
         ),
     ];
-    let mut lines = Vec::new();
+    let mut entries = Vec::new();
     for (title, actions) in groups {
-        lines.push(Line::from(Span::styled(
-            title,
-            Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
-        )));
+        entries.push(Entry::Title(title));
         for a in actions {
             let keys = km
                 .keys(*a)
@@ -163,32 +173,83 @@ pub fn help(f: &mut Frame, app: &App) {
                 .join(" ");
             let mut label = a.label().to_owned();
             if app.settings.read_only && a.is_mutating() {
-                label.push_str(" (read-only: off)");
+                label.push_str(" (off)");
             }
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<16}"), Style::default().fg(p.accent)),
-                Span::raw(label),
-            ]));
+            entries.push(Entry::Key(keys, label));
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(
-        ":containers :images :networks :volumes :projects :events :engine  :prune … :create … :tail N :save FILE :sort COL :q",
-        Style::default().fg(p.muted),
-    )));
-    lines.push(Line::from(Span::styled(
-        "filters: text or regex, !text inverts, key=value matches a label",
-        Style::default().fg(p.muted),
-    )));
     let area = f.area();
-    let r = centered(area, 76, area.height.saturating_sub(2));
+    let r = centered(
+        area,
+        area.width.saturating_sub(2).min(132),
+        area.height.saturating_sub(1),
+    );
+    let inner_w = (r.width.saturating_sub(2) as usize).max(1);
+    let inner_h = r.height.saturating_sub(2) as usize;
+    // As many columns of at least 25 cells as fit; entries flow down, then across.
+    let cols = (inner_w / 25).clamp(1, 4);
+    let col_w = inner_w / cols;
+    let rows_per_col = entries.len().div_ceil(cols);
+    // Keys get what the longest label leaves; a binding list too long shows its first key.
+    let label_w = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Key(_, l) => Some(l.chars().count()),
+            Entry::Title(_) => None,
+        })
+        .max()
+        .unwrap_or(10);
+    let key_w = col_w.saturating_sub(label_w + 2).clamp(3, 11);
+    let mut lines: Vec<Line> = Vec::new();
+    for row in 0..rows_per_col {
+        let mut spans = Vec::new();
+        for c in 0..cols {
+            let Some(e) = entries.get(c * rows_per_col + row) else {
+                continue;
+            };
+            let (text, style) = match e {
+                Entry::Title(t) => (
+                    format!("{t:<col_w$}"),
+                    Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
+                ),
+                Entry::Key(k, l) => {
+                    let k = if k.chars().count() > key_w {
+                        k.split(' ').next().unwrap_or(k)
+                    } else {
+                        k
+                    };
+                    let cell: String = format!(" {k:<key_w$} {l}").chars().take(col_w).collect();
+                    (format!("{cell:<col_w$}"), Style::default())
+                }
+            };
+            spans.push(Span::styled(text, style));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    for n in [
+        ":containers :images :networks :volumes :projects :events :engine :prune WHAT :create network|volume NAME :tail N :save FILE :sort COL :q",
+        "filters: text or regex, !text inverts, key=value matches a label",
+    ] {
+        lines.push(Line::from(Span::styled(n, Style::default().fg(p.muted))));
+    }
+    let total: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let max_offset = total.saturating_sub(inner_h);
+    let offset = (offset as usize).min(max_offset);
+    let title = if max_offset > 0 {
+        format!(" help — j/k scroll ({offset}/{max_offset}), any other key closes ")
+    } else {
+        " help — any key closes ".to_owned()
+    };
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" help — any key closes "),
-        ),
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((offset as u16, 0))
+            .block(Block::default().borders(Borders::ALL).title(title)),
         r,
     );
 }

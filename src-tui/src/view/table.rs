@@ -161,17 +161,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .header(header_row(app, cols, &w))
         .column_spacing(SPACING);
     f.render_widget(table, area);
-
-    // Position indicator on the header line's right edge.
-    let pos = format!(" {}/{} ", t.selected + 1, app.rows.len());
-    let pw = pos.len() as u16;
-    if area.width > pw + 2 {
-        let r = Rect::new(area.x + area.width - pw, area.y, pw, 1);
-        f.render_widget(
-            Paragraph::new(Span::styled(pos, Style::default().fg(p.muted))),
-            r,
-        );
-    }
 }
 
 /// The marks column, then every column that has room.

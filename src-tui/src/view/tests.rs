@@ -766,7 +766,7 @@ fn read_only_toast_when_a_mutation_is_refused() {
 // an ignored test never leaves an orphan) ------------------------------------------------
 
 #[test]
-#[ignore = "bug: READ-ONLY is last on the header line and is cut off at 120 columns (snapshot containers_read_only)"]
+
 fn read_only_marker_is_visible_at_120_columns() {
     let text = render(&read_only_app_sized(120, 12));
     let header = text.lines().next().unwrap_or_default();
@@ -774,7 +774,7 @@ fn read_only_marker_is_visible_at_120_columns() {
 }
 
 #[test]
-#[ignore = "bug: the row position indicator is drawn over the last column's title, PROJECT → PR (snapshot containers_populated_120)"]
+
 fn position_indicator_leaves_column_titles_readable() {
     let text = render(&app(120, 12));
     let titles = text.lines().nth(2).unwrap_or_default();
@@ -782,7 +782,7 @@ fn position_indicator_leaves_column_titles_readable() {
 }
 
 #[test]
-#[ignore = "bug: footer hints overflow; at 80 and 120 columns `? help` and `q quit` are cut off (snapshot containers_narrow_80x24)"]
+
 fn footer_shows_the_help_key_at_80_columns() {
     for w in [80, 120] {
         let text = render(&app(w, 24));
@@ -792,7 +792,7 @@ fn footer_shows_the_help_key_at_80_columns() {
 }
 
 #[test]
-#[ignore = "bug: the confirm popup's height ignores wrapped lines, so a long name pushes the toggles and y/n out (snapshot confirm_long_name_80x24)"]
+
 fn confirm_popup_always_shows_its_answer_keys() {
     let mut cs = containers();
     cs[0].name =
@@ -808,7 +808,7 @@ fn confirm_popup_always_shows_its_answer_keys() {
 }
 
 #[test]
-#[ignore = "bug: help is cut to the terminal height and cannot scroll: at 80x24 only General/Move/Select show, at 120x50 the last keys and the command list are cut (snapshots help_80x24, help)"]
+
 fn help_shows_every_key_or_scrolls() {
     for (w, h) in [(80, 24), (120, 50)] {
         let mut app = app(w, h);
