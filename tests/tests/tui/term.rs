@@ -22,8 +22,10 @@ pub const HEIGHT: u16 = 45;
 
 const WORKSPACE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
-/// The `wharf` binary: `WHARF_BIN` when set, else built with `cargo build -p wharf-tui` into
-/// the workspace's target directory (once per test process; cargo makes it a no-op when fresh).
+/// The `wharf` binary: `WHARF_BIN` when set, else built with `cargo build --workspace --bin
+/// wharf` into the workspace's target directory (once per test process; a no-op when fresh).
+/// `--workspace` resolves features as `cargo test --workspace` (scripts/test.sh) does, so the
+/// dependencies it already built are reused instead of rebuilt with other features.
 pub fn wharf_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -31,14 +33,14 @@ pub fn wharf_bin() -> &'static Path {
             return PathBuf::from(p);
         }
         let out = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "wharf-tui", "--bin", "wharf"])
+            .args(["build", "--quiet", "--workspace", "--bin", "wharf"])
             .current_dir(WORKSPACE)
             .stdin(Stdio::null())
             .output()
             .unwrap_or_else(|e| panic!("cannot run cargo build: {e}"));
         assert!(
             out.status.success(),
-            "cargo build -p wharf-tui failed:\n{}",
+            "cargo build --bin wharf failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
         let target = match std::env::var_os("CARGO_TARGET_DIR") {
@@ -249,7 +251,7 @@ impl Wharf {
         })
     }
 
-    /// `/` NAME Enter in a table: waits until exactly one row is left.
+    /// `/` NAME Enter in a table: waits until exactly one row is left (the position shows `1/1`).
     #[track_caller]
     pub fn filter_to(&mut self, text: &str) -> String {
         self.keys(&["/"]);
@@ -257,7 +259,7 @@ impl Wharf {
         self.keys(&["Enter"]);
         self.wait(&format!("the filter {text:?} leaves one row"), |s| {
             s.contains(&format!("filter: {text}"))
-                && s.lines().any(|l| l.trim_end().ends_with(" 1/1"))
+                && s.lines().any(|l| l.split_whitespace().any(|w| w == "1/1"))
         })
     }
 }
