@@ -50,6 +50,8 @@ pub struct AppInfo {
     pub read_only: bool,
     pub endpoint: String,
     pub context: Option<String>,
+    /// `--view`: the page opens this instead of its last view.
+    pub initial_view: Option<String>,
 }
 
 #[tauri::command]
@@ -60,6 +62,7 @@ pub fn app_info(desk: State<'_, Desk>) -> AppInfo {
         read_only: desk.read_only,
         endpoint: link.endpoint.clone(),
         context: link.context.clone(),
+        initial_view: desk.initial_view.clone(),
     }
 }
 
@@ -380,9 +383,9 @@ pub fn contexts() -> CmdResult<Vec<ContextSummary>> {
 #[tauri::command]
 pub async fn switch_context(desk: State<'_, Desk>, name: String) -> CmdResult<AppInfo> {
     let args = Args {
-        host: None,
         context: Some(name),
         read_only: desk.read_only,
+        ..Args::default()
     };
     let link = Link::open(&args.connect_options());
     if let Some(f) = &link.failure {

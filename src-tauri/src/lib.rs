@@ -24,6 +24,8 @@ pub use link::{Args, Link};
 pub struct Desk {
     link: watch::Sender<Arc<Link>>,
     pub read_only: bool,
+    /// `--view`: what the page opens first.
+    pub initial_view: Option<String>,
     pub streams: streams::Streams,
 }
 
@@ -34,6 +36,7 @@ impl Desk {
         Desk {
             link,
             read_only: args.read_only,
+            initial_view: args.view.clone(),
             streams: streams::Streams::default(),
         }
     }

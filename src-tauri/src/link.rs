@@ -29,6 +29,8 @@ pub struct Args {
     pub context: Option<String>,
     /// Refuse every command that changes the engine (also `WHARF_READ_ONLY=1`).
     pub read_only: bool,
+    /// The view to open instead of the last one, e.g. `containers` or `container/ID/logs`.
+    pub view: Option<String>,
 }
 
 impl Args {
@@ -40,8 +42,8 @@ impl Args {
         args
     }
 
-    /// `--host H` / `-H H` / `--host=H`, `--context C` / `-c C`, `--read-only`. Unknown
-    /// arguments are ignored: WebKit and GTK take some of their own.
+    /// `--host H` / `-H H` / `--host=H`, `--context C` / `-c C`, `--read-only`, `--view V`.
+    /// Unknown arguments are ignored: WebKit and GTK take some of their own.
     pub fn parse(argv: impl IntoIterator<Item = String>) -> Args {
         let mut out = Args::default();
         let mut it = argv.into_iter();
@@ -50,11 +52,14 @@ impl Args {
                 "--host" | "-H" => out.host = it.next(),
                 "--context" | "-c" => out.context = it.next(),
                 "--read-only" => out.read_only = true,
+                "--view" => out.view = it.next(),
                 _ => {
                     if let Some(v) = a.strip_prefix("--host=") {
                         out.host = Some(v.to_owned());
                     } else if let Some(v) = a.strip_prefix("--context=") {
                         out.context = Some(v.to_owned());
+                    } else if let Some(v) = a.strip_prefix("--view=") {
+                        out.view = Some(v.to_owned());
                     }
                 }
             }
@@ -214,13 +219,21 @@ mod tests {
     #[test]
     fn parses_flags_like_the_cli() {
         let a = Args::parse(
-            ["--host", "unix:///x.sock", "--context=prod", "--read-only"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "--host",
+                "unix:///x.sock",
+                "--context=prod",
+                "--read-only",
+                "--view",
+                "images",
+            ]
+            .map(String::from)
+            .to_vec(),
         );
         assert_eq!(a.host.as_deref(), Some("unix:///x.sock"));
         assert_eq!(a.context.as_deref(), Some("prod"));
         assert!(a.read_only);
+        assert_eq!(a.view.as_deref(), Some("images"));
         let b = Args::parse(["-H=bad", "-c", "dev"].map(String::from).to_vec());
         assert_eq!(b.host, None);
         assert_eq!(b.context.as_deref(), Some("dev"));

@@ -259,6 +259,7 @@ export interface AppInfo {
   read_only: boolean;
   endpoint: string;
   context: string | null;
+  initial_view: string | null;
 }
 
 export type Metric = "cpu" | "memory" | "network" | "block_io";

@@ -120,7 +120,7 @@ export function createStubBackend(): Backend {
   };
   return {
     kind: "stub",
-    appInfo: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null }),
+    appInfo: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, initial_view: null }),
     snapshot: async () => eng.snapshot(),
     async onSnapshot(cb) { eng.listeners.add(cb); return () => eng.listeners.delete(cb); },
     async execute(cmd, confirmed) {
@@ -183,6 +183,6 @@ export function createStubBackend(): Backend {
     },
     streamsReset: async () => undefined,
     contexts: async () => [{ name: "default", description: "Current DOCKER_HOST", host: "unix:///stub/docker.sock", current: true }],
-    switchContext: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null }),
+    switchContext: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, initial_view: null }),
   };
 }

@@ -1,0 +1,83 @@
+// Start-up and memory of a Tauri app, measured the same way for Wharf and for a minimal app
+// (see docs/desktop.md). Not a test: run by hand under an X server, e.g.
+//   xvfb-run -a node tests/measure.mjs --app ../target/debug/wharf-desktop \
+//     --args "--host unix:///tmp/wd/docker.sock --view container/ID/stats" --wait-graphs
+// Start-up: from just before the WebDriver session (which spawns the app) to the moment the
+// page has shown the first complete listing (window.__wharfFirstDataAt). Memory: RSS and PSS
+// summed over the app process and all its descendants (WebKit's web and network processes)
+// from /proc/PID/smaps_rollup, after --idle seconds.
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync, realpathSync } from "node:fs";
+import { homedir } from "node:os";
+import { Session } from "./webdriver.mjs";
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+const app = realpathSync(opt("--app"));
+const appArgs = (opt("--args", "") || "").split(" ").filter(Boolean);
+const idle = Number(opt("--idle", "20"));
+const runs = Number(opt("--runs", "3"));
+const waitGraphs = argv.includes("--wait-graphs");
+const driverBin = process.env.TAURI_DRIVER ?? `${homedir()}/.cargo/bin/tauri-driver`;
+const PORT = 5444;
+
+function procs() {
+  const out = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      let exe = "";
+      try { exe = realpathSync(`/proc/${d}/exe`); } catch { /* kernel thread or gone */ }
+      out.push({ pid: Number(d), ppid, exe });
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+function memory() {
+  const all = procs();
+  // The newest app process: an earlier run's app may still be exiting.
+  const roots = all.filter((p) => p.exe === app).sort((a, b) => b.pid - a.pid).slice(0, 1);
+  const tree = new Set(roots.map((p) => p.pid));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all) if (!tree.has(p.pid) && tree.has(p.ppid)) { tree.add(p.pid); grew = true; }
+  }
+  let rss = 0, pss = 0;
+  const per = [];
+  for (const pid of tree) {
+    try {
+      const s = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+      const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(s)?.[1] ?? 0);
+      rss += kb("Rss"); pss += kb("Pss");
+      per.push({ pid, exe: all.find((p) => p.pid === pid)?.exe.split("/").pop(), rss_mib: +(kb("Rss") / 1024).toFixed(1), pss_mib: +(kb("Pss") / 1024).toFixed(1) });
+    } catch { /* gone */ }
+  }
+  return { rss_mib: +(rss / 1024).toFixed(1), pss_mib: +(pss / 1024).toFixed(1), processes: per };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const results = [];
+for (let r = 0; r < runs; r++) {
+  const driver = spawn(driverBin, ["--port", String(PORT), "--native-port", String(PORT + 1)], { stdio: "ignore" });
+  for (let i = 0; ; i++) { try { await fetch(`http://127.0.0.1:${PORT}/status`); break; } catch { if (i > 100) throw new Error("no driver"); await sleep(100); } }
+  const t0 = Date.now();
+  const s = await Session.create(`http://127.0.0.1:${PORT}`, app, appArgs);
+  await s.waitFor("first data", "return window.__wharfFirstDataAt", 60_000);
+  const firstData = await s.script("return window.__wharfFirstDataAt");
+  if (waitGraphs) await s.waitFor("graphs", "return document.querySelectorAll('.charts img[src^=\"data:image/svg+xml\"]').length === 4", 30_000);
+  await sleep(idle * 1000);
+  const mem = memory();
+  results.push({ startup_ms: firstData - t0, ...mem });
+  await s.delete().catch(() => undefined);
+  driver.kill("SIGTERM");
+  await new Promise((res) => { driver.once("exit", res); setTimeout(res, 5000); });
+  // Leave no app of this run behind to share pages with the next one.
+  for (const p of procs()) if (p.exe === app) { try { process.kill(p.pid, "SIGTERM"); } catch { /* gone */ } }
+  await sleep(2000);
+}
+const med = (k) => results.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
+console.log(JSON.stringify({ app, args: appArgs, idle_s: idle, runs: results.map(({ processes, ...x }) => x),
+  median: { startup_ms: med("startup_ms"), rss_mib: med("rss_mib"), pss_mib: med("pss_mib") }, processes_last_run: results.at(-1).processes }, null, 2));
