@@ -140,6 +140,7 @@ impl Wharf {
             .env("XDG_CONFIG_HOME", &config)
             .env("XDG_STATE_HOME", &state)
             .env("WHARF_LOG", "debug")
+            .env("LANG", "C.UTF-8")
             .env_remove("DOCKER_CONTEXT");
         run(&mut cmd);
         // Accept OSC 52 from the pane into tmux buffers, so a leaked clipboard write would
@@ -151,7 +152,8 @@ impl Wharf {
 
     fn tmux(&self) -> Command {
         let mut c = Command::new("tmux");
-        c.args(["-L", &self.socket]).stdin(Stdio::null());
+        // `-u`: UTF-8 whatever the locale of the machine running the tests.
+        c.args(["-u", "-L", &self.socket]).stdin(Stdio::null());
         c
     }
 
