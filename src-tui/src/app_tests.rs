@@ -607,7 +607,6 @@ fn sort_keys_change_column_and_direction() {
 }
 
 #[test]
-
 fn numeric_columns_sort_by_value_with_missing_values_last() {
     let mut app = app(120, 40);
     command_line(&mut app, "sort cpu");
@@ -755,7 +754,6 @@ fn bulk_actions_apply_to_marked_rows_not_the_selection() {
 }
 
 #[test]
-
 fn mark_range_on_an_empty_table_does_nothing() {
     let mut app = app(120, 40);
     app.update(key('/'));
@@ -987,7 +985,6 @@ fn enter_on_a_project_shows_its_containers() {
 // --- details ---------------------------------------------------------------------------
 
 #[test]
-
 fn enter_opens_logs_and_inspect_and_esc_closes_them() {
     let mut app = app(120, 40);
     select(&mut app, "shop-web-1");

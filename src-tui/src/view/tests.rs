@@ -762,11 +762,10 @@ fn read_only_toast_when_a_mutation_is_refused() {
     snap("read_only_refused_toast", &app);
 }
 
-// --- known bugs: what the screen should show, ignored until fixed (no snapshots here, so
-// an ignored test never leaves an orphan) ------------------------------------------------
+// --- regressions: bugs the snapshots once showed, checked directly (no snapshots here, so
+// ignoring one while it is broken never leaves an orphan) ------------------------------------
 
 #[test]
-
 fn read_only_marker_is_visible_at_120_columns() {
     let text = render(&read_only_app_sized(120, 12));
     let header = text.lines().next().unwrap_or_default();
@@ -774,7 +773,6 @@ fn read_only_marker_is_visible_at_120_columns() {
 }
 
 #[test]
-
 fn position_indicator_leaves_column_titles_readable() {
     let text = render(&app(120, 12));
     let titles = text.lines().nth(2).unwrap_or_default();
@@ -782,7 +780,6 @@ fn position_indicator_leaves_column_titles_readable() {
 }
 
 #[test]
-
 fn footer_shows_the_help_key_at_80_columns() {
     for w in [80, 120] {
         let text = render(&app(w, 24));
@@ -792,7 +789,6 @@ fn footer_shows_the_help_key_at_80_columns() {
 }
 
 #[test]
-
 fn confirm_popup_always_shows_its_answer_keys() {
     let mut cs = containers();
     cs[0].name =
@@ -808,7 +804,6 @@ fn confirm_popup_always_shows_its_answer_keys() {
 }
 
 #[test]
-
 fn help_shows_every_key_or_scrolls() {
     for (w, h) in [(80, 24), (120, 50)] {
         let mut app = app(w, h);
