@@ -319,6 +319,46 @@ def structure(screen):
     return re.sub(r"[\d\s]", "", screen)
 
 
+# A minimal full-screen program: each key press redraws the whole screen in the other layout.
+# Timing its key presses gives the floor of tmux + send-keys + capture-pane polling.
+TOGGLER = r"""
+import os, sys, tty
+tty.setraw(0)
+a = True
+def draw():
+    body = ("TOGGLE-A " * 20 + "\r\n") * 40 if a else ("b\r\n" * 5)
+    os.write(1, b"\x1b[H\x1b[2J" + body.encode())
+draw()
+while True:
+    c = os.read(0, 1)
+    if not c or c == b"q":
+        break
+    a = not a
+    draw()
+"""
+
+
+def key_floor_ms(tm, presses=10):
+    """Key press to screen change for TOGGLER, under whatever load is running now."""
+    s = "floor"
+    tm.launch(s, "exec python3 -c " + shlex.quote(TOGGLER))
+    lat = []
+    try:
+        if tm.wait_for(s, lambda sc: "TOGGLE-A" in sc, 10)[0] is None:
+            return None
+        for _ in range(presses):
+            before = structure(tm.capture(s))
+            t0 = time.time()
+            tm.keys(s, "x")
+            t, _ = tm.wait_for(s, lambda sc, b=before: structure(sc) != b, 2)
+            if t is not None:
+                lat.append((t - t0) * 1000)
+            time.sleep(0.1)
+    finally:
+        tm.kill(s)
+    return pct(lat, 95)
+
+
 def terminal_setup_ms(tm, repeat=5):
     times = []
     for i in range(repeat):
@@ -432,7 +472,7 @@ def measure_logs(args, docker, tm, session, pid, keys, res):
                "seq", "1", "999999999999")
     try:
         tm.wait_for(session, lambda sc: LOG_NAME in sc, 3)
-        time.sleep(0.5)
+        res["key_floor_p95"] = key_floor_ms(tm)
         for k in open_keys:
             tm.keys(session, k)
             time.sleep(0.3)
@@ -534,6 +574,8 @@ def table(n, raw_ms, setup_ms, base_s, duration, results):
         if r.get("event_n") is not None and r["event_n"] < 2 * args_events:
             ev += f" ({r['event_n']} seen)"
         key = f"{fmt(r.get('key_p50'))} / {fmt(r.get('key_p95'))}"
+        if r.get("key_floor_p95") is not None:
+            key += f" (floor {r['key_floor_p95']:.0f})"
         if r.get("key_misses"):
             key += f" ({r['key_misses']} missed)"
         out.append(
