@@ -23,6 +23,7 @@ const MAX_SIZE: u32 = 4096;
 
 /// Which quantity a graph shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// CPU % of one core.
@@ -48,6 +49,7 @@ impl Metric {
 
 /// Size and colours of a graph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChartOptions {
     pub width: u32,
     pub height: u32,

@@ -16,6 +16,7 @@ use crate::model::{ContainerId, ImageId, NetworkId, PruneReport, PruneTarget, Vo
 use crate::spec;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
     Start {
@@ -77,6 +78,7 @@ pub enum Command {
 
 /// What a command produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     Done,

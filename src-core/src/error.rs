@@ -11,6 +11,7 @@ use serde::Serialize;
 
 /// What went wrong, coarse enough to branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The object does not exist (404).
@@ -143,6 +144,7 @@ impl std::error::Error for CoreError {
 
 /// The serializable face of an error, for the desktop bridge and JSON output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorReport {
     pub kind: ErrorKind,
     pub message: String,

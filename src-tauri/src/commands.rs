@@ -45,6 +45,7 @@ fn refuse_in_read_only(desk: &Desk, what: &str) -> CmdResult<()> {
 
 /// Facts the page needs before the first snapshot.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
     pub version: &'static str,
     pub read_only: bool,
@@ -120,6 +121,7 @@ pub async fn engine_info(desk: State<'_, Desk>) -> CmdResult<EngineInfo> {
 
 /// Which part of a log the page asks for.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogRequest {
     pub tail: Option<usize>,
     pub timestamps: bool,
@@ -157,6 +159,7 @@ pub fn logs_start(
 
 /// Where a saved file went.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Saved {
     pub path: String,
     pub bytes: usize,
@@ -260,6 +263,7 @@ pub fn stats_watch(
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
     Svg,

@@ -6,6 +6,8 @@
 //! exec over `tauri::ipc::Channel`s. [`run_with`] wires it all onto any Tauri runtime, so the
 //! tests can use the mock runtime.
 
+#[cfg(test)]
+mod bindings;
 pub mod bridge;
 pub mod commands;
 pub mod link;

@@ -173,6 +173,7 @@ impl Link {
 
 /// What the page receives of a snapshot: the lists as arrays, the newest events only.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SnapshotView<'a> {
     pub revision: u64,
     pub endpoint: &'a str,

@@ -97,6 +97,7 @@ impl Streams {
 
 /// A batch of new log lines. `ended` is set on the last batch.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogBatch {
     pub lines: Vec<LogLine>,
     /// Lines lost because the page could not keep up.
@@ -154,6 +155,7 @@ pub async fn logs(engine: Engine, id: String, opts: LogOptions, ch: Channel<LogB
 
 /// Graphs of the focused container, rendered by the core.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ChartSet {
     pub id: ContainerId,
     pub cpu: String,
@@ -164,6 +166,7 @@ pub struct ChartSet {
 
 /// The latest sample of each watched container, and graphs of the focused one.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StatsUpdate {
     pub revision: u64,
     pub latest: HashMap<ContainerId, Sample>,
@@ -222,6 +225,7 @@ pub async fn stats(
 
 /// What an exec session sends: terminal output, then its exit.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ExecEvent {
     Output { data: String },

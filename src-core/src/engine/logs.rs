@@ -14,6 +14,7 @@ use crate::error::Result;
 
 /// Which stream a chunk came from. TTY containers have one merged `Console` stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum LogStream {
     Stdout,

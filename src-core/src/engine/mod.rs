@@ -51,6 +51,7 @@ impl std::fmt::Debug for Engine {
 
 /// Processes running in a container, as `docker top` shows them.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Processes {
     pub titles: Vec<String>,
     pub rows: Vec<Vec<String>>,

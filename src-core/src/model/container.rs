@@ -12,6 +12,7 @@ pub const COMPOSE_SERVICE_LABEL: &str = "com.docker.compose.service";
 
 /// Lifecycle state, as the engine reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ContainerState {
     Created,
@@ -65,6 +66,7 @@ impl fmt::Display for ContainerState {
 
 /// Health-check status, when the image or container defines a health check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
     Starting,
@@ -92,6 +94,7 @@ impl Health {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Protocol {
     Tcp,
@@ -120,6 +123,7 @@ impl Protocol {
 
 /// One container port, published on the host or not.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PortMapping {
     pub host_ip: Option<String>,
     pub host_port: Option<u16>,
@@ -144,6 +148,7 @@ impl fmt::Display for PortMapping {
 
 /// A volume, bind or tmpfs mount of a container.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MountPoint {
     /// `volume`, `bind`, `tmpfs`, …
     pub kind: String,
@@ -157,6 +162,7 @@ pub struct MountPoint {
 
 /// The compose project and service a container belongs to, from its labels.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComposeRef {
     pub project: String,
     pub service: Option<String>,
@@ -174,6 +180,7 @@ impl ComposeRef {
 /// A container. Fields that only `inspect` gives are `None` until the store has inspected it
 /// (`detailed == true`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Container {
     pub id: ContainerId,
     pub name: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The type of object an event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Container,
@@ -60,6 +61,7 @@ impl EventKind {
 
 /// One event from the engine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EngineEvent {
     pub kind: EventKind,
     /// `start`, `die`, `health_status: healthy`, `exec_start: sh`, …

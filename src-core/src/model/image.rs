@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::ids::ImageId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Image {
     pub id: ImageId,
     /// `repo:tag` names; empty for a dangling image.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::ids::NetworkId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Network {
     pub id: NetworkId,
     pub name: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Cumulative counters at one moment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RawStats {
     /// When the reading was taken, Unix milliseconds.
     pub at_ms: i64,
@@ -33,6 +34,7 @@ pub struct RawStats {
 
 /// One point of a container's time series.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Sample {
     /// Unix milliseconds.
     pub at_ms: i64,

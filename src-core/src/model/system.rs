@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What `docker version` and `docker info` say about the engine.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EngineInfo {
     /// `Docker Engine - Community`, `Podman Engine`, …
     pub platform: String,
@@ -38,6 +39,7 @@ pub struct EngineInfo {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DiskUsageKind {
     Images,
@@ -59,6 +61,7 @@ impl DiskUsageKind {
 
 /// One row of `docker system df`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiskUsage {
     pub kind: DiskUsageKind,
     pub total: u64,
@@ -69,6 +72,7 @@ pub struct DiskUsage {
 
 /// What a prune removes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "target")]
 pub enum PruneTarget {
     /// Stopped containers.
@@ -102,6 +106,7 @@ impl PruneTarget {
 
 /// The result of a prune.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PruneReport {
     /// What was removed (ids or names).
     pub removed: Vec<String>,

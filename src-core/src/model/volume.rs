@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::ids::VolumeName;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Volume {
     pub name: VolumeName,
     pub driver: String,

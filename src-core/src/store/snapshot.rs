@@ -15,6 +15,7 @@ pub const EVENT_HISTORY: usize = 1000;
 
 /// The store's link to its engine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ConnectionState {
     /// First connection attempt under way.

@@ -25,6 +25,7 @@ pub const MAX_LINE_BYTES: usize = 16 * 1024;
 
 /// One line of output, safe to display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LogLine {
     /// Increases by one per line ever received, including dropped ones.
     pub seq: u64,

@@ -11,6 +11,7 @@ use vte::{Params, Parser, Perform};
 
 /// A terminal colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Color {
     /// 0–15 are the standard and bright colours, 16–255 the xterm palette.
@@ -20,6 +21,7 @@ pub enum Color {
 
 /// Attributes for a run of text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Style {
     pub fg: Option<Color>,
     pub bg: Option<Color>,
@@ -38,6 +40,7 @@ impl Style {
 
 /// Inert text plus style runs. Run `i` covers `text[runs[i].0 .. runs[i+1].0]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StyledText {
     pub text: String,
     /// `(byte offset, style)`; empty when the whole text is plain.

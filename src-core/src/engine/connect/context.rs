@@ -23,6 +23,7 @@ pub(super) const DEFAULT_CONTEXT: &str = "default";
 
 /// One row of `docker context ls`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContextSummary {
     pub name: String,
     pub description: Option<String>,
