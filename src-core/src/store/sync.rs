@@ -1,8 +1,10 @@
 //! The store's one writer: connect, subscribe to events, list, apply deltas, reconnect.
 //!
 //! Invariants:
-//! - Events are subscribed from an engine timestamp taken *before* the listing, so an event
-//!   that happens while listing is replayed after it (refetching is idempotent).
+//! - The engine's info and the listing are fetched together (the first frame waits for
+//!   both), then events are subscribed from an engine timestamp earlier than the start of the
+//!   listing, so an event that happens while listing is replayed after it (refetching is
+//!   idempotent).
 //! - Each batch of events is coalesced per object, refetched concurrently, and published as
 //!   one snapshot: a burst of 300 `stop`s costs 300 inspects and a handful of revisions.
 //! - On any stream or fetch error the session ends; the loop backs off (0.25 s doubling to
@@ -23,7 +25,9 @@ use super::events::{interpret, Delta};
 use super::snapshot::{ConnectionState, Snapshot, EVENT_HISTORY};
 use crate::engine::Engine;
 use crate::error::{CoreError, ErrorKind, Result};
-use crate::model::{ContainerId, EngineEvent, ImageId, NetworkId, VolumeName};
+use crate::model::{
+    Container, ContainerId, ContainerState, EngineEvent, EventKind, ImageId, NetworkId, VolumeName,
+};
 
 /// How many objects are refetched at once.
 const FETCH_CONCURRENCY: usize = 8;
@@ -175,10 +179,12 @@ async fn run(engine: Engine, tx: watch::Sender<Arc<Snapshot>>) {
     }
 }
 
-/// Engine timestamp (RFC 3339) → the `since` argument of `/events`, one second earlier to
-/// cover clock granularity.
-fn events_since(system_time: &str) -> Option<String> {
-    crate::engine::rfc3339_to_unix(system_time).map(|s| (s - 1).to_string())
+/// Engine timestamp (RFC 3339) taken while the listing ran → the `since` argument of
+/// `/events`: `elapsed` (how long info and the listing took, so at least how far the
+/// timestamp can be after the listing's start) earlier, plus one second for clock granularity.
+fn events_since(system_time: &str, elapsed: Duration) -> Option<String> {
+    let back = 1 + elapsed.as_secs() as i64 + i64::from(elapsed.subsec_nanos() > 0);
+    crate::engine::rfc3339_to_unix(system_time).map(|s| (s - back).to_string())
 }
 
 /// One connected session; returns the error that ended it.
@@ -191,11 +197,19 @@ async fn session(engine: &Engine, w: &mut Writer, backoff: &mut Duration) -> Cor
 
 async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) -> Result<()> {
     engine.negotiate().await?;
-    let info = engine.info().await?;
-    let since = events_since(&info.system_time);
+    // Info and the listing together: the first frame waits for the slower of them, not for
+    // their sum. Events are subscribed right after, from an engine time before the listing
+    // started; the engine replays what happened since (refetching is idempotent).
+    let started = std::time::Instant::now();
+    let (info, containers, images, networks, volumes) = tokio::try_join!(
+        engine.info(),
+        engine.list_containers(),
+        engine.list_images(),
+        engine.list_networks(),
+        engine.list_volumes(),
+    )?;
+    let since = events_since(&info.system_time, started.elapsed());
 
-    // Subscribe before listing: the forwarder polls the stream (which sends the request)
-    // while we list; events from `since` on are replayed by the engine.
     let (etx, mut erx) = mpsc::unbounded_channel::<Result<EngineEvent>>();
     let events = engine.events(since);
     let forwarder = tokio::spawn(async move {
@@ -208,13 +222,6 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
         }
     });
     let _forwarder = AbortOnDrop(forwarder);
-
-    let (containers, images, networks, volumes) = tokio::try_join!(
-        engine.list_containers(),
-        engine.list_images(),
-        engine.list_networks(),
-        engine.list_volumes(),
-    )?;
 
     let mut pending: VecDeque<ContainerId> = containers.iter().map(|c| c.id.clone()).collect();
     w.cur.engine = Some(Arc::new(info));
@@ -267,13 +274,19 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
             while let Ok(more) = erx.try_recv() {
                 batch.push(more?);
             }
-            let events = Arc::make_mut(&mut w.cur.events);
+            let mut patched = false;
             for e in batch {
+                patched |= patch_from_event(&mut w.cur.containers, &e);
                 deltas.extend(interpret(&e));
+                let events = Arc::make_mut(&mut w.cur.events);
                 if events.len() >= EVENT_HISTORY {
                     events.pop_front();
                 }
                 events.push_back(e);
+            }
+            if patched {
+                // Show what the event already says; the refetch below completes it.
+                w.publish();
             }
         } else {
             for _ in 0..DETAIL_BATCH {
@@ -289,6 +302,43 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
         apply(engine, w, deltas).await?;
         w.publish();
     }
+}
+
+/// Apply what an event says for certain about a container, before the refetch.
+///
+/// The engine sends `die` while it still holds the container's lock for clean-up (unmounts,
+/// network teardown), so the inspect sent for it waits 50–200 ms; the event itself already
+/// says the process is gone and with which exit code. Returns whether anything changed.
+fn patch_from_event(
+    containers: &mut Arc<BTreeMap<ContainerId, Arc<Container>>>,
+    e: &EngineEvent,
+) -> bool {
+    if e.kind != EventKind::Container || e.verb() != "die" {
+        return false;
+    }
+    let id = ContainerId(e.actor_id.clone());
+    let Some(cur) = containers.get(&id) else {
+        return false;
+    };
+    if !cur.state.is_alive() {
+        return false;
+    }
+    let mut c = (**cur).clone();
+    c.state = ContainerState::Exited;
+    c.exit_code = e
+        .attributes
+        .get("exitCode")
+        .and_then(|s| s.parse().ok())
+        .or(c.exit_code);
+    if e.time_nano > 0 {
+        c.finished_at = Some(e.time_nano / 1_000_000_000);
+    }
+    c.pid = None;
+    if let Some(code) = c.exit_code {
+        c.status = format!("Exited ({code})");
+    }
+    Arc::make_mut(containers).insert(id, Arc::new(c));
+    true
 }
 
 struct AbortOnDrop(JoinHandle<()>);
@@ -471,9 +521,105 @@ fn drop_stale_tags(images: &mut Arc<BTreeMap<ImageId, Arc<crate::model::Image>>>
 mod tests {
     use super::*;
 
+    fn running(id: &str) -> Container {
+        Container {
+            id: ContainerId(id.into()),
+            name: "web".into(),
+            image: "busybox".into(),
+            image_id: None,
+            command: "sleep".into(),
+            created: 1,
+            state: ContainerState::Running,
+            status: "Up 5 minutes".into(),
+            health: None,
+            started_at: Some(100),
+            finished_at: None,
+            exit_code: Some(0),
+            restart_count: Some(0),
+            ports: Vec::new(),
+            mounts: Vec::new(),
+            networks: Vec::new(),
+            labels: BTreeMap::new(),
+            compose: None,
+            pid: Some(42),
+            cpu_limit: None,
+            memory_limit: None,
+            tty: false,
+            detailed: true,
+        }
+    }
+
+    fn event(kind: EventKind, action: &str, id: &str, exit: Option<&str>) -> EngineEvent {
+        EngineEvent {
+            kind,
+            action: action.into(),
+            actor_id: id.into(),
+            attributes: exit
+                .map(|x| ("exitCode".to_owned(), x.to_owned()))
+                .into_iter()
+                .collect(),
+            time_nano: 2_000_000_000_500,
+        }
+    }
+
+    #[test]
+    fn die_marks_the_container_exited_before_the_refetch() {
+        let mut map: Arc<BTreeMap<ContainerId, Arc<Container>>> = Arc::new(
+            [("c1", running("c1"))]
+                .into_iter()
+                .map(|(k, c)| (ContainerId(k.into()), Arc::new(c)))
+                .collect(),
+        );
+        let held = map.clone();
+        assert!(patch_from_event(
+            &mut map,
+            &event(EventKind::Container, "die", "c1", Some("137"))
+        ));
+        let c = &map[&ContainerId("c1".into())];
+        assert_eq!(c.state, ContainerState::Exited);
+        assert_eq!(c.exit_code, Some(137));
+        assert_eq!(c.finished_at, Some(2000));
+        assert_eq!(c.pid, None);
+        // Published snapshots are never changed in place.
+        assert_eq!(
+            held[&ContainerId("c1".into())].state,
+            ContainerState::Running
+        );
+        // Already exited, unknown, or not a `die`: nothing to do.
+        assert!(!patch_from_event(
+            &mut map,
+            &event(EventKind::Container, "die", "c1", Some("0"))
+        ));
+        assert!(!patch_from_event(
+            &mut map,
+            &event(EventKind::Container, "die", "c2", None)
+        ));
+        let mut fresh = held.clone();
+        for (kind, action) in [
+            (EventKind::Container, "stop"),
+            (EventKind::Container, "exec_die"),
+            (EventKind::Network, "die"),
+        ] {
+            assert!(!patch_from_event(
+                &mut fresh,
+                &event(kind, action, "c1", Some("1"))
+            ));
+        }
+    }
+
     #[test]
     fn events_since_is_one_second_before_engine_time() {
-        assert_eq!(events_since("1970-01-01T00:00:10.5Z").as_deref(), Some("9"));
-        assert_eq!(events_since(""), None);
+        let t = "1970-01-01T00:00:10.5Z";
+        assert_eq!(events_since(t, Duration::ZERO).as_deref(), Some("9"));
+        // Earlier by how long info and the listing took, rounded up to whole seconds.
+        assert_eq!(
+            events_since(t, Duration::from_millis(80)).as_deref(),
+            Some("8")
+        );
+        assert_eq!(
+            events_since(t, Duration::from_millis(1500)).as_deref(),
+            Some("7")
+        );
+        assert_eq!(events_since("", Duration::ZERO), None);
     }
 }
