@@ -43,9 +43,15 @@ finish() {
 trap finish EXIT
 
 step "packages"
+# Other parts of the workspace list the Debian packages they need (to build or test) in
+# scripts/apt-packages.txt: one per line, `#` starts a comment.
+extra=()
+if [[ -f scripts/apt-packages.txt ]]; then
+	mapfile -t extra < <(sed 's/#.*//' scripts/apt-packages.txt | tr -s ' \t' '\n' | grep -v '^$' || true)
+fi
 if [[ $(id -u) -eq 0 ]]; then
-	bash "$engine_sh" install
-elif ! bash "$engine_sh" check; then
+	bash "$engine_sh" install "${extra[@]}"
+elif ! bash "$engine_sh" check "${extra[@]}"; then
 	$ci && fail "CI=true and packages are missing (run as root: scripts/engine.sh install)"
 	echo "test.sh: continuing; tests that need them will print SKIPPED" >&2
 fi

@@ -23,10 +23,30 @@ pub fn execute(app: &mut App, cmds: Vec<Command>) -> Vec<Effect> {
     }
     cmds.into_iter()
         .map(|cmd| {
-            let req = app.new_request(cmd.to_string());
+            let req = app.new_request(describe(app, &cmd));
             Effect::Execute { req, cmd }
         })
         .collect()
+}
+
+/// The command in words, with the container's name rather than its short id.
+fn describe(app: &App, cmd: &Command) -> String {
+    let text = cmd.to_string();
+    let id = match cmd {
+        Command::Start { id }
+        | Command::Stop { id, .. }
+        | Command::Restart { id, .. }
+        | Command::Pause { id }
+        | Command::Unpause { id }
+        | Command::Kill { id, .. }
+        | Command::Remove { id, .. }
+        | Command::Rename { id, .. } => id,
+        _ => return text,
+    };
+    match app.snapshot.containers.get(id) {
+        Some(c) => text.replacen(id.short(), &c.name, 1),
+        None => text,
+    }
 }
 
 /// Ask first when any command is destructive, else run.
@@ -441,7 +461,14 @@ pub fn prune_preview(app: &mut App, target: PruneTarget) -> Vec<Effect> {
     if matches!(target, PruneTarget::Volumes { .. }) {
         notes.push("the data in these volumes is lost".into());
     }
-    let title = format!("Prune {} {}?", objects.len(), target.describe());
+    let what = target.describe();
+    // "dangling images" → "dangling image" for one object.
+    let what = if objects.len() == 1 {
+        what.strip_suffix('s').unwrap_or(what)
+    } else {
+        what
+    };
+    let title = format!("Prune {} {what}?", objects.len());
     app.mode = Mode::Confirm(Confirm {
         title,
         objects,

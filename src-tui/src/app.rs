@@ -187,6 +187,30 @@ impl App {
             .collect()
     }
 
+    /// Whether a clock tick alone changes what is on screen: a toast to expire, a
+    /// reconnect counter, or an uptime still counted in seconds.
+    pub fn tick_shows(&self, now_ms: i64) -> bool {
+        if self.toast.as_ref().is_some_and(|t| t.until_ms <= now_ms) {
+            return true;
+        }
+        if matches!(
+            self.snapshot.connection,
+            wharf_core::store::ConnectionState::Reconnecting { .. }
+        ) {
+            return true;
+        }
+        if self.details.as_ref().is_some_and(|d| d.tab == Tab::Stats) {
+            return true;
+        }
+        let now = now_ms / 1000;
+        self.view == View::Containers
+            && self
+                .snapshot
+                .containers
+                .values()
+                .any(|c| c.state.is_alive() && c.started_at.is_some_and(|t| now - t < 120))
+    }
+
     pub fn now_secs(&self) -> i64 {
         self.now_ms / 1000
     }

@@ -75,7 +75,8 @@ impl SortKey {
     fn cmp(&self, other: &SortKey) -> Ordering {
         match (self, other) {
             (SortKey::Num(a), SortKey::Num(b)) => a.partial_cmp(b).unwrap_or(Ordering::Equal),
-            (SortKey::Text(a), SortKey::Text(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
+            // Text keys are stored lowercase, so sorting allocates nothing.
+            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
             (SortKey::Missing, SortKey::Missing) => Ordering::Equal,
             (SortKey::Missing, _) => Ordering::Greater,
             (_, SortKey::Missing) => Ordering::Less,
@@ -97,7 +98,7 @@ impl Cell {
     fn text(s: impl Into<String>) -> Cell {
         let text = crate::view::inert(&s.into());
         Cell {
-            sort: SortKey::Text(text.clone()),
+            sort: SortKey::Text(text.to_lowercase()),
             text,
             tone: Tone::Normal,
         }

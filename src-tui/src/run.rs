@@ -103,8 +103,13 @@ pub async fn run(
             _ = tokio::time::sleep(FRAME.saturating_sub(last_draw.elapsed())), if dirty => continue,
             _ = tick.tick() => Msg::Tick(now_ms()),
         };
+        // A bare clock tick redraws only when it changes something on screen.
+        let redraw = match &msg {
+            Msg::Tick(now) => app.tick_shows(*now),
+            _ => true,
+        };
         let effects = app.update(msg);
-        dirty = true;
+        dirty |= redraw;
         for e in effects {
             match e {
                 Effect::Quit => return Ok(()),

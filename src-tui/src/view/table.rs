@@ -98,7 +98,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let h = area.height.saturating_sub(1) as usize;
 
     if app.rows.is_empty() {
-        let msg = if !app.snapshot.synced {
+        let failed = matches!(
+            app.snapshot.connection,
+            wharf_core::store::ConnectionState::Failed { .. }
+        );
+        let msg = if failed && !app.snapshot.synced {
+            "cannot reach the engine: see the reason above; Wharf keeps retrying".to_owned()
+        } else if !app.snapshot.synced {
             "loading…".to_owned()
         } else if t.filter.is_some() {
             format!("no {} match the filter (esc clears it)", app.view.name())
