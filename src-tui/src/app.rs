@@ -517,7 +517,7 @@ impl App {
         let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
         let full = self.layout == Layout::Full;
         if let Some(d) = &mut self.details {
-            if let Some(effects) = d.on_key(&actions, key, &mut self.mode, &self.settings, full) {
+            if let Some(effects) = d.on_key(&actions, &mut self.mode, full) {
                 return effects;
             }
         }

@@ -5,8 +5,7 @@ use wharf_core::engine::{LogOptions, Processes};
 use wharf_core::model::ContainerId;
 use wharf_core::streams::{LogBuffer, LogQuery};
 
-use crate::app::Settings;
-use crate::keymap::{Action, Key};
+use crate::keymap::Action;
 use crate::msg::Effect;
 use crate::prompt::{Input, Mode, PromptKind};
 
@@ -327,9 +326,7 @@ impl Details {
     pub fn on_key(
         &mut self,
         actions: &[Action],
-        _key: Key,
         mode: &mut Mode,
-        settings: &Settings,
         full: bool,
     ) -> Option<Vec<Effect>> {
         let page = 20i32;
@@ -438,7 +435,6 @@ impl Details {
                 }
                 _ => continue,
             };
-            let _ = settings;
             return Some(fx);
         }
         None

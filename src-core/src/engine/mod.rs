@@ -162,12 +162,7 @@ impl Engine {
             .inspect_container(id, None::<qp::InspectContainerOptions>)
             .await
             .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
-        convert::container_inspect(c).ok_or_else(|| {
-            CoreError::new(
-                ErrorKind::Engine,
-                format!("inspect container {id}: no id in answer"),
-            )
-        })
+        convert::container_inspect(c).ok_or_else(|| no_id("container", id))
     }
 
     /// The full inspect document, for display.
@@ -196,12 +191,7 @@ impl Engine {
             .inspect_image(id)
             .await
             .map_err(|e| self.err(format_args!("inspect image {id}"), e))?;
-        convert::image_inspect(i).ok_or_else(|| {
-            CoreError::new(
-                ErrorKind::Engine,
-                format!("inspect image {id}: no id in answer"),
-            )
-        })
+        convert::image_inspect(i).ok_or_else(|| no_id("image", id))
     }
 
     pub async fn list_networks(&self) -> Result<Vec<Network>> {
@@ -219,12 +209,7 @@ impl Engine {
             .inspect_network(id, None::<qp::InspectNetworkOptions>)
             .await
             .map_err(|e| self.err(format_args!("inspect network {id}"), e))?;
-        convert::network_inspect(n).ok_or_else(|| {
-            CoreError::new(
-                ErrorKind::Engine,
-                format!("inspect network {id}: no id in answer"),
-            )
-        })
+        convert::network_inspect(n).ok_or_else(|| no_id("network", id))
     }
 
     pub async fn list_volumes(&self) -> Result<Vec<Volume>> {
@@ -583,6 +568,14 @@ impl Engine {
             &volumes,
         ))
     }
+}
+
+/// An inspect answer without an id: nothing could refer to the object.
+fn no_id(kind: &str, id: &str) -> CoreError {
+    CoreError::new(
+        ErrorKind::Engine,
+        format!("inspect {kind} {id}: no id in answer"),
+    )
 }
 
 fn non_negative(v: Option<i64>) -> u64 {

@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 
 use super::events::{interpret, Delta};
 use super::snapshot::{ConnectionState, Snapshot, EVENT_HISTORY};
-use crate::engine::Engine;
+use crate::engine::{now_ms, Engine};
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::model::{
     Container, ContainerId, ContainerState, EngineEvent, EventKind, ImageId, NetworkId, VolumeName,
@@ -109,12 +109,6 @@ impl Drop for Store {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// The writer's working copy and the channel it publishes on.

@@ -168,7 +168,7 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         line1.push(Span::styled(
             format!(
                 "  {} {} · API {}",
-                e.platform_or_docker(),
+                platform(e),
                 e.version,
                 e.negotiated_api_version
             ),
@@ -221,17 +221,12 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
     );
 }
 
-trait PlatformName {
-    fn platform_or_docker(&self) -> &str;
-}
-
-impl PlatformName for wharf_core::model::EngineInfo {
-    fn platform_or_docker(&self) -> &str {
-        if self.platform.is_empty() {
-            "Engine"
-        } else {
-            &self.platform
-        }
+/// The engine's product name, or "Engine" when it sends none.
+fn platform(e: &wharf_core::model::EngineInfo) -> &str {
+    if e.platform.is_empty() {
+        "Engine"
+    } else {
+        &e.platform
     }
 }
 
