@@ -71,7 +71,7 @@ impl Engine {
             ..Default::default()
         };
         let created = self
-            .docker
+            .api()
             .create_exec(id, opts)
             .await
             .map_err(|e| self.err(format_args!("exec in {id}"), e))?;
@@ -81,7 +81,7 @@ impl Engine {
             output_capacity: None,
         };
         let started = self
-            .docker
+            .api()
             .start_exec(&created.id, Some(start))
             .await
             .map_err(|e| self.err(format_args!("start exec in {id}"), e))?;
@@ -109,7 +109,7 @@ impl Engine {
 
     /// Tell the exec's TTY its new size.
     pub async fn resize_exec(&self, exec_id: &str, width: u16, height: u16) -> Result<()> {
-        self.docker
+        self.api()
             .resize_exec(exec_id, ResizeExecOptions { width, height })
             .await
             .map_err(|e| self.err("resize exec", e))
@@ -118,7 +118,7 @@ impl Engine {
     /// The exit code of a finished exec (`None` while it runs).
     pub async fn exec_exit_code(&self, exec_id: &str) -> Result<Option<i64>> {
         let i = self
-            .docker
+            .api()
             .inspect_exec(exec_id)
             .await
             .map_err(|e| self.err("inspect exec", e))?;

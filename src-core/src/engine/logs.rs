@@ -101,7 +101,7 @@ impl Engine {
         };
         let endpoint = self.endpoint.clone();
         let what = format!("logs of {id}");
-        self.docker.logs(id, Some(q)).map(move |r| {
+        self.api().logs(id, Some(q)).map(move |r| {
             r.map(LogChunk::from)
                 .map_err(|e| map_error(e, &endpoint).context(&what))
         })

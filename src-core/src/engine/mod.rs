@@ -12,7 +12,7 @@ mod logs;
 mod transport_error;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use bollard::errors::Error as BollardError;
 use bollard::query_parameters as qp;
@@ -34,10 +34,12 @@ pub use logs::{LogChunk, LogOptions, LogStream};
 /// The oldest engine API Wharf supports (Docker 20.10).
 pub const MIN_API_VERSION: (usize, usize) = (1, 41);
 
-/// A connected engine. Clones share one HTTP client.
+/// A connected engine. Clones share one HTTP client and the negotiated API version.
 #[derive(Clone)]
 pub struct Engine {
-    docker: Docker,
+    link: connect::Link,
+    /// Rebuilt by [`Engine::negotiate`]; every call clones it (a few `Arc`s).
+    docker: Arc<RwLock<Docker>>,
     endpoint: Arc<Endpoint>,
 }
 
@@ -60,9 +62,13 @@ pub struct Processes {
 impl Engine {
     /// A client for `endpoint`, without contacting it yet (see [`Engine::negotiate`]).
     pub fn new(endpoint: Endpoint) -> Result<Engine> {
-        let docker = connect::client(&endpoint)?;
+        let link = connect::Link::new(&endpoint)?;
+        let docker = link
+            .docker(bollard::API_DEFAULT_VERSION)
+            .map_err(|e| map_error(e, &endpoint))?;
         Ok(Engine {
-            docker,
+            link,
+            docker: Arc::new(RwLock::new(docker)),
             endpoint: Arc::new(endpoint),
         })
     }
@@ -74,17 +80,31 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Agree on an API version with the engine (all clones of this handle follow) and refuse
-    /// engines older than [`MIN_API_VERSION`].
+    /// Check the engine answers, agree on an API version with it (all clones of this handle
+    /// follow) and refuse engines older than [`MIN_API_VERSION`].
+    ///
+    /// One `GET /_ping`: its `Api-Version` header is the engine's version. Only when that
+    /// header is missing (a proxy in front of the engine may drop it) does Wharf ask
+    /// `/version` as well.
     pub async fn negotiate(&self) -> Result<()> {
-        // bollard keeps the version in atomics shared by clones, so negotiating on a clone
-        // updates this handle too.
-        self.docker
-            .clone()
-            .negotiate_version()
+        let pong = self
+            .link
+            .ping()
             .await
             .map_err(|e| map_error(e, &self.endpoint))?;
-        let v = self.docker.client_version();
+        let ours = *bollard::API_DEFAULT_VERSION;
+        let v = match pong.api_version {
+            Some(theirs) if theirs < ours => theirs,
+            Some(_) => ours,
+            None => self
+                .link
+                .docker(&ours)
+                .map_err(|e| map_error(e, &self.endpoint))?
+                .negotiate_version()
+                .await
+                .map_err(|e| map_error(e, &self.endpoint))?
+                .client_version(),
+        };
         if (v.major_version, v.minor_version) < MIN_API_VERSION {
             return Err(CoreError::new(
                 ErrorKind::Engine,
@@ -98,7 +118,20 @@ impl Engine {
                 ),
             ));
         }
-        self.ping().await
+        let docker = self
+            .link
+            .docker(&v)
+            .map_err(|e| map_error(e, &self.endpoint))?;
+        *self.docker.write().unwrap_or_else(PoisonError::into_inner) = docker;
+        Ok(())
+    }
+
+    /// The bollard client at the negotiated version.
+    fn api(&self) -> Docker {
+        self.docker
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -107,7 +140,7 @@ impl Engine {
 
     /// The API version in use after negotiation, e.g. `1.41`.
     pub fn api_version(&self) -> String {
-        let v = self.docker.client_version();
+        let v = self.api().client_version();
         format!("{}.{}", v.major_version, v.minor_version)
     }
 
@@ -117,7 +150,7 @@ impl Engine {
     }
 
     pub async fn ping(&self) -> Result<()> {
-        self.docker
+        self.link
             .ping()
             .await
             .map(|_| ())
@@ -128,12 +161,12 @@ impl Engine {
     pub async fn info(&self) -> Result<EngineInfo> {
         let (version, info) = tokio::try_join!(
             async {
-                self.docker
+                self.api()
                     .version()
                     .await
                     .map_err(|e| self.err("version", e))
             },
-            async { self.docker.info().await.map_err(|e| self.err("info", e)) },
+            async { self.api().info().await.map_err(|e| self.err("info", e)) },
         )?;
         Ok(convert::engine_info(version, info, self.api_version()))
     }
@@ -146,7 +179,7 @@ impl Engine {
             ..Default::default()
         };
         let list = self
-            .docker
+            .api()
             .list_containers(Some(opts))
             .await
             .map_err(|e| self.err("list containers", e))?;
@@ -158,7 +191,7 @@ impl Engine {
 
     pub async fn inspect_container(&self, id: &str) -> Result<Container> {
         let c = self
-            .docker
+            .api()
             .inspect_container(id, None::<qp::InspectContainerOptions>)
             .await
             .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
@@ -168,7 +201,7 @@ impl Engine {
     /// The full inspect document, for display.
     pub async fn inspect_container_json(&self, id: &str) -> Result<serde_json::Value> {
         let c = self
-            .docker
+            .api()
             .inspect_container(id, None::<qp::InspectContainerOptions>)
             .await
             .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
@@ -178,7 +211,7 @@ impl Engine {
 
     pub async fn list_images(&self) -> Result<Vec<Image>> {
         let list = self
-            .docker
+            .api()
             .list_images(None::<qp::ListImagesOptions>)
             .await
             .map_err(|e| self.err("list images", e))?;
@@ -187,7 +220,7 @@ impl Engine {
 
     pub async fn inspect_image(&self, id: &str) -> Result<Image> {
         let i = self
-            .docker
+            .api()
             .inspect_image(id)
             .await
             .map_err(|e| self.err(format_args!("inspect image {id}"), e))?;
@@ -196,7 +229,7 @@ impl Engine {
 
     pub async fn list_networks(&self) -> Result<Vec<Network>> {
         let list = self
-            .docker
+            .api()
             .list_networks(None::<qp::ListNetworksOptions>)
             .await
             .map_err(|e| self.err("list networks", e))?;
@@ -205,7 +238,7 @@ impl Engine {
 
     pub async fn inspect_network(&self, id: &str) -> Result<Network> {
         let n = self
-            .docker
+            .api()
             .inspect_network(id, None::<qp::InspectNetworkOptions>)
             .await
             .map_err(|e| self.err(format_args!("inspect network {id}"), e))?;
@@ -214,7 +247,7 @@ impl Engine {
 
     pub async fn list_volumes(&self) -> Result<Vec<Volume>> {
         let list = self
-            .docker
+            .api()
             .list_volumes(None::<qp::ListVolumesOptions>)
             .await
             .map_err(|e| self.err("list volumes", e))?;
@@ -228,7 +261,7 @@ impl Engine {
 
     pub async fn inspect_volume(&self, name: &str) -> Result<Volume> {
         let v = self
-            .docker
+            .api()
             .inspect_volume(name)
             .await
             .map_err(|e| self.err(format_args!("inspect volume {name}"), e))?;
@@ -237,7 +270,7 @@ impl Engine {
 
     pub async fn top(&self, id: &str) -> Result<Processes> {
         let t = self
-            .docker
+            .api()
             .top_processes(id, None::<qp::TopOptions>)
             .await
             .map_err(|e| self.err(format_args!("top {id}"), e))?;
@@ -260,7 +293,7 @@ impl Engine {
             ..Default::default()
         };
         let endpoint = self.endpoint.clone();
-        self.docker
+        self.api()
             .events(Some(opts))
             .map_err(move |e| map_error(e, &endpoint).context("events stream"))
             .filter_map(|r| async move {
@@ -283,7 +316,7 @@ impl Engine {
         };
         let endpoint = self.endpoint.clone();
         let what = format!("stats of {id}");
-        self.docker
+        self.api()
             .stats(id, Some(opts))
             .map_err(move |e| map_error(e, &endpoint).context(&what))
             .map_ok(convert::raw_stats)
@@ -292,7 +325,7 @@ impl Engine {
     // ---- lifecycle --------------------------------------------------------------------------
 
     pub async fn start(&self, id: &str) -> Result<()> {
-        self.docker
+        self.api()
             .start_container(id, None::<qp::StartContainerOptions>)
             .await
             .map_err(|e| self.err(format_args!("start {id}"), e))
@@ -304,7 +337,7 @@ impl Engine {
             t: timeout_secs,
             signal: None,
         };
-        self.docker
+        self.api()
             .stop_container(id, Some(opts))
             .await
             .map_err(|e| self.err(format_args!("stop {id}"), e))
@@ -315,21 +348,21 @@ impl Engine {
             t: timeout_secs,
             signal: None,
         };
-        self.docker
+        self.api()
             .restart_container(id, Some(opts))
             .await
             .map_err(|e| self.err(format_args!("restart {id}"), e))
     }
 
     pub async fn pause(&self, id: &str) -> Result<()> {
-        self.docker
+        self.api()
             .pause_container(id)
             .await
             .map_err(|e| self.err(format_args!("pause {id}"), e))
     }
 
     pub async fn unpause(&self, id: &str) -> Result<()> {
-        self.docker
+        self.api()
             .unpause_container(id)
             .await
             .map_err(|e| self.err(format_args!("unpause {id}"), e))
@@ -339,7 +372,7 @@ impl Engine {
         let opts = qp::KillContainerOptions {
             signal: signal.to_owned(),
         };
-        self.docker
+        self.api()
             .kill_container(id, Some(opts))
             .await
             .map_err(|e| self.err(format_args!("kill {id}"), e))
@@ -351,7 +384,7 @@ impl Engine {
             v: volumes,
             link: false,
         };
-        self.docker
+        self.api()
             .remove_container(id, Some(opts))
             .await
             .map_err(|e| self.err(format_args!("remove {id}"), e))
@@ -361,7 +394,7 @@ impl Engine {
         let opts = qp::RenameContainerOptions {
             name: new_name.to_owned(),
         };
-        self.docker
+        self.api()
             .rename_container(id, opts)
             .await
             .map_err(|e| self.err(format_args!("rename {id} to {new_name}"), e))
@@ -375,7 +408,7 @@ impl Engine {
             platforms: None,
         };
         let items = self
-            .docker
+            .api()
             .remove_image(id, Some(opts), None)
             .await
             .map_err(|e| self.err(format_args!("remove image {id}"), e))?;
@@ -404,7 +437,7 @@ impl Engine {
             ..Default::default()
         };
         let r = self
-            .docker
+            .api()
             .create_network(req)
             .await
             .map_err(|e| self.err(format_args!("create network {name}"), e))?;
@@ -412,7 +445,7 @@ impl Engine {
     }
 
     pub async fn remove_network(&self, id: &str) -> Result<()> {
-        self.docker
+        self.api()
             .remove_network(id)
             .await
             .map_err(|e| self.err(format_args!("remove network {id}"), e))
@@ -431,7 +464,7 @@ impl Engine {
             ..Default::default()
         };
         let v = self
-            .docker
+            .api()
             .create_volume(req)
             .await
             .map_err(|e| self.err(format_args!("create volume {name}"), e))?;
@@ -440,7 +473,7 @@ impl Engine {
 
     pub async fn remove_volume(&self, name: &str, force: bool) -> Result<()> {
         let opts = qp::RemoveVolumeOptions { force };
-        self.docker
+        self.api()
             .remove_volume(name, Some(opts))
             .await
             .map_err(|e| self.err(format_args!("remove volume {name}"), e))
@@ -452,7 +485,7 @@ impl Engine {
         let report = match target {
             PruneTarget::Containers => {
                 let r = self
-                    .docker
+                    .api()
                     .prune_containers(None::<qp::PruneContainersOptions>)
                     .await
                     .map_err(|e| self.err(&what, e))?;
@@ -469,7 +502,7 @@ impl Engine {
                     filters: Some(filters),
                 };
                 let r = self
-                    .docker
+                    .api()
                     .prune_images(Some(opts))
                     .await
                     .map_err(|e| self.err(&what, e))?;
@@ -485,7 +518,7 @@ impl Engine {
             }
             PruneTarget::Networks => {
                 let r = self
-                    .docker
+                    .api()
                     .prune_networks(None::<qp::PruneNetworksOptions>)
                     .await
                     .map_err(|e| self.err(&what, e))?;
@@ -504,7 +537,7 @@ impl Engine {
                     filters: Some(filters),
                 };
                 let r = self
-                    .docker
+                    .api()
                     .prune_volumes(Some(opts))
                     .await
                     .map_err(|e| self.err(&what, e))?;
@@ -515,7 +548,7 @@ impl Engine {
             }
             PruneTarget::BuildCache => {
                 let r = self
-                    .docker
+                    .api()
                     .prune_build(None::<qp::PruneBuildOptions>)
                     .await
                     .map_err(|e| self.err(&what, e))?;
@@ -529,7 +562,7 @@ impl Engine {
     }
 
     fn api_at_least(&self, major: usize, minor: usize) -> bool {
-        let v = self.docker.client_version();
+        let v = self.api().client_version();
         (v.major_version, v.minor_version) >= (major, minor)
     }
 
@@ -539,7 +572,7 @@ impl Engine {
     pub async fn disk_usage(&self) -> Result<Vec<DiskUsage>> {
         if self.api_at_least(1, 52) {
             let df = self
-                .docker
+                .api()
                 .df(None::<qp::DataUsageOptions>)
                 .await
                 .map_err(|e| self.err("disk usage", e))?;
@@ -553,7 +586,7 @@ impl Engine {
     async fn disk_usage_from_lists(&self) -> Result<Vec<DiskUsage>> {
         let images = self.list_images().await?;
         let containers = self
-            .docker
+            .api()
             .list_containers(Some(qp::ListContainersOptions {
                 all: true,
                 size: true,

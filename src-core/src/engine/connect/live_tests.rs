@@ -1,4 +1,4 @@
-//! `client()` and `transport_error::classify` against real local peers: missing and stale
+//! [`Link`] and `transport_error::classify` against real local peers: missing and stale
 //! sockets, a closed port, a plain HTTP listener, a Go-style TLS port answering plain HTTP,
 //! and rustls servers with the fixture certificates (right CA, wrong CA, wrong name, client
 //! certificate required, foreign client certificate). Each failure must name its cause.
@@ -15,7 +15,7 @@ use rustls::{RootCertStore, ServerConfig};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use super::{client, Endpoint, EndpointSource, Transport};
+use super::{Endpoint, EndpointSource, Link, Transport};
 use crate::engine::transport_error::classify;
 use crate::error::{CoreError, ErrorKind};
 
@@ -43,13 +43,21 @@ fn tls(port: u16, ca: &str, client: Option<&str>) -> Transport {
     }
 }
 
-/// Build the client and ping; the classified error, or `None` when the ping succeeded.
+/// A bollard client over the endpoint's link, as `Engine::new` builds it.
+fn client(endpoint: &Endpoint) -> Result<bollard::Docker, CoreError> {
+    Link::new(endpoint)?
+        .docker(bollard::API_DEFAULT_VERSION)
+        .map_err(|e| classify(e, endpoint))
+}
+
+/// Build the link and ping (as `Engine::negotiate` does); the classified error, or `None` when
+/// the ping succeeded.
 async fn ping(endpoint: &Endpoint) -> Option<CoreError> {
-    let docker = match client(endpoint) {
-        Ok(docker) => docker,
+    let link = match Link::new(endpoint) {
+        Ok(link) => link,
         Err(e) => return Some(e),
     };
-    match tokio::time::timeout(Duration::from_secs(30), docker.ping()).await {
+    match tokio::time::timeout(Duration::from_secs(30), link.ping()).await {
         Ok(Ok(_)) => None,
         Ok(Err(e)) => Some(classify(e, endpoint)),
         Err(_) => panic!("ping to {endpoint} hung"),
@@ -183,16 +191,16 @@ async fn socket_gone_or_stale_after_the_client_was_built() {
     let path = dir.path().join("docker.sock");
     let endpoint = flag(Transport::Unix { path: path.clone() });
     let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
-    let docker = client(&endpoint).unwrap();
+    let link = Link::new(&endpoint).unwrap();
     drop(listener); // the file stays: a stale socket
-    let err = classify(docker.ping().await.unwrap_err(), &endpoint);
+    let err = classify(link.ping().await.unwrap_err(), &endpoint);
     says(
         &err,
         ErrorKind::Unavailable,
         &["no engine is listening on", "connection refused"],
     );
     std::fs::remove_file(&path).unwrap();
-    let err = classify(docker.ping().await.unwrap_err(), &endpoint);
+    let err = classify(link.ping().await.unwrap_err(), &endpoint);
     says(
         &err,
         ErrorKind::Unavailable,
@@ -400,4 +408,84 @@ fn engine_answers_are_not_transport_errors() {
         &endpoint,
     );
     says(&err, ErrorKind::Engine, &["boom"]);
+}
+
+/// An engine stand-in whose `/_ping` says it speaks `api` (or sends no version header): it
+/// answers every request with the pong and counts `/version` requests.
+async fn engine_speaking(
+    api: Option<&'static str>,
+) -> (Endpoint, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let versions = Arc::new(AtomicUsize::new(0));
+    let seen = versions.clone();
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let n = tcp.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+                let reply = if head.contains("/version ") {
+                    seen.fetch_add(1, Ordering::SeqCst);
+                    let body = r#"{"Version":"19.03.0","ApiVersion":"1.40"}"#;
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                         Content-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                } else {
+                    let header = api
+                        .map(|v| format!("Api-Version: {v}\r\n"))
+                        .unwrap_or_default();
+                    format!("HTTP/1.1 200 OK\r\n{header}Content-Length: 2\r\n\r\nOK")
+                };
+                let _ = tcp.write_all(reply.as_bytes()).await;
+                let _ = tcp.shutdown().await;
+            });
+        }
+    });
+    let endpoint = flag(Transport::Tcp {
+        host: "127.0.0.1".into(),
+        port,
+    });
+    (endpoint, versions)
+}
+
+#[tokio::test]
+async fn version_is_negotiated_from_the_ping_header_alone() {
+    use std::sync::atomic::Ordering;
+    let (endpoint, versions) = engine_speaking(Some("1.43")).await;
+    let engine = crate::engine::Engine::connect(endpoint).await.unwrap();
+    assert_eq!(engine.api_version(), "1.43");
+    assert_eq!(versions.load(Ordering::SeqCst), 0, "no /version round trip");
+
+    // An engine newer than Wharf gets Wharf's own version.
+    let (endpoint, _) = engine_speaking(Some("9.99")).await;
+    let engine = crate::engine::Engine::connect(endpoint).await.unwrap();
+    let ours = bollard::API_DEFAULT_VERSION;
+    let ours = format!("{}.{}", ours.major_version, ours.minor_version);
+    assert_eq!(engine.api_version(), ours);
+}
+
+#[tokio::test]
+async fn without_the_header_version_comes_from_the_version_endpoint() {
+    use std::sync::atomic::Ordering;
+    let (endpoint, versions) = engine_speaking(None).await;
+    // That engine says 1.40 there: too old, and the message says so.
+    let err = crate::engine::Engine::connect(endpoint).await.unwrap_err();
+    assert_eq!(versions.load(Ordering::SeqCst), 1);
+    says(&err, ErrorKind::Engine, &["speaks API 1.40", "needs 1.41"]);
+}
+
+#[tokio::test]
+async fn engines_older_than_1_41_are_refused_by_name() {
+    let (endpoint, _) = engine_speaking(Some("1.39")).await;
+    let err = crate::engine::Engine::connect(endpoint).await.unwrap_err();
+    says(
+        &err,
+        ErrorKind::Engine,
+        &["speaks API 1.39", "Docker 20.10"],
+    );
 }

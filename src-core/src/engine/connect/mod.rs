@@ -27,7 +27,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use bollard::{BollardRequest, Docker, API_DEFAULT_VERSION};
+use std::sync::Arc;
+
+use bollard::errors::Error as BollardError;
+use bollard::{BollardRequest, ClientVersion, Docker};
+use futures_util::future::BoxFuture;
+use http_body_util::BodyExt;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -448,22 +455,104 @@ fn is_socket(path: &Path) -> bool {
     fs::metadata(path).is_ok_and(|m| m.file_type().is_socket())
 }
 
-/// Build the bollard client for `endpoint`, starting at [`API_DEFAULT_VERSION`] (negotiate
-/// after). Nothing is connected yet, except that a missing unix socket fails here.
-pub(crate) fn client(endpoint: &Endpoint) -> Result<Docker> {
-    let docker = match &endpoint.transport {
+/// Wharf's way to one engine: a base URL and a function that sends one HTTP request there.
+///
+/// bollard sends every API call through it (as a custom transport), and Wharf sends the one
+/// request whose response headers bollard does not expose: `GET /_ping`, whose `Api-Version`
+/// header negotiates the API version in one cheap round trip (bollard's own negotiation asks
+/// `/version`, which Docker 20.10 answers only after running `runc --version` and friends).
+#[derive(Clone)]
+pub(crate) struct Link {
+    url: String,
+    send: Arc<dyn Fn(BollardRequest) -> Sent + Send + Sync>,
+}
+
+type Sent = BoxFuture<'static, std::result::Result<Response<Incoming>, BollardError>>;
+
+/// What `GET /_ping` said.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Pong {
+    /// The engine's own (newest) API version, from the `Api-Version` header; `None` when the
+    /// engine (or a proxy in front of it) does not send one.
+    pub api_version: Option<ClientVersion>,
+}
+
+impl Link {
+    /// The link for `endpoint`. Nothing is connected yet, except that a missing unix socket
+    /// fails here.
+    pub fn new(endpoint: &Endpoint) -> Result<Link> {
+        link(endpoint)
+    }
+
+    /// A bollard client over this link that speaks API `version`.
+    pub fn docker(&self, version: &ClientVersion) -> std::result::Result<Docker, BollardError> {
+        let send = self.send.clone();
+        Docker::connect_with_custom_transport(
+            move |req| send(req),
+            Some(self.url.clone()),
+            REQUEST_TIMEOUT_SECS,
+            version,
+        )
+    }
+
+    /// `GET /_ping` (unversioned, so any engine answers it), within the request timeout.
+    pub async fn ping(&self) -> std::result::Result<Pong, BollardError> {
+        let req = Request::get(format!("{}/_ping", self.url))
+            .body(bollard::body_full(Bytes::new()))
+            .map_err(BollardError::from)?;
+        let timeout = Duration::from_secs(REQUEST_TIMEOUT_SECS);
+        let res = tokio::time::timeout(timeout, (self.send)(req))
+            .await
+            .map_err(|_| BollardError::RequestTimeoutError)??;
+        let api_version = res
+            .headers()
+            .get("api-version")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_api_version);
+        let status = res.status();
+        let body = res
+            .into_body()
+            .collect()
+            .await
+            .map_err(BollardError::from)?
+            .to_bytes();
+        if !status.is_success() {
+            return Err(BollardError::DockerResponseServerError {
+                status_code: status.as_u16(),
+                message: String::from_utf8_lossy(&body).trim().to_owned(),
+            });
+        }
+        Ok(Pong { api_version })
+    }
+}
+
+/// `1.41` → 1.41; anything else → `None`.
+pub(crate) fn parse_api_version(s: &str) -> Option<ClientVersion> {
+    let (major, minor) = s.trim().split_once('.')?;
+    Some(ClientVersion {
+        major_version: major.parse().ok()?,
+        minor_version: minor.parse().ok()?,
+    })
+}
+
+fn link(endpoint: &Endpoint) -> Result<Link> {
+    match &endpoint.transport {
         Transport::Unix { path } => {
-            let path = path.to_str().ok_or_else(|| {
-                CoreError::invalid_input(format!(
-                    "socket path {} is not valid UTF-8",
-                    path.display()
-                ))
-            })?;
-            Docker::connect_with_unix(path, REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION)
+            // As bollard's own unix transport: check the file, then a connection per request.
+            if !path.exists() {
+                let missing =
+                    BollardError::SocketNotFoundError(path.to_string_lossy().into_owned());
+                return Err(transport_error::classify(missing, endpoint));
+            }
+            let url = format!(
+                "unix://{}:0",
+                hex::encode(path.as_os_str().as_encoded_bytes())
+            );
+            Ok(over_hyper(hyperlocal::UnixConnector, url, Pool::PerRequest))
         }
         Transport::Tcp { host, port } => {
             let url = format!("http://{}", authority(host, *port));
-            over_hyper(tcp_connector(), url, Pool::PerRequest)
+            Ok(over_hyper(tcp_connector(), url, Pool::PerRequest))
         }
         Transport::Tls {
             host,
@@ -486,15 +575,18 @@ pub(crate) fn client(endpoint: &Endpoint) -> Result<Docker> {
                 .enable_http1()
                 .wrap_connector(tcp_connector());
             let url = format!("https://{}", authority(host, *port));
-            over_hyper(https, url, Pool::PerRequest)
+            Ok(over_hyper(https, url, Pool::PerRequest))
         }
         Transport::Ssh { user, host, port } => {
             let connector = ssh::SshConnector::new(user.clone(), host.clone(), *port);
             // Each new connection costs a whole SSH login: keep idle ones a while.
-            over_hyper(connector, "http://docker".to_owned(), Pool::KeepIdle)
+            Ok(over_hyper(
+                connector,
+                "http://docker".to_owned(),
+                Pool::KeepIdle,
+            ))
         }
-    };
-    docker.map_err(|e| transport_error::classify(e, endpoint))
+    }
 }
 
 fn tcp_connector() -> HttpConnector {
@@ -514,13 +606,9 @@ enum Pool {
     KeepIdle,
 }
 
-/// A bollard client over our own hyper client, so Wharf controls TLS roots, client
-/// certificates, connect timeouts and the SSH command line.
-fn over_hyper<C>(
-    connector: C,
-    url: String,
-    pool: Pool,
-) -> std::result::Result<Docker, bollard::errors::Error>
+/// A [`Link`] over our own hyper client, so Wharf controls TLS roots, client certificates,
+/// connect timeouts and the SSH command line.
+fn over_hyper<C>(connector: C, url: String, pool: Pool) -> Link
 where
     C: Connect + Clone + Send + Sync + 'static,
 {
@@ -533,19 +621,12 @@ where
             .pool_timer(TokioTimer::new()),
     };
     let client = builder.build(connector);
-    let transport = move |req: BollardRequest| {
+    let send = move |req: BollardRequest| -> Sent {
         let client = client.clone();
-        async move {
-            client
-                .request(req)
-                .await
-                .map_err(bollard::errors::Error::from)
-        }
+        Box::pin(async move { client.request(req).await.map_err(BollardError::from) })
     };
-    Docker::connect_with_custom_transport(
-        transport,
-        Some(url),
-        REQUEST_TIMEOUT_SECS,
-        API_DEFAULT_VERSION,
-    )
+    Link {
+        url,
+        send: Arc::new(send),
+    }
 }

@@ -480,7 +480,7 @@ fn skip_tls_verify_is_refused_unless_allowed() {
         ep.to_string(),
         "ctx lab: tcp+tls://10.0.0.7:2376 (certificate not verified)"
     );
-    assert!(client(&ep).is_ok());
+    assert!(Link::new(&ep).is_ok());
 }
 
 fn cert_dir(w: &World, files: &[(&str, &str)]) -> PathBuf {
@@ -627,4 +627,15 @@ fn display_never_shows_more_than_addresses() {
         ep.to_string(),
         "unix:///run/user/1000/docker.sock (rootless Docker)"
     );
+}
+
+#[test]
+fn api_version_header_values() {
+    let v = parse_api_version("1.41").unwrap();
+    assert_eq!((v.major_version, v.minor_version), (1, 41));
+    let v = parse_api_version(" 1.52 ").unwrap();
+    assert_eq!((v.major_version, v.minor_version), (1, 52));
+    for bad in ["", "1", "1.", "v1.41", "1.41.0", "a.b"] {
+        assert!(parse_api_version(bad).is_none(), "{bad:?}");
+    }
 }
