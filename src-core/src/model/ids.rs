@@ -34,6 +34,14 @@ macro_rules! id_type {
             }
         }
 
+        // Hash, Eq and Ord are derived from the one `String` field, so they agree with
+        // `str`'s: maps keyed by ids can be searched with a `&str`.
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
                 Self(s.to_owned())

@@ -7,7 +7,9 @@
 //! path does not name its id (another host's pid, a rootless engine in a VM) is not ours to
 //! read: the caller falls back to the API.
 
-use std::fs;
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use crate::model::RawStats;
@@ -79,10 +81,6 @@ pub(crate) fn locate(root: &Path, proc_root: &Path, pid: u32, id: &str) -> Optio
     })
 }
 
-fn read_u64(p: &Path) -> Option<u64> {
-    fs::read_to_string(p).ok()?.trim().parse().ok()
-}
-
 /// `key value` lines (memory.stat, cpu.stat).
 fn keyed(text: &str, key: &str) -> Option<u64> {
     text.lines().find_map(|l| {
@@ -142,13 +140,136 @@ fn io_stat_v2(text: &str) -> (u64, u64) {
     (r, w)
 }
 
-/// Read one container's counters; `None` if its cgroup vanished (it stopped).
-pub(crate) fn read(
-    paths: &CgroupPaths,
-    proc_root: &Path,
-    host_mem: u64,
-    at_ms: i64,
-) -> Option<RawStats> {
+/// One counter file: kept open and re-read from offset 0 on every sample (kernfs, seq_file and
+/// procfs files regenerate their content then), or opened for each read when the caller has
+/// run out of descriptors to keep.
+#[derive(Debug)]
+enum Counter {
+    Open(File),
+    Path(PathBuf),
+}
+
+impl Counter {
+    fn new(path: PathBuf, keep_open: bool) -> Counter {
+        if keep_open {
+            if let Ok(f) = File::open(&path) {
+                return Counter::Open(f);
+            }
+        }
+        Counter::Path(path)
+    }
+
+    /// The file's whole content into `buf` (cleared first).
+    fn read_into(&self, buf: &mut Vec<u8>) -> io::Result<()> {
+        buf.clear();
+        match self {
+            Counter::Path(p) => File::open(p)?.read_to_end(buf).map(|_| ()),
+            Counter::Open(f) => {
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let n = f.read_at(&mut chunk, buf.len() as u64)?;
+                    if n == 0 {
+                        return Ok(());
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+            }
+        }
+    }
+
+    fn text<'b>(&self, buf: &'b mut Vec<u8>) -> Option<&'b str> {
+        self.read_into(buf).ok()?;
+        std::str::from_utf8(buf).ok()
+    }
+
+    fn u64(&self, buf: &mut Vec<u8>) -> Option<u64> {
+        self.text(buf)?.trim().parse().ok()
+    }
+}
+
+/// One container's counter files, opened once (see [`Counter`]).
+#[derive(Debug)]
+pub(crate) struct Cgroup {
+    files: Files,
+    net_dev: Counter,
+    /// Whether the files are held open (each costs a file descriptor).
+    open: bool,
+}
+
+#[derive(Debug)]
+enum Files {
+    V1 {
+        usage: Counter,
+        mem_usage: Counter,
+        mem_limit: Counter,
+        mem_stat: Counter,
+        /// `blkio.throttle.io_service_bytes_recursive`, or the older name.
+        blkio: Option<Counter>,
+        pids: Option<Counter>,
+    },
+    V2 {
+        cpu_stat: Counter,
+        mem_current: Counter,
+        mem_max: Counter,
+        mem_stat: Counter,
+        io_stat: Counter,
+        pids: Counter,
+    },
+}
+
+/// How many files [`open`] holds per container when `keep_open`.
+pub(crate) const FILES_PER_CONTAINER: usize = 7;
+
+/// Open the counter files of a located cgroup; with `keep_open`, they stay open until the
+/// returned value is dropped.
+pub(crate) fn open(paths: &CgroupPaths, proc_root: &Path, keep_open: bool) -> Cgroup {
+    let c = |p: PathBuf| Counter::new(p, keep_open);
+    let files = match &paths.kind {
+        Kind::V1 {
+            cpuacct,
+            memory,
+            blkio,
+            pids,
+        } => Files::V1 {
+            usage: c(cpuacct.join("cpuacct.usage")),
+            mem_usage: c(memory.join("memory.usage_in_bytes")),
+            mem_limit: c(memory.join("memory.limit_in_bytes")),
+            mem_stat: c(memory.join("memory.stat")),
+            blkio: blkio.as_ref().map(|b| {
+                let recursive = b.join("blkio.throttle.io_service_bytes_recursive");
+                c(if recursive.exists() {
+                    recursive
+                } else {
+                    b.join("blkio.throttle.io_service_bytes")
+                })
+            }),
+            pids: pids.as_ref().map(|p| c(p.join("pids.current"))),
+        },
+        Kind::V2 { dir } => Files::V2 {
+            cpu_stat: c(dir.join("cpu.stat")),
+            mem_current: c(dir.join("memory.current")),
+            mem_max: c(dir.join("memory.max")),
+            mem_stat: c(dir.join("memory.stat")),
+            io_stat: c(dir.join("io.stat")),
+            pids: c(dir.join("pids.current")),
+        },
+    };
+    Cgroup {
+        files,
+        net_dev: c(proc_root.join(paths.pid.to_string()).join("net/dev")),
+        open: keep_open,
+    }
+}
+
+impl Cgroup {
+    pub(crate) fn is_open(&self) -> bool {
+        self.open
+    }
+}
+
+/// Read one container's counters; `None` if its cgroup vanished (it stopped). `buf` is
+/// scratch space, reused between calls.
+pub(crate) fn read(cg: &Cgroup, host_mem: u64, at_ms: i64, buf: &mut Vec<u8>) -> Option<RawStats> {
     let mut s = RawStats {
         at_ms,
         online_cpus: 0,
@@ -156,42 +277,50 @@ pub(crate) fn read(
     };
     // An unlimited cgroup reports a huge limit; show the host's memory as docker does.
     let cap = |l: u64| if host_mem > 0 { l.min(host_mem) } else { l };
-    match &paths.kind {
-        Kind::V1 {
-            cpuacct,
-            memory,
+    match &cg.files {
+        Files::V1 {
+            usage,
+            mem_usage,
+            mem_limit,
+            mem_stat,
             blkio,
             pids,
         } => {
-            s.cpu_total_ns = read_u64(&cpuacct.join("cpuacct.usage"))?;
-            s.mem_usage = read_u64(&memory.join("memory.usage_in_bytes"))?;
-            s.mem_limit = cap(read_u64(&memory.join("memory.limit_in_bytes")).unwrap_or(u64::MAX));
-            let stat = fs::read_to_string(memory.join("memory.stat")).unwrap_or_default();
-            s.mem_inactive_file = keyed(&stat, "total_inactive_file").unwrap_or(0);
-            if let Some(b) = blkio {
-                let text = fs::read_to_string(b.join("blkio.throttle.io_service_bytes_recursive"))
-                    .or_else(|_| fs::read_to_string(b.join("blkio.throttle.io_service_bytes")))
-                    .unwrap_or_default();
-                (s.blk_read, s.blk_write) = blkio_v1(&text);
+            s.cpu_total_ns = usage.u64(buf)?;
+            s.mem_usage = mem_usage.u64(buf)?;
+            s.mem_limit = cap(mem_limit.u64(buf).unwrap_or(u64::MAX));
+            s.mem_inactive_file = mem_stat
+                .text(buf)
+                .and_then(|t| keyed(t, "total_inactive_file"))
+                .unwrap_or(0);
+            if let Some(t) = blkio.as_ref().and_then(|b| b.text(buf)) {
+                (s.blk_read, s.blk_write) = blkio_v1(t);
             }
-            if let Some(p) = pids {
-                s.pids = read_u64(&p.join("pids.current")).unwrap_or(0);
-            }
+            s.pids = pids.as_ref().and_then(|p| p.u64(buf)).unwrap_or(0);
         }
-        Kind::V2 { dir } => {
-            let cpu = fs::read_to_string(dir.join("cpu.stat")).ok()?;
-            s.cpu_total_ns = keyed(&cpu, "usage_usec")? * 1000;
-            s.mem_usage = read_u64(&dir.join("memory.current")).unwrap_or(0);
-            s.mem_limit = cap(read_u64(&dir.join("memory.max")).unwrap_or(u64::MAX));
-            let stat = fs::read_to_string(dir.join("memory.stat")).unwrap_or_default();
-            s.mem_inactive_file = keyed(&stat, "inactive_file").unwrap_or(0);
-            let io = fs::read_to_string(dir.join("io.stat")).unwrap_or_default();
-            (s.blk_read, s.blk_write) = io_stat_v2(&io);
-            s.pids = read_u64(&dir.join("pids.current")).unwrap_or(0);
+        Files::V2 {
+            cpu_stat,
+            mem_current,
+            mem_max,
+            mem_stat,
+            io_stat,
+            pids,
+        } => {
+            s.cpu_total_ns = keyed(cpu_stat.text(buf)?, "usage_usec")? * 1000;
+            s.mem_usage = mem_current.u64(buf).unwrap_or(0);
+            s.mem_limit = cap(mem_max.u64(buf).unwrap_or(u64::MAX));
+            s.mem_inactive_file = mem_stat
+                .text(buf)
+                .and_then(|t| keyed(t, "inactive_file"))
+                .unwrap_or(0);
+            if let Some(t) = io_stat.text(buf) {
+                (s.blk_read, s.blk_write) = io_stat_v2(t);
+            }
+            s.pids = pids.u64(buf).unwrap_or(0);
         }
     }
-    if let Ok(net) = fs::read_to_string(proc_root.join(paths.pid.to_string()).join("net/dev")) {
-        (s.net_rx, s.net_tx) = net_dev(&net);
+    if let Some(t) = cg.net_dev.text(buf) {
+        (s.net_rx, s.net_tx) = net_dev(t);
     }
     Some(s)
 }
@@ -244,8 +373,8 @@ mod tests {
         );
         write(&proc_.join("42/net/dev"), NET_DEV);
         write(&proc_.join("meminfo"), "MemTotal:       2048 kB\n");
-        let cg = root.join("cpu,cpuacct/docker").join(id);
-        write(&cg.join("cpuacct.usage"), "123456789\n");
+        let cg_dir = root.join("cpu,cpuacct/docker").join(id);
+        write(&cg_dir.join("cpuacct.usage"), "123456789\n");
         let mem = root.join("memory/docker").join(id);
         write(&mem.join("memory.usage_in_bytes"), "1000000\n");
         write(&mem.join("memory.limit_in_bytes"), "9223372036854771712\n");
@@ -268,13 +397,22 @@ mod tests {
         let paths = locate(&root, &proc_, 42, id).unwrap_or_else(|| panic!("not located"));
         let host = host_memory(&proc_);
         assert_eq!(host, 2048 * 1024);
-        let s = read(&paths, &proc_, host, 1).unwrap_or_else(|| panic!("unreadable"));
-        assert_eq!(s.cpu_total_ns, 123_456_789);
-        assert_eq!(s.mem_used(), 600_000);
-        assert_eq!(s.mem_limit, host, "unlimited shows host memory");
-        assert_eq!((s.blk_read, s.blk_write), (4096, 512));
-        assert_eq!(s.pids, 7);
-        assert_eq!((s.net_rx, s.net_tx), (1010, 2020));
+        let mut buf = Vec::new();
+        for keep_open in [true, false] {
+            let cg = open(&paths, &proc_, keep_open);
+            let s = read(&cg, host, 1, &mut buf).unwrap_or_else(|| panic!("unreadable"));
+            assert_eq!(s.cpu_total_ns, 123_456_789);
+            assert_eq!(s.mem_used(), 600_000);
+            assert_eq!(s.mem_limit, host, "unlimited shows host memory");
+            assert_eq!((s.blk_read, s.blk_write), (4096, 512));
+            assert_eq!(s.pids, 7);
+            assert_eq!((s.net_rx, s.net_tx), (1010, 2020));
+        }
+        // Open files are read again from the start: a new value shows.
+        let cg = open(&paths, &proc_, true);
+        write(&cg_dir.join("cpuacct.usage"), "223456789\n");
+        let s = read(&cg, host, 2, &mut buf).unwrap_or_else(|| panic!("unreadable"));
+        assert_eq!(s.cpu_total_ns, 223_456_789);
         // Another container's pid is not ours to read.
         assert_eq!(locate(&root, &proc_, 42, "ffff0000"), None);
     }
@@ -299,7 +437,8 @@ mod tests {
         );
         write(&dir.join("pids.current"), "2\n");
         let paths = locate(&root, &proc_, 7, id).unwrap_or_else(|| panic!("not located"));
-        let s = read(&paths, &proc_, 1 << 30, 1).unwrap_or_else(|| panic!("unreadable"));
+        let cg = open(&paths, &proc_, true);
+        let s = read(&cg, 1 << 30, 1, &mut Vec::new()).unwrap_or_else(|| panic!("unreadable"));
         assert_eq!(s.cpu_total_ns, 2_500_000);
         assert_eq!(s.mem_used(), 7168);
         assert_eq!(s.mem_limit, 1 << 30);

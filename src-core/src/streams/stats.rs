@@ -22,11 +22,16 @@ use serde::Serialize;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::cgroup::{self, CgroupPaths};
+use super::cgroup::{self, Cgroup};
 use super::series::{Series, SERIES_WINDOW_MS};
 use crate::engine::{connect::Transport, Engine};
 use crate::model::{ContainerId, ContainerState, RawStats, Sample};
 use crate::store::Snapshot;
+
+/// How many watched containers keep their cgroup files open between readings. Together they
+/// stay well inside the usual 1024-descriptor soft limit.
+const MAX_OPEN_CGROUPS: usize = 100;
+const _: () = assert!(MAX_OPEN_CGROUPS * cgroup::FILES_PER_CONTAINER <= 768);
 
 /// Where a container's samples come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -47,7 +52,12 @@ pub struct StatsView {
 }
 
 impl StatsView {
-    pub fn latest(&self, id: &ContainerId) -> Option<&Sample> {
+    /// The newest sample of container `id` (a [`ContainerId`] or its `&str`).
+    pub fn latest<Q>(&self, id: &Q) -> Option<&Sample>
+    where
+        ContainerId: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
         self.series.get(id).and_then(Series::latest)
     }
 }
@@ -151,8 +161,9 @@ impl Drop for StatsHub {
 struct Track {
     prev: Option<RawStats>,
     series: Series,
-    /// `Some(None)`: tried, not readable locally. Keyed by the pid it was located for.
-    cgroup: Option<(u32, Option<CgroupPaths>)>,
+    /// `Some(None)`: tried, not readable locally. Keyed by the pid it was located for. Its
+    /// files stay open while the container is watched.
+    cgroup: Option<(u32, Option<Arc<Cgroup>>)>,
     last_api: Option<Instant>,
     api_in_flight: bool,
     stream: Option<JoinHandle<()>>,
@@ -165,6 +176,14 @@ impl Drop for Track {
             s.abort();
         }
     }
+}
+
+/// What one tick does with a watched container's cgroup.
+enum CgroupJob {
+    /// Read the already opened files.
+    Read(Arc<Cgroup>),
+    /// Find the cgroup of `pid` (new container, or it restarted), open and read it.
+    Locate { pid: u32, keep_open: bool },
 }
 
 /// A reading from an API task.
@@ -304,20 +323,32 @@ async fn sample_tick(
         if !wanted_ids.contains(id) {
             // A later reading after a gap must not be paired with a stale one.
             t.prev = None;
+            // Close its files; it is located again when it is watched again.
+            t.cgroup = None;
         }
     }
 
-    // Local cgroup readings, all in one blocking batch.
-    let mut jobs: Vec<(ContainerId, Option<CgroupPaths>, Option<u32>)> = Vec::new();
+    // Local cgroup readings, all in one blocking batch. Files stay open for up to
+    // MAX_OPEN_CGROUPS watched containers (a tall terminal must not exhaust descriptors);
+    // beyond that they are opened for each reading.
+    let mut open = tracks
+        .values()
+        .filter(|t| matches!(&t.cgroup, Some((_, Some(c))) if c.is_open()))
+        .count();
+    let mut jobs: Vec<(ContainerId, CgroupJob)> = Vec::new();
     for (id, pid) in &wanted {
         let t = tracks.entry(id.clone()).or_default();
         let known = match (&t.cgroup, pid) {
-            (Some((p, paths)), Some(pid)) if p == pid => Some(paths.clone()),
+            (Some((p, cg)), Some(pid)) if p == pid => Some(cg.clone()),
             _ => None,
         };
         match (local, pid, known) {
-            (true, Some(_), Some(Some(paths))) => jobs.push((id.clone(), Some(paths), None)),
-            (true, Some(pid), None) => jobs.push((id.clone(), None, Some(*pid))),
+            (true, Some(_), Some(Some(cg))) => jobs.push((id.clone(), CgroupJob::Read(cg))),
+            (true, &Some(pid), None) => {
+                let keep_open = open < MAX_OPEN_CGROUPS;
+                open += usize::from(keep_open);
+                jobs.push((id.clone(), CgroupJob::Locate { pid, keep_open }));
+            }
             _ => {}
         }
     }
@@ -326,27 +357,31 @@ async fn sample_tick(
         let root = cfg.cgroup_root.clone();
         let proc_root = cfg.proc_root.clone();
         let results = tokio::task::spawn_blocking(move || {
+            let mut buf = Vec::with_capacity(4096);
             jobs.into_iter()
-                .map(|(id, paths, locate_pid)| {
-                    let paths = match (paths, locate_pid) {
-                        (Some(p), _) => Some(p),
-                        (None, Some(pid)) => cgroup::locate(&root, &proc_root, pid, id.as_str()),
-                        (None, None) => None,
+                .map(|(id, job)| {
+                    let (located_for, cg) = match job {
+                        CgroupJob::Read(cg) => (None, Some(cg)),
+                        CgroupJob::Locate { pid, keep_open } => (
+                            Some(pid),
+                            cgroup::locate(&root, &proc_root, pid, id.as_str())
+                                .map(|p| Arc::new(cgroup::open(&p, &proc_root, keep_open))),
+                        ),
                     };
-                    let raw = paths
+                    let raw = cg
                         .as_ref()
-                        .and_then(|p| cgroup::read(p, &proc_root, host_mem, now_ms));
-                    (id, locate_pid, paths, raw)
+                        .and_then(|c| cgroup::read(c, host_mem, now_ms, &mut buf));
+                    (id, located_for, cg, raw)
                 })
                 .collect::<Vec<_>>()
         })
         .await
         .unwrap_or_default();
-        for (id, located_for, paths, raw) in results {
+        for (id, located_for, cg, raw) in results {
             let limit = cpu_limit(snap, &id);
             let t = tracks.entry(id).or_default();
             if let Some(pid) = located_for {
-                t.cgroup = Some((pid, paths));
+                t.cgroup = Some((pid, cg));
             }
             if let Some(raw) = raw {
                 push(t, raw, limit);
