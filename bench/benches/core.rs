@@ -73,7 +73,7 @@ mod snapshot_publish {
             if ev.len() >= EVENT_HISTORY {
                 ev.pop_front();
             }
-            ev.push_back(e.clone());
+            ev.push_back(Arc::new(e.clone()));
             cur.revision += 1;
             held = Arc::new(cur.clone());
             black_box(&held);

@@ -93,7 +93,11 @@ pub fn snapshot(n: usize) -> Snapshot {
     );
     let mut events = VecDeque::with_capacity(EVENT_HISTORY);
     for i in 0..EVENT_HISTORY {
-        events.push_back(event(EventKind::Container, "start", &hex_id(i % n.max(1))));
+        events.push_back(Arc::new(event(
+            EventKind::Container,
+            "start",
+            &hex_id(i % n.max(1)),
+        )));
     }
     s.events = Arc::new(events);
     s

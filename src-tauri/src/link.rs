@@ -192,7 +192,7 @@ pub struct SnapshotView<'a> {
 
 impl<'a> SnapshotView<'a> {
     pub fn new(s: &'a Snapshot, link: &'a Link, read_only: bool) -> Self {
-        let events: &VecDeque<EngineEvent> = &s.events;
+        let events: &VecDeque<Arc<EngineEvent>> = &s.events;
         SnapshotView {
             revision: s.revision,
             endpoint: &s.endpoint,
@@ -208,6 +208,7 @@ impl<'a> SnapshotView<'a> {
             events: events
                 .iter()
                 .skip(events.len().saturating_sub(PAGE_EVENTS))
+                .map(|e| &**e)
                 .collect(),
         }
     }

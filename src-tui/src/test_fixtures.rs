@@ -336,7 +336,7 @@ pub fn snapshot() -> Snapshot {
             .map(|v| (v.name.clone(), Arc::new(v)))
             .collect(),
     );
-    s.events = Arc::new(events());
+    s.events = Arc::new(events().into_iter().map(Arc::new).collect());
     s
 }
 

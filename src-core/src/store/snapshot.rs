@@ -54,8 +54,9 @@ pub struct Snapshot {
     pub images: Arc<BTreeMap<ImageId, Arc<Image>>>,
     pub networks: Arc<BTreeMap<NetworkId, Arc<Network>>>,
     pub volumes: Arc<BTreeMap<VolumeName, Arc<Volume>>>,
-    /// The most recent engine events, oldest first.
-    pub events: Arc<VecDeque<EngineEvent>>,
+    /// The most recent engine events, oldest first. Each is shared, so recording one more
+    /// while a reader holds the previous snapshot copies pointers, not events.
+    pub events: Arc<VecDeque<Arc<EngineEvent>>>,
 }
 
 impl Snapshot {

@@ -191,13 +191,24 @@ async fn session(engine: &Engine, w: &mut Writer, backoff: &mut Duration) -> Cor
 
 async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) -> Result<()> {
     engine.negotiate().await?;
-    // Info and the listing together: the first frame waits for the slower of them, not for
-    // their sum. Events are subscribed right after, from an engine time before the listing
-    // started; the engine replays what happened since (refetching is idempotent).
+    // The first frame needs container names only: list the containers alone (nothing else
+    // competes with it for the engine), publish them, then info and the other lists together.
+    // Events are subscribed after, from an engine time before the listing started; the engine
+    // replays what happened since (refetching is idempotent).
     let started = std::time::Instant::now();
-    let (info, containers, images, networks, volumes) = tokio::try_join!(
+    let containers = engine.list_containers().await?;
+    let mut pending: VecDeque<ContainerId> = containers.iter().map(|c| c.id.clone()).collect();
+    w.cur.containers = Arc::new(
+        containers
+            .into_iter()
+            .map(|c| (c.id.clone(), Arc::new(c)))
+            .collect(),
+    );
+    w.cur.connection = ConnectionState::Connected { since_ms: now_ms() };
+    w.publish();
+
+    let (info, images, networks, volumes) = tokio::try_join!(
         engine.info(),
-        engine.list_containers(),
         engine.list_images(),
         engine.list_networks(),
         engine.list_volumes(),
@@ -217,14 +228,7 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
     });
     let _forwarder = AbortOnDrop(forwarder);
 
-    let mut pending: VecDeque<ContainerId> = containers.iter().map(|c| c.id.clone()).collect();
     w.cur.engine = Some(Arc::new(info));
-    w.cur.containers = Arc::new(
-        containers
-            .into_iter()
-            .map(|c| (c.id.clone(), Arc::new(c)))
-            .collect(),
-    );
     w.cur.images = Arc::new(
         images
             .into_iter()
@@ -244,7 +248,6 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
             .collect(),
     );
     w.cur.synced = true;
-    w.cur.connection = ConnectionState::Connected { since_ms: now_ms() };
     w.publish();
     *backoff = BACKOFF_MIN;
 
@@ -276,7 +279,7 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
                 if events.len() >= EVENT_HISTORY {
                     events.pop_front();
                 }
-                events.push_back(e);
+                events.push_back(Arc::new(e));
             }
             if patched {
                 // Show what the event already says; the refetch below completes it.
