@@ -388,7 +388,10 @@ impl App {
             Msg::Stats(s) => {
                 self.stats = s;
                 if self.view == View::Containers {
-                    self.refresh_rows();
+                    let sort_col = self.table().sort_col;
+                    if !resource::update_stats(&mut self.rows, sort_col, &self.stats) {
+                        self.refresh_rows();
+                    }
                 }
                 Vec::new()
             }

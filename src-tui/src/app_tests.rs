@@ -1101,3 +1101,36 @@ fn log_search_jumps_between_matches() {
         Some(5)
     );
 }
+
+/// The CPU% cell of the row named `name`.
+fn cpu_cell(app: &App, name: &str) -> String {
+    let row = app.rows.iter().find(|r| r.name == name).unwrap();
+    row.cells[4].text.clone()
+}
+
+#[test]
+fn new_stats_update_live_cells_and_reorder_only_when_sorted_by_them() {
+    let mut app = app(200, 50);
+    let order = names(&app);
+    let b = app.snapshot.containers[&cid('b')].name.clone();
+    let a = app.snapshot.containers[&cid('a')].name.clone();
+    let before = cpu_cell(&app, &b);
+
+    // b becomes the busiest: its cell changes in place, the name order stays.
+    let mut hot = stats();
+    hot.series.insert(cid('b'), samples(90, 50.0));
+    app.update(Msg::Stats(Arc::new(hot.clone())));
+    let after = cpu_cell(&app, &b);
+    assert_ne!(before, after);
+    let want = format!("{:.1}", hot.latest(cid('b').as_str()).unwrap().cpu_pct);
+    assert_eq!(after, want);
+    assert_eq!(names(&app), order);
+
+    // Sorted by CPU% (descending), new stats move rows.
+    app.table_mut().sort_col = 4;
+    app.table_mut().sort_desc = true;
+    app.update(Msg::Stats(Arc::new(stats())));
+    assert_eq!(names(&app)[0], a, "a is the busiest in the fixture");
+    app.update(Msg::Stats(Arc::new(hot)));
+    assert_eq!(names(&app)[0], b, "b is now");
+}

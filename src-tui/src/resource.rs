@@ -282,24 +282,7 @@ fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
         }
         _ => Cell::text(c.state.as_str()),
     };
-    let sample = cx
-        .stats
-        .latest(&c.id)
-        .filter(|_| c.state == ContainerState::Running);
-    let (cpu, mem, net) = match sample {
-        Some(s) => (
-            Cell::num(format!("{:.1}", s.cpu_pct), s.cpu_pct),
-            Cell::num(bytes(s.mem_used), s.mem_used as f64),
-            Cell::num(
-                format!("{}/{}", rate(s.net_rx_rate), rate(s.net_tx_rate)),
-                s.net_rx_rate + s.net_tx_rate,
-            ),
-        ),
-        None if c.state == ContainerState::Running => {
-            (Cell::missing("…"), Cell::missing("…"), Cell::missing("…"))
-        }
-        None => (Cell::missing(""), Cell::missing(""), Cell::missing("")),
-    };
+    let [cpu, mem, net] = stats_cells(c.id.as_str(), c.state, cx.stats);
     let ports = c
         .ports
         .iter()
@@ -334,6 +317,51 @@ fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
         labels: c.labels.clone(),
         state: Some(c.state),
     }
+}
+
+/// Where the live columns (CPU%, MEM, NET) start in [`CONTAINER_COLUMNS`].
+const STATS_COLUMNS: std::ops::Range<usize> = 4..7;
+
+/// The live cells of one container row: its latest sample, `…` while a running container
+/// has none yet, blank when it is not running.
+fn stats_cells(id: &str, state: ContainerState, stats: &StatsView) -> [Cell; 3] {
+    let sample = stats
+        .latest(id)
+        .filter(|_| state == ContainerState::Running);
+    match sample {
+        Some(s) => [
+            Cell::num(format!("{:.1}", s.cpu_pct), s.cpu_pct),
+            Cell::num(bytes(s.mem_used), s.mem_used as f64),
+            Cell::num(
+                format!("{}/{}", rate(s.net_rx_rate), rate(s.net_tx_rate)),
+                s.net_rx_rate + s.net_tx_rate,
+            ),
+        ],
+        None if state == ContainerState::Running => {
+            [Cell::missing("…"), Cell::missing("…"), Cell::missing("…")]
+        }
+        None => [Cell::missing(""), Cell::missing(""), Cell::missing("")],
+    }
+}
+
+/// After new stats, update the live cells of container `rows` in place, when that is all that
+/// changes: filters never look at stats, so membership stays, and so does the order unless
+/// the table is sorted by a live column. Returns `false` (nothing done) in that case, when
+/// the rows must be rebuilt.
+pub fn update_stats(rows: &mut [Row], sort_col: usize, stats: &StatsView) -> bool {
+    if STATS_COLUMNS.contains(&sort_col) {
+        return false;
+    }
+    for row in rows {
+        let Some(state) = row.state else {
+            continue;
+        };
+        let live = stats_cells(&row.key, state, stats);
+        for (cell, new) in row.cells[STATS_COLUMNS].iter_mut().zip(live) {
+            *cell = new;
+        }
+    }
+    true
 }
 
 fn image_rows(cx: &RowContext<'_>) -> Vec<Row> {
