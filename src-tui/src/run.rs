@@ -55,6 +55,7 @@ pub async fn run(
     app.update(Msg::Tick(now_ms()));
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
+    let mut seen_data = false;
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
             terminal.draw(|f| crate::view::draw(f, &app))?;
@@ -108,6 +109,14 @@ pub async fn run(
             Msg::Tick(now) => app.tick_shows(*now),
             _ => true,
         };
+        // The first data from the engine is drawn at once, not held back by the frame limit
+        // that the "connecting" frame just before it started.
+        if let (false, Msg::Snapshot(s)) = (seen_data, &msg) {
+            if s.synced || !s.containers.is_empty() {
+                seen_data = true;
+                last_draw = Instant::now() - FRAME;
+            }
+        }
         let effects = app.update(msg);
         dirty |= redraw;
         for e in effects {
