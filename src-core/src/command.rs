@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Engine;
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
 use crate::model::{ContainerId, ImageId, NetworkId, PruneReport, PruneTarget, VolumeName};
 use crate::spec;
 
@@ -220,8 +220,7 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             id,
             force,
             no_prune,
-        } => engine
-            .remove_image(id.as_str(), *force, *no_prune)
+        } => remove_image(engine, id, *force, *no_prune)
             .await
             .map(|items| Outcome::Removed { items }),
         Command::CreateNetwork {
@@ -247,6 +246,48 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             .await
             .map(|report| Outcome::Pruned { report }),
     }
+}
+
+/// Remove an image the way a user means it. The engine refuses to remove by id an image that
+/// several tags name (`docker rmi ID` needs `-f` then), but `docker rmi TAG1 TAG2` works: when
+/// that is the only obstacle (no container uses the image), its tags are removed one after
+/// another, the last removal deleting the image. Any other refusal is returned unchanged, and
+/// nothing has changed then.
+async fn remove_image(
+    engine: &Engine,
+    id: &ImageId,
+    force: bool,
+    no_prune: bool,
+) -> Result<Vec<String>> {
+    let err = match engine.remove_image(id.as_str(), force, no_prune).await {
+        Ok(items) => return Ok(items),
+        Err(e) => e,
+    };
+    if force || err.kind() != ErrorKind::Conflict {
+        return Err(err);
+    }
+    let image = engine.inspect_image(id.as_str()).await?;
+    let tags: Vec<&String> = image
+        .tags
+        .iter()
+        .filter(|t| *t != "<none>:<none>")
+        .collect();
+    if tags.len() < 2 {
+        return Err(err);
+    }
+    let used = engine
+        .list_containers()
+        .await?
+        .iter()
+        .any(|c| c.image_id.as_ref() == Some(&image.id));
+    if used {
+        return Err(err);
+    }
+    let mut items = Vec::new();
+    for tag in tags {
+        items.extend(engine.remove_image(tag, false, no_prune).await?);
+    }
+    Ok(items)
 }
 
 #[cfg(test)]

@@ -307,3 +307,85 @@ async fn engine_facts_and_disk_usage() {
         .unwrap_or_else(|| panic!("no image row in {df:?}"));
     assert!(images.total >= 1 && images.size > 0, "{images:?}");
 }
+
+/// An image of its own (a commit of a test container), tagged `tags`; its tags are removed at
+/// the end whatever happens (they match the `wharf-test/*:<run>` sweep too).
+struct OwnImage<'a> {
+    te: &'a TestEngine,
+    id: String,
+    tags: Vec<String>,
+}
+
+impl<'a> OwnImage<'a> {
+    fn new(te: &'a TestEngine, names: &[&str]) -> OwnImage<'a> {
+        let c = te.container("commit").cmd(&["true"]).created_only();
+        let tags: Vec<String> = names
+            .iter()
+            .map(|n| format!("wharf-test/{n}:{}", wharf_tests::run_id()))
+            .collect();
+        let id = te
+            .docker_ok(&["commit", c.id(), &tags[0]])
+            .trim()
+            .to_owned();
+        for t in &tags[1..] {
+            te.docker_ok(&["tag", &id, t]);
+        }
+        OwnImage { te, id, tags }
+    }
+
+    fn exists(&self) -> bool {
+        self.te.docker(&["image", "inspect", &self.id]).is_ok()
+    }
+}
+
+impl Drop for OwnImage<'_> {
+    fn drop(&mut self) {
+        let _ = self.te.docker(&["rmi", "-f", &self.id]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removing_an_image_with_several_tags_removes_them_all() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let img = OwnImage::new(te, &["multi-a", "multi-b", "multi-c"]);
+    let remove = Command::RemoveImage {
+        id: ImageId::from(img.id.as_str()),
+        force: false,
+        no_prune: false,
+    };
+
+    // In use by a container: refused as the engine refuses it, and no tag is lost.
+    let user = te
+        .container("user")
+        .image(&img.tags[0])
+        .cmd(&["true"])
+        .created_only();
+    let (k, msg) = execute(&engine, &remove)
+        .await
+        .err()
+        .map(|e| (e.kind(), e.to_string()))
+        .unwrap_or_else(|| panic!("removed an image a container uses"));
+    assert_eq!(k, ErrorKind::Conflict, "{msg}");
+    for t in &img.tags {
+        te.docker_ok(&["image", "inspect", t]);
+    }
+    drop(user);
+
+    // Unused: what `docker rmi ID` refuses without -f, Wharf does tag by tag.
+    assert!(
+        te.docker(&["rmi", &img.id]).is_err(),
+        "the engine itself refuses (else this test tests nothing)"
+    );
+    let out = execute(&engine, &remove)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Outcome::Removed { items } = out else {
+        panic!("{out:?}")
+    };
+    for t in &img.tags {
+        assert!(items.contains(&format!("untagged {t}")), "{items:?}");
+    }
+    assert!(items.iter().any(|i| i.starts_with("deleted ")), "{items:?}");
+    assert!(!img.exists(), "the image is gone");
+}
