@@ -375,34 +375,32 @@ fn subnets(ipam: Option<m::Ipam>) -> Vec<String> {
         .collect()
 }
 
+/// A [`Network`] from a bollard network type: the list (`m::Network`) and inspect
+/// (`m::NetworkInspect`) types are distinct but name the shared fields alike.
+macro_rules! network_from {
+    ($n:ident, $containers:expr) => {
+        Some(Network {
+            id: NetworkId($n.id?),
+            name: $n.name.unwrap_or_default(),
+            driver: $n.driver.unwrap_or_default(),
+            scope: $n.scope.unwrap_or_default(),
+            internal: $n.internal.unwrap_or(false),
+            attachable: $n.attachable.unwrap_or(false),
+            subnets: subnets($n.ipam),
+            created: $n.created,
+            labels: labels($n.labels),
+            containers: $containers,
+        })
+    };
+}
+
 pub(crate) fn network(n: m::Network) -> Option<Network> {
-    Some(Network {
-        id: NetworkId(n.id?),
-        name: n.name.unwrap_or_default(),
-        driver: n.driver.unwrap_or_default(),
-        scope: n.scope.unwrap_or_default(),
-        internal: n.internal.unwrap_or(false),
-        attachable: n.attachable.unwrap_or(false),
-        subnets: subnets(n.ipam),
-        created: n.created,
-        labels: labels(n.labels),
-        containers: None,
-    })
+    network_from!(n, None)
 }
 
 pub(crate) fn network_inspect(n: m::NetworkInspect) -> Option<Network> {
-    Some(Network {
-        id: NetworkId(n.id?),
-        name: n.name.unwrap_or_default(),
-        driver: n.driver.unwrap_or_default(),
-        scope: n.scope.unwrap_or_default(),
-        internal: n.internal.unwrap_or(false),
-        attachable: n.attachable.unwrap_or(false),
-        subnets: subnets(n.ipam),
-        created: n.created,
-        labels: labels(n.labels),
-        containers: n.containers.map(|c| c.len()),
-    })
+    let containers = n.containers.as_ref().map(|c| c.len());
+    network_from!(n, containers)
 }
 
 pub(crate) fn volume(v: m::Volume) -> Volume {
