@@ -224,6 +224,16 @@ impl App {
         });
     }
 
+    /// Tell the log pane how far it may scroll at the current size (before it handles input).
+    fn measure_logs(&mut self) {
+        if let Some(d) = &self.details {
+            let bottom = crate::view::logs_bottom(self, d);
+            if let Some(d) = &mut self.details {
+                d.logs.bottom = bottom;
+            }
+        }
+    }
+
     /// Rebuild `rows` for the current view, keeping the selection on the same object.
     pub fn refresh_rows(&mut self) {
         let selected_key = self.selected_row().map(|r| r.key.clone());
@@ -373,6 +383,9 @@ impl App {
                 if self.toast.as_ref().is_some_and(|t| t.until_ms <= now) {
                     self.toast = None;
                 }
+                if self.view == View::Containers {
+                    resource::update_clock(&mut self.rows, &self.snapshot, now / 1000);
+                }
                 Vec::new()
             }
             Msg::Snapshot(s) => {
@@ -483,6 +496,7 @@ impl App {
     }
 
     fn scroll_focused(&mut self, delta: i32) -> Vec<Effect> {
+        self.measure_logs();
         if let Some(d) = self
             .details
             .as_mut()
@@ -519,6 +533,7 @@ impl App {
         }
         let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
         let full = self.layout == Layout::Full;
+        self.measure_logs();
         if let Some(d) = &mut self.details {
             if let Some(effects) = d.on_key(&actions, &mut self.mode, full) {
                 return effects;

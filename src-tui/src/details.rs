@@ -71,6 +71,9 @@ pub struct LogsState {
     pub scroll: usize,
     /// The buffer line of the current match.
     pub current_match: Option<u64>,
+    /// The furthest `scroll` may go at the current pane size (the app sets it before keys are
+    /// handled; see `view::logs_bottom`).
+    pub bottom: usize,
     pub ended: Option<String>,
     pub tail: usize,
 }
@@ -87,6 +90,7 @@ impl LogsState {
             only_matches: false,
             scroll: 0,
             current_match: None,
+            bottom: 0,
             ended: None,
             tail,
         }
@@ -151,7 +155,7 @@ impl LogsState {
                 .position(|i| self.buffer.get(*i).is_some_and(|l| l.seq == seq))
             {
                 self.follow = false;
-                self.scroll = pos.saturating_sub(3);
+                self.scroll = pos.saturating_sub(3).min(self.bottom);
             }
         }
     }
@@ -270,12 +274,13 @@ impl Details {
 
     pub fn scroll(&mut self, delta: i32) {
         if self.tab == Tab::Logs {
+            let bottom = self.logs.bottom;
             let cur = if self.logs.follow {
-                self.logs.displayed().len().saturating_sub(1)
+                bottom
             } else {
-                self.logs.scroll
+                self.logs.scroll.min(bottom)
             };
-            self.logs.scroll = (cur as i64 + i64::from(delta)).max(0) as usize;
+            self.logs.scroll = (cur as i64 + i64::from(delta)).clamp(0, bottom as i64) as usize;
             self.logs.follow = false;
         } else {
             self.scroll = (self.scroll as i64 + i64::from(delta)).max(0) as usize;

@@ -264,24 +264,7 @@ fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
         Some(h) => format!("{} ({})", c.state, h.as_str()),
         None => c.state.to_string(),
     };
-    let status = match c.state {
-        ContainerState::Running | ContainerState::Paused => match c.started_at {
-            Some(t) => Cell::num(format!("up {}", duration(cx.now - t)), (cx.now - t) as f64),
-            None => Cell::text(c.status.clone()),
-        },
-        ContainerState::Exited | ContainerState::Dead => {
-            let code = c
-                .exit_code
-                .map_or(String::from("exited"), |e| format!("exit {e}"));
-            let tone = if c.exit_code.unwrap_or(0) == 0 {
-                Tone::Muted
-            } else {
-                Tone::Error
-            };
-            Cell::text(code).tone(tone)
-        }
-        _ => Cell::text(c.state.as_str()),
-    };
+    let status = status_cell(c, cx.now);
     let [cpu, mem, net] = stats_cells(c.id.as_str(), c.state, cx.stats);
     let ports = c
         .ports
@@ -318,6 +301,43 @@ fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
         state: Some(c.state),
     }
 }
+
+/// The STATUS cell: uptime for live containers (it depends on the clock), exit code otherwise.
+fn status_cell(c: &Container, now: i64) -> Cell {
+    match c.state {
+        ContainerState::Running | ContainerState::Paused => match c.started_at {
+            Some(t) => Cell::num(format!("up {}", duration(now - t)), (now - t) as f64),
+            None => Cell::text(c.status.clone()),
+        },
+        ContainerState::Exited | ContainerState::Dead => {
+            let code = c
+                .exit_code
+                .map_or(String::from("exited"), |e| format!("exit {e}"));
+            let tone = if c.exit_code.unwrap_or(0) == 0 {
+                Tone::Muted
+            } else {
+                Tone::Error
+            };
+            Cell::text(code).tone(tone)
+        }
+        _ => Cell::text(c.state.as_str()),
+    }
+}
+
+/// After a clock tick, refresh the uptime cells of container `rows` in place (their order does
+/// not change: every uptime grows alike).
+pub fn update_clock(rows: &mut [Row], snap: &Snapshot, now: i64) {
+    for row in rows {
+        if let Some(c) = snap.containers.get(row.key.as_str()) {
+            if c.state.is_alive() && c.started_at.is_some() {
+                row.cells[STATUS_COLUMN] = status_cell(c, now);
+            }
+        }
+    }
+}
+
+/// Where STATUS is in [`CONTAINER_COLUMNS`].
+const STATUS_COLUMN: usize = 3;
 
 /// Where the live columns (CPU%, MEM, NET) start in [`CONTAINER_COLUMNS`].
 const STATS_COLUMNS: std::ops::Range<usize> = 4..7;

@@ -9,6 +9,11 @@ use ratatui::Frame;
 use crate::app::App;
 use crate::details::{Details, Tab};
 
+/// The details pane less its title line (a top border carrying the tabs).
+pub fn inner(area: Rect) -> Rect {
+    Block::default().borders(Borders::TOP).inner(area)
+}
+
 pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
     let p = &app.settings.palette;
     let mut title = vec![Span::styled(
@@ -31,7 +36,7 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Line::from(title));
-    let inner = block.inner(area);
+    let inner = inner(area);
     f.render_widget(block, area);
     let c = app.snapshot.containers.get(&d.id);
     match d.tab {

@@ -4,7 +4,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 use wharf_core::engine::LogStream;
@@ -12,7 +12,7 @@ use wharf_core::streams::text::{Color as TColor, Style as TStyle};
 use wharf_core::streams::LogLine;
 
 use crate::app::App;
-use crate::details::Details;
+use crate::details::{Details, LogsState};
 
 fn color(c: TColor) -> Color {
     match c {
@@ -96,12 +96,82 @@ fn line_spans<'a>(app: &App, d: &Details, l: &'a LogLine, current: bool) -> Line
     Line::from(spans)
 }
 
+/// Columns before a line's text: the stream marker, and the timestamp when shown.
+fn prefix_width(l: &LogLine, ts: bool) -> usize {
+    1 + if ts && l.timestamp.is_some() { 24 } else { 0 }
+}
+
+/// Screen rows of a line: 1, or when wrapping, its text in rows of what the prefix leaves.
 fn height(l: &LogLine, width: u16, wrap: bool, ts: bool) -> usize {
     if !wrap || width == 0 {
         return 1;
     }
-    let w = l.text.text.width() + 1 + if ts { 24 } else { 0 };
-    w.div_ceil(width as usize).max(1)
+    let avail = (width as usize).saturating_sub(prefix_width(l, ts)).max(1);
+    l.text.text.width().div_ceil(avail).max(1)
+}
+
+/// Wrap `line` (its first `prefix` spans are the marker and timestamp, `prefix_w` columns)
+/// into rows of `width` columns with a hanging indent: continuation rows repeat the marker
+/// and leave the timestamp's columns blank, so stderr stays marked on every row.
+fn wrap_hanging(line: Line<'_>, prefix: usize, prefix_w: usize, width: usize) -> Vec<Line<'_>> {
+    let avail = width.saturating_sub(prefix_w).max(1);
+    let mut spans = line.spans.into_iter();
+    let head: Vec<Span> = spans.by_ref().take(prefix).collect();
+    let marker = head.first().cloned().unwrap_or_else(|| Span::raw(" "));
+    let indent = " ".repeat(prefix_w.saturating_sub(1));
+    let mut rows: Vec<Line> = Vec::new();
+    let mut cur: Vec<Span> = head;
+    let mut used = 0;
+    for span in spans {
+        let style = span.style;
+        let mut piece = String::new();
+        for ch in span.content.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+            if used + w > avail && used > 0 {
+                if !piece.is_empty() {
+                    cur.push(Span::styled(std::mem::take(&mut piece), style));
+                }
+                let next = vec![marker.clone(), Span::raw(indent.clone())];
+                rows.push(Line::from(std::mem::replace(&mut cur, next)));
+                used = 0;
+            }
+            piece.push(ch);
+            used += w;
+        }
+        if !piece.is_empty() {
+            cur.push(Span::styled(piece, style));
+        }
+    }
+    rows.push(Line::from(cur));
+    rows
+}
+
+/// The first displayed line that still fills a `width`×`h` pane to the bottom: where following
+/// starts, and the furthest a scroll (or a jump to a late match) may go, so the pane never
+/// half-empties. `shown` is `logs.displayed()`.
+pub fn bottom_start(logs: &LogsState, shown: &[usize], width: u16, h: usize) -> usize {
+    let mut used = 0;
+    let mut i = shown.len();
+    while i > 0 {
+        let l = logs.buffer.get(shown[i - 1]);
+        let lh = l.map_or(1, |l| height(l, width, logs.wrap, logs.timestamps));
+        if used + lh > h {
+            break;
+        }
+        used += lh;
+        i -= 1;
+    }
+    i
+}
+
+/// The log lines' area inside the details pane's `inner` area (the last line is the status).
+pub fn body(inner: Rect) -> Rect {
+    Rect::new(
+        inner.x,
+        inner.y,
+        inner.width,
+        inner.height.saturating_sub(1),
+    )
 }
 
 pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
@@ -109,39 +179,34 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
     if area.height < 2 {
         return;
     }
-    let body = Rect::new(area.x, area.y, area.width, area.height - 1);
+    let body = body(area);
     let status_area = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     let logs = &d.logs;
     let shown = logs.displayed();
     let h = body.height as usize;
-    // Which displayed lines fit, from the bottom when following.
+    let bottom = bottom_start(logs, &shown, body.width, h);
     let start = if logs.follow {
-        let mut used = 0;
-        let mut i = shown.len();
-        while i > 0 {
-            let l = logs.buffer.get(shown[i - 1]);
-            let lh = l.map_or(1, |l| height(l, body.width, logs.wrap, logs.timestamps));
-            if used + lh > h {
-                break;
-            }
-            used += lh;
-            i -= 1;
-        }
-        i
+        bottom
     } else {
-        logs.scroll.min(shown.len().saturating_sub(1))
+        logs.scroll.min(bottom)
     };
     let lines: Vec<Line> = shown
         .iter()
         .skip(start)
         .take(h)
         .filter_map(|i| logs.buffer.get(*i))
-        .map(|l| line_spans(app, d, l, logs.current_match == Some(l.seq)))
+        .flat_map(|l| {
+            let line = line_spans(app, d, l, logs.current_match == Some(l.seq));
+            if logs.wrap {
+                let pw = prefix_width(l, logs.timestamps);
+                let prefix = 1 + usize::from(pw > 1);
+                wrap_hanging(line, prefix, pw, body.width as usize)
+            } else {
+                vec![line]
+            }
+        })
         .collect();
     let mut para = Paragraph::new(lines);
-    if logs.wrap {
-        para = para.wrap(Wrap { trim: false });
-    }
     if shown.is_empty() {
         let msg = match (&logs.ended, logs.only_matches) {
             (_, true) => "no line matches the search".to_owned(),

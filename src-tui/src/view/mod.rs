@@ -77,6 +77,18 @@ pub fn table_height(app: &App) -> u16 {
     areas(app).table.height.saturating_sub(1)
 }
 
+/// Where the log pane of `d` starts when it shows its last lines (see
+/// [`logs::bottom_start`]): the furthest the log view may scroll at the current size.
+pub fn logs_bottom(app: &App, d: &crate::details::Details) -> usize {
+    let body = logs::body(details::inner(areas(app).details));
+    logs::bottom_start(
+        &d.logs,
+        &d.logs.displayed(),
+        body.width,
+        body.height as usize,
+    )
+}
+
 pub fn tone_style(app: &App, tone: Tone) -> Style {
     let p = &app.settings.palette;
     match tone {

@@ -178,12 +178,16 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
             entries.push(Entry::Key(keys, label));
         }
     }
+    // Between the header and the footer: the endpoint and its state stay in view.
+    let a = super::areas(app);
     let area = f.area();
-    let r = centered(
-        area,
-        area.width.saturating_sub(2).min(132),
-        area.height.saturating_sub(1),
+    let body = Rect::new(
+        area.x,
+        a.header.bottom(),
+        area.width,
+        a.footer.y.saturating_sub(a.header.bottom()),
     );
+    let r = centered(body, body.width.saturating_sub(2).min(132), body.height);
     let inner_w = (r.width.saturating_sub(2) as usize).max(1);
     let inner_h = r.height.saturating_sub(2) as usize;
     // As many columns of at least 25 cells as fit; entries flow down, then across.

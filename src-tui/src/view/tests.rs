@@ -534,6 +534,80 @@ fn details_logs_states() {
     snap("details_logs_wrapped_paused_80x24", &app);
 }
 
+/// Screen rows of the log pane (between the details title and the status line).
+fn log_rows(app: &App) -> Vec<String> {
+    let text = render(app);
+    let lines: Vec<&str> = text.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains(" Logs  Stats "))
+        .unwrap_or_else(|| panic!("no details title:\n{text}"));
+    let status = lines
+        .iter()
+        .rposition(|l| l.contains(" lines"))
+        .unwrap_or_else(|| panic!("no log status line:\n{text}"));
+    lines[top + 1..status]
+        .iter()
+        .map(|l| l.to_string())
+        .collect()
+}
+
+#[test]
+fn details_logs_stay_full_when_jumping_to_a_late_match_and_scrolling() {
+    let mut app = details_app(100, 24, Tab::Logs, true);
+    let d = app.details.as_mut().expect("details");
+    let text: String = (1..=80).map(|i| format!("line {i}\n")).collect();
+    d.logs.buffer.push(&LogChunk {
+        stream: LogStream::Stdout,
+        bytes: text.into_bytes(),
+    });
+    // The newest match is the very last line: the pane still ends with it, full.
+    app.update(key('/'));
+    type_text(&mut app, "line 80");
+    app.update(code(KeyCode::Enter));
+    let rows = log_rows(&app);
+    assert!(rows.last().unwrap().contains("line 80"), "{rows:#?}");
+    assert!(
+        rows.iter().all(|r| !r.trim().is_empty()),
+        "no blank rows: {rows:#?}"
+    );
+    // One step up moves the view one line at once (no dead presses past the end).
+    app.update(key('k'));
+    let rows = log_rows(&app);
+    assert!(rows.last().unwrap().contains("line 79"), "{rows:#?}");
+    // From following, too.
+    app.update(key('f'));
+    app.update(key('k'));
+    let rows = log_rows(&app);
+    assert!(rows.last().unwrap().contains("line 79"), "{rows:#?}");
+}
+
+#[test]
+fn details_logs_wrapped_stderr_keeps_its_marker_on_every_row() {
+    let mut app = details_app(60, 20, Tab::Logs, true);
+    let d = app.details.as_mut().expect("details");
+    d.logs.buffer.push(&LogChunk {
+        stream: LogStream::Stderr,
+        bytes: format!("{}END\n", "0123456789".repeat(15)).into_bytes(),
+    });
+    app.update(key('w'));
+    let rows = log_rows(&app);
+    let wrapped: Vec<&String> = rows
+        .iter()
+        .skip_while(|r| !r.contains("0123456789"))
+        .take_while(|r| !r.trim().is_empty())
+        .collect();
+    assert_eq!(
+        wrapped.len(),
+        3,
+        "150 + 3 characters in rows of 59: {rows:#?}"
+    );
+    for r in &wrapped {
+        assert!(r.starts_with('▍'), "stderr marker on every row: {r:?}");
+    }
+    assert!(wrapped[2].contains("END"), "{wrapped:#?}");
+}
+
 #[test]
 fn details_logs_dropped_lines() {
     let settings = Settings {
