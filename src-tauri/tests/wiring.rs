@@ -96,6 +96,27 @@ fn bad_commands_are_refused_before_anything_is_sent() {
         )
         .unwrap_err();
     assert_eq!(kind(&err), "invalid_input", "{err}");
+    // The page's forms: names the engine would refuse are refused here, naming the problem.
+    for (cmd, says) in [
+        (
+            json!({ "action": "rename", "id": ID, "name": "bad name!" }),
+            "invalid container name",
+        ),
+        (
+            json!({ "action": "create_network", "name": "", "driver": null, "internal": false }),
+            "network name is empty",
+        ),
+        (
+            json!({ "action": "create_volume", "name": "-data", "driver": "local" }),
+            "invalid volume name",
+        ),
+    ] {
+        let err = t
+            .invoke("execute", json!({ "cmd": cmd, "confirmed": false }))
+            .unwrap_err();
+        assert_eq!(kind(&err), "invalid_input", "{err}");
+        assert!(err["message"].as_str().unwrap().contains(says), "{err}");
+    }
     // A malformed command is a deserialization error from Tauri, not a panic.
     let err = t
         .invoke(

@@ -76,7 +76,13 @@ after(async () => {
     driver.kill("SIGTERM");
     await new Promise((r) => { driver.once("exit", r); setTimeout(r, 5000); });
   }
-  for (const name of made) { try { docker("rm", "-f", "-v", name); } catch { /* already gone */ } }
+  for (const m of made) {
+    try {
+      if (typeof m === "string") docker("rm", "-f", "-v", m);
+      else if (m.section === "volumes") docker("volume", "rm", "-f", m.name);
+      else docker("network", "rm", m.name);
+    } catch { /* already gone */ }
+  }
 });
 
 test("the real app shows the engine's containers and stops one from the UI", { skip: why ? `SKIPPED: ${why}` : false, timeout: 180_000 }, async () => {
@@ -116,4 +122,50 @@ test("the real app shows the engine's containers and stops one from the UI", { s
   await s.waitFor("a CPU line", "return decodeURIComponent(document.querySelector('img[data-metric=cpu]').src).split('<polyline').length > 1", 30_000);
   await new Promise((r) => setTimeout(r, 6000));
   writeFileSync(`${docsDir}/desktop-container.png`, await s.screenshot());
+});
+
+test("the real app renames a container and creates a volume and a network in the engine", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const [web] = made;
+  const s = session;
+  const until = async (what, check) => {
+    const deadline = Date.now() + 30_000;
+    while (!check()) {
+      assert.ok(Date.now() < deadline, what);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const fill = (selector, value) => s.script(
+    "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
+
+  // Rename: select the row, Rename…, type, submit; the engine has the new name.
+  const renamed = `${web}-renamed`;
+  await s.script("location.hash = '#/containers'");
+  await s.waitFor(`${web} in the table`, "return [...document.querySelectorAll('a.name')].some(a => a.textContent === arguments[0])", 30_000, web);
+  await s.script("const row = [...document.querySelectorAll('tr[data-id]')].find(r => r.querySelector('a.name')?.textContent === arguments[0]); row.querySelector('input[type=checkbox]').click();", web);
+  await s.click(await s.find("button[data-action=rename]"));
+  await s.waitFor("the rename dialog", "return document.querySelector('dialog.form input[name=name]')?.value === arguments[0]", 10_000, web);
+  await fill("dialog.form input[name=name]", renamed);
+  await s.click(await s.find("dialog.form [data-testid=submit]"));
+  made[0] = renamed;
+  await until(`${web} was not renamed in the engine`, () => {
+    try { return docker("inspect", "-f", "{{.Name}}", renamed) === `/${renamed}`; } catch { return false; }
+  });
+  await s.waitFor("the new name in the table", "return [...document.querySelectorAll('a.name')].some(a => a.textContent === arguments[0])", 30_000, renamed);
+
+  // Create a volume and a network from their views.
+  for (const [section, name, check] of [
+    ["volumes", `wharf-desk-${run}-vol`, (n) => docker("volume", "inspect", "-f", "{{.Name}}", n)],
+    ["networks", `wharf-desk-${run}-net`, (n) => docker("network", "inspect", "-f", "{{.Name}}", n)],
+  ]) {
+    made.push({ section, name });
+    await s.click(await s.find(`[data-section=${section}]`));
+    await s.click(await s.find(`[data-table=${section}] button[data-action=create]`));
+    await s.waitFor("the create dialog", "return document.querySelector('dialog.form input[name=name]') !== null");
+    await fill("dialog.form input[name=name]", name);
+    await s.click(await s.find("dialog.form [data-testid=submit]"));
+    await until(`${name} was not created in the engine`, () => {
+      try { return check(name) === name; } catch { return false; }
+    });
+    await s.waitFor(`${name} in the table`, "return [...document.querySelectorAll(`[data-table=${arguments[1]}] td`)].some(td => td.textContent === arguments[0])", 30_000, name, section);
+  }
 });

@@ -141,6 +141,52 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForSelector("[data-table=images]");
   });
 
+  test("rename a container, create a network and a volume; a taken name is explained in the dialog", async () => {
+    const page = await open("#/containers");
+    const sent = () => page.evaluate(() => window.__wharfStub.commands.map((c) => c.cmd));
+    await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    // Rename needs exactly one selected row.
+    assert.ok(await page.isDisabled("button[data-action=rename]"));
+    await page.check(`tr:has(a.name:text-is("worker")) input[type=checkbox]`);
+    await page.click("button[data-action=rename]");
+    const dlg = page.locator("dialog.form");
+    assert.equal(await dlg.locator("input[name=name]").inputValue(), "worker");
+    // A name in use: the engine's refusal shows in the dialog, which stays open.
+    await dlg.locator("input[name=name]").fill("db");
+    await dlg.locator("[data-testid=submit]").click();
+    await page.waitForSelector("dialog.form .form-error:not([hidden])");
+    assert.match(await page.textContent(".form-error"), /container name "db" is already in use/);
+    await dlg.locator("input[name=name]").fill("worker-2");
+    await dlg.locator("[data-testid=submit]").click();
+    await page.waitForSelector("a.name:text-is('worker-2')");
+    assert.equal(await page.locator("dialog.form").count(), 0);
+    const renames = (await sent()).filter((c) => c.action === "rename");
+    assert.deepEqual(renames.map((c) => c.name), ["db", "worker-2"]);
+
+    // Create is always available in the networks view; the form sends what was typed.
+    await page.click("[data-section=networks]");
+    await page.click("[data-table=networks] button[data-action=create]");
+    await page.fill("dialog.form input[name=name]", "backend");
+    await page.check("dialog.form input[name=internal]");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("[data-table=networks] td:text-is('backend')");
+    assert.deepEqual((await sent()).at(-1), { action: "create_network", name: "backend", driver: "bridge", internal: true });
+
+    await page.click("[data-section=volumes]");
+    await page.click("[data-table=volumes] button[data-action=create]");
+    await page.fill("dialog.form input[name=name]", "pgdata");
+    await page.click("dialog.form [data-testid=submit]");
+    await page.waitForSelector("[data-table=volumes] td:text-is('pgdata')");
+    assert.deepEqual((await sent()).at(-1), { action: "create_volume", name: "pgdata", driver: "local" });
+    // Escape cancels without sending anything.
+    const before = (await sent()).length;
+    await page.click("[data-table=volumes] button[data-action=create]");
+    await page.keyboard.press("Escape");
+    assert.equal(await page.locator("dialog.form").count(), 0);
+    assert.equal((await sent()).length, before);
+    assert.deepEqual(errors, []);
+  });
+
   test("theme follows the system", async () => {
     const bg = async (scheme) => {
       const page = await open("#/dashboard", { colorScheme: scheme });

@@ -38,3 +38,17 @@ export async function runCommands(cmds: Command[], names: string[], what = "cont
   if (ok > 0) toast(`${verb}: ${ok} of ${cmds.length} done`);
   return ok;
 }
+
+/**
+ * Run one non-destructive command from a form: a toast on success; on failure the error text
+ * for the form to show (the dialog stays open so the input can be corrected).
+ */
+export async function runFromForm(cmd: Command, done: string): Promise<string | null> {
+  try {
+    await backend().execute(cmd, false);
+    toast(done);
+    return null;
+  } catch (e) {
+    return errorText(e);
+  }
+}

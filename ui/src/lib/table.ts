@@ -16,6 +16,8 @@ export interface Column<T> {
 
 export interface BulkAction<T> {
   label: string;
+  /** What it acts on: the selected rows (default), exactly one selected row, or none (create). */
+  needs?: "selection" | "one" | "none";
   /** Shown only when it applies to every selected row. */
   applies?(row: T): boolean;
   run(rows: T[]): Promise<void> | void;
@@ -134,9 +136,11 @@ export class Table<T> {
     const sel = this.rows.filter((r) => this.selected.has(this.spec.id(r)));
     const actions = this.spec.actions.filter((a) => !(a.mutating && this.readOnly));
     replace(this.bar, actions.map((a) => {
-      const ok = sel.length > 0 && (!a.applies || sel.every((r) => a.applies!(r)));
+      const needs = a.needs ?? "selection";
+      const ok = needs === "none" ||
+        ((needs === "one" ? sel.length === 1 : sel.length > 0) && (!a.applies || sel.every((r) => a.applies!(r))));
       return h("button", {
-        type: "button", disabled: !ok, "data-action": a.label.toLowerCase(),
+        type: "button", disabled: !ok, "data-action": a.label.toLowerCase().replace(/[^a-z]+/g, "-").replace(/-$/, ""),
         onclick: async () => { await a.run(sel); },
       }, a.label);
     }));

@@ -54,3 +54,83 @@ export function confirmAction(title: string, verb: string, names: string[]): Pro
 export function isDark(): boolean {
   return window.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
 }
+
+/** One field of a [`formDialog`]. */
+export type Field =
+  | { kind: "text"; name: string; label: string; value?: string; placeholder?: string; required?: boolean; suggestions?: string[] }
+  | { kind: "checkbox"; name: string; label: string; value?: boolean };
+
+export type FormValues = Record<string, string | boolean>;
+
+/** What a name the engine accepts looks like (wharf-core `spec::validate_name`). */
+export const NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.\\-]*";
+
+/**
+ * A small form in a modal dialog (rename, create network, create volume). `submit` runs the
+ * action and returns an error message to show in the dialog (which stays open to correct the
+ * input) or null when done; resolves true when submitted successfully, false when cancelled.
+ */
+export function formDialog(
+  title: string, verb: string, fields: Field[], submit: (v: FormValues) => Promise<string | null>,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    const error = h("p", { class: "form-error", role: "alert", hidden: true });
+    const inputs = fields.map((f) => {
+      if (f.kind === "checkbox") {
+        const input = h("input", { type: "checkbox", name: f.name });
+        input.checked = f.value ?? false;
+        return { f, input, row: h("label", { class: "check" }, input, " ", f.label) };
+      }
+      const list = f.suggestions ? `${f.name}-suggestions` : null;
+      const input = h("input", {
+        type: "text", name: f.name, placeholder: f.placeholder ?? null, required: f.required ?? false,
+        pattern: NAME_PATTERN, autocomplete: "off", spellcheck: "false", list,
+        "aria-label": f.label,
+      });
+      input.value = f.value ?? "";
+      return {
+        f, input,
+        row: h("label", {}, h("span", {}, f.label), input,
+          f.suggestions ? h("datalist", { id: list! }, f.suggestions.map((s) => h("option", { value: s }))) : null),
+      };
+    });
+    const ok = h("button", { type: "submit", class: "primary", "data-testid": "submit" }, verb);
+    const form = h("form", { method: "dialog" },
+      h("h2", {}, title),
+      inputs.map((i) => i.row),
+      error,
+      h("div", { class: "buttons" },
+        h("button", { type: "button", class: "cancel", onclick: () => close(false) }, "Cancel"),
+        ok,
+      ),
+    );
+    const dlg = h("dialog", { class: "confirm form", "aria-label": title }, form);
+    const close = (done: boolean) => {
+      dlg.close();
+      dlg.remove();
+      resolve(done);
+    };
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const values: FormValues = {};
+      for (const { f, input } of inputs) values[f.name] = f.kind === "checkbox" ? input.checked : input.value.trim();
+      ok.disabled = true;
+      try {
+        const err = await submit(values);
+        if (err === null) close(true);
+        else {
+          error.textContent = err;
+          error.hidden = false;
+        }
+      } finally {
+        ok.disabled = false;
+      }
+    });
+    dlg.addEventListener("cancel", (e) => { e.preventDefault(); close(false); });
+    document.body.appendChild(dlg);
+    dlg.showModal();
+    const first = inputs[0]?.input;
+    first?.focus();
+    if (first && first.type === "text") first.select();
+  });
+}

@@ -8,7 +8,7 @@ import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, Metric, Snapshot } from "../lib/types";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
-import { stateBadge } from "./resources";
+import { renameContainer, stateBadge } from "./resources";
 import type { View } from "./view";
 
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec";
@@ -156,6 +156,7 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
           h("button", { type: "button", "data-action": "restart", onclick: act((x) => ({ action: "restart", id: x.id, timeout: null })) }, "Restart"),
           running ? h("button", { type: "button", "data-action": "pause", onclick: act((x) => ({ action: "pause", id: x.id })) }, "Pause") : null,
           c.state === "paused" ? h("button", { type: "button", "data-action": "unpause", onclick: act((x) => ({ action: "unpause", id: x.id })) }, "Unpause") : null,
+          h("button", { type: "button", "data-action": "rename", onclick: () => { if (current) void renameContainer(current); } }, "Rename…"),
           h("button", { type: "button", class: "danger", "data-action": "remove", onclick: act((x) => ({ action: "remove", id: x.id, force: alive, volumes: false })) }, "Remove"),
         ));
       if (first || shownTab !== tab) open(tab);

@@ -1,9 +1,10 @@
 // Table views of each resource kind: a descriptor per kind for the one Table.
-import { runCommands } from "../lib/actions";
+import { runCommands, runFromForm } from "../lib/actions";
 import { h } from "../lib/dom";
 import { ago, bytes, shortId } from "../lib/format";
 import { Table } from "../lib/table";
 import type { Command, Container, EngineEvent, Image, Network, Snapshot, Volume } from "../lib/types";
+import { formDialog } from "../lib/ui";
 import type { View } from "./view";
 import { statusLine } from "./container";
 
@@ -42,10 +43,35 @@ export function containersView(open: (id: string) => void): View {
       { label: "Pause", mutating: true, applies: (c) => c.state === "running", run: (r) => containerActions(r, (c) => ({ action: "pause", id: c.id })).then(() => undefined) },
       { label: "Unpause", mutating: true, applies: (c) => c.state === "paused", run: (r) => containerActions(r, (c) => ({ action: "unpause", id: c.id })).then(() => undefined) },
       { label: "Kill", mutating: true, applies: (c) => alive(c), run: (r) => containerActions(r, (c) => ({ action: "kill", id: c.id, signal: "SIGKILL" })).then(() => undefined) },
+      { label: "Rename…", needs: "one", mutating: true, run: ([c]) => renameContainer(c).then(() => undefined) },
       { label: "Remove", mutating: true, run: (r) => containerActions(r, (c) => ({ action: "remove", id: c.id, force: alive(c), volumes: false })).then(() => undefined) },
     ],
   });
   return tableView(t, (s) => s.containers);
+}
+
+/** Ask for a new name and rename `c`; resolves true when renamed. */
+export function renameContainer(c: Container): Promise<boolean> {
+  return formDialog(`Rename ${c.name}`, "Rename",
+    [{ kind: "text", name: "name", label: "New name", value: c.name, required: true }],
+    (v) => runFromForm({ action: "rename", id: c.id, name: String(v.name) }, `Renamed ${c.name} to ${v.name}`));
+}
+
+function createNetwork() {
+  return formDialog("Create network", "Create", [
+    { kind: "text", name: "name", label: "Name", required: true, placeholder: "e.g. backend" },
+    { kind: "text", name: "driver", label: "Driver", value: "bridge", suggestions: ["bridge", "macvlan", "ipvlan", "overlay"] },
+    { kind: "checkbox", name: "internal", label: "Internal (no outside access)" },
+  ], (v) => runFromForm({
+    action: "create_network", name: String(v.name), driver: String(v.driver) || null, internal: v.internal === true,
+  }, `Created network ${v.name}`));
+}
+
+function createVolume() {
+  return formDialog("Create volume", "Create", [
+    { kind: "text", name: "name", label: "Name", required: true, placeholder: "e.g. pgdata" },
+    { kind: "text", name: "driver", label: "Driver", value: "local", suggestions: ["local"] },
+  ], (v) => runFromForm({ action: "create_volume", name: String(v.name), driver: String(v.driver) || null }, `Created volume ${v.name}`));
 }
 
 export function imagesView(): View {
@@ -80,6 +106,7 @@ export function networksView(): View {
       { title: "ID", text: (n) => shortId(n.id), class: "mono" },
     ],
     actions: [
+      { label: "Create…", needs: "none", mutating: true, run: () => createNetwork().then(() => undefined) },
       { label: "Remove", mutating: true, applies: (n) => !["bridge", "host", "none"].includes(n.name), run: async (rows) => {
         await runCommands(rows.map((n) => ({ action: "remove_network", id: n.id })), rows.map((n) => n.name), "networks");
       } },
@@ -98,6 +125,7 @@ export function volumesView(): View {
       { title: "Created", text: (v) => v.created ?? "" },
     ],
     actions: [
+      { label: "Create…", needs: "none", mutating: true, run: () => createVolume().then(() => undefined) },
       { label: "Remove", mutating: true, run: async (rows) => {
         await runCommands(rows.map((v) => ({ action: "remove_volume", name: v.name, force: false })), rows.map((v) => v.name), "volumes");
       } },

@@ -3,7 +3,7 @@
 // `window.__wharfStub` exposes it so tests can inspect what the page asked for.
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type {
-  Command, Container, ContainerState, EngineInfo, LogLine, Outcome, Sample, Snapshot, Style,
+  Command, Container, ContainerState, EngineInfo, LogLine, Network, Outcome, Sample, Snapshot, Style, Volume,
 } from "../types";
 
 const now = () => Date.now();
@@ -20,6 +20,15 @@ function container(i: number, name: string, state: ContainerState, extra: Partia
     cpu_limit: null, memory_limit: i === 0 ? 256 * 1024 * 1024 : null, tty: false, detailed: true,
     ...extra,
   };
+}
+
+function volume(name: string, driver: string): Volume {
+  return { name, driver, mountpoint: `/var/lib/docker/volumes/${name}/_data`, created: null, scope: "local", labels: {}, size: null, ref_count: null };
+}
+
+/** The engine's answer to a name that is taken (409). */
+function taken(what: string, name: string): never {
+  throw { kind: "conflict", message: `${what} name ${JSON.stringify(name)} is already in use`, hint: null };
 }
 
 const engine: EngineInfo = {
@@ -45,6 +54,12 @@ export class StubEngine {
     container(4, "evil<script>alert(1)</script>", "running"),
   ];
 
+  networks: Network[] = [
+    { id: hex(0xa1), name: "bridge", driver: "bridge", scope: "local", internal: false, attachable: false, subnets: ["172.17.0.0/16"], created: null, labels: {}, containers: null },
+    { id: hex(0xa2), name: "shop_default", driver: "bridge", scope: "local", internal: false, attachable: true, subnets: ["172.18.0.0/16"], created: null, labels: {}, containers: 2 },
+  ];
+  volumes: Volume[] = [volume("shop_data", "local")];
+
   snapshot(): Snapshot {
     const cs = this.containers;
     return {
@@ -57,11 +72,8 @@ export class StubEngine {
         { id: "sha256:" + hex(0xbb), tags: ["busybox:test"], digests: [], created: Math.floor(now() / 1000) - 86400 * 3, size: 2_100_000, containers: cs.length, labels: {} },
         { id: "sha256:" + hex(0xcc), tags: [], digests: [], created: Math.floor(now() / 1000) - 86400 * 9, size: 5_500_000, containers: 0, labels: {} },
       ],
-      networks: [
-        { id: hex(0xa1), name: "bridge", driver: "bridge", scope: "local", internal: false, attachable: false, subnets: ["172.17.0.0/16"], created: null, labels: {}, containers: null },
-        { id: hex(0xa2), name: "shop_default", driver: "bridge", scope: "local", internal: false, attachable: true, subnets: ["172.18.0.0/16"], created: null, labels: {}, containers: 2 },
-      ],
-      volumes: [{ name: "shop_data", driver: "local", mountpoint: "/var/lib/docker/volumes/shop_data/_data", created: null, scope: "local", labels: {}, size: null, ref_count: null }],
+      networks: this.networks,
+      volumes: this.volumes,
       events: cs.map((c, i) => ({ kind: "container", action: "start", actor_id: c.id, attributes: { name: c.name, image: c.image }, time_nano: (now() - 60_000 + i * 1000) * 1e6 })),
     };
   }
@@ -84,6 +96,21 @@ export class StubEngine {
       case "stop": case "kill": set(cmd.id, "exited"); break;
       case "pause": set(cmd.id, "paused"); break;
       case "remove": this.containers = this.containers.filter((c) => c.id !== cmd.id); break;
+      case "rename": {
+        if (this.containers.some((c) => c.name === cmd.name && c.id !== cmd.id)) taken("container", cmd.name);
+        const c = this.containers.find((x) => x.id === cmd.id);
+        if (!c) throw { kind: "not_found", message: `no such container: ${cmd.id}`, hint: null };
+        c.name = cmd.name;
+        break;
+      }
+      case "create_network":
+        if (this.networks.some((n) => n.name === cmd.name)) taken("network", cmd.name);
+        this.networks.push({ id: hex(0xa0 + this.networks.length + 10), name: cmd.name, driver: cmd.driver ?? "bridge", scope: "local", internal: cmd.internal, attachable: false, subnets: [], created: null, labels: {}, containers: 0 });
+        break;
+      case "create_volume":
+        if (this.volumes.some((v) => v.name === cmd.name)) taken("volume", cmd.name);
+        this.volumes.push(volume(cmd.name, cmd.driver ?? "local"));
+        break;
       default: break;
     }
     setTimeout(() => this.publish(), 30);
