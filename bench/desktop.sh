@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# desktop.sh — the desktop app's start-up and memory beside a minimal Tauri app (issue 5's
+# yardstick), measured the same way in one run. One command on a fresh machine (as root):
+#
+#   bench/desktop.sh [--containers N] [--runs R] [--idle S] [--debug]
+#
+# Builds wharf-desktop and bench/desktop-minimal (release, UI embedded; --debug for debug
+# builds), starts a PRIVATE engine (scripts/engine.sh) with N labelled running containers
+# (default 100) plus one CPU-busy container, and under Xvfb through tauri-driver measures, with
+# ui/tests/measure.mjs (medians of R runs, default 3):
+#   - Wharf as shipped, idle S s (default 20) on the busy container's page with its four live
+#     graphs refreshing;
+#   - the minimal app as Tauri ships it, and with WEBKIT_DISABLE_COMPOSITING_MODE=1 (what Wharf
+#     sets by default), for a like-for-like comparison.
+# Start-up = WebDriver session created until the page has its first data; memory = RSS and PSS
+# summed over the app and all its descendants (WebKit's processes). Prints a markdown table
+# (also bench/results/desktop-<run>.md) and removes everything it made.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+n=100 runs=3 idle=20 profile=release
+while (($#)); do
+	case $1 in
+	--containers) n=$2; shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	--idle) idle=$2; shift 2 ;;
+	--debug) profile=debug; shift ;;
+	-h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+	*) echo "desktop.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+
+run_id="desk-$(date +%s)-$$"
+engine_dir=$(mktemp -d /tmp/wdb.XXXXXX)
+started=false
+cleanup() {
+	set +e
+	if $started; then
+		bash scripts/engine.sh clean "$DOCKER_HOST" "$run_id" >/dev/null 2>&1
+		bash scripts/engine.sh stop "$engine_dir"
+	else
+		rm -rf "$engine_dir"
+	fi
+}
+trap cleanup EXIT
+
+echo "==> packages, page and tauri-driver" >&2
+bash scripts/engine.sh install $(sed 's/#.*//' scripts/apt-packages.txt)
+bash scripts/desktop.sh ui
+driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
+[[ -x $driver ]] || cargo install tauri-driver --locked --quiet
+export TAURI_DRIVER=${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}
+
+echo "==> building both apps ($profile)" >&2
+flags=(-p wharf-desktop -p tauri-minimal --features wharf-desktop/custom-protocol,tauri-minimal/custom-protocol)
+[[ $profile == release ]] && flags+=(--release)
+cargo build "${flags[@]}"
+bin_dir=${CARGO_TARGET_DIR:-$root/target}/$profile
+
+echo "==> private engine with $n containers" >&2
+DOCKER_HOST=$(bash scripts/engine.sh start "$engine_dir")
+export DOCKER_HOST
+started=true
+image="wharf-test/busybox:$run_id"
+bash scripts/engine.sh image "$DOCKER_HOST" "$image" >/dev/null
+for i in $(seq 1 "$n"); do
+	docker run -d -q --label "wharf.test=$run_id" --name "wd-$run_id-$i" "$image" \
+		sh -c 'trap "exit 0" TERM; while :; do sleep 3600 & wait; done' >/dev/null
+done
+busy=$(docker run -d -q --label "wharf.test=$run_id" --name "wd-$run_id-busy" --memory 64m "$image" \
+	sh -c 'while true; do i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; sleep 0.2; done')
+
+measure() { # NAME ENV… -- measure.mjs args…
+	local name=$1
+	shift
+	local envs=()
+	while [[ $1 != -- ]]; do envs+=("$1"); shift; done
+	shift
+	echo "==> $name" >&2
+	(cd ui && env "${envs[@]}" xvfb-run -a -s "-screen 0 1400x900x24" node tests/measure.mjs \
+		--runs "$runs" --idle "$idle" "$@") >"$out/$name.json"
+}
+
+out=$(mktemp -d)
+measure wharf -- --app "$bin_dir/wharf-desktop" \
+	--args "--host $DOCKER_HOST --view container/$busy/stats" --wait-graphs
+measure minimal -- --app "$bin_dir/tauri-minimal"
+measure minimal-nocomp WEBKIT_DISABLE_COMPOSITING_MODE=1 -- --app "$bin_dir/tauri-minimal"
+
+mkdir -p bench/results
+report=bench/results/$run_id.md
+python3 - "$out" "$n" "$profile" "$runs" "$idle" <<'PY' | tee "$report"
+import json, sys
+out, n, profile, runs, idle = sys.argv[1:]
+r = {k: json.load(open(f"{out}/{k}.json")) for k in ("wharf", "minimal", "minimal-nocomp")}
+med = lambda k, f: r[k]["median"][f]
+print(f"Desktop, {profile} builds, {n} running containers + 1 busy, idle {idle} s, medians of {runs} runs.\n")
+print("| app | start to first data | RSS total (MiB) | PSS total (MiB) | Wharf's PSS ÷ this |")
+print("|---|---:|---:|---:|---:|")
+rows = [("Wharf, as shipped (compositing off), live graphs open", "wharf"),
+        ("minimal Tauri app, defaults", "minimal"),
+        ("minimal Tauri app, compositing off", "minimal-nocomp")]
+for label, k in rows:
+    ratio = med("wharf", "pss_mib") / med(k, "pss_mib")
+    print(f"| {label} | {med(k, 'startup_ms') / 1000:.2f} s | {med(k, 'rss_mib'):.0f} | {med(k, 'pss_mib'):.0f} | {ratio:.2f}× |")
+print("\nPer process (last run), Wharf: " + ", ".join(
+    f"{p['exe']} {p['rss_mib']:.0f}/{p['pss_mib']:.0f}" for p in r["wharf"]["processes_last_run"]) + " (RSS/PSS MiB)")
+print("Per process (last run), minimal, compositing off: " + ", ".join(
+    f"{p['exe']} {p['rss_mib']:.0f}/{p['pss_mib']:.0f}" for p in r["minimal-nocomp"]["processes_last_run"]))
+PY
+rm -rf "$out"
+echo "desktop.sh: results in $report" >&2
