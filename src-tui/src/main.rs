@@ -27,7 +27,7 @@ use std::time::Duration;
 use clap::Parser;
 use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
 use wharf_core::engine::Engine;
-use wharf_core::store::{Snapshot, Store};
+use wharf_core::store::{ConnectionState, Snapshot, Store};
 use wharf_core::streams::stats::HubConfig;
 use wharf_core::streams::StatsHub;
 
@@ -90,6 +90,20 @@ fn init_logging(path: &std::path::Path) -> Result<(), String> {
         .with_ansi(false)
         .try_init()
         .map_err(|e| e.to_string())
+}
+
+/// How long start-up waits for the engine's first listing before showing the UI anyway.
+const FIRST_DATA_WAIT: Duration = Duration::from_millis(150);
+
+/// Whether a snapshot has something to show: containers, a complete (maybe empty) listing, or
+/// a connection problem.
+fn has_data(s: &Arc<Snapshot>) -> bool {
+    !s.containers.is_empty()
+        || s.synced
+        || !matches!(
+            s.connection,
+            ConnectionState::Connecting | ConnectionState::Connected { .. }
+        )
 }
 
 fn main() -> ExitCode {
@@ -172,6 +186,12 @@ fn main() -> ExitCode {
                 ..Default::default()
             },
         );
+        // Wait a little for the first listing before taking over the terminal: the requests
+        // progress only while this (single) thread waits, and the first frame then already
+        // shows the containers. A slow or unreachable engine gets the UI after the wait,
+        // showing its state.
+        let mut first = store.subscribe();
+        let _ = tokio::time::timeout(FIRST_DATA_WAIT, first.wait_for(has_data)).await;
         let snapshot: Arc<Snapshot> = store.snapshot();
         let app = App::new(settings, view, cfg.show_stopped, snapshot);
         let mut terminal = ratatui::init();

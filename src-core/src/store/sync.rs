@@ -206,6 +206,9 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
     );
     w.cur.connection = ConnectionState::Connected { since_ms: now_ms() };
     w.publish();
+    // On a single-threaded runtime (the terminal UI's) this lets the UI draw the containers
+    // before the follow-up requests are built and sent.
+    tokio::task::yield_now().await;
 
     let (info, images, networks, volumes) = tokio::try_join!(
         engine.info(),
