@@ -9,7 +9,8 @@
 # image, creates N labelled containers (`wharf.bench=<run id>`) and measures, for Wharf and for
 # every --peer, in a 200x50 tmux terminal:
 #   - first frame: launch until a container name is on screen (median of --launches), next to
-#     the raw `GET /containers/json?all=1` time (curl on the socket) and the terminal setup time;
+#     the raw `GET /containers/json?all=1` time (curl on the socket), the terminal setup time
+#     and the frame floor (the console's own first screen written at once by `cat`);
 #   - own CPU-seconds and max RSS (the console's process tree, /proc) over --duration s idle;
 #   - extra engine CPU: dockerd + containerd + shims over a baseline with no console, same run;
 #   - event to screen: `docker stop`/`start` of a visible container from outside, time from the
