@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::{cursor, event, execute, terminal};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
@@ -99,7 +99,7 @@ fn enter(term: &mut DefaultTerminal, mouse: bool) -> std::io::Result<()> {
 
 pub async fn run(
     term: &mut DefaultTerminal,
-    events: &mut EventStream,
+    events: &mut crate::run::Events,
     engine: &Engine,
     id: &ContainerId,
     cmd: Vec<String>,
@@ -113,7 +113,7 @@ pub async fn run(
 }
 
 async fn session(
-    events: &mut EventStream,
+    events: &mut crate::run::Events,
     engine: &Engine,
     id: &ContainerId,
     cmd: Vec<String>,
@@ -148,7 +148,7 @@ async fn session(
                 Some(Err(e)) => return Err(e.to_string()),
                 None => break,
             },
-            ev = events.next() => match ev {
+            ev = events.recv() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                     let bytes = key_bytes(&k);
                     if !bytes.is_empty() {

@@ -43,7 +43,7 @@ pub async fn run(
     hub: StatsHub,
 ) -> std::io::Result<()> {
     let engine = store.engine().clone();
-    let mut events = EventStream::new();
+    let mut events = spawn_events();
     let mut snap_rx = store.subscribe();
     let mut stats_rx = hub.subscribe();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -56,19 +56,18 @@ pub async fn run(
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
     let mut seen_data = false;
+    watch_visible(&app, &hub);
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
             terminal.draw(|f| crate::view::draw(f, &app))?;
             last_draw = Instant::now();
             dirty = false;
         }
-        let focus = app.details.as_ref().map(|d| d.id.clone());
-        hub.watch(app.visible_container_ids(), focus);
         let logs_live = logs.as_ref().is_some_and(|l| !l.follower.is_ended())
             && app.details.as_ref().is_some_and(|d| !d.logs.paused);
         let msg = tokio::select! {
             biased;
-            ev = events.next() => match ev {
+            ev = events.recv() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
                 Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
@@ -133,7 +132,36 @@ pub async fn run(
         if app.quit {
             return Ok(());
         }
+        // After a message only: log chunks (which `continue` above) change neither the rows
+        // on screen nor the focus, and working out which rows are visible takes a layout.
+        watch_visible(&app, &hub);
     }
+}
+
+/// Terminal events, read by a task of their own.
+pub type Events = mpsc::UnboundedReceiver<std::io::Result<Event>>;
+
+/// crossterm's `EventStream` takes a lock shared with its reader thread on every poll (which
+/// spins while that thread waits for input), so polling it on every turn of a busy loop (a log
+/// flood) burned a quarter of Wharf's CPU. This task polls it only when crossterm wakes it.
+fn spawn_events() -> Events {
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut stream = EventStream::new();
+        while let Some(ev) = stream.next().await {
+            let stop = ev.is_err();
+            if tx.send(ev).is_err() || stop {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Tell the stats hub which containers are on screen and which one is focused.
+fn watch_visible(app: &App, hub: &StatsHub) {
+    let focus = app.details.as_ref().map(|d| d.id.clone());
+    hub.watch(app.visible_container_ids(), focus);
 }
 
 async fn next_log(logs: &mut Option<Logs>) -> Option<LogEvent> {
