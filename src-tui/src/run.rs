@@ -108,13 +108,19 @@ pub async fn run(
             Msg::Tick(now) => app.tick_shows(*now),
             _ => true,
         };
-        // The first data from the engine is drawn at once, not held back by the frame limit
-        // that the "connecting" frame just before it started.
-        if let (false, Msg::Snapshot(s)) = (seen_data, &msg) {
-            if s.synced || !s.containers.is_empty() {
+        // The frame limit is for floods (log lines, events, mouse motion). Keys and resizes
+        // are drawn at once, and so is the first data from the engine (not held back by the
+        // limit the "connecting" frame started).
+        let at_once = match &msg {
+            Msg::Key(_) | Msg::Resize(..) => true,
+            Msg::Snapshot(s) if !seen_data && (s.synced || !s.containers.is_empty()) => {
                 seen_data = true;
-                last_draw = Instant::now() - FRAME;
+                true
             }
+            _ => false,
+        };
+        if at_once {
+            last_draw = Instant::now() - FRAME;
         }
         let effects = app.update(msg);
         dirty |= redraw;
