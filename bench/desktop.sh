@@ -46,7 +46,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "==> packages, page and tauri-driver" >&2
-bash scripts/engine.sh install $(sed 's/#.*//' scripts/apt-packages.txt)
+bash scripts/engine.sh install # the engine's packages; desktop.sh installs the app's
 bash scripts/desktop.sh ui
 driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
 [[ -x $driver ]] || cargo install tauri-driver --locked --quiet

@@ -226,7 +226,7 @@ impl App {
 
     /// Tell the log pane how far it may scroll at the current size (before it handles input).
     fn measure_logs(&mut self) {
-        if let Some(d) = &self.details {
+        if let Some(d) = self.details.as_ref().filter(|d| d.tab == Tab::Logs) {
             let bottom = crate::view::logs_bottom(self, d);
             if let Some(d) = &mut self.details {
                 d.logs.bottom = bottom;

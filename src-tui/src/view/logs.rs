@@ -44,8 +44,9 @@ fn style(s: TStyle) -> Style {
     st
 }
 
-/// A line's spans: stream marker, optional timestamp, styled text with search highlights.
-fn line_spans<'a>(app: &App, d: &Details, l: &'a LogLine, current: bool) -> Line<'a> {
+/// A line's spans: stream marker, optional timestamp, styled text with search highlights; and
+/// how many of them come before the text (for [`wrap_hanging`]).
+fn line_spans<'a>(app: &App, d: &Details, l: &'a LogLine, current: bool) -> (Line<'a>, usize) {
     let p = &app.settings.palette;
     let mut spans = Vec::new();
     let marker = match l.stream {
@@ -61,6 +62,7 @@ fn line_spans<'a>(app: &App, d: &Details, l: &'a LogLine, current: bool) -> Line
             ));
         }
     }
+    let prefix = spans.len();
     let hits = d
         .logs
         .search
@@ -93,7 +95,7 @@ fn line_spans<'a>(app: &App, d: &Details, l: &'a LogLine, current: bool) -> Line
         }
         offset = end;
     }
-    Line::from(spans)
+    (Line::from(spans), prefix)
 }
 
 /// Columns before a line's text: the stream marker, and the timestamp when shown.
@@ -196,10 +198,9 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
         .take(h)
         .filter_map(|i| logs.buffer.get(*i))
         .flat_map(|l| {
-            let line = line_spans(app, d, l, logs.current_match == Some(l.seq));
+            let (line, prefix) = line_spans(app, d, l, logs.current_match == Some(l.seq));
             if logs.wrap {
                 let pw = prefix_width(l, logs.timestamps);
-                let prefix = 1 + usize::from(pw > 1);
                 wrap_hanging(line, prefix, pw, body.width as usize)
             } else {
                 vec![line]
