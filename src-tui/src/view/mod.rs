@@ -360,4 +360,6 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
 }
 
 #[cfg(test)]
+mod size_tests;
+#[cfg(test)]
 pub(crate) mod tests;

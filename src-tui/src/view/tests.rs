@@ -25,13 +25,13 @@ fn snap(name: &str, app: &App) {
     insta::assert_snapshot!(name, render(app));
 }
 
-fn command(app: &mut App, line: &str) {
+pub(super) fn command(app: &mut App, line: &str) {
     app.update(key(':'));
     type_text(app, line);
     app.update(code(KeyCode::Enter));
 }
 
-fn select(app: &mut App, name: &str) {
+pub(super) fn select(app: &mut App, name: &str) {
     let i = app
         .rows
         .iter()
@@ -343,7 +343,7 @@ fn engine_narrow_80x24() {
 // --- details -----------------------------------------------------------------------------
 
 /// Log output with colours, stderr, a search target and hostile control sequences.
-fn log_chunks() -> Vec<LogChunk> {
+pub(super) fn log_chunks() -> Vec<LogChunk> {
     let out = |s: &str| LogChunk {
         stream: LogStream::Stdout,
         bytes: s.as_bytes().to_vec(),
@@ -366,7 +366,7 @@ fn log_chunks() -> Vec<LogChunk> {
     ]
 }
 
-fn inspect_json() -> serde_json::Value {
+pub(super) fn inspect_json() -> serde_json::Value {
     serde_json::json!({
         "Id": id('a'),
         "Created": "2023-11-14T19:13:20Z",
@@ -387,7 +387,7 @@ fn inspect_json() -> serde_json::Value {
     })
 }
 
-fn processes() -> Processes {
+pub(super) fn processes() -> Processes {
     Processes {
         titles: ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]
             .map(String::from)
@@ -422,7 +422,7 @@ fn processes() -> Processes {
 }
 
 /// The app with shop-web-1's details open on `tab`, logs and inspect loaded.
-fn details_app(w: u16, h: u16, tab: Tab, full: bool) -> App {
+pub(super) fn details_app(w: u16, h: u16, tab: Tab, full: bool) -> App {
     let mut app = app(w, h);
     select(&mut app, "shop-web-1");
     app.update(code(KeyCode::Enter));
