@@ -318,3 +318,81 @@ proptest! {
         build_and_draw(i, (w, h), (w2, h2));
     }
 }
+
+/// One thing a user does: a key (any modifiers) or a resize.
+#[derive(Debug, Clone)]
+enum Input {
+    Key(KeyCode, KeyModifiers),
+    Resize(u16, u16),
+}
+
+fn input() -> impl Strategy<Value = Input> {
+    let code = prop_oneof![
+        proptest::char::range(' ', '~').prop_map(KeyCode::Char),
+        Just(KeyCode::Char('é')),
+        Just(KeyCode::Char('字')),
+        Just(KeyCode::Enter),
+        Just(KeyCode::Esc),
+        Just(KeyCode::Tab),
+        Just(KeyCode::BackTab),
+        Just(KeyCode::Backspace),
+        Just(KeyCode::Delete),
+        Just(KeyCode::Up),
+        Just(KeyCode::Down),
+        Just(KeyCode::Left),
+        Just(KeyCode::Right),
+        Just(KeyCode::Home),
+        Just(KeyCode::End),
+        Just(KeyCode::PageUp),
+        Just(KeyCode::PageDown),
+        Just(KeyCode::F(1)),
+    ];
+    let mods = prop_oneof![
+        6 => Just(KeyModifiers::NONE),
+        1 => Just(KeyModifiers::CONTROL),
+        1 => Just(KeyModifiers::ALT),
+        1 => Just(KeyModifiers::SHIFT),
+    ];
+    prop_oneof![
+        12 => (code, mods).prop_map(|(c, m)| Input::Key(c, m)),
+        1 => (1u16..=200, 1u16..=60).prop_map(|(w, h)| Input::Resize(w, h)),
+    ]
+}
+
+/// Keys that would leave the app (`q`, ctrl-c) end a sequence early; everything else is fed
+/// as typed, whatever mode the app is in.
+fn is_quit(a: &App) -> bool {
+    a.quit
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Random key sequences and resizes from random screen states: every frame draws.
+    #[test]
+    fn random_keys_and_sizes_never_panic(
+        i in 0..states().len(),
+        w in 1u16..=200,
+        h in 1u16..=60,
+        inputs in proptest::collection::vec(input(), 0..40),
+    ) {
+        let states = states();
+        let mut a = app(w, h);
+        (states[i].1)(&mut a);
+        let _ = render(&a);
+        for inp in inputs {
+            match inp {
+                Input::Key(c, m) => {
+                    a.update(Msg::Key(KeyEvent::new(c, m)));
+                }
+                Input::Resize(w, h) => {
+                    a.update(Msg::Resize(w, h));
+                }
+            }
+            if is_quit(&a) {
+                break;
+            }
+            let _ = render(&a);
+        }
+    }
+}
