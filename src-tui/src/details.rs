@@ -283,7 +283,13 @@ impl Details {
             self.logs.scroll = (cur as i64 + i64::from(delta)).clamp(0, bottom as i64) as usize;
             self.logs.follow = false;
         } else {
-            self.scroll = (self.scroll as i64 + i64::from(delta)).max(0) as usize;
+            // Saturating: `Bottom` parks the offset at `usize::MAX` (the view clamps it).
+            let step = delta.unsigned_abs() as usize;
+            self.scroll = if delta < 0 {
+                self.scroll.saturating_sub(step)
+            } else {
+                self.scroll.saturating_add(step)
+            };
         }
     }
 

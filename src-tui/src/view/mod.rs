@@ -23,13 +23,10 @@ use crate::resource::{Tone, View};
 
 pub use table::column_at;
 
-/// Engine-provided text with control characters and escape sequences removed.
+/// Engine-provided text with control characters and escape sequences removed, and invisible
+/// characters (bidi overrides, zero-width) shown as markers: the core's one rule.
 pub fn inert(s: &str) -> String {
-    if s.chars().any(char::is_control) {
-        wharf_core::streams::text::sanitize(s.as_bytes(), false).text
-    } else {
-        s.to_owned()
-    }
+    wharf_core::streams::text::inert(s).into_owned()
 }
 
 /// Where everything goes on screen.
