@@ -1134,3 +1134,50 @@ fn new_stats_update_live_cells_and_reorder_only_when_sorted_by_them() {
     app.update(Msg::Stats(Arc::new(hot)));
     assert_eq!(names(&app)[0], b, "b is now");
 }
+
+/// Issue #9, item 12: the shell prompt names the configured detach keys before the shell
+/// starts, Enter hands over, and a detach brings the list back with a note saying so.
+#[test]
+fn exec_names_the_detach_keys_and_a_detach_returns_to_the_list() {
+    let cfg = crate::config::Config {
+        detach_keys: vec!["ctrl-]".into()],
+        ..Default::default()
+    };
+    let settings = Settings::from_config(&cfg).expect("valid config");
+    let mut app = app_with(settings, snapshot(), 120, 12);
+    select(&mut app, "shop-web-1");
+    app.update(key('e'));
+    assert!(matches!(app.mode, Mode::Input(PromptKind::Exec(_), _)));
+    let screen = crate::view::tests::fixtures::render(&app);
+    assert!(screen.contains("detach from the shell: ctrl-]"), "{screen}");
+    let fx = app.update(code(KeyCode::Enter));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Exec { id, .. } if *id == cid('a'))),
+        "{fx:?}"
+    );
+    let fx = app.update(Msg::ExecDone(Ok(
+        "detached from the shell in aaaaaaaaaaaa (it may still run there)".into(),
+    )));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(selected_name(&app), "shop-web-1");
+    assert!(toast_text(&app).starts_with("detached from the shell"));
+    // A hand-over that timed out says why, as an error.
+    app.update(Msg::ExecDone(Err(
+        "the engine did not start the shell within 10 s (is it responding?)".into(),
+    )));
+    assert!(app.toast.as_ref().is_some_and(|t| t.error));
+    assert!(toast_text(&app).contains("within 10 s"));
+}
+
+#[test]
+fn detach_keys_in_the_config_are_checked() {
+    let cfg = crate::config::Config {
+        detach_keys: Vec::new(),
+        ..Default::default()
+    };
+    assert!(Settings::from_config(&cfg).is_err());
+    let err = crate::config::Config::parse("detach_keys = [\"hyper-x\"]\n").unwrap_err();
+    assert!(err.contains("detach_keys"), "{err}");
+}

@@ -29,6 +29,9 @@ pub struct Config {
     pub theme: Theme,
     /// Action → keys overrides, e.g. `stop = ["x"]`.
     pub keys: BTreeMap<String, Vec<String>>,
+    /// The key sequence that leaves a container shell without ending it (like docker's
+    /// `--detach-keys`); it also cancels a shell that is still starting.
+    pub detach_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             show_stopped: true,
             theme: Theme::default(),
             keys: BTreeMap::new(),
+            detach_keys: vec!["ctrl-p".into(), "ctrl-q".into()],
         }
     }
 }
@@ -201,6 +205,7 @@ impl Config {
         }
         self.theme.palette()?;
         KeyMap::with_overrides(&self.keys)?;
+        crate::exec::DetachKeys::parse(&self.detach_keys)?;
         Ok(())
     }
 

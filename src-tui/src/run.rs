@@ -128,7 +128,9 @@ pub async fn run(
             match e {
                 Effect::Quit => return Ok(()),
                 Effect::Exec { id, cmd } => {
-                    let r = crate::exec::run(terminal, &mut events, &engine, &id, cmd).await;
+                    let detach = app.settings.detach_keys.clone();
+                    let r =
+                        crate::exec::run(terminal, &mut events, &engine, &id, cmd, &detach).await;
                     dirty = true;
                     app.update(Msg::ExecDone(r));
                 }

@@ -301,6 +301,16 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                 Style::default().add_modifier(Modifier::REVERSED),
             ));
             spans.push(Span::raw(after));
+            if let crate::prompt::PromptKind::Exec(_) = kind {
+                // Said before the shell starts, and again in the shell's banner.
+                spans.push(Span::styled(
+                    format!(
+                        "   detach from the shell: {}",
+                        app.settings.detach_keys.describe()
+                    ),
+                    Style::default().fg(p.muted),
+                ));
+            }
             if *kind == crate::prompt::PromptKind::Command {
                 let c = crate::command_line::completions(&input.text);
                 if !c.is_empty() && !input.text.is_empty() {
