@@ -132,6 +132,9 @@ pub async fn run(
                     let r =
                         crate::exec::run(terminal, &mut events, &engine, &id, cmd, &detach).await;
                     dirty = true;
+                    // The clock stood still during the shell: without this, the note about
+                    // how it ended would expire on the next tick, unseen.
+                    app.update(Msg::Tick(now_ms()));
                     app.update(Msg::ExecDone(r));
                 }
                 other => apply(other, &engine, &tx, &mut logs, terminal),

@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use wharf_tests::require_engine;
+use wharf_tests::{require_engine, require_private_engine, PrivateOpts};
 
 use crate::require_tmux;
 use crate::term::{wharf_bin, Wharf, HEIGHT, WIDTH};
@@ -138,4 +138,107 @@ fn tiny_panes_never_crash() {
     w.wait("the confirmation closes", |s| {
         !s.contains("Stop 1 container?")
     });
+}
+
+/// Issue #9, item 12: the shell's banner names the detach keys; `ctrl-p ctrl-q` brings the
+/// list back while the shell still runs.
+#[test]
+fn detach_keys_leave_a_shell() {
+    require_tmux!();
+    let engine = require_engine!();
+    let c = engine.container("detach").cmd(&["sleep", "3600"]).start();
+    let mut w = Wharf::start(engine, &[]);
+    w.wait_ready();
+    w.filter_to(c.name());
+    w.keys(&["e"]);
+    w.wait_for_text("detach from the shell: ctrl-p ctrl-q");
+    w.keys(&["Enter"]);
+    let s = w.wait("a shell prompt", |s| {
+        s.lines().any(|l| l.trim_end().ends_with('#'))
+    });
+    assert!(s.contains("detach: ctrl-p ctrl-q"), "the banner: {s}");
+    w.keys(&["C-p"]);
+    w.keys(&["C-q"]);
+    w.wait("the list is back with a note", |s| {
+        s.starts_with(" wharf ") && s.contains("NAME") && s.contains("detached from the shell")
+    });
+}
+
+/// A private engine's dockerd stopped with SIGSTOP for as long as this lives.
+struct Frozen(u32);
+
+impl Frozen {
+    fn new(engine: &wharf_tests::TestEngine) -> Frozen {
+        let dir = engine.dir().expect("a private engine has a directory");
+        let pid: u32 = std::fs::read_to_string(dir.join("docker.pid"))
+            .expect("docker.pid")
+            .trim()
+            .parse()
+            .expect("a pid");
+        signal(pid, "STOP");
+        Frozen(pid)
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        signal(self.0, "CONT");
+    }
+}
+
+fn signal(pid: u32, sig: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{sig}"), &pid.to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok || std::thread::panicking(), "kill -{sig} {pid}");
+}
+
+/// Issue #9, item 12: a frozen engine does not trap the user. In a shell, the detach keys
+/// still bring the list back; a shell asked for while the engine is frozen gives up after
+/// the hand-over deadline with a message, and the detach keys cancel it sooner.
+#[test]
+fn a_frozen_engine_does_not_trap_the_user_in_a_shell() {
+    require_tmux!();
+    let engine = require_private_engine!(PrivateOpts::default());
+    let c = engine.container("frozen").cmd(&["sleep", "3600"]).start();
+    let mut w = Wharf::start(&engine, &[]);
+    w.wait_ready();
+    w.filter_to(c.name());
+    w.keys(&["e"]);
+    w.wait_for_text("run in container:");
+    w.keys(&["Enter"]);
+    w.wait("a shell prompt", |s| {
+        s.lines().any(|l| l.trim_end().ends_with('#'))
+    });
+    {
+        let _frozen = Frozen::new(&engine);
+        w.type_text("echo never-answered");
+        w.keys(&["Enter"]);
+        w.keys(&["C-p"]);
+        w.keys(&["C-q"]);
+        w.wait("the list is back while the engine is frozen", |s| {
+            s.starts_with(" wharf ") && s.contains("detached from the shell")
+        });
+
+        // Hand-over against the frozen engine: cancelled by the detach keys…
+        w.keys(&["e"]);
+        w.wait_for_text("run in container:");
+        w.keys(&["Enter"]);
+        w.wait_for_text("detach: ctrl-p ctrl-q");
+        w.keys(&["C-p"]);
+        w.keys(&["C-q"]);
+        w.wait("the list is back after cancelling", |s| {
+            s.starts_with(" wharf ") && s.contains("shell cancelled before it started")
+        });
+
+        // …or given up after the deadline, with the reason.
+        w.keys(&["e"]);
+        w.wait_for_text("run in container:");
+        w.keys(&["Enter"]);
+        w.wait("the hand-over deadline", |s| {
+            s.starts_with(" wharf ") && s.contains("did not start the shell within 10 s")
+        });
+    }
+    assert_eq!(w.exit_status(), None);
 }
