@@ -10,6 +10,7 @@ pub mod command;
 pub mod engine;
 pub mod error;
 pub mod model;
+pub mod rules;
 pub mod spec;
 pub mod store;
 pub mod streams;

@@ -1181,3 +1181,56 @@ fn detach_keys_in_the_config_are_checked() {
     let err = crate::config::Config::parse("detach_keys = [\"hyper-x\"]\n").unwrap_err();
     assert!(err.contains("detach_keys"), "{err}");
 }
+
+/// Issue #9, item 8: secret env values are masked in the Env and Inspect tabs by default,
+/// shown on the reveal key, hidden again on the next press and for the next container.
+#[test]
+fn secret_env_values_are_masked_until_revealed() {
+    use crate::view::tests::fixtures::render;
+    let mut app = app(120, 30);
+    select(&mut app, "shop-web-1");
+    app.update(code(KeyCode::Enter));
+    app.update(Msg::Inspect {
+        id: cid('a'),
+        result: Ok(serde_json::json!({
+            "Id": id('a'),
+            "Config": { "Env": [
+                "POSTGRES_PASSWORD=hunter2-pw",
+                "DATABASE_URL=postgres://app:db-pw-42@db/app",
+                "KEYBOARD_LAYOUT=fr",
+                "PATH=/bin"
+            ] }
+        })),
+    });
+    app.update(key('z'));
+    for tab in [Tab::Env, Tab::Inspect] {
+        app.details.as_mut().expect("details").tab = tab;
+        let text = render(&app);
+        assert!(
+            !text.contains("hunter2-pw") && !text.contains("db-pw-42"),
+            "{tab:?} masked:\n{text}"
+        );
+        assert!(text.contains("POSTGRES_PASSWORD=••••••••"), "{text}");
+        assert!(text.contains("KEYBOARD_LAYOUT=fr"), "{text}");
+    }
+    app.details.as_mut().expect("details").tab = Tab::Env;
+    assert!(render(&app).contains("2 secret values hidden — x shows them"));
+    app.update(key('x'));
+    let text = render(&app);
+    assert!(
+        text.contains("POSTGRES_PASSWORD=hunter2-pw") && text.contains("db-pw-42"),
+        "{text}"
+    );
+    assert!(
+        text.contains("secret values shown — x hides them"),
+        "{text}"
+    );
+    app.update(key('x'));
+    assert!(!render(&app).contains("hunter2-pw"));
+    // Revealed for one container only.
+    app.update(key('x'));
+    app.update(code(KeyCode::Esc));
+    select(&mut app, "shop-web-1");
+    app.update(code(KeyCode::Enter));
+    assert!(!app.details.as_ref().expect("details").secrets_shown);
+}

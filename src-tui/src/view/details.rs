@@ -46,7 +46,23 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
         Tab::Top => top(f, app, d, inner),
         Tab::Env => {
             let lines: Vec<String> = match &d.inspect {
-                Some(Ok(doc)) => doc.env.clone(),
+                Some(Ok(doc)) => {
+                    let mut lines = doc.env.clone();
+                    let key = app
+                        .settings
+                        .keymap
+                        .hint(crate::keymap::Action::RevealSecrets);
+                    if d.secrets_shown && d.secrets_masked > 0 {
+                        lines.push(format!("(secret values shown — {key} hides them)"));
+                    } else if d.secrets_masked > 0 {
+                        lines.push(format!(
+                            "({} secret value{} hidden — {key} shows them)",
+                            d.secrets_masked,
+                            if d.secrets_masked == 1 { "" } else { "s" }
+                        ));
+                    }
+                    lines
+                }
                 Some(Err(e)) => vec![format!("inspect failed: {e}")],
                 None => vec!["loading…".into()],
             };

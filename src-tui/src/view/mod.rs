@@ -259,7 +259,19 @@ fn hints(app: &App) -> Vec<Action> {
             ]
         }
         (Some(d), _) if d.tab == crate::details::Tab::Inspect => {
-            vec![Back, NextTab, Filter, SearchNext, SectionNext, Zoom, Help]
+            vec![
+                Back,
+                NextTab,
+                Filter,
+                SearchNext,
+                SectionNext,
+                RevealSecrets,
+                Zoom,
+                Help,
+            ]
+        }
+        (Some(d), _) if d.tab == crate::details::Tab::Env => {
+            vec![Back, NextTab, RevealSecrets, Zoom, Exec, Help]
         }
         (Some(_), _) => vec![Back, NextTab, Zoom, Exec, Help],
         (None, View::Containers) => vec![

@@ -173,6 +173,7 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
                 SaveLogs,
                 SectionNext,
                 SectionPrev,
+                RevealSecrets,
             ],
         ),
     ];
