@@ -119,8 +119,9 @@ fn a_hostile_container_is_inert_on_screen_and_in_saved_logs() {
     let text = String::from_utf8(bytes).expect("saved logs are UTF-8");
     assert!(text.contains(MARKER), "{text}");
     for c in text.chars() {
+        let control = c.is_control() && c != '\n';
         assert!(
-            !(c.is_control() && c != '\n') && !wharf_core::streams::text::is_invisible(c),
+            !control && !wharf_core::streams::text::is_invisible(c),
             "{c:?} in the saved log:\n{text:?}"
         );
     }
