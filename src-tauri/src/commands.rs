@@ -91,14 +91,26 @@ pub async fn execute(desk: State<'_, Desk>, cmd: Command, confirmed: bool) -> Cm
     command::execute(&live.engine, &cmd).await.map_err(report)
 }
 
+/// A container's inspect document, made inert for display by the core, with secret env values
+/// masked unless the user asked to see them (`reveal: true`, after a click on "Reveal").
 #[tauri::command]
-pub async fn inspect(desk: State<'_, Desk>, id: String) -> CmdResult<serde_json::Value> {
+pub async fn inspect(
+    desk: State<'_, Desk>,
+    id: String,
+    reveal: Option<bool>,
+) -> CmdResult<serde_json::Value> {
     let link = desk.link();
     let live = link.live()?;
-    live.engine
+    let mut doc = live
+        .engine
         .inspect_container_json(&id)
         .await
-        .map_err(report)
+        .map_err(report)?;
+    if !reveal.unwrap_or(false) {
+        wharf_core::rules::secrets::mask_inspect(&mut doc);
+    }
+    wharf_core::rules::inert::json(&mut doc);
+    Ok(doc)
 }
 
 #[tauri::command]

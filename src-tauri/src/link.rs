@@ -5,6 +5,7 @@
 //! A link whose endpoint cannot be resolved or whose client cannot be built still exists, with
 //! the error: the page then shows why and offers another context instead of a dead window.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
 use wharf_core::engine::Engine;
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
+use wharf_core::rules::inert;
 use wharf_core::store::{ConnectionState, Snapshot, Store};
 use wharf_core::streams::stats::HubConfig;
 use wharf_core::streams::StatsHub;
@@ -182,12 +184,14 @@ pub struct SnapshotView<'a> {
     pub synced: bool,
     pub read_only: bool,
     pub engine: Option<&'a EngineInfo>,
-    pub containers: Vec<&'a Container>,
-    pub images: Vec<&'a Image>,
-    pub networks: Vec<&'a Network>,
-    pub volumes: Vec<&'a Volume>,
+    // Engine strings made inert by the core (escape sequences dropped, bidi and zero-width
+    // characters shown as markers); borrowed unless something had to change.
+    pub containers: Vec<Cow<'a, Container>>,
+    pub images: Vec<Cow<'a, Image>>,
+    pub networks: Vec<Cow<'a, Network>>,
+    pub volumes: Vec<Cow<'a, Volume>>,
     /// Oldest first, at most [`PAGE_EVENTS`].
-    pub events: Vec<&'a EngineEvent>,
+    pub events: Vec<Cow<'a, EngineEvent>>,
 }
 
 impl<'a> SnapshotView<'a> {
@@ -201,14 +205,14 @@ impl<'a> SnapshotView<'a> {
             synced: s.synced,
             read_only,
             engine: s.engine.as_deref(),
-            containers: s.containers.values().map(|c| &**c).collect(),
-            images: s.images.values().map(|i| &**i).collect(),
-            networks: s.networks.values().map(|n| &**n).collect(),
-            volumes: s.volumes.values().map(|v| &**v).collect(),
+            containers: s.containers.values().map(|c| inert::container(c)).collect(),
+            images: s.images.values().map(|i| inert::image(i)).collect(),
+            networks: s.networks.values().map(|n| inert::network(n)).collect(),
+            volumes: s.volumes.values().map(|v| inert::volume(v)).collect(),
             events: events
                 .iter()
                 .skip(events.len().saturating_sub(PAGE_EVENTS))
-                .map(|e| &**e)
+                .map(|e| inert::event(e))
                 .collect(),
         }
     }
