@@ -23,7 +23,8 @@ export interface Backend {
   /** Called with every batched store change. */
   onSnapshot(cb: (s: Snapshot) => void): Promise<() => void>;
   execute(cmd: Command, confirmed: boolean): Promise<Outcome>;
-  inspect(id: string): Promise<unknown>;
+  /** The core masks secret env values unless `reveal` (an explicit click) is set. */
+  inspect(id: string, reveal?: boolean): Promise<unknown>;
   top(id: string): Promise<Processes>;
   diskUsage(): Promise<DiskUsage[]>;
   engineInfo(): Promise<EngineInfo>;

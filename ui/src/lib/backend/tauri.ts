@@ -25,7 +25,7 @@ export function createTauriBackend(): Backend {
       return listen<Snapshot>("store://changed", (e) => cb(e.payload));
     },
     execute: (cmd, confirmed) => invoke("execute", { cmd, confirmed }),
-    inspect: (id) => invoke("inspect", { id }),
+    inspect: (id, reveal = false) => invoke("inspect", { id, reveal }),
     top: (id) => invoke("top", { id }),
     diskUsage: () => invoke("disk_usage"),
     engineInfo: () => invoke("engine_info"),
