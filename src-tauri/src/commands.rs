@@ -116,7 +116,9 @@ pub async fn inspect(
 #[tauri::command]
 pub async fn top(desk: State<'_, Desk>, id: String) -> CmdResult<Processes> {
     let link = desk.link();
-    link.live()?.engine.top(&id).await.map_err(report)
+    let procs = link.live()?.engine.top(&id).await.map_err(report)?;
+    // Process command lines are the container's to choose: inert before the page shows them.
+    Ok(wharf_core::rules::inert::processes(procs))
 }
 
 #[tauri::command]

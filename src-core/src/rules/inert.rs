@@ -127,6 +127,13 @@ pub fn event(e: &EngineEvent) -> Cow<'_, EngineEvent> {
     Cow::Owned(e)
 }
 
+/// A container's process list (`top`): the commands are the container's to choose.
+pub fn processes(mut p: crate::engine::Processes) -> crate::engine::Processes {
+    p.titles.iter_mut().for_each(fix);
+    p.rows.iter_mut().flatten().for_each(fix);
+    p
+}
+
 /// Every string of a JSON document (an inspect result), object keys included, made inert in
 /// place.
 pub fn json(v: &mut serde_json::Value) {
@@ -200,6 +207,15 @@ mod tests {
         );
         assert_eq!(out.labels.get("tier").map(String::as_str), Some("web"));
         assert_eq!(out.id, c.id, "ids are kept: actions use them");
+    }
+
+    #[test]
+    fn process_lists_are_made_inert() {
+        let p = processes(crate::engine::Processes {
+            titles: vec!["CMD".into()],
+            rows: vec![vec!["sh -c \u{1b}]0;t\u{7}v=\u{202e}gnp.exe".into()]],
+        });
+        assert_eq!(p.rows[0][0], "sh -c v=⟨U+202E⟩gnp.exe");
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub fn inner(area: Rect) -> Rect {
 pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
     let p = &app.settings.palette;
     let mut title = vec![Span::styled(
-        format!(" {} ", d.name),
+        format!(" {} ", crate::view::inert(&d.name)),
         Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
     )];
     if d.gone {
@@ -160,7 +160,7 @@ fn inspect(f: &mut Frame, app: &App, d: &Details, area: Rect) {
             } else {
                 Style::default().fg(p.muted)
             };
-            Line::from(Span::styled(n.clone(), st))
+            Line::from(Span::styled(crate::view::inert(n), st))
         })
         .collect();
     f.render_widget(Paragraph::new(side_lines), side);

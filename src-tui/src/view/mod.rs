@@ -167,20 +167,20 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
     }
     line1.extend([
         Span::styled(
-            s.endpoint.clone(),
+            inert(&s.endpoint),
             Style::default().add_modifier(Modifier::BOLD),
         ),
         Span::raw("  "),
-        Span::styled(format!("● {state}"), style),
+        Span::styled(format!("● {}", inert(&state)), style),
     ]);
     if let Some(e) = &s.engine {
         line1.push(Span::styled(
-            format!(
+            inert(&format!(
                 "  {} {} · API {}",
                 platform(e),
                 e.version,
                 e.negotiated_api_version
-            ),
+            )),
             Style::default().fg(p.muted),
         ));
     }
@@ -336,7 +336,8 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
         }
         _ => match &app.toast {
             Some(t) => Line::from(Span::styled(
-                t.text.clone(),
+                // Toasts quote engine errors, which quote names and commands.
+                inert(&t.text),
                 if t.error {
                     Style::default().fg(p.error).add_modifier(Modifier::BOLD)
                 } else {

@@ -27,7 +27,7 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     let max_objects = (area.height as usize).saturating_sub(10).max(1);
     let mut lines = vec![
         Line::from(Span::styled(
-            c.title.clone(),
+            crate::view::inert(&c.title),
             Style::default().add_modifier(Modifier::BOLD),
         )),
         Line::raw(""),
@@ -47,7 +47,7 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     lines.push(Line::raw(""));
     for n in &c.notes {
         lines.push(Line::from(Span::styled(
-            n.clone(),
+            crate::view::inert(n),
             Style::default().fg(p.muted),
         )));
     }
