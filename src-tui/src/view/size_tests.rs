@@ -324,6 +324,7 @@ proptest! {
 enum Input {
     Key(KeyCode, KeyModifiers),
     Resize(u16, u16),
+    Mouse(crossterm::event::MouseEventKind, u16, u16),
 }
 
 fn input() -> impl Strategy<Value = Input> {
@@ -353,9 +354,17 @@ fn input() -> impl Strategy<Value = Input> {
         1 => Just(KeyModifiers::ALT),
         1 => Just(KeyModifiers::SHIFT),
     ];
+    use crossterm::event::{MouseButton, MouseEventKind as M};
+    let mouse = prop_oneof![
+        Just(M::Down(MouseButton::Left)),
+        Just(M::ScrollUp),
+        Just(M::ScrollDown),
+        Just(M::Moved),
+    ];
     prop_oneof![
         12 => (code, mods).prop_map(|(c, m)| Input::Key(c, m)),
         1 => (1u16..=200, 1u16..=60).prop_map(|(w, h)| Input::Resize(w, h)),
+        2 => (mouse, 0u16..=210, 0u16..=70).prop_map(|(k, x, y)| Input::Mouse(k, x, y)),
     ]
 }
 
@@ -368,7 +377,8 @@ fn is_quit(a: &App) -> bool {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-    /// Random key sequences and resizes from random screen states: every frame draws.
+    /// Random key sequences, mouse clicks and scrolls, and resizes from random screen states:
+    /// every frame draws.
     #[test]
     fn random_keys_and_sizes_never_panic(
         i in 0..states().len(),
@@ -387,6 +397,14 @@ proptest! {
                 }
                 Input::Resize(w, h) => {
                     a.update(Msg::Resize(w, h));
+                }
+                Input::Mouse(kind, column, row) => {
+                    a.update(Msg::Mouse(crossterm::event::MouseEvent {
+                        kind,
+                        column,
+                        row,
+                        modifiers: KeyModifiers::NONE,
+                    }));
                 }
             }
             if is_quit(&a) {
