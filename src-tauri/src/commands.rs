@@ -130,7 +130,8 @@ pub async fn disk_usage(desk: State<'_, Desk>) -> CmdResult<Vec<DiskUsage>> {
 #[tauri::command]
 pub async fn engine_info(desk: State<'_, Desk>) -> CmdResult<EngineInfo> {
     let link = desk.link();
-    link.live()?.engine.info().await.map_err(report)
+    let info = link.live()?.engine.info().await.map_err(report)?;
+    Ok(wharf_core::rules::inert::engine_info(&info).into_owned())
 }
 
 /// Which part of a log the page asks for.

@@ -183,7 +183,7 @@ pub struct SnapshotView<'a> {
     pub connection: &'a ConnectionState,
     pub synced: bool,
     pub read_only: bool,
-    pub engine: Option<&'a EngineInfo>,
+    pub engine: Option<Cow<'a, EngineInfo>>,
     // Engine strings made inert by the core (escape sequences dropped, bidi and zero-width
     // characters shown as markers); borrowed unless something had to change.
     pub containers: Vec<Cow<'a, Container>>,
@@ -204,7 +204,7 @@ impl<'a> SnapshotView<'a> {
             connection: &s.connection,
             synced: s.synced,
             read_only,
-            engine: s.engine.as_deref(),
+            engine: s.engine.as_deref().map(inert::engine_info),
             containers: s.containers.values().map(|c| inert::container(c)).collect(),
             images: s.images.values().map(|i| inert::image(i)).collect(),
             networks: s.networks.values().map(|n| inert::network(n)).collect(),

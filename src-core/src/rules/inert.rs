@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use crate::model::{Container, EngineEvent, Image, Network, Volume};
+use crate::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
 use crate::streams::text::{inert, needs_sanitizing};
 
 fn fix(s: &mut String) {
@@ -124,6 +124,58 @@ pub fn event(e: &EngineEvent) -> Cow<'_, EngineEvent> {
     fix(&mut e.action);
     fix(&mut e.actor_id);
     fix_map(&mut e.attributes);
+    Cow::Owned(e)
+}
+
+/// The engine's own description of itself (`/info`), shown on the engine page.
+pub fn engine_info(e: &EngineInfo) -> Cow<'_, EngineInfo> {
+    let strings = [
+        e.platform.as_str(),
+        &e.version,
+        &e.api_version,
+        &e.negotiated_api_version,
+        &e.os,
+        &e.os_type,
+        &e.kernel,
+        &e.arch,
+        &e.hostname,
+        &e.storage_driver,
+        &e.cgroup_driver,
+        &e.cgroup_version,
+        &e.logging_driver,
+        &e.root_dir,
+        &e.swarm,
+        &e.system_time,
+    ]
+    .into_iter()
+    .chain(e.min_api_version.as_deref())
+    .chain(e.warnings.iter().map(String::as_str));
+    if !any_needs(strings) {
+        return Cow::Borrowed(e);
+    }
+    let mut e = e.clone();
+    for s in [
+        &mut e.platform,
+        &mut e.version,
+        &mut e.api_version,
+        &mut e.negotiated_api_version,
+        &mut e.os,
+        &mut e.os_type,
+        &mut e.kernel,
+        &mut e.arch,
+        &mut e.hostname,
+        &mut e.storage_driver,
+        &mut e.cgroup_driver,
+        &mut e.cgroup_version,
+        &mut e.logging_driver,
+        &mut e.root_dir,
+        &mut e.swarm,
+        &mut e.system_time,
+    ] {
+        fix(s);
+    }
+    e.min_api_version.iter_mut().for_each(fix);
+    e.warnings.iter_mut().for_each(fix);
     Cow::Owned(e)
 }
 
