@@ -47,7 +47,12 @@ fn assert_inert(w: &mut Wharf, title: &str, what: &str) {
         "{what}: the bell rang"
     );
     let escaped = w.screen_with_escapes();
-    for seq in ["]52;", "]8;", "]0;", "]2;", "\u{202E}", "\u{200B}"] {
+    // The payload may show as inert text (inspect quotes it JSON-escaped); what must never
+    // reach the terminal is a real ESC starting an OSC or DCS, a C1 control, a bell or a
+    // real invisible character.
+    for seq in [
+        "\x1b]", "\x1bP", "\u{9b}", "\u{9d}", "\u{202E}", "\u{200B}", "\x07",
+    ] {
         assert!(
             !escaped.contains(seq),
             "{what}: {seq:?} reached the terminal:\n{escaped:?}"

@@ -102,6 +102,14 @@ fn tiny_panes_never_crash() {
     let engine = require_engine!();
     let c = engine.container("tiny").cmd(&["sleep", "3600"]).start();
     let mut w = Wharf::start_with(engine, &["--read-only"], (1, 1), "");
+    // Keys typed before Wharf owns the terminal would meet the tty's line discipline
+    // (ctrl-s would stop the pane's output): wait until it switched to its own screen.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while w.display("#{alternate_on}") != "1" {
+        assert!(Instant::now() < deadline, "wharf never took the terminal");
+        assert_eq!(w.exit_status(), None, "wharf exited at 1x1");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let journeys: &[&[&str]] = &[
         &["s", "D", "K"],
         &["?", "j", "j", "PgDn"],
@@ -111,7 +119,8 @@ fn tiny_panes_never_crash() {
             "Enter", "Tab", "Tab", "Tab", "Tab", "z", "Tab", "Tab", "Tab", "Tab", "Tab",
         ],
         &[
-            "Enter", "C-s", "Enter", "/", "a", "Enter", "w", "T", "PgUp", "n",
+            // The save prompt is emptied before Enter: nothing is written anywhere.
+            "Enter", "C-s", "C-u", "Enter", "/", "a", "Enter", "w", "T", "PgUp", "n",
         ],
         &["Enter", "i", "]", "]", "/", "S", "t", "Enter", "G"],
         &["e", "R", "c"],
