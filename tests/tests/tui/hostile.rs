@@ -10,10 +10,11 @@ use wharf_tests::require_engine;
 use crate::require_tmux;
 use crate::term::Wharf;
 
-/// Everything hostile, as the bytes a terminal would act on.
-const PAYLOAD: &str = "\x1b[2J\x1b[H\x1b[5;5Hmoved\x1b]0;pwned-title\x07\x1b]2;pwned-title2\x1b\\\
+/// Everything hostile, as the bytes a terminal would act on. The invisible characters come
+/// first so that their markers show within the screen's width in every view.
+const PAYLOAD: &str = "v=\u{202E}gnp.exe z\u{200B}w\u{2066}i\u{2069} \x1b[2J\x1b[H\x1b[5;5Hmoved\x1b]0;pwned-title\x07\x1b]2;pwned-title2\x1b\\\
 \x1b]52;c;cHduZWQ=\x07\x1b]8;;http://127.0.0.1:1/x\x07link\x1b]8;;\x07\x07\x07\x07\
-\u{9b}2J v=\u{202E}gnp.exe z\u{200B}w\u{2066}i\u{2069}";
+\u{9b}2J";
 
 /// The same for `printf` in the container's shell, with invalid UTF-8 and a bell flood.
 const PRINTF: &str =
