@@ -5,11 +5,14 @@
 //! on-demand stats and logs, `command` executes lifecycle actions. Nothing here knows about
 //! terminals or webviews.
 
+pub mod audit;
 pub mod chart;
 pub mod command;
+pub mod destroy;
 pub mod engine;
 pub mod error;
 pub mod model;
+pub mod rules;
 pub mod spec;
 pub mod store;
 pub mod streams;

@@ -8,6 +8,7 @@ mod commands;
 mod common;
 mod logs;
 mod reconnect;
+mod safety;
 mod stats;
 mod store;
 mod tls;
