@@ -421,6 +421,15 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::PrunePlan(result) => {
+                // The "listing …" toast has done its job.
+                self.toast = None;
+                match result {
+                    Ok(plan) => crate::actions::confirm_prune(self, plan),
+                    Err(e) => self.toast(format!("prune: {e}"), true),
+                }
+                Vec::new()
+            }
             Msg::Inspect { id, result } => {
                 if let Some(d) = self.details.as_mut().filter(|d| d.id == id) {
                     d.set_inspect(result);

@@ -760,6 +760,28 @@ fn confirm_many_objects_is_cut_with_a_count() {
 fn confirm_prune_images() {
     let mut app = app(120, 20);
     command(&mut app, "prune images");
+    // The engine's answer: the one unused dangling image of the fixture.
+    let image = app
+        .snapshot
+        .images
+        .values()
+        .find(|i| i.is_dangling())
+        .map(|i| (**i).clone())
+        .unwrap_or_else(|| panic!("no dangling image in the fixture"));
+    let plan = wharf_core::rules::prune::PrunePlan {
+        target: wharf_core::model::PruneTarget::Images { all: false },
+        items: wharf_core::rules::prune::candidates(
+            wharf_core::model::PruneTarget::Images { all: false },
+            &wharf_core::rules::prune::Listing {
+                containers: &[],
+                images: &[image],
+                networks: &[],
+                volumes: &[],
+                labels_anonymous: false,
+            },
+        ),
+    };
+    app.update(Msg::PrunePlan(Ok(plan)));
     snap("confirm_prune_images", &app);
 }
 
@@ -872,7 +894,7 @@ fn confirm_popup_always_shows_its_answer_keys() {
     app.update(key('D'));
     let text = render(&app);
     assert!(
-        text.contains("y/enter: do it") && text.contains("[ ] force"),
+        text.contains("y/enter: do it") && text.contains("[x] force"),
         "{text}"
     );
 }
