@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::watch;
+use wharf_core::audit::AuditLog;
 use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
-use wharf_core::engine::Engine;
+use wharf_core::engine::{Engine, Policy};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
 use wharf_core::store::{ConnectionState, Snapshot, Store};
@@ -31,6 +32,8 @@ pub struct Args {
     pub read_only: bool,
     /// The view to open instead of the last one, e.g. `containers` or `container/ID/logs`.
     pub view: Option<String>,
+    /// `--audit-log FILE`: one JSON line per engine call a user action makes.
+    pub audit_log: Option<String>,
 }
 
 impl Args {
@@ -53,6 +56,7 @@ impl Args {
                 "--context" | "-c" => out.context = it.next(),
                 "--read-only" => out.read_only = true,
                 "--view" => out.view = it.next(),
+                "--audit-log" => out.audit_log = it.next(),
                 _ => {
                     if let Some(v) = a.strip_prefix("--host=") {
                         out.host = Some(v.to_owned());
@@ -60,11 +64,26 @@ impl Args {
                         out.context = Some(v.to_owned());
                     } else if let Some(v) = a.strip_prefix("--view=") {
                         out.view = Some(v.to_owned());
+                    } else if let Some(v) = a.strip_prefix("--audit-log=") {
+                        out.audit_log = Some(v.to_owned());
                     }
                 }
             }
         }
         out
+    }
+
+    /// What the engine handle enforces and records: read-only, and the audit log (opened
+    /// here, so a file that cannot be written stops Wharf from acting rather than from logging).
+    pub fn policy(&self) -> Result<Policy, CoreError> {
+        let audit = match self.audit_log.as_deref().filter(|p| !p.is_empty()) {
+            Some(path) => Some(Arc::new(AuditLog::open(std::path::Path::new(path))?)),
+            None => None,
+        };
+        Ok(Policy {
+            read_only: self.read_only,
+            audit,
+        })
     }
 
     pub fn connect_options(&self) -> ConnectOptions {
@@ -98,13 +117,19 @@ impl Link {
     /// Resolve and start following an engine. Must run inside the tokio runtime (it spawns the
     /// store's and the hub's tasks). Never fails: a failure is kept in the link.
     pub fn open(opts: &ConnectOptions) -> Link {
+        Link::open_with(opts, &Policy::default())
+    }
+
+    /// [`Link::open`] with an engine handle under `policy` (read-only, audit log), which the
+    /// core enforces on every mutating call whatever command the page sends.
+    pub fn open_with(opts: &ConnectOptions, policy: &Policy) -> Link {
         let endpoint = match resolve(opts) {
             Ok(e) => e,
             Err(e) => return Link::failed(opts.host.clone().unwrap_or_default(), &e),
         };
         let label = endpoint.transport.to_string();
         let context = endpoint.context().map(str::to_owned);
-        match Engine::new(endpoint) {
+        match Engine::new(endpoint).map(|e| e.with_policy(policy.clone())) {
             Ok(engine) => {
                 let store = Store::spawn(engine.clone());
                 let stats =
@@ -127,7 +152,7 @@ impl Link {
         }
     }
 
-    fn failed(endpoint: String, e: &CoreError) -> Link {
+    pub(crate) fn failed(endpoint: String, e: &CoreError) -> Link {
         Link {
             live: None,
             endpoint,
