@@ -82,6 +82,50 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.equal(await page.locator("dialog.confirm").count(), 0);
   });
 
+  test("prune lists the plan's exact objects first and sends that plan (issue #9 item 1)", async () => {
+    const page = await open("#/engine");
+    await page.click("button[data-prune='unused anonymous volumes']");
+    const dialog = page.locator("dialog.confirm");
+    await dialog.waitFor();
+    const text = await dialog.textContent();
+    assert.match(text, /Prune 1 unused anonymous volumes\?/);
+    assert.match(text, /0{61}a11/, "the anonymous volume is listed");
+    assert.ok(!text.includes("keep_me") && !text.includes("shop_data"), text);
+    assert.match(text, /data in these volumes is lost/);
+    await page.click("[data-testid=confirm]");
+    await page.waitForFunction(() => window.__wharfStub.commands.length === 1);
+    const sent = await page.evaluate(() => window.__wharfStub.commands[0]);
+    assert.equal(sent.cmd.action, "prune");
+    assert.equal(sent.confirmed, true);
+    assert.deepEqual(sent.cmd.plan.items.map((i) => i.name), ["0".repeat(61) + "a11"]);
+    const volumes = await page.evaluate(() => window.__wharfStub.volumes.map((v) => v.name));
+    assert.deepEqual(volumes, ["shop_data", "keep_me"]);
+    await page.waitForSelector(".toast:has-text('removed 1 of 1')");
+    assert.deepEqual(errors, []);
+  });
+
+  test("removing a running container says it will be killed (issue #9 item 5)", async () => {
+    const page = await open("#/containers");
+    await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    for (const n of ["web", "old-job"]) await page.check(`tr:has(a.name:text-is("${n}")) input[type=checkbox]`);
+    await page.click("button[data-action=remove]");
+    const dialog = page.locator("dialog.confirm");
+    await dialog.waitFor();
+    assert.match(await dialog.locator("p.warning").textContent(), /^web is running and will be killed$/);
+    assert.equal(await dialog.locator("p.warning").count(), 1, "old-job is not running");
+    await page.click("[data-testid=confirm]");
+    await page.waitForFunction(() => window.__wharfStub.commands.length === 2);
+    const sent = await page.evaluate(() => window.__wharfStub.commands.map((c) => [c.cmd.force, c.confirmed]));
+    assert.deepEqual(sent.sort(), [[false, true], [true, true]]);
+    // The container page's Remove button follows the same rule.
+    const page2 = await open("#/containers");
+    await page2.dblclick("tr:has(a.name:text-is('db'))");
+    await page2.click("button[data-action=remove]");
+    await page2.locator("dialog.confirm").waitFor();
+    assert.equal(await page2.locator("dialog.confirm p.warning").textContent(), "db is running and will be killed");
+    assert.deepEqual(errors, []);
+  });
+
   test("container page: live graphs, logs with search, inspect, top, exec", async () => {
     const page = await open("#/containers");
     await page.dblclick("tr:has(a.name:text-is('web'))");
