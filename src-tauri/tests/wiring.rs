@@ -68,7 +68,7 @@ fn destructive_commands_need_confirmation() {
     for cmd in [
         json!({ "action": "stop", "id": ID, "timeout": null }),
         json!({ "action": "remove", "id": ID, "force": true, "volumes": false }),
-        json!({ "action": "prune", "target": { "target": "containers" } }),
+        json!({ "action": "prune", "plan": { "target": { "target": "containers" }, "items": [] } }),
     ] {
         let err = t
             .invoke("execute", json!({ "cmd": cmd, "confirmed": false }))
@@ -76,6 +76,24 @@ fn destructive_commands_need_confirmation() {
         assert_eq!(kind(&err), "invalid_input", "{err}");
         assert!(err["message"].as_str().unwrap().contains("confirmation"));
     }
+    // A prune without its plan (the engine's own prune, whatever is unused by then) no longer
+    // exists; a plan naming objects its target does not remove is refused before sending.
+    let err = t
+        .invoke(
+            "execute",
+            json!({ "cmd": { "action": "prune", "target": { "target": "volumes", "all": false } }, "confirmed": true }),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("plan"), "{err}");
+    let bad = json!({ "target": { "target": "volumes", "all": false },
+        "items": [{ "kind": "container", "id": ID, "name": "web", "size": null, "tags": [] }] });
+    let err = t
+        .invoke(
+            "execute",
+            json!({ "cmd": { "action": "prune", "plan": bad }, "confirmed": true }),
+        )
+        .unwrap_err();
+    assert_eq!(kind(&err), "invalid_input", "{err}");
     // Confirmed, it reaches the engine (which is not there).
     let err = t
         .invoke(
