@@ -29,6 +29,9 @@ pub struct Config {
     pub theme: Theme,
     /// Action → keys overrides, e.g. `stop = ["x"]`.
     pub keys: BTreeMap<String, Vec<String>>,
+    /// Opt-in audit log: one JSON line per engine call a user action makes (`--audit-log`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_log: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             show_stopped: true,
             theme: Theme::default(),
             keys: BTreeMap::new(),
+            audit_log: None,
         }
     }
 }

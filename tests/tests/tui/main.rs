@@ -2,4 +2,5 @@
 //! engine, driven with keys, read from the screen, checked with the engine.
 
 mod journeys;
+mod safety;
 mod term;
