@@ -27,12 +27,27 @@ pub fn execute(app: &mut App, cmds: Vec<Command>) -> Vec<Effect> {
         app.toast("read-only mode: nothing was changed", true);
         return Vec::new();
     }
-    cmds.into_iter()
+    let title = match cmds.first() {
+        Some(c) if cmds.len() > 1 => format!("{} × {}", capitalise(c.verb()), cmds.len()),
+        _ => String::new(),
+    };
+    let effects: Vec<Effect> = cmds
+        .into_iter()
         .map(|cmd| {
             let req = app.new_request(describe(app, &cmd));
             Effect::Execute { req, cmd }
         })
-        .collect()
+        .collect();
+    // Bulk actions report per object, in one message once every object's outcome is in.
+    let reqs = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Execute { req, .. } => Some(*req),
+            _ => None,
+        })
+        .collect();
+    app.batch(title, reqs);
+    effects
 }
 
 /// The command in words, with the container's name rather than its short id.

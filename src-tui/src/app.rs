@@ -109,7 +109,17 @@ pub struct App {
     next_req: u64,
     /// Requests in flight: id → what they do.
     pub pending: HashMap<u64, String>,
+    /// Bulk actions in flight (one request per object): their report comes when all are in.
+    batches: Vec<Batch>,
     pub quit: bool,
+}
+
+/// One bulk action: its requests and one result entry per object as they arrive.
+#[derive(Debug, Clone)]
+struct Batch {
+    title: String,
+    reqs: Vec<u64>,
+    entries: Vec<(String, Result<String, String>)>,
 }
 
 impl App {
@@ -133,6 +143,7 @@ impl App {
             command_history: Vec::new(),
             next_req: 1,
             pending: HashMap::new(),
+            batches: Vec::new(),
             quit: false,
         };
         for v in View::ALL {
@@ -367,6 +378,51 @@ impl App {
         id
     }
 
+    /// Report the requests `reqs` together under `title`, one entry per object, once all
+    /// of them are in.
+    pub fn batch(&mut self, title: String, reqs: Vec<u64>) {
+        if reqs.len() > 1 {
+            self.batches.push(Batch {
+                title,
+                reqs,
+                entries: Vec::new(),
+            });
+        }
+    }
+
+    /// Record a bulk action's outcome; `false` when `req` is not part of one.
+    fn batch_outcome(&mut self, req: u64, what: String, result: Result<String, String>) -> bool {
+        let Some(i) = self.batches.iter().position(|b| b.reqs.contains(&req)) else {
+            return false;
+        };
+        let b = &mut self.batches[i];
+        b.entries.push((what, result));
+        if b.entries.len() < b.reqs.len() {
+            return true;
+        }
+        let b = self.batches.remove(i);
+        let ok = b.entries.iter().filter(|(_, r)| r.is_ok()).count();
+        let entries: Vec<String> = b
+            .entries
+            .iter()
+            .map(|(what, r)| match r {
+                Ok(_) => format!("{what}: done"),
+                Err(e) => format!("{what}: failed: {e}"),
+            })
+            .collect();
+        let failed = ok < b.entries.len();
+        self.toast(
+            format!(
+                "{}: {ok} of {} done — {}",
+                b.title,
+                b.entries.len(),
+                entries.join("; ")
+            ),
+            failed,
+        );
+        true
+    }
+
     /// The one entry point.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
@@ -411,6 +467,9 @@ impl App {
             Msg::Outcome { req, result } => {
                 // Stale or unknown outcomes (already reported) are dropped.
                 if let Some(what) = self.pending.remove(&req) {
+                    if self.batch_outcome(req, what.clone(), result.clone()) {
+                        return Vec::new();
+                    }
                     match result {
                         Ok(detail) if detail.is_empty() => {
                             self.toast(format!("{what}: done"), false)
