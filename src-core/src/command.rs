@@ -153,6 +153,25 @@ impl Command {
         }
     }
 
+    /// What the command acts on: ids, names, or a prune plan's ids (for the audit log).
+    pub fn targets(&self) -> Vec<&str> {
+        match self {
+            Command::Start { id }
+            | Command::Stop { id, .. }
+            | Command::Restart { id, .. }
+            | Command::Pause { id }
+            | Command::Unpause { id }
+            | Command::Kill { id, .. }
+            | Command::Remove { id, .. } => vec![id.as_str()],
+            Command::Rename { id, name } => vec![id.as_str(), name],
+            Command::RemoveImage { id, .. } => vec![id.as_str()],
+            Command::CreateNetwork { name, .. } | Command::CreateVolume { name, .. } => vec![name],
+            Command::RemoveNetwork { id } => vec![id.as_str()],
+            Command::RemoveVolume { name, .. } => vec![name.as_str()],
+            Command::Prune { plan } => plan.items.iter().map(|i| i.id.as_str()).collect(),
+        }
+    }
+
     /// Check the command's own input (names, signals) before anything is sent.
     pub fn validate(&self) -> Result<()> {
         match self {
@@ -216,7 +235,10 @@ impl fmt::Display for Command {
 /// Validate and run a command.
 pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
     cmd.validate()?;
-    engine.check_writable(cmd.verb(), &[&cmd.to_string()])?;
+    engine.check_writable(
+        &format!("command.{}", cmd.verb().replace(' ', "_")),
+        &cmd.targets(),
+    )?;
     let done = |r: Result<()>| r.map(|()| Outcome::Done);
     match cmd {
         Command::Start { id } => done(engine.start(id.as_str()).await),

@@ -362,14 +362,18 @@ async fn read_only_engine_refuses_every_mutation_before_sending() {
     let net = te.network("ro");
     let (img, tags) = own_image(te, &["ro"]);
     let _cleanup = Rmi(te, vec![img.clone()]);
+    // Only our own objects: other tests change the shared engine meanwhile.
+    let exists = |args: &[&str]| te.docker(args).is_ok();
     let state = || {
         (
-            running.inspect("{{.State.Status}} {{.Name}} {{.RestartCount}}"),
+            running.inspect("{{.State.Status}} {{.Name}} {{.RestartCount}} {{.State.StartedAt}}"),
             stopped.inspect("{{.State.Status}} {{.Name}}"),
-            te.docker_ok(&["volume", "ls", "-q"]),
-            te.docker_ok(&["network", "ls", "-q"]),
-            te.docker_ok(&["images", "-q", "--no-trunc"]),
-            te.docker_ok(&["ps", "-aq", "--no-trunc"]),
+            exists(&["volume", "inspect", vol.name()]),
+            exists(&["network", "inspect", net.id()]),
+            te.docker(&["image", "inspect", "-f", "{{.RepoTags}}", &img]),
+            exists(&["network", "inspect", "wharf-test-ro-net"]),
+            exists(&["volume", "inspect", "wharf-test-ro-vol"]),
+            exists(&["inspect", "wharf-test-ro-renamed"]),
         )
     };
     let before = state();
@@ -451,6 +455,22 @@ async fn read_only_engine_refuses_every_mutation_before_sending() {
         assert_eq!(e.kind(), ErrorKind::Denied, "{e}");
     }
     assert_eq!(state(), before, "the engine is unchanged");
+    // A refusal is audited too, naming the target.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("audit.jsonl");
+    let audited = rw.clone().with_policy(Policy {
+        read_only: true,
+        audit: Some(Arc::new(
+            AuditLog::open(&path).unwrap_or_else(|e| panic!("{e}")),
+        )),
+    });
+    let _ = execute(&audited, &cmds[1]).await;
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let line: serde_json::Value =
+        serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(line["call"], "command.stop", "{text}");
+    assert_eq!(line["targets"][0], running.id(), "{text}");
+    assert_eq!(line["error"]["kind"], "denied", "{text}");
     // The read-write handle it was made from is unaffected.
     execute(&rw, &Command::Start { id: s.clone() })
         .await
