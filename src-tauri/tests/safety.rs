@@ -179,3 +179,30 @@ fn an_audit_log_that_cannot_be_opened_stops_wharf_from_acting() {
         .docker(&["volume", "inspect", "wharf-test-never"])
         .is_err());
 }
+
+#[test]
+fn read_only_is_the_engine_handles_own_not_only_the_commands() {
+    use tauri::Manager;
+    let t = TestApp::new(Args {
+        host: Some(common::dead_host()),
+        read_only: true,
+        ..Args::default()
+    });
+    let desk = t.app.state::<wharf_desktop::Desk>();
+    let link = desk.link();
+    let engine = &link.live().unwrap().engine;
+    assert!(
+        engine.is_read_only(),
+        "the core refuses even a command the page layer let through"
+    );
+    // Refused by the handle itself, before any request (the host is dead: a sent request
+    // would fail as `unavailable`).
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let err = rt
+        .block_on(engine.remove_volume("anything", true))
+        .unwrap_err();
+    assert_eq!(err.kind(), wharf_core::ErrorKind::Denied, "{err}");
+}

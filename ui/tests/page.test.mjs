@@ -126,6 +126,19 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("image removal sends the tags the page showed (issue #9 item 4)", async () => {
+    const page = await open("#/images");
+    await page.waitForSelector("[data-table=images] tbody tr[data-id]");
+    await page.check(`tr:has(td:text-is("busybox:test")) input[type=checkbox]`);
+    await page.click("button[data-action=remove]");
+    await page.click("[data-testid=confirm]");
+    await page.waitForFunction(() => window.__wharfStub.commands.length === 1);
+    const sent = await page.evaluate(() => window.__wharfStub.commands[0].cmd);
+    assert.equal(sent.action, "remove_image");
+    assert.deepEqual(sent.tags, ["busybox:test"]);
+    assert.deepEqual(errors, []);
+  });
+
   test("container page: live graphs, logs with search, inspect, top, exec", async () => {
     const page = await open("#/containers");
     await page.dblclick("tr:has(a.name:text-is('web'))");
