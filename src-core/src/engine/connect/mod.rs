@@ -578,6 +578,7 @@ fn link(endpoint: &Endpoint) -> Result<Link> {
             Ok(over_hyper(https, url, Pool::PerRequest))
         }
         Transport::Ssh { user, host, port } => {
+            host::check_ssh_target(user.as_deref(), host)?;
             let connector = ssh::SshConnector::new(user.clone(), host.clone(), *port);
             // Each new connection costs a whole SSH login: keep idle ones a while.
             Ok(over_hyper(
