@@ -26,6 +26,8 @@ pub use link::{Args, Link};
 pub struct Desk {
     link: watch::Sender<Arc<Link>>,
     pub read_only: bool,
+    /// `--insecure-skip-tls-verify`, kept for context switches.
+    pub insecure_skip_tls_verify: bool,
     /// `--view`: what the page opens first.
     pub initial_view: Option<String>,
     pub streams: streams::Streams,
@@ -38,6 +40,7 @@ impl Desk {
         Desk {
             link,
             read_only: args.read_only,
+            insecure_skip_tls_verify: args.insecure_skip_tls_verify,
             initial_view: args.view.clone(),
             streams: streams::Streams::default(),
         }

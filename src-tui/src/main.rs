@@ -131,7 +131,7 @@ fn main() -> ExitCode {
         }
         cfg.default_view = v.clone();
     }
-    let settings = match Settings::from_config(&cfg) {
+    let mut settings = match Settings::from_config(&cfg) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("wharf: {e}");
@@ -163,6 +163,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    settings.tls_unverified = endpoint.transport.tls_unverified();
     tracing::info!(%endpoint, "starting");
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

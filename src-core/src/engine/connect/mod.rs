@@ -195,6 +195,23 @@ pub enum Transport {
     },
 }
 
+/// What both UIs show in their header, in their error colour, while the engine's TLS
+/// certificate is not verified (`--insecure-skip-tls-verify` let an endpoint skip it).
+pub const TLS_NOT_VERIFIED: &str = "TLS NOT VERIFIED";
+
+impl Transport {
+    /// TLS that accepts any certificate: the UIs must show [`TLS_NOT_VERIFIED`] while it is used.
+    pub fn tls_unverified(&self) -> bool {
+        matches!(
+            self,
+            Transport::Tls {
+                skip_verify: true,
+                ..
+            }
+        )
+    }
+}
+
 /// Why this endpoint was chosen: which flag, variable, context or search found it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
