@@ -30,6 +30,14 @@ pub fn parse_host(spec: &str, tls: Option<TlsFiles>) -> Result<Transport> {
             "empty engine address; expected {SCHEMES}"
         )));
     }
+    // Every message below quotes the address: none may carry a control sequence to a
+    // terminal or hide text (an address can come from a context file someone else wrote).
+    if spec.chars().any(invisible) {
+        return Err(CoreError::invalid_input(format!(
+            "`{}`: control or invisible characters are not allowed in an engine address",
+            spec.escape_default()
+        )));
+    }
     let (scheme, rest) = match spec.split_once("://") {
         Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
         None if spec.starts_with('/') => {
@@ -102,6 +110,13 @@ pub fn parse_host(spec: &str, tls: Option<TlsFiles>) -> Result<Transport> {
             "`{spec}`: unsupported scheme `{other}://`; expected {SCHEMES}"
         ))),
     }
+}
+
+/// Control characters (C0, DEL, C1) and the invisible ones that reorder or hide text
+/// (zero-width, bidi controls, BOM).
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// Split `host[:port]` (IPv6 in brackets), rejecting paths, credentials and junk.
@@ -299,9 +314,23 @@ mod tests {
             ("ssh://a|b@box", format!("`|` {user}")),
             ("ssh://`id`@box", format!("``` {user}")),
             ("ssh://a b@box", format!("` ` {user}")),
-            ("ssh://a\tb@box", format!("`\\t` {user}")),
-            ("ssh://a\nb@box", format!("`\\n` {user}")),
-            ("ssh://a\u{1b}]0;x\u{7}@box", format!("`\\u{{1b}}` {user}")),
+            (
+                "ssh://a\tb@box",
+                "control or invisible characters".to_owned(),
+            ),
+            (
+                "ssh://a\nb@box",
+                "control or invisible characters".to_owned(),
+            ),
+            (
+                "ssh://a\u{1b}]0;x\u{7}@box",
+                "`ssh://a\\u{1b}]0;x\\u{7}@box`: control".to_owned(),
+            ),
+            (
+                "unix:///tmp/\u{202e}kcos.rekcod",
+                "control or invisible".to_owned(),
+            ),
+            ("ssh://a\u{200b}b@box", "control or invisible".to_owned()),
             ("ssh://a\\b@box", format!("`\\\\` {user}")),
             ("ssh://a\"b@box", format!("`\\\"` {user}")),
             ("ssh://a'b@box", format!("`\\'` {user}")),
