@@ -54,6 +54,8 @@ pub struct AppInfo {
     pub read_only: bool,
     pub endpoint: String,
     pub context: Option<String>,
+    /// The engine's certificate is not verified: the header shows `TLS NOT VERIFIED`.
+    pub tls_unverified: bool,
     /// `--view`: the page opens this instead of its last view.
     pub initial_view: Option<String>,
 }
@@ -66,6 +68,7 @@ pub fn app_info(desk: State<'_, Desk>) -> AppInfo {
         read_only: desk.read_only,
         endpoint: link.endpoint.clone(),
         context: link.context.clone(),
+        tls_unverified: link.tls_unverified,
         initial_view: desk.initial_view.clone(),
     }
 }
@@ -436,6 +439,7 @@ pub async fn switch_context(desk: State<'_, Desk>, name: String) -> CmdResult<Ap
     let args = Args {
         context: Some(name),
         read_only: desk.read_only,
+        insecure_skip_tls_verify: desk.insecure_skip_tls_verify,
         ..Args::default()
     };
     let link = Link::open_with(&args.connect_options(), &desk.policy);

@@ -30,6 +30,8 @@ pub struct Desk {
     /// Read-only and the audit log, enforced by the core's engine handle (kept for context
     /// switches).
     pub policy: Policy,
+    /// `--insecure-skip-tls-verify`, kept for context switches.
+    pub insecure_skip_tls_verify: bool,
     /// `--view`: what the page opens first.
     pub initial_view: Option<String>,
     pub streams: streams::Streams,
@@ -57,6 +59,7 @@ impl Desk {
             link,
             read_only: args.read_only,
             policy,
+            insecure_skip_tls_verify: args.insecure_skip_tls_verify,
             initial_view: args.view.clone(),
             streams: streams::Streams::default(),
         }

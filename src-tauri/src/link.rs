@@ -34,6 +34,12 @@ pub struct Args {
     pub view: Option<String>,
     /// `--audit-log FILE`: one JSON line per engine call a user action makes.
     pub audit_log: Option<String>,
+    /// `--insecure-skip-tls-verify`, as in the terminal UI: lets a context or `DOCKER_TLS` skip
+    /// verifying the engine's certificate; the page then shows `TLS NOT VERIFIED`.
+    pub insecure_skip_tls_verify: bool,
+    /// The environment to resolve the engine in; `None` (the app) reads the process's. Tests
+    /// set it, since changing a running test process's environment races its other threads.
+    pub env: Option<EnvVars>,
 }
 
 impl Args {
@@ -55,6 +61,7 @@ impl Args {
                 "--host" | "-H" => out.host = it.next(),
                 "--context" | "-c" => out.context = it.next(),
                 "--read-only" => out.read_only = true,
+                "--insecure-skip-tls-verify" => out.insecure_skip_tls_verify = true,
                 "--view" => out.view = it.next(),
                 "--audit-log" => out.audit_log = it.next(),
                 _ => {
@@ -90,8 +97,8 @@ impl Args {
         ConnectOptions {
             host: self.host.clone(),
             context: self.context.clone(),
-            allow_insecure_tls: false,
-            env: EnvVars::from_process(),
+            allow_insecure_tls: self.insecure_skip_tls_verify,
+            env: self.env.clone().unwrap_or_else(EnvVars::from_process),
         }
     }
 }
@@ -111,6 +118,9 @@ pub struct Link {
     pub endpoint: String,
     pub context: Option<String>,
     pub failure: Option<ErrorReport>,
+    /// The engine's TLS certificate is not verified (see `wharf_core::engine::connect::
+    /// TLS_NOT_VERIFIED`).
+    pub tls_unverified: bool,
 }
 
 impl Link {
@@ -129,6 +139,7 @@ impl Link {
         };
         let label = endpoint.transport.to_string();
         let context = endpoint.context().map(str::to_owned);
+        let tls_unverified = endpoint.transport.tls_unverified();
         match Engine::new(endpoint).map(|e| e.with_policy(policy.clone())) {
             Ok(engine) => {
                 let store = Store::spawn(engine.clone());
@@ -143,6 +154,7 @@ impl Link {
                     endpoint: label,
                     context,
                     failure: None,
+                    tls_unverified,
                 }
             }
             Err(e) => Link {
@@ -158,6 +170,7 @@ impl Link {
             endpoint,
             context: None,
             failure: Some(ErrorReport::from(e)),
+            tls_unverified: false,
         }
     }
 
@@ -206,6 +219,8 @@ pub struct SnapshotView<'a> {
     pub connection: &'a ConnectionState,
     pub synced: bool,
     pub read_only: bool,
+    /// Show `TLS NOT VERIFIED` in the header.
+    pub tls_unverified: bool,
     pub engine: Option<&'a EngineInfo>,
     pub containers: Vec<&'a Container>,
     pub images: Vec<&'a Image>,
@@ -225,6 +240,7 @@ impl<'a> SnapshotView<'a> {
             connection: &s.connection,
             synced: s.synced,
             read_only,
+            tls_unverified: link.tls_unverified,
             engine: s.engine.as_deref(),
             containers: s.containers.values().map(|c| &**c).collect(),
             images: s.images.values().map(|i| &**i).collect(),
@@ -251,6 +267,7 @@ mod tests {
                 "unix:///x.sock",
                 "--context=prod",
                 "--read-only",
+                "--insecure-skip-tls-verify",
                 "--view",
                 "images",
             ]
@@ -260,9 +277,11 @@ mod tests {
         assert_eq!(a.host.as_deref(), Some("unix:///x.sock"));
         assert_eq!(a.context.as_deref(), Some("prod"));
         assert!(a.read_only);
+        assert!(a.insecure_skip_tls_verify && a.connect_options().allow_insecure_tls);
         assert_eq!(a.view.as_deref(), Some("images"));
         let b = Args::parse(["-H=bad", "-c", "dev"].map(String::from).to_vec());
         assert_eq!(b.host, None);
         assert_eq!(b.context.as_deref(), Some("dev"));
+        assert!(!b.insecure_skip_tls_verify && !b.connect_options().allow_insecure_tls);
     }
 }

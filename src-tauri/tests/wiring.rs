@@ -279,3 +279,88 @@ fn a_missing_socket_is_shown_as_a_failed_connection() {
     assert_eq!(kind(&err), "unavailable", "{err}");
     assert!(err["hint"].is_string(), "{err}");
 }
+
+#[test]
+fn the_page_can_invoke_only_wharfs_commands() {
+    // The real configuration and capabilities (src-tauri/capabilities/), not the mock's
+    // allow-everything default.
+    let t = TestApp::with_context(
+        Args {
+            host: Some(dead_host()),
+            ..Args::default()
+        },
+        tauri::generate_context!(),
+    );
+    // Wharf's own commands are allowed.
+    let info = t.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["read_only"], false);
+    // Plugins (none is installed, none is granted), core commands the page does not use, and
+    // commands that do not exist are all refused by the access control, before any handler.
+    for cmd in [
+        "plugin:shell|execute",
+        "plugin:shell|open",
+        "plugin:fs|read_file",
+        "plugin:http|fetch",
+        "plugin:event|emit",
+        "plugin:event|emit_to",
+        "plugin:window|close",
+        "plugin:webview|create_webview_window",
+        "plugin:app|set_app_theme",
+        "plugin:path|resolve_directory",
+        "not_a_command",
+        "__TAURI_INVOKE_KEY__",
+    ] {
+        let err = t
+            .invoke(cmd, json!({ "event": "store://changed", "payload": {} }))
+            .expect_err(cmd);
+        let text = err.to_string();
+        assert!(text.contains("not allowed"), "{cmd}: {text}");
+    }
+    // What the page does use: listening to Wharf's event.
+    let listen = t.invoke(
+        "plugin:event|listen",
+        json!({ "event": "store://changed", "target": { "kind": "Any" }, "handler": 7 }),
+    );
+    assert!(listen.is_ok(), "{listen:?}");
+}
+
+#[test]
+fn insecure_tls_is_opt_in_and_shown_while_used() {
+    // An engine address whose environment asks for TLS without verification (DOCKER_TLS
+    // without DOCKER_TLS_VERIFY), as a context with SkipTLSVerify would.
+    let certs = tempfile::tempdir().unwrap();
+    let env = || {
+        Some(wharf_core::engine::connect::EnvVars {
+            docker_tls: Some("1".into()),
+            docker_cert_path: Some(certs.path().to_path_buf()),
+            ..Default::default()
+        })
+    };
+    let refused = TestApp::new(Args {
+        host: Some("tcp://127.0.0.1:9".into()),
+        env: env(),
+        ..Args::default()
+    });
+    let info = refused.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["tls_unverified"], false);
+    let snap = refused.invoke("snapshot", json!({})).unwrap();
+    assert_eq!(snap["tls_unverified"], false);
+    let reason = snap["connection"]["reason"].as_str().unwrap();
+    assert!(reason.contains("refuses unverified TLS"), "{reason}");
+
+    // The flag as the command line gives it (`parse` leaves `env` to the process: set it).
+    let allowed = {
+        let mut args = Args::parse(
+            ["--host", "tcp://127.0.0.1:9", "--insecure-skip-tls-verify"]
+                .map(String::from)
+                .to_vec(),
+        );
+        args.env = env();
+        TestApp::new(args)
+    };
+    let info = allowed.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["tls_unverified"], true, "{info}");
+    let snap = allowed.invoke("snapshot", json!({})).unwrap();
+    assert_eq!(snap["tls_unverified"], true, "{snap}");
+    // (The bridge's events are the same `SnapshotView`, so they carry it too.)
+}

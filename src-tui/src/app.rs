@@ -26,6 +26,9 @@ use crate::resource::{self, Row, RowContext, View};
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub read_only: bool,
+    /// The engine's TLS certificate is not verified (`--insecure-skip-tls-verify` let the
+    /// endpoint skip it): the header shows `TLS NOT VERIFIED` while it is so.
+    pub tls_unverified: bool,
     pub mouse: bool,
     pub log_tail: usize,
     pub log_buffer: usize,
@@ -37,6 +40,7 @@ impl Settings {
     pub fn from_config(cfg: &Config) -> Result<Settings, String> {
         Ok(Settings {
             read_only: cfg.read_only,
+            tls_unverified: false,
             mouse: cfg.mouse,
             log_tail: cfg.log_tail,
             log_buffer: cfg.log_buffer,
@@ -51,6 +55,7 @@ impl Default for Settings {
         // The default configuration is valid by construction.
         Settings::from_config(&Config::default()).unwrap_or(Settings {
             read_only: false,
+            tls_unverified: false,
             mouse: true,
             log_tail: 1000,
             log_buffer: 10_000,

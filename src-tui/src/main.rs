@@ -139,7 +139,7 @@ fn main() -> ExitCode {
         }
         cfg.default_view = v.clone();
     }
-    let settings = match Settings::from_config(&cfg) {
+    let mut settings = match Settings::from_config(&cfg) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("wharf: {e}");
@@ -182,6 +182,7 @@ fn main() -> ExitCode {
             }
         },
     };
+    settings.tls_unverified = endpoint.transport.tls_unverified();
     tracing::info!(%endpoint, "starting");
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

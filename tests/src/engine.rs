@@ -34,6 +34,8 @@ pub struct PrivateOpts {
     pub tls: bool,
     /// More dockerd arguments, e.g. `--live-restore`. Not `--bridge=none`: see `engine.sh`.
     pub dockerd_args: Vec<String>,
+    /// With `tls`: the engine presents [`TlsMaterial::expired_server_cert`].
+    pub expired_server_cert: bool,
 }
 
 /// A Docker engine for tests; see the module docs. Owned engines stop on drop.
@@ -317,7 +319,7 @@ fn start_private(opts: PrivateOpts) -> Result<TestEngine, String> {
             Some(tls) => {
                 let port = free_port().map_err(|e| format!("no free loopback port: {e}"))?;
                 engine.tls_host = Some(format!("tcp://127.0.0.1:{port}"));
-                tls_args(tls, port)
+                tls_args(tls, port, opts.expired_server_cert)
             }
             None => Vec::new(),
         };
@@ -334,8 +336,12 @@ fn start_private(opts: PrivateOpts) -> Result<TestEngine, String> {
     Err(last_error)
 }
 
-fn tls_args(tls: &TlsMaterial, port: u16) -> Vec<String> {
+fn tls_args(tls: &TlsMaterial, port: u16, expired: bool) -> Vec<String> {
     let path = |p: PathBuf| p.display().to_string();
+    let (cert, key) = match expired {
+        true => (tls.expired_server_cert(), tls.expired_server_key()),
+        false => (tls.server_cert(), tls.server_key()),
+    };
     vec![
         "--host".into(),
         format!("tcp://127.0.0.1:{port}"),
@@ -343,9 +349,9 @@ fn tls_args(tls: &TlsMaterial, port: u16) -> Vec<String> {
         "--tlscacert".into(),
         path(tls.ca()),
         "--tlscert".into(),
-        path(tls.server_cert()),
+        path(cert),
         "--tlskey".into(),
-        path(tls.server_key()),
+        path(key),
     ]
 }
 

@@ -106,7 +106,10 @@ function renderEngine(s: Snapshot) {
     h("div", { class: `state ${cls}`, "data-state": s.connection.state }, h("span", { class: "dot" }), text),
     h("div", { class: "endpoint mono", title: s.endpoint }, s.endpoint),
     contexts.length > 1 ? select : null,
-    s.read_only ? h("div", { class: "badge ro" }, "read-only") : null);
+    s.read_only ? h("div", { class: "badge ro" }, "read-only") : null,
+    // The words of wharf-core's TLS_NOT_VERIFIED, as the terminal UI shows them.
+    s.tls_unverified ? h("div", { class: "badge insecure", "data-testid": "tls-unverified",
+      title: "--insecure-skip-tls-verify: the engine's certificate is not verified" }, "TLS NOT VERIFIED") : null);
   banner.hidden = s.connection.state === "connected";
   banner.textContent = s.connection.state === "connected" ? "" : `Engine ${text} — showing the last known state.`;
 }

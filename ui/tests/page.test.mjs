@@ -254,4 +254,21 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.notEqual(light, dark);
     assert.equal(dark, "rgb(21, 23, 28)");
   });
+
+  test("an unverified TLS engine is marked in the header, in red, while it is used", async () => {
+    const page = await open("#/containers");
+    await page.waitForSelector("[data-testid=endpoint] .state");
+    assert.equal(await page.locator("[data-testid=tls-unverified]").count(), 0);
+    await page.evaluate(() => { window.__wharfStub.tlsUnverified = true; window.__wharfStub.publish(); });
+    const badge = page.locator("[data-testid=endpoint] [data-testid=tls-unverified]");
+    await badge.waitFor();
+    assert.equal(await badge.textContent(), "TLS NOT VERIFIED");
+    assert.equal(await badge.evaluate((e) => getComputedStyle(e).backgroundColor), "rgb(220, 38, 38)");
+    // It stays on every page (the header is shared), and goes once the engine is verified.
+    await page.click("[data-section=images]");
+    assert.equal(await badge.count(), 1);
+    await page.evaluate(() => { window.__wharfStub.tlsUnverified = false; window.__wharfStub.publish(); });
+    await badge.waitFor({ state: "detached" });
+    assert.deepEqual(errors, []);
+  });
 });

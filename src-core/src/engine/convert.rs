@@ -455,8 +455,9 @@ pub(crate) fn raw_stats(s: m::ContainerStatsResponse) -> RawStats {
         .unwrap_or(0);
     let (mut rx, mut tx) = (0u64, 0u64);
     for n in s.networks.unwrap_or_default().values() {
-        rx += n.rx_bytes.unwrap_or(0);
-        tx += n.tx_bytes.unwrap_or(0);
+        // Saturating: the engine's numbers are outside input, and overflow panics in debug.
+        rx = rx.saturating_add(n.rx_bytes.unwrap_or(0));
+        tx = tx.saturating_add(n.tx_bytes.unwrap_or(0));
     }
     let (mut br, mut bw) = (0u64, 0u64);
     for e in s
@@ -465,8 +466,8 @@ pub(crate) fn raw_stats(s: m::ContainerStatsResponse) -> RawStats {
         .unwrap_or_default()
     {
         match e.op.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            Some("read") => br += e.value.unwrap_or(0),
-            Some("write") => bw += e.value.unwrap_or(0),
+            Some("read") => br = br.saturating_add(e.value.unwrap_or(0)),
+            Some("write") => bw = bw.saturating_add(e.value.unwrap_or(0)),
             _ => {}
         }
     }

@@ -8,6 +8,10 @@
 pub mod connect;
 mod convert;
 mod exec;
+#[cfg(test)]
+mod fuzz_documents;
+#[cfg(test)]
+mod fuzz_tests;
 mod logs;
 mod transport_error;
 

@@ -168,6 +168,13 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
             Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
         ));
     }
+    if app.settings.tls_unverified {
+        // Up front too: whoever reads the header must see the engine is not authenticated.
+        line1.push(Span::styled(
+            format!("{} ", wharf_core::engine::connect::TLS_NOT_VERIFIED),
+            Style::default().fg(p.error).add_modifier(Modifier::BOLD),
+        ));
+    }
     line1.extend([
         Span::styled(
             s.endpoint.clone(),

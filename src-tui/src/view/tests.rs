@@ -910,3 +910,40 @@ fn help_shows_every_key_or_scrolls() {
         }
     }
 }
+
+#[test]
+fn tls_not_verified_is_shown_first_in_red() {
+    let settings = Settings {
+        tls_unverified: true,
+        ..Settings::default()
+    };
+    let app = app_with(settings, snapshot(), 120, 12);
+    snap("containers_tls_not_verified", &app);
+    let t = draw(&app);
+    let text = screen_text(&t);
+    let first = text.lines().next().unwrap_or_default();
+    let x = first
+        .find("TLS NOT VERIFIED")
+        .unwrap_or_else(|| panic!("not in the header: {first}"));
+    assert!(x < first.find("unix://").unwrap_or(usize::MAX), "{first}");
+    let cell = &t.backend().buffer()[(x as u16, 0)];
+    assert_eq!(cell.fg, app.settings.palette.error, "{cell:?}");
+    assert!(cell.modifier.contains(Modifier::BOLD), "{cell:?}");
+    // Even 30 columns wide, it is not pushed out of the header.
+    let narrow = app_with(
+        Settings {
+            tls_unverified: true,
+            ..Settings::default()
+        },
+        snapshot(),
+        30,
+        8,
+    );
+    assert!(render(&narrow)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .contains("TLS NOT VERIFIED"));
+    // Without the flag in use, nothing is shown.
+    assert!(!render(&app_with(Settings::default(), snapshot(), 120, 12)).contains("NOT VERIFIED"));
+}

@@ -195,6 +195,23 @@ pub enum Transport {
     },
 }
 
+/// What both UIs show in their header, in their error colour, while the engine's TLS
+/// certificate is not verified (`--insecure-skip-tls-verify` let an endpoint skip it).
+pub const TLS_NOT_VERIFIED: &str = "TLS NOT VERIFIED";
+
+impl Transport {
+    /// TLS that accepts any certificate: the UIs must show [`TLS_NOT_VERIFIED`] while it is used.
+    pub fn tls_unverified(&self) -> bool {
+        matches!(
+            self,
+            Transport::Tls {
+                skip_verify: true,
+                ..
+            }
+        )
+    }
+}
+
 /// Why this endpoint was chosen: which flag, variable, context or search found it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -578,6 +595,7 @@ fn link(endpoint: &Endpoint) -> Result<Link> {
             Ok(over_hyper(https, url, Pool::PerRequest))
         }
         Transport::Ssh { user, host, port } => {
+            host::check_ssh_target(user.as_deref(), host)?;
             let connector = ssh::SshConnector::new(user.clone(), host.clone(), *port);
             // Each new connection costs a whole SSH login: keep idle ones a while.
             Ok(over_hyper(

@@ -47,6 +47,8 @@ export class StubEngine {
   execInput = "";
   listeners = new Set<(s: Snapshot) => void>();
   openStreams = 0;
+  /** What `--insecure-skip-tls-verify` with an unverified endpoint looks like (tests set it). */
+  tlsUnverified = false;
   containers: Container[] = [
     container(0, "web", "running", { compose: { project: "shop", service: "web" } }),
     container(1, "db", "running", { compose: { project: "shop", service: "db" } }),
@@ -68,6 +70,7 @@ export class StubEngine {
     return {
       revision: this.revision, endpoint: "unix:///stub/docker.sock", context: null,
       connection: { state: "connected", since_ms: now() - 60_000 }, synced: true, read_only: false,
+      tls_unverified: this.tlsUnverified,
       engine: { ...engine, containers: cs.length, running: cs.filter((c) => c.state === "running").length,
         paused: cs.filter((c) => c.state === "paused").length, stopped: cs.filter((c) => c.state === "exited").length },
       containers: cs,
@@ -182,7 +185,7 @@ export function createStubBackend(): Backend {
   };
   return {
     kind: "stub",
-    appInfo: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, initial_view: null }),
+    appInfo: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, tls_unverified: false, initial_view: null }),
     snapshot: async () => eng.snapshot(),
     async onSnapshot(cb) { eng.listeners.add(cb); return () => eng.listeners.delete(cb); },
     async execute(cmd, confirmed) {
@@ -247,6 +250,6 @@ export function createStubBackend(): Backend {
     },
     streamsReset: async () => undefined,
     contexts: async () => [{ name: "default", description: "Current DOCKER_HOST", host: "unix:///stub/docker.sock", current: true }],
-    switchContext: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, initial_view: null }),
+    switchContext: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, tls_unverified: false, initial_view: null }),
   };
 }

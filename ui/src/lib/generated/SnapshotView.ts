@@ -10,7 +10,11 @@ import type { Volume } from "./Volume";
 /**
  * What the page receives of a snapshot: the lists as arrays, the newest events only.
  */
-export type SnapshotView = { revision: number, endpoint: string, context: string | null, connection: ConnectionState, synced: boolean, read_only: boolean, engine: EngineInfo | null, containers: Array<Container>, images: Array<Image>, networks: Array<Network>, volumes: Array<Volume>, 
+export type SnapshotView = { revision: number, endpoint: string, context: string | null, connection: ConnectionState, synced: boolean, read_only: boolean, 
+/**
+ * Show `TLS NOT VERIFIED` in the header.
+ */
+tls_unverified: boolean, engine: EngineInfo | null, containers: Array<Container>, images: Array<Image>, networks: Array<Network>, volumes: Array<Volume>, 
 /**
  * Oldest first, at most [`PAGE_EVENTS`].
  */
