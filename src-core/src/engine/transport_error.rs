@@ -15,7 +15,9 @@ use std::path::Path;
 use bollard::errors::Error as BollardError;
 use rustls::{AlertDescription, CertificateError};
 
-use super::connect::{Endpoint, EndpointSource, SshError, Transport, REQUEST_TIMEOUT_SECS};
+use super::connect::{
+    Endpoint, EndpointSource, SshError, Transport, QUICK_REQUEST_TIMEOUT, REQUEST_TIMEOUT_SECS,
+};
 use crate::error::{CoreError, ErrorKind};
 
 /// What Go's TLS server answers to plain HTTP, as dockerd with `--tlsverify` does.
@@ -27,11 +29,15 @@ pub(crate) fn classify(err: BollardError, endpoint: &Endpoint) -> CoreError {
         BollardError::SocketNotFoundError(path) => missing_socket(Path::new(path), endpoint),
         BollardError::RequestTimeoutError => {
             let hint = format!(
-                "requests wait {REQUEST_TIMEOUT_SECS} s for an answer; the engine may be \
-                 overloaded or the network slow (try `docker info` there)"
+                "Wharf waits {} s for reads and {REQUEST_TIMEOUT_SECS} s for slow actions; \
+                 the engine may be frozen or overloaded, or the network slow (try `docker \
+                 info` there)",
+                QUICK_REQUEST_TIMEOUT.as_secs()
             );
-            CoreError::unavailable(format!("the engine at {target} did not answer in time"))
-                .with_hint(hint)
+            CoreError::unavailable(format!(
+                "the engine at {target} is not responding: no answer in time"
+            ))
+            .with_hint(hint)
         }
         BollardError::DockerResponseServerError {
             status_code: 400,
