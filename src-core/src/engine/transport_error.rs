@@ -54,6 +54,22 @@ pub(crate) fn classify(err: BollardError, endpoint: &Endpoint) -> CoreError {
     classified.with_source(err)
 }
 
+/// Whether `err` says the engine accepted the request but did not answer before its deadline
+/// (a frozen or hung engine, as opposed to one that refused or is gone).
+pub fn is_timeout(err: &CoreError) -> bool {
+    let mut cur: Option<&(dyn StdError + 'static)> = StdError::source(err);
+    while let Some(e) = cur {
+        if matches!(
+            e.downcast_ref::<BollardError>(),
+            Some(BollardError::RequestTimeoutError)
+        ) {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
+}
+
 /// `tcp://10.0.0.5:2375 (DOCKER_HOST)`: the transport and, when useful, where it came from.
 fn target(endpoint: &Endpoint) -> String {
     let t = &endpoint.transport;
