@@ -196,6 +196,7 @@ impl App {
         if matches!(
             self.snapshot.connection,
             wharf_core::store::ConnectionState::Reconnecting { .. }
+                | wharf_core::store::ConnectionState::NotResponding { .. }
         ) {
             return true;
         }

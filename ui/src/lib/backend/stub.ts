@@ -46,6 +46,9 @@ export class StubEngine {
   execInput = "";
   listeners = new Set<(s: Snapshot) => void>();
   openStreams = 0;
+  // Tests set these (then `publish()`) to show a frozen engine or an object that fails to refresh.
+  connection: Snapshot["connection"] = { state: "connected", since_ms: now() - 60_000 };
+  refreshFailures: Snapshot["refresh_failures"] = [];
   containers: Container[] = [
     container(0, "web", "running", { compose: { project: "shop", service: "web" } }),
     container(1, "db", "running", { compose: { project: "shop", service: "db" } }),
@@ -64,7 +67,8 @@ export class StubEngine {
     const cs = this.containers;
     return {
       revision: this.revision, endpoint: "unix:///stub/docker.sock", context: null,
-      connection: { state: "connected", since_ms: now() - 60_000 }, synced: true, read_only: false,
+      connection: this.connection, synced: true, read_only: false,
+      stale: this.connection.state !== "connected", refresh_failures: this.refreshFailures,
       engine: { ...engine, containers: cs.length, running: cs.filter((c) => c.state === "running").length,
         paused: cs.filter((c) => c.state === "paused").length, stopped: cs.filter((c) => c.state === "exited").length },
       containers: cs,
