@@ -34,7 +34,7 @@ mod wait;
 use std::sync::OnceLock;
 
 pub use cli::DockerCli;
-pub use engine::{PrivateOpts, TestEngine};
+pub use engine::{Frozen, PrivateOpts, TestEngine};
 pub use resources::{unique_name, ContainerBuilder, TestContainer, TestNetwork, TestVolume};
 pub use tls::TlsMaterial;
 pub use wait::{wait_for, wait_for_blocking, wait_until, wait_until_blocking};
