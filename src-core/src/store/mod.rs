@@ -10,5 +10,6 @@ mod snapshot;
 mod sync;
 
 pub use events::{interpret, Delta};
+pub(crate) use refresh::is_link_error;
 pub use snapshot::{ConnectionState, ObjectRef, RefreshFailure, Snapshot, EVENT_HISTORY};
 pub use sync::{Store, EVENT_QUEUE};

@@ -35,7 +35,7 @@ pub(super) fn object_of(d: &Delta) -> ObjectRef {
 
 /// Whether a refetch error says the link is broken (end the session) rather than something
 /// about the object (mark it and go on).
-pub(super) fn is_link_error(e: &CoreError) -> bool {
+pub(crate) fn is_link_error(e: &CoreError) -> bool {
     matches!(
         e.kind(),
         ErrorKind::Unavailable | ErrorKind::Tls | ErrorKind::Cancelled | ErrorKind::Io

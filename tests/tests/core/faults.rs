@@ -25,13 +25,13 @@ use crate::common::{synced_store, wait, TIMEOUT};
 const DETECTION: Duration = Duration::from_secs(10);
 
 /// A shell loop printing `tick N` five times a second.
-const TICKER: &[&str] = &[
+pub(crate) const TICKER: &[&str] = &[
     "sh",
     "-c",
     "i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.2; done",
 ];
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
@@ -50,7 +50,7 @@ fn rss_kib() -> u64 {
 }
 
 /// The highest `tick N` in the buffer.
-fn last_tick(buf: &LogBuffer) -> u64 {
+pub(crate) fn last_tick(buf: &LogBuffer) -> u64 {
     buf.lines()
         .iter()
         .filter_map(|l| l.text.text.strip_prefix("tick ")?.parse().ok())
@@ -59,7 +59,7 @@ fn last_tick(buf: &LogBuffer) -> u64 {
 }
 
 /// Moves what the follower has into `buf` until `pred` holds.
-async fn follow_until(
+pub(crate) async fn follow_until(
     follower: &mut LogFollower,
     buf: &mut LogBuffer,
     what: &str,
@@ -81,8 +81,24 @@ async fn follow_until(
     }
 }
 
+/// A line marking a gap in the log, then more than two ticks.
+pub(crate) fn ticks_after_a_gap(b: &LogBuffer) -> bool {
+    let lines = b.lines();
+    lines
+        .iter()
+        .position(|l| l.text.text.contains("wharf: the log stream broke"))
+        .is_some_and(|m| {
+            lines
+                .iter()
+                .skip(m)
+                .filter(|l| l.text.text.starts_with("tick "))
+                .count()
+                > 2
+        })
+}
+
 /// A stats hub that samples `id` through the engine's API (the path remote engines use).
-fn api_stats(store: &Store, id: &ContainerId) -> StatsHub {
+pub(crate) fn api_stats(store: &Store, id: &ContainerId) -> StatsHub {
     let cfg = HubConfig {
         use_cgroups: false,
         api_interval: Duration::from_secs(1),
@@ -94,7 +110,7 @@ fn api_stats(store: &Store, id: &ContainerId) -> StatsHub {
 }
 
 /// Waits for a stats sample of `id` taken after `after_ms`.
-async fn sample_after(hub: &StatsHub, id: &ContainerId, after_ms: i64, what: &str) {
+pub(crate) async fn sample_after(hub: &StatsHub, id: &ContainerId, after_ms: i64, what: &str) {
     wait_until(TIMEOUT, what, || {
         let fresh = hub.view().latest(id).is_some_and(|s| s.at_ms > after_ms);
         async move { fresh }
@@ -400,20 +416,7 @@ async fn an_engine_behind_a_cut_proxy_is_reported_and_recovers() {
         &mut buf,
         "ticks after a gap marker",
         TIMEOUT,
-        |b| {
-            let lines = b.lines();
-            lines
-                .iter()
-                .position(|l| l.text.text.contains("wharf: the log stream broke"))
-                .is_some_and(|m| {
-                    lines
-                        .iter()
-                        .skip(m)
-                        .filter(|l| l.text.text.starts_with("tick "))
-                        .count()
-                        > 2
-                })
-        },
+        ticks_after_a_gap,
     )
     .await;
     sample_after(&hub, &id, restored_ms, "a stats sample after the restore").await;
