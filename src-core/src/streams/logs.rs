@@ -378,17 +378,29 @@ impl Drop for LogFollower {
 const RESUME_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
 async fn follow(engine: Engine, id: String, mut opts: LogOptions, tx: mpsc::Sender<LogEvent>) {
+    // Whether the log was ever followed: a link that fails at once (nothing listening) is
+    // reported and ends the follower; one that breaks under a running stream is waited out.
+    let mut followed = false;
     loop {
+        let opened = std::time::Instant::now();
         let stream = engine.logs(&id, &opts);
         let mut stream = std::pin::pin!(stream);
         let broke = loop {
             match stream.next().await {
                 Some(Ok(c)) => {
+                    followed = true;
                     if tx.send(LogEvent::Chunk(c)).await.is_err() {
                         return;
                     }
                 }
-                Some(Err(e)) if opts.follow && crate::store::is_link_error(&e) => break e,
+                Some(Err(e))
+                    if opts.follow
+                        && crate::store::is_link_error(&e)
+                        && (followed || opened.elapsed() >= RESUME_POLL) =>
+                {
+                    followed = true;
+                    break e;
+                }
                 Some(Err(e)) => {
                     // The receiver may be gone already; nothing to tell then.
                     let _ = tx.send(LogEvent::Error(e)).await;

@@ -51,9 +51,9 @@ impl TestApp {
         let mut app = run_with(builder, args)
             .build(mock_context(noop_assets()))
             .expect("build the mock app");
-        // The setup hook (state, bridge) runs with the event loop; one iteration runs it.
-        #[allow(deprecated)]
-        app.run_iteration(|_, _| {});
+        // Listen before the setup hook starts the bridge: it emits once per store revision,
+        // and an engine that refuses at once yields its only revisions within milliseconds.
+        // Listening after them (a busy machine delays this thread) left nothing to wait for.
         let events: Arc<Mutex<Vec<Value>>> = Arc::default();
         let ev = events.clone();
         app.listen_any(wharf_desktop::bridge::EVENT, move |e| {
@@ -61,6 +61,9 @@ impl TestApp {
                 .unwrap()
                 .push(serde_json::from_str(e.payload()).unwrap_or(Value::Null));
         });
+        // The setup hook (state, bridge) runs with the event loop; one iteration runs it.
+        #[allow(deprecated)]
+        app.run_iteration(|_, _| {});
         let window = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .expect("a mock window");
