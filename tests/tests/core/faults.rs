@@ -440,8 +440,11 @@ async fn floods_and_huge_documents_stay_bounded_and_never_freeze_the_store() {
     let rss_start = rss_kib();
 
     // 1. A container printing as fast as it can.
+    // Half a core: as fast as it can within it, without starving the tests that run beside
+    // this one (the stats tests measure a busy loop's CPU).
     let flood = te
         .container("flood")
+        .args(&["--cpus", "0.5"])
         .cmd(&[
             "yes",
             "the quick brown fox jumps over the lazy dog 0123456789",
