@@ -889,7 +889,8 @@ fn help_shows_every_key_or_scrolls() {
     }
 }
 
-/// A frozen engine: the header says since when it has not answered, and the rows stay.
+/// A frozen engine: the header says since when it has not answered, and the rows stay; the
+/// container whose refresh fails is marked in its row and counted in the header.
 #[test]
 fn containers_not_responding_keeps_the_last_rows() {
     let mut s = snapshot();
@@ -898,7 +899,7 @@ fn containers_not_responding_keeps_the_last_rows() {
         reason: "the engine has not answered for 4 s".into(),
     };
     s.refresh_failures = std::sync::Arc::new(vec![wharf_core::store::RefreshFailure {
-        object: wharf_core::store::ObjectRef::Container(wharf_core::model::ContainerId::new("c1")),
+        object: wharf_core::store::ObjectRef::Container(cid('a')),
         reason: "json: cannot unmarshal".into(),
         since_ms: NOW_MS - 60_000,
         attempts: 3,
