@@ -227,8 +227,8 @@ async fn run(engine: Engine, tx: watch::Sender<Arc<Snapshot>>) {
             return;
         }
         if frozen_since.is_some() {
-            // Each attempt already waited a whole ping deadline: ask again right away, so a
-            // thawed engine is seen within a fraction of a second.
+            // Each attempt already waited a whole request deadline: ask again right away, so
+            // a thawed engine is seen within a fraction of a second.
             tokio::time::sleep(BACKOFF_MIN).await;
         } else {
             tokio::time::sleep(backoff).await;
@@ -266,21 +266,16 @@ fn not_responding(engine: &Engine) -> CoreError {
 /// Returns how it ended; dropping the session's future cancels its requests and tasks.
 async fn session(engine: &Engine, w: &mut Writer) -> End {
     let sent = now_ms();
-    match tokio::time::timeout(PING_DEADLINE, engine.negotiate()).await {
-        Err(_) => {
-            return End::NotResponding {
-                since_ms: sent,
-                err: not_responding(engine),
-            }
-        }
-        Ok(Err(err)) if is_timeout(&err) => {
+    // Within the request deadline, not the ping's: over SSH this may include a whole login.
+    match engine.negotiate().await {
+        Err(err) if is_timeout(&err) => {
             return End::NotResponding {
                 since_ms: sent,
                 err,
             }
         }
-        Ok(Err(err)) => return End::Broken(err),
-        Ok(Ok(())) => {}
+        Err(err) => return End::Broken(err),
+        Ok(()) => {}
     }
     tokio::select! {
         end = session_inner(engine, w) => match end {

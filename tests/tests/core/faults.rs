@@ -174,6 +174,9 @@ async fn a_frozen_engine_is_reported_requests_fail_fast_and_everything_recovers(
     let hub = api_stats(&store, &id);
     sample_after(&hub, &id, 0, "a first stats sample").await;
     let tasks_before = alive_tasks();
+    // A relisting replaces the engine facts last, with the lists: their clock shows it done.
+    let listed_at = |s: &Snapshot| s.engine.as_ref().map(|e| e.system_time.clone());
+    let first_listing = listed_at(&store.snapshot());
 
     let frozen = te.freeze();
     let t0 = Instant::now();
@@ -213,8 +216,8 @@ async fn a_frozen_engine_is_reported_requests_fail_fast_and_everything_recovers(
     frozen.thaw();
     let thawed_ms = now_ms();
     let t2 = Instant::now();
-    let s = wait_state(&store, TIMEOUT, "connected and synced again", |s| {
-        s.synced && s.connection.is_connected()
+    let s = wait_state(&store, TIMEOUT, "connected and relisted", |s| {
+        s.synced && s.connection.is_connected() && listed_at(s) != first_listing
     })
     .await;
     let recovery = t2.elapsed();
@@ -246,7 +249,7 @@ async fn a_frozen_engine_is_reported_requests_fail_fast_and_everything_recovers(
     .await;
     eprintln!(
         "FIGURE frozen engine (SIGSTOP 30 s): detected after {:.1} s, a request failed after \
-         {:.1} s, recovered {:.2} s after SIGCONT",
+         {:.1} s, relisted {:.2} s after SIGCONT",
         detection.as_secs_f64(),
         request_failure.as_secs_f64(),
         recovery.as_secs_f64()
