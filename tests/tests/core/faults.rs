@@ -13,7 +13,7 @@ use tokio::net::{TcpListener, UnixStream};
 use tokio::sync::watch;
 use wharf_core::engine::{Engine, LogOptions};
 use wharf_core::model::{ContainerId, ContainerState};
-use wharf_core::store::{ConnectionState, Snapshot, Store};
+use wharf_core::store::{ConnectionState, ObjectRef, Snapshot, Store};
 use wharf_core::streams::logs::LogFollower;
 use wharf_core::streams::stats::HubConfig;
 use wharf_core::streams::{LogBuffer, StatsHub};
@@ -266,11 +266,43 @@ enum Mode {
     Refuse,
 }
 
-/// A loopback TCP proxy in front of an engine's unix socket that the test can cut.
+/// A loopback TCP proxy in front of an engine's unix socket that the test can cut, and make
+/// answer 500 to requests whose request line contains a given text.
 struct Proxy {
     port: u16,
     mode: watch::Sender<Mode>,
+    fail: Arc<std::sync::Mutex<Option<String>>>,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// Reads a request head from `tcp`; answers 500 and returns `None` when its first line
+/// contains `needle`, else returns the bytes read (to pass on). One request per connection:
+/// Wharf's TCP link does not reuse connections.
+async fn inject(tcp: &mut tokio::net::TcpStream, needle: &str) -> Option<Vec<u8>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut head = Vec::new();
+    let mut b = [0u8; 4096];
+    while !head.windows(2).any(|w| w == b"\r\n") && head.len() < 65_536 {
+        match tcp.read(&mut b).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => head.extend_from_slice(&b[..n]),
+        }
+    }
+    let line_end = head
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .unwrap_or(head.len());
+    if !String::from_utf8_lossy(&head[..line_end]).contains(needle) {
+        return Some(head);
+    }
+    let body = "{\"message\":\"injected failure\"}";
+    let answer = format!(
+        "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tcp.write_all(answer.as_bytes()).await;
+    None
 }
 
 impl Proxy {
@@ -283,16 +315,35 @@ impl Proxy {
             .unwrap_or_else(|e| panic!("{e}"))
             .port();
         let (mode, rx) = watch::channel(Mode::Forward);
+        let fail: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
+        let failing = fail.clone();
         let task = tokio::spawn(async move {
             while let Ok((mut tcp, _)) = listener.accept().await {
                 let mut rx = rx.clone();
                 let socket = socket.clone();
+                let needle = failing
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .clone();
                 tokio::spawn(async move {
                     let first = *rx.borrow_and_update();
                     let mut unix = None;
                     if first == Mode::Forward {
+                        let head = match &needle {
+                            Some(n) => match inject(&mut tcp, n).await {
+                                Some(head) => head,
+                                None => return,
+                            },
+                            None => Vec::new(),
+                        };
                         match UnixStream::connect(&socket).await {
-                            Ok(u) => unix = Some(u),
+                            Ok(mut u) => {
+                                use tokio::io::AsyncWriteExt;
+                                if u.write_all(&head).await.is_err() {
+                                    return;
+                                }
+                                unix = Some(u);
+                            }
                             Err(_) => return,
                         }
                     }
@@ -323,11 +374,24 @@ impl Proxy {
                 });
             }
         });
-        Proxy { port, mode, task }
+        Proxy {
+            port,
+            mode,
+            fail,
+            task,
+        }
     }
 
     fn set(&self, mode: Mode) {
         self.mode.send_replace(mode);
+    }
+
+    /// Answer 500 to requests whose request line contains `needle` (`None`: forward all).
+    fn fail_requests(&self, needle: Option<String>) {
+        *self
+            .fail
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = needle;
     }
 }
 
@@ -430,6 +494,56 @@ async fn an_engine_behind_a_cut_proxy_is_reported_and_recovers() {
         cut_detection.as_secs_f64(),
         recovery.as_secs_f64()
     );
+}
+
+/// One object the engine cannot return (it answers 500 for that inspect) is marked and
+/// retried on its own backoff while the session goes on; before, the error ended the session
+/// and everything was relisted, again and again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_object_the_engine_cannot_return_keeps_the_session() {
+    let te = require_engine!();
+    let Some(socket) = te.host().strip_prefix("unix://").map(PathBuf::from) else {
+        eprintln!("SKIPPED: the proxy test needs a unix-socket engine");
+        return;
+    };
+    let proxy = Proxy::start(socket).await;
+    let bad = te
+        .container("unreadable")
+        .cmd(&["sleep", "300"])
+        .created_only();
+    proxy.fail_requests(Some(format!("/containers/{}/json", bad.id())));
+    let store = synced_store(&format!("tcp://127.0.0.1:{}", proxy.port)).await;
+    let connected = store.snapshot().connection.clone();
+    assert!(connected.is_connected());
+    let bad_ref = ObjectRef::Container(ContainerId::from(bad.id()));
+    // Listed, then inspected in the background: that inspect fails.
+    let s = wait(&store, "the unreadable container marked", |s| {
+        s.refresh_failure(&bad_ref).is_some()
+    })
+    .await;
+    assert!(s.find_container(bad.id()).is_some(), "its row stays");
+    // The session goes on: later changes arrive, the connection is the same one.
+    let good = te
+        .container("readable")
+        .cmd(&["sleep", "300"])
+        .created_only();
+    wait(&store, "a container made later", |s| {
+        s.find_container(good.id()).is_some()
+    })
+    .await;
+    let s = wait(&store, "a second attempt, on its own", |s| {
+        s.refresh_failure(&bad_ref).is_some_and(|f| f.attempts >= 2)
+    })
+    .await;
+    assert_eq!(s.connection, connected, "the session was never restarted");
+    // Once the engine returns it, the mark goes at the next retry.
+    proxy.fail_requests(None);
+    let id = ContainerId::from(bad.id());
+    let s = wait(&store, "the container refreshed", |s| {
+        s.refresh_failure(&bad_ref).is_none() && s.containers.get(&id).is_some_and(|c| c.detailed)
+    })
+    .await;
+    assert_eq!(s.connection, connected, "the session was never restarted");
 }
 
 /// The TUI's and the desktop page's log buffers hold at most this many lines.
