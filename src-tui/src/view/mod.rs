@@ -144,9 +144,14 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         ),
         ConnectionState::NotResponding { since_ms, .. } => (
             format!(
-                "not responding since {} ({}s) · showing the last data",
+                "not responding since {} ({}s){}",
                 crate::format::clock(since_ms.div_euclid(1000)),
-                ((app.now_ms - since_ms) / 1000).max(0)
+                ((app.now_ms - since_ms) / 1000).max(0),
+                if s.is_stale() {
+                    " · showing the last data"
+                } else {
+                    ""
+                }
             ),
             Style::default().fg(p.error).add_modifier(Modifier::BOLD),
         ),
