@@ -15,7 +15,7 @@ use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
 use wharf_core::engine::{Engine, Policy};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
-use wharf_core::store::{ConnectionState, Snapshot, Store};
+use wharf_core::store::{ConnectionState, RefreshFailure, Snapshot, Store};
 use wharf_core::streams::stats::HubConfig;
 use wharf_core::streams::StatsHub;
 use wharf_core::{CoreError, ErrorKind};
@@ -218,6 +218,10 @@ pub struct SnapshotView<'a> {
     pub context: Option<&'a str>,
     pub connection: &'a ConnectionState,
     pub synced: bool,
+    /// Listed once, but the engine is not answering now: the lists are the last known.
+    pub stale: bool,
+    /// Objects whose last refresh failed; their rows show the last data fetched.
+    pub refresh_failures: &'a [RefreshFailure],
     pub read_only: bool,
     /// Show `TLS NOT VERIFIED` in the header.
     pub tls_unverified: bool,
@@ -239,6 +243,8 @@ impl<'a> SnapshotView<'a> {
             context: link.context.as_deref(),
             connection: &s.connection,
             synced: s.synced,
+            stale: s.is_stale(),
+            refresh_failures: &s.refresh_failures,
             read_only,
             tls_unverified: link.tls_unverified,
             engine: s.engine.as_deref(),

@@ -364,3 +364,30 @@ fn insecure_tls_is_opt_in_and_shown_while_used() {
     assert_eq!(snap["tls_unverified"], true, "{snap}");
     // (The bridge's events are the same `SnapshotView`, so they carry it too.)
 }
+
+/// A frozen engine (here: a loopback port whose kernel accepts connections and nobody ever
+/// answers, as with a SIGSTOPped dockerd) reaches the page as `not_responding`, with the
+/// fields the header and banner use.
+#[test]
+fn a_frozen_engine_reaches_the_page_as_not_responding() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let t = TestApp::new(Args {
+        host: Some(format!("tcp://127.0.0.1:{port}")),
+        ..Args::default()
+    });
+    let ev = t.wait_event(Duration::from_secs(20), |e| {
+        e["connection"]["state"] == "not_responding"
+    });
+    assert!(ev["connection"]["since_ms"].as_i64().unwrap() > 0);
+    assert!(ev["connection"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("has not answered"));
+    // Never listed, so nothing is stale yet; no object failed to refresh.
+    assert_eq!(ev["stale"], false);
+    assert_eq!(ev["refresh_failures"], json!([]));
+    let snap = t.invoke("snapshot", json!({})).unwrap();
+    assert_eq!(snap["connection"]["state"], "not_responding");
+    drop(silent);
+}

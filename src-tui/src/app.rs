@@ -212,6 +212,7 @@ impl App {
         if matches!(
             self.snapshot.connection,
             wharf_core::store::ConnectionState::Reconnecting { .. }
+                | wharf_core::store::ConnectionState::NotResponding { .. }
         ) {
             return true;
         }

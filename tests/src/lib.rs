@@ -35,7 +35,7 @@ mod wait;
 use std::sync::OnceLock;
 
 pub use cli::DockerCli;
-pub use engine::{PrivateOpts, TestEngine};
+pub use engine::{Frozen, PrivateOpts, TestEngine};
 pub use resources::{unique_name, ContainerBuilder, TestContainer, TestNetwork, TestVolume};
 pub use sshd::TestSshd;
 pub use tls::TlsMaterial;

@@ -47,6 +47,34 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("a frozen engine is named in the header, the rows stay, and a failing object is counted", async () => {
+    const page = await open("#/containers");
+    await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    const rows = await page.locator("[data-table=containers] tbody tr[data-id]").count();
+    await page.evaluate(() => {
+      const stub = window.__wharfStub;
+      stub.connection = { state: "not_responding", since_ms: Date.now() - 8000, reason: "the engine has not answered for 4 s" };
+      stub.refreshFailures = [{ object: { kind: "container", id: stub.containers[0].id }, reason: "json: cannot unmarshal", since_ms: Date.now(), attempts: 2, retry_at_ms: Date.now() + 2000 }];
+      stub.publish();
+    });
+    await page.waitForSelector("[data-testid=endpoint] [data-state=not_responding]");
+    assert.match(await page.textContent("[data-testid=endpoint]"), /not responding since/);
+    assert.match(await page.textContent(".banner"), /not responding since .* showing the last known state/);
+    assert.match(await page.textContent("[data-testid=refresh-failures]"), /1 not refreshed/);
+    assert.equal(await page.locator("[data-table=containers] tbody tr[data-id]").count(), rows);
+    // And back: connected again, the banner goes.
+    await page.evaluate(() => {
+      const stub = window.__wharfStub;
+      stub.connection = { state: "connected", since_ms: Date.now() };
+      stub.refreshFailures = [];
+      stub.publish();
+    });
+    await page.waitForSelector("[data-testid=endpoint] [data-state=connected]");
+    assert.equal(await page.isHidden(".banner"), true);
+    assert.equal(await page.locator("[data-testid=refresh-failures]").count(), 0);
+    assert.deepEqual(errors, []);
+  });
+
   test("tables sort, filter and multi-select; bulk stop asks first, naming the objects", async () => {
     const page = await open("#/containers");
     const names = () => page.$$eval("[data-table=containers] tbody tr td:nth-child(2)", (tds) => tds.map((t) => t.textContent));

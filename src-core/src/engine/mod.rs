@@ -35,6 +35,7 @@ pub(crate) use convert::now_ms;
 pub use convert::rfc3339_secs as rfc3339_to_unix;
 pub use exec::{ExecSession, ExecSpec};
 pub use logs::{LogChunk, LogOptions, LogStream};
+pub use transport_error::is_timeout;
 
 /// The oldest engine API Wharf supports (Docker 20.10).
 pub const MIN_API_VERSION: (usize, usize) = (1, 41);

@@ -57,9 +57,9 @@ impl TestApp {
         let mut app = run_with(builder, args)
             .build(context)
             .expect("build the mock app");
-        // The setup hook (state, bridge) runs with the event loop; one iteration runs it.
-        #[allow(deprecated)]
-        app.run_iteration(|_, _| {});
+        // Listen before the setup hook starts the bridge: it emits once per store revision,
+        // and an engine that refuses at once yields its only revisions within milliseconds.
+        // Listening after them (a busy machine delays this thread) left nothing to wait for.
         let events: Arc<Mutex<Vec<Value>>> = Arc::default();
         let ev = events.clone();
         app.listen_any(wharf_desktop::bridge::EVENT, move |e| {
@@ -67,6 +67,9 @@ impl TestApp {
                 .unwrap()
                 .push(serde_json::from_str(e.payload()).unwrap_or(Value::Null));
         });
+        // The setup hook (state, bridge) runs with the event loop; one iteration runs it.
+        #[allow(deprecated)]
+        app.run_iteration(|_, _| {});
         // The real configuration makes the main window itself; the mock's makes none.
         let window = match app.get_webview_window("main") {
             Some(w) => w,

@@ -947,3 +947,25 @@ fn tls_not_verified_is_shown_first_in_red() {
     // Without the flag in use, nothing is shown.
     assert!(!render(&app_with(Settings::default(), snapshot(), 120, 12)).contains("NOT VERIFIED"));
 }
+
+/// A frozen engine: the header says since when it has not answered, and the rows stay; the
+/// container whose refresh fails is marked in its row and counted in the header.
+#[test]
+fn containers_not_responding_keeps_the_last_rows() {
+    let mut s = snapshot();
+    s.connection = ConnectionState::NotResponding {
+        since_ms: NOW_MS - 8_000,
+        reason: "the engine has not answered for 4 s".into(),
+    };
+    s.refresh_failures = std::sync::Arc::new(vec![wharf_core::store::RefreshFailure {
+        object: wharf_core::store::ObjectRef::Container(cid('a')),
+        reason: "json: cannot unmarshal".into(),
+        since_ms: NOW_MS - 60_000,
+        attempts: 3,
+        retry_at_ms: NOW_MS + 4_000,
+    }]);
+    snap(
+        "containers_not_responding",
+        &app_with(Settings::default(), s, 140, 14),
+    );
+}

@@ -6,6 +6,7 @@
 
 mod commands;
 mod common;
+mod faults;
 mod logs;
 mod reconnect;
 mod safety;

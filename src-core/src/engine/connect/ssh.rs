@@ -45,6 +45,11 @@ const LOCKED_OPTIONS: [&str; 5] = [
     "PermitLocalCommand=no",
     "StrictHostKeyChecking=yes",
 ];
+/// ssh asks the server every this many seconds whether it is still there, and gives up after
+/// [`SSH_ALIVE_COUNT`] unanswered asks: a dead host or cut network ends the process (and so the
+/// connection) within 15 s, where TCP alone could wait for hours.
+const SSH_ALIVE_INTERVAL_SECS: u32 = 5;
+const SSH_ALIVE_COUNT: u32 = 3;
 
 /// How much of ssh's stderr (its last bytes) is kept for the error message.
 const STDERR_LIMIT: usize = 4096;
@@ -87,6 +92,10 @@ fn command(target: &Target) -> Command {
     cmd.args(["-o", "BatchMode=yes"])
         .arg("-o")
         .arg(format!("ConnectTimeout={SSH_CONNECT_TIMEOUT_SECS}"))
+        .arg("-o")
+        .arg(format!("ServerAliveInterval={SSH_ALIVE_INTERVAL_SECS}"))
+        .arg("-o")
+        .arg(format!("ServerAliveCountMax={SSH_ALIVE_COUNT}"))
         .arg("-T");
     for option in LOCKED_OPTIONS {
         cmd.arg("-o").arg(option);
@@ -369,6 +378,11 @@ mod tests {
             "{joined}"
         );
         assert!(joined.contains("BatchMode=yes"), "{joined}");
+        // A dead host or cut network ends ssh (and the connection) instead of hanging.
+        assert!(
+            joined.contains("-o ServerAliveInterval=5 -o ServerAliveCountMax=3"),
+            "{joined}"
+        );
     }
 
     #[test]

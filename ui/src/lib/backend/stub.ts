@@ -49,6 +49,9 @@ export class StubEngine {
   openStreams = 0;
   /** What `--insecure-skip-tls-verify` with an unverified endpoint looks like (tests set it). */
   tlsUnverified = false;
+  // Tests set these (then `publish()`) to show a frozen engine or an object that fails to refresh.
+  connection: Snapshot["connection"] = { state: "connected", since_ms: now() - 60_000 };
+  refreshFailures: Snapshot["refresh_failures"] = [];
   containers: Container[] = [
     container(0, "web", "running", { compose: { project: "shop", service: "web" } }),
     container(1, "db", "running", { compose: { project: "shop", service: "db" } }),
@@ -69,8 +72,9 @@ export class StubEngine {
     const cs = this.containers;
     return {
       revision: this.revision, endpoint: "unix:///stub/docker.sock", context: null,
-      connection: { state: "connected", since_ms: now() - 60_000 }, synced: true, read_only: false,
+      connection: this.connection, synced: true, read_only: false,
       tls_unverified: this.tlsUnverified,
+      stale: this.connection.state !== "connected", refresh_failures: this.refreshFailures,
       engine: { ...engine, containers: cs.length, running: cs.filter((c) => c.state === "running").length,
         paused: cs.filter((c) => c.state === "paused").length, stopped: cs.filter((c) => c.state === "exited").length },
       containers: cs,
