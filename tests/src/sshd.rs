@@ -55,7 +55,7 @@ impl TestSshd {
              AuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\n\
              KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n\
              PermitRootLogin prohibit-password\nAllowAgentForwarding yes\nX11Forwarding no\n\
-             SetEnv DOCKER_HOST={docker_host}\nLogLevel VERBOSE\n",
+             SetEnv DOCKER_HOST={docker_host}\nLogLevel DEBUG1\n",
             d = d.display()
         );
         std::fs::write(d.join("sshd_config"), sshd_config).map_err(|e| e.to_string())?;
@@ -141,7 +141,7 @@ impl TestSshd {
         Ok(format!("[127.0.0.1]:{} {kind} {blob}\n", self.port))
     }
 
-    /// sshd's own log (`LogLevel VERBOSE`), for failure messages.
+    /// sshd's own log (`LogLevel DEBUG1`: it names the channel requests a client made).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("sshd.log")).unwrap_or_default()
     }

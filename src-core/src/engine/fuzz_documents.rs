@@ -249,6 +249,84 @@ proptest! {
     }
 }
 
+/// `v` `n` times over.
+fn repeat<T: Clone>(v: &[T], n: usize) -> Vec<T> {
+    v.iter().cycle().take(v.len() * n).cloned().collect()
+}
+
+proptest! {
+    #[test]
+    fn timestamps_never_panic(s in any::<String>()) {
+        let _ = convert::rfc3339_secs(&s);
+    }
+
+    #[test]
+    fn structured_timestamps_never_panic(
+        f in prop::array::uniform6(prop_oneof![any::<i64>(), 0i64..100, Just(i64::MAX), Just(i64::MIN)]),
+        frac in "(\\.[0-9]{0,12})?",
+        tz in prop_oneof![Just("Z".to_owned()), "[+-][0-9]{2}:[0-9]{2}", any::<String>()],
+    ) {
+        let s = format!("{}-{}-{}T{}:{}:{}{frac}{tz}", f[0], f[1], f[2], f[3], f[4], f[5]);
+        let _ = convert::rfc3339_secs(&s);
+    }
+
+    #[test]
+    fn disk_usage_from_lists_never_panics(
+        images in mutations(),
+        containers in mutations(),
+        volume in mutations(),
+        copies in 1usize..4,
+    ) {
+        let images: Vec<m::ImageSummary> =
+            parse(mutate(fixture("images.json"), &images)).unwrap_or_default();
+        let images: Vec<_> = images.into_iter().map(convert::image_summary).collect();
+        let containers: Vec<m::ContainerSummary> =
+            parse(mutate(fixture("containers.json"), &containers)).unwrap_or_default();
+        let volumes: Vec<_> = parse::<m::Volume>(mutate(fixture("volume.json"), &volume))
+            .map(convert::volume)
+            .into_iter()
+            .collect();
+        // The same objects several times: sums of edge values must not overflow.
+        let n = copies;
+        let usage = convert::disk_usage_from_lists(
+            &repeat(&images, n),
+            &repeat(&containers, n),
+            &repeat(&volumes, n),
+        );
+        prop_assert_eq!(usage.len(), 3);
+    }
+}
+
+/// Found by `structured_timestamps_never_panic`: a year, month, day or time far out of range
+/// overflowed the day arithmetic (a panic in debug builds); such text is not a time.
+#[test]
+fn out_of_range_timestamps_are_not_times() {
+    for s in [
+        "9223372036854775807-01-01T00:00:00Z",
+        "2026-9223372036854775807-01T00:00:00Z",
+        "2026-01-9223372036854775807T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-01-01T99:99:99Z",
+        "2026-01-01T00:00:00+99:99",
+    ] {
+        assert_eq!(convert::rfc3339_secs(s), None, "{s}");
+    }
+    assert_eq!(
+        convert::rfc3339_secs("9999-12-31T23:59:60Z"),
+        Some(253_402_300_800)
+    );
+}
+
+/// Found by `disk_usage_from_lists_never_panics`: size sums overflowed (a panic in debug).
+#[test]
+fn disk_usage_sums_saturate() {
+    let mut c: m::ContainerSummary = parse(json!({"Id": "a", "SizeRw": i64::MAX})).unwrap();
+    c.state = Some(m::ContainerSummaryStateEnum::EXITED);
+    let usage = convert::disk_usage_from_lists(&[], &[c.clone(), c.clone(), c], &[]);
+    assert_eq!(usage[1].size, u64::MAX);
+    assert_eq!(usage[1].reclaimable, u64::MAX);
+}
+
 #[test]
 fn the_fixtures_are_real_documents_that_convert() {
     // Unmutated, every fixture parses and converts: the mutations start from valid input.
@@ -266,4 +344,17 @@ fn the_fixtures_are_real_documents_that_convert() {
     let _: m::SystemVersion = parse(fixture("version.json")).unwrap();
     let _: m::SystemInfo = parse(fixture("info.json")).unwrap();
     let _: m::ContainerStatsResponse = parse(fixture("stats.json")).unwrap();
+}
+
+/// Found by `engine_facts_events_and_stats_never_panic`: an event with `time` but no
+/// `timeNano` had its seconds multiplied into nanoseconds without a bound (a panic in debug
+/// builds on a huge `time`).
+#[test]
+fn an_event_time_far_away_saturates() {
+    let e: m::EventMessage =
+        parse(json!({"Type": "container", "Action": "start", "time": i64::MAX})).unwrap();
+    assert_eq!(convert::event(e).unwrap().time_nano, i64::MAX);
+    let e: m::EventMessage =
+        parse(json!({"Type": "container", "Action": "start", "time": i64::MIN})).unwrap();
+    assert_eq!(convert::event(e).unwrap().time_nano, i64::MIN);
 }

@@ -4,3 +4,4 @@
 mod journeys;
 mod safety;
 mod term;
+mod trust;
