@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "snapshot",
     "execute",
+    "prune_plan",
+    "container_removals",
     "inspect",
     "top",
     "disk_usage",

@@ -2,17 +2,25 @@
 //!
 //! A UI builds a [`Command`], asks the user to confirm when [`Command::is_destructive`], and
 //! hands it to [`execute`]. Inputs are validated here (names, signals) before any request is
-//! sent, so bad input changes nothing. The store learns about the effect from the engine's
-//! events, never from the outcome: one source of truth.
+//! sent, so bad input changes nothing, and a read-only engine refuses the command before any
+//! request too (the engine handle refuses each mutating call as well, and audits it). The
+//! store learns about the effect from the engine's events, never from the outcome: one source
+//! of truth.
+//!
+//! Destructive commands carry what the user was shown: an image removal its captured tags,
+//! a prune its [`PrunePlan`] (the exact objects), and they act on those ids only
+//! (see [`crate::destroy`]).
 
 use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::destroy::{self, ObjectReport, PruneReport};
 use crate::engine::Engine;
-use crate::error::{ErrorKind, Result};
-use crate::model::{ContainerId, ImageId, NetworkId, PruneReport, PruneTarget, VolumeName};
+use crate::error::Result;
+use crate::model::{ContainerId, ImageId, NetworkId, VolumeName};
+use crate::rules::prune::PrunePlan;
 use crate::spec;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,10 +58,12 @@ pub enum Command {
         id: ContainerId,
         name: String,
     },
+    /// Remove the image `id`; `tags` are its tags as the confirmation showed them, and only
+    /// those are removed (each only while it still names `id`).
     RemoveImage {
         id: ImageId,
+        tags: Vec<String>,
         force: bool,
-        no_prune: bool,
     },
     CreateNetwork {
         name: String,
@@ -71,20 +81,22 @@ pub enum Command {
         name: VolumeName,
         force: bool,
     },
+    /// Remove exactly the objects of a plan the user was shown (`destroy::plan_prune`).
     Prune {
-        target: PruneTarget,
+        plan: PrunePlan,
     },
 }
 
 /// What a command produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     Done,
-    /// Image removal: what was untagged and deleted.
+    /// Image removal: one line per tag and one for the image, each removed, skipped (with
+    /// why) or failed. Some lines may be skipped or failed while others were removed.
     Removed {
-        items: Vec<String>,
+        items: Vec<ObjectReport>,
     },
     /// A network or volume was created with this id or name.
     Created {
@@ -141,6 +153,25 @@ impl Command {
         }
     }
 
+    /// What the command acts on: ids, names, or a prune plan's ids (for the audit log).
+    pub fn targets(&self) -> Vec<&str> {
+        match self {
+            Command::Start { id }
+            | Command::Stop { id, .. }
+            | Command::Restart { id, .. }
+            | Command::Pause { id }
+            | Command::Unpause { id }
+            | Command::Kill { id, .. }
+            | Command::Remove { id, .. } => vec![id.as_str()],
+            Command::Rename { id, name } => vec![id.as_str(), name],
+            Command::RemoveImage { id, .. } => vec![id.as_str()],
+            Command::CreateNetwork { name, .. } | Command::CreateVolume { name, .. } => vec![name],
+            Command::RemoveNetwork { id } => vec![id.as_str()],
+            Command::RemoveVolume { name, .. } => vec![name.as_str()],
+            Command::Prune { plan } => plan.items.iter().map(|i| i.id.as_str()).collect(),
+        }
+    }
+
     /// Check the command's own input (names, signals) before anything is sent.
     pub fn validate(&self) -> Result<()> {
         match self {
@@ -148,6 +179,7 @@ impl Command {
             Command::Rename { name, .. } => spec::validate_name("container", name),
             Command::CreateNetwork { name, .. } => spec::validate_name("network", name),
             Command::CreateVolume { name, .. } => spec::validate_name("volume", name),
+            Command::Prune { plan } => destroy::validate_plan(plan),
             Command::Stop {
                 timeout: Some(t), ..
             }
@@ -193,7 +225,9 @@ impl fmt::Display for Command {
             Command::RemoveNetwork { id } => write!(f, "remove network {}", id.short()),
             Command::CreateVolume { name, .. } => write!(f, "create volume {name}"),
             Command::RemoveVolume { name, .. } => write!(f, "remove volume {name}"),
-            Command::Prune { target } => write!(f, "prune {}", target.describe()),
+            Command::Prune { plan } => {
+                write!(f, "prune {} {}", plan.items.len(), plan.target.describe())
+            }
         }
     }
 }
@@ -201,6 +235,10 @@ impl fmt::Display for Command {
 /// Validate and run a command.
 pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
     cmd.validate()?;
+    engine.check_writable(
+        &format!("command.{}", cmd.verb().replace(' ', "_")),
+        &cmd.targets(),
+    )?;
     let done = |r: Result<()>| r.map(|()| Outcome::Done);
     match cmd {
         Command::Start { id } => done(engine.start(id.as_str()).await),
@@ -216,11 +254,7 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             done(engine.remove(id.as_str(), *force, *volumes).await)
         }
         Command::Rename { id, name } => done(engine.rename(id.as_str(), name).await),
-        Command::RemoveImage {
-            id,
-            force,
-            no_prune,
-        } => remove_image(engine, id, *force, *no_prune)
+        Command::RemoveImage { id, tags, force } => destroy::remove_image(engine, id, tags, *force)
             .await
             .map(|items| Outcome::Removed { items }),
         Command::CreateNetwork {
@@ -241,53 +275,10 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
         Command::RemoveVolume { name, force } => {
             done(engine.remove_volume(name.as_str(), *force).await)
         }
-        Command::Prune { target } => engine
-            .prune(*target)
+        Command::Prune { plan } => destroy::apply_prune(engine, plan)
             .await
             .map(|report| Outcome::Pruned { report }),
     }
-}
-
-/// Remove an image the way a user means it. The engine refuses to remove by id an image that
-/// several tags name (`docker rmi ID` needs `-f` then), but `docker rmi TAG1 TAG2` works: when
-/// that is the only obstacle (no container uses the image), its tags are removed one after
-/// another, the last removal deleting the image. Any other refusal is returned unchanged, and
-/// nothing has changed then.
-async fn remove_image(
-    engine: &Engine,
-    id: &ImageId,
-    force: bool,
-    no_prune: bool,
-) -> Result<Vec<String>> {
-    let err = match engine.remove_image(id.as_str(), force, no_prune).await {
-        Ok(items) => return Ok(items),
-        Err(e) => e,
-    };
-    if force || err.kind() != ErrorKind::Conflict {
-        return Err(err);
-    }
-    let image = engine.inspect_image(id.as_str()).await?;
-    let tags: Vec<&String> = image
-        .tags
-        .iter()
-        .filter(|t| *t != "<none>:<none>")
-        .collect();
-    if tags.len() < 2 {
-        return Err(err);
-    }
-    let used = engine
-        .list_containers()
-        .await?
-        .iter()
-        .any(|c| c.image_id.as_ref() == Some(&image.id));
-    if used {
-        return Err(err);
-    }
-    let mut items = Vec::new();
-    for tag in tags {
-        items.extend(engine.remove_image(tag, false, no_prune).await?);
-    }
-    Ok(items)
 }
 
 #[cfg(test)]
@@ -309,7 +300,10 @@ mod tests {
         }
         .is_destructive());
         assert!(Command::Prune {
-            target: PruneTarget::Containers
+            plan: PrunePlan {
+                target: crate::model::PruneTarget::Containers,
+                items: Vec::new(),
+            }
         }
         .is_destructive());
         assert!(!Command::Start { id: id.clone() }.is_destructive());

@@ -5,8 +5,10 @@
 //! on-demand stats and logs, `command` executes lifecycle actions. Nothing here knows about
 //! terminals or webviews.
 
+pub mod audit;
 pub mod chart;
 pub mod command;
+pub mod destroy;
 pub mod engine;
 pub mod error;
 pub mod model;

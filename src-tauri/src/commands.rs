@@ -13,10 +13,13 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 use wharf_core::chart::{self, ChartOptions, Metric};
 use wharf_core::command::{self, Command, Outcome};
+use wharf_core::destroy::plan_prune;
 use wharf_core::engine::connect::{list_contexts, ContextSummary, EnvVars};
 use wharf_core::engine::{ExecSpec, LogOptions, Processes};
 use wharf_core::error::ErrorReport;
-use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, Sample};
+use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample};
+use wharf_core::rules::prune::PrunePlan;
+use wharf_core::rules::removal::container_removal;
 use wharf_core::streams::logs::fetch;
 use wharf_core::{CoreError, ErrorKind};
 
@@ -51,6 +54,8 @@ pub struct AppInfo {
     pub read_only: bool,
     pub endpoint: String,
     pub context: Option<String>,
+    /// The engine's certificate is not verified: the header shows `TLS NOT VERIFIED`.
+    pub tls_unverified: bool,
     /// `--view`: the page opens this instead of its last view.
     pub initial_view: Option<String>,
 }
@@ -63,6 +68,7 @@ pub fn app_info(desk: State<'_, Desk>) -> AppInfo {
         read_only: desk.read_only,
         endpoint: link.endpoint.clone(),
         context: link.context.clone(),
+        tls_unverified: link.tls_unverified,
         initial_view: desk.initial_view.clone(),
     }
 }
@@ -89,6 +95,52 @@ pub async fn execute(desk: State<'_, Desk>, cmd: Command, confirmed: bool) -> Cm
     let link = desk.link();
     let live = link.live()?;
     command::execute(&live.engine, &cmd).await.map_err(report)
+}
+
+/// What pruning `target` would remove now: the exact objects the page lists in its
+/// confirmation and then sends back in `Command::Prune`, which removes only those.
+#[tauri::command]
+pub async fn prune_plan(desk: State<'_, Desk>, target: PruneTarget) -> CmdResult<PrunePlan> {
+    refuse_in_read_only(&desk, "prune")?;
+    let link = desk.link();
+    let live = link.live()?;
+    plan_prune(&live.engine, target).await.map_err(report)
+}
+
+/// How removing one container goes, by the core's rule: the command to send and the sentence
+/// the confirmation must show ("web is running and will be killed").
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Removal {
+    pub command: Command,
+    pub name: String,
+    pub warning: Option<String>,
+}
+
+#[tauri::command]
+pub fn container_removals(desk: State<'_, Desk>, ids: Vec<ContainerId>) -> CmdResult<Vec<Removal>> {
+    let link = desk.link();
+    let snap = link.snapshot();
+    ids.into_iter()
+        .map(|id| {
+            let c = snap
+                .containers
+                .get(&id)
+                .ok_or_else(|| report(CoreError::not_found(format!("no container {id}"))))?;
+            // The name is shown in the page's dialog: inert, as every engine string.
+            let name = wharf_core::rules::inert::container(c).name.clone();
+            let rule = container_removal(&name, c.state);
+            Ok(Removal {
+                command: Command::Remove {
+                    id,
+                    force: rule.force,
+                    volumes: false,
+                },
+                name,
+                warning: rule.warning,
+            })
+        })
+        .collect()
 }
 
 /// A container's inspect document, made inert for display by the core, with secret env values
@@ -404,9 +456,10 @@ pub async fn switch_context(desk: State<'_, Desk>, name: String) -> CmdResult<Ap
     let args = Args {
         context: Some(name),
         read_only: desk.read_only,
+        insecure_skip_tls_verify: desk.insecure_skip_tls_verify,
         ..Args::default()
     };
-    let link = Link::open(&args.connect_options());
+    let link = Link::open_with(&args.connect_options(), &desk.policy);
     if let Some(f) = &link.failure {
         return Err(f.clone());
     }

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use tauri::{Builder, Manager, Runtime, WindowEvent};
 use tokio::sync::watch;
+use wharf_core::engine::Policy;
 
 pub use link::{Args, Link};
 
@@ -26,6 +27,11 @@ pub use link::{Args, Link};
 pub struct Desk {
     link: watch::Sender<Arc<Link>>,
     pub read_only: bool,
+    /// Read-only and the audit log, enforced by the core's engine handle (kept for context
+    /// switches).
+    pub policy: Policy,
+    /// `--insecure-skip-tls-verify`, kept for context switches.
+    pub insecure_skip_tls_verify: bool,
     /// `--view`: what the page opens first.
     pub initial_view: Option<String>,
     pub streams: streams::Streams,
@@ -34,10 +40,26 @@ pub struct Desk {
 impl Desk {
     /// Open the link the arguments ask for. Must run inside the tokio runtime.
     pub fn open(args: &Args) -> Desk {
-        let (link, _) = watch::channel(Arc::new(Link::open(&args.connect_options())));
+        let (policy, link) = match args.policy() {
+            Ok(p) => {
+                let link = Link::open_with(&args.connect_options(), &p);
+                (p, link)
+            }
+            // No audit log, no engine: the page shows why instead of acting unrecorded.
+            Err(e) => (
+                Policy {
+                    read_only: true,
+                    audit: None,
+                },
+                Link::failed(args.host.clone().unwrap_or_default(), &e),
+            ),
+        };
+        let (link, _) = watch::channel(Arc::new(link));
         Desk {
             link,
             read_only: args.read_only,
+            policy,
+            insecure_skip_tls_verify: args.insecure_skip_tls_verify,
             initial_view: args.view.clone(),
             streams: streams::Streams::default(),
         }
@@ -85,6 +107,8 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::app_info,
             commands::snapshot,
             commands::execute,
+            commands::prune_plan,
+            commands::container_removals,
             commands::inspect,
             commands::top,
             commands::disk_usage,

@@ -11,12 +11,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::watch;
+use wharf_core::audit::AuditLog;
 use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
-use wharf_core::engine::Engine;
+use wharf_core::engine::{Engine, Policy};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
 use wharf_core::rules::inert;
-use wharf_core::store::{ConnectionState, Snapshot, Store};
+use wharf_core::store::{ConnectionState, RefreshFailure, Snapshot, Store};
 use wharf_core::streams::stats::HubConfig;
 use wharf_core::streams::StatsHub;
 use wharf_core::{CoreError, ErrorKind};
@@ -33,6 +34,14 @@ pub struct Args {
     pub read_only: bool,
     /// The view to open instead of the last one, e.g. `containers` or `container/ID/logs`.
     pub view: Option<String>,
+    /// `--audit-log FILE`: one JSON line per engine call a user action makes.
+    pub audit_log: Option<String>,
+    /// `--insecure-skip-tls-verify`, as in the terminal UI: lets a context or `DOCKER_TLS` skip
+    /// verifying the engine's certificate; the page then shows `TLS NOT VERIFIED`.
+    pub insecure_skip_tls_verify: bool,
+    /// The environment to resolve the engine in; `None` (the app) reads the process's. Tests
+    /// set it, since changing a running test process's environment races its other threads.
+    pub env: Option<EnvVars>,
 }
 
 impl Args {
@@ -54,7 +63,9 @@ impl Args {
                 "--host" | "-H" => out.host = it.next(),
                 "--context" | "-c" => out.context = it.next(),
                 "--read-only" => out.read_only = true,
+                "--insecure-skip-tls-verify" => out.insecure_skip_tls_verify = true,
                 "--view" => out.view = it.next(),
+                "--audit-log" => out.audit_log = it.next(),
                 _ => {
                     if let Some(v) = a.strip_prefix("--host=") {
                         out.host = Some(v.to_owned());
@@ -62,6 +73,8 @@ impl Args {
                         out.context = Some(v.to_owned());
                     } else if let Some(v) = a.strip_prefix("--view=") {
                         out.view = Some(v.to_owned());
+                    } else if let Some(v) = a.strip_prefix("--audit-log=") {
+                        out.audit_log = Some(v.to_owned());
                     }
                 }
             }
@@ -69,12 +82,25 @@ impl Args {
         out
     }
 
+    /// What the engine handle enforces and records: read-only, and the audit log (opened
+    /// here, so a file that cannot be written stops Wharf from acting rather than from logging).
+    pub fn policy(&self) -> Result<Policy, CoreError> {
+        let audit = match self.audit_log.as_deref().filter(|p| !p.is_empty()) {
+            Some(path) => Some(Arc::new(AuditLog::open(std::path::Path::new(path))?)),
+            None => None,
+        };
+        Ok(Policy {
+            read_only: self.read_only,
+            audit,
+        })
+    }
+
     pub fn connect_options(&self) -> ConnectOptions {
         ConnectOptions {
             host: self.host.clone(),
             context: self.context.clone(),
-            allow_insecure_tls: false,
-            env: EnvVars::from_process(),
+            allow_insecure_tls: self.insecure_skip_tls_verify,
+            env: self.env.clone().unwrap_or_else(EnvVars::from_process),
         }
     }
 }
@@ -94,19 +120,29 @@ pub struct Link {
     pub endpoint: String,
     pub context: Option<String>,
     pub failure: Option<ErrorReport>,
+    /// The engine's TLS certificate is not verified (see `wharf_core::engine::connect::
+    /// TLS_NOT_VERIFIED`).
+    pub tls_unverified: bool,
 }
 
 impl Link {
     /// Resolve and start following an engine. Must run inside the tokio runtime (it spawns the
     /// store's and the hub's tasks). Never fails: a failure is kept in the link.
     pub fn open(opts: &ConnectOptions) -> Link {
+        Link::open_with(opts, &Policy::default())
+    }
+
+    /// [`Link::open`] with an engine handle under `policy` (read-only, audit log), which the
+    /// core enforces on every mutating call whatever command the page sends.
+    pub fn open_with(opts: &ConnectOptions, policy: &Policy) -> Link {
         let endpoint = match resolve(opts) {
             Ok(e) => e,
             Err(e) => return Link::failed(opts.host.clone().unwrap_or_default(), &e),
         };
         let label = endpoint.transport.to_string();
         let context = endpoint.context().map(str::to_owned);
-        match Engine::new(endpoint) {
+        let tls_unverified = endpoint.transport.tls_unverified();
+        match Engine::new(endpoint).map(|e| e.with_policy(policy.clone())) {
             Ok(engine) => {
                 let store = Store::spawn(engine.clone());
                 let stats =
@@ -120,6 +156,7 @@ impl Link {
                     endpoint: label,
                     context,
                     failure: None,
+                    tls_unverified,
                 }
             }
             Err(e) => Link {
@@ -129,12 +166,13 @@ impl Link {
         }
     }
 
-    fn failed(endpoint: String, e: &CoreError) -> Link {
+    pub(crate) fn failed(endpoint: String, e: &CoreError) -> Link {
         Link {
             live: None,
             endpoint,
             context: None,
             failure: Some(ErrorReport::from(e)),
+            tls_unverified: false,
         }
     }
 
@@ -182,7 +220,13 @@ pub struct SnapshotView<'a> {
     pub context: Option<&'a str>,
     pub connection: &'a ConnectionState,
     pub synced: bool,
+    /// Listed once, but the engine is not answering now: the lists are the last known.
+    pub stale: bool,
+    /// Objects whose last refresh failed; their rows show the last data fetched.
+    pub refresh_failures: &'a [RefreshFailure],
     pub read_only: bool,
+    /// Show `TLS NOT VERIFIED` in the header.
+    pub tls_unverified: bool,
     pub engine: Option<Cow<'a, EngineInfo>>,
     // Engine strings made inert by the core (escape sequences dropped, bidi and zero-width
     // characters shown as markers); borrowed unless something had to change.
@@ -203,7 +247,10 @@ impl<'a> SnapshotView<'a> {
             context: link.context.as_deref(),
             connection: &s.connection,
             synced: s.synced,
+            stale: s.is_stale(),
+            refresh_failures: &s.refresh_failures,
             read_only,
+            tls_unverified: link.tls_unverified,
             engine: s.engine.as_deref().map(inert::engine_info),
             containers: s.containers.values().map(|c| inert::container(c)).collect(),
             images: s.images.values().map(|i| inert::image(i)).collect(),
@@ -230,6 +277,7 @@ mod tests {
                 "unix:///x.sock",
                 "--context=prod",
                 "--read-only",
+                "--insecure-skip-tls-verify",
                 "--view",
                 "images",
             ]
@@ -239,9 +287,11 @@ mod tests {
         assert_eq!(a.host.as_deref(), Some("unix:///x.sock"));
         assert_eq!(a.context.as_deref(), Some("prod"));
         assert!(a.read_only);
+        assert!(a.insecure_skip_tls_verify && a.connect_options().allow_insecure_tls);
         assert_eq!(a.view.as_deref(), Some("images"));
         let b = Args::parse(["-H=bad", "-c", "dev"].map(String::from).to_vec());
         assert_eq!(b.host, None);
         assert_eq!(b.context.as_deref(), Some("dev"));
+        assert!(!b.insecure_skip_tls_verify && !b.connect_options().allow_insecure_tls);
     }
 }

@@ -234,29 +234,13 @@ pub enum ExecEvent {
 }
 
 pub async fn exec_output(
-    mut output: Pin<Box<dyn Stream<Item = Result<LogChunk>> + Send>>,
+    output: Pin<Box<dyn Stream<Item = Result<LogChunk>> + Send>>,
     control: Arc<ExecControl>,
     ch: Channel<ExecEvent>,
 ) {
-    let mut carry = Vec::new();
-    while let Some(item) = output.next().await {
-        let ev = match item {
-            Ok(chunk) => {
-                carry.extend_from_slice(&chunk.bytes);
-                let data = take_utf8(&mut carry);
-                if data.is_empty() {
-                    continue;
-                }
-                ExecEvent::Output { data }
-            }
-            Err(e) => ExecEvent::Error {
-                error: ErrorReport::from(&e),
-            },
-        };
-        let stop = matches!(ev, ExecEvent::Error { .. });
-        if ch.send(ev).is_err() || stop {
-            return;
-        }
+    let ended = pace(output, |ev| ch.send(ev).is_ok()).await;
+    if !ended {
+        return;
     }
     let code = match control.engine.exec_exit_code(&control.exec_id).await {
         Ok(code) => code,
@@ -267,6 +251,73 @@ pub async fn exec_output(
         }
     };
     let _ = ch.send(ExecEvent::Exit { code });
+}
+
+/// At most one exec output message per this interval...
+const EXEC_BATCH: Duration = Duration::from_millis(16);
+/// ...of at most this many bytes: the page receives at most 4 MiB/s.
+const EXEC_MESSAGE_MAX: usize = 64 * 1024;
+
+/// Moves exec output to `send` in paced, bounded messages; true when the output ended (not
+/// when sending failed or an error was sent).
+///
+/// A `Channel` send never waits, so sending every chunk as it comes let a `cat /dev/urandom`
+/// queue output for the page without bound. Output is now held until the next message is
+/// due, and no more than [`EXEC_MESSAGE_MAX`] is held: beyond that the engine is not read
+/// until the next message went out, so a fast writer waits, as it would on a real terminal,
+/// and memory stays within one message (plus one engine chunk). Nothing is dropped.
+async fn pace<S>(output: S, mut send: impl FnMut(ExecEvent) -> bool) -> bool
+where
+    S: Stream<Item = Result<LogChunk>>,
+{
+    let mut output = std::pin::pin!(output);
+    let mut pending: Vec<u8> = Vec::new();
+    let mut next_send = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            biased;
+            () = tokio::time::sleep_until(next_send), if !pending.is_empty() => {
+                let n = pending.len().min(EXEC_MESSAGE_MAX);
+                let mut part: Vec<u8> = pending.drain(..n).collect();
+                let data = take_utf8(&mut part);
+                // An incomplete character waits at the front for its rest.
+                pending.splice(0..0, part);
+                next_send = tokio::time::Instant::now() + EXEC_BATCH;
+                if !data.is_empty() && !send(ExecEvent::Output { data }) {
+                    return false;
+                }
+            }
+            item = output.next(), if pending.len() < EXEC_MESSAGE_MAX => match item {
+                Some(Ok(chunk)) => pending.extend_from_slice(&chunk.bytes),
+                Some(Err(e)) => {
+                    let mut rest = std::mem::take(&mut pending);
+                    let data = take_utf8(&mut rest);
+                    if !data.is_empty() && !send(ExecEvent::Output { data }) {
+                        return false;
+                    }
+                    send(ExecEvent::Error { error: ErrorReport::from(&e) });
+                    return false;
+                }
+                None => {
+                    while !pending.is_empty() {
+                        let n = pending.len().min(EXEC_MESSAGE_MAX);
+                        let mut part: Vec<u8> = pending.drain(..n).collect();
+                        let mut data = take_utf8(&mut part);
+                        if data.is_empty() {
+                            // A character cut by the end of the output.
+                            data = String::from_utf8_lossy(&part).into_owned();
+                        } else {
+                            pending.splice(0..0, part);
+                        }
+                        if !send(ExecEvent::Output { data }) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            },
+        }
+    }
 }
 
 /// The longest valid UTF-8 prefix of `buf` as text; an incomplete character at the end stays
@@ -295,6 +346,63 @@ pub fn take_utf8(buf: &mut Vec<u8>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn chunk(bytes: &[u8]) -> Result<LogChunk> {
+        Ok(LogChunk {
+            stream: wharf_core::engine::LogStream::Console,
+            bytes: bytes.to_vec(),
+        })
+    }
+
+    /// An endless fast writer: messages are bounded and paced, and the engine is read only as
+    /// fast as messages go out (before, every chunk was sent at once, without bound).
+    #[tokio::test]
+    async fn exec_output_is_paced_and_bounded() {
+        let pulled = std::sync::atomic::AtomicUsize::new(0);
+        let endless = futures_util::stream::repeat_with(|| {
+            pulled.fetch_add(1, Ordering::Relaxed);
+            chunk(&[b'x'; 4096])
+        });
+        let mut sizes = Vec::new();
+        let start = tokio::time::Instant::now();
+        let ended = pace(endless, |ev| {
+            match ev {
+                ExecEvent::Output { data } => sizes.push(data.len()),
+                other => panic!("unexpected {other:?}"),
+            }
+            sizes.len() < 100
+        })
+        .await;
+        assert!(!ended);
+        assert!(sizes.iter().all(|n| *n <= EXEC_MESSAGE_MAX), "{sizes:?}");
+        // 100 messages took at least 99 intervals: at most 4 MiB/s reach the page.
+        assert!(start.elapsed() >= EXEC_BATCH * 99);
+        // Read no further ahead than one message and one chunk.
+        let read = pulled.load(Ordering::Relaxed) * 4096;
+        let sent: usize = sizes.iter().sum();
+        assert!(
+            read <= sent + EXEC_MESSAGE_MAX + 4096,
+            "read {read}, sent {sent}"
+        );
+    }
+
+    /// Everything arrives, in order, with split characters joined, then the end.
+    #[tokio::test]
+    async fn exec_output_loses_nothing() {
+        let text = "héllo wörld ".repeat(20_000);
+        let bytes = text.as_bytes();
+        let pieces: Vec<Result<LogChunk>> = bytes.chunks(1000).map(chunk).collect();
+        let mut got = String::new();
+        let ended = pace(futures_util::stream::iter(pieces), |ev| {
+            if let ExecEvent::Output { data } = ev {
+                got.push_str(&data);
+            }
+            true
+        })
+        .await;
+        assert!(ended);
+        assert_eq!(got, text);
+    }
 
     #[test]
     fn split_characters_wait_for_their_rest() {

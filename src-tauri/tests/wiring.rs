@@ -68,7 +68,7 @@ fn destructive_commands_need_confirmation() {
     for cmd in [
         json!({ "action": "stop", "id": ID, "timeout": null }),
         json!({ "action": "remove", "id": ID, "force": true, "volumes": false }),
-        json!({ "action": "prune", "target": { "target": "containers" } }),
+        json!({ "action": "prune", "plan": { "target": { "target": "containers" }, "items": [] } }),
     ] {
         let err = t
             .invoke("execute", json!({ "cmd": cmd, "confirmed": false }))
@@ -76,6 +76,24 @@ fn destructive_commands_need_confirmation() {
         assert_eq!(kind(&err), "invalid_input", "{err}");
         assert!(err["message"].as_str().unwrap().contains("confirmation"));
     }
+    // A prune without its plan (the engine's own prune, whatever is unused by then) no longer
+    // exists; a plan naming objects its target does not remove is refused before sending.
+    let err = t
+        .invoke(
+            "execute",
+            json!({ "cmd": { "action": "prune", "target": { "target": "volumes", "all": false } }, "confirmed": true }),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("plan"), "{err}");
+    let bad = json!({ "target": { "target": "volumes", "all": false },
+        "items": [{ "kind": "container", "id": ID, "name": "web", "size": null, "tags": [] }] });
+    let err = t
+        .invoke(
+            "execute",
+            json!({ "cmd": { "action": "prune", "plan": bad }, "confirmed": true }),
+        )
+        .unwrap_err();
+    assert_eq!(kind(&err), "invalid_input", "{err}");
     // Confirmed, it reaches the engine (which is not there).
     let err = t
         .invoke(
@@ -260,4 +278,116 @@ fn a_missing_socket_is_shown_as_a_failed_connection() {
     let err = t.invoke("disk_usage", json!({})).unwrap_err();
     assert_eq!(kind(&err), "unavailable", "{err}");
     assert!(err["hint"].is_string(), "{err}");
+}
+
+#[test]
+fn the_page_can_invoke_only_wharfs_commands() {
+    // The real configuration and capabilities (src-tauri/capabilities/), not the mock's
+    // allow-everything default.
+    let t = TestApp::with_context(
+        Args {
+            host: Some(dead_host()),
+            ..Args::default()
+        },
+        tauri::generate_context!(),
+    );
+    // Wharf's own commands are allowed.
+    let info = t.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["read_only"], false);
+    // Plugins (none is installed, none is granted), core commands the page does not use, and
+    // commands that do not exist are all refused by the access control, before any handler.
+    for cmd in [
+        "plugin:shell|execute",
+        "plugin:shell|open",
+        "plugin:fs|read_file",
+        "plugin:http|fetch",
+        "plugin:event|emit",
+        "plugin:event|emit_to",
+        "plugin:window|close",
+        "plugin:webview|create_webview_window",
+        "plugin:app|set_app_theme",
+        "plugin:path|resolve_directory",
+        "not_a_command",
+        "__TAURI_INVOKE_KEY__",
+    ] {
+        let err = t
+            .invoke(cmd, json!({ "event": "store://changed", "payload": {} }))
+            .expect_err(cmd);
+        let text = err.to_string();
+        assert!(text.contains("not allowed"), "{cmd}: {text}");
+    }
+    // What the page does use: listening to Wharf's event.
+    let listen = t.invoke(
+        "plugin:event|listen",
+        json!({ "event": "store://changed", "target": { "kind": "Any" }, "handler": 7 }),
+    );
+    assert!(listen.is_ok(), "{listen:?}");
+}
+
+#[test]
+fn insecure_tls_is_opt_in_and_shown_while_used() {
+    // An engine address whose environment asks for TLS without verification (DOCKER_TLS
+    // without DOCKER_TLS_VERIFY), as a context with SkipTLSVerify would.
+    let certs = tempfile::tempdir().unwrap();
+    let env = || {
+        Some(wharf_core::engine::connect::EnvVars {
+            docker_tls: Some("1".into()),
+            docker_cert_path: Some(certs.path().to_path_buf()),
+            ..Default::default()
+        })
+    };
+    let refused = TestApp::new(Args {
+        host: Some("tcp://127.0.0.1:9".into()),
+        env: env(),
+        ..Args::default()
+    });
+    let info = refused.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["tls_unverified"], false);
+    let snap = refused.invoke("snapshot", json!({})).unwrap();
+    assert_eq!(snap["tls_unverified"], false);
+    let reason = snap["connection"]["reason"].as_str().unwrap();
+    assert!(reason.contains("refuses unverified TLS"), "{reason}");
+
+    // The flag as the command line gives it (`parse` leaves `env` to the process: set it).
+    let allowed = {
+        let mut args = Args::parse(
+            ["--host", "tcp://127.0.0.1:9", "--insecure-skip-tls-verify"]
+                .map(String::from)
+                .to_vec(),
+        );
+        args.env = env();
+        TestApp::new(args)
+    };
+    let info = allowed.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["tls_unverified"], true, "{info}");
+    let snap = allowed.invoke("snapshot", json!({})).unwrap();
+    assert_eq!(snap["tls_unverified"], true, "{snap}");
+    // (The bridge's events are the same `SnapshotView`, so they carry it too.)
+}
+
+/// A frozen engine (here: a loopback port whose kernel accepts connections and nobody ever
+/// answers, as with a SIGSTOPped dockerd) reaches the page as `not_responding`, with the
+/// fields the header and banner use.
+#[test]
+fn a_frozen_engine_reaches_the_page_as_not_responding() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let t = TestApp::new(Args {
+        host: Some(format!("tcp://127.0.0.1:{port}")),
+        ..Args::default()
+    });
+    let ev = t.wait_event(Duration::from_secs(20), |e| {
+        e["connection"]["state"] == "not_responding"
+    });
+    assert!(ev["connection"]["since_ms"].as_i64().unwrap() > 0);
+    assert!(ev["connection"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("has not answered"));
+    // Never listed, so nothing is stale yet; no object failed to refresh.
+    assert_eq!(ev["stale"], false);
+    assert_eq!(ev["refresh_failures"], json!([]));
+    let snap = t.invoke("snapshot", json!({})).unwrap();
+    assert_eq!(snap["connection"]["state"], "not_responding");
+    drop(silent);
 }

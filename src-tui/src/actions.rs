@@ -1,9 +1,15 @@
 //! Turning mutating keys into commands: read-only refusal, confirmations that name every
 //! object, bulk actions on marked rows, prompts for names, and prune previews.
+//!
+//! The rules come from wharf-core: a prune confirmation lists the core's plan (the exact
+//! objects, which are then the only ones removed), an image removal carries the tags it showed,
+//! and removing a running container is forced only with the core's warning on screen.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use wharf_core::command::Command;
 use wharf_core::model::{ContainerId, ContainerState, ImageId, NetworkId, PruneTarget, VolumeName};
+use wharf_core::rules::prune::{real_tags, ObjectKind, PrunePlan};
+use wharf_core::rules::removal::container_removal;
 
 use crate::app::App;
 use crate::format::bytes;
@@ -21,12 +27,27 @@ pub fn execute(app: &mut App, cmds: Vec<Command>) -> Vec<Effect> {
         app.toast("read-only mode: nothing was changed", true);
         return Vec::new();
     }
-    cmds.into_iter()
+    let title = match cmds.first() {
+        Some(c) if cmds.len() > 1 => format!("{} × {}", capitalise(c.verb()), cmds.len()),
+        _ => String::new(),
+    };
+    let effects: Vec<Effect> = cmds
+        .into_iter()
         .map(|cmd| {
             let req = app.new_request(describe(app, &cmd));
             Effect::Execute { req, cmd }
         })
-        .collect()
+        .collect();
+    // Bulk actions report per object, in one message once every object's outcome is in.
+    let reqs = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Execute { req, .. } => Some(*req),
+            _ => None,
+        })
+        .collect();
+    app.batch(title, reqs);
+    effects
 }
 
 /// The command in words, with the container's name rather than its short id.
@@ -130,6 +151,7 @@ pub fn on_mutating(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             }
             let mut cmds = Vec::new();
             let mut objects = Vec::new();
+            let mut warnings = Vec::new();
             for (id, name, state) in &targets {
                 let cmd = match a {
                     Action::Start => Some(Command::Start { id: id.clone() }),
@@ -151,11 +173,15 @@ pub fn on_mutating(app: &mut App, a: Action) -> Option<Vec<Effect>> {
                     Action::PauseToggle if *state == ContainerState::Running => {
                         Some(Command::Pause { id: id.clone() })
                     }
-                    Action::Remove => Some(Command::Remove {
-                        id: id.clone(),
-                        force: false,
-                        volumes: false,
-                    }),
+                    Action::Remove => {
+                        let rule = container_removal(name, *state);
+                        warnings.extend(rule.warning);
+                        Some(Command::Remove {
+                            id: id.clone(),
+                            force: rule.force,
+                            volumes: false,
+                        })
+                    }
                     _ => None,
                 };
                 if let Some(cmd) = cmd {
@@ -172,7 +198,7 @@ pub fn on_mutating(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             }
             let verb = a.label();
             let title = format!("{} {}?", capitalise(verb), plural(cmds.len(), "container"));
-            let mut notes = Vec::new();
+            let mut notes = warnings;
             if a == Action::Remove {
                 notes.push(
                     "f: force (kill running ones)   v: also remove their anonymous volumes".into(),
@@ -213,17 +239,29 @@ pub fn on_mutating(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             let mut cmds = Vec::new();
             for (key, name) in targets {
                 let id = ImageId::from(key.as_str());
+                // The tags shown now are the only ones the removal may take.
+                let tags = app
+                    .snapshot
+                    .images
+                    .get(&id)
+                    .map(|i| real_tags(i))
+                    .unwrap_or_default();
                 let users = app.snapshot.containers_of_image(&id).count();
                 let note = if users > 0 {
                     format!(", used by {}", plural(users, "container"))
                 } else {
                     String::new()
                 };
-                objects.push(format!("{name}  ({}{note})", id.short()));
+                let also = if tags.len() > 1 {
+                    format!(", tags {}", tags.join(", "))
+                } else {
+                    String::new()
+                };
+                objects.push(format!("{name}  ({}{also}{note})", id.short()));
                 cmds.push(Command::RemoveImage {
                     id,
+                    tags,
                     force: false,
-                    no_prune: false,
                 });
             }
             let title = format!("Remove {}?", plural(cmds.len(), "image"));
@@ -387,80 +425,57 @@ fn expand_home(p: &str) -> std::path::PathBuf {
     }
 }
 
-/// Show what a prune would remove and ask; `None` when there is nothing to prune.
+/// Ask the engine what pruning `target` would remove; the answer ([`Msg::PrunePlan`]) opens
+/// the confirmation ([`confirm_prune`]).
+///
+/// [`Msg::PrunePlan`]: crate::msg::Msg::PrunePlan
 pub fn prune_preview(app: &mut App, target: PruneTarget) -> Vec<Effect> {
     if app.settings.read_only {
         app.toast("read-only mode: prune is disabled", true);
         return Vec::new();
     }
-    let snap = app.snapshot.clone();
-    let mut objects: Vec<String> = Vec::new();
-    let mut size: Option<u64> = None;
-    match target {
-        PruneTarget::Containers => {
-            for c in snap.containers.values() {
-                if matches!(
-                    c.state,
-                    ContainerState::Exited | ContainerState::Created | ContainerState::Dead
-                ) {
-                    objects.push(format!("{}  ({}, {})", c.name, c.id.short(), c.state));
-                }
-            }
-        }
-        PruneTarget::Images { all } => {
-            let mut total = 0u64;
-            for i in snap.images.values() {
-                let used = snap.containers_of_image(&i.id).next().is_some();
-                if !used && (all || i.is_dangling()) {
-                    objects.push(format!(
-                        "{}  ({})",
-                        i.display_name(),
-                        bytes(i.size.max(0) as u64)
-                    ));
-                    total += i.size.max(0) as u64;
-                }
-            }
-            size = Some(total);
-        }
-        PruneTarget::Networks => {
-            for n in snap.networks.values() {
-                let used = snap
-                    .containers
-                    .values()
-                    .any(|c| c.networks.contains(&n.name));
-                if !used && !n.is_builtin() {
-                    objects.push(n.name.clone());
-                }
-            }
-        }
-        PruneTarget::Volumes { .. } => {
-            for v in snap.volumes.values() {
-                let used = snap.containers.values().any(|c| {
-                    c.mounts
-                        .iter()
-                        .any(|m| m.name.as_deref() == Some(v.name.as_str()))
-                });
-                if !used {
-                    objects.push(v.name.to_string());
-                }
-            }
-        }
-        PruneTarget::BuildCache => objects.push("all unused build cache".into()),
-    }
-    if objects.is_empty() {
+    app.toast(format!("listing {}…", target.describe()), false);
+    vec![Effect::PlanPrune(target)]
+}
+
+/// Show a prune plan's objects and ask; confirming removes exactly these objects.
+pub fn confirm_prune(app: &mut App, plan: PrunePlan) {
+    let target = plan.target;
+    if plan.items.is_empty() {
         app.toast(format!("no {} to prune", target.describe()), false);
-        return Vec::new();
+        return;
     }
-    let mut notes = vec![match size {
-        Some(s) => format!(
+    let objects: Vec<String> = plan
+        .items
+        .iter()
+        .map(|i| {
+            let id = match i.kind {
+                ObjectKind::Container | ObjectKind::Image | ObjectKind::Network => {
+                    let s = i.id.strip_prefix("sha256:").unwrap_or(&i.id);
+                    s.get(..12).unwrap_or(s).to_owned()
+                }
+                _ => String::new(),
+            };
+            match (id.is_empty() || id == i.name, i.size) {
+                (true, Some(size)) => format!("{}  ({})", i.name, bytes(size)),
+                (true, None) => i.name.clone(),
+                (false, Some(size)) => format!("{}  ({id}, {})", i.name, bytes(size)),
+                (false, None) => format!("{}  ({id})", i.name),
+            }
+        })
+        .collect();
+    let mut notes = vec![if plan.sizes_unknown() {
+        "the space reclaimed is reported when done".to_owned()
+    } else {
+        format!(
             "about {} would come back (shared layers may make it less)",
-            bytes(s)
-        ),
-        None => "the space reclaimed is reported when done".into(),
+            bytes(plan.known_size())
+        )
     }];
     if matches!(target, PruneTarget::Volumes { .. }) {
         notes.push("the data in these volumes is lost".into());
     }
+    notes.push("only these objects are removed; anything in use by then is skipped".into());
     let what = target.describe();
     // "dangling images" → "dangling image" for one object.
     let what = if objects.len() == 1 {
@@ -472,8 +487,7 @@ pub fn prune_preview(app: &mut App, target: PruneTarget) -> Vec<Effect> {
     app.mode = Mode::Confirm(Confirm {
         title,
         objects,
-        commands: vec![Command::Prune { target }],
+        commands: vec![Command::Prune { plan }],
         notes,
     });
-    Vec::new()
 }

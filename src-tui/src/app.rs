@@ -26,6 +26,9 @@ use crate::resource::{self, Row, RowContext, View};
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub read_only: bool,
+    /// The engine's TLS certificate is not verified (`--insecure-skip-tls-verify` let the
+    /// endpoint skip it): the header shows `TLS NOT VERIFIED` while it is so.
+    pub tls_unverified: bool,
     pub mouse: bool,
     pub log_tail: usize,
     pub log_buffer: usize,
@@ -38,6 +41,7 @@ impl Settings {
     pub fn from_config(cfg: &Config) -> Result<Settings, String> {
         Ok(Settings {
             read_only: cfg.read_only,
+            tls_unverified: false,
             mouse: cfg.mouse,
             log_tail: cfg.log_tail,
             log_buffer: cfg.log_buffer,
@@ -53,6 +57,7 @@ impl Default for Settings {
         // The default configuration is valid by construction.
         Settings::from_config(&Config::default()).unwrap_or(Settings {
             read_only: false,
+            tls_unverified: false,
             mouse: true,
             log_tail: 1000,
             log_buffer: 10_000,
@@ -112,7 +117,17 @@ pub struct App {
     next_req: u64,
     /// Requests in flight: id → what they do.
     pub pending: HashMap<u64, String>,
+    /// Bulk actions in flight (one request per object): their report comes when all are in.
+    batches: Vec<Batch>,
     pub quit: bool,
+}
+
+/// One bulk action: its requests and one result entry per object as they arrive.
+#[derive(Debug, Clone)]
+struct Batch {
+    title: String,
+    reqs: Vec<u64>,
+    entries: Vec<(String, Result<String, String>)>,
 }
 
 impl App {
@@ -136,6 +151,7 @@ impl App {
             command_history: Vec::new(),
             next_req: 1,
             pending: HashMap::new(),
+            batches: Vec::new(),
             quit: false,
         };
         for v in View::ALL {
@@ -199,6 +215,7 @@ impl App {
         if matches!(
             self.snapshot.connection,
             wharf_core::store::ConnectionState::Reconnecting { .. }
+                | wharf_core::store::ConnectionState::NotResponding { .. }
         ) {
             return true;
         }
@@ -370,6 +387,51 @@ impl App {
         id
     }
 
+    /// Report the requests `reqs` together under `title`, one entry per object, once all
+    /// of them are in.
+    pub fn batch(&mut self, title: String, reqs: Vec<u64>) {
+        if reqs.len() > 1 {
+            self.batches.push(Batch {
+                title,
+                reqs,
+                entries: Vec::new(),
+            });
+        }
+    }
+
+    /// Record a bulk action's outcome; `false` when `req` is not part of one.
+    fn batch_outcome(&mut self, req: u64, what: String, result: Result<String, String>) -> bool {
+        let Some(i) = self.batches.iter().position(|b| b.reqs.contains(&req)) else {
+            return false;
+        };
+        let b = &mut self.batches[i];
+        b.entries.push((what, result));
+        if b.entries.len() < b.reqs.len() {
+            return true;
+        }
+        let b = self.batches.remove(i);
+        let ok = b.entries.iter().filter(|(_, r)| r.is_ok()).count();
+        let entries: Vec<String> = b
+            .entries
+            .iter()
+            .map(|(what, r)| match r {
+                Ok(_) => format!("{what}: done"),
+                Err(e) => format!("{what}: failed: {e}"),
+            })
+            .collect();
+        let failed = ok < b.entries.len();
+        self.toast(
+            format!(
+                "{}: {ok} of {} done — {}",
+                b.title,
+                b.entries.len(),
+                entries.join("; ")
+            ),
+            failed,
+        );
+        true
+    }
+
     /// The one entry point.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
@@ -414,6 +476,9 @@ impl App {
             Msg::Outcome { req, result } => {
                 // Stale or unknown outcomes (already reported) are dropped.
                 if let Some(what) = self.pending.remove(&req) {
+                    if self.batch_outcome(req, what.clone(), result.clone()) {
+                        return Vec::new();
+                    }
                     match result {
                         Ok(detail) if detail.is_empty() => {
                             self.toast(format!("{what}: done"), false)
@@ -421,6 +486,15 @@ impl App {
                         Ok(detail) => self.toast(format!("{what}: {detail}"), false),
                         Err(e) => self.toast(format!("{what} failed: {e}"), true),
                     }
+                }
+                Vec::new()
+            }
+            Msg::PrunePlan(result) => {
+                // The "listing …" toast has done its job.
+                self.toast = None;
+                match result {
+                    Ok(plan) => crate::actions::confirm_prune(self, plan),
+                    Err(e) => self.toast(format!("prune: {e}"), true),
                 }
                 Vec::new()
             }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use wharf_core::command::Command;
 use wharf_core::model::{ContainerState, PruneTarget, COMPOSE_PROJECT_LABEL};
+use wharf_core::rules::prune::{candidates, Listing, PrunePlan};
 
 use super::*;
 use crate::details::Tab;
@@ -180,15 +181,44 @@ fn remove_with_force_and_volumes_toggles_yields_one_command_per_marked_container
 #[test]
 fn the_delete_key_removes_too() {
     let mut app = app(120, 40);
-    select(&mut app, "cache");
+    select(&mut app, "broken");
     app.update(code(KeyCode::Delete));
     assert_eq!(
         confirm(&app).commands,
         vec![Command::Remove {
-            id: cid('c'),
+            id: cid('e'),
             force: false,
             volumes: false
         }]
+    );
+}
+
+#[test]
+fn removing_a_live_container_says_it_will_be_killed() {
+    // The core's rule (issue #9 item 5): force only with the warning on screen.
+    let mut app = app(120, 40);
+    select(&mut app, "cache");
+    app.update(code(KeyCode::Delete));
+    let c = confirm(&app);
+    assert_eq!(
+        c.commands,
+        vec![Command::Remove {
+            id: cid('c'),
+            force: true,
+            volumes: false
+        }]
+    );
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n == "cache is paused and will be killed"),
+        "{:?}",
+        c.notes
+    );
+    let text = render(&app);
+    assert!(
+        text.contains("cache is paused and will be killed"),
+        "{text}"
     );
 }
 
@@ -268,11 +298,40 @@ fn start_and_pause_are_not_destructive_and_run_at_once() {
     assert_eq!(executed(&app, &fx), vec![Command::Unpause { id: cid('c') }]);
 }
 
+/// The plan the engine would give for the fixture snapshot: the core's own rule on its lists.
+fn planned(app: &App, target: PruneTarget) -> PrunePlan {
+    let s = &app.snapshot;
+    let containers: Vec<_> = s.containers.values().map(|c| (**c).clone()).collect();
+    let images: Vec<_> = s.images.values().map(|i| (**i).clone()).collect();
+    let networks: Vec<_> = s.networks.values().map(|n| (**n).clone()).collect();
+    let volumes: Vec<_> = s.volumes.values().map(|v| (**v).clone()).collect();
+    let listing = Listing {
+        containers: &containers,
+        images: &images,
+        networks: &networks,
+        volumes: &volumes,
+        labels_anonymous: false,
+    };
+    PrunePlan {
+        target,
+        items: candidates(target, &listing),
+    }
+}
+
+/// `prune …` asks the engine for the plan, then confirms with exactly its objects.
+fn prune_through_plan(app: &mut App, line: &str, target: PruneTarget) -> PrunePlan {
+    let fx = command_line(app, line);
+    assert_eq!(fx, vec![Effect::PlanPrune(target)], "{line}");
+    let plan = planned(app, target);
+    let fx = app.update(Msg::PrunePlan(Ok(plan.clone())));
+    no_execute(&fx);
+    plan
+}
+
 #[test]
 fn prune_containers_previews_the_stopped_ones_then_prunes_on_yes() {
     let mut app = app(120, 40);
-    let fx = command_line(&mut app, "prune containers");
-    no_execute(&fx);
+    let plan = prune_through_plan(&mut app, "prune containers", PruneTarget::Containers);
     let c = confirm(&app);
     assert_eq!(c.title, "Prune 2 stopped containers?");
     let objects = c.objects.join("\n");
@@ -285,23 +344,37 @@ fn prune_containers_previews_the_stopped_ones_then_prunes_on_yes() {
         "{objects}"
     );
     let fx = app.update(key('y'));
-    assert_eq!(
-        executed(&app, &fx),
-        vec![Command::Prune {
-            target: PruneTarget::Containers
-        }]
-    );
+    assert_eq!(executed(&app, &fx), vec![Command::Prune { plan }]);
 }
 
 #[test]
 fn prune_images_lists_only_unused_dangling_images_with_their_size() {
     let mut app = app(120, 40);
-    command_line(&mut app, "prune images");
+    prune_through_plan(&mut app, "prune images", PruneTarget::Images { all: false });
     let c = confirm(&app);
     assert_eq!(c.objects, vec!["555555555555  (77MiB)".to_owned()]);
     assert!(c.notes.iter().any(|n| n.contains("77MiB")), "{:?}", c.notes);
     app.update(key('n'));
     assert!(matches!(app.mode, Mode::Normal));
+}
+
+#[test]
+fn prune_volumes_means_anonymous_ones_and_an_empty_plan_says_so() {
+    let mut app = app(120, 40);
+    let plan = prune_through_plan(
+        &mut app,
+        "prune volumes",
+        PruneTarget::Volumes { all: false },
+    );
+    // The fixture's volumes are all named: nothing to prune, no confirmation.
+    assert!(plan.items.is_empty(), "{plan:?}");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(toast_text(&app).contains("no unused anonymous volumes"));
+    let fx = command_line(&mut app, "prune volumes-all");
+    assert_eq!(
+        fx,
+        vec![Effect::PlanPrune(PruneTarget::Volumes { all: true })]
+    );
 }
 
 #[test]
@@ -325,8 +398,8 @@ fn image_remove_names_the_tag_and_its_users() {
         executed(&app, &fx),
         vec![Command::RemoveImage {
             id: image_id('4'),
+            tags: vec!["busybox:latest".into(), "busybox:1.36".into()],
             force: true,
-            no_prune: false
         }]
     );
 }
@@ -1233,4 +1306,38 @@ fn secret_env_values_are_masked_until_revealed() {
     select(&mut app, "shop-web-1");
     app.update(code(KeyCode::Enter));
     assert!(!app.details.as_ref().expect("details").secrets_shown);
+}
+
+#[test]
+fn bulk_actions_report_every_object_once_all_are_in() {
+    let mut app = app(120, 40);
+    for n in ["broken", "nightly-job"] {
+        select(&mut app, n);
+        app.update(key(' '));
+    }
+    app.update(key('S'));
+    let reqs: Vec<u64> = app.pending.keys().copied().collect();
+    assert_eq!(reqs.len(), 2);
+    app.update(Msg::Outcome {
+        req: reqs[0],
+        result: Ok(String::new()),
+    });
+    assert!(app.toast.is_none(), "no report before every object is in");
+    app.update(Msg::Outcome {
+        req: reqs[1],
+        result: Err("no such container".into()),
+    });
+    let t = app.toast.clone().unwrap_or_else(|| panic!("a report"));
+    assert!(t.error, "{t:?}");
+    assert!(t.text.starts_with("Start × 2: 1 of 2 done"), "{t:?}");
+    assert_eq!(t.text.matches(": done").count(), 1, "{t:?}");
+    assert_eq!(
+        t.text.matches("failed: no such container").count(),
+        1,
+        "{t:?}"
+    );
+    assert!(
+        t.text.contains("broken") && t.text.contains("nightly-job"),
+        "each object is named: {t:?}"
+    );
 }

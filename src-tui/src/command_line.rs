@@ -31,6 +31,7 @@ const PRUNE_TARGETS: &[&str] = &[
     "images-all",
     "networks",
     "volumes",
+    "volumes-all",
     "build-cache",
 ];
 
@@ -108,7 +109,8 @@ pub fn run(app: &mut App, line: &str) -> Vec<Effect> {
                 "images" => PruneTarget::Images { all: false },
                 "images-all" => PruneTarget::Images { all: true },
                 "networks" => PruneTarget::Networks,
-                "volumes" => PruneTarget::Volumes { all: true },
+                "volumes" => PruneTarget::Volumes { all: false },
+                "volumes-all" => PruneTarget::Volumes { all: true },
                 "build-cache" | "build" => PruneTarget::BuildCache,
                 other => {
                     app.toast(

@@ -25,8 +25,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use wharf_core::audit::AuditLog;
 use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
-use wharf_core::engine::Engine;
+use wharf_core::engine::{Engine, Policy};
 use wharf_core::store::{ConnectionState, Snapshot, Store};
 use wharf_core::streams::stats::HubConfig;
 use wharf_core::streams::StatsHub;
@@ -66,6 +67,10 @@ struct Args {
     /// Where Wharf writes its own log (default: $XDG_STATE_HOME/wharf/wharf.log).
     #[arg(long)]
     log_file: Option<PathBuf>,
+    /// Append one JSON line per engine call a user action makes to FILE (time, engine, call,
+    /// target ids, result); also `audit_log = "FILE"` in the config.
+    #[arg(long, value_name = "FILE")]
+    audit_log: Option<PathBuf>,
     /// Accept an engine's TLS certificate without verifying it. Insecure: use only when you
     /// know why (a context with SkipTLSVerify needs it).
     #[arg(long)]
@@ -134,6 +139,9 @@ fn main() -> ExitCode {
     if args.no_mouse {
         cfg.mouse = false;
     }
+    if let Some(p) = &args.audit_log {
+        cfg.audit_log = Some(p.clone());
+    }
     if let Some(v) = &args.view {
         if View::parse(v).is_none() {
             eprintln!(
@@ -144,7 +152,7 @@ fn main() -> ExitCode {
         }
         cfg.default_view = v.clone();
     }
-    let settings = match Settings::from_config(&cfg) {
+    let mut settings = match Settings::from_config(&cfg) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("wharf: {e}");
@@ -185,6 +193,18 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Read-only and the audit log are enforced by the core's engine handle, on every call.
+    let policy = Policy {
+        read_only: cfg.read_only,
+        audit: match cfg.audit_log.as_deref().map(AuditLog::open).transpose() {
+            Ok(a) => a.map(Arc::new),
+            Err(e) => {
+                eprintln!("wharf: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    settings.tls_unverified = endpoint.transport.tls_unverified();
     tracing::info!(%endpoint, "starting");
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -198,7 +218,9 @@ fn main() -> ExitCode {
     };
     let view = View::parse(&cfg.default_view).unwrap_or(View::Containers);
     let result = rt.block_on(async move {
-        let engine = Engine::new(endpoint).map_err(|e| e.to_string())?;
+        let engine = Engine::new(endpoint)
+            .map_err(|e| e.to_string())?
+            .with_policy(policy);
         let store = Store::spawn(engine.clone());
         let hub = StatsHub::spawn(
             engine,

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use crossterm::event::{KeyEvent, MouseEvent};
 use wharf_core::command::Command;
 use wharf_core::engine::{LogOptions, Processes};
-use wharf_core::model::{ContainerId, DiskUsage};
+use wharf_core::model::{ContainerId, DiskUsage, PruneTarget};
+use wharf_core::rules::prune::PrunePlan;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
@@ -34,6 +35,8 @@ pub enum Msg {
         result: Result<Processes, String>,
     },
     DiskUsage(Result<Vec<DiskUsage>, String>),
+    /// What a prune would remove, listed by the engine (asked by [`Effect::PlanPrune`]).
+    PrunePlan(Result<PrunePlan, String>),
     /// The log stream of the open container ended (`Some(error)` when it failed).
     LogsEnded(Option<String>),
     ExecDone(Result<String, String>),
@@ -55,6 +58,8 @@ pub enum Effect {
     LoadInspect(ContainerId),
     LoadTop(ContainerId),
     LoadDiskUsage,
+    /// List what pruning `target` would remove, for the confirmation.
+    PlanPrune(PruneTarget),
     Exec {
         id: ContainerId,
         cmd: Vec<String>,

@@ -260,10 +260,16 @@ pub fn state_tone(state: ContainerState, health: Option<Health>) -> Tone {
 }
 
 fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
-    let state_text = match c.health {
+    let mut state_text = match c.health {
         Some(h) => format!("{} ({})", c.state, h.as_str()),
         None => c.state.to_string(),
     };
+    let object = wharf_core::store::ObjectRef::Container(c.id.clone());
+    let stale = cx.snap.refresh_failure(&object).is_some();
+    if stale {
+        // Its refetch fails: the row shows the last data fetched (see the header's count).
+        state_text.push_str(" ⚠");
+    }
     let status = status_cell(c, cx.now);
     let [cpu, mem, net] = stats_cells(c.id.as_str(), c.state, cx.stats);
     let ports = c
@@ -288,7 +294,11 @@ fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
         cells: vec![
             Cell::text(c.name.clone()).tone(Tone::Accent),
             Cell::text(c.image.clone()),
-            Cell::text(state_text).tone(state_tone(c.state, c.health)),
+            Cell::text(state_text).tone(if stale {
+                Tone::Error
+            } else {
+                state_tone(c.state, c.health)
+            }),
             status,
             cpu,
             mem,

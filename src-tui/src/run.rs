@@ -182,16 +182,42 @@ async fn next_log(logs: &mut Option<Logs>) -> Option<LogEvent> {
     }
 }
 
-fn describe(o: &Outcome) -> String {
+/// The outcome in words: `Err` when some object was not removed, so the user sees it as a
+/// failure, with one entry per object.
+fn describe(o: &Outcome) -> Result<String, String> {
+    let entries = |items: &[wharf_core::destroy::ObjectReport]| -> Vec<String> {
+        items.iter().map(|i| i.line()).collect()
+    };
     match o {
-        Outcome::Done => String::new(),
-        Outcome::Removed { items } => items.join(", "),
-        Outcome::Created { id } => format!("created {}", id.get(..12).unwrap_or(id)),
-        Outcome::Pruned { report } => format!(
-            "removed {}, reclaimed {}",
-            report.removed.len(),
-            bytes(report.reclaimed)
-        ),
+        Outcome::Done => Ok(String::new()),
+        Outcome::Removed { items } => {
+            let text = entries(items).join("; ");
+            if items.iter().all(|i| i.is_removed()) {
+                Ok(text)
+            } else {
+                Err(text)
+            }
+        }
+        Outcome::Created { id } => Ok(format!("created {}", id.get(..12).unwrap_or(id))),
+        Outcome::Pruned { report } => {
+            let head = format!(
+                "removed {} of {}, reclaimed {}",
+                report.removed(),
+                report.items.len(),
+                bytes(report.reclaimed)
+            );
+            if report.removed() == report.items.len() {
+                Ok(head)
+            } else {
+                let others: Vec<String> = report
+                    .items
+                    .iter()
+                    .filter(|i| !i.is_removed())
+                    .map(|i| i.line())
+                    .collect();
+                Err(format!("{head}; {}", others.join("; ")))
+            }
+        }
     }
 }
 
@@ -209,8 +235,8 @@ fn apply(
             tokio::spawn(async move {
                 let result = execute(&engine, &cmd)
                     .await
-                    .map(|o| describe(&o))
-                    .map_err(|e| e.to_string());
+                    .map_err(|e| e.to_string())
+                    .and_then(|o| describe(&o));
                 // The loop may be gone when the app quits; nothing to report then.
                 let _ = tx.send(Msg::Outcome { req, result });
             });
@@ -239,6 +265,14 @@ fn apply(
             tokio::spawn(async move {
                 let result = engine.disk_usage().await.map_err(|e| e.to_string());
                 let _ = tx.send(Msg::DiskUsage(result));
+            });
+        }
+        Effect::PlanPrune(target) => {
+            tokio::spawn(async move {
+                let result = wharf_core::destroy::plan_prune(&engine, target)
+                    .await
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Msg::PrunePlan(result));
             });
         }
         Effect::Copy(text) => {

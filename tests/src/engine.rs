@@ -34,6 +34,8 @@ pub struct PrivateOpts {
     pub tls: bool,
     /// More dockerd arguments, e.g. `--live-restore`. Not `--bridge=none`: see `engine.sh`.
     pub dockerd_args: Vec<String>,
+    /// With `tls`: the engine presents [`TlsMaterial::expired_server_cert`].
+    pub expired_server_cert: bool,
 }
 
 /// A Docker engine for tests; see the module docs. Owned engines stop on drop.
@@ -202,6 +204,22 @@ impl TestEngine {
         );
     }
 
+    /// Freezes the dockerd of an owned engine with SIGSTOP, which is how a hung engine looks
+    /// from outside: its sockets still accept connections (the kernel does that) and nothing
+    /// answers. The guard sends SIGCONT when dropped, also when the test panics, so no clean-up
+    /// waits on a frozen engine: declare it after the fixtures so it drops first.
+    #[track_caller]
+    pub fn freeze(&self) -> Frozen {
+        assert!(self.owned, "freeze() needs a private engine");
+        let pid = self.pid.filter(|p| process::alive(*p));
+        if let Some(pid) = pid {
+            if let Err(e) = process::signal(pid, "STOP") {
+                panic!("cannot SIGSTOP dockerd {pid}: {e}");
+            }
+        }
+        Frozen { pid }
+    }
+
     /// Starts a killed owned engine again with the same directory and arguments and waits until
     /// it answers. Containers still running from before are stopped by dockerd during start-up,
     /// each after its stop timeout (10 s unless the container was made with `--stop-timeout`).
@@ -219,11 +237,36 @@ impl TestEngine {
     }
 }
 
+/// A dockerd stopped by [`TestEngine::freeze`]; dropping it (or [`Frozen::thaw`]) continues it.
+#[derive(Debug)]
+pub struct Frozen {
+    pid: Option<u32>,
+}
+
+impl Frozen {
+    /// SIGCONT now.
+    pub fn thaw(self) {}
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        if let Some(pid) = self.pid.take() {
+            if let Err(e) = process::signal(pid, "CONT") {
+                eprintln!("wharf-tests: SIGCONT dockerd {pid}: {e}");
+            }
+        }
+    }
+}
+
 impl Drop for TestEngine {
     fn drop(&mut self) {
         let (true, Some(dir)) = (self.owned, &self.dir) else {
             return;
         };
+        if let Some(pid) = self.pid.filter(|p| process::alive(*p)) {
+            // Never stop a frozen engine's clean-up on it: continue it first (harmless if it runs).
+            let _ = process::signal(pid, "CONT");
+        }
         let mut cmd = Command::new("bash");
         cmd.args([ENGINE_SH, "stop"]).arg(dir);
         if let Err(e) = run_script(cmd) {
@@ -317,7 +360,7 @@ fn start_private(opts: PrivateOpts) -> Result<TestEngine, String> {
             Some(tls) => {
                 let port = free_port().map_err(|e| format!("no free loopback port: {e}"))?;
                 engine.tls_host = Some(format!("tcp://127.0.0.1:{port}"));
-                tls_args(tls, port)
+                tls_args(tls, port, opts.expired_server_cert)
             }
             None => Vec::new(),
         };
@@ -334,8 +377,12 @@ fn start_private(opts: PrivateOpts) -> Result<TestEngine, String> {
     Err(last_error)
 }
 
-fn tls_args(tls: &TlsMaterial, port: u16) -> Vec<String> {
+fn tls_args(tls: &TlsMaterial, port: u16, expired: bool) -> Vec<String> {
     let path = |p: PathBuf| p.display().to_string();
+    let (cert, key) = match expired {
+        true => (tls.expired_server_cert(), tls.expired_server_key()),
+        false => (tls.server_cert(), tls.server_key()),
+    };
     vec![
         "--host".into(),
         format!("tcp://127.0.0.1:{port}"),
@@ -343,9 +390,9 @@ fn tls_args(tls: &TlsMaterial, port: u16) -> Vec<String> {
         "--tlscacert".into(),
         path(tls.ca()),
         "--tlscert".into(),
-        path(tls.server_cert()),
+        path(cert),
         "--tlskey".into(),
-        path(tls.server_key()),
+        path(key),
     ]
 }
 

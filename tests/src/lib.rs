@@ -28,14 +28,16 @@ mod cli;
 mod engine;
 mod process;
 mod resources;
+mod sshd;
 mod tls;
 mod wait;
 
 use std::sync::OnceLock;
 
 pub use cli::DockerCli;
-pub use engine::{PrivateOpts, TestEngine};
+pub use engine::{Frozen, PrivateOpts, TestEngine};
 pub use resources::{unique_name, ContainerBuilder, TestContainer, TestNetwork, TestVolume};
+pub use sshd::TestSshd;
 pub use tls::TlsMaterial;
 pub use wait::{wait_for, wait_for_blocking, wait_until, wait_until_blocking};
 

@@ -6,7 +6,9 @@
 //! - `server-cert.pem`, `server-key.pem`: server certificate for `IP:127.0.0.1` and
 //!   `DNS:localhost` (extendedKeyUsage=serverAuth);
 //! - `other-ca.pem`, `other-cert.pem`, `other-key.pem`: an unrelated CA and a client certificate
-//!   it signed, for "wrong CA" and "untrusted client" tests.
+//!   it signed, for "wrong CA" and "untrusted client" tests;
+//! - `expired-server-cert.pem`, `expired-server-key.pem`: like the server certificate, signed by
+//!   `ca.pem`, but expired (its notAfter is a day before its notBefore, made now).
 //!
 //! Keys are ECDSA P-256 (fast to make); certificates are valid for 7 days.
 
@@ -34,15 +36,25 @@ impl TlsMaterial {
         };
         m.make_ca("ca", "wharf-test-ca")?;
         m.make_ca("other-ca", "wharf-test-other-ca")?;
-        m.make_leaf("ca", "server-cert", "server-key", "localhost", SERVER_EXT)?;
-        m.make_leaf("ca", "cert", "key", "wharf-test-client", CLIENT_EXT)?;
+        m.make_leaf(
+            "ca",
+            "server-cert",
+            "server-key",
+            "localhost",
+            SERVER_EXT,
+            7,
+        )?;
+        m.make_leaf("ca", "cert", "key", "wharf-test-client", CLIENT_EXT, 7)?;
         m.make_leaf(
             "other-ca",
             "other-cert",
             "other-key",
             "wharf-test-other",
             CLIENT_EXT,
+            7,
         )?;
+        let (cert, key) = ("expired-server-cert", "expired-server-key");
+        m.make_leaf("ca", cert, key, "localhost", SERVER_EXT, -1)?;
         Ok(m)
     }
 
@@ -82,6 +94,14 @@ impl TlsMaterial {
     pub fn other_key(&self) -> PathBuf {
         self.dir.join("other-key.pem")
     }
+    /// An expired engine certificate, otherwise like [`TlsMaterial::server_cert`].
+    pub fn expired_server_cert(&self) -> PathBuf {
+        self.dir.join("expired-server-cert.pem")
+    }
+    /// The key of [`TlsMaterial::expired_server_cert`].
+    pub fn expired_server_key(&self) -> PathBuf {
+        self.dir.join("expired-server-key.pem")
+    }
 
     /// Self-signed CA `NAME.pem` with key `NAME-key.pem`.
     fn make_ca(&self, name: &str, cn: &str) -> io::Result<()> {
@@ -93,8 +113,17 @@ impl TlsMaterial {
         ))
     }
 
-    /// Leaf certificate `CERT.pem`/`KEY.pem` signed by CA `CA.pem` with extensions `ext`.
-    fn make_leaf(&self, ca: &str, cert: &str, key: &str, cn: &str, ext: &str) -> io::Result<()> {
+    /// Leaf certificate `CERT.pem`/`KEY.pem` signed by CA `CA.pem` with extensions `ext`, valid
+    /// for `days` from now (negative: expired on arrival).
+    fn make_leaf(
+        &self,
+        ca: &str,
+        cert: &str,
+        key: &str,
+        cn: &str,
+        ext: &str,
+        days: i32,
+    ) -> io::Result<()> {
         std::fs::write(self.dir.join(format!("{cert}.ext")), ext)?;
         self.openssl(&format!(
             "req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
@@ -102,7 +131,7 @@ impl TlsMaterial {
         ))?;
         self.openssl(&format!(
             "x509 -req -in {cert}.csr -CA {ca}.pem -CAkey {ca}-key.pem -CAcreateserial \
-             -CAserial {ca}.srl -days 7 -extfile {cert}.ext -out {cert}.pem"
+             -CAserial {ca}.srl -days {days} -extfile {cert}.ext -out {cert}.pem"
         ))?;
         for scratch in ["csr", "ext"] {
             std::fs::remove_file(self.dir.join(format!("{cert}.{scratch}")))?;

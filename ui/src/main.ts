@@ -4,6 +4,7 @@ import "./style.css";
 import { backend, initBackend } from "./lib/backend";
 import { h, replace } from "./lib/dom";
 import type { ContextSummary, Snapshot } from "./lib/types";
+import { shortId, time } from "./lib/format";
 import { errorText, toast } from "./lib/ui";
 import { containerView, type Tab } from "./views/container";
 import { dashboardView } from "./views/dashboard";
@@ -87,6 +88,7 @@ function connectionText(s: Snapshot): [string, string] {
     case "connected": return ["connected", "ok"];
     case "connecting": return ["connecting…", "warn"];
     case "reconnecting": return [`reconnecting (attempt ${c.attempt})…`, "warn"];
+    case "not_responding": return [`not responding since ${time(c.since_ms)}`, "bad"];
     case "failed": return [`failed: ${c.reason}`, "bad"];
   }
 }
@@ -106,7 +108,14 @@ function renderEngine(s: Snapshot) {
     h("div", { class: `state ${cls}`, "data-state": s.connection.state }, h("span", { class: "dot" }), text),
     h("div", { class: "endpoint mono", title: s.endpoint }, s.endpoint),
     contexts.length > 1 ? select : null,
-    s.read_only ? h("div", { class: "badge ro" }, "read-only") : null);
+    s.read_only ? h("div", { class: "badge ro" }, "read-only") : null,
+    // The words of wharf-core's TLS_NOT_VERIFIED, as the terminal UI shows them.
+    s.tls_unverified ? h("div", { class: "badge insecure", "data-testid": "tls-unverified",
+      title: "--insecure-skip-tls-verify: the engine's certificate is not verified" }, "TLS NOT VERIFIED") : null,
+    s.refresh_failures.length ? h("div", {
+      class: "badge stale", "data-testid": "refresh-failures",
+      title: s.refresh_failures.map((f) => `${f.object.kind} ${"id" in f.object ? shortId(f.object.id) : ""}: ${f.reason}`).join("\n"),
+    }, `⚠ ${s.refresh_failures.length} not refreshed`) : null);
   banner.hidden = s.connection.state === "connected";
   banner.textContent = s.connection.state === "connected" ? "" : `Engine ${text} — showing the last known state.`;
 }

@@ -193,3 +193,23 @@ test("the real app shows a hostile container's text inertly and its secrets mask
   assert.equal(await s.script("return document.querySelectorAll('#injected, main script').length"), 0, "no element injected");
   assert.equal(await s.script("return document.title"), title, "the title is unchanged");
 });
+
+// Last: if the access control ever let `plugin:window|close` through, it would end the session.
+test("the real app's page cannot invoke anything outside Wharf's command list", { skip: why ? `SKIPPED: ${why}` : false, timeout: 60_000 }, async () => {
+  const s = session;
+  await s.waitFor("the page to start", "return document.documentElement.dataset.ready === '1'");
+  const results = await s.script(`
+    const call = (cmd, args) => window.__TAURI_INTERNALS__.invoke(cmd, args ?? {})
+      .then(() => "allowed", (e) => "refused: " + String(e?.message ?? e));
+    return Promise.all([
+      call("app_info"),
+      call("plugin:shell|execute", { program: "sh", args: ["-c", "touch /tmp/wharf-pwned"] }),
+      call("plugin:fs|read_file", { path: "/etc/passwd" }),
+      call("plugin:http|fetch", { url: "http://127.0.0.1:9/" }),
+      call("plugin:event|emit", { event: "store://changed", payload: { revision: 1e9 } }),
+      call("not_a_wharf_command"),
+      call("plugin:window|close", { label: "main" }),
+    ]);`);
+  assert.equal(results[0], "allowed", results[0]);
+  for (const r of results.slice(1)) assert.match(r, /^refused: .*not allowed/i);
+});

@@ -47,6 +47,34 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("a frozen engine is named in the header, the rows stay, and a failing object is counted", async () => {
+    const page = await open("#/containers");
+    await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    const rows = await page.locator("[data-table=containers] tbody tr[data-id]").count();
+    await page.evaluate(() => {
+      const stub = window.__wharfStub;
+      stub.connection = { state: "not_responding", since_ms: Date.now() - 8000, reason: "the engine has not answered for 4 s" };
+      stub.refreshFailures = [{ object: { kind: "container", id: stub.containers[0].id }, reason: "json: cannot unmarshal", since_ms: Date.now(), attempts: 2, retry_at_ms: Date.now() + 2000 }];
+      stub.publish();
+    });
+    await page.waitForSelector("[data-testid=endpoint] [data-state=not_responding]");
+    assert.match(await page.textContent("[data-testid=endpoint]"), /not responding since/);
+    assert.match(await page.textContent(".banner"), /not responding since .* showing the last known state/);
+    assert.match(await page.textContent("[data-testid=refresh-failures]"), /1 not refreshed/);
+    assert.equal(await page.locator("[data-table=containers] tbody tr[data-id]").count(), rows);
+    // And back: connected again, the banner goes.
+    await page.evaluate(() => {
+      const stub = window.__wharfStub;
+      stub.connection = { state: "connected", since_ms: Date.now() };
+      stub.refreshFailures = [];
+      stub.publish();
+    });
+    await page.waitForSelector("[data-testid=endpoint] [data-state=connected]");
+    assert.equal(await page.isHidden(".banner"), true);
+    assert.equal(await page.locator("[data-testid=refresh-failures]").count(), 0);
+    assert.deepEqual(errors, []);
+  });
+
   test("tables sort, filter and multi-select; bulk stop asks first, naming the objects", async () => {
     const page = await open("#/containers");
     const names = () => page.$$eval("[data-table=containers] tbody tr td:nth-child(2)", (tds) => tds.map((t) => t.textContent));
@@ -80,6 +108,63 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.click("button[data-action=start]");
     await page.waitForFunction(() => window.__wharfStub.commands.length === 4);
     assert.equal(await page.locator("dialog.confirm").count(), 0);
+  });
+
+  test("prune lists the plan's exact objects first and sends that plan (issue #9 item 1)", async () => {
+    const page = await open("#/engine");
+    await page.click("button[data-prune='unused anonymous volumes']");
+    const dialog = page.locator("dialog.confirm");
+    await dialog.waitFor();
+    const text = await dialog.textContent();
+    assert.match(text, /Prune 1 unused anonymous volumes\?/);
+    assert.match(text, /0{61}a11/, "the anonymous volume is listed");
+    assert.ok(!text.includes("keep_me") && !text.includes("shop_data"), text);
+    assert.match(text, /data in these volumes is lost/);
+    await page.click("[data-testid=confirm]");
+    await page.waitForFunction(() => window.__wharfStub.commands.length === 1);
+    const sent = await page.evaluate(() => window.__wharfStub.commands[0]);
+    assert.equal(sent.cmd.action, "prune");
+    assert.equal(sent.confirmed, true);
+    assert.deepEqual(sent.cmd.plan.items.map((i) => i.name), ["0".repeat(61) + "a11"]);
+    const volumes = await page.evaluate(() => window.__wharfStub.volumes.map((v) => v.name));
+    assert.deepEqual(volumes, ["shop_data", "keep_me"]);
+    await page.waitForSelector(".toast:has-text('removed 1 of 1')");
+    assert.deepEqual(errors, []);
+  });
+
+  test("removing a running container says it will be killed (issue #9 item 5)", async () => {
+    const page = await open("#/containers");
+    await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    for (const n of ["web", "old-job"]) await page.check(`tr:has(a.name:text-is("${n}")) input[type=checkbox]`);
+    await page.click("button[data-action=remove]");
+    const dialog = page.locator("dialog.confirm");
+    await dialog.waitFor();
+    assert.match(await dialog.locator("p.warning").textContent(), /^web is running and will be killed$/);
+    assert.equal(await dialog.locator("p.warning").count(), 1, "old-job is not running");
+    await page.click("[data-testid=confirm]");
+    await page.waitForFunction(() => window.__wharfStub.commands.length === 2);
+    const sent = await page.evaluate(() => window.__wharfStub.commands.map((c) => [c.cmd.force, c.confirmed]));
+    assert.deepEqual(sent.sort(), [[false, true], [true, true]]);
+    // The container page's Remove button follows the same rule.
+    const page2 = await open("#/containers");
+    await page2.dblclick("tr:has(a.name:text-is('db'))");
+    await page2.click("button[data-action=remove]");
+    await page2.locator("dialog.confirm").waitFor();
+    assert.equal(await page2.locator("dialog.confirm p.warning").textContent(), "db is running and will be killed");
+    assert.deepEqual(errors, []);
+  });
+
+  test("image removal sends the tags the page showed (issue #9 item 4)", async () => {
+    const page = await open("#/images");
+    await page.waitForSelector("[data-table=images] tbody tr[data-id]");
+    await page.check(`tr:has(td:text-is("busybox:test")) input[type=checkbox]`);
+    await page.click("button[data-action=remove]");
+    await page.click("[data-testid=confirm]");
+    await page.waitForFunction(() => window.__wharfStub.commands.length === 1);
+    const sent = await page.evaluate(() => window.__wharfStub.commands[0].cmd);
+    assert.equal(sent.action, "remove_image");
+    assert.deepEqual(sent.tags, ["busybox:test"]);
+    assert.deepEqual(errors, []);
   });
 
   test("container page: live graphs, logs with search, inspect, top, exec", async () => {
@@ -206,5 +291,22 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     const dark = await bg("dark");
     assert.notEqual(light, dark);
     assert.equal(dark, "rgb(21, 23, 28)");
+  });
+
+  test("an unverified TLS engine is marked in the header, in red, while it is used", async () => {
+    const page = await open("#/containers");
+    await page.waitForSelector("[data-testid=endpoint] .state");
+    assert.equal(await page.locator("[data-testid=tls-unverified]").count(), 0);
+    await page.evaluate(() => { window.__wharfStub.tlsUnverified = true; window.__wharfStub.publish(); });
+    const badge = page.locator("[data-testid=endpoint] [data-testid=tls-unverified]");
+    await badge.waitFor();
+    assert.equal(await badge.textContent(), "TLS NOT VERIFIED");
+    assert.equal(await badge.evaluate((e) => getComputedStyle(e).backgroundColor), "rgb(220, 38, 38)");
+    // It stays on every page (the header is shared), and goes once the engine is verified.
+    await page.click("[data-section=images]");
+    assert.equal(await badge.count(), 1);
+    await page.evaluate(() => { window.__wharfStub.tlsUnverified = false; window.__wharfStub.publish(); });
+    await badge.waitFor({ state: "detached" });
+    assert.deepEqual(errors, []);
   });
 });

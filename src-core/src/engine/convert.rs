@@ -33,11 +33,19 @@ pub fn rfc3339_secs(s: &str) -> Option<i64> {
     let y: i64 = d.next()?.parse().ok()?;
     let mo: i64 = d.next()?.parse().ok()?;
     let da: i64 = d.next()?.parse().ok()?;
+    // RFC 3339 ranges; anything else is not a time (and would overflow the arithmetic below).
+    let in_range = (0..=9999).contains(&y) && (1..=12).contains(&mo) && (1..=31).contains(&da);
+    if !in_range {
+        return None;
+    }
     let hms = rest.get(..8)?;
     let mut t = hms.split(':');
     let h: i64 = t.next()?.parse().ok()?;
     let mi: i64 = t.next()?.parse().ok()?;
     let se: i64 = t.next()?.parse().ok()?;
+    if !((0..=23).contains(&h) && (0..=59).contains(&mi) && (0..=60).contains(&se)) {
+        return None;
+    }
     // Offset: `Z` or `±hh:mm` after optional fraction.
     let tail = &rest[8..];
     let tail = tail.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
@@ -46,6 +54,9 @@ pub fn rfc3339_secs(s: &str) -> Option<i64> {
             let sign = if tail.starts_with('-') { -1 } else { 1 };
             let oh: i64 = tail.get(1..3)?.parse().ok()?;
             let om: i64 = tail.get(4..6)?.parse().ok()?;
+            if !((0..=23).contains(&oh) && (0..=59).contains(&om)) {
+                return None;
+            }
             sign * (oh * 3600 + om * 60)
         }
         _ => 0,
@@ -426,7 +437,8 @@ pub(crate) fn event(e: m::EventMessage) -> Option<EngineEvent> {
         attributes: labels(actor.attributes),
         time_nano: e
             .time_nano
-            .or_else(|| e.time.map(|t| t * 1_000_000_000))
+            // Saturating: the engine's numbers are outside input, and overflow panics in debug.
+            .or_else(|| e.time.map(|t| t.saturating_mul(1_000_000_000)))
             .unwrap_or_default(),
     })
 }
@@ -455,8 +467,9 @@ pub(crate) fn raw_stats(s: m::ContainerStatsResponse) -> RawStats {
         .unwrap_or(0);
     let (mut rx, mut tx) = (0u64, 0u64);
     for n in s.networks.unwrap_or_default().values() {
-        rx += n.rx_bytes.unwrap_or(0);
-        tx += n.tx_bytes.unwrap_or(0);
+        // Saturating: the engine's numbers are outside input, and overflow panics in debug.
+        rx = rx.saturating_add(n.rx_bytes.unwrap_or(0));
+        tx = tx.saturating_add(n.tx_bytes.unwrap_or(0));
     }
     let (mut br, mut bw) = (0u64, 0u64);
     for e in s
@@ -465,8 +478,8 @@ pub(crate) fn raw_stats(s: m::ContainerStatsResponse) -> RawStats {
         .unwrap_or_default()
     {
         match e.op.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            Some("read") => br += e.value.unwrap_or(0),
-            Some("write") => bw += e.value.unwrap_or(0),
+            Some("read") => br = br.saturating_add(e.value.unwrap_or(0)),
+            Some("write") => bw = bw.saturating_add(e.value.unwrap_or(0)),
             _ => {}
         }
     }
@@ -569,6 +582,11 @@ pub(crate) fn disk_usage(df: m::SystemDataUsageResponse) -> Option<Vec<DiskUsage
     Some(out)
 }
 
+/// A sum of sizes from the engine that saturates instead of overflowing (a panic in debug).
+fn total(sizes: impl Iterator<Item = u64>) -> u64 {
+    sizes.fold(0, u64::saturating_add)
+}
+
 /// `docker system df` computed from lists, for engines whose `/system/df` shape predates
 /// API 1.52. Image sizes overlap through shared layers, so the image total is an upper bound.
 pub(crate) fn disk_usage_from_lists(
@@ -580,16 +598,17 @@ pub(crate) fn disk_usage_from_lists(
         .iter()
         .filter_map(|c| c.image_id.as_deref())
         .collect();
-    let img_size: u64 = images.iter().map(|i| i.size.max(0) as u64).sum();
+    let img_size = total(images.iter().map(|i| i.size.max(0) as u64));
     let img_active = images
         .iter()
         .filter(|i| used_images.contains(i.id.as_str()))
         .count() as u64;
-    let img_reclaim: u64 = images
-        .iter()
-        .filter(|i| !used_images.contains(i.id.as_str()))
-        .map(|i| i.size.max(0) as u64)
-        .sum();
+    let img_reclaim = total(
+        images
+            .iter()
+            .filter(|i| !used_images.contains(i.id.as_str()))
+            .map(|i| i.size.max(0) as u64),
+    );
     let running = |c: &m::ContainerSummary| {
         matches!(
             c.state,
@@ -618,18 +637,19 @@ pub(crate) fn disk_usage_from_lists(
             kind: DiskUsageKind::Containers,
             total: containers.len() as u64,
             active: containers.iter().filter(|c| running(c)).count() as u64,
-            size: containers.iter().map(rw).sum(),
-            reclaimable: containers.iter().filter(|c| !running(c)).map(rw).sum(),
+            size: total(containers.iter().map(rw)),
+            reclaimable: total(containers.iter().filter(|c| !running(c)).map(rw)),
         },
         DiskUsage {
             kind: DiskUsageKind::Volumes,
             total: volumes.len() as u64,
             active: vol_active,
-            size: volumes
-                .iter()
-                .filter_map(|v| v.size)
-                .map(|s| s.max(0) as u64)
-                .sum(),
+            size: total(
+                volumes
+                    .iter()
+                    .filter_map(|v| v.size)
+                    .map(|s| s.max(0) as u64),
+            ),
             reclaimable: 0,
         },
     ]

@@ -55,7 +55,14 @@ impl std::fmt::Debug for ExecSession {
 
 impl Engine {
     /// Create and start an exec in container `id`, attached.
+    /// Changes the engine (a process runs in the container): refused in read-only mode and
+    /// audited as `container.exec` (without the command line, which may hold secrets).
     pub async fn exec(&self, id: &str, spec: &ExecSpec) -> Result<ExecSession> {
+        self.mutate("container.exec", &[id], self.exec_unchecked(id, spec))
+            .await
+    }
+
+    async fn exec_unchecked(&self, id: &str, spec: &ExecSpec) -> Result<ExecSession> {
         if spec.cmd.is_empty() {
             return Err(CoreError::invalid_input("exec: the command is empty"));
         }

@@ -8,10 +8,15 @@
 pub mod connect;
 mod convert;
 mod exec;
+#[cfg(test)]
+mod fuzz_documents;
+#[cfg(test)]
+mod fuzz_tests;
 mod logs;
 mod transport_error;
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use bollard::errors::Error as BollardError;
@@ -19,10 +24,10 @@ use bollard::query_parameters as qp;
 use bollard::Docker;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 
+use crate::audit::AuditLog;
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::model::{
-    Container, DiskUsage, EngineEvent, EngineInfo, Image, Network, PruneReport, PruneTarget,
-    RawStats, Volume,
+    Container, DiskUsage, EngineEvent, EngineInfo, Image, Network, RawStats, Volume,
 };
 
 pub use connect::Endpoint;
@@ -30,6 +35,7 @@ pub(crate) use convert::now_ms;
 pub use convert::rfc3339_secs as rfc3339_to_unix;
 pub use exec::{ExecSession, ExecSpec};
 pub use logs::{LogChunk, LogOptions, LogStream};
+pub use transport_error::is_timeout;
 
 /// The oldest engine API Wharf supports (Docker 20.10).
 pub const MIN_API_VERSION: (usize, usize) = (1, 41);
@@ -41,6 +47,16 @@ pub struct Engine {
     /// Rebuilt by [`Engine::negotiate`]; every call clones it (a few `Arc`s).
     docker: Arc<RwLock<Docker>>,
     endpoint: Arc<Endpoint>,
+    policy: Arc<Policy>,
+}
+
+/// What an engine handle allows and records, whatever front end holds it.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Refuse every call that changes the engine, before any request is sent.
+    pub read_only: bool,
+    /// Where to write one line per mutating call ([`crate::audit`]).
+    pub audit: Option<Arc<AuditLog>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -70,7 +86,65 @@ impl Engine {
             link,
             docker: Arc::new(RwLock::new(docker)),
             endpoint: Arc::new(endpoint),
+            policy: Arc::new(Policy::default()),
         })
+    }
+
+    /// The same engine under `policy` (read-only, audit log). Clones made afterwards share it.
+    pub fn with_policy(mut self, policy: Policy) -> Engine {
+        self.policy = Arc::new(policy);
+        self
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.policy.read_only
+    }
+
+    /// The typed refusal of a mutating call in read-only mode.
+    pub fn read_only_error(what: impl std::fmt::Display) -> CoreError {
+        CoreError::new(
+            ErrorKind::Denied,
+            format!("{what}: Wharf is in read-only mode"),
+        )
+        .with_hint("restart Wharf without --read-only to change the engine")
+    }
+
+    /// Refuse an action made of several calls up front in read-only mode (recorded in the
+    /// audit log like a refused call), so none of its reads run either.
+    pub fn check_writable(&self, name: &str, targets: &[&str]) -> Result<()> {
+        if !self.policy.read_only {
+            return Ok(());
+        }
+        let e = Self::read_only_error(format_args!("{name} {}", targets.join(" ")));
+        if let Some(audit) = &self.policy.audit {
+            audit.record(&self.endpoint.to_string(), name, targets, Err(&e));
+        }
+        Err(e)
+    }
+
+    /// The one door every call that changes the engine goes through: refused in read-only
+    /// mode before `call` is polled (so no request is sent), and recorded in the audit log
+    /// with its result either way. `name` is the audit call name (`container.stop`), `targets`
+    /// the ids or names it acts on — never values that may hold secrets.
+    pub(crate) async fn mutate<T>(
+        &self,
+        name: &str,
+        targets: &[&str],
+        call: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let result = if self.policy.read_only {
+            Err(Self::read_only_error(format_args!(
+                "{name} {}",
+                targets.join(" ")
+            )))
+        } else {
+            call.await
+        };
+        if let Some(audit) = &self.policy.audit {
+            let engine = self.endpoint.to_string();
+            audit.record(&engine, name, targets, result.as_ref().map(|_| ()));
+        }
+        result
     }
 
     /// Connect to `endpoint`: build the client, negotiate the API version, check it answers.
@@ -323,12 +397,16 @@ impl Engine {
     }
 
     // ---- lifecycle --------------------------------------------------------------------------
+    // Every method below changes the engine and goes through `mutate`.
 
     pub async fn start(&self, id: &str) -> Result<()> {
-        self.api()
-            .start_container(id, None::<qp::StartContainerOptions>)
-            .await
-            .map_err(|e| self.err(format_args!("start {id}"), e))
+        self.mutate("container.start", &[id], async {
+            self.api()
+                .start_container(id, None::<qp::StartContainerOptions>)
+                .await
+                .map_err(|e| self.err(format_args!("start {id}"), e))
+        })
+        .await
     }
 
     /// Stop with SIGTERM, then SIGKILL after `timeout_secs` (engine default when `None`).
@@ -337,10 +415,13 @@ impl Engine {
             t: timeout_secs,
             signal: None,
         };
-        self.api()
-            .stop_container(id, Some(opts))
-            .await
-            .map_err(|e| self.err(format_args!("stop {id}"), e))
+        self.mutate("container.stop", &[id], async {
+            self.api()
+                .stop_container(id, Some(opts))
+                .await
+                .map_err(|e| self.err(format_args!("stop {id}"), e))
+        })
+        .await
     }
 
     pub async fn restart(&self, id: &str, timeout_secs: Option<i32>) -> Result<()> {
@@ -348,34 +429,46 @@ impl Engine {
             t: timeout_secs,
             signal: None,
         };
-        self.api()
-            .restart_container(id, Some(opts))
-            .await
-            .map_err(|e| self.err(format_args!("restart {id}"), e))
+        self.mutate("container.restart", &[id], async {
+            self.api()
+                .restart_container(id, Some(opts))
+                .await
+                .map_err(|e| self.err(format_args!("restart {id}"), e))
+        })
+        .await
     }
 
     pub async fn pause(&self, id: &str) -> Result<()> {
-        self.api()
-            .pause_container(id)
-            .await
-            .map_err(|e| self.err(format_args!("pause {id}"), e))
+        self.mutate("container.pause", &[id], async {
+            self.api()
+                .pause_container(id)
+                .await
+                .map_err(|e| self.err(format_args!("pause {id}"), e))
+        })
+        .await
     }
 
     pub async fn unpause(&self, id: &str) -> Result<()> {
-        self.api()
-            .unpause_container(id)
-            .await
-            .map_err(|e| self.err(format_args!("unpause {id}"), e))
+        self.mutate("container.unpause", &[id], async {
+            self.api()
+                .unpause_container(id)
+                .await
+                .map_err(|e| self.err(format_args!("unpause {id}"), e))
+        })
+        .await
     }
 
     pub async fn kill(&self, id: &str, signal: &str) -> Result<()> {
         let opts = qp::KillContainerOptions {
             signal: signal.to_owned(),
         };
-        self.api()
-            .kill_container(id, Some(opts))
-            .await
-            .map_err(|e| self.err(format_args!("kill {id}"), e))
+        self.mutate("container.kill", &[id, signal], async {
+            self.api()
+                .kill_container(id, Some(opts))
+                .await
+                .map_err(|e| self.err(format_args!("kill {id}"), e))
+        })
+        .await
     }
 
     pub async fn remove(&self, id: &str, force: bool, volumes: bool) -> Result<()> {
@@ -384,34 +477,54 @@ impl Engine {
             v: volumes,
             link: false,
         };
-        self.api()
-            .remove_container(id, Some(opts))
-            .await
-            .map_err(|e| self.err(format_args!("remove {id}"), e))
+        let call = if force {
+            "container.remove_forced"
+        } else {
+            "container.remove"
+        };
+        self.mutate(call, &[id], async {
+            self.api()
+                .remove_container(id, Some(opts))
+                .await
+                .map_err(|e| self.err(format_args!("remove {id}"), e))
+        })
+        .await
     }
 
     pub async fn rename(&self, id: &str, new_name: &str) -> Result<()> {
         let opts = qp::RenameContainerOptions {
             name: new_name.to_owned(),
         };
-        self.api()
-            .rename_container(id, opts)
-            .await
-            .map_err(|e| self.err(format_args!("rename {id} to {new_name}"), e))
+        self.mutate("container.rename", &[id, new_name], async {
+            self.api()
+                .rename_container(id, opts)
+                .await
+                .map_err(|e| self.err(format_args!("rename {id} to {new_name}"), e))
+        })
+        .await
     }
 
-    /// Remove an image; returns what was untagged and deleted.
+    /// Remove an image or one of its tags (`repo:tag` untags only, unless it is the last
+    /// name); returns what was untagged and deleted, as `untagged X` / `deleted Y`.
     pub async fn remove_image(&self, id: &str, force: bool, no_prune: bool) -> Result<Vec<String>> {
         let opts = qp::RemoveImageOptions {
             force,
             noprune: no_prune,
             platforms: None,
         };
+        let call = if force {
+            "image.remove_forced"
+        } else {
+            "image.remove"
+        };
         let items = self
-            .api()
-            .remove_image(id, Some(opts), None)
-            .await
-            .map_err(|e| self.err(format_args!("remove image {id}"), e))?;
+            .mutate(call, &[id], async {
+                self.api()
+                    .remove_image(id, Some(opts), None)
+                    .await
+                    .map_err(|e| self.err(format_args!("remove image {id}"), e))
+            })
+            .await?;
         Ok(items
             .into_iter()
             .flat_map(|i| {
@@ -436,19 +549,25 @@ impl Engine {
             labels: Some(labels),
             ..Default::default()
         };
-        let r = self
-            .api()
-            .create_network(req)
-            .await
-            .map_err(|e| self.err(format_args!("create network {name}"), e))?;
-        Ok(r.id)
+        self.mutate("network.create", &[name], async {
+            let r = self
+                .api()
+                .create_network(req)
+                .await
+                .map_err(|e| self.err(format_args!("create network {name}"), e))?;
+            Ok(r.id)
+        })
+        .await
     }
 
     pub async fn remove_network(&self, id: &str) -> Result<()> {
-        self.api()
-            .remove_network(id)
-            .await
-            .map_err(|e| self.err(format_args!("remove network {id}"), e))
+        self.mutate("network.remove", &[id], async {
+            self.api()
+                .remove_network(id)
+                .await
+                .map_err(|e| self.err(format_args!("remove network {id}"), e))
+        })
+        .await
     }
 
     pub async fn create_volume(
@@ -463,102 +582,57 @@ impl Engine {
             labels: Some(labels),
             ..Default::default()
         };
-        let v = self
-            .api()
-            .create_volume(req)
-            .await
-            .map_err(|e| self.err(format_args!("create volume {name}"), e))?;
-        Ok(convert::volume(v))
+        self.mutate("volume.create", &[name], async {
+            let v = self
+                .api()
+                .create_volume(req)
+                .await
+                .map_err(|e| self.err(format_args!("create volume {name}"), e))?;
+            Ok(convert::volume(v))
+        })
+        .await
     }
 
     pub async fn remove_volume(&self, name: &str, force: bool) -> Result<()> {
         let opts = qp::RemoveVolumeOptions { force };
-        self.api()
-            .remove_volume(name, Some(opts))
-            .await
-            .map_err(|e| self.err(format_args!("remove volume {name}"), e))
+        let call = if force {
+            "volume.remove_forced"
+        } else {
+            "volume.remove"
+        };
+        self.mutate(call, &[name], async {
+            self.api()
+                .remove_volume(name, Some(opts))
+                .await
+                .map_err(|e| self.err(format_args!("remove volume {name}"), e))
+        })
+        .await
     }
 
-    /// Prune and report what went and how much space came back.
-    pub async fn prune(&self, target: PruneTarget) -> Result<PruneReport> {
-        let what = format!("prune {}", target.describe());
-        let report = match target {
-            PruneTarget::Containers => {
-                let r = self
-                    .api()
-                    .prune_containers(None::<qp::PruneContainersOptions>)
-                    .await
-                    .map_err(|e| self.err(&what, e))?;
-                PruneReport {
-                    removed: r.containers_deleted.unwrap_or_default(),
-                    reclaimed: non_negative(r.space_reclaimed),
-                }
-            }
-            PruneTarget::Images { all } => {
-                let mut filters = HashMap::new();
-                // `dangling=false` means "every image without a container", as `docker image prune -a`.
-                filters.insert("dangling".to_owned(), vec![(!all).to_string()]);
-                let opts = qp::PruneImagesOptions {
-                    filters: Some(filters),
-                };
-                let r = self
-                    .api()
-                    .prune_images(Some(opts))
-                    .await
-                    .map_err(|e| self.err(&what, e))?;
-                PruneReport {
-                    removed: r
-                        .images_deleted
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|i| i.deleted.or(i.untagged))
-                        .collect(),
-                    reclaimed: non_negative(r.space_reclaimed),
-                }
-            }
-            PruneTarget::Networks => {
-                let r = self
-                    .api()
-                    .prune_networks(None::<qp::PruneNetworksOptions>)
-                    .await
-                    .map_err(|e| self.err(&what, e))?;
-                PruneReport {
-                    removed: r.networks_deleted.unwrap_or_default(),
-                    reclaimed: 0,
-                }
-            }
-            PruneTarget::Volumes { all } => {
-                // `all` exists from API 1.42; on 1.41 every unused volume is pruned anyway.
-                let mut filters = HashMap::new();
-                if all && self.api_at_least(1, 42) {
-                    filters.insert("all".to_owned(), vec!["true".to_owned()]);
-                }
-                let opts = qp::PruneVolumesOptions {
-                    filters: Some(filters),
-                };
-                let r = self
-                    .api()
-                    .prune_volumes(Some(opts))
-                    .await
-                    .map_err(|e| self.err(&what, e))?;
-                PruneReport {
-                    removed: r.volumes_deleted.unwrap_or_default(),
-                    reclaimed: non_negative(r.space_reclaimed),
-                }
-            }
-            PruneTarget::BuildCache => {
-                let r = self
-                    .api()
-                    .prune_build(None::<qp::PruneBuildOptions>)
-                    .await
-                    .map_err(|e| self.err(&what, e))?;
-                PruneReport {
-                    removed: r.caches_deleted.unwrap_or_default(),
-                    reclaimed: non_negative(r.space_reclaimed),
-                }
-            }
-        };
-        Ok(report)
+    /// Remove all unused build cache; returns the removed record ids and the bytes reclaimed.
+    ///
+    /// The only prune endpoint Wharf calls: build cache holds no user data (it is rebuilt on
+    /// demand), and engines below API 1.52 list its records in a `/system/df` shape the
+    /// generated client cannot read, so it cannot be planned record by record.
+    pub async fn prune_build_cache(&self) -> Result<(Vec<String>, u64)> {
+        self.mutate("build_cache.prune", &[], async {
+            let r = self
+                .api()
+                .prune_build(None::<qp::PruneBuildOptions>)
+                .await
+                .map_err(|e| self.err("prune build cache", e))?;
+            Ok((
+                r.caches_deleted.unwrap_or_default(),
+                non_negative(r.space_reclaimed),
+            ))
+        })
+        .await
+    }
+
+    /// Whether this engine labels anonymous volumes (API ≥ 1.42, Docker 23).
+    pub fn labels_anonymous_volumes(&self) -> bool {
+        let (major, minor) = crate::rules::prune::ANONYMOUS_LABEL_API;
+        self.api_at_least(major, minor)
     }
 
     fn api_at_least(&self, major: usize, minor: usize) -> bool {

@@ -15,7 +15,9 @@ use std::path::Path;
 use bollard::errors::Error as BollardError;
 use rustls::{AlertDescription, CertificateError};
 
-use super::connect::{Endpoint, EndpointSource, SshError, Transport, REQUEST_TIMEOUT_SECS};
+use super::connect::{
+    Endpoint, EndpointSource, SshError, Transport, QUICK_REQUEST_TIMEOUT, REQUEST_TIMEOUT_SECS,
+};
 use crate::error::{CoreError, ErrorKind};
 
 /// What Go's TLS server answers to plain HTTP, as dockerd with `--tlsverify` does.
@@ -27,11 +29,15 @@ pub(crate) fn classify(err: BollardError, endpoint: &Endpoint) -> CoreError {
         BollardError::SocketNotFoundError(path) => missing_socket(Path::new(path), endpoint),
         BollardError::RequestTimeoutError => {
             let hint = format!(
-                "requests wait {REQUEST_TIMEOUT_SECS} s for an answer; the engine may be \
-                 overloaded or the network slow (try `docker info` there)"
+                "Wharf waits {} s for reads and {REQUEST_TIMEOUT_SECS} s for slow actions; \
+                 the engine may be frozen or overloaded, or the network slow (try `docker \
+                 info` there)",
+                QUICK_REQUEST_TIMEOUT.as_secs()
             );
-            CoreError::unavailable(format!("the engine at {target} did not answer in time"))
-                .with_hint(hint)
+            CoreError::unavailable(format!(
+                "the engine at {target} is not responding: no answer in time"
+            ))
+            .with_hint(hint)
         }
         BollardError::DockerResponseServerError {
             status_code: 400,
@@ -46,6 +52,22 @@ pub(crate) fn classify(err: BollardError, endpoint: &Endpoint) -> CoreError {
         _ => CoreError::new(ErrorKind::Engine, err.to_string()),
     };
     classified.with_source(err)
+}
+
+/// Whether `err` says the engine accepted the request but did not answer before its deadline
+/// (a frozen or hung engine, as opposed to one that refused or is gone).
+pub fn is_timeout(err: &CoreError) -> bool {
+    let mut cur: Option<&(dyn StdError + 'static)> = StdError::source(err);
+    while let Some(e) = cur {
+        if matches!(
+            e.downcast_ref::<BollardError>(),
+            Some(BollardError::RequestTimeoutError)
+        ) {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
 }
 
 /// `tcp://10.0.0.5:2375 (DOCKER_HOST)`: the transport and, when useful, where it came from.

@@ -21,5 +21,5 @@ pub use ids::{ContainerId, ImageId, NetworkId, VolumeName};
 pub use image::Image;
 pub use network::Network;
 pub use stats::{RawStats, Sample};
-pub use system::{DiskUsage, DiskUsageKind, EngineInfo, PruneReport, PruneTarget};
+pub use system::{DiskUsage, DiskUsageKind, EngineInfo, PruneTarget};
 pub use volume::Volume;

@@ -69,7 +69,8 @@ impl Sample {
     /// Combine two readings of the same container. `cpu_limit` is the container's limit in
     /// cores, if any. Counters that went backwards (a restart) give a zero rate, not a spike.
     pub fn between(prev: &RawStats, cur: &RawStats, cpu_limit: Option<f64>) -> Sample {
-        let secs = ((cur.at_ms - prev.at_ms) as f64 / 1000.0).max(0.0);
+        // Saturating: readings come from two clocks (ours, the engine's) and must never panic.
+        let secs = (cur.at_ms.saturating_sub(prev.at_ms) as f64 / 1000.0).max(0.0);
         let cpu_delta = cur.cpu_total_ns.checked_sub(prev.cpu_total_ns);
         let cpu_pct = match (cpu_delta, prev.system_ns, cur.system_ns) {
             // Docker's own formula: share of host CPU time, scaled to cores.

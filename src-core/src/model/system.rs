@@ -83,7 +83,7 @@ pub enum PruneTarget {
     },
     /// Networks no container uses.
     Networks,
-    /// Volumes no container uses (anonymous only on engines ≥ 23 unless `all`).
+    /// Volumes no container uses; anonymous ones only unless `all` (`rules::prune`).
     Volumes {
         all: bool,
     },
@@ -102,14 +102,4 @@ impl PruneTarget {
             Self::BuildCache => "build cache",
         }
     }
-}
-
-/// The result of a prune.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct PruneReport {
-    /// What was removed (ids or names).
-    pub removed: Vec<String>,
-    /// Bytes reclaimed.
-    pub reclaimed: u64,
 }

@@ -5,9 +5,11 @@
 //! event, which object to refetch or drop: a pure function, table-tested.
 
 mod events;
+mod refresh;
 mod snapshot;
 mod sync;
 
 pub use events::{interpret, Delta};
-pub use snapshot::{ConnectionState, Snapshot, EVENT_HISTORY};
-pub use sync::Store;
+pub(crate) use refresh::is_link_error;
+pub use snapshot::{ConnectionState, ObjectRef, RefreshFailure, Snapshot, EVENT_HISTORY};
+pub use sync::{Store, EVENT_QUEUE};

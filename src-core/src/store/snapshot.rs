@@ -22,6 +22,9 @@ pub enum ConnectionState {
     Connecting,
     /// Listed and following events since `since_ms` (Unix ms).
     Connected { since_ms: i64 },
+    /// The engine accepted connections but stopped answering at `since_ms` (frozen, hung, or
+    /// a network that drops packets); Wharf keeps asking. The lists are from before.
+    NotResponding { since_ms: i64, reason: String },
     /// The link broke at `since_ms`; retrying. `reason` says why it broke.
     Reconnecting {
         since_ms: i64,
@@ -39,6 +42,36 @@ impl ConnectionState {
     }
 }
 
+/// One object the store follows, for saying which one failed to refresh.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum ObjectRef {
+    Container(ContainerId),
+    /// An image by id or by the reference an event named.
+    Image(String),
+    Network(NetworkId),
+    Volume(VolumeName),
+    /// The engine's own info.
+    Engine,
+}
+
+/// An object whose last refresh failed with an error about that object (not the link): its
+/// row keeps the last data fetched, and the store retries it on its own backoff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RefreshFailure {
+    pub object: ObjectRef,
+    /// The last error, as the engine put it.
+    pub reason: String,
+    /// When the first failure of this run happened (Unix ms).
+    pub since_ms: i64,
+    /// Failed attempts in a row.
+    pub attempts: u32,
+    /// When the store will try again (Unix ms).
+    pub retry_at_ms: i64,
+}
+
 /// Everything known about one engine at one revision. Cheap to clone: collections are shared.
 #[derive(Debug, Clone, Serialize)]
 pub struct Snapshot {
@@ -54,6 +87,8 @@ pub struct Snapshot {
     pub images: Arc<BTreeMap<ImageId, Arc<Image>>>,
     pub networks: Arc<BTreeMap<NetworkId, Arc<Network>>>,
     pub volumes: Arc<BTreeMap<VolumeName, Arc<Volume>>>,
+    /// Objects whose last refresh failed (usually none), ordered by object.
+    pub refresh_failures: Arc<Vec<RefreshFailure>>,
     /// The most recent engine events, oldest first. Each is shared, so recording one more
     /// while a reader holds the previous snapshot copies pointers, not events.
     pub events: Arc<VecDeque<Arc<EngineEvent>>>,
@@ -71,8 +106,20 @@ impl Snapshot {
             images: Arc::default(),
             networks: Arc::default(),
             volumes: Arc::default(),
+            refresh_failures: Arc::default(),
             events: Arc::default(),
         }
+    }
+
+    /// Whether the lists may be out of date: they were listed once, but the engine is not
+    /// answering now. UIs keep showing them, marked as such.
+    pub fn is_stale(&self) -> bool {
+        self.synced && !self.connection.is_connected()
+    }
+
+    /// Why `object`'s last refresh failed, when it did.
+    pub fn refresh_failure(&self, object: &ObjectRef) -> Option<&RefreshFailure> {
+        self.refresh_failures.iter().find(|f| &f.object == object)
     }
 
     /// A container by full id, id prefix (≥ 4 characters) or name.

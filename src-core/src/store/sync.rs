@@ -7,13 +7,22 @@
 //!   idempotent).
 //! - Each batch of events is coalesced per object, refetched concurrently, and published as
 //!   one snapshot: a burst of 300 `stop`s costs 300 inspects and a handful of revisions.
-//! - On any stream or fetch error the session ends; the loop backs off (0.25 s doubling to
-//!   5 s), reconnects and replaces every collection from a fresh listing, so no stale row
-//!   survives a reconnect.
+//! - On a stream error or a link error the session ends; the loop backs off (0.25 s doubling
+//!   to 5 s, reset only after a session that stayed up 10 s), reconnects and replaces every
+//!   collection from a fresh listing, so no stale row survives a reconnect. Meanwhile the last
+//!   lists stay in the snapshot, which says it is stale.
+//! - A refetch error about one object (not the link) keeps the session: the object keeps its
+//!   last data, is listed in `refresh_failures`, and is retried on its own backoff.
+//! - A `/_ping` every 2 s runs beside the session; unanswered for 4 s, the store says
+//!   `NotResponding` (a frozen engine keeps its sockets open, so nothing else would notice)
+//!   and reconnects as soon as the engine answers again.
+//! - Events wait in a bounded queue ([`EVENT_QUEUE`]); when it is full the store relists
+//!   instead of blocking the engine's stream or growing without bound.
 //! - Containers are first published from the cheap list, then inspected in the background
 //!   (restart count, pid, limits) in small batches, behind events in priority.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,8 +31,9 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::events::{interpret, Delta};
-use super::snapshot::{ConnectionState, Snapshot, EVENT_HISTORY};
-use crate::engine::{now_ms, Engine};
+use super::refresh::{is_link_error, object_of, Retries};
+use super::snapshot::{ConnectionState, ObjectRef, Snapshot, EVENT_HISTORY};
+use crate::engine::{is_timeout, now_ms, Engine};
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::model::{
     Container, ContainerId, ContainerState, EngineEvent, EventKind, ImageId, NetworkId, VolumeName,
@@ -35,6 +45,16 @@ const FETCH_CONCURRENCY: usize = 8;
 const DETAIL_BATCH: usize = 16;
 const BACKOFF_MIN: Duration = Duration::from_millis(250);
 const BACKOFF_MAX: Duration = Duration::from_secs(5);
+/// A session that stayed synced this long resets the reconnect backoff.
+const STABLE: Duration = Duration::from_secs(10);
+/// How often the store pings the engine to know it still answers.
+const PING_INTERVAL: Duration = Duration::from_secs(2);
+/// A ping unanswered this long means the engine is not responding. With [`PING_INTERVAL`],
+/// a frozen engine is noticed within 6 s.
+const PING_DEADLINE: Duration = Duration::from_secs(4);
+/// Engine events read but not yet applied. An event is a few hundred bytes, so this bounds the
+/// queue to about 2 MB; beyond it the store relists rather than wait or grow.
+pub const EVENT_QUEUE: usize = 4096;
 
 /// A live model of one engine. Dropping it stops the sync task.
 pub struct Store {
@@ -115,6 +135,8 @@ impl Drop for Store {
 struct Writer {
     tx: watch::Sender<Arc<Snapshot>>,
     cur: Snapshot,
+    /// When the current session finished its listing.
+    synced_at: Option<std::time::Instant>,
 }
 
 impl Writer {
@@ -131,30 +153,66 @@ impl Writer {
     }
 }
 
+/// How a session ended, which decides what the header says and how soon to try again.
+enum End {
+    /// The link broke (refused, reset, closed, an error): reconnect with backoff.
+    Broken(CoreError),
+    /// The engine stopped answering at `since_ms`: say so, keep asking.
+    NotResponding { since_ms: i64, err: CoreError },
+    /// Events came faster than they could be applied: relist at once (see [`forward`]).
+    Resync,
+}
+
 async fn run(engine: Engine, tx: watch::Sender<Arc<Snapshot>>) {
     let cur = (**tx.borrow()).clone();
-    let mut w = Writer { tx, cur };
+    let mut w = Writer {
+        tx,
+        cur,
+        synced_at: None,
+    };
     let mut backoff = BACKOFF_MIN;
     let mut attempt = 0u32;
     let mut broken_since: Option<i64> = None;
     let mut ever_connected = false;
     loop {
-        let err = session(&engine, &mut w, &mut backoff).await;
+        let end = session(&engine, &mut w).await;
         if w.cur.connection.is_connected() {
             // The session had synced: this is a fresh break.
             ever_connected = true;
             broken_since = None;
             attempt = 0;
         }
+        // Only a session that stayed up a while resets the backoff: one that breaks right
+        // after every sync must not relist everything several times a second.
+        if w.synced_at.take().is_some_and(|t| t.elapsed() >= STABLE) {
+            backoff = BACKOFF_MIN;
+        }
+        let (err, frozen_since) = match end {
+            End::Resync => {
+                tracing::warn!("engine events outran the store; relisting");
+                if w.tx.is_closed() {
+                    return;
+                }
+                tokio::time::sleep(BACKOFF_MIN).await;
+                continue;
+            }
+            End::NotResponding { since_ms, err } => (err, Some(since_ms)),
+            End::Broken(err) => (err, None),
+        };
         attempt += 1;
-        let since = *broken_since.get_or_insert_with(now_ms);
+        let since = *broken_since.get_or_insert_with(|| frozen_since.unwrap_or_else(now_ms));
         tracing::warn!(error = %err, attempt, "engine link lost");
         let persistent = matches!(
             err.kind(),
             ErrorKind::Tls | ErrorKind::Denied | ErrorKind::Config | ErrorKind::InvalidInput
         );
-        let state = if persistent || !ever_connected {
+        let state = if persistent || (!ever_connected && frozen_since.is_none()) {
             ConnectionState::Failed {
+                reason: err.to_string(),
+            }
+        } else if frozen_since.is_some() {
+            ConnectionState::NotResponding {
+                since_ms: since,
                 reason: err.to_string(),
             }
         } else {
@@ -168,8 +226,14 @@ async fn run(engine: Engine, tx: watch::Sender<Arc<Snapshot>>) {
         if w.tx.is_closed() {
             return;
         }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(BACKOFF_MAX);
+        if frozen_since.is_some() {
+            // Each attempt already waited a whole request deadline: ask again right away, so
+            // a thawed engine is seen within a fraction of a second.
+            tokio::time::sleep(BACKOFF_MIN).await;
+        } else {
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(BACKOFF_MAX);
+        }
     }
 }
 
@@ -181,16 +245,118 @@ fn events_since(system_time: &str, elapsed: Duration) -> Option<String> {
     crate::engine::rfc3339_to_unix(system_time).map(|s| (s - back).to_string())
 }
 
-/// One connected session; returns the error that ended it.
-async fn session(engine: &Engine, w: &mut Writer, backoff: &mut Duration) -> CoreError {
-    match session_inner(engine, w, backoff).await {
-        Ok(()) => CoreError::unavailable("the engine closed its events stream"),
-        Err(e) => e,
+/// The quick request deadline in ms, to date a request that timed out.
+fn quick_ms() -> i64 {
+    i64::try_from(crate::engine::connect::QUICK_REQUEST_TIMEOUT.as_millis()).unwrap_or(0)
+}
+
+fn not_responding(engine: &Engine) -> CoreError {
+    CoreError::unavailable(format!(
+        "the engine at {} has not answered for {} s",
+        engine.endpoint(),
+        PING_DEADLINE.as_secs()
+    ))
+    .with_hint(
+        "it may be frozen or overloaded (stopped process, out of memory, a hung VM), or the \
+         network drops packets; Wharf keeps asking",
+    )
+}
+
+/// One session: negotiate, list, follow events, while a liveness ping runs beside it.
+/// Returns how it ended; dropping the session's future cancels its requests and tasks.
+async fn session(engine: &Engine, w: &mut Writer) -> End {
+    let sent = now_ms();
+    // Within the request deadline, not the ping's: over SSH this may include a whole login.
+    match engine.negotiate().await {
+        Err(err) if is_timeout(&err) => {
+            return End::NotResponding {
+                since_ms: sent,
+                err,
+            }
+        }
+        Err(err) => return End::Broken(err),
+        Ok(()) => {}
+    }
+    tokio::select! {
+        end = session_inner(engine, w) => match end {
+            Ok(SessionEnd::Closed) => {
+                End::Broken(CoreError::unavailable("the engine closed its events stream"))
+            }
+            Ok(SessionEnd::Overflow) => End::Resync,
+            Err(err) if is_timeout(&err) => End::NotResponding {
+                since_ms: now_ms() - quick_ms(),
+                err,
+            },
+            Err(err) => End::Broken(err),
+        },
+        end = unresponsive(engine) => end,
     }
 }
 
-async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) -> Result<()> {
-    engine.negotiate().await?;
+/// Pings the engine every [`PING_INTERVAL`] and returns once a ping fails or goes unanswered
+/// for [`PING_DEADLINE`]. TCP keepalive cannot tell: the kernel answers it for a stopped
+/// process, and an events stream is legitimately quiet for hours. Events flowing do not
+/// prove that requests are answered either, so the ping runs regardless; it costs one tiny
+/// request every two seconds.
+async fn unresponsive(engine: &Engine) -> End {
+    loop {
+        tokio::time::sleep(PING_INTERVAL).await;
+        let sent = now_ms();
+        match tokio::time::timeout(PING_DEADLINE, engine.ping()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) if is_timeout(&err) => {
+                return End::NotResponding {
+                    since_ms: sent,
+                    err,
+                }
+            }
+            Ok(Err(err)) => return End::Broken(err),
+            Err(_) => {
+                return End::NotResponding {
+                    since_ms: sent,
+                    err: not_responding(engine),
+                }
+            }
+        }
+    }
+}
+
+/// Why a session's event loop stopped without an error.
+enum SessionEnd {
+    /// The engine closed the events stream.
+    Closed,
+    /// The event queue overflowed: relist.
+    Overflow,
+}
+
+/// Moves engine events into the session's bounded queue without ever waiting for room.
+///
+/// Waiting would stop reading the engine's stream, and dockerd drops events for subscribers
+/// that do not keep up: the store would silently miss changes. Instead, when the queue is full
+/// the forwarder stops and raises `overflow`, and the session relists from scratch, which is
+/// always correct. Memory stays within [`EVENT_QUEUE`] events.
+async fn forward<S>(events: S, tx: mpsc::Sender<Result<EngineEvent>>, overflow: Arc<AtomicBool>)
+where
+    S: futures_util::Stream<Item = Result<EngineEvent>>,
+{
+    let mut events = std::pin::pin!(events);
+    while let Some(item) = events.next().await {
+        let stop = item.is_err();
+        match tx.try_send(item) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                overflow.store(true, Ordering::Relaxed);
+                return;
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => return,
+        }
+        if stop {
+            return;
+        }
+    }
+}
+
+async fn session_inner(engine: &Engine, w: &mut Writer) -> Result<SessionEnd> {
     // The first frame needs container names only: list the containers alone (nothing else
     // competes with it for the engine), publish them, then info and the other lists together.
     // Events are subscribed after, from an engine time before the listing started; the engine
@@ -218,17 +384,9 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
     )?;
     let since = events_since(&info.system_time, started.elapsed());
 
-    let (etx, mut erx) = mpsc::unbounded_channel::<Result<EngineEvent>>();
-    let events = engine.events(since);
-    let forwarder = tokio::spawn(async move {
-        let mut events = std::pin::pin!(events);
-        while let Some(item) = events.next().await {
-            let stop = item.is_err();
-            if etx.send(item).is_err() || stop {
-                return;
-            }
-        }
-    });
+    let (etx, mut erx) = mpsc::channel::<Result<EngineEvent>>(EVENT_QUEUE);
+    let overflow = Arc::new(AtomicBool::new(false));
+    let forwarder = tokio::spawn(forward(engine.events(since), etx, overflow.clone()));
     let _forwarder = AbortOnDrop(forwarder);
 
     w.cur.engine = Some(Arc::new(info));
@@ -250,25 +408,48 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
             .map(|v| (v.name.clone(), Arc::new(v)))
             .collect(),
     );
+    // A fresh listing replaced every object: earlier refresh failures no longer apply.
+    let mut retries = Retries::default();
+    w.cur.refresh_failures = Arc::default();
     w.cur.synced = true;
     w.publish();
-    *backoff = BACKOFF_MIN;
+    w.synced_at = Some(std::time::Instant::now());
 
     loop {
-        // Events first; background detail inspection only when no event is waiting.
+        if overflow.load(Ordering::Relaxed) {
+            return Ok(SessionEnd::Overflow);
+        }
+        let closed = || {
+            if overflow.load(Ordering::Relaxed) {
+                SessionEnd::Overflow
+            } else {
+                SessionEnd::Closed
+            }
+        };
+        // Events first; retries of failed objects when due; background detail inspection
+        // only when no event is waiting.
+        let mut inspect_more = false;
         let first = if pending.is_empty() {
-            match erx.recv().await {
-                Some(e) => Some(e),
-                None => return Ok(()),
+            let due = retries.next_due();
+            tokio::select! {
+                e = erx.recv() => match e {
+                    Some(e) => Some(e),
+                    None => return Ok(closed()),
+                },
+                () = sleep_until(due) => None,
             }
         } else {
             match erx.try_recv() {
                 Ok(e) => Some(e),
-                Err(mpsc::error::TryRecvError::Empty) => None,
-                Err(mpsc::error::TryRecvError::Disconnected) => return Ok(()),
+                Err(mpsc::error::TryRecvError::Empty) => {
+                    inspect_more = true;
+                    None
+                }
+                Err(mpsc::error::TryRecvError::Disconnected) => return Ok(closed()),
             }
         };
-        let mut deltas: Vec<Delta> = Vec::new();
+        // Due retries first: a newer event about the same object replaces its delta.
+        let mut deltas: Vec<Delta> = retries.due(tokio::time::Instant::now());
         if let Some(first) = first {
             let mut batch = vec![first?];
             while let Ok(more) = erx.try_recv() {
@@ -288,7 +469,7 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
                 // Show what the event already says; the refetch below completes it.
                 w.publish();
             }
-        } else {
+        } else if inspect_more {
             for _ in 0..DETAIL_BATCH {
                 match pending.pop_front() {
                     Some(id) if !w.cur.containers.get(&id).is_some_and(|c| c.detailed) => {
@@ -299,8 +480,16 @@ async fn session_inner(engine: &Engine, w: &mut Writer, backoff: &mut Duration) 
                 }
             }
         }
-        apply(engine, w, deltas).await?;
+        apply(engine, w, &mut retries, deltas).await?;
         w.publish();
+    }
+}
+
+/// Waits until `t`, or forever without one.
+async fn sleep_until(t: Option<tokio::time::Instant>) {
+    match t {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -358,7 +547,7 @@ enum Fetched {
     Engine(crate::model::EngineInfo),
 }
 
-/// `NotFound` means the object is gone; any other error ends the session.
+/// `NotFound` means the object is gone; other errors go to [`apply_with`].
 fn gone_if_missing<T>(r: Result<T>) -> Result<Option<T>> {
     match r {
         Ok(v) => Ok(Some(v)),
@@ -394,21 +583,38 @@ async fn fetch(engine: &Engine, d: Delta) -> Result<Fetched> {
 }
 
 /// Coalesce, refetch concurrently, write into the working copy.
-async fn apply(engine: &Engine, w: &mut Writer, deltas: Vec<Delta>) -> Result<()> {
+async fn apply(
+    engine: &Engine,
+    w: &mut Writer,
+    retries: &mut Retries,
+    deltas: Vec<Delta>,
+) -> Result<()> {
+    apply_with(w, retries, deltas, |d| fetch(engine, d)).await
+}
+
+/// [`apply`] with the refetch passed in, so tests can make one object fail.
+///
+/// A link error ends the session; an error about one object keeps its last data, lists it in
+/// `refresh_failures` and leaves it to its own backoff (see [`super::refresh`]).
+async fn apply_with<F, Fut>(
+    w: &mut Writer,
+    retries: &mut Retries,
+    deltas: Vec<Delta>,
+    fetch: F,
+) -> Result<()>
+where
+    F: Fn(Delta) -> Fut,
+    Fut: std::future::Future<Output = Result<Fetched>>,
+{
     if deltas.is_empty() {
         return Ok(());
     }
+    let now = tokio::time::Instant::now();
     // The last delta per object wins (a refetch after `destroy` finds nothing anyway).
-    let mut by_object: HashMap<String, Delta> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
+    let mut by_object: HashMap<ObjectRef, Delta> = HashMap::new();
+    let mut order: Vec<ObjectRef> = Vec::new();
     for d in deltas {
-        let key = match &d {
-            Delta::Container(i) | Delta::ContainerGone(i) => format!("c/{i}"),
-            Delta::Image(r) | Delta::ImageGone(r) => format!("i/{r}"),
-            Delta::Network(i) | Delta::NetworkGone(i) => format!("n/{i}"),
-            Delta::Volume(v) | Delta::VolumeGone(v) => format!("v/{v}"),
-            Delta::Engine => "e".to_owned(),
-        };
+        let key = object_of(&d);
         if by_object.insert(key.clone(), d).is_none() {
             order.push(key);
         }
@@ -416,14 +622,31 @@ async fn apply(engine: &Engine, w: &mut Writer, deltas: Vec<Delta>) -> Result<()
     let jobs: Vec<Delta> = order
         .into_iter()
         .filter_map(|k| by_object.remove(&k))
+        .filter(|d| !retries.defer(d, now))
         .collect();
-    let results: Vec<Result<Fetched>> = stream::iter(jobs)
-        .map(|d| fetch(engine, d))
+    let results: Vec<(Delta, Result<Fetched>)> = stream::iter(jobs)
+        .map(|d| {
+            let fut = fetch(d.clone());
+            async move { (d, fut.await) }
+        })
         .buffered(FETCH_CONCURRENCY)
         .collect()
         .await;
-    for r in results {
-        match r? {
+    let mut failures_changed = false;
+    for (delta, r) in results {
+        let fetched = match r {
+            Ok(f) => {
+                failures_changed |= retries.succeeded(&object_of(&delta));
+                f
+            }
+            Err(e) if is_link_error(&e) => return Err(e),
+            Err(e) => {
+                retries.failed(delta, &e, now, now_ms());
+                failures_changed = true;
+                continue;
+            }
+        };
+        match fetched {
             Fetched::Container(id, c) => {
                 let map = Arc::make_mut(&mut w.cur.containers);
                 match c {
@@ -481,6 +704,9 @@ async fn apply(engine: &Engine, w: &mut Writer, deltas: Vec<Delta>) -> Result<()
             }
             Fetched::Engine(info) => w.cur.engine = Some(Arc::new(info)),
         }
+    }
+    if failures_changed {
+        w.cur.refresh_failures = Arc::new(retries.failures());
     }
     drop_stale_tags(&mut w.cur.images);
     Ok(())
@@ -605,6 +831,155 @@ mod tests {
                 &event(kind, action, "c1", Some("1"))
             ));
         }
+    }
+
+    fn writer_with(containers: &[&str]) -> Writer {
+        let mut cur = Snapshot::empty("test".into());
+        cur.containers = Arc::new(
+            containers
+                .iter()
+                .map(|id| (ContainerId::new(*id), Arc::new(running(id))))
+                .collect(),
+        );
+        let (tx, _) = watch::channel(Arc::new(cur.clone()));
+        Writer {
+            tx,
+            cur,
+            synced_at: None,
+        }
+    }
+
+    /// One object the engine cannot return (500) must not end the session: before the fix,
+    /// `apply` returned the error, the session ended and everything was relisted.
+    #[tokio::test(start_paused = true)]
+    async fn one_broken_object_keeps_the_session_and_backs_off_alone() {
+        let mut w = writer_with(&["bad", "good"]);
+        let mut retries = Retries::default();
+        let calls = std::sync::Mutex::new(Vec::<String>::new());
+        let fetch = |d: Delta| {
+            let id = match &d {
+                Delta::Container(id) => id.clone(),
+                other => panic!("unexpected {other:?}"),
+            };
+            calls
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(id.to_string());
+            async move {
+                if id.as_str() == "bad" {
+                    Err(CoreError::new(ErrorKind::Engine, "json: cannot unmarshal"))
+                } else {
+                    let mut c = running(id.as_str());
+                    c.status = "Up 6 minutes".into();
+                    Ok(Fetched::Container(id, Some(c)))
+                }
+            }
+        };
+        let both = || {
+            vec![
+                Delta::Container(ContainerId::new("bad")),
+                Delta::Container(ContainerId::new("good")),
+            ]
+        };
+        apply_with(&mut w, &mut retries, both(), &fetch)
+            .await
+            .unwrap_or_else(|e| panic!("the session must go on: {e}"));
+        let bad = ObjectRef::Container(ContainerId::new("bad"));
+        // The broken object keeps its last data and is marked; the other one refreshed.
+        assert_eq!(
+            w.cur.containers[&ContainerId::new("bad")].status,
+            "Up 5 minutes"
+        );
+        assert_eq!(
+            w.cur.containers[&ContainerId::new("good")].status,
+            "Up 6 minutes"
+        );
+        let f = w.cur.refresh_failure(&bad).cloned();
+        assert!(f.is_some_and(|f| f.attempts == 1 && f.reason.contains("unmarshal")));
+        assert_eq!(w.cur.refresh_failures.len(), 1);
+
+        // More events about both within the backoff: only the healthy one is refetched.
+        calls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        apply_with(&mut w, &mut retries, both(), &fetch)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            *calls
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            ["good"]
+        );
+
+        // When its retry is due it is tried again, and the wait doubles.
+        let due = retries.next_due().unwrap_or_else(tokio::time::Instant::now);
+        tokio::time::sleep_until(due).await;
+        let again = retries.due(tokio::time::Instant::now());
+        assert_eq!(again, vec![Delta::Container(ContainerId::new("bad"))]);
+        apply_with(&mut w, &mut retries, again, &fetch)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(w.cur.refresh_failure(&bad).map(|f| f.attempts), Some(2));
+        let wait = retries.next_due().map(|t| t - tokio::time::Instant::now());
+        assert_eq!(wait, Some(Duration::from_secs(2)));
+
+        // Once it refreshes, the mark goes.
+        let healed = |d: Delta| async move {
+            match d {
+                Delta::Container(id) => {
+                    let c = running(id.as_str());
+                    Ok(Fetched::Container(id, Some(c)))
+                }
+                _ => Err(CoreError::new(ErrorKind::Engine, "unexpected")),
+            }
+        };
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let again = retries.due(tokio::time::Instant::now());
+        apply_with(&mut w, &mut retries, again, healed)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(w.cur.refresh_failures.is_empty());
+
+        // A link error still ends the session.
+        let cut =
+            |_: Delta| async { Err::<Fetched, _>(CoreError::unavailable("connection reset")) };
+        let err = apply_with(&mut w, &mut retries, both(), cut).await;
+        assert!(err.is_err());
+    }
+
+    /// A full queue must neither block the reader of the engine's stream nor grow: the
+    /// forwarder stops and raises the overflow flag, so the session relists.
+    #[tokio::test]
+    async fn a_full_event_queue_overflows_instead_of_blocking() {
+        let ev = |i: i64| Ok(event(EventKind::Container, "start", &format!("c{i}"), None));
+        let (tx, mut rx) = mpsc::channel(4);
+        let overflow = Arc::new(AtomicBool::new(false));
+        // Nobody receives while ten events arrive: forward must return, not wait.
+        tokio::time::timeout(
+            Duration::from_secs(5),
+            forward(stream::iter((0..10).map(ev)), tx, overflow.clone()),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("the forwarder blocked on a full queue"));
+        assert!(overflow.load(Ordering::Relaxed));
+        let mut queued = 0;
+        while rx.try_recv().is_ok() {
+            queued += 1;
+        }
+        assert_eq!(queued, 4);
+
+        // Within the bound, everything passes and nothing overflows.
+        let (tx, mut rx) = mpsc::channel(4);
+        let overflow = Arc::new(AtomicBool::new(false));
+        forward(stream::iter((0..3).map(ev)), tx, overflow.clone()).await;
+        assert!(!overflow.load(Ordering::Relaxed));
+        let mut got = 0;
+        while rx.recv().await.is_some() {
+            got += 1;
+        }
+        assert_eq!(got, 3);
     }
 
     #[test]

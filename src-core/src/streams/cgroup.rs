@@ -104,8 +104,9 @@ pub(crate) fn net_dev(text: &str) -> (u64, u64) {
             .filter_map(|x| x.parse().ok())
             .collect();
         if f.len() >= 9 {
-            rx += f[0];
-            tx += f[8];
+            // Saturating: a file's numbers are outside input (overflow panics in debug).
+            rx = u64::saturating_add(rx, f[0]);
+            tx = u64::saturating_add(tx, f[8]);
         }
     }
     (rx, tx)
@@ -119,8 +120,8 @@ fn blkio_v1(text: &str) -> (u64, u64) {
         let (_, op, v) = (f.next(), f.next(), f.next());
         let v: u64 = v.and_then(|v| v.parse().ok()).unwrap_or(0);
         match op {
-            Some("Read") => r += v,
-            Some("Write") => w += v,
+            Some("Read") => r = u64::saturating_add(r, v),
+            Some("Write") => w = u64::saturating_add(w, v),
             _ => {}
         }
     }
@@ -132,9 +133,9 @@ fn io_stat_v2(text: &str) -> (u64, u64) {
     let (mut r, mut w) = (0, 0);
     for tok in text.split_whitespace() {
         if let Some(v) = tok.strip_prefix("rbytes=") {
-            r += v.parse::<u64>().unwrap_or(0);
+            r = u64::saturating_add(r, v.parse().unwrap_or(0));
         } else if let Some(v) = tok.strip_prefix("wbytes=") {
-            w += v.parse::<u64>().unwrap_or(0);
+            w = u64::saturating_add(w, v.parse().unwrap_or(0));
         }
     }
     (r, w)
@@ -306,7 +307,7 @@ pub(crate) fn read(cg: &Cgroup, host_mem: u64, at_ms: i64, buf: &mut Vec<u8>) ->
             io_stat,
             pids,
         } => {
-            s.cpu_total_ns = keyed(cpu_stat.text(buf)?, "usage_usec")? * 1000;
+            s.cpu_total_ns = keyed(cpu_stat.text(buf)?, "usage_usec")?.saturating_mul(1000);
             s.mem_usage = mem_current.u64(buf).unwrap_or(0);
             s.mem_limit = cap(mem_max.u64(buf).unwrap_or(u64::MAX));
             s.mem_inactive_file = mem_stat

@@ -55,6 +55,9 @@ pub struct LogBuffer {
     next_seq: u64,
     /// Incomplete line per stream (stdout, stderr, console).
     partial: [Vec<u8>; 3],
+    /// Per stream: the current line was already shown (cut at the cap); drop its bytes up to
+    /// the next newline. So a 1 MB line is one line and holds at most the cap in memory.
+    skipping: [bool; 3],
     timestamps: bool,
 }
 
@@ -76,6 +79,7 @@ impl LogBuffer {
             capacity: capacity.max(1),
             next_seq: 0,
             partial: Default::default(),
+            skipping: [false; 3],
             timestamps,
         }
     }
@@ -108,6 +112,7 @@ impl LogBuffer {
     pub fn clear(&mut self) {
         self.lines.clear();
         self.partial = Default::default();
+        self.skipping = [false; 3];
     }
 
     /// Add a chunk; returns how many complete lines it produced.
@@ -116,17 +121,27 @@ impl LogBuffer {
         let mut added = 0;
         let mut rest: &[u8] = &chunk.bytes;
         while let Some(nl) = rest.iter().position(|b| *b == b'\n') {
+            if std::mem::take(&mut self.skipping[i]) {
+                // The end of a line already shown cut.
+                rest = &rest[nl + 1..];
+                continue;
+            }
             let mut line = std::mem::take(&mut self.partial[i]);
             line.extend_from_slice(&rest[..nl]);
             self.emit(chunk.stream, &line);
             added += 1;
             rest = &rest[nl + 1..];
         }
+        if self.skipping[i] {
+            return added;
+        }
         self.partial[i].extend_from_slice(rest);
-        if self.partial[i].len() > MAX_LINE_BYTES * 4 {
-            // No newline in sight: show what we have rather than grow without bound.
+        // Room for a timestamp before the text's own cap.
+        if self.partial[i].len() > MAX_LINE_BYTES + 64 {
+            // No newline in sight: show the line cut now, and drop the rest of it as it comes.
             let line = std::mem::take(&mut self.partial[i]);
             self.emit(chunk.stream, &line);
+            self.skipping[i] = true;
             added += 1;
         }
         added
@@ -305,24 +320,12 @@ pub struct LogFollower {
 const CHANNEL_DEPTH: usize = 256;
 
 impl LogFollower {
+    /// Follow (or fetch) `id`'s log. When a followed log's link breaks (the engine restarted,
+    /// the network was cut), the follower waits for the engine to answer again and follows on
+    /// from the time of the break, after a marker line saying so; other errors end it.
     pub fn start(engine: &Engine, id: &str, opts: &LogOptions) -> LogFollower {
-        let stream = engine.logs(id, opts);
         let (tx, rx) = mpsc::channel(CHANNEL_DEPTH);
-        let task = tokio::spawn(async move {
-            let mut stream = std::pin::pin!(stream);
-            while let Some(item) = stream.next().await {
-                let ev = match item {
-                    Ok(c) => LogEvent::Chunk(c),
-                    Err(e) => LogEvent::Error(e),
-                };
-                let stop = matches!(ev, LogEvent::Error(_));
-                if tx.send(ev).await.is_err() || stop {
-                    return;
-                }
-            }
-            // The receiver may be gone already; nothing to tell then.
-            let _ = tx.send(LogEvent::End).await;
-        });
+        let task = tokio::spawn(follow(engine.clone(), id.to_owned(), opts.clone(), tx));
         LogFollower {
             rx,
             task,
@@ -384,6 +387,102 @@ impl Drop for LogFollower {
     }
 }
 
+/// How often a follower whose link broke asks whether the engine answers again.
+const RESUME_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+async fn follow(engine: Engine, id: String, mut opts: LogOptions, tx: mpsc::Sender<LogEvent>) {
+    // Whether the log was ever followed: a link that fails at once (nothing listening) is
+    // reported and ends the follower; one that breaks under a running stream is waited out.
+    let mut followed = false;
+    loop {
+        let opened = std::time::Instant::now();
+        let stream = engine.logs(&id, &opts);
+        let mut stream = std::pin::pin!(stream);
+        let broke = loop {
+            match stream.next().await {
+                Some(Ok(c)) => {
+                    followed = true;
+                    if tx.send(LogEvent::Chunk(c)).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Err(e))
+                    if opts.follow
+                        && crate::store::is_link_error(&e)
+                        && (followed || opened.elapsed() >= RESUME_POLL) =>
+                {
+                    followed = true;
+                    break e;
+                }
+                Some(Err(e)) => {
+                    // The receiver may be gone already; nothing to tell then.
+                    let _ = tx.send(LogEvent::Error(e)).await;
+                    return;
+                }
+                None => {
+                    let _ = tx.send(LogEvent::End).await;
+                    return;
+                }
+            }
+        };
+        let since = crate::engine::now_ms().div_euclid(1000);
+        tracing::debug!(error = %broke, container = %id, "log stream broke; waiting for the engine");
+        // Each ping is bounded by the request deadline; stop when nobody listens any more.
+        loop {
+            tokio::time::sleep(RESUME_POLL).await;
+            if tx.is_closed() {
+                return;
+            }
+            if engine.ping().await.is_ok() {
+                break;
+            }
+        }
+        let note = format!(
+            "── wharf: the log stream broke ({broke}); following again from the time of the \
+             break: lines around it may be missing or repeated ──\n"
+        );
+        let mut bytes = Vec::new();
+        if opts.timestamps {
+            bytes.extend_from_slice(rfc3339_utc(since).as_bytes());
+            bytes.push(b' ');
+        }
+        bytes.extend_from_slice(note.as_bytes());
+        let marker = LogChunk {
+            stream: LogStream::Stderr,
+            bytes,
+        };
+        if tx.send(LogEvent::Chunk(marker)).await.is_err() {
+            return;
+        }
+        // Wharf's clock, not the engine's: a skewed remote clock can cost or repeat a few
+        // lines, which the marker says.
+        opts.since = Some(since);
+        opts.tail = None;
+    }
+}
+
+/// `2026-11-30T12:00:00Z` for Unix seconds (proleptic Gregorian, UTC).
+fn rfc3339_utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let t = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        t / 3600,
+        t % 3600 / 60,
+        t % 60
+    )
+}
+
 /// Fetch a finished log (no follow) into a new buffer.
 pub async fn fetch(
     engine: &Engine,
@@ -406,6 +505,13 @@ pub async fn fetch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marker_timestamps_are_rfc3339() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339_utc(1_796_083_200 + 3_723), "2026-12-01T01:02:03Z");
+    }
 
     fn chunk(stream: LogStream, s: &str) -> LogChunk {
         LogChunk {
@@ -499,6 +605,32 @@ mod tests {
         b.push(&chunk(LogStream::Stdout, &long));
         assert!(b.lines()[0].truncated);
         assert!(b.lines()[0].text.text.len() < MAX_LINE_BYTES + 20);
+    }
+
+    /// A 1 MB line arriving in 8 KiB chunks is one cut line, and the buffer never holds more
+    /// than the cap of it (before: one cut line per 64 KiB, sixteen lines of noise).
+    #[test]
+    fn a_megabyte_line_is_one_cut_line_and_the_next_line_is_whole() {
+        let mut b = LogBuffer::new(10, false);
+        b.push(&chunk(LogStream::Stdout, "before\n"));
+        let piece = "x".repeat(8192);
+        for _ in 0..128 {
+            b.push(&chunk(LogStream::Stdout, &piece));
+            assert!(b
+                .partial
+                .iter()
+                .all(|p| p.len() <= MAX_LINE_BYTES + 64 + 8192));
+        }
+        b.push(&chunk(LogStream::Stdout, "xx\nafter\n"));
+        let texts: Vec<&str> = b.lines().iter().map(|l| l.text.text.as_str()).collect();
+        assert_eq!(
+            texts.len(),
+            3,
+            "{:?}",
+            texts.iter().map(|t| t.len()).collect::<Vec<_>>()
+        );
+        assert_eq!((texts[0], texts[2]), ("before", "after"));
+        assert!(b.lines()[1].truncated);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! containers exist.
 
 mod cgroup;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod logs;
 mod series;
 pub mod stats;

@@ -282,7 +282,13 @@ fn record_api(snap: &Snapshot, tracks: &mut HashMap<ContainerId, Track>, r: ApiR
             t.source = Some(SampleSource::Api);
             t.series.len() != before
         }
-        None => false,
+        None => {
+            if !r.one_shot {
+                // The stream ended: the next one must not pair its first reading with this.
+                t.prev = None;
+            }
+            false
+        }
     }
 }
 
@@ -401,7 +407,8 @@ async fn sample_tick(
             continue;
         }
         if w.focus.as_ref() == Some(id) {
-            if t.stream.is_none() {
+            // A stream that ended (the engine restarted, the link broke) is started again.
+            if t.stream.as_ref().is_none_or(JoinHandle::is_finished) {
                 t.stream = Some(spawn_stream(engine, id.clone(), api_tx.clone()));
             }
             continue;

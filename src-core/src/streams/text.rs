@@ -198,6 +198,10 @@ impl Perform for Sink {
         if ('\u{80}'..='\u{9f}').contains(&c) {
             return;
         }
+        // vte hands DEL to `print`; it is a control character, not text.
+        if c == '\u{7f}' {
+            return;
+        }
         if is_invisible(c) {
             let m = marker(c);
             self.col += m.chars().count();

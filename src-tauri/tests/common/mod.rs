@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, Listener, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Listener, Manager, WebviewWindow, WebviewWindowBuilder};
 use wharf_desktop::{run_with, Args};
 
 /// Messages sent on each channel id, in order.
@@ -38,6 +38,12 @@ pub fn missing_socket() -> String {
 
 impl TestApp {
     pub fn new(args: Args) -> TestApp {
+        TestApp::with_context(args, mock_context(noop_assets()))
+    }
+
+    /// An app built with `context`: `tauri::generate_context!()` gives the real configuration
+    /// and capabilities, so the access control the real app has applies to `invoke`.
+    pub fn with_context(args: Args, context: tauri::Context<MockRuntime>) -> TestApp {
         let channels: Captured = Arc::default();
         let sink = channels.clone();
         let builder = mock_builder().channel_interceptor(move |_webview, cb, _index, body| {
@@ -49,11 +55,11 @@ impl TestApp {
             true
         });
         let mut app = run_with(builder, args)
-            .build(mock_context(noop_assets()))
+            .build(context)
             .expect("build the mock app");
-        // The setup hook (state, bridge) runs with the event loop; one iteration runs it.
-        #[allow(deprecated)]
-        app.run_iteration(|_, _| {});
+        // Listen before the setup hook starts the bridge: it emits once per store revision,
+        // and an engine that refuses at once yields its only revisions within milliseconds.
+        // Listening after them (a busy machine delays this thread) left nothing to wait for.
         let events: Arc<Mutex<Vec<Value>>> = Arc::default();
         let ev = events.clone();
         app.listen_any(wharf_desktop::bridge::EVENT, move |e| {
@@ -61,9 +67,16 @@ impl TestApp {
                 .unwrap()
                 .push(serde_json::from_str(e.payload()).unwrap_or(Value::Null));
         });
-        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .expect("a mock window");
+        // The setup hook (state, bridge) runs with the event loop; one iteration runs it.
+        #[allow(deprecated)]
+        app.run_iteration(|_, _| {});
+        // The real configuration makes the main window itself; the mock's makes none.
+        let window = match app.get_webview_window("main") {
+            Some(w) => w,
+            None => WebviewWindowBuilder::new(&app, "main", Default::default())
+                .build()
+                .expect("a mock window"),
+        };
         TestApp {
             app,
             window,

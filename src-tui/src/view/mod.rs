@@ -139,6 +139,19 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
             ),
             Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
         ),
+        ConnectionState::NotResponding { since_ms, .. } => (
+            format!(
+                "not responding since {} ({}s){}",
+                crate::format::clock(since_ms.div_euclid(1000)),
+                ((app.now_ms - since_ms) / 1000).max(0),
+                if s.is_stale() {
+                    " · showing the last data"
+                } else {
+                    ""
+                }
+            ),
+            Style::default().fg(p.error).add_modifier(Modifier::BOLD),
+        ),
         ConnectionState::Failed { reason } => (
             format!("failed: {reason}"),
             Style::default().fg(p.error).add_modifier(Modifier::BOLD),
@@ -165,6 +178,13 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
             Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
         ));
     }
+    if app.settings.tls_unverified {
+        // Up front too: whoever reads the header must see the engine is not authenticated.
+        line1.push(Span::styled(
+            format!("{} ", wharf_core::engine::connect::TLS_NOT_VERIFIED),
+            Style::default().fg(p.error).add_modifier(Modifier::BOLD),
+        ));
+    }
     line1.extend([
         Span::styled(
             inert(&s.endpoint),
@@ -173,6 +193,13 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         Span::raw("  "),
         Span::styled(format!("● {}", inert(&state)), style),
     ]);
+    if !s.refresh_failures.is_empty() {
+        // Objects whose rows show their last data because refetching them fails.
+        line1.push(Span::styled(
+            format!("  ⚠ {} not refreshed", s.refresh_failures.len()),
+            Style::default().fg(p.error),
+        ));
+    }
     if let Some(e) = &s.engine {
         line1.push(Span::styled(
             inert(&format!(

@@ -760,6 +760,28 @@ fn confirm_many_objects_is_cut_with_a_count() {
 fn confirm_prune_images() {
     let mut app = app(120, 20);
     command(&mut app, "prune images");
+    // The engine's answer: the one unused dangling image of the fixture.
+    let image = app
+        .snapshot
+        .images
+        .values()
+        .find(|i| i.is_dangling())
+        .map(|i| (**i).clone())
+        .unwrap_or_else(|| panic!("no dangling image in the fixture"));
+    let plan = wharf_core::rules::prune::PrunePlan {
+        target: wharf_core::model::PruneTarget::Images { all: false },
+        items: wharf_core::rules::prune::candidates(
+            wharf_core::model::PruneTarget::Images { all: false },
+            &wharf_core::rules::prune::Listing {
+                containers: &[],
+                images: &[image],
+                networks: &[],
+                volumes: &[],
+                labels_anonymous: false,
+            },
+        ),
+    };
+    app.update(Msg::PrunePlan(Ok(plan)));
     snap("confirm_prune_images", &app);
 }
 
@@ -872,7 +894,7 @@ fn confirm_popup_always_shows_its_answer_keys() {
     app.update(key('D'));
     let text = render(&app);
     assert!(
-        text.contains("y/enter: do it") && text.contains("[ ] force"),
+        text.contains("y/enter: do it") && text.contains("[x] force"),
         "{text}"
     );
 }
@@ -939,4 +961,63 @@ fn invisible_characters_are_shown_as_markers() {
     ] {
         assert!(all.contains(marker), "{marker} missing:\n{all}");
     }
+}
+
+#[test]
+fn tls_not_verified_is_shown_first_in_red() {
+    let settings = Settings {
+        tls_unverified: true,
+        ..Settings::default()
+    };
+    let app = app_with(settings, snapshot(), 120, 12);
+    snap("containers_tls_not_verified", &app);
+    let t = draw(&app);
+    let text = screen_text(&t);
+    let first = text.lines().next().unwrap_or_default();
+    let x = first
+        .find("TLS NOT VERIFIED")
+        .unwrap_or_else(|| panic!("not in the header: {first}"));
+    assert!(x < first.find("unix://").unwrap_or(usize::MAX), "{first}");
+    let cell = &t.backend().buffer()[(x as u16, 0)];
+    assert_eq!(cell.fg, app.settings.palette.error, "{cell:?}");
+    assert!(cell.modifier.contains(Modifier::BOLD), "{cell:?}");
+    // Even 30 columns wide, it is not pushed out of the header.
+    let narrow = app_with(
+        Settings {
+            tls_unverified: true,
+            ..Settings::default()
+        },
+        snapshot(),
+        30,
+        8,
+    );
+    assert!(render(&narrow)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .contains("TLS NOT VERIFIED"));
+    // Without the flag in use, nothing is shown.
+    assert!(!render(&app_with(Settings::default(), snapshot(), 120, 12)).contains("NOT VERIFIED"));
+}
+
+/// A frozen engine: the header says since when it has not answered, and the rows stay; the
+/// container whose refresh fails is marked in its row and counted in the header.
+#[test]
+fn containers_not_responding_keeps_the_last_rows() {
+    let mut s = snapshot();
+    s.connection = ConnectionState::NotResponding {
+        since_ms: NOW_MS - 8_000,
+        reason: "the engine has not answered for 4 s".into(),
+    };
+    s.refresh_failures = std::sync::Arc::new(vec![wharf_core::store::RefreshFailure {
+        object: wharf_core::store::ObjectRef::Container(cid('a')),
+        reason: "json: cannot unmarshal".into(),
+        since_ms: NOW_MS - 60_000,
+        attempts: 3,
+        retry_at_ms: NOW_MS + 4_000,
+    }]);
+    snap(
+        "containers_not_responding",
+        &app_with(Settings::default(), s, 140, 14),
+    );
 }

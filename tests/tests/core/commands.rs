@@ -1,6 +1,7 @@
 //! Every command works on a real engine, and its error paths give typed errors.
 
 use wharf_core::command::{execute, Command, Outcome};
+use wharf_core::destroy::plan_prune;
 use wharf_core::model::{ContainerId, ImageId, NetworkId, PruneTarget, VolumeName};
 use wharf_core::ErrorKind;
 use wharf_tests::{
@@ -138,8 +139,8 @@ async fn error_paths_are_typed() {
             &engine,
             &Command::RemoveImage {
                 id: ImageId::from(image_id.as_str()),
+                tags: vec![te.image()],
                 force: false,
-                no_prune: false,
             },
         )
         .await,
@@ -260,17 +261,22 @@ async fn networks_volumes_and_prunes() {
         .cmd(&["sh", "-c", "exit 0"])
         .start();
     wait_status(te, dead.id(), "exited");
-    let Outcome::Pruned { report } = execute(
-        &engine,
-        &Command::Prune {
-            target: PruneTarget::Containers,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("prune: {e}")) else {
+    let plan = plan_prune(&engine, PruneTarget::Containers)
+        .await
+        .unwrap_or_else(|e| panic!("plan: {e}"));
+    let Outcome::Pruned { report } = execute(&engine, &Command::Prune { plan })
+        .await
+        .unwrap_or_else(|e| panic!("prune: {e}"))
+    else {
         panic!("not a prune report")
     };
-    assert!(report.removed.iter().any(|r| r == dead.id()), "{report:?}");
+    assert!(
+        report
+            .items
+            .iter()
+            .any(|r| r.id == dead.id() && r.is_removed()),
+        "{report:?}"
+    );
 
     for target in [
         PruneTarget::Networks,
@@ -278,7 +284,10 @@ async fn networks_volumes_and_prunes() {
         PruneTarget::Images { all: false },
         PruneTarget::BuildCache,
     ] {
-        execute(&engine, &Command::Prune { target })
+        let plan = plan_prune(&engine, target)
+            .await
+            .unwrap_or_else(|e| panic!("plan {}: {e}", target.describe()));
+        execute(&engine, &Command::Prune { plan })
             .await
             .unwrap_or_else(|e| panic!("prune {}: {e}", target.describe()));
     }
@@ -351,8 +360,8 @@ async fn removing_an_image_with_several_tags_removes_them_all() {
     let img = OwnImage::new(te, &["multi-a", "multi-b", "multi-c"]);
     let remove = Command::RemoveImage {
         id: ImageId::from(img.id.as_str()),
+        tags: img.tags.clone(),
         force: false,
-        no_prune: false,
     };
 
     // In use by a container: refused as the engine refuses it, and no tag is lost.
@@ -384,8 +393,16 @@ async fn removing_an_image_with_several_tags_removes_them_all() {
         panic!("{out:?}")
     };
     for t in &img.tags {
-        assert!(items.contains(&format!("untagged {t}")), "{items:?}");
+        assert!(
+            items.iter().any(|i| &i.name == t && i.is_removed()),
+            "{items:?}"
+        );
     }
-    assert!(items.iter().any(|i| i.starts_with("deleted ")), "{items:?}");
+    assert!(
+        items
+            .iter()
+            .any(|i| i.kind == wharf_core::rules::prune::ObjectKind::Image && i.is_removed()),
+        "{items:?}"
+    );
     assert!(!img.exists(), "the image is gone");
 }

@@ -6,8 +6,10 @@
 
 mod commands;
 mod common;
+mod faults;
 mod logs;
 mod reconnect;
+mod safety;
 mod stats;
 mod store;
 mod tls;

@@ -1,11 +1,18 @@
-//! An engine restart is survived: the store says it is reconnecting, then resyncs fully.
+//! An engine restart is survived: the store says it is reconnecting, keeps the last rows
+//! marked stale, then resyncs fully; a followed log and a stats stream resume.
 
 use std::collections::BTreeSet;
 
 use wharf_core::store::ConnectionState;
 use wharf_tests::{require_private_engine, PrivateOpts};
 
-use crate::common::{synced_store, wait};
+use wharf_core::engine::LogOptions;
+use wharf_core::model::{ContainerId, ContainerState};
+use wharf_core::streams::logs::LogFollower;
+use wharf_core::streams::LogBuffer;
+
+use crate::common::{synced_store, wait, TIMEOUT};
+use crate::faults::{api_stats, follow_until, now_ms, sample_after, ticks_after_a_gap, TICKER};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn engine_restart_is_survived_without_stale_rows() {
@@ -26,8 +33,9 @@ async fn engine_restart_is_survived_without_stale_rows() {
         }
         other => panic!("expected reconnecting, got {other:?}"),
     }
-    // Rows stay visible (stale but labelled by the state) while the engine is away.
+    // Rows stay visible, marked stale, while the engine is away.
     assert!(s.find_container(keep.id()).is_some());
+    assert!(s.is_stale());
 
     te.start();
     // Removed right after the restart: whether the store resyncs before or after, the row
@@ -54,4 +62,55 @@ async fn engine_restart_is_survived_without_stale_rows() {
         s.find_container(keep.id()).is_none()
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_and_stats_streams_resume_after_an_engine_restart() {
+    let mut te = require_private_engine!(PrivateOpts::default());
+    let store = synced_store(te.host()).await;
+    // Restarted by dockerd when it comes back; a short stop timeout keeps its start-up quick.
+    let ticker = te
+        .container("restart-ticker")
+        .args(&["--restart", "always", "--stop-timeout", "1"])
+        .cmd(TICKER)
+        .start();
+    let id = ContainerId::from(ticker.id());
+    wait(&store, "the ticker running", |s| {
+        s.containers
+            .get(&id)
+            .is_some_and(|c| c.state == ContainerState::Running)
+    })
+    .await;
+    let engine = store.engine().clone();
+    let mut follower = LogFollower::start(&engine, ticker.id(), &LogOptions::default());
+    let mut buf = LogBuffer::new(10_000, false);
+    follow_until(&mut follower, &mut buf, "the first ticks", TIMEOUT, |b| {
+        crate::faults::last_tick(b) >= 2
+    })
+    .await;
+    let hub = api_stats(&store, &id);
+    sample_after(&hub, &id, 0, "a first stats sample").await;
+
+    te.kill();
+    wait(&store, "reconnecting", |s| {
+        matches!(s.connection, ConnectionState::Reconnecting { .. })
+    })
+    .await;
+    let restarted_ms = now_ms();
+    te.start();
+    let s = wait(&store, "connected again", |s| {
+        s.synced && s.connection.is_connected()
+    })
+    .await;
+    assert!(!s.is_stale());
+    // Followed after a marker line, and sampled again, without being reopened by anyone.
+    follow_until(
+        &mut follower,
+        &mut buf,
+        "ticks after the restart",
+        TIMEOUT * 2,
+        ticks_after_a_gap,
+    )
+    .await;
+    sample_after(&hub, &id, restarted_ms, "a stats sample after the restart").await;
 }

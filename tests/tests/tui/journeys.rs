@@ -263,3 +263,50 @@ fn container_escape_sequences_are_inert() {
         "an OSC 52 write reached tmux: {buffers}"
     );
 }
+
+/// (f) A frozen engine (dockerd under SIGSTOP): the header says "not responding since T"
+/// within seconds, keys and frames keep working (help opens and closes, the selection moves,
+/// the counter in the header goes on), and on SIGCONT the header says connected again.
+#[test]
+fn a_frozen_engine_is_reported_and_keys_keep_working() {
+    require_tmux!();
+    let te = wharf_tests::require_private_engine!(wharf_tests::PrivateOpts::default());
+    let a = te
+        .container("frozen-a")
+        .cmd(&["sleep", "300"])
+        .created_only();
+    let _b = te
+        .container("frozen-b")
+        .cmd(&["sleep", "300"])
+        .created_only();
+    let mut w = Wharf::start(&te, &[]);
+    w.wait("both containers listed", |s| {
+        s.contains("connected") && s.contains(a.name()) && s.contains("/2")
+    });
+
+    let frozen = te.freeze();
+    let first = w.wait("the header says not responding", |s| {
+        s.contains("not responding since")
+    });
+    let counter = |s: &str| -> Option<String> {
+        let rest = &s[s.find("not responding since")?..];
+        Some(rest[rest.find('(')?..rest.find("s)")?].to_owned())
+    };
+    let c0 = counter(&first);
+    w.wait("the header's counter goes on", |s| {
+        counter(s).is_some() && counter(s) != c0
+    });
+    w.keys(&["?"]);
+    w.wait("help opens while frozen", |s| s.contains(" help — "));
+    w.keys(&["Escape"]);
+    w.wait("help closes", |s| !s.contains(" help — "));
+    w.keys(&["j"]);
+    w.wait("the selection moves while frozen", |s| {
+        s.lines().any(|l| l.split_whitespace().any(|t| t == "2/2"))
+    });
+
+    frozen.thaw();
+    w.wait("connected again after SIGCONT", |s| {
+        s.contains("● connected") && !s.contains("not responding")
+    });
+}

@@ -4,4 +4,6 @@
 mod hostile;
 mod journeys;
 mod robustness;
+mod safety;
 mod term;
+mod trust;

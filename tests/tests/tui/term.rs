@@ -98,7 +98,12 @@ pub struct Wharf {
 impl Wharf {
     /// Starts `wharf --no-mouse --log-file … ARGS` against `engine` in a 160x45 pane.
     pub fn start(engine: &TestEngine, args: &[&str]) -> Wharf {
-        Wharf::start_with(engine, args, (WIDTH, HEIGHT), "")
+        Wharf::start_full(engine, args, (WIDTH, HEIGHT), "", &[])
+    }
+
+    /// [`Wharf::start`] with more environment variables for wharf (e.g. `DOCKER_TLS`).
+    pub fn start_with_env(engine: &TestEngine, args: &[&str], env: &[(&str, &str)]) -> Wharf {
+        Wharf::start_full(engine, args, (WIDTH, HEIGHT), "", env)
     }
 
     /// Like [`Wharf::start`], in a `width`×`height` pane, with `redirect` (shell syntax such
@@ -106,8 +111,18 @@ impl Wharf {
     pub fn start_with(
         engine: &TestEngine,
         args: &[&str],
+        size: (u16, u16),
+        redirect: &str,
+    ) -> Wharf {
+        Wharf::start_full(engine, args, size, redirect, &[])
+    }
+
+    fn start_full(
+        engine: &TestEngine,
+        args: &[&str],
         (width, height): (u16, u16),
         redirect: &str,
+        env: &[(&str, &str)],
     ) -> Wharf {
         static NEXT: AtomicU32 = AtomicU32::new(1);
         let socket = format!(
@@ -158,7 +173,8 @@ impl Wharf {
             .env("XDG_STATE_HOME", &state)
             .env("WHARF_LOG", "debug")
             .env("LANG", "C.UTF-8")
-            .env_remove("DOCKER_CONTEXT");
+            .env_remove("DOCKER_CONTEXT")
+            .envs(env.iter().copied());
         run(&mut cmd);
         // Accept OSC 52 from the pane into tmux buffers, so a leaked clipboard write would
         // show up in `list-buffers` (tmux's default ignores it).

@@ -27,13 +27,15 @@ export function toast(text: string, kind: "info" | "error" = "info") {
  * Ask before a destructive action. The dialog names every object it will act on; resolves
  * true only when the user presses the action button.
  */
-export function confirmAction(title: string, verb: string, names: string[]): Promise<boolean> {
+export function confirmAction(title: string, verb: string, names: string[], warnings: string[] = []): Promise<boolean> {
   return new Promise((resolve) => {
-    const shown = names.slice(0, 12);
-    const more = names.length - shown.length;
+    // Every object is listed (the list scrolls): a destructive action never hides what it takes.
+    const shown = names;
+    const more = 0;
     const dlg = h("dialog", { class: "confirm", "aria-label": title },
       h("h2", {}, title),
       h("ul", { class: "names" }, shown.map((n) => h("li", {}, n)), more > 0 ? h("li", {}, `…and ${more} more`) : null),
+      warnings.map((w) => h("p", { class: "warning", role: "alert" }, w)),
       h("div", { class: "buttons" },
         h("button", { type: "button", class: "cancel", onclick: () => close(false) }, "Cancel"),
         h("button", { type: "button", class: "danger", "data-testid": "confirm", onclick: () => close(true) }, verb),

@@ -1,7 +1,7 @@
 // One container: header with state and lifecycle actions, and tabs for live graphs (rendered
 // by the core as SVG, shown as images so they can never run script), logs, inspect, top and
 // an exec terminal. Only the open tab holds a stream.
-import { runCommands } from "../lib/actions";
+import { removeContainers, runCommands } from "../lib/actions";
 import { backend, type StreamHandle } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { ago, bytes, pct, shortId } from "../lib/format";
@@ -165,7 +165,7 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
           running ? h("button", { type: "button", "data-action": "pause", onclick: act((x) => ({ action: "pause", id: x.id })) }, "Pause") : null,
           c.state === "paused" ? h("button", { type: "button", "data-action": "unpause", onclick: act((x) => ({ action: "unpause", id: x.id })) }, "Unpause") : null,
           h("button", { type: "button", "data-action": "rename", onclick: () => { if (current) void renameContainer(current); } }, "Rename…"),
-          h("button", { type: "button", class: "danger", "data-action": "remove", onclick: act((x) => ({ action: "remove", id: x.id, force: alive, volumes: false })) }, "Remove"),
+          h("button", { type: "button", class: "danger", "data-action": "remove", onclick: () => { if (current) void removeContainers([current.id]); } }, "Remove"),
         ));
       if (first || shownTab !== tab) open(tab);
     },

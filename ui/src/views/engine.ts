@@ -1,5 +1,5 @@
 // The Engine view: everything `docker info` says, the contexts, and prune actions.
-import { runCommands } from "../lib/actions";
+import { runPrune } from "../lib/actions";
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { bytes } from "../lib/format";
@@ -45,7 +45,7 @@ export function engineView(): View {
       ro = s.read_only;
       replace(prune, h("h3", {}, "Prune"), s.read_only ? h("p", { class: "muted" }, "read-only") :
         h("div", { class: "actions" }, PRUNES.map(([label, target]) => h("button", { type: "button", class: "danger",
-          onclick: () => void runCommands([{ action: "prune", target }], [label], label).then(() => load()) }, `Prune ${label}`))));
+          "data-prune": label, onclick: () => void runPrune(target, label).then(() => load()) }, `Prune ${label}`))));
     },
     destroy: () => undefined,
   };

@@ -1,5 +1,5 @@
 // Table views of each resource kind: a descriptor per kind for the one Table.
-import { runCommands, runFromForm } from "../lib/actions";
+import { removeContainers, runCommands, runFromForm } from "../lib/actions";
 import { h } from "../lib/dom";
 import { ago, bytes, shortId } from "../lib/format";
 import { Table } from "../lib/table";
@@ -44,7 +44,7 @@ export function containersView(open: (id: string) => void): View {
       { label: "Unpause", mutating: true, applies: (c) => c.state === "paused", run: (r) => containerActions(r, (c) => ({ action: "unpause", id: c.id })).then(() => undefined) },
       { label: "Kill", mutating: true, applies: (c) => alive(c), run: (r) => containerActions(r, (c) => ({ action: "kill", id: c.id, signal: "SIGKILL" })).then(() => undefined) },
       { label: "Rename…", needs: "one", mutating: true, run: ([c]) => renameContainer(c).then(() => undefined) },
-      { label: "Remove", mutating: true, run: (r) => containerActions(r, (c) => ({ action: "remove", id: c.id, force: alive(c), volumes: false })).then(() => undefined) },
+      { label: "Remove", mutating: true, run: (r) => removeContainers(r.map((c) => c.id)).then(() => undefined) },
     ],
   });
   return tableView(t, (s) => s.containers);
@@ -87,7 +87,8 @@ export function imagesView(): View {
     ],
     actions: [
       { label: "Remove", mutating: true, run: async (rows) => {
-        await runCommands(rows.map((i) => ({ action: "remove_image", id: i.id, force: false, no_prune: false })), rows.map(name), "images");
+        // The tags shown now are the only ones the removal may take (wharf-core re-checks each).
+        await runCommands(rows.map((i) => ({ action: "remove_image", id: i.id, tags: i.tags.filter((t) => t !== "<none>:<none>"), force: false })), rows.map(name), "images");
       } },
     ],
   });

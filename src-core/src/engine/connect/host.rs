@@ -5,6 +5,11 @@
 //! Port defaults follow the docker CLI for `tcp://` (2375, or 2376 with TLS) and URL habits for
 //! `http://` (80) and `https://` (443). Host names may not start with `-`, so nothing parsed
 //! here can be taken as an option by `ssh`.
+//!
+//! SSH user and host names end up on `ssh`'s command line and, through `%r`/`%h` in a user's
+//! `ProxyCommand`, `Match exec` or `LocalCommand`, in a shell: both are checked against an
+//! allow-list ([`check_ssh_user`], [`check_host_name`]) rather than a list of dangerous
+//! characters, and the SSH transport checks them again before running `ssh`.
 
 use std::path::PathBuf;
 
@@ -23,6 +28,14 @@ pub fn parse_host(spec: &str, tls: Option<TlsFiles>) -> Result<Transport> {
     if spec.is_empty() {
         return Err(CoreError::invalid_input(format!(
             "empty engine address; expected {SCHEMES}"
+        )));
+    }
+    // Every message below quotes the address: none may carry a control sequence to a
+    // terminal or hide text (an address can come from a context file someone else wrote).
+    if spec.chars().any(invisible) {
+        return Err(CoreError::invalid_input(format!(
+            "`{}`: control or invisible characters are not allowed in an engine address",
+            spec.escape_default()
         )));
     }
     let (scheme, rest) = match spec.split_once("://") {
@@ -99,6 +112,13 @@ pub fn parse_host(spec: &str, tls: Option<TlsFiles>) -> Result<Transport> {
     }
 }
 
+/// Control characters (C0, DEL, C1) and the invisible ones that reorder or hide text
+/// (zero-width, bidi controls, BOM).
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
 /// Split `host[:port]` (IPv6 in brackets), rejecting paths, credentials and junk.
 fn host_port(rest: &str, spec: &str) -> Result<(String, Option<u16>)> {
     let bad = |why: &str| CoreError::invalid_input(format!("`{spec}`: {why}"));
@@ -131,16 +151,7 @@ fn host_port(rest: &str, spec: &str) -> Result<(String, Option<u16>)> {
             None => (rest, None),
         }
     };
-    if host.is_empty() {
-        return Err(bad("no host name"));
-    }
-    if host.starts_with('-') {
-        return Err(bad("a host name cannot start with `-`"));
-    }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._:%".contains(c);
-    if let Some(c) = host.chars().find(|c| !allowed(*c)) {
-        return Err(bad(&format!("`{c}` is not allowed in a host name")));
-    }
+    check_host_name(host).map_err(|why| bad(&why))?;
     let port = match port {
         None => None,
         Some(p) => match p.parse::<u16>() {
@@ -150,6 +161,61 @@ fn host_port(rest: &str, spec: &str) -> Result<(String, Option<u16>)> {
         },
     };
     Ok((host.to_owned(), port))
+}
+
+/// Host names: letters, digits and `-._` (DNS names, IPv4), `:` and `%` (IPv6 with a zone),
+/// never starting with `-`. `Err` says why, for a message that names the address.
+pub(super) fn check_host_name(host: &str) -> std::result::Result<(), String> {
+    if host.is_empty() {
+        return Err("no host name".to_owned());
+    }
+    if host.starts_with('-') {
+        return Err("a host name cannot start with `-`".to_owned());
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._:%".contains(c);
+    match host.chars().find(|c| !allowed(*c)) {
+        Some(c) => Err(format!(
+            "`{}` is not allowed in a host name",
+            c.escape_debug()
+        )),
+        None => Ok(()),
+    }
+}
+
+/// SSH user names: letters, digits and `._-@` (POSIX portable names, and `user@domain` for
+/// directory accounts), never starting with `-`. Everything else (`$ ; | \` ' "`, spaces,
+/// newlines, control and non-ASCII characters) is refused: ssh would hand it to a shell
+/// wherever a config expands `%r`. `Err` says why.
+pub(super) fn check_ssh_user(user: &str) -> std::result::Result<(), String> {
+    if user.is_empty() {
+        return Err("empty SSH user name before `@`".to_owned());
+    }
+    if user.starts_with('-') {
+        return Err("an SSH user name cannot start with `-`".to_owned());
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "._-@".contains(c);
+    match user.chars().find(|c| !allowed(*c)) {
+        Some(c) => Err(format!(
+            "`{}` is not allowed in an SSH user name (letters, digits, `.`, `_`, `-` and `@` are)",
+            c.escape_debug()
+        )),
+        None => Ok(()),
+    }
+}
+
+/// [`check_ssh_user`] and [`check_host_name`] for a transport built without [`parse_host`]
+/// (a serialized or hand-made [`Transport::Ssh`]), just before `ssh` would run.
+pub(super) fn check_ssh_target(user: Option<&str>, host: &str) -> Result<()> {
+    let refuse = |why: String| {
+        CoreError::invalid_input(format!(
+            "refusing to run ssh for `{}`: {why}",
+            host.escape_debug()
+        ))
+    };
+    if let Some(user) = user {
+        check_ssh_user(user).map_err(refuse)?;
+    }
+    check_host_name(host).map_err(refuse)
 }
 
 fn parse_ssh(rest: &str, spec: &str) -> Result<Transport> {
@@ -170,9 +236,7 @@ fn parse_ssh(rest: &str, spec: &str) -> Result<Transport> {
                 "passwords in ssh:// addresses are not supported; use an SSH key or agent",
             ));
         }
-        if user.is_empty() || user.starts_with('-') || user.contains(char::is_whitespace) {
-            return Err(bad("invalid user name before `@`"));
-        }
+        check_ssh_user(user).map_err(|why| bad(&why))?;
     }
     let (host, port) = host_port(hostport, spec)?;
     Ok(Transport::Ssh {
@@ -226,7 +290,7 @@ mod tests {
             ("tcp://-oProxyCommand=x", "cannot start with `-`"),
             ("tcp://ho st:1", "` ` is not allowed"),
             ("ssh://user:pw@host", "passwords in ssh:// addresses"),
-            ("ssh://@host", "invalid user name"),
+            ("ssh://@host", "empty SSH user name"),
             ("ssh://host/var/run/docker.sock", "a path after the host"),
             ("ssh://", "no host name"),
             ("ssh://-oProxyCommand=x", "cannot start with `-`"),
@@ -237,6 +301,79 @@ mod tests {
             let err = parse_host(spec, None).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidInput, "{spec}");
             assert!(err.message().contains(expected), "{spec:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn hostile_ssh_user_and_host_names_are_refused() {
+        let user = "is not allowed in an SSH user name";
+        let host = "is not allowed in a host name";
+        let cases = [
+            ("ssh://$(reboot)@box", "`$` ".to_owned() + user),
+            ("ssh://a;b@box", format!("`;` {user}")),
+            ("ssh://a|b@box", format!("`|` {user}")),
+            ("ssh://`id`@box", format!("``` {user}")),
+            ("ssh://a b@box", format!("` ` {user}")),
+            (
+                "ssh://a\tb@box",
+                "control or invisible characters".to_owned(),
+            ),
+            (
+                "ssh://a\nb@box",
+                "control or invisible characters".to_owned(),
+            ),
+            (
+                "ssh://a\u{1b}]0;x\u{7}@box",
+                "`ssh://a\\u{1b}]0;x\\u{7}@box`: control".to_owned(),
+            ),
+            (
+                "unix:///tmp/\u{202e}kcos.rekcod",
+                "control or invisible".to_owned(),
+            ),
+            ("ssh://a\u{200b}b@box", "control or invisible".to_owned()),
+            ("ssh://a\\b@box", format!("`\\\\` {user}")),
+            ("ssh://a\"b@box", format!("`\\\"` {user}")),
+            ("ssh://a'b@box", format!("`\\'` {user}")),
+            ("ssh://a&b@box", format!("`&` {user}")),
+            ("ssh://a>b@box", format!("`>` {user}")),
+            ("ssh://a(b@box", format!("`(` {user}")),
+            ("ssh://a{b@box", format!("`{{` {user}")),
+            ("ssh://a%b@box", format!("`%` {user}")),
+            ("ssh://a*b@box", format!("`*` {user}")),
+            ("ssh://ü@box", format!("`ü` {user}")),
+            (
+                "ssh://-oProxyCommand=x@box",
+                "cannot start with `-`".to_owned(),
+            ),
+            ("ssh://@box", "empty SSH user name".to_owned()),
+            ("ssh://me@$(reboot)", format!("`$` {host}")),
+            ("ssh://me@a;b", format!("`;` {host}")),
+            ("ssh://me@a|b", format!("`|` {host}")),
+            (
+                "ssh://me@-oProxyCommand=x",
+                "cannot start with `-`".to_owned(),
+            ),
+            ("ssh://me@a`b", format!("``` {host}")),
+        ];
+        for (spec, expected) in cases {
+            let err = parse_host(spec, None).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{spec:?}");
+            assert!(err.message().contains(&expected), "{spec:?}: {err}");
+        }
+        // Real user names still parse.
+        for user in [
+            "deploy",
+            "ops.team",
+            "svc_docker",
+            "a-b",
+            "jane@corp.example",
+            "u1",
+        ] {
+            let parsed = parse_host(&format!("ssh://{user}@box:22"), None).unwrap();
+            let Transport::Ssh { user: Some(u), .. } = parsed else {
+                panic!("{user}: {parsed:?}");
+            };
+            assert_eq!(u, user);
         }
     }
 

@@ -340,7 +340,11 @@ async fn silent_engine_times_out_but_streams_outlive_the_timeout() {
         .unwrap()
         .with_timeout(Duration::from_secs(1));
     let err = classify(docker.ping().await.unwrap_err(), &endpoint);
-    says(&err, ErrorKind::Unavailable, &["did not answer in time"]);
+    says(
+        &err,
+        ErrorKind::Unavailable,
+        &["not responding", "no answer in time"],
+    );
     drop(silent);
 
     // Headers at once, the first event after two seconds: the 1 s timeout must not cut it.
@@ -368,6 +372,36 @@ async fn silent_engine_times_out_but_streams_outlive_the_timeout() {
     let mut events = docker.events(None::<bollard::query_parameters::EventsOptions>);
     let first = events.next().await.unwrap().unwrap();
     assert_eq!(first.action.as_deref(), Some("start"));
+}
+
+/// A frozen engine (dockerd under SIGSTOP) accepts connections in the kernel and never
+/// answers. Reads must fail at the quick deadline, not after bollard's 120 s; slow actions keep
+/// the long limit. The clock is paused, so the deadlines elapse at once.
+#[tokio::test(start_paused = true)]
+async fn a_silent_engine_fails_reads_at_the_quick_deadline() {
+    let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let endpoint = flag(Transport::Tcp {
+        host: "127.0.0.1".into(),
+        port,
+    });
+    let engine = crate::engine::Engine::new(endpoint).unwrap();
+    for _ in 0..2 {
+        let start = tokio::time::Instant::now();
+        let err = engine.inspect_container("web").await.unwrap_err();
+        says(&err, ErrorKind::Unavailable, &["not responding"]);
+        assert_eq!(
+            start.elapsed().as_secs(),
+            super::QUICK_REQUEST_TIMEOUT.as_secs()
+        );
+    }
+    let start = tokio::time::Instant::now();
+    engine.ping().await.unwrap_err();
+    assert_eq!(start.elapsed(), super::QUICK_REQUEST_TIMEOUT);
+    let start = tokio::time::Instant::now();
+    engine.stop("web", Some(30)).await.unwrap_err();
+    assert_eq!(start.elapsed().as_secs(), super::REQUEST_TIMEOUT_SECS);
+    drop(silent);
 }
 
 #[tokio::test]

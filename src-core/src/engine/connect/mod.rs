@@ -13,6 +13,7 @@
 //! context is refused, never silently applied.
 
 mod context;
+mod deadline;
 mod host;
 mod ssh;
 mod tls;
@@ -51,9 +52,12 @@ pub use tls::TlsFiles;
 /// The socket the docker CLI uses when nothing else is configured.
 pub const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
 
-/// How long a request may wait for the engine's response headers. bollard applies it to the
-/// request future only, so streamed bodies (events, logs, stats) are never cut by it.
+/// The longest any request may wait for the engine's response headers (bollard's own limit,
+/// applied to the request future only, so streamed bodies are never cut by it). Most requests
+/// get a much shorter deadline: see [`deadline`].
 pub(crate) const REQUEST_TIMEOUT_SECS: u64 = 120;
+
+pub(crate) use deadline::QUICK as QUICK_REQUEST_TIMEOUT;
 
 /// How long establishing a TCP connection may take before it counts as unreachable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -193,6 +197,23 @@ pub enum Transport {
         host: String,
         port: Option<u16>,
     },
+}
+
+/// What both UIs show in their header, in their error colour, while the engine's TLS
+/// certificate is not verified (`--insecure-skip-tls-verify` let an endpoint skip it).
+pub const TLS_NOT_VERIFIED: &str = "TLS NOT VERIFIED";
+
+impl Transport {
+    /// TLS that accepts any certificate: the UIs must show [`TLS_NOT_VERIFIED`] while it is used.
+    pub fn tls_unverified(&self) -> bool {
+        matches!(
+            self,
+            Transport::Tls {
+                skip_verify: true,
+                ..
+            }
+        )
+    }
 }
 
 /// Why this endpoint was chosen: which flag, variable, context or search found it.
@@ -495,15 +516,12 @@ impl Link {
         )
     }
 
-    /// `GET /_ping` (unversioned, so any engine answers it), within the request timeout.
+    /// `GET /_ping` (unversioned, so any engine answers it), within the quick deadline.
     pub async fn ping(&self) -> std::result::Result<Pong, BollardError> {
         let req = Request::get(format!("{}/_ping", self.url))
             .body(bollard::body_full(Bytes::new()))
             .map_err(BollardError::from)?;
-        let timeout = Duration::from_secs(REQUEST_TIMEOUT_SECS);
-        let res = tokio::time::timeout(timeout, (self.send)(req))
-            .await
-            .map_err(|_| BollardError::RequestTimeoutError)??;
+        let res = (self.send)(req).await?;
         let api_version = res
             .headers()
             .get("api-version")
@@ -548,11 +566,21 @@ fn link(endpoint: &Endpoint) -> Result<Link> {
                 "unix://{}:0",
                 hex::encode(path.as_os_str().as_encoded_bytes())
             );
-            Ok(over_hyper(hyperlocal::UnixConnector, url, Pool::PerRequest))
+            Ok(over_hyper(
+                hyperlocal::UnixConnector,
+                url,
+                Pool::PerRequest,
+                deadline::QUICK,
+            ))
         }
         Transport::Tcp { host, port } => {
             let url = format!("http://{}", authority(host, *port));
-            Ok(over_hyper(tcp_connector(), url, Pool::PerRequest))
+            Ok(over_hyper(
+                tcp_connector(),
+                url,
+                Pool::PerRequest,
+                deadline::QUICK,
+            ))
         }
         Transport::Tls {
             host,
@@ -575,15 +603,17 @@ fn link(endpoint: &Endpoint) -> Result<Link> {
                 .enable_http1()
                 .wrap_connector(tcp_connector());
             let url = format!("https://{}", authority(host, *port));
-            Ok(over_hyper(https, url, Pool::PerRequest))
+            Ok(over_hyper(https, url, Pool::PerRequest, deadline::QUICK))
         }
         Transport::Ssh { user, host, port } => {
+            host::check_ssh_target(user.as_deref(), host)?;
             let connector = ssh::SshConnector::new(user.clone(), host.clone(), *port);
             // Each new connection costs a whole SSH login: keep idle ones a while.
             Ok(over_hyper(
                 connector,
                 "http://docker".to_owned(),
                 Pool::KeepIdle,
+                deadline::QUICK + deadline::SSH_EXTRA,
             ))
         }
     }
@@ -607,8 +637,9 @@ enum Pool {
 }
 
 /// A [`Link`] over our own hyper client, so Wharf controls TLS roots, client certificates,
-/// connect timeouts and the SSH command line.
-fn over_hyper<C>(connector: C, url: String, pool: Pool) -> Link
+/// connect timeouts, the SSH command line and each request's deadline (`quick` for reads and
+/// quick calls, see [`deadline::for_request`]).
+fn over_hyper<C>(connector: C, url: String, pool: Pool, quick: Duration) -> Link
 where
     C: Connect + Clone + Send + Sync + 'static,
 {
@@ -623,7 +654,18 @@ where
     let client = builder.build(connector);
     let send = move |req: BollardRequest| -> Sent {
         let client = client.clone();
-        Box::pin(async move { client.request(req).await.map_err(BollardError::from) })
+        let limit = deadline::for_request(
+            req.method(),
+            req.uri().path_and_query().map_or("/", |p| p.as_str()),
+            quick,
+        );
+        Box::pin(async move {
+            // Dropping the request on timeout closes its connection (and ends an ssh process).
+            match tokio::time::timeout(limit, client.request(req)).await {
+                Ok(res) => res.map_err(BollardError::from),
+                Err(_) => Err(BollardError::RequestTimeoutError),
+            }
+        })
     };
     Link {
         url,

@@ -5,7 +5,10 @@
 //! Wharf does not use bollard's SSH connector: it hands `user@host:port` to ssh as a host name,
 //! so any custom port fails. Here the user and port go to ssh as `-l` and `-p`, everything else
 //! (keys, agent, known_hosts, jump hosts) comes from the user's ssh configuration, and
-//! `BatchMode=yes` because nobody could answer a password prompt inside a TUI. When ssh ends
+//! `BatchMode=yes` because nobody could answer a password prompt inside a TUI (the terminal
+//! belongs to Wharf; a prompt would corrupt the screen and wait forever). A few options are
+//! locked whatever that configuration says ([`LOCKED_OPTIONS`]: no forwarding, no unknown host
+//! keys), and user and host names are checked by `host::check_ssh_target` before ssh runs. When ssh ends
 //! before the engine said anything, its stderr becomes the error ([`SshError::Session`]), which
 //! [`SshError::explain`] turns into a message (login refused, unknown host key, no docker
 //! there…).
@@ -28,6 +31,25 @@ use crate::error::{CoreError, ErrorKind};
 
 /// How long ssh may take to set up the TCP connection.
 const SSH_CONNECT_TIMEOUT_SECS: u32 = 10;
+
+/// Options that no user configuration may change for Wharf's sessions: no agent, X11 or port
+/// forwarding rides along to an engine host (whoever controls that host could use them), no
+/// `LocalCommand` runs here, and a host key that is not already in known_hosts is refused,
+/// never learnt silently (`accept-new` in a user's config included): Wharf connects in the
+/// background where nobody sees a fingerprint, so trusting a new host is done with `ssh` by
+/// hand (the error's hint says how).
+const LOCKED_OPTIONS: [&str; 5] = [
+    "ForwardAgent=no",
+    "ForwardX11=no",
+    "ClearAllForwardings=yes",
+    "PermitLocalCommand=no",
+    "StrictHostKeyChecking=yes",
+];
+/// ssh asks the server every this many seconds whether it is still there, and gives up after
+/// [`SSH_ALIVE_COUNT`] unanswered asks: a dead host or cut network ends the process (and so the
+/// connection) within 15 s, where TCP alone could wait for hours.
+const SSH_ALIVE_INTERVAL_SECS: u32 = 5;
+const SSH_ALIVE_COUNT: u32 = 3;
 
 /// How much of ssh's stderr (its last bytes) is kept for the error message.
 const STDERR_LIMIT: usize = 4096;
@@ -70,7 +92,14 @@ fn command(target: &Target) -> Command {
     cmd.args(["-o", "BatchMode=yes"])
         .arg("-o")
         .arg(format!("ConnectTimeout={SSH_CONNECT_TIMEOUT_SECS}"))
+        .arg("-o")
+        .arg(format!("ServerAliveInterval={SSH_ALIVE_INTERVAL_SECS}"))
+        .arg("-o")
+        .arg(format!("ServerAliveCountMax={SSH_ALIVE_COUNT}"))
         .arg("-T");
+    for option in LOCKED_OPTIONS {
+        cmd.arg("-o").arg(option);
+    }
     if let Some(user) = &target.user {
         cmd.arg("-l").arg(user);
     }
@@ -349,6 +378,45 @@ mod tests {
             "{joined}"
         );
         assert!(joined.contains("BatchMode=yes"), "{joined}");
+        // A dead host or cut network ends ssh (and the connection) instead of hanging.
+        assert!(
+            joined.contains("-o ServerAliveInterval=5 -o ServerAliveCountMax=3"),
+            "{joined}"
+        );
+    }
+
+    #[test]
+    fn command_locks_forwarding_and_host_key_checking() {
+        let target = Target {
+            user: None,
+            host: "build.example".into(),
+            port: None,
+        };
+        let args: Vec<String> = command(&target)
+            .as_std()
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        // Every option is `-o VALUE` before `--`, where ssh still reads options.
+        let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+        for option in [
+            "BatchMode=yes",
+            "ForwardAgent=no",
+            "ForwardX11=no",
+            "ClearAllForwardings=yes",
+            "PermitLocalCommand=no",
+            "StrictHostKeyChecking=yes",
+        ] {
+            let at = args[..end].iter().position(|a| a == option);
+            assert!(
+                at.is_some_and(|i| i > 0 && args[i - 1] == "-o"),
+                "{option} missing from {args:?}"
+            );
+        }
+        assert_eq!(
+            args[end..],
+            ["--", "build.example", "docker", "system", "dial-stdio"]
+        );
     }
 
     fn ssh_session(stderr: &str) -> CoreError {

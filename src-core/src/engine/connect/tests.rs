@@ -639,3 +639,39 @@ fn api_version_header_values() {
         assert!(parse_api_version(bad).is_none(), "{bad:?}");
     }
 }
+
+#[test]
+fn hand_made_ssh_transports_are_checked_before_ssh_runs() {
+    // A Transport built without parse_host (deserialized, or by a front end) is checked again:
+    // `link` refuses it before any ssh process exists.
+    let cases = [
+        (
+            Some("$(touch /tmp/x)"),
+            "box",
+            "`$` is not allowed in an SSH user name",
+        ),
+        (Some("-oProxyCommand=x"), "box", "cannot start with `-`"),
+        (
+            None,
+            "-oProxyCommand=x",
+            "a host name cannot start with `-`",
+        ),
+        (None, "box;id", "`;` is not allowed in a host name"),
+    ];
+    for (user, host, expected) in cases {
+        let endpoint = Endpoint {
+            transport: Transport::Ssh {
+                user: user.map(str::to_owned),
+                host: host.to_owned(),
+                port: None,
+            },
+            source: EndpointSource::Flag,
+        };
+        let err = link(&endpoint).err().expect("refused");
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+        assert!(
+            err.message().contains(expected),
+            "{expected:?} not in {err}"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 // browser it is the in-memory stub (./stub.ts) used by the browser tests.
 import type {
   AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, LogBatch,
-  LogRequest, Metric, Outcome, Processes, Saved, Snapshot, StatsUpdate,
+  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, Saved, Snapshot, StatsUpdate,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -23,6 +23,10 @@ export interface Backend {
   /** Called with every batched store change. */
   onSnapshot(cb: (s: Snapshot) => void): Promise<() => void>;
   execute(cmd: Command, confirmed: boolean): Promise<Outcome>;
+  /** The exact objects a prune would remove now (wharf-core's plan); send it back to prune. */
+  prunePlan(target: PruneTarget): Promise<PrunePlan>;
+  /** How removing each container goes, by wharf-core's rule (force + the warning to show). */
+  containerRemovals(ids: string[]): Promise<Removal[]>;
   /** The core masks secret env values unless `reveal` (an explicit click) is set. */
   inspect(id: string, reveal?: boolean): Promise<unknown>;
   top(id: string): Promise<Processes>;

@@ -3,7 +3,8 @@
 // `window.__wharfStub` exposes it so tests can inspect what the page asked for.
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type {
-  Command, Container, ContainerState, EngineInfo, LogLine, Network, Outcome, Sample, Snapshot, Style, Volume,
+  Command, Container, ContainerState, EngineInfo, LogLine, Network, Outcome, PrunePlan, PruneTarget, Removal, Sample,
+  Snapshot, Style, Volume,
 } from "../types";
 
 const now = () => Date.now();
@@ -46,6 +47,11 @@ export class StubEngine {
   execInput = "";
   listeners = new Set<(s: Snapshot) => void>();
   openStreams = 0;
+  /** What `--insecure-skip-tls-verify` with an unverified endpoint looks like (tests set it). */
+  tlsUnverified = false;
+  // Tests set these (then `publish()`) to show a frozen engine or an object that fails to refresh.
+  connection: Snapshot["connection"] = { state: "connected", since_ms: now() - 60_000 };
+  refreshFailures: Snapshot["refresh_failures"] = [];
   containers: Container[] = [
     container(0, "web", "running", { compose: { project: "shop", service: "web" } }),
     container(1, "db", "running", { compose: { project: "shop", service: "db" } }),
@@ -58,13 +64,17 @@ export class StubEngine {
     { id: hex(0xa1), name: "bridge", driver: "bridge", scope: "local", internal: false, attachable: false, subnets: ["172.17.0.0/16"], created: null, labels: {}, containers: null },
     { id: hex(0xa2), name: "shop_default", driver: "bridge", scope: "local", internal: false, attachable: true, subnets: ["172.18.0.0/16"], created: null, labels: {}, containers: 2 },
   ];
-  volumes: Volume[] = [volume("shop_data", "local")];
+  // A named volume in use, a named one unused, and an unused anonymous one (as Docker 20.10
+  // names them: 64 hex digits, no label).
+  volumes: Volume[] = [volume("shop_data", "local"), volume("keep_me", "local"), volume(hex(0xa11), "local")];
 
   snapshot(): Snapshot {
     const cs = this.containers;
     return {
       revision: this.revision, endpoint: "unix:///stub/docker.sock", context: null,
-      connection: { state: "connected", since_ms: now() - 60_000 }, synced: true, read_only: false,
+      connection: this.connection, synced: true, read_only: false,
+      tls_unverified: this.tlsUnverified,
+      stale: this.connection.state !== "connected", refresh_failures: this.refreshFailures,
       engine: { ...engine, containers: cs.length, running: cs.filter((c) => c.state === "running").length,
         paused: cs.filter((c) => c.state === "paused").length, stopped: cs.filter((c) => c.state === "exited").length },
       containers: cs,
@@ -82,6 +92,29 @@ export class StubEngine {
     this.revision += 1;
     const s = this.snapshot();
     for (const l of this.listeners) l(s);
+  }
+
+  /** A test fixture mirroring wharf-core's rules (`rules::prune`) closely enough for the page. */
+  plan(target: PruneTarget): PrunePlan {
+    const item = (kind: "container" | "volume" | "network" | "image", id: string, name: string) =>
+      ({ kind, id, name, size: null, tags: [] as string[] });
+    const used = (v: string) => this.containers.some((c) => c.mounts.some((m) => m.name === v)) || v === "shop_data";
+    switch (target.target) {
+      case "containers": return { target, items: this.containers.filter((c) => c.state === "exited").map((c) => item("container", c.id, c.name)) };
+      case "volumes": return { target, items: this.volumes.filter((v) => !used(v.name) && (target.all || /^[0-9a-f]{64}$/.test(v.name))).map((v) => item("volume", v.name, v.name)) };
+      case "networks": return { target, items: [] };
+      case "images": return { target, items: [{ ...item("image", "sha256:" + hex(0xcc), hex(0xcc).slice(0, 12)), size: 5_500_000 }] };
+      default: return { target, items: [{ kind: "build_cache", id: "", name: "all unused build cache", size: null, tags: [] }] };
+    }
+  }
+
+  removals(ids: string[]): Removal[] {
+    return ids.map((id) => {
+      const c = this.containers.find((x) => x.id === id);
+      if (!c) throw { kind: "not_found", message: `no container ${id}`, hint: null };
+      const alive = ["running", "paused", "restarting"].includes(c.state);
+      return { command: { action: "remove", id, force: alive, volumes: false }, name: c.name, warning: alive ? `${c.name} is ${c.state} and will be killed` : null };
+    });
   }
 
   apply(cmd: Command): Outcome {
@@ -107,6 +140,15 @@ export class StubEngine {
         if (this.networks.some((n) => n.name === cmd.name)) taken("network", cmd.name);
         this.networks.push({ id: hex(0xa0 + this.networks.length + 10), name: cmd.name, driver: cmd.driver ?? "bridge", scope: "local", internal: cmd.internal, attachable: false, subnets: [], created: null, labels: {}, containers: 0 });
         break;
+      case "prune": {
+        const items = cmd.plan.items.map((i) => {
+          if (i.kind === "volume") this.volumes = this.volumes.filter((v) => v.name !== i.id);
+          if (i.kind === "container") this.containers = this.containers.filter((c) => c.id !== i.id);
+          return { kind: i.kind, id: i.id, name: i.name, outcome: { result: "removed" as const } };
+        });
+        setTimeout(() => this.publish(), 30);
+        return { outcome: "pruned", report: { target: cmd.plan.target, items, reclaimed: 0 } };
+      }
       case "create_volume":
         if (this.volumes.some((v) => v.name === cmd.name)) taken("volume", cmd.name);
         this.volumes.push(volume(cmd.name, cmd.driver ?? "local"));
@@ -147,7 +189,7 @@ export function createStubBackend(): Backend {
   };
   return {
     kind: "stub",
-    appInfo: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, initial_view: null }),
+    appInfo: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, tls_unverified: false, initial_view: null }),
     snapshot: async () => eng.snapshot(),
     async onSnapshot(cb) { eng.listeners.add(cb); return () => eng.listeners.delete(cb); },
     async execute(cmd, confirmed) {
@@ -157,6 +199,8 @@ export function createStubBackend(): Backend {
       }
       return eng.apply(cmd);
     },
+    prunePlan: async (target) => eng.plan(target),
+    containerRemovals: async (ids) => eng.removals(ids),
     // Like the core: secret env values come masked unless revealed.
     inspect: async (id, reveal = false) => ({ Id: id, Name: "/" + (eng.containers.find((c) => c.id === id)?.name ?? "?"), State: { Status: "running", Pid: 1234 }, Config: { Image: "busybox:test", Env: ["PATH=/bin", reveal ? "DB_PASSWORD=hunter2-stub" : "DB_PASSWORD=••••••••"], Labels: {} } }),
     top: async () => ({ titles: ["UID", "PID", "CMD"], rows: [["root", "1234", "sleep 3600"], ["root", "1240", "sh"]] }),
@@ -211,6 +255,6 @@ export function createStubBackend(): Backend {
     },
     streamsReset: async () => undefined,
     contexts: async () => [{ name: "default", description: "Current DOCKER_HOST", host: "unix:///stub/docker.sock", current: true }],
-    switchContext: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, initial_view: null }),
+    switchContext: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, tls_unverified: false, initial_view: null }),
   };
 }

@@ -25,6 +25,8 @@ export function createTauriBackend(): Backend {
       return listen<Snapshot>("store://changed", (e) => cb(e.payload));
     },
     execute: (cmd, confirmed) => invoke("execute", { cmd, confirmed }),
+    prunePlan: (target) => invoke("prune_plan", { target }),
+    containerRemovals: (ids) => invoke("container_removals", { ids }),
     inspect: (id, reveal = false) => invoke("inspect", { id, reveal }),
     top: (id) => invoke("top", { id }),
     diskUsage: () => invoke("disk_usage"),

@@ -5,6 +5,10 @@
  */
 export type AppInfo = { version: string, read_only: boolean, endpoint: string, context: string | null, 
 /**
+ * The engine's certificate is not verified: the header shows `TLS NOT VERIFIED`.
+ */
+tls_unverified: boolean, 
+/**
  * `--view`: the page opens this instead of its last view.
  */
 initial_view: string | null, };

@@ -3,4 +3,4 @@
 /**
  * The store's link to its engine.
  */
-export type ConnectionState = { "state": "connecting" } | { "state": "connected", since_ms: number, } | { "state": "reconnecting", since_ms: number, attempt: number, reason: string, } | { "state": "failed", reason: string, };
+export type ConnectionState = { "state": "connecting" } | { "state": "connected", since_ms: number, } | { "state": "not_responding", since_ms: number, reason: string, } | { "state": "reconnecting", since_ms: number, attempt: number, reason: string, } | { "state": "failed", reason: string, };

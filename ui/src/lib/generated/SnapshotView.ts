@@ -5,12 +5,25 @@ import type { EngineEvent } from "./EngineEvent";
 import type { EngineInfo } from "./EngineInfo";
 import type { Image } from "./Image";
 import type { Network } from "./Network";
+import type { RefreshFailure } from "./RefreshFailure";
 import type { Volume } from "./Volume";
 
 /**
  * What the page receives of a snapshot: the lists as arrays, the newest events only.
  */
-export type SnapshotView = { revision: number, endpoint: string, context: string | null, connection: ConnectionState, synced: boolean, read_only: boolean, engine: EngineInfo | null, containers: Array<Container>, images: Array<Image>, networks: Array<Network>, volumes: Array<Volume>, 
+export type SnapshotView = { revision: number, endpoint: string, context: string | null, connection: ConnectionState, synced: boolean, 
+/**
+ * Listed once, but the engine is not answering now: the lists are the last known.
+ */
+stale: boolean, 
+/**
+ * Objects whose last refresh failed; their rows show the last data fetched.
+ */
+refresh_failures: Array<RefreshFailure>, read_only: boolean, 
+/**
+ * Show `TLS NOT VERIFIED` in the header.
+ */
+tls_unverified: boolean, engine: EngineInfo | null, containers: Array<Container>, images: Array<Image>, networks: Array<Network>, volumes: Array<Volume>, 
 /**
  * Oldest first, at most [`PAGE_EVENTS`].
  */
