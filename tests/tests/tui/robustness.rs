@@ -75,11 +75,22 @@ fn without_a_terminal_the_pane_is_left_as_it_was() {
 /// row and the footer on the last (no tiny pane has either) — so every key sent before was
 /// handled (events are handled in order), and checks that Wharf still runs.
 fn full_size_frame(w: &mut Wharf, after: &str) {
-    let s = w.wait(&format!("a full-size frame after {after}"), |s| {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let s = w.screen();
         let footer = s.lines().nth(usize::from(HEIGHT) - 1).unwrap_or_default();
-        s.starts_with(" wharf ") && !footer.trim().is_empty()
-    });
-    assert_eq!(w.exit_status(), None, "wharf exited after {after}:\n{s}");
+        if s.starts_with(" wharf ") && !footer.trim().is_empty() {
+            break;
+        }
+        if let Some(st) = w.exit_status() {
+            w.fail(&format!("wharf exited ({st}) after {after}"));
+        }
+        if Instant::now() >= deadline {
+            let pane = w.display("#{pane_width}x#{pane_height} alternate=#{alternate_on}");
+            w.fail(&format!("no full-size frame after {after} (pane {pane})"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// Issue #9, item 2: tiny panes. Wharf (read-only, so no stray key can change the engine)
