@@ -141,20 +141,34 @@ pub fn container_removals(desk: State<'_, Desk>, ids: Vec<ContainerId>) -> CmdRe
         .collect()
 }
 
+/// A container's inspect document, made inert for display by the core, with secret env values
+/// masked unless the user asked to see them (`reveal: true`, after a click on "Reveal").
 #[tauri::command]
-pub async fn inspect(desk: State<'_, Desk>, id: String) -> CmdResult<serde_json::Value> {
+pub async fn inspect(
+    desk: State<'_, Desk>,
+    id: String,
+    reveal: Option<bool>,
+) -> CmdResult<serde_json::Value> {
     let link = desk.link();
     let live = link.live()?;
-    live.engine
+    let mut doc = live
+        .engine
         .inspect_container_json(&id)
         .await
-        .map_err(report)
+        .map_err(report)?;
+    if !reveal.unwrap_or(false) {
+        wharf_core::rules::secrets::mask_inspect(&mut doc);
+    }
+    wharf_core::rules::inert::json(&mut doc);
+    Ok(doc)
 }
 
 #[tauri::command]
 pub async fn top(desk: State<'_, Desk>, id: String) -> CmdResult<Processes> {
     let link = desk.link();
-    link.live()?.engine.top(&id).await.map_err(report)
+    let procs = link.live()?.engine.top(&id).await.map_err(report)?;
+    // Process command lines are the container's to choose: inert before the page shows them.
+    Ok(wharf_core::rules::inert::processes(procs))
 }
 
 #[tauri::command]
@@ -166,7 +180,8 @@ pub async fn disk_usage(desk: State<'_, Desk>) -> CmdResult<Vec<DiskUsage>> {
 #[tauri::command]
 pub async fn engine_info(desk: State<'_, Desk>) -> CmdResult<EngineInfo> {
     let link = desk.link();
-    link.live()?.engine.info().await.map_err(report)
+    let info = link.live()?.engine.info().await.map_err(report)?;
+    Ok(wharf_core::rules::inert::engine_info(&info).into_owned())
 }
 
 /// Which part of a log the page asks for.

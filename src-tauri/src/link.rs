@@ -5,6 +5,7 @@
 //! A link whose endpoint cannot be resolved or whose client cannot be built still exists, with
 //! the error: the page then shows why and offers another context instead of a dead window.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
 use wharf_core::engine::{Engine, Policy};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
+use wharf_core::rules::inert;
 use wharf_core::store::{ConnectionState, RefreshFailure, Snapshot, Store};
 use wharf_core::streams::stats::HubConfig;
 use wharf_core::streams::StatsHub;
@@ -225,13 +227,15 @@ pub struct SnapshotView<'a> {
     pub read_only: bool,
     /// Show `TLS NOT VERIFIED` in the header.
     pub tls_unverified: bool,
-    pub engine: Option<&'a EngineInfo>,
-    pub containers: Vec<&'a Container>,
-    pub images: Vec<&'a Image>,
-    pub networks: Vec<&'a Network>,
-    pub volumes: Vec<&'a Volume>,
+    pub engine: Option<Cow<'a, EngineInfo>>,
+    // Engine strings made inert by the core (escape sequences dropped, bidi and zero-width
+    // characters shown as markers); borrowed unless something had to change.
+    pub containers: Vec<Cow<'a, Container>>,
+    pub images: Vec<Cow<'a, Image>>,
+    pub networks: Vec<Cow<'a, Network>>,
+    pub volumes: Vec<Cow<'a, Volume>>,
     /// Oldest first, at most [`PAGE_EVENTS`].
-    pub events: Vec<&'a EngineEvent>,
+    pub events: Vec<Cow<'a, EngineEvent>>,
 }
 
 impl<'a> SnapshotView<'a> {
@@ -247,15 +251,15 @@ impl<'a> SnapshotView<'a> {
             refresh_failures: &s.refresh_failures,
             read_only,
             tls_unverified: link.tls_unverified,
-            engine: s.engine.as_deref(),
-            containers: s.containers.values().map(|c| &**c).collect(),
-            images: s.images.values().map(|i| &**i).collect(),
-            networks: s.networks.values().map(|n| &**n).collect(),
-            volumes: s.volumes.values().map(|v| &**v).collect(),
+            engine: s.engine.as_deref().map(inert::engine_info),
+            containers: s.containers.values().map(|c| inert::container(c)).collect(),
+            images: s.images.values().map(|i| inert::image(i)).collect(),
+            networks: s.networks.values().map(|n| inert::network(n)).collect(),
+            volumes: s.volumes.values().map(|v| inert::volume(v)).collect(),
             events: events
                 .iter()
                 .skip(events.len().saturating_sub(PAGE_EVENTS))
-                .map(|e| &**e)
+                .map(|e| inert::event(e))
                 .collect(),
         }
     }

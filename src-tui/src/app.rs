@@ -34,6 +34,7 @@ pub struct Settings {
     pub log_buffer: usize,
     pub palette: Palette,
     pub keymap: KeyMap,
+    pub detach_keys: crate::exec::DetachKeys,
 }
 
 impl Settings {
@@ -46,6 +47,7 @@ impl Settings {
             log_buffer: cfg.log_buffer,
             palette: cfg.theme.palette()?,
             keymap: KeyMap::with_overrides(&cfg.keys)?,
+            detach_keys: crate::exec::DetachKeys::parse(&cfg.detach_keys)?,
         })
     }
 }
@@ -61,6 +63,7 @@ impl Default for Settings {
             log_buffer: 10_000,
             palette: Palette::default(),
             keymap: KeyMap::default(),
+            detach_keys: crate::exec::DetachKeys::default(),
         })
     }
 }

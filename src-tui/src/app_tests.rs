@@ -1241,3 +1241,103 @@ fn bulk_actions_report_every_object_once_all_are_in() {
         "each object is named: {t:?}"
     );
 }
+
+/// Issue #9, item 12: the shell prompt names the configured detach keys before the shell
+/// starts, Enter hands over, and a detach brings the list back with a note saying so.
+#[test]
+fn exec_names_the_detach_keys_and_a_detach_returns_to_the_list() {
+    let cfg = crate::config::Config {
+        detach_keys: vec!["ctrl-]".into()],
+        ..Default::default()
+    };
+    let settings = Settings::from_config(&cfg).expect("valid config");
+    let mut app = app_with(settings, snapshot(), 120, 12);
+    select(&mut app, "shop-web-1");
+    app.update(key('e'));
+    assert!(matches!(app.mode, Mode::Input(PromptKind::Exec(_), _)));
+    let screen = crate::view::tests::fixtures::render(&app);
+    assert!(screen.contains("detach from the shell: ctrl-]"), "{screen}");
+    let fx = app.update(code(KeyCode::Enter));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Exec { id, .. } if *id == cid('a'))),
+        "{fx:?}"
+    );
+    let fx = app.update(Msg::ExecDone(Ok(
+        "detached from the shell in aaaaaaaaaaaa (it may still run there)".into(),
+    )));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(selected_name(&app), "shop-web-1");
+    assert!(toast_text(&app).starts_with("detached from the shell"));
+    // A hand-over that timed out says why, as an error.
+    app.update(Msg::ExecDone(Err(
+        "the engine did not start the shell within 10 s (is it responding?)".into(),
+    )));
+    assert!(app.toast.as_ref().is_some_and(|t| t.error));
+    assert!(toast_text(&app).contains("within 10 s"));
+}
+
+#[test]
+fn detach_keys_in_the_config_are_checked() {
+    let cfg = crate::config::Config {
+        detach_keys: Vec::new(),
+        ..Default::default()
+    };
+    assert!(Settings::from_config(&cfg).is_err());
+    let err = crate::config::Config::parse("detach_keys = [\"hyper-x\"]\n").unwrap_err();
+    assert!(err.contains("detach_keys"), "{err}");
+}
+
+/// Issue #9, item 8: secret env values are masked in the Env and Inspect tabs by default,
+/// shown on the reveal key, hidden again on the next press and for the next container.
+#[test]
+fn secret_env_values_are_masked_until_revealed() {
+    use crate::view::tests::fixtures::render;
+    let mut app = app(120, 30);
+    select(&mut app, "shop-web-1");
+    app.update(code(KeyCode::Enter));
+    app.update(Msg::Inspect {
+        id: cid('a'),
+        result: Ok(serde_json::json!({
+            "Id": id('a'),
+            "Config": { "Env": [
+                "POSTGRES_PASSWORD=hunter2-pw",
+                "DATABASE_URL=postgres://app:db-pw-42@db/app",
+                "KEYBOARD_LAYOUT=fr",
+                "PATH=/bin"
+            ] }
+        })),
+    });
+    app.update(key('z'));
+    for tab in [Tab::Env, Tab::Inspect] {
+        app.details.as_mut().expect("details").tab = tab;
+        let text = render(&app);
+        assert!(
+            !text.contains("hunter2-pw") && !text.contains("db-pw-42"),
+            "{tab:?} masked:\n{text}"
+        );
+        assert!(text.contains("POSTGRES_PASSWORD=••••••••"), "{text}");
+        assert!(text.contains("KEYBOARD_LAYOUT=fr"), "{text}");
+    }
+    app.details.as_mut().expect("details").tab = Tab::Env;
+    assert!(render(&app).contains("2 secret values hidden — x shows them"));
+    app.update(key('x'));
+    let text = render(&app);
+    assert!(
+        text.contains("POSTGRES_PASSWORD=hunter2-pw") && text.contains("db-pw-42"),
+        "{text}"
+    );
+    assert!(
+        text.contains("secret values shown — x hides them"),
+        "{text}"
+    );
+    app.update(key('x'));
+    assert!(!render(&app).contains("hunter2-pw"));
+    // Revealed for one container only.
+    app.update(key('x'));
+    app.update(code(KeyCode::Esc));
+    select(&mut app, "shop-web-1");
+    app.update(code(KeyCode::Enter));
+    assert!(!app.details.as_ref().expect("details").secrets_shown);
+}

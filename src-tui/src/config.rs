@@ -32,6 +32,9 @@ pub struct Config {
     /// Opt-in audit log: one JSON line per engine call a user action makes (`--audit-log`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_log: Option<PathBuf>,
+    /// The key sequence that leaves a container shell without ending it (like docker's
+    /// `--detach-keys`); it also cancels a shell that is still starting.
+    pub detach_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -47,6 +50,7 @@ impl Default for Config {
             theme: Theme::default(),
             keys: BTreeMap::new(),
             audit_log: None,
+            detach_keys: vec!["ctrl-p".into(), "ctrl-q".into()],
         }
     }
 }
@@ -205,6 +209,7 @@ impl Config {
         }
         self.theme.palette()?;
         KeyMap::with_overrides(&self.keys)?;
+        crate::exec::DetachKeys::parse(&self.detach_keys)?;
         Ok(())
     }
 

@@ -226,6 +226,14 @@ pub struct Details {
     pub inspect_search: Option<String>,
     /// The container was removed while open.
     pub gone: bool,
+    /// The inspect document as the engine sent it; `inspect` is drawn from it, with secret
+    /// env values masked (the core's rule) unless `secrets_shown`.
+    inspect_json: Option<serde_json::Value>,
+    /// The user asked to see secret env values (the reveal key); off for every container
+    /// opened.
+    pub secrets_shown: bool,
+    /// How many env values the masking hides.
+    pub secrets_masked: usize,
 }
 
 impl Details {
@@ -240,6 +248,9 @@ impl Details {
             scroll: 0,
             inspect_search: None,
             gone: false,
+            inspect_json: None,
+            secrets_shown: false,
+            secrets_masked: 0,
         }
     }
 
@@ -269,7 +280,33 @@ impl Details {
     }
 
     pub fn set_inspect(&mut self, r: Result<serde_json::Value, String>) {
-        self.inspect = Some(r.map(|v| InspectDoc::from_json(&v)));
+        match r {
+            Ok(v) => {
+                self.inspect_json = Some(v);
+                self.rebuild_inspect();
+            }
+            Err(e) => {
+                self.inspect_json = None;
+                self.secrets_masked = 0;
+                self.inspect = Some(Err(e));
+            }
+        }
+    }
+
+    /// Shows or hides secret env values (Env and Inspect tabs).
+    pub fn toggle_secrets(&mut self) {
+        self.secrets_shown = !self.secrets_shown;
+        self.rebuild_inspect();
+    }
+
+    fn rebuild_inspect(&mut self) {
+        let Some(v) = &self.inspect_json else {
+            return;
+        };
+        let mut masked = v.clone();
+        self.secrets_masked = wharf_core::rules::secrets::mask_inspect(&mut masked);
+        let shown = if self.secrets_shown { v } else { &masked };
+        self.inspect = Some(Ok(InspectDoc::from_json(shown)));
     }
 
     pub fn scroll(&mut self, delta: i32) {
@@ -283,7 +320,13 @@ impl Details {
             self.logs.scroll = (cur as i64 + i64::from(delta)).clamp(0, bottom as i64) as usize;
             self.logs.follow = false;
         } else {
-            self.scroll = (self.scroll as i64 + i64::from(delta)).max(0) as usize;
+            // Saturating: `Bottom` parks the offset at `usize::MAX` (the view clamps it).
+            let step = delta.unsigned_abs() as usize;
+            self.scroll = if delta < 0 {
+                self.scroll.saturating_sub(step)
+            } else {
+                self.scroll.saturating_add(step)
+            };
         }
     }
 
@@ -386,6 +429,10 @@ impl Details {
                         self.inspect_search.clone().unwrap_or_default()
                     };
                     *mode = Mode::Input(PromptKind::LogSearch, Input::new(&cur));
+                    Vec::new()
+                }
+                Action::RevealSecrets if matches!(self.tab, Tab::Env | Tab::Inspect) => {
+                    self.toggle_secrets();
                     Vec::new()
                 }
                 Action::SectionNext | Action::SectionPrev if self.tab == Tab::Inspect => {

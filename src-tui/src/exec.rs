@@ -5,6 +5,11 @@
 //! bytes a terminal would send, so nothing else reads stdin behind crossterm's back, and
 //! resizes are forwarded. Afterwards the UI takes the screen back and redraws; raw mode is
 //! restored on every path, errors included.
+//!
+//! The user can always get out: the detach keys (`ctrl-p ctrl-q` by default, like docker's;
+//! `detach_keys` in the config) leave the shell without ending it, and cancel a shell that
+//! is still starting. Every engine call of the hand-over has a deadline, and so do writes
+//! and resizes during the session, so a frozen engine cannot hold the terminal.
 
 use std::io::Write;
 use std::time::Duration;
@@ -14,8 +19,101 @@ use crossterm::{cursor, event, execute, terminal};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::io::AsyncWriteExt;
+use tokio::time::timeout;
 use wharf_core::engine::{Engine, ExecSpec};
 use wharf_core::model::ContainerId;
+
+use crate::keymap::Key;
+
+/// How long creating, starting and attaching the exec may take.
+pub const HANDOVER: Duration = Duration::from_secs(10);
+/// How long one write of typed keys, one resize or the final exit-code query may take.
+const IO: Duration = Duration::from_secs(5);
+
+/// The key sequence that leaves a shell (docker's `--detach-keys`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetachKeys(Vec<Key>);
+
+impl Default for DetachKeys {
+    fn default() -> Self {
+        DetachKeys(vec![Key::ctrl('p'), Key::ctrl('q')])
+    }
+}
+
+impl DetachKeys {
+    /// From config names (`["ctrl-p", "ctrl-q"]`); at least one key.
+    pub fn parse(names: &[String]) -> Result<DetachKeys, String> {
+        if names.is_empty() {
+            return Err("detach_keys: name at least one key (default: ctrl-p, ctrl-q)".into());
+        }
+        names
+            .iter()
+            .map(|n| Key::parse(n).map_err(|e| format!("detach_keys: {e}")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(DetachKeys)
+    }
+
+    /// As shown to the user: `ctrl-p ctrl-q`.
+    pub fn describe(&self) -> String {
+        self.0
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// What a typed key does in a shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Typed {
+    /// Bytes for the shell (empty when nothing is to be sent).
+    Send(Vec<u8>),
+    /// Part of the detach sequence so far: held back.
+    Held,
+    /// The whole detach sequence: leave the shell.
+    Detach,
+}
+
+/// Watches typed keys for the detach sequence. Keys that begin it are held back; when the
+/// sequence breaks, they go to the shell after all (as docker does), so a lone `ctrl-p`
+/// still reaches the shell's history search.
+#[derive(Debug)]
+pub struct DetachMatcher<'a> {
+    keys: &'a DetachKeys,
+    held: Vec<KeyEvent>,
+}
+
+impl<'a> DetachMatcher<'a> {
+    pub fn new(keys: &'a DetachKeys) -> Self {
+        DetachMatcher {
+            keys,
+            held: Vec::new(),
+        }
+    }
+
+    pub fn feed(&mut self, k: &KeyEvent) -> Typed {
+        let key = Key::from_event(k);
+        if self.keys.0.get(self.held.len()) == Some(&key) {
+            self.held.push(*k);
+            if self.held.len() == self.keys.0.len() {
+                self.held.clear();
+                return Typed::Detach;
+            }
+            return Typed::Held;
+        }
+        let mut out: Vec<u8> = self.held.drain(..).flat_map(|h| key_bytes(&h)).collect();
+        if self.keys.0.first() == Some(&key) {
+            // The sequence starts again with this key.
+            if self.keys.0.len() == 1 {
+                return Typed::Detach;
+            }
+            self.held.push(*k);
+        } else {
+            out.extend(key_bytes(k));
+        }
+        Typed::Send(out)
+    }
+}
 
 /// The bytes a terminal sends for a key.
 pub fn key_bytes(k: &KeyEvent) -> Vec<u8> {
@@ -103,10 +201,11 @@ pub async fn run(
     engine: &Engine,
     id: &ContainerId,
     cmd: Vec<String>,
+    detach: &DetachKeys,
 ) -> Result<String, String> {
     let mouse = crate::MOUSE.load(std::sync::atomic::Ordering::Relaxed);
     leave(mouse).map_err(|e| e.to_string())?;
-    let result = session(events, engine, id, cmd).await;
+    let result = session(events, engine, id, cmd, detach).await;
     // Take the screen back whatever happened in the session.
     enter(term, mouse).map_err(|e| e.to_string())?;
     result
@@ -117,6 +216,7 @@ async fn session(
     engine: &Engine,
     id: &ContainerId,
     cmd: Vec<String>,
+    detach: &DetachKeys,
 ) -> Result<String, String> {
     let spec = ExecSpec {
         cmd,
@@ -126,18 +226,53 @@ async fn session(
     // Best effort: a failed banner write must not stop the shell.
     let _ = write!(
         out,
-        "\r\nwharf: shell in {} — exit the shell to return\r\n",
-        id.short()
+        "\r\nwharf: shell in {} — detach: {}; exit the shell to return\r\n",
+        id.short(),
+        detach.describe()
     );
     let _ = out.flush();
-    let mut s = engine
-        .exec(id.as_str(), &spec)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (mut w, mut h) = terminal::size().map_err(|e| e.to_string())?;
-    if let Err(e) = engine.resize_exec(&s.id, w, h).await {
-        tracing::debug!(error = %e, "first exec resize failed");
+    let mut matcher = DetachMatcher::new(detach);
+    // Keys typed while the shell starts go to it once it runs; the detach keys cancel.
+    let mut early = Vec::new();
+    let start = timeout(HANDOVER, engine.exec(id.as_str(), &spec));
+    tokio::pin!(start);
+    let mut s = loop {
+        tokio::select! {
+            r = &mut start => match r {
+                Ok(Ok(s)) => break s,
+                Ok(Err(e)) => return Err(e.to_string()),
+                Err(_) => {
+                    return Err(format!(
+                        "the engine did not start the shell within {} s (is it responding?)",
+                        HANDOVER.as_secs()
+                    ))
+                }
+            },
+            ev = events.recv() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
+                    match matcher.feed(&k) {
+                        Typed::Detach => return Ok("shell cancelled before it started".into()),
+                        Typed::Send(b) => early.extend(b),
+                        Typed::Held => {}
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e.to_string()),
+                None => return Err("the terminal closed".into()),
+            },
+        }
+    };
+    let stalled = || {
+        format!(
+            "left the shell: the engine took no input for {} s (is it responding?)",
+            IO.as_secs()
+        )
+    };
+    if !early.is_empty() {
+        send(&mut s.input, &early).await.map_err(|()| stalled())?;
     }
+    let (mut w, mut h) = terminal::size().map_err(|e| e.to_string())?;
+    resize(engine, &s.id, w, h).await;
     let mut size_check = tokio::time::interval(Duration::from_millis(500));
     loop {
         tokio::select! {
@@ -150,20 +285,25 @@ async fn session(
             },
             ev = events.recv() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
-                    let bytes = key_bytes(&k);
-                    if !bytes.is_empty() {
-                        s.input.write_all(&bytes).await.map_err(|e| e.to_string())?;
-                        s.input.flush().await.map_err(|e| e.to_string())?;
+                    match matcher.feed(&k) {
+                        Typed::Detach => {
+                            return Ok(format!(
+                                "detached from the shell in {} (it may still run there)",
+                                id.short()
+                            ))
+                        }
+                        Typed::Send(bytes) if !bytes.is_empty() => {
+                            send(&mut s.input, &bytes).await.map_err(|()| stalled())?;
+                        }
+                        Typed::Send(_) | Typed::Held => {}
                     }
                 }
                 Some(Ok(Event::Paste(text))) => {
-                    s.input.write_all(text.as_bytes()).await.map_err(|e| e.to_string())?;
+                    send(&mut s.input, text.as_bytes()).await.map_err(|()| stalled())?;
                 }
                 Some(Ok(Event::Resize(nw, nh))) => {
                     (w, h) = (nw, nh);
-                    if let Err(e) = engine.resize_exec(&s.id, w, h).await {
-                        tracing::debug!(error = %e, "exec resize failed");
-                    }
+                    resize(engine, &s.id, w, h).await;
                 }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(e.to_string()),
@@ -174,22 +314,49 @@ async fn session(
                 if let Ok((nw, nh)) = terminal::size() {
                     if (nw, nh) != (w, h) {
                         (w, h) = (nw, nh);
-                        if let Err(e) = engine.resize_exec(&s.id, w, h).await {
-                            tracing::debug!(error = %e, "exec resize failed");
-                        }
+                        resize(engine, &s.id, w, h).await;
                     }
                 }
             }
         }
     }
-    let code = engine
-        .exec_exit_code(&s.id)
-        .await
-        .map_err(|e| e.to_string())?;
+    let code = match timeout(IO, engine.exec_exit_code(&s.id)).await {
+        Ok(r) => r.map_err(|e| e.to_string())?,
+        Err(_) => return Ok("shell closed (the engine did not say how)".into()),
+    };
     Ok(match code {
         Some(0) | None => "shell closed".to_owned(),
         Some(c) => format!("shell exited with code {c}"),
     })
+}
+
+/// Writes typed bytes to the shell; `Err` when the engine takes none for [`IO`].
+async fn send(
+    input: &mut (impl tokio::io::AsyncWrite + Unpin + ?Sized),
+    bytes: &[u8],
+) -> Result<(), ()> {
+    match timeout(IO, async {
+        input.write_all(bytes).await?;
+        input.flush().await
+    })
+    .await
+    {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => {
+            tracing::debug!(error = %e, "exec input write failed");
+            Err(())
+        }
+        Err(_) => Err(()),
+    }
+}
+
+/// Tells the shell's TTY its size; a failure or a slow engine only leaves the size stale.
+async fn resize(engine: &Engine, exec_id: &str, w: u16, h: u16) {
+    match timeout(IO, engine.resize_exec(exec_id, w, h)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::debug!(error = %e, "exec resize failed"),
+        Err(_) => tracing::debug!("exec resize timed out"),
+    }
 }
 
 #[cfg(test)]
@@ -207,5 +374,43 @@ mod tests {
         assert_eq!(k(KeyCode::Up, KeyModifiers::NONE), b"\x1b[A");
         assert_eq!(k(KeyCode::Char('x'), KeyModifiers::ALT), b"\x1bx");
         assert_eq!(k(KeyCode::F(5), KeyModifiers::NONE), b"\x1b[15~");
+    }
+
+    fn ev(c: char, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), m)
+    }
+
+    #[test]
+    fn the_detach_sequence_leaves_and_broken_sequences_reach_the_shell() {
+        let keys = DetachKeys::default();
+        assert_eq!(keys.describe(), "ctrl-p ctrl-q");
+        let ctrl = KeyModifiers::CONTROL;
+        let mut m = DetachMatcher::new(&keys);
+        assert_eq!(
+            m.feed(&ev('l', KeyModifiers::NONE)),
+            Typed::Send(b"l".to_vec())
+        );
+        assert_eq!(m.feed(&ev('p', ctrl)), Typed::Held);
+        assert_eq!(m.feed(&ev('q', ctrl)), Typed::Detach);
+        // A lone ctrl-p reaches the shell once the next key shows it is not a detach.
+        assert_eq!(m.feed(&ev('p', ctrl)), Typed::Held);
+        assert_eq!(
+            m.feed(&ev('x', KeyModifiers::NONE)),
+            Typed::Send(vec![0x10, b'x'])
+        );
+        // ctrl-p ctrl-p ctrl-q: the first goes through, the last two detach.
+        assert_eq!(m.feed(&ev('p', ctrl)), Typed::Held);
+        assert_eq!(m.feed(&ev('p', ctrl)), Typed::Send(vec![0x10]));
+        assert_eq!(m.feed(&ev('q', ctrl)), Typed::Detach);
+    }
+
+    #[test]
+    fn detach_keys_come_from_the_config() {
+        let keys = DetachKeys::parse(&["ctrl-]".to_owned()]).unwrap_or_default();
+        assert_eq!(keys.describe(), "ctrl-]");
+        let mut m = DetachMatcher::new(&keys);
+        assert_eq!(m.feed(&ev(']', KeyModifiers::CONTROL)), Typed::Detach);
+        assert!(DetachKeys::parse(&[]).is_err());
+        assert!(DetachKeys::parse(&["hyper-x".to_owned()]).is_err());
     }
 }

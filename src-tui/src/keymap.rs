@@ -58,6 +58,8 @@ pub enum Action {
     // Inside inspect.
     SectionNext,
     SectionPrev,
+    // Env and inspect: show or hide secret env values.
+    RevealSecrets,
 }
 
 impl Action {
@@ -110,6 +112,7 @@ impl Action {
             SaveLogs => "save logs",
             SectionNext => "next section",
             SectionPrev => "previous section",
+            RevealSecrets => "reveal secrets",
         }
     }
 
@@ -336,6 +339,7 @@ impl Default for KeyMap {
             (SaveLogs, vec![Key::ctrl('s')]),
             (SectionNext, vec![k(']')]),
             (SectionPrev, vec![k('[')]),
+            (RevealSecrets, vec![k('x')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

@@ -111,6 +111,19 @@ fn has_data(s: &Arc<Snapshot>) -> bool {
         )
 }
 
+/// Which standard stream is not a terminal, if any: the UI reads keys from stdin and draws
+/// on stdout, so both must be one.
+fn missing_terminal() -> Option<&'static str> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        Some("standard input")
+    } else if !std::io::stdout().is_terminal() {
+        Some("standard output")
+    } else {
+        None
+    }
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let mut cfg = match Config::load(args.config.as_deref()) {
@@ -149,6 +162,15 @@ fn main() -> ExitCode {
     if args.print_config {
         print!("{}", cfg.to_toml(&settings.keymap));
         return ExitCode::SUCCESS;
+    }
+    // Before anything touches the terminal (and before connecting): without one, ratatui's
+    // set-up fails halfway and a script, a pipe, a cron job or `ssh host wharf` got a panic.
+    if let Some(what) = missing_terminal() {
+        eprintln!(
+            "wharf: {what} is not a terminal; Wharf is an interactive terminal UI and needs one.\n\
+             Run it in a terminal; over SSH, ask for one: `ssh -t HOST wharf`."
+        );
+        return ExitCode::from(2);
     }
     let log_path = args
         .log_file

@@ -128,8 +128,13 @@ pub async fn run(
             match e {
                 Effect::Quit => return Ok(()),
                 Effect::Exec { id, cmd } => {
-                    let r = crate::exec::run(terminal, &mut events, &engine, &id, cmd).await;
+                    let detach = app.settings.detach_keys.clone();
+                    let r =
+                        crate::exec::run(terminal, &mut events, &engine, &id, cmd, &detach).await;
                     dirty = true;
+                    // The clock stood still during the shell: without this, the note about
+                    // how it ended would expire on the next tick, unseen.
+                    app.update(Msg::Tick(now_ms()));
                     app.update(Msg::ExecDone(r));
                 }
                 other => apply(other, &engine, &tx, &mut logs, terminal),

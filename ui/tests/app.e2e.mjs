@@ -170,6 +170,30 @@ test("the real app renames a container and creates a volume and a network in the
   }
 });
 
+test("the real app shows a hostile container's text inertly and its secrets masked", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const s = session;
+  // CSI, OSC 0/2/8/52, bells, bidi override, zero-width, and markup that must stay text.
+  const payload = "\x1b[2J\x1b]0;pwned\x07\x1b]2;pwned2\x1b\\\x1b]52;c;cHduZWQ=\x07\x1b]8;;http://127.0.0.1:1/\x07link\x1b]8;;\x07\x07\x07"
+    + "<img src=x id=injected onerror=document.title='pwned'> v=\u202Egnp.exe z\u200Bw";
+  const name = `wharf-desk-${run}-hostile`;
+  made.push(name);
+  docker("run", "-d", "--name", name, "--label", `wharf.test=${run}`, "--label", `wharf.hostile=${payload}`,
+    "--env", `HOSTILE=${payload}`, "--env", "DB_PASSWORD=hunter2-webdriver", image,
+    "sh", "-c", "printf 'log \\033]0;pwned\\007v=\\342\\200\\256gnp.exe\\n'; sleep 3600", payload);
+  const id = docker("inspect", "-f", "{{.Id}}", name);
+  const title = await s.script("return document.title");
+  await s.script("location.hash = arguments[0]", `#/container/${id}/inspect`);
+  const text = await s.waitFor("the inspect document", "const t = document.querySelector('[data-testid=inspect]')?.textContent; return t && t.includes('HOSTILE') ? t : null", 30_000);
+  assert.ok(text.includes("v=⟨U+202E⟩gnp.exe"), "the bidi override is shown as a marker");
+  assert.ok(text.includes("DB_PASSWORD=••••••••") && !text.includes("hunter2-webdriver"), "the secret is masked");
+  await s.script("location.hash = arguments[0]", `#/container/${id}/logs`);
+  await s.waitFor("the log line", "return document.querySelector('.container-page')?.textContent.includes('log v=⟨U+202E⟩gnp.exe')", 30_000);
+  const page = await s.script("return document.body.innerText");
+  for (const bad of ["\u202E", "\u200B", "\x1b", "\x07"]) assert.ok(!page.includes(bad), `${JSON.stringify(bad)} on the page`);
+  assert.equal(await s.script("return document.querySelectorAll('#injected, main script').length"), 0, "no element injected");
+  assert.equal(await s.script("return document.title"), title, "the title is unchanged");
+});
+
 // Last: if the access control ever let `plugin:window|close` through, it would end the session.
 test("the real app's page cannot invoke anything outside Wharf's command list", { skip: why ? `SKIPPED: ${why}` : false, timeout: 60_000 }, async () => {
   const s = session;

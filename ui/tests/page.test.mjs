@@ -188,6 +188,16 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForSelector("[data-testid=inspect]");
     await page.fill("input[aria-label='Search inspect']", "busybox");
     assert.equal(await page.textContent("[data-testid=inspect] mark"), "busybox");
+    // Secret env values: masked by the core, shown on an explicit click, hidden on the next.
+    const inspected = () => page.textContent("[data-testid=inspect]");
+    assert.ok((await inspected()).includes("DB_PASSWORD=••••••••"));
+    assert.ok(!(await inspected()).includes("hunter2"));
+    await page.click("[data-action=reveal-secrets]");
+    await page.waitForSelector("[data-testid=inspect]:has-text('hunter2-stub')");
+    assert.equal(await page.textContent("[data-action=reveal-secrets]"), "Hide secrets");
+    await page.click("[data-action=reveal-secrets]");
+    await page.waitForSelector("[data-action=reveal-secrets]:has-text('Reveal secrets')");
+    assert.ok(!(await inspected()).includes("hunter2"));
 
     await page.click("[data-tab=top]");
     await page.waitForSelector("td:text-is('sleep 3600')");

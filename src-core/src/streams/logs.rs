@@ -36,6 +36,17 @@ pub struct LogLine {
     pub truncated: bool,
 }
 
+/// Whether `b` looks like the engine's RFC 3339 timestamp (`2024-05-01T12:00:00.123456789Z`):
+/// only then is it split off and shown or saved apart from the line. Anything else (a TTY
+/// line that starts with a digit, say `7\x1b]0;title\x07 …`) stays in the line, which is
+/// sanitized, so no escape sequence rides along as a "timestamp".
+fn is_timestamp(b: &[u8]) -> bool {
+    (10..=40).contains(&b.len())
+        && b.first().is_some_and(u8::is_ascii_digit)
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b':' | b'.' | b'T' | b'Z' | b'+'))
+}
+
 /// A bounded ring of lines.
 #[derive(Debug, Clone)]
 pub struct LogBuffer {
@@ -151,7 +162,7 @@ impl LogBuffer {
         let mut timestamp = None;
         if self.timestamps {
             if let Some(sp) = raw.iter().position(|b| *b == b' ') {
-                if raw.first().is_some_and(u8::is_ascii_digit) {
+                if is_timestamp(&raw[..sp]) {
                     timestamp = Some(String::from_utf8_lossy(&raw[..sp]).into_owned());
                     raw = &raw[sp + 1..];
                 }
@@ -196,7 +207,9 @@ impl LogBuffer {
         for l in &self.lines {
             if with_timestamps {
                 if let Some(ts) = &l.timestamp {
-                    out.push_str(ts);
+                    // Checked by `is_timestamp` already; made inert again because this text
+                    // goes to a file, where nothing unsanitized may go.
+                    out.push_str(&super::text::inert(ts));
                     out.push(' ');
                 }
             }
@@ -556,6 +569,32 @@ mod tests {
         assert_eq!(
             b.to_text(true),
             "2026-11-23T11:51:39.522509444Z hello there\n"
+        );
+    }
+
+    /// Issue #9, item 9: a line whose first word starts with a digit was taken for the
+    /// timestamp, unsanitized, and shown and saved as it was.
+    #[test]
+    fn only_real_timestamps_are_split_off_and_saved_text_is_inert() {
+        let mut b = LogBuffer::new(10, true);
+        b.push(&chunk(
+            LogStream::Console,
+            "7\x1b]0;owned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\u{9b}1m\u{202e}gnp.exe rest\n",
+        ));
+        b.push(&chunk(
+            LogStream::Console,
+            "2026-11-23T11:51:39Z v=\u{202e}gnp.exe\x1b[31m red\x07\n",
+        ));
+        assert_eq!(b.lines()[0].timestamp, None);
+        assert_eq!(b.lines()[0].text.text, "71m⟨U+202E⟩gnp.exe rest");
+        let saved = b.to_text(true);
+        assert_eq!(
+            saved,
+            "71m⟨U+202E⟩gnp.exe rest\n2026-11-23T11:51:39Z v=⟨U+202E⟩gnp.exe red\n"
+        );
+        assert!(
+            !saved.chars().any(|c| c.is_control() && c != '\n'),
+            "{saved:?}"
         );
     }
 

@@ -5,6 +5,13 @@
 //! [`sanitize`]: the bytes are parsed with `vte` (the terminal parser of alacritty); printable
 //! text is kept, SGR colour and attribute changes are turned into [`Style`] runs, tabs are
 //! expanded, and every other control (CSI, OSC, DCS, ESC, C0/C1) is dropped.
+//!
+//! Characters that are invisible yet change what text looks like — bidi overrides and
+//! isolates (`v=\u{202E}gnp.exe` shows as `v=exe.png`), zero-width spaces and joiners, the
+//! byte order mark, Unicode tag characters — are made visible: each becomes a marker such
+//! as `⟨U+202E⟩` ([`is_invisible`]). [`inert`] applies the same rules to short engine strings
+//! (names, labels, commands, env, inspect values), and what Wharf writes to files is built
+//! from sanitized text only.
 
 use serde::{Deserialize, Serialize};
 use vte::{Params, Parser, Perform};
@@ -66,6 +73,46 @@ impl StyledText {
 }
 
 const TAB: usize = 8;
+
+/// Whether `c` is invisible but changes how the text around it is shown or read: bidi
+/// embeddings, overrides, isolates and marks, zero-width spaces, joiners and invisible
+/// operators, line and paragraph separators, the byte order mark, interlinear annotation
+/// controls and tag characters. Such characters are shown as a `⟨U+XXXX⟩` marker.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// The visible marker written in place of an invisible character.
+pub fn marker(c: char) -> String {
+    format!("⟨U+{:04X}⟩", u32::from(c))
+}
+
+/// Whether `s` needs [`sanitize`] before it is shown: it holds a control character (C0, DEL,
+/// C1, which escape sequences start with) or an invisible one.
+pub fn needs_sanitizing(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() || is_invisible(c))
+}
+
+/// One engine-provided string (a name, a label, a command, an env entry, an inspect value)
+/// made inert and plain: escape sequences and controls dropped, invisible characters shown
+/// as markers, styles dropped. Borrowed when there is nothing to change.
+pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    if needs_sanitizing(s) {
+        std::borrow::Cow::Owned(sanitize(s.as_bytes(), false).text)
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
 
 struct Sink {
     out: StyledText,
@@ -155,6 +202,12 @@ impl Perform for Sink {
         if c == '\u{7f}' {
             return;
         }
+        if is_invisible(c) {
+            let m = marker(c);
+            self.col += m.chars().count();
+            self.out.text.push_str(&m);
+            return;
+        }
         self.out.text.push(c);
         self.col += 1;
     }
@@ -225,6 +278,38 @@ mod tests {
             assert_eq!(got, *want, "input {:?}", String::from_utf8_lossy(input));
             assert!(!got.contains('\x1b'));
         }
+    }
+
+    #[test]
+    fn invisible_characters_become_visible_markers() {
+        let cases: &[(&str, &str)] = &[
+            ("v=\u{202E}gnp.exe", "v=⟨U+202E⟩gnp.exe"), // right-to-left override
+            ("a\u{2066}b\u{2069}c", "a⟨U+2066⟩b⟨U+2069⟩c"), // isolates
+            ("\u{200E}\u{200F}\u{061C}", "⟨U+200E⟩⟨U+200F⟩⟨U+061C⟩"), // marks
+            ("ad\u{200B}min", "ad⟨U+200B⟩min"),         // zero-width space
+            ("x\u{200C}\u{200D}\u{2060}y", "x⟨U+200C⟩⟨U+200D⟩⟨U+2060⟩y"),
+            ("\u{FEFF}bom", "⟨U+FEFF⟩bom"),
+            ("tag\u{E0041}", "tag⟨U+E0041⟩"), // Unicode tag "A"
+            ("line\u{2028}sep", "line⟨U+2028⟩sep"),
+            ("café 字 ok", "café 字 ok"), // visible text is untouched
+        ];
+        for (input, want) in cases {
+            assert_eq!(plain(input.as_bytes()), *want, "{input:?}");
+            assert_eq!(inert(input), *want, "{input:?}");
+        }
+        // The marker is plain text: sanitizing it again changes nothing.
+        let once = plain("v=\u{202E}gnp.exe".as_bytes());
+        assert_eq!(plain(once.as_bytes()), once);
+    }
+
+    #[test]
+    fn inert_borrows_clean_text_and_cleans_the_rest() {
+        assert!(matches!(
+            inert("web-1"),
+            std::borrow::Cow::Borrowed("web-1")
+        ));
+        assert_eq!(inert("a\x1b]0;t\x07b\u{202E}c"), "ab⟨U+202E⟩c");
+        assert_eq!(inert("\u{9b}31m"), "31m");
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub fn inner(area: Rect) -> Rect {
 pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
     let p = &app.settings.palette;
     let mut title = vec![Span::styled(
-        format!(" {} ", d.name),
+        format!(" {} ", crate::view::inert(&d.name)),
         Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
     )];
     if d.gone {
@@ -46,7 +46,23 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
         Tab::Top => top(f, app, d, inner),
         Tab::Env => {
             let lines: Vec<String> = match &d.inspect {
-                Some(Ok(doc)) => doc.env.clone(),
+                Some(Ok(doc)) => {
+                    let mut lines = doc.env.clone();
+                    let key = app
+                        .settings
+                        .keymap
+                        .hint(crate::keymap::Action::RevealSecrets);
+                    if d.secrets_shown && d.secrets_masked > 0 {
+                        lines.push(format!("(secret values shown — {key} hides them)"));
+                    } else if d.secrets_masked > 0 {
+                        lines.push(format!(
+                            "({} secret value{} hidden — {key} shows them)",
+                            d.secrets_masked,
+                            if d.secrets_masked == 1 { "" } else { "s" }
+                        ));
+                    }
+                    lines
+                }
                 Some(Err(e)) => vec![format!("inspect failed: {e}")],
                 None => vec!["loading…".into()],
             };
@@ -144,7 +160,7 @@ fn inspect(f: &mut Frame, app: &App, d: &Details, area: Rect) {
             } else {
                 Style::default().fg(p.muted)
             };
-            Line::from(Span::styled(n.clone(), st))
+            Line::from(Span::styled(crate::view::inert(n), st))
         })
         .collect();
     f.render_widget(Paragraph::new(side_lines), side);

@@ -16,7 +16,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             .snapshot
             .engine
             .as_ref()
-            .map_or(0, |e| e.warnings.len() as u16);
+            .map_or(0, |e| u16::try_from(e.warnings.len()).unwrap_or(u16::MAX))
+            .min(u16::MAX - 13);
     let [facts_area, df_area] = Layout::default()
         .direction(Direction::Vertical)
         .constraints([Constraint::Length(facts_height), Constraint::Min(7)])

@@ -23,13 +23,10 @@ use crate::resource::{Tone, View};
 
 pub use table::column_at;
 
-/// Engine-provided text with control characters and escape sequences removed.
+/// Engine-provided text with control characters and escape sequences removed, and invisible
+/// characters (bidi overrides, zero-width) shown as markers: the core's one rule.
 pub fn inert(s: &str) -> String {
-    if s.chars().any(char::is_control) {
-        wharf_core::streams::text::sanitize(s.as_bytes(), false).text
-    } else {
-        s.to_owned()
-    }
+    wharf_core::streams::text::inert(s).into_owned()
 }
 
 /// Where everything goes on screen.
@@ -190,11 +187,11 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
     }
     line1.extend([
         Span::styled(
-            s.endpoint.clone(),
+            inert(&s.endpoint),
             Style::default().add_modifier(Modifier::BOLD),
         ),
         Span::raw("  "),
-        Span::styled(format!("● {state}"), style),
+        Span::styled(format!("● {}", inert(&state)), style),
     ]);
     if !s.refresh_failures.is_empty() {
         // Objects whose rows show their last data because refetching them fails.
@@ -205,12 +202,12 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
     }
     if let Some(e) = &s.engine {
         line1.push(Span::styled(
-            format!(
+            inert(&format!(
                 "  {} {} · API {}",
                 platform(e),
                 e.version,
                 e.negotiated_api_version
-            ),
+            )),
             Style::default().fg(p.muted),
         ));
     }
@@ -289,7 +286,19 @@ fn hints(app: &App) -> Vec<Action> {
             ]
         }
         (Some(d), _) if d.tab == crate::details::Tab::Inspect => {
-            vec![Back, NextTab, Filter, SearchNext, SectionNext, Zoom, Help]
+            vec![
+                Back,
+                NextTab,
+                Filter,
+                SearchNext,
+                SectionNext,
+                RevealSecrets,
+                Zoom,
+                Help,
+            ]
+        }
+        (Some(d), _) if d.tab == crate::details::Tab::Env => {
+            vec![Back, NextTab, RevealSecrets, Zoom, Exec, Help]
         }
         (Some(_), _) => vec![Back, NextTab, Zoom, Exec, Help],
         (None, View::Containers) => vec![
@@ -331,6 +340,16 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                 Style::default().add_modifier(Modifier::REVERSED),
             ));
             spans.push(Span::raw(after));
+            if let crate::prompt::PromptKind::Exec(_) = kind {
+                // Said before the shell starts, and again in the shell's banner.
+                spans.push(Span::styled(
+                    format!(
+                        "   detach from the shell: {}",
+                        app.settings.detach_keys.describe()
+                    ),
+                    Style::default().fg(p.muted),
+                ));
+            }
             if *kind == crate::prompt::PromptKind::Command {
                 let c = crate::command_line::completions(&input.text);
                 if !c.is_empty() && !input.text.is_empty() {
@@ -344,7 +363,8 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
         }
         _ => match &app.toast {
             Some(t) => Line::from(Span::styled(
-                t.text.clone(),
+                // Toasts quote engine errors, which quote names and commands.
+                inert(&t.text),
                 if t.error {
                     Style::default().fg(p.error).add_modifier(Modifier::BOLD)
                 } else {
@@ -386,5 +406,7 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(line), area);
 }
 
+#[cfg(test)]
+mod size_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -27,7 +27,7 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     let max_objects = (area.height as usize).saturating_sub(10).max(1);
     let mut lines = vec![
         Line::from(Span::styled(
-            c.title.clone(),
+            crate::view::inert(&c.title),
             Style::default().add_modifier(Modifier::BOLD),
         )),
         Line::raw(""),
@@ -47,7 +47,7 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     lines.push(Line::raw(""));
     for n in &c.notes {
         lines.push(Line::from(Span::styled(
-            n.clone(),
+            crate::view::inert(n),
             Style::default().fg(p.muted),
         )));
     }
@@ -73,8 +73,19 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
         ),
         Span::raw("/esc: cancel"),
     ]));
-    let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 4;
-    let width = width.clamp(40.min(area.width), area.width.saturating_sub(4).max(20));
+    // At least 40 cells (or what the screen has), at most the screen less a margin; never
+    // `clamp` here: on a narrow screen the lower bound is above the upper one.
+    let max_w = area.width.saturating_sub(4).max(20).min(area.width);
+    let want = lines
+        .iter()
+        .map(Line::width)
+        .max()
+        .unwrap_or(40)
+        .saturating_add(4);
+    let width = u16::try_from(want)
+        .unwrap_or(u16::MAX)
+        .min(max_w)
+        .max(40.min(max_w));
     // Height after wrapping, so a long name cannot push the answer keys out of the box.
     let inner = width.saturating_sub(2).max(1) as usize;
     // Word wrapping can take one line more than the width alone says.
@@ -85,7 +96,11 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
             w.div_ceil(inner).max(1) + usize::from(w > inner)
         })
         .sum();
-    let r = centered(area, width, height as u16 + 2);
+    let r = centered(
+        area,
+        width,
+        u16::try_from(height).unwrap_or(u16::MAX).saturating_add(2),
+    );
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
@@ -158,6 +173,7 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
                 SaveLogs,
                 SectionNext,
                 SectionPrev,
+                RevealSecrets,
             ],
         ),
     ];

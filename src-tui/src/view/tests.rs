@@ -25,13 +25,13 @@ fn snap(name: &str, app: &App) {
     insta::assert_snapshot!(name, render(app));
 }
 
-fn command(app: &mut App, line: &str) {
+pub(super) fn command(app: &mut App, line: &str) {
     app.update(key(':'));
     type_text(app, line);
     app.update(code(KeyCode::Enter));
 }
 
-fn select(app: &mut App, name: &str) {
+pub(super) fn select(app: &mut App, name: &str) {
     let i = app
         .rows
         .iter()
@@ -343,7 +343,7 @@ fn engine_narrow_80x24() {
 // --- details -----------------------------------------------------------------------------
 
 /// Log output with colours, stderr, a search target and hostile control sequences.
-fn log_chunks() -> Vec<LogChunk> {
+pub(super) fn log_chunks() -> Vec<LogChunk> {
     let out = |s: &str| LogChunk {
         stream: LogStream::Stdout,
         bytes: s.as_bytes().to_vec(),
@@ -366,7 +366,7 @@ fn log_chunks() -> Vec<LogChunk> {
     ]
 }
 
-fn inspect_json() -> serde_json::Value {
+pub(super) fn inspect_json() -> serde_json::Value {
     serde_json::json!({
         "Id": id('a'),
         "Created": "2023-11-14T19:13:20Z",
@@ -387,7 +387,7 @@ fn inspect_json() -> serde_json::Value {
     })
 }
 
-fn processes() -> Processes {
+pub(super) fn processes() -> Processes {
     Processes {
         titles: ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]
             .map(String::from)
@@ -422,7 +422,7 @@ fn processes() -> Processes {
 }
 
 /// The app with shop-web-1's details open on `tab`, logs and inspect loaded.
-fn details_app(w: u16, h: u16, tab: Tab, full: bool) -> App {
+pub(super) fn details_app(w: u16, h: u16, tab: Tab, full: bool) -> App {
     let mut app = app(w, h);
     select(&mut app, "shop-web-1");
     app.update(code(KeyCode::Enter));
@@ -968,4 +968,56 @@ fn containers_not_responding_keeps_the_last_rows() {
         "containers_not_responding",
         &app_with(Settings::default(), s, 140, 14),
     );
+}
+
+/// Issue #9, item 10: bidi overrides and zero-width characters from the engine show as
+/// visible markers everywhere the terminal UI draws engine text (table, labels, env,
+/// inspect, confirmation, toast), never as themselves.
+#[test]
+fn invisible_characters_are_shown_as_markers() {
+    let mut cs = containers();
+    cs[0].name = "v=\u{202E}gnp.exe".into();
+    cs[0].command = "sh -c z\u{200B}w".into();
+    cs[0]
+        .labels
+        .insert("tier\u{2066}".into(), "front\u{202E}end\u{FEFF}".into());
+    let mut app = app_with(
+        Settings::default(),
+        with_containers(snapshot(), cs),
+        160,
+        30,
+    );
+    select(&mut app, "v=\u{202E}gnp.exe");
+    let screens = {
+        let mut v = vec![render(&app)];
+        app.update(key('K'));
+        v.push(render(&app));
+        app.update(key('n'));
+        app.update(Msg::ExecDone(Err("exec \u{202E}failed".into())));
+        v.push(render(&app));
+        app.update(code(KeyCode::Enter));
+        app.update(Msg::Inspect {
+            id: cid('a'),
+            result: Ok(serde_json::json!({
+                "Config": { "Env": ["A=\u{202E}b"], "Labels": { "tier\u{2066}": "x" } }
+            })),
+        });
+        for tab in [Tab::Labels, Tab::Env, Tab::Inspect] {
+            app.details.as_mut().expect("details").tab = tab;
+            v.push(render(&app));
+        }
+        v
+    };
+    let all = screens.join("\n");
+    for c in ['\u{202E}', '\u{200B}', '\u{2066}', '\u{FEFF}'] {
+        assert!(!all.contains(c), "{c:?} drawn as itself:\n{all}");
+    }
+    for marker in [
+        "v=⟨U+202E⟩gnp.exe",
+        "tier⟨U+2066⟩=front⟨U+202E⟩end⟨U+FEFF⟩",
+        "exec ⟨U+202E⟩failed",
+        "A=⟨U+202E⟩b",
+    ] {
+        assert!(all.contains(marker), "{marker} missing:\n{all}");
+    }
 }

@@ -173,3 +173,45 @@ async fn follow_receives_new_lines_and_search_finds_them() {
     };
     assert!(end.is_ok(), "{end:?}");
 }
+
+/// Issue #9, item 9: what a TTY container prints — escape sequences, C1 controls, bidi and
+/// zero-width characters, invalid UTF-8, lines starting with digits — never reaches a saved
+/// log file, with or without timestamps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_logs_of_a_tty_container_hold_no_control_or_invisible_characters() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let script = "printf '7\\033]0;owned\\007 \\033]52;c;aGk=\\007\\033[2J\\302\\2332J v=\\342\\200\\256gnp.exe z\\342\\200\\213w \\377\\n'; \
+                  printf '\\033[31mred\\033[0m\\r\\n2\\033]8;;x\\007link\\n'; echo done-marker; sleep 600";
+    let c = te
+        .container("tty-save")
+        .tty(true)
+        .cmd(&["sh", "-c", script])
+        .start();
+    wait_until_blocking(TIMEOUT, "the output", || {
+        te.docker_ok(&["logs", c.id()]).contains("done-marker")
+    });
+    for timestamps in [false, true] {
+        let buf = fetch(
+            &engine,
+            c.id(),
+            &LogOptions {
+                tail: None,
+                timestamps,
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("logs: {e}"));
+        let text = buf.to_text(timestamps);
+        assert!(text.contains("v=⟨U+202E⟩gnp.exe z⟨U+200B⟩w"), "{text:?}");
+        for ch in text.chars() {
+            let control = ch.is_control() && ch != '\n';
+            assert!(
+                !control && !wharf_core::streams::text::is_invisible(ch),
+                "{ch:?} in the saved text (timestamps: {timestamps}): {text:?}"
+            );
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! End-to-end tests of the `wharf` terminal UI: the real binary in tmux against the test
 //! engine, driven with keys, read from the screen, checked with the engine.
 
+mod hostile;
 mod journeys;
+mod robustness;
 mod safety;
 mod term;
 mod trust;

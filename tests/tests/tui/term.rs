@@ -98,11 +98,32 @@ pub struct Wharf {
 impl Wharf {
     /// Starts `wharf --no-mouse --log-file … ARGS` against `engine` in a 160x45 pane.
     pub fn start(engine: &TestEngine, args: &[&str]) -> Wharf {
-        Wharf::start_with_env(engine, args, &[])
+        Wharf::launch(engine, args, (WIDTH, HEIGHT), "", &[])
     }
 
     /// [`Wharf::start`] with more environment variables for wharf (e.g. `DOCKER_TLS`).
     pub fn start_with_env(engine: &TestEngine, args: &[&str], env: &[(&str, &str)]) -> Wharf {
+        Wharf::launch(engine, args, (WIDTH, HEIGHT), "", env)
+    }
+
+    /// Like [`Wharf::start`], in a `width`×`height` pane, with `redirect` (shell syntax such
+    /// as `</dev/null`) after the arguments.
+    pub fn start_with(
+        engine: &TestEngine,
+        args: &[&str],
+        size: (u16, u16),
+        redirect: &str,
+    ) -> Wharf {
+        Wharf::launch(engine, args, size, redirect, &[])
+    }
+
+    fn launch(
+        engine: &TestEngine,
+        args: &[&str],
+        (width, height): (u16, u16),
+        redirect: &str,
+        env: &[(&str, &str)],
+    ) -> Wharf {
         static NEXT: AtomicU32 = AtomicU32::new(1);
         let socket = format!(
             "wharf-e2e-{}-{}-{}",
@@ -126,7 +147,13 @@ impl Wharf {
         for a in args {
             script.push_str(&format!(" '{a}'"));
         }
-        script.push_str("; echo \"[wharf exited: $?]\"; exec sleep 3600");
+        script.push(' ');
+        script.push_str(redirect);
+        // The status also goes to a file: a 1×1 pane cannot show the note.
+        script.push_str(&format!(
+            "; st=$?; echo $st > '{}'; echo \"[wharf exited: $st]\"; exec sleep 3600",
+            dir.path().join("exited").display()
+        ));
         let mut w = Wharf {
             socket,
             socket_path: None,
@@ -137,7 +164,7 @@ impl Wharf {
         let state = w.dir.path().join("state");
         let mut cmd = w.tmux();
         cmd.args(["-f", "/dev/null", "new-session", "-d", "-s", "main"])
-            .args(["-x", &WIDTH.to_string(), "-y", &HEIGHT.to_string()])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
             .arg("sh")
             .arg("-c")
             .arg(&script)
@@ -182,6 +209,26 @@ impl Wharf {
             .args(["display-message", "-p", "-t", "main", format]))
         .trim_end()
         .to_owned()
+    }
+
+    /// wharf's exit status once it has exited.
+    pub fn exit_status(&self) -> Option<String> {
+        std::fs::read_to_string(self.dir.path().join("exited"))
+            .ok()
+            .map(|s| s.trim().to_owned())
+    }
+
+    /// Resizes the pane (its window) to `width`×`height`.
+    pub fn resize(&self, width: u16, height: u16) {
+        run(self.tmux().args([
+            "resize-window",
+            "-t",
+            "main",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]));
     }
 
     /// Names of tmux paste buffers (OSC 52 writes from the pane would create some).

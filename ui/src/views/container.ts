@@ -93,11 +93,19 @@ function jsonTree(value: unknown, needle: string): Node {
 
 function inspectPanel(id: string) {
   let data: unknown = null;
+  // Secret env values come masked by the core; a click asks it for them, another hides them.
+  let reveal = false;
   const body = h("div", {}, "Loading…");
   const search = h("input", { type: "search", placeholder: "Search inspect…", "aria-label": "Search inspect", oninput: () => render() });
+  const toggle = h("button", { type: "button", "data-action": "reveal-secrets", onclick: () => { reveal = !reveal; load(); } }, "Reveal secrets");
   const render = () => { if (data !== null) { replace(body, jsonTree(data, search.value)); body.querySelector("mark")?.scrollIntoView({ block: "center" }); } };
-  backend().inspect(id).then((d) => { data = d; render(); }, (e) => replace(body, h("p", { class: "error" }, errorText(e))));
-  return { el: h("div", {}, h("div", { class: "toolbar" }, search), body), destroy: () => undefined };
+  const load = () => backend().inspect(id, reveal).then((d) => {
+    data = d;
+    toggle.textContent = reveal ? "Hide secrets" : "Reveal secrets";
+    render();
+  }, (e) => replace(body, h("p", { class: "error" }, errorText(e))));
+  void load();
+  return { el: h("div", {}, h("div", { class: "toolbar" }, search, toggle), body), destroy: () => undefined };
 }
 
 function topPanel(id: string) {

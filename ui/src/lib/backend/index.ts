@@ -27,7 +27,8 @@ export interface Backend {
   prunePlan(target: PruneTarget): Promise<PrunePlan>;
   /** How removing each container goes, by wharf-core's rule (force + the warning to show). */
   containerRemovals(ids: string[]): Promise<Removal[]>;
-  inspect(id: string): Promise<unknown>;
+  /** The core masks secret env values unless `reveal` (an explicit click) is set. */
+  inspect(id: string, reveal?: boolean): Promise<unknown>;
   top(id: string): Promise<Processes>;
   diskUsage(): Promise<DiskUsage[]>;
   engineInfo(): Promise<EngineInfo>;

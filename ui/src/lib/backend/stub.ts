@@ -201,7 +201,8 @@ export function createStubBackend(): Backend {
     },
     prunePlan: async (target) => eng.plan(target),
     containerRemovals: async (ids) => eng.removals(ids),
-    inspect: async (id) => ({ Id: id, Name: "/" + (eng.containers.find((c) => c.id === id)?.name ?? "?"), State: { Status: "running", Pid: 1234 }, Config: { Image: "busybox:test", Env: ["PATH=/bin"], Labels: {} } }),
+    // Like the core: secret env values come masked unless revealed.
+    inspect: async (id, reveal = false) => ({ Id: id, Name: "/" + (eng.containers.find((c) => c.id === id)?.name ?? "?"), State: { Status: "running", Pid: 1234 }, Config: { Image: "busybox:test", Env: ["PATH=/bin", reveal ? "DB_PASSWORD=hunter2-stub" : "DB_PASSWORD=••••••••"], Labels: {} } }),
     top: async () => ({ titles: ["UID", "PID", "CMD"], rows: [["root", "1234", "sleep 3600"], ["root", "1240", "sh"]] }),
     diskUsage: async () => [
       { kind: "images", total: 2, active: 1, size: 7_600_000, reclaimable: 5_500_000 },

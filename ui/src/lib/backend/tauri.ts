@@ -27,7 +27,7 @@ export function createTauriBackend(): Backend {
     execute: (cmd, confirmed) => invoke("execute", { cmd, confirmed }),
     prunePlan: (target) => invoke("prune_plan", { target }),
     containerRemovals: (ids) => invoke("container_removals", { ids }),
-    inspect: (id) => invoke("inspect", { id }),
+    inspect: (id, reveal = false) => invoke("inspect", { id, reveal }),
     top: (id) => invoke("top", { id }),
     diskUsage: () => invoke("disk_usage"),
     engineInfo: () => invoke("engine_info"),
