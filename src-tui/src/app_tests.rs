@@ -1208,6 +1208,40 @@ fn new_stats_update_live_cells_and_reorder_only_when_sorted_by_them() {
     assert_eq!(names(&app)[0], b, "b is now");
 }
 
+#[test]
+fn bulk_actions_report_every_object_once_all_are_in() {
+    let mut app = app(120, 40);
+    for n in ["broken", "nightly-job"] {
+        select(&mut app, n);
+        app.update(key(' '));
+    }
+    app.update(key('S'));
+    let reqs: Vec<u64> = app.pending.keys().copied().collect();
+    assert_eq!(reqs.len(), 2);
+    app.update(Msg::Outcome {
+        req: reqs[0],
+        result: Ok(String::new()),
+    });
+    assert!(app.toast.is_none(), "no report before every object is in");
+    app.update(Msg::Outcome {
+        req: reqs[1],
+        result: Err("no such container".into()),
+    });
+    let t = app.toast.clone().unwrap_or_else(|| panic!("a report"));
+    assert!(t.error, "{t:?}");
+    assert!(t.text.starts_with("Start × 2: 1 of 2 done"), "{t:?}");
+    assert_eq!(t.text.matches(": done").count(), 1, "{t:?}");
+    assert_eq!(
+        t.text.matches("failed: no such container").count(),
+        1,
+        "{t:?}"
+    );
+    assert!(
+        t.text.contains("broken") && t.text.contains("nightly-job"),
+        "each object is named: {t:?}"
+    );
+}
+
 /// Issue #9, item 12: the shell prompt names the configured detach keys before the shell
 /// starts, Enter hands over, and a detach brings the list back with a note saying so.
 #[test]
@@ -1306,38 +1340,4 @@ fn secret_env_values_are_masked_until_revealed() {
     select(&mut app, "shop-web-1");
     app.update(code(KeyCode::Enter));
     assert!(!app.details.as_ref().expect("details").secrets_shown);
-}
-
-#[test]
-fn bulk_actions_report_every_object_once_all_are_in() {
-    let mut app = app(120, 40);
-    for n in ["broken", "nightly-job"] {
-        select(&mut app, n);
-        app.update(key(' '));
-    }
-    app.update(key('S'));
-    let reqs: Vec<u64> = app.pending.keys().copied().collect();
-    assert_eq!(reqs.len(), 2);
-    app.update(Msg::Outcome {
-        req: reqs[0],
-        result: Ok(String::new()),
-    });
-    assert!(app.toast.is_none(), "no report before every object is in");
-    app.update(Msg::Outcome {
-        req: reqs[1],
-        result: Err("no such container".into()),
-    });
-    let t = app.toast.clone().unwrap_or_else(|| panic!("a report"));
-    assert!(t.error, "{t:?}");
-    assert!(t.text.starts_with("Start × 2: 1 of 2 done"), "{t:?}");
-    assert_eq!(t.text.matches(": done").count(), 1, "{t:?}");
-    assert_eq!(
-        t.text.matches("failed: no such container").count(),
-        1,
-        "{t:?}"
-    );
-    assert!(
-        t.text.contains("broken") && t.text.contains("nightly-job"),
-        "each object is named: {t:?}"
-    );
 }

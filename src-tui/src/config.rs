@@ -29,12 +29,12 @@ pub struct Config {
     pub theme: Theme,
     /// Action → keys overrides, e.g. `stop = ["x"]`.
     pub keys: BTreeMap<String, Vec<String>>,
-    /// The key sequence that leaves a container shell without ending it (like docker's
-    /// `--detach-keys`); it also cancels a shell that is still starting.
-    pub detach_keys: Vec<String>,
     /// Opt-in audit log: one JSON line per engine call a user action makes (`--audit-log`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_log: Option<PathBuf>,
+    /// The key sequence that leaves a container shell without ending it (like docker's
+    /// `--detach-keys`); it also cancels a shell that is still starting.
+    pub detach_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -49,8 +49,8 @@ impl Default for Config {
             show_stopped: true,
             theme: Theme::default(),
             keys: BTreeMap::new(),
-            detach_keys: vec!["ctrl-p".into(), "ctrl-q".into()],
             audit_log: None,
+            detach_keys: vec!["ctrl-p".into(), "ctrl-q".into()],
         }
     }
 }

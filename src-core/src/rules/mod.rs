@@ -1,8 +1,8 @@
-//! Domain rules both UIs share, as pure functions of model data: what a prune would remove
-//! ([`prune`]), what a removal does to a container that is still running ([`removal`]), what
-//! counts as a secret and how it is masked ([`secrets`]), and engine objects made inert for
-//! display ([`inert`]). Nothing here talks to an engine; the functions that act on these
-//! rules live in `crate::destroy`.
+//! Domain rules both UIs share, as pure functions of model data, written once: what a prune
+//! would remove ([`prune`]), what a removal does to a container that is still running
+//! ([`removal`]), what counts as a secret and how it is masked ([`secrets`]), and engine
+//! objects made inert for display ([`inert`]). Nothing here talks to an engine; the functions
+//! that act on these rules live in `crate::destroy`.
 
 pub mod inert;
 pub mod prune;

@@ -911,58 +911,6 @@ fn help_shows_every_key_or_scrolls() {
     }
 }
 
-/// Issue #9, item 10: bidi overrides and zero-width characters from the engine show as
-/// visible markers everywhere the terminal UI draws engine text (table, labels, env,
-/// inspect, confirmation, toast), never as themselves.
-#[test]
-fn invisible_characters_are_shown_as_markers() {
-    let mut cs = containers();
-    cs[0].name = "v=\u{202E}gnp.exe".into();
-    cs[0].command = "sh -c z\u{200B}w".into();
-    cs[0]
-        .labels
-        .insert("tier\u{2066}".into(), "front\u{202E}end\u{FEFF}".into());
-    let mut app = app_with(
-        Settings::default(),
-        with_containers(snapshot(), cs),
-        160,
-        30,
-    );
-    select(&mut app, "v=\u{202E}gnp.exe");
-    let screens = {
-        let mut v = vec![render(&app)];
-        app.update(key('K'));
-        v.push(render(&app));
-        app.update(key('n'));
-        app.update(Msg::ExecDone(Err("exec \u{202E}failed".into())));
-        v.push(render(&app));
-        app.update(code(KeyCode::Enter));
-        app.update(Msg::Inspect {
-            id: cid('a'),
-            result: Ok(serde_json::json!({
-                "Config": { "Env": ["A=\u{202E}b"], "Labels": { "tier\u{2066}": "x" } }
-            })),
-        });
-        for tab in [Tab::Labels, Tab::Env, Tab::Inspect] {
-            app.details.as_mut().expect("details").tab = tab;
-            v.push(render(&app));
-        }
-        v
-    };
-    let all = screens.join("\n");
-    for c in ['\u{202E}', '\u{200B}', '\u{2066}', '\u{FEFF}'] {
-        assert!(!all.contains(c), "{c:?} drawn as itself:\n{all}");
-    }
-    for marker in [
-        "v=⟨U+202E⟩gnp.exe",
-        "tier⟨U+2066⟩=front⟨U+202E⟩end⟨U+FEFF⟩",
-        "exec ⟨U+202E⟩failed",
-        "A=⟨U+202E⟩b",
-    ] {
-        assert!(all.contains(marker), "{marker} missing:\n{all}");
-    }
-}
-
 #[test]
 fn tls_not_verified_is_shown_first_in_red() {
     let settings = Settings {
@@ -1020,4 +968,56 @@ fn containers_not_responding_keeps_the_last_rows() {
         "containers_not_responding",
         &app_with(Settings::default(), s, 140, 14),
     );
+}
+
+/// Issue #9, item 10: bidi overrides and zero-width characters from the engine show as
+/// visible markers everywhere the terminal UI draws engine text (table, labels, env,
+/// inspect, confirmation, toast), never as themselves.
+#[test]
+fn invisible_characters_are_shown_as_markers() {
+    let mut cs = containers();
+    cs[0].name = "v=\u{202E}gnp.exe".into();
+    cs[0].command = "sh -c z\u{200B}w".into();
+    cs[0]
+        .labels
+        .insert("tier\u{2066}".into(), "front\u{202E}end\u{FEFF}".into());
+    let mut app = app_with(
+        Settings::default(),
+        with_containers(snapshot(), cs),
+        160,
+        30,
+    );
+    select(&mut app, "v=\u{202E}gnp.exe");
+    let screens = {
+        let mut v = vec![render(&app)];
+        app.update(key('K'));
+        v.push(render(&app));
+        app.update(key('n'));
+        app.update(Msg::ExecDone(Err("exec \u{202E}failed".into())));
+        v.push(render(&app));
+        app.update(code(KeyCode::Enter));
+        app.update(Msg::Inspect {
+            id: cid('a'),
+            result: Ok(serde_json::json!({
+                "Config": { "Env": ["A=\u{202E}b"], "Labels": { "tier\u{2066}": "x" } }
+            })),
+        });
+        for tab in [Tab::Labels, Tab::Env, Tab::Inspect] {
+            app.details.as_mut().expect("details").tab = tab;
+            v.push(render(&app));
+        }
+        v
+    };
+    let all = screens.join("\n");
+    for c in ['\u{202E}', '\u{200B}', '\u{2066}', '\u{FEFF}'] {
+        assert!(!all.contains(c), "{c:?} drawn as itself:\n{all}");
+    }
+    for marker in [
+        "v=⟨U+202E⟩gnp.exe",
+        "tier⟨U+2066⟩=front⟨U+202E⟩end⟨U+FEFF⟩",
+        "exec ⟨U+202E⟩failed",
+        "A=⟨U+202E⟩b",
+    ] {
+        assert!(all.contains(marker), "{marker} missing:\n{all}");
+    }
 }

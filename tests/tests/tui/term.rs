@@ -98,12 +98,12 @@ pub struct Wharf {
 impl Wharf {
     /// Starts `wharf --no-mouse --log-file … ARGS` against `engine` in a 160x45 pane.
     pub fn start(engine: &TestEngine, args: &[&str]) -> Wharf {
-        Wharf::start_full(engine, args, (WIDTH, HEIGHT), "", &[])
+        Wharf::launch(engine, args, (WIDTH, HEIGHT), "", &[])
     }
 
     /// [`Wharf::start`] with more environment variables for wharf (e.g. `DOCKER_TLS`).
     pub fn start_with_env(engine: &TestEngine, args: &[&str], env: &[(&str, &str)]) -> Wharf {
-        Wharf::start_full(engine, args, (WIDTH, HEIGHT), "", env)
+        Wharf::launch(engine, args, (WIDTH, HEIGHT), "", env)
     }
 
     /// Like [`Wharf::start`], in a `width`×`height` pane, with `redirect` (shell syntax such
@@ -114,10 +114,10 @@ impl Wharf {
         size: (u16, u16),
         redirect: &str,
     ) -> Wharf {
-        Wharf::start_full(engine, args, size, redirect, &[])
+        Wharf::launch(engine, args, size, redirect, &[])
     }
 
-    fn start_full(
+    fn launch(
         engine: &TestEngine,
         args: &[&str],
         (width, height): (u16, u16),
