@@ -5,14 +5,18 @@
 #                      compile time, so this runs before cargo builds the workspace)
 #   desktop.sh test    the page in headless Chromium against the stub backend, then the real
 #                      app under Xvfb through tauri-driver against DOCKER_HOST (installs
-#                      tauri-driver with cargo when missing); saves screenshots to docs/
+#                      tauri-driver with cargo when missing); screenshots go to a temp folder
+#   desktop.sh screenshots   the real-app tests again, saving their screenshots to docs/ (the
+#                      committed desktop-*.png); needs DOCKER_HOST like `test`
 #
 # Under CI (CI=true) a missing tool fails; elsewhere it prints SKIPPED and goes on.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 ci=false
-[[ ${CI:-} == true || ${CI:-} == 1 ]] && ci=true
+is_ci && ci=true
 
 die() {
 	echo "desktop.sh: $*" >&2
@@ -32,11 +36,9 @@ node_ok() {
 # Install the Debian packages listed in scripts/apt-packages.txt that are missing (root only;
 # scripts/test.sh may have done it already, then this is a quick no-op).
 packages() {
-	local want=() missing=() p
-	mapfile -t want < <(sed 's/#.*//' "$root/scripts/apt-packages.txt" | tr -s ' \t' '\n' | grep -v '^$' || true)
-	for p in "${want[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-	done
+	local want=() missing=()
+	mapfile -t want < <(package_list)
+	mapfile -t missing < <(missing_packages "${want[@]}")
 	((${#missing[@]} == 0)) && return 0
 	if [[ $(id -u) -ne 0 ]]; then
 		skip "missing packages: ${missing[*]} (apt-get install them as root)"
@@ -96,5 +98,6 @@ cmd_test() {
 case ${1:-} in
 ui) cmd_ui ;;
 test) cmd_test ;;
-*) die "usage: desktop.sh ui|test" ;;
+screenshots) WHARF_SCREENSHOT_DIR=$root/docs cmd_test ;;
+*) die "usage: desktop.sh ui|test|screenshots" ;;
 esac

@@ -21,6 +21,8 @@
 # is refused: dockerd then DELETES the host's docker0 link (removeDefaultBridgeInterface),
 # which breaks every other engine on the machine.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PACKAGES=(docker.io busybox-static openssl curl iproute2 tmux)
 # Commands linked to busybox in the test image (`sh -c` has more as builtins).
@@ -34,18 +36,10 @@ die() {
 	exit 1
 }
 
-missing_packages() {
-	local p
-	for p in "${PACKAGES[@]}"; do
-		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-			echo "$p"
-		fi
-	done
-}
 
 cmd_check() {
 	local missing
-	missing=$(missing_packages | tr '\n' ' ')
+	missing=$(missing_packages "${PACKAGES[@]}" | tr '\n' ' ')
 	if [[ -n $missing ]]; then
 		echo "missing packages: $missing(install with: apt-get install -y $missing)" >&2
 		return 1
@@ -54,7 +48,7 @@ cmd_check() {
 
 cmd_install() {
 	local missing=()
-	mapfile -t missing < <(missing_packages)
+	mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
 	((${#missing[@]} == 0)) && return 0
 	[[ $(id -u) -eq 0 ]] || die "need root to install: ${missing[*]}"
 	echo "engine.sh: installing ${missing[*]}" >&2

@@ -14,9 +14,11 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 engine_sh=$root/scripts/engine.sh
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 started=$SECONDS
 ci=false
-[[ ${CI:-} == true || ${CI:-} == 1 ]] && ci=true
+is_ci && ci=true
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 fail() {
@@ -45,20 +47,12 @@ trap finish EXIT
 step "packages"
 # Other parts of the workspace list the Debian packages they need (to build or test) in
 # scripts/apt-packages.txt: one per line, `#` starts a comment.
-extra=()
-if [[ -f scripts/apt-packages.txt ]]; then
-	mapfile -t extra < <(sed 's/#.*//' scripts/apt-packages.txt | tr -s ' \t' '\n' | grep -v '^$' || true)
-fi
+mapfile -t extra < <(package_list)
 if [[ $(id -u) -eq 0 ]]; then
 	bash "$engine_sh" install "${extra[@]}"
 elif ! bash "$engine_sh" check "${extra[@]}"; then
 	$ci && fail "CI=true and packages are missing (run as root: scripts/engine.sh install)"
 	echo "test.sh: continuing; tests that need them will print SKIPPED" >&2
-fi
-
-# A shared target directory outside the clone saves a full build; never required.
-if [[ -z ${CARGO_TARGET_DIR:-} && -d /work/.cargo-target && -w /work/.cargo-target ]]; then
-	export CARGO_TARGET_DIR=/work/.cargo-target
 fi
 
 export WHARF_TEST_RUN=${WHARF_TEST_RUN:-$(date +%s)-$$}

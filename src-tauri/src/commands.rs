@@ -127,14 +127,16 @@ pub fn container_removals(desk: State<'_, Desk>, ids: Vec<ContainerId>) -> CmdRe
                 .containers
                 .get(&id)
                 .ok_or_else(|| report(CoreError::not_found(format!("no container {id}"))))?;
-            let rule = container_removal(&c.name, c.state);
+            // The name is shown in the page's dialog: inert, as every engine string.
+            let name = wharf_core::rules::inert::container(c).name.clone();
+            let rule = container_removal(&name, c.state);
             Ok(Removal {
                 command: Command::Remove {
                     id,
                     force: rule.force,
                     volumes: false,
                 },
-                name: c.name.clone(),
+                name,
                 warning: rule.warning,
             })
         })
