@@ -236,17 +236,21 @@ async fn session(
     let mut early = Vec::new();
     let start = timeout(HANDOVER, engine.exec(id.as_str(), &spec));
     tokio::pin!(start);
+    let late = || {
+        format!(
+            "the engine did not start the shell within {} s (is it responding?)",
+            HANDOVER.as_secs()
+        )
+    };
     let mut s = loop {
         tokio::select! {
             r = &mut start => match r {
                 Ok(Ok(s)) => break s,
+                // The core's own request deadline (as long as the hand-over's) may run out
+                // first: the same frozen engine, so the same message.
+                Ok(Err(e)) if wharf_core::engine::is_timeout(&e) => return Err(late()),
                 Ok(Err(e)) => return Err(e.to_string()),
-                Err(_) => {
-                    return Err(format!(
-                        "the engine did not start the shell within {} s (is it responding?)",
-                        HANDOVER.as_secs()
-                    ))
-                }
+                Err(_) => return Err(late()),
             },
             ev = events.recv() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {

@@ -3,159 +3,81 @@
 //! are killed instead of piling up; after SIGCONT it recovers, and dropping the store leaves
 //! no ssh process behind.
 //!
-//! Its own test binary: it puts an `ssh` wrapper first on `PATH` (adding `-F` with the test's
-//! client config), which must not leak into other tests.
+//! Its own test binary: it puts the `ssh` shim of [`TestSshd`] (which adds `-F` with the
+//! test's client config) first on `PATH`, which must not leak into other tests and must happen
+//! before any other thread runs. Wharf's ssh checks host keys strictly, so the test puts the
+//! server's real host key in the client's known_hosts first, as a user would.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::TcpListener;
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use wharf_core::engine::connect::{resolve, ConnectOptions};
 use wharf_core::engine::Engine;
 use wharf_core::store::{ConnectionState, Store};
-use wharf_tests::{require_private_engine, wait_until, PrivateOpts};
+use wharf_tests::{require_private_engine, wait_until, PrivateOpts, TestSshd};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
-const ALIAS: &str = "wharf-liveness-sshd";
 
-fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A loopback sshd whose sessions talk to `docker_host`, and a client config for [`ALIAS`].
-struct Sshd {
-    child: Child,
-    dir: tempfile::TempDir,
-}
-
-impl Sshd {
-    fn start(docker_host: &str) -> Sshd {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        for key in ["host_key", "id"] {
-            run(Command::new("ssh-keygen")
-                .args(["-q", "-t", "ed25519", "-N", ""])
-                .arg("-f")
-                .arg(d.join(key)));
-        }
-        std::fs::copy(d.join("id.pub"), d.join("authorized_keys")).unwrap();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let config = format!(
-            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\n\
-             AuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\n\
-             KbdInteractiveAuthentication no\nPermitRootLogin yes\nStrictModes no\nUsePAM no\n\
-             PidFile {d}/sshd.pid\nSetEnv DOCKER_HOST={docker_host}\n",
-            d = d.display()
-        );
-        std::fs::write(d.join("sshd_config"), config).unwrap();
-        // sshd insists on its privilege separation directory.
-        std::fs::create_dir_all("/run/sshd").unwrap();
-        let child = Command::new("/usr/sbin/sshd")
-            .args(["-D", "-e", "-f"])
-            .arg(d.join("sshd_config"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let client = format!(
-            "Host {ALIAS}\n  HostName 127.0.0.1\n  Port {port}\n  User root\n  \
-             IdentityFile {d}/id\n  IdentitiesOnly yes\n  UserKnownHostsFile {d}/known_hosts\n  \
-             StrictHostKeyChecking accept-new\n",
-            d = d.display()
-        );
-        std::fs::write(d.join("ssh_config"), client).unwrap();
-        let bin = d.join("bin");
-        std::fs::create_dir(&bin).unwrap();
-        let real = which("ssh").expect("ssh on PATH");
-        let wrapper = format!(
-            "#!/bin/sh\nexec '{}' -F '{}/ssh_config' \"$@\"\n",
-            real.display(),
-            d.display()
-        );
-        std::fs::write(bin.join("ssh"), wrapper).unwrap();
-        std::fs::set_permissions(bin.join("ssh"), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let path = std::env::var("PATH").unwrap_or_default();
-        std::env::set_var("PATH", format!("{}:{path}", bin.display()));
-        let deadline = Instant::now() + TIMEOUT;
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "sshd did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Sshd { child, dir }
-    }
-}
-
-impl Drop for Sshd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = &self.dir;
-    }
-}
-
-fn which(program: &str) -> Option<std::path::PathBuf> {
-    std::env::var("PATH").ok()?.split(':').find_map(|p| {
-        let f = Path::new(p).join(program);
-        f.is_file().then_some(f)
-    })
-}
-
-/// Live (not zombie) `ssh` processes whose parent is this test process.
-fn ssh_children() -> usize {
+/// Live (not zombie) `ssh` processes whose parent is this test process, by pid.
+fn ssh_children() -> Vec<u32> {
     let me = std::process::id().to_string();
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
+        return Vec::new();
     };
     entries
         .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
-        .filter(|stat| {
-            let Some((head, rest)) = stat.rsplit_once(')') else {
-                return false;
-            };
-            let comm = head.split_once('(').map_or("", |(_, c)| c);
+        .filter_map(|stat| {
+            let (head, rest) = stat.rsplit_once(')')?;
+            let (pid, comm) = head.split_once(" (")?;
             let mut f = rest.split_whitespace();
             let state = f.next().unwrap_or("Z");
             let ppid = f.next().unwrap_or("");
-            comm == "ssh" && ppid == me && state != "Z" && state != "X"
+            (comm == "ssh" && ppid == me && state != "Z" && state != "X")
+                .then(|| pid.trim().parse().ok())
+                .flatten()
         })
-        .count()
+        .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_frozen_engine_over_ssh_leaves_no_ssh_process_behind() {
-    if which("sshd").is_none() && !Path::new("/usr/sbin/sshd").exists() {
-        eprintln!("SKIPPED: no sshd");
-        return;
-    }
+#[test]
+fn a_frozen_engine_over_ssh_leaves_no_ssh_process_behind() {
     let te = require_private_engine!(PrivateOpts::default());
-    let sshd = Sshd::start(te.host());
+    let Some(sshd) = TestSshd::start_or_skip(te.host()) else {
+        return;
+    };
+    // The server's real key on record: Wharf never learns one itself.
+    let known = sshd.known_hosts_line().unwrap();
+    std::fs::write(sshd.known_hosts(), known).unwrap();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs = vec![sshd.shim_dir()];
+    dirs.extend(std::env::split_paths(&path));
+    // Only this test runs in this binary, and no runtime (no other thread) exists yet.
+    std::env::set_var("PATH", std::env::join_paths(dirs).unwrap());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(frozen_over_ssh(&te, &sshd));
+    drop(rt);
+    drop(sshd);
+}
+
+async fn frozen_over_ssh(te: &wharf_tests::TestEngine, sshd: &TestSshd) {
     let ep = resolve(&ConnectOptions {
-        host: Some(format!("ssh://{ALIAS}")),
+        host: Some(format!("ssh://root@127.0.0.1:{}", sshd.port())),
         ..Default::default()
     })
     .unwrap();
     let engine = Engine::connect(ep)
         .await
-        .unwrap_or_else(|e| panic!("over ssh: {e}"));
+        .unwrap_or_else(|e| panic!("over ssh: {e}; sshd: {}", sshd.log()));
     let store = Store::spawn(engine);
     store
         .wait_for(TIMEOUT, |s| s.synced && s.connection.is_connected())
         .await
         .unwrap_or_else(|e| panic!("never synced over ssh: {e}"));
-    assert!(ssh_children() >= 1);
+    assert!(!ssh_children().is_empty());
 
     // The events stream's and the pool's idle connections: each is one ssh process.
     let before = ssh_children();
@@ -166,26 +88,34 @@ async fn a_frozen_engine_over_ssh_leaves_no_ssh_process_behind() {
         })
         .await
         .unwrap_or_else(|e| panic!("not responding over ssh: {e}"));
-    // 20 s of attempts, each one ssh process whose request times out: they must end.
+    // Attempts follow one another, each with one ssh process whose request times out (after
+    // the SSH request deadline, 20 s): those must end, and so must the idle ones (used up by
+    // attempts or retired by the pool). Poll until no process from before the freeze is left.
     let start = Instant::now();
     let mut most = 0;
-    let mut last = 0;
-    while start.elapsed() < Duration::from_secs(20) {
-        let n = ssh_children();
-        most = most.max(n);
-        if start.elapsed() > Duration::from_secs(15) {
-            last = last.max(n);
+    let left = loop {
+        let now = ssh_children();
+        most = most.max(now.len());
+        if !now.iter().any(|p| before.contains(p)) {
+            break now;
         }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "ssh processes from before the freeze still run after 120 s: {now:?} \
+             (before: {before:?})"
+        );
         tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    // Idle ones are used up by the attempts and never replaced; one attempt at a time.
+    };
+    let all_ended = start.elapsed();
+    // Idle ones are never replaced; one attempt at a time.
     assert!(
-        most <= before + 1,
-        "ssh processes piled up: {most} (before: {before})"
+        most <= before.len() + 1,
+        "ssh processes piled up: {most} (before: {})",
+        before.len()
     );
     assert!(
-        last <= 2,
-        "ssh processes left by timed-out attempts: {last}"
+        left.len() <= 2,
+        "ssh processes beside the current attempt: {left:?}"
     );
     frozen.thaw();
     store
@@ -195,13 +125,16 @@ async fn a_frozen_engine_over_ssh_leaves_no_ssh_process_behind() {
 
     drop(store);
     wait_until(TIMEOUT, "no ssh process left", || {
-        let n = ssh_children();
+        let n = ssh_children().len();
         async move { n == 0 }
     })
     .await;
     eprintln!(
-        "FIGURE ssh: {before} ssh processes before the freeze, at most {most} while frozen for \
-         20 s ({last} in the last 5 s), none after the store was dropped"
+        "FIGURE ssh: {} ssh processes before the freeze, at most {most} while frozen; all of \
+         them ended {:.1} s after 'not responding' ({} left then), none after the store was \
+         dropped",
+        before.len(),
+        all_ended.as_secs_f64(),
+        left.len()
     );
-    drop(sshd);
 }

@@ -15,6 +15,25 @@ fn row_of<'s>(screen: &'s str, name: &str) -> Option<&'s str> {
         .find(|l| l.contains(prefix) && !l.contains("filter:"))
 }
 
+/// How many table rows show one of `names`: in full, or cut to the column width with `…` (a
+/// long run id makes fixture names longer than the NAME column, and then the cut names of
+/// fixtures made together may look alike: hence rows, not names).
+fn rows_showing(screen: &str, names: &[&str]) -> usize {
+    let shows = |t: &str, name: &str| {
+        t == name
+            || t.strip_suffix('…')
+                .is_some_and(|cut| cut.len() >= 16 && name.starts_with(cut))
+    };
+    screen
+        .lines()
+        .filter(|l| !l.contains("filter:"))
+        .filter(|l| {
+            l.split_whitespace()
+                .any(|t| names.iter().any(|name| shows(t, name)))
+        })
+        .count()
+}
+
 fn state(engine: &TestEngine, id: &str) -> String {
     engine
         .docker_ok(&["inspect", "-f", "{{.State.Status}}", id])
@@ -58,14 +77,17 @@ fn filter_follow_logs_search_and_stop() {
     });
     assert!(s.contains(" match"), "{s}");
     let escaped = w.screen_with_escapes();
-    let hit = escaped
+    // Several matches may be on screen (a needle comes every 0.8 s); the other matches have
+    // a grey background, the current one (where the search went) a yellow one: `43` or the
+    // indexed form `48;5;3`.
+    let hits: Vec<&str> = escaped
         .lines()
-        .find(|l| l.contains(&format!("needle-{tok}")))
-        .unwrap_or_default();
-    // Yellow background: `43` or the indexed form `48;5;3`.
+        .filter(|l| l.contains(&format!("needle-{tok}")))
+        .collect();
     assert!(
-        hit.contains("[43m") || hit.contains("48;5;3m"),
-        "the match is highlighted (yellow background): {hit:?}"
+        hits.iter()
+            .any(|hit| hit.contains("[43m") || hit.contains("48;5;3m")),
+        "the current match is highlighted (yellow background): {hits:?}"
     );
     w.keys(&["n"]);
     w.wait_for_text(&format!("search \"needle-{tok}\":"));
@@ -275,13 +297,13 @@ fn a_frozen_engine_is_reported_and_keys_keep_working() {
         .container("frozen-a")
         .cmd(&["sleep", "300"])
         .created_only();
-    let _b = te
+    let b = te
         .container("frozen-b")
         .cmd(&["sleep", "300"])
         .created_only();
     let mut w = Wharf::start(&te, &[]);
     w.wait("both containers listed", |s| {
-        s.contains("connected") && s.contains(a.name()) && s.contains("/2")
+        s.contains("connected") && rows_showing(s, &[a.name(), b.name()]) == 2 && s.contains("/2")
     });
 
     let frozen = te.freeze();
