@@ -18,6 +18,8 @@ use crate::config::{Config, Palette};
 use crate::details::{Details, Tab};
 use crate::filter::Filter;
 use crate::keymap::{Action, Key, KeyMap};
+pub use crate::layout::Layout;
+use crate::layout::{self, Areas, Bounds};
 use crate::msg::{Effect, Msg};
 use crate::prompt::{Confirm, Input, Mode, PromptKind};
 use crate::resource::{self, Row, RowContext, View};
@@ -79,13 +81,6 @@ pub struct TableState {
     /// Keys of marked rows.
     pub marks: BTreeSet<String>,
     pub anchor: Option<usize>,
-}
-
-/// Whether details share the screen with the table or take all of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    Split,
-    Full,
 }
 
 /// A transient message at the bottom.
@@ -197,7 +192,7 @@ impl App {
             return Vec::new();
         }
         let t = self.table();
-        let h = crate::view::table_height(self) as usize;
+        let h = self.table_height() as usize;
         self.rows
             .iter()
             .skip(t.offset)
@@ -244,10 +239,60 @@ impl App {
         });
     }
 
+    /// Where everything goes on screen at the current size.
+    pub fn areas(&self) -> Areas {
+        layout::areas(self.size, self.details.as_ref().map(|_| self.layout))
+    }
+
+    /// Rows the table can show.
+    pub fn table_height(&self) -> u16 {
+        self.areas().table_rows()
+    }
+
+    /// The table's column widths for a table `width` columns wide, from the visible rows.
+    pub fn column_widths(&self, width: u16) -> Vec<u16> {
+        use unicode_width::UnicodeWidthStr;
+        let bounds: Vec<Bounds> = resource::columns(self.view)
+            .iter()
+            .map(|c| Bounds {
+                min: (c.title.width() as u16).max(c.min),
+                max: c.max,
+            })
+            .collect();
+        let h = self.table_height() as usize;
+        let cells = self
+            .rows
+            .iter()
+            .skip(self.table().offset)
+            .take(h.max(1))
+            .map(|r| r.cells.iter().map(|c| c.text.width() as u16));
+        layout::column_widths(&bounds, cells, width)
+    }
+
+    /// Which table column a terminal x falls in.
+    fn column_at(&self, x: u16) -> Option<usize> {
+        let area = self.areas().table;
+        layout::column_at(&self.column_widths(area.width), area.x, x)
+    }
+
+    /// Where the log pane of `d` starts when it shows its last lines: the furthest the log
+    /// view may scroll at the current size.
+    fn logs_bottom(&self, d: &Details) -> usize {
+        let body = layout::log_body(layout::details_inner(self.areas().details));
+        layout::log_bottom_start(
+            &d.logs.buffer,
+            &d.logs.displayed(),
+            d.logs.wrap,
+            d.logs.timestamps,
+            body.width,
+            body.height as usize,
+        )
+    }
+
     /// Tell the log pane how far it may scroll at the current size (before it handles input).
     fn measure_logs(&mut self) {
         if let Some(d) = self.details.as_ref().filter(|d| d.tab == Tab::Logs) {
-            let bottom = crate::view::logs_bottom(self, d);
+            let bottom = self.logs_bottom(d);
             if let Some(d) = &mut self.details {
                 d.logs.bottom = bottom;
             }
@@ -288,7 +333,7 @@ impl App {
     }
 
     fn clamp_offset(&mut self) {
-        let h = (crate::view::table_height(self) as usize).max(1);
+        let h = (self.table_height() as usize).max(1);
         let t = self.table_mut();
         if t.selected < t.offset {
             t.offset = t.selected;
@@ -541,7 +586,7 @@ impl App {
         if !self.settings.mouse || !matches!(self.mode, Mode::Normal) {
             return Vec::new();
         }
-        let areas = crate::view::areas(self);
+        let areas = self.areas();
         match m.kind {
             MouseEventKind::ScrollDown => self.scroll_focused(3),
             MouseEventKind::ScrollUp => self.scroll_focused(-3),
@@ -549,7 +594,7 @@ impl App {
                 let t = areas.table;
                 if m.row == t.y && m.column >= t.x && m.column < t.x + t.width {
                     // Header: sort by the clicked column.
-                    if let Some(col) = crate::view::column_at(self, m.column) {
+                    if let Some(col) = self.column_at(m.column) {
                         let tm = self.table_mut();
                         if tm.sort_col == col {
                             tm.sort_desc = !tm.sort_desc;
@@ -626,7 +671,7 @@ impl App {
 
     /// `None`: the action does not apply here (try the key's next meaning).
     fn on_action(&mut self, a: Action) -> Option<Vec<Effect>> {
-        let page = (crate::view::table_height(self) as usize).max(1);
+        let page = (self.table_height() as usize).max(1);
         let sel = self.table().selected;
         let fx = match a {
             Action::Quit => {

@@ -1,4 +1,10 @@
-//! Human-readable numbers: sizes, rates, durations, clock times.
+//! Human-readable numbers (sizes, rates, durations, clock times) and engine text made inert.
+
+/// Engine-provided text with control characters and escape sequences removed, and invisible
+/// characters (bidi overrides, zero-width) shown as markers: the core's one rule.
+pub fn inert(s: &str) -> String {
+    wharf_core::streams::text::inert(s).into_owned()
+}
 
 /// `1.5GB`, `12MB`, `640B` (powers of 1024, as `docker stats` shows memory).
 pub fn bytes(n: u64) -> String {

@@ -12,6 +12,7 @@ mod exec;
 mod filter;
 mod format;
 mod keymap;
+mod layout;
 mod msg;
 mod prompt;
 mod resource;

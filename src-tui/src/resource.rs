@@ -96,7 +96,7 @@ pub struct Cell {
 impl Cell {
     /// Text from the engine is made inert: labels and commands may hold escape sequences.
     fn text(s: impl Into<String>) -> Cell {
-        let text = crate::view::inert(&s.into());
+        let text = crate::format::inert(&s.into());
         Cell {
             sort: SortKey::Text(text.to_lowercase()),
             text,
