@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use wharf_core::model::{Container, ContainerState, Health};
+use wharf_core::rules::networks::is_builtin;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
@@ -450,7 +451,7 @@ fn network_rows(cx: &RowContext<'_>) -> Vec<Row> {
                 name: n.name.clone(),
                 search: format!("{} {} {}", n.name, n.driver, n.id.short()),
                 cells: vec![
-                    Cell::text(n.name.clone()).tone(if n.is_builtin() {
+                    Cell::text(n.name.clone()).tone(if is_builtin(&n.name) {
                         Tone::Muted
                     } else {
                         Tone::Accent

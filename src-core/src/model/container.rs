@@ -39,6 +39,15 @@ impl ContainerState {
         }
     }
 
+    /// The states in which a container has processes. Defined on the model type because the
+    /// store (below `rules`) needs it; both UIs read it as `rules::containers::ALIVE_STATES`.
+    pub const ALIVE: [ContainerState; 3] = [Self::Running, Self::Paused, Self::Restarting];
+
+    /// Whether the container has processes (running or paused or restarting).
+    pub fn is_alive(self) -> bool {
+        Self::ALIVE.contains(&self)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Created => "created",
@@ -50,11 +59,6 @@ impl ContainerState {
             Self::Dead => "dead",
             Self::Unknown => "unknown",
         }
-    }
-
-    /// Whether the container has processes (running or paused or restarting).
-    pub fn is_alive(self) -> bool {
-        matches!(self, Self::Running | Self::Paused | Self::Restarting)
     }
 }
 
