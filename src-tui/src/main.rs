@@ -2,10 +2,8 @@
 //! logging to a file (never the screen), and hands the terminal to the run loop; the
 //! terminal is restored on every exit path, panics included.
 
-mod actions;
 mod app;
 mod clipboard;
-mod command_line;
 mod config;
 mod details;
 mod exec;

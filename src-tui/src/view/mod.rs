@@ -287,7 +287,7 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                 ));
             }
             if *kind == crate::prompt::PromptKind::Command {
-                let c = crate::command_line::completions(&input.text);
+                let c = crate::app::command_line::completions(&input.text);
                 if !c.is_empty() && !input.text.is_empty() {
                     spans.push(Span::styled(
                         format!("   {}", c.join(" ")),
