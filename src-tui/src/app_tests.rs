@@ -11,9 +11,9 @@ use wharf_core::rules::prune::{candidates, Listing, PrunePlan};
 
 use super::*;
 use crate::details::Tab;
+use crate::kinds::View;
 use crate::msg::{Effect, Msg};
 use crate::prompt::{Mode, PromptKind};
-use crate::resource::View;
 
 use crate::view::tests::fixtures::*;
 

@@ -8,6 +8,7 @@ use ratatui::style::Color;
 use serde::{Deserialize, Serialize};
 
 use crate::keymap::KeyMap;
+use crate::kinds::{view_names, View};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -153,16 +154,6 @@ pub fn default_log_path() -> PathBuf {
         .join("wharf.log")
 }
 
-pub const VIEWS: &[&str] = &[
-    "containers",
-    "images",
-    "networks",
-    "volumes",
-    "projects",
-    "events",
-    "engine",
-];
-
 impl Config {
     /// Load `path`; a missing file at the default location is fine, a named one must exist.
     pub fn load(path: Option<&Path>) -> Result<Config, String> {
@@ -191,11 +182,11 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if !VIEWS.contains(&self.default_view.as_str()) {
+        if View::parse(&self.default_view).is_none() {
             return Err(format!(
                 "default_view {:?} is not one of {}",
                 self.default_view,
-                VIEWS.join(", ")
+                view_names().join(", ")
             ));
         }
         if self.refresh_ms < 250 {

@@ -10,10 +10,10 @@ mod exec;
 mod filter;
 mod format;
 mod keymap;
+mod kinds;
 mod layout;
 mod msg;
 mod prompt;
-mod resource;
 mod run;
 mod view;
 
@@ -33,7 +33,7 @@ use wharf_core::streams::StatsHub;
 
 use crate::app::{App, Settings};
 use crate::config::Config;
-use crate::resource::View;
+use crate::kinds::View;
 
 /// Whether mouse capture is on (the exec hand-over releases and restores it).
 pub static MOUSE: AtomicBool = AtomicBool::new(false);
@@ -145,7 +145,7 @@ fn main() -> ExitCode {
         if View::parse(v).is_none() {
             eprintln!(
                 "wharf: --view {v:?} is not one of {}",
-                config::VIEWS.join(", ")
+                kinds::view_names().join(", ")
             );
             return ExitCode::from(2);
         }

@@ -18,8 +18,8 @@ use wharf_core::store::{ConnectionState, Snapshot};
 use wharf_core::streams::{Series, StatsView};
 
 use crate::app::{App, Settings};
+use crate::kinds::View;
 use crate::msg::Msg;
-use crate::resource::View;
 
 /// The fixed "now": 2023-11-14T22:13:20Z.
 pub const NOW_MS: i64 = 1_700_000_000_000;

@@ -1,25 +1,12 @@
-//! The `:` command line, k9s style: views by name or alias, plus a few verbs.
+//! The `:` command line, k9s style: views by name or alias (from the kinds' registry), plus a
+//! few verbs.
 
 use wharf_core::model::PruneTarget;
 
 use super::App;
+use crate::kinds::{View, KINDS};
 use crate::msg::Effect;
 use crate::prompt::Mode;
-use crate::resource::{self, View};
-/// Aliases per view (the first is the canonical name).
-const VIEW_ALIASES: &[(View, &[&str])] = &[
-    (View::Containers, &["containers", "container", "co", "ps"]),
-    (View::Images, &["images", "image", "img", "i"]),
-    (View::Networks, &["networks", "network", "net", "n"]),
-    (View::Volumes, &["volumes", "volume", "vol", "v"]),
-    (
-        View::Projects,
-        &["projects", "project", "proj", "compose", "p"],
-    ),
-    (View::Events, &["events", "event", "ev"]),
-    (View::Engine, &["engine", "info", "system", "df"]),
-];
-
 const VERBS: &[&str] = &[
     "quit", "q", "help", "prune", "create", "tail", "save", "sort", "filter", "stopped",
 ];
@@ -34,13 +21,6 @@ const PRUNE_TARGETS: &[&str] = &[
     "build-cache",
 ];
 
-pub fn view_for(word: &str) -> Option<View> {
-    VIEW_ALIASES
-        .iter()
-        .find(|(_, names)| names.contains(&word))
-        .map(|(v, _)| *v)
-}
-
 /// Candidates for the word being typed.
 pub fn completions(text: &str) -> Vec<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -51,9 +31,9 @@ pub fn completions(text: &str) -> Vec<String> {
         (&words[..words.len() - 1], words[words.len() - 1])
     };
     let pool: Vec<&str> = match done {
-        [] => VIEW_ALIASES
+        [] => KINDS
             .iter()
-            .map(|(_, names)| names[0])
+            .map(|k| k.name)
             .chain(VERBS.iter().copied())
             .collect(),
         ["prune"] => PRUNE_TARGETS.to_vec(),
@@ -77,7 +57,7 @@ impl App {
         let Some((&first, rest)) = words.split_first() else {
             return Vec::new();
         };
-        if let Some(v) = view_for(first) {
+        if let Some(v) = View::by_alias(first) {
             let mut fx = self.go(v);
             if !rest.is_empty() {
                 self.apply_filter(&rest.join(" "));
@@ -155,7 +135,7 @@ impl App {
             },
             ("save", [path]) => self.on_prompt_submit(crate::prompt::PromptKind::SaveLogs, path),
             ("sort", [name]) => {
-                let cols = resource::columns(self.view);
+                let cols = self.view.kind().columns;
                 let wanted = name.to_lowercase();
                 match cols
                     .iter()
@@ -200,13 +180,5 @@ mod tests {
         assert_eq!(completions("prune im"), vec!["images", "images-all"]);
         assert_eq!(completions("create v"), vec!["volume"]);
         assert!(completions("zz").is_empty());
-    }
-
-    #[test]
-    fn aliases() {
-        assert_eq!(view_for("img"), Some(View::Images));
-        assert_eq!(view_for("ps"), Some(View::Containers));
-        assert_eq!(view_for("compose"), Some(View::Projects));
-        assert_eq!(view_for("nope"), None);
     }
 }

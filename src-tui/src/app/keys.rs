@@ -7,10 +7,10 @@ use super::{command_line, App};
 use crate::details::Tab;
 use crate::filter::Filter;
 use crate::keymap::{Action, Key};
+use crate::kinds::View;
 use crate::layout::Layout;
 use crate::msg::Effect;
 use crate::prompt::{Input, Mode, PromptKind};
-use crate::resource::{self, View};
 
 impl App {
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
@@ -181,7 +181,7 @@ impl App {
                 let anchor = self.table().anchor.unwrap_or(sel).min(self.rows.len() - 1);
                 let sel = sel.min(self.rows.len() - 1);
                 let (a, b) = (anchor.min(sel), anchor.max(sel));
-                let keys: Vec<String> = self.rows[a..=b.min(self.rows.len().saturating_sub(1))]
+                let keys: Vec<_> = self.rows[a..=b.min(self.rows.len().saturating_sub(1))]
                     .iter()
                     .map(|r| r.key.clone())
                     .collect();
@@ -195,7 +195,7 @@ impl App {
                 Vec::new()
             }
             Action::SortNext | Action::SortPrev => {
-                let n = resource::columns(self.view).len().max(1);
+                let n = self.view.kind().columns.len().max(1);
                 let t = self.table_mut();
                 t.sort_col = if a == Action::SortNext {
                     (t.sort_col + 1) % n
@@ -226,11 +226,7 @@ impl App {
             }
             Action::Copy => {
                 let row = self.selected_row()?;
-                let text = if self.view == View::Containers || self.view == View::Images {
-                    row.key.clone()
-                } else {
-                    row.name.clone()
-                };
+                let text = row.key.copy_text().unwrap_or_else(|| row.name.clone());
                 self.toast(format!("copied {text}"), false);
                 vec![Effect::Copy(text)]
             }

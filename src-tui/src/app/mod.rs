@@ -26,10 +26,10 @@ use wharf_core::streams::StatsView;
 
 use crate::details::Details;
 use crate::filter::Filter;
+use crate::kinds::{self, Row, RowKey, View};
 pub use crate::layout::Layout;
 use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
-use crate::resource::{self, Row, View};
 
 pub use settings::Settings;
 
@@ -42,7 +42,7 @@ pub struct TableState {
     pub sort_desc: bool,
     pub filter: Option<Filter>,
     /// Keys of marked rows.
-    pub marks: BTreeSet<String>,
+    pub marks: BTreeSet<RowKey>,
     pub anchor: Option<usize>,
 }
 
@@ -113,10 +113,10 @@ impl App {
             quit: false,
         };
         for v in View::ALL {
-            let mut t = TableState::default();
-            if v == View::Events {
-                t.sort_desc = true;
-            }
+            let t = TableState {
+                sort_desc: v.kind().sort_desc,
+                ..TableState::default()
+            };
             app.tables.insert(v, t);
         }
         app.refresh_rows();
@@ -179,7 +179,7 @@ impl App {
                     self.toast = None;
                 }
                 if self.view == View::Containers {
-                    resource::update_clock(&mut self.rows, &self.snapshot, now / 1000);
+                    kinds::containers::update_clock(&mut self.rows, &self.snapshot, now / 1000);
                 }
                 Vec::new()
             }
@@ -197,7 +197,7 @@ impl App {
                 self.stats = s;
                 if self.view == View::Containers {
                     let sort_col = self.table().sort_col;
-                    if !resource::update_stats(&mut self.rows, sort_col, &self.stats) {
+                    if !kinds::containers::update_stats(&mut self.rows, sort_col, &self.stats) {
                         self.refresh_rows();
                     }
                 }

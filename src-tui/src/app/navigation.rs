@@ -5,9 +5,9 @@ use wharf_core::model::ContainerId;
 use super::App;
 use crate::details::{Details, Tab};
 use crate::filter::Filter;
+use crate::kinds::{RowKey, View};
 use crate::layout::Layout;
 use crate::msg::Effect;
-use crate::resource::View;
 
 impl App {
     /// The split pane follows the selection.
@@ -19,8 +19,10 @@ impl App {
             return Vec::new();
         }
         match self.selected_row() {
-            Some(r) if r.key != d.id.as_str() => {
-                let id = ContainerId::from(r.key.as_str());
+            Some(r) if r.key.container() != Some(&d.id) => {
+                let Some(id) = r.key.container().cloned() else {
+                    return Vec::new();
+                };
                 let tab = d.tab;
                 self.open_details(id, tab)
             }
@@ -90,7 +92,7 @@ impl App {
     pub(super) fn open_selected(&mut self, tab: Tab) -> Option<Vec<Effect>> {
         match self.view {
             View::Containers => {
-                let id = ContainerId::from(self.selected_row()?.key.as_str());
+                let id = self.selected_row()?.key.container()?.clone();
                 if let Some(d) = self.details.as_mut().filter(|d| d.id == id) {
                     d.tab = tab;
                     return Some(d.load_effects());
@@ -98,7 +100,9 @@ impl App {
                 Some(self.open_details(id, tab))
             }
             View::Projects => {
-                let project = self.selected_row()?.key.clone();
+                let RowKey::Project(project) = self.selected_row()?.key.clone() else {
+                    return None;
+                };
                 let mut fx = self.go(View::Containers);
                 let filter = Filter::parse(&format!(
                     "{}={project}",

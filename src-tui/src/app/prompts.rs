@@ -4,8 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use wharf_core::command::Command;
 
-use super::actions::AUTO_SHELL;
 use super::App;
+use crate::kinds::containers::AUTO_SHELL;
 use crate::msg::Effect;
 use crate::prompt::{Confirm, Mode, PromptKind};
 

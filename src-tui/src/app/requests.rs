@@ -4,6 +4,7 @@
 use wharf_core::command::Command;
 
 use super::{App, Batch};
+use crate::format::capitalise;
 use crate::msg::Effect;
 
 impl App {
@@ -112,10 +113,4 @@ impl App {
             None => text,
         }
     }
-}
-
-pub(super) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }

@@ -8,8 +8,8 @@ use wharf_core::model::ContainerId;
 use super::App;
 use crate::details::{Details, Tab};
 use crate::filter::Filter;
+use crate::kinds::{self, RowContext, RowKey, View};
 use crate::layout::{self, Areas, Bounds};
-use crate::resource::{self, RowContext, View};
 
 impl App {
     /// Rows of the table on screen, for the stats hub.
@@ -23,7 +23,7 @@ impl App {
             .iter()
             .skip(t.offset)
             .take(h.max(1))
-            .map(|r| ContainerId::from(r.key.as_str()))
+            .filter_map(|r| r.key.container().cloned())
             .collect()
     }
 
@@ -65,7 +65,10 @@ impl App {
     /// The table's column widths for a table `width` columns wide, from the visible rows.
     pub fn column_widths(&self, width: u16) -> Vec<u16> {
         use unicode_width::UnicodeWidthStr;
-        let bounds: Vec<Bounds> = resource::columns(self.view)
+        let bounds: Vec<Bounds> = self
+            .view
+            .kind()
+            .columns
             .iter()
             .map(|c| Bounds {
                 min: (c.title.width() as u16).max(c.min),
@@ -122,17 +125,17 @@ impl App {
             now: self.now_secs(),
             show_stopped: self.show_stopped,
         };
-        let mut rows = resource::rows(self.view, &cx);
+        let mut rows = (self.view.kind().rows)(&cx);
         if let Some(f) = &t.filter {
             rows.retain(|r| f.matches(r));
         }
-        resource::sort(&mut rows, t.sort_col, t.sort_desc);
+        kinds::sort(&mut rows, t.sort_col, t.sort_desc);
         self.rows = rows;
-        let keys: BTreeSet<&str> = self.rows.iter().map(|r| r.key.as_str()).collect();
-        let marks: BTreeSet<String> = t
+        let keys: BTreeSet<&RowKey> = self.rows.iter().map(|r| &r.key).collect();
+        let marks: BTreeSet<RowKey> = t
             .marks
             .iter()
-            .filter(|k| keys.contains(k.as_str()))
+            .filter(|k| keys.contains(k))
             .cloned()
             .collect();
         let selected = selected_key

@@ -19,8 +19,8 @@ use wharf_core::store::ConnectionState;
 use crate::app::App;
 use crate::format::inert;
 use crate::keymap::Action;
+use crate::kinds::{Tone, View, KINDS};
 use crate::prompt::Mode;
-use crate::resource::{Tone, View};
 
 pub fn tone_style(app: &App, tone: Tone) -> Style {
     let p = &app.settings.palette;
@@ -152,15 +152,15 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         Style::default().fg(p.muted),
     ));
     let mut line2 = Vec::new();
-    for v in View::ALL {
-        let st = if v == app.view {
+    for k in KINDS {
+        let st = if k.view == app.view {
             Style::default()
                 .fg(p.accent)
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
         } else {
             Style::default().fg(p.muted)
         };
-        line2.push(Span::styled(format!(" {} ", v.name()), st));
+        line2.push(Span::styled(format!(" {} ", k.name), st));
     }
     let t = app.table();
     if let Some(filt) = &t.filter {
@@ -237,25 +237,7 @@ fn hints(app: &App) -> Vec<Action> {
             vec![Back, NextTab, RevealSecrets, Zoom, Exec, Help]
         }
         (Some(_), _) => vec![Back, NextTab, Zoom, Exec, Help],
-        (None, View::Containers) => vec![
-            Open,
-            Filter,
-            Command,
-            Stop,
-            Start,
-            Restart,
-            Remove,
-            Exec,
-            Mark,
-            ToggleStopped,
-            Help,
-            Quit,
-        ],
-        (None, View::Images | View::Volumes | View::Networks) => {
-            vec![Filter, Command, Remove, Create, Mark, SortNext, Help, Quit]
-        }
-        (None, View::Projects) => vec![Open, Filter, Command, Start, Stop, Restart, Help, Quit],
-        (None, _) => vec![Filter, Command, Help, Quit],
+        (None, view) => view.kind().hints.to_vec(),
     }
 }
 

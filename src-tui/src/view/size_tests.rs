@@ -14,8 +14,8 @@ use super::tests::fixtures::*;
 use super::tests::{command, inspect_json, log_chunks, processes};
 use crate::app::App;
 use crate::details::Tab;
+use crate::kinds::View;
 use crate::msg::Msg;
-use crate::resource::View;
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))

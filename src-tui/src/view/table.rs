@@ -9,8 +9,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::tone_style;
 use crate::app::App;
+use crate::kinds::Column;
 use crate::layout::COLUMN_SPACING;
-use crate::resource::{columns, Column};
 
 fn truncate(s: &str, width: u16) -> String {
     if s.width() as u16 <= width {
@@ -32,7 +32,7 @@ fn truncate(s: &str, width: u16) -> String {
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let p = &app.settings.palette;
-    let cols: &[Column] = columns(app.view);
+    let cols: &[Column] = app.view.kind().columns;
     let t = app.table();
     let w = app.column_widths(area.width);
     let h = area.height.saturating_sub(1) as usize;
