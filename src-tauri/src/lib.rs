@@ -19,6 +19,7 @@ use std::sync::Arc;
 use tauri::{Builder, Manager, Runtime, WindowEvent};
 use tokio::sync::watch;
 use wharf_core::engine::Policy;
+use wharf_core::session::Session;
 
 pub use link::{Args, Link};
 
@@ -40,10 +41,11 @@ pub struct Desk {
 impl Desk {
     /// Open the link the arguments ask for. Must run inside the tokio runtime.
     pub fn open(args: &Args) -> Desk {
-        let (policy, link) = match args.policy() {
+        let options = args.session_options();
+        let (policy, link) = match options.policy() {
             Ok(p) => {
-                let link = Link::open_with(&args.connect_options(), &p);
-                (p, link)
+                let session = Session::open_with(&options.connect, p.clone(), options.stats);
+                (p, Link::from_session(session))
             }
             // No audit log, no engine: the page shows why instead of acting unrecorded.
             Err(e) => (
