@@ -200,7 +200,7 @@ impl Config {
         }
         self.theme.palette()?;
         KeyMap::with_overrides(&self.keys)?;
-        crate::exec::DetachKeys::parse(&self.detach_keys)?;
+        crate::keymap::DetachKeys::parse(&self.detach_keys)?;
         Ok(())
     }
 

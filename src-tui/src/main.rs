@@ -19,7 +19,6 @@ mod view;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,9 +31,6 @@ use wharf_core::streams::stats::HubConfig;
 use crate::app::{App, Settings};
 use crate::config::Config;
 use crate::kinds::View;
-
-/// Whether mouse capture is on (the exec hand-over releases and restores it).
-pub static MOUSE: AtomicBool = AtomicBool::new(false);
 
 /// A fast, light Docker console for the terminal.
 #[derive(Debug, Parser)]
@@ -229,7 +225,6 @@ fn main() -> ExitCode {
         let snapshot: Arc<Snapshot> = store.snapshot();
         let app = App::new(settings, view, cfg.show_stopped, snapshot);
         let mut terminal = ratatui::init();
-        MOUSE.store(cfg.mouse, Ordering::Relaxed);
         if cfg.mouse {
             // Without mouse capture Wharf still works; say why in the log.
             if let Err(e) =

@@ -70,5 +70,4 @@ pub enum Effect {
         path: PathBuf,
         text: String,
     },
-    Quit,
 }

@@ -18,6 +18,7 @@ use wharf_core::streams::logs::LogEvent;
 use wharf_core::streams::{LogFollower, StatsHub};
 
 use crate::app::App;
+use crate::exec::Events;
 use crate::format::bytes;
 use crate::msg::{Effect, Msg};
 
@@ -126,11 +127,12 @@ pub async fn run(
         dirty |= redraw;
         for e in effects {
             match e {
-                Effect::Quit => return Ok(()),
                 Effect::Exec { id, cmd } => {
                     let detach = app.settings.detach_keys.clone();
+                    let mouse = app.settings.mouse;
                     let r =
-                        crate::exec::run(terminal, &mut events, &engine, &id, cmd, &detach).await;
+                        crate::exec::run(terminal, &mut events, &engine, &id, cmd, &detach, mouse)
+                            .await;
                     dirty = true;
                     // The clock stood still during the shell: without this, the note about
                     // how it ended would expire on the next tick, unseen.
@@ -148,9 +150,6 @@ pub async fn run(
         watch_visible(&app, &hub);
     }
 }
-
-/// Terminal events, read by a task of their own.
-pub type Events = mpsc::UnboundedReceiver<std::io::Result<Event>>;
 
 /// crossterm's `EventStream` takes a lock shared with its reader thread on every poll (which
 /// spins while that thread waits for input), so polling it on every turn of a busy loop (a log
@@ -291,6 +290,6 @@ fn apply(
                 let _ = tx.send(Msg::Saved(result));
             });
         }
-        Effect::Quit | Effect::Exec { .. } => {}
+        Effect::Exec { .. } => {}
     }
 }

@@ -68,7 +68,7 @@ impl App {
         match (first, rest) {
             ("q" | "quit" | "q!" | "qa", _) => {
                 self.quit = true;
-                vec![Effect::Quit]
+                Vec::new()
             }
             ("help" | "h", _) => {
                 self.mode = Mode::Help(0);

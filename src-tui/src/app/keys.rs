@@ -107,7 +107,7 @@ impl App {
         let fx = match a {
             Action::Quit => {
                 self.quit = true;
-                vec![Effect::Quit]
+                Vec::new()
             }
             Action::Help => {
                 self.mode = Mode::Help(0);

@@ -15,7 +15,7 @@ mod requests;
 mod settings;
 mod table;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crossterm::event::KeyEventKind;
@@ -74,9 +74,10 @@ pub struct App {
     pub command_history: Vec<String>,
     next_req: u64,
     /// Requests in flight: id → what they do.
-    pub pending: HashMap<u64, String>,
+    pub pending: BTreeMap<u64, String>,
     /// Bulk actions in flight (one request per object): their report comes when all are in.
     batches: Vec<Batch>,
+    /// The user asked to leave: the loop ends after this message (the one quit signal).
     pub quit: bool,
 }
 
@@ -108,7 +109,7 @@ impl App {
             size: (80, 24),
             command_history: Vec::new(),
             next_req: 1,
-            pending: HashMap::new(),
+            pending: BTreeMap::new(),
             batches: Vec::new(),
             quit: false,
         };

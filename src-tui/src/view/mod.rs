@@ -292,6 +292,7 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
             None => {
                 let km = &app.settings.keymap;
                 let mut spans = Vec::new();
+                // The oldest request in flight (ids grow), and how many more.
                 if let Some(what) = app.pending.values().next() {
                     let more = app.pending.len() - 1;
                     let text = if more > 0 {
