@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
-use wharf_core::command::{execute, Outcome};
+use wharf_core::command::execute;
 use wharf_core::engine::Engine;
 use wharf_core::model::ContainerId;
 use wharf_core::store::Store;
@@ -19,7 +19,6 @@ use wharf_core::streams::{LogFollower, StatsHub};
 
 use crate::app::App;
 use crate::exec::Events;
-use crate::format::bytes;
 use crate::msg::{Effect, Msg};
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -98,7 +97,7 @@ pub async fn run(
                         continue;
                     }
                     Some(LogEvent::End) | None => Msg::LogsEnded(None),
-                    Some(LogEvent::Error(e)) => Msg::LogsEnded(Some(e.to_string())),
+                    Some(LogEvent::Error(e)) => Msg::LogsEnded(Some(e)),
                 }
             }
             _ = tokio::time::sleep(FRAME.saturating_sub(last_draw.elapsed())), if dirty => continue,
@@ -181,45 +180,6 @@ async fn next_log(logs: &mut Option<Logs>) -> Option<LogEvent> {
     }
 }
 
-/// The outcome in words: `Err` when some object was not removed, so the user sees it as a
-/// failure, with one entry per object.
-fn describe(o: &Outcome) -> Result<String, String> {
-    let entries = |items: &[wharf_core::destroy::ObjectReport]| -> Vec<String> {
-        items.iter().map(|i| i.line()).collect()
-    };
-    match o {
-        Outcome::Done => Ok(String::new()),
-        Outcome::Removed { items } => {
-            let text = entries(items).join("; ");
-            if items.iter().all(|i| i.is_removed()) {
-                Ok(text)
-            } else {
-                Err(text)
-            }
-        }
-        Outcome::Created { id } => Ok(format!("created {}", id.get(..12).unwrap_or(id))),
-        Outcome::Pruned { report } => {
-            let head = format!(
-                "removed {} of {}, reclaimed {}",
-                report.removed(),
-                report.items.len(),
-                bytes(report.reclaimed)
-            );
-            if report.removed() == report.items.len() {
-                Ok(head)
-            } else {
-                let others: Vec<String> = report
-                    .items
-                    .iter()
-                    .filter(|i| !i.is_removed())
-                    .map(|i| i.line())
-                    .collect();
-                Err(format!("{head}; {}", others.join("; ")))
-            }
-        }
-    }
-}
-
 fn apply(
     e: Effect,
     engine: &Engine,
@@ -232,10 +192,7 @@ fn apply(
     match e {
         Effect::Execute { req, cmd } => {
             tokio::spawn(async move {
-                let result = execute(&engine, &cmd)
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|o| describe(&o));
+                let result = execute(&engine, &cmd).await;
                 // The loop may be gone when the app quits; nothing to report then.
                 let _ = tx.send(Msg::Outcome { req, result });
             });
@@ -247,30 +204,25 @@ fn apply(
         Effect::CloseLogs => *logs = None,
         Effect::LoadInspect(id) => {
             tokio::spawn(async move {
-                let result = engine
-                    .inspect_container_json(id.as_str())
-                    .await
-                    .map_err(|e| e.to_string());
+                let result = engine.inspect_container_json(id.as_str()).await;
                 let _ = tx.send(Msg::Inspect { id, result });
             });
         }
         Effect::LoadTop(id) => {
             tokio::spawn(async move {
-                let result = engine.top(id.as_str()).await.map_err(|e| e.to_string());
+                let result = engine.top(id.as_str()).await;
                 let _ = tx.send(Msg::Top { id, result });
             });
         }
         Effect::LoadDiskUsage => {
             tokio::spawn(async move {
-                let result = engine.disk_usage().await.map_err(|e| e.to_string());
+                let result = engine.disk_usage().await;
                 let _ = tx.send(Msg::DiskUsage(result));
             });
         }
         Effect::PlanPrune(target) => {
             tokio::spawn(async move {
-                let result = wharf_core::destroy::plan_prune(&engine, target)
-                    .await
-                    .map_err(|e| e.to_string());
+                let result = wharf_core::destroy::plan_prune(&engine, target).await;
                 let _ = tx.send(Msg::PrunePlan(result));
             });
         }

@@ -509,3 +509,8 @@ pub fn screen_text(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> Stri
 pub fn render(app: &App) -> String {
     screen_text(&draw(app))
 }
+
+/// An engine failure as the core reports it (no hint, so it reads as its message).
+pub fn engine_err(message: impl Into<String>) -> wharf_core::error::CoreError {
+    wharf_core::error::CoreError::new(wharf_core::error::ErrorKind::Engine, message)
+}

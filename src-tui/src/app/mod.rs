@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use crossterm::event::KeyEventKind;
 use wharf_core::engine::Processes;
+use wharf_core::error::CoreError;
 use wharf_core::model::DiskUsage;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
@@ -52,6 +53,8 @@ pub struct Toast {
     pub text: String,
     pub error: bool,
     pub until_ms: i64,
+    /// The filter being typed does not parse: a valid filter takes this toast away.
+    pub bad_filter: bool,
 }
 
 pub struct App {
@@ -68,7 +71,7 @@ pub struct App {
     pub toast: Option<Toast>,
     pub snapshot: Arc<Snapshot>,
     pub stats: Arc<StatsView>,
-    pub disk_usage: Option<Result<Vec<DiskUsage>, String>>,
+    pub disk_usage: Option<Result<Vec<DiskUsage>, CoreError>>,
     pub now_ms: i64,
     pub size: (u16, u16),
     pub command_history: Vec<String>,
@@ -160,6 +163,7 @@ impl App {
             text: text.into(),
             error,
             until_ms: self.now_ms + ms,
+            bad_filter: false,
         });
     }
 
@@ -207,6 +211,10 @@ impl App {
             Msg::Outcome { req, result } => {
                 // Stale or unknown outcomes (already reported) are dropped.
                 if let Some(what) = self.pending.remove(&req) {
+                    let result = match result {
+                        Ok(o) => requests::outcome_text(&o),
+                        Err(e) => Err(e.to_string()),
+                    };
                     if self.batch_outcome(req, what.clone(), result.clone()) {
                         return Vec::new();
                     }
@@ -247,7 +255,8 @@ impl App {
             }
             Msg::LogsEnded(err) => {
                 if let Some(d) = &mut self.details {
-                    d.logs.ended = Some(err.unwrap_or_else(|| "log stream ended".into()));
+                    d.logs.ended =
+                        Some(err.map_or_else(|| "log stream ended".into(), |e| e.to_string()));
                 }
                 Vec::new()
             }

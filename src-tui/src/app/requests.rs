@@ -1,10 +1,10 @@
 //! Requests to the engine: each command gets an id and a description shown while it runs;
 //! bulk actions report once, per object, when every outcome is in.
 
-use wharf_core::command::Command;
+use wharf_core::command::{Command, Outcome};
 
 use super::{App, Batch};
-use crate::format::capitalise;
+use crate::format::{bytes, capitalise};
 use crate::msg::Effect;
 
 impl App {
@@ -111,6 +111,45 @@ impl App {
         match self.snapshot.containers.get(id) {
             Some(c) => text.replacen(id.short(), &c.name, 1),
             None => text,
+        }
+    }
+}
+
+/// The outcome in words: `Err` when some object was not removed, so the user sees it as a
+/// failure, with one entry per object.
+pub(super) fn outcome_text(o: &Outcome) -> Result<String, String> {
+    let entries = |items: &[wharf_core::destroy::ObjectReport]| -> Vec<String> {
+        items.iter().map(|i| i.line()).collect()
+    };
+    match o {
+        Outcome::Done => Ok(String::new()),
+        Outcome::Removed { items } => {
+            let text = entries(items).join("; ");
+            if items.iter().all(|i| i.is_removed()) {
+                Ok(text)
+            } else {
+                Err(text)
+            }
+        }
+        Outcome::Created { id } => Ok(format!("created {}", id.get(..12).unwrap_or(id))),
+        Outcome::Pruned { report } => {
+            let head = format!(
+                "removed {} of {}, reclaimed {}",
+                report.removed(),
+                report.items.len(),
+                bytes(report.reclaimed)
+            );
+            if report.removed() == report.items.len() {
+                Ok(head)
+            } else {
+                let others: Vec<String> = report
+                    .items
+                    .iter()
+                    .filter(|i| !i.is_removed())
+                    .map(|i| i.line())
+                    .collect();
+                Err(format!("{head}; {}", others.join("; ")))
+            }
         }
     }
 }

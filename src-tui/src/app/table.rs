@@ -172,15 +172,14 @@ impl App {
                 Ok(f) => Some(f),
                 Err(e) => {
                     self.toast(e, true);
+                    if let Some(t) = &mut self.toast {
+                        t.bad_filter = true;
+                    }
                     return;
                 }
             }
         };
-        if self
-            .toast
-            .as_ref()
-            .is_some_and(|t| t.error && t.text.contains("filter"))
-        {
+        if self.toast.as_ref().is_some_and(|t| t.bad_filter) {
             self.toast = None;
         }
         let t = self.table_mut();
