@@ -5,26 +5,21 @@ use wharf_core::command::Command;
 
 use super::App;
 use crate::keymap::Action;
-use crate::kinds::{Act, Plan, Selection};
+use crate::kinds::{Act, Selection};
 use crate::msg::Effect;
 use crate::prompt::{Confirm, Input, Mode};
 
 impl App {
     /// Ask first when any command is destructive, else run.
-    pub(super) fn confirm_or_run(&mut self, plan: Plan) -> Vec<Effect> {
-        if plan.commands.is_empty() {
+    pub(super) fn confirm_or_run(&mut self, c: Confirm) -> Vec<Effect> {
+        if c.commands.is_empty() {
             return Vec::new();
         }
-        if plan.commands.iter().any(Command::is_destructive) {
-            self.mode = Mode::Confirm(Confirm {
-                title: plan.title,
-                objects: plan.objects,
-                commands: plan.commands,
-                notes: plan.notes,
-            });
+        if c.commands.iter().any(Command::is_destructive) {
+            self.mode = Mode::Confirm(c);
             Vec::new()
         } else {
-            self.execute(plan.commands)
+            self.execute(c.commands)
         }
     }
 

@@ -7,12 +7,10 @@ use wharf_core::rules::removal::container_removal;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
-use super::{
-    col, plural, Act, Cell, Column, Kind, Plan, Row, RowContext, RowKey, Selection, Tone, View,
-};
+use super::{col, plural, Act, Cell, Column, Kind, Row, RowContext, RowKey, Selection, Tone, View};
 use crate::format::{bytes, capitalise, duration, rate};
 use crate::keymap::Action;
-use crate::prompt::PromptKind;
+use crate::prompt::{Confirm, PromptKind};
 
 pub const KIND: Kind = Kind {
     view: View::Containers,
@@ -343,7 +341,7 @@ pub fn lifecycle(a: Action, targets: &[(ContainerId, String, ContainerState)]) -
     if a == Action::Kill {
         notes.push("sends SIGKILL: the processes get no chance to clean up".into());
     }
-    Some(Act::Run(Plan {
+    Some(Act::Run(Confirm {
         title,
         objects,
         commands: cmds,

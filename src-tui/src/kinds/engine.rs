@@ -1,7 +1,6 @@
 //! The engine screen: facts and disk usage, drawn by its own view; no table rows.
 
 use super::{no_actions, Column, Kind, Row, RowContext, View};
-use crate::keymap::Action;
 
 pub const KIND: Kind = Kind {
     view: View::Engine,
@@ -11,7 +10,7 @@ pub const KIND: Kind = Kind {
     rows,
     sort_desc: false,
     act: no_actions,
-    hints: &[Action::Filter, Action::Command, Action::Help, Action::Quit],
+    hints: super::VIEW_HINTS,
 };
 
 const COLUMNS: &[Column] = &[];

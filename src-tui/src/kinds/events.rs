@@ -1,7 +1,6 @@
 //! Engine events, newest first: what happened to which object, with its attributes.
 
 use super::{col, no_actions, Cell, Column, Kind, Row, RowContext, RowKey, Tone, View};
-use crate::keymap::Action;
 
 pub const KIND: Kind = Kind {
     view: View::Events,
@@ -11,7 +10,7 @@ pub const KIND: Kind = Kind {
     rows,
     sort_desc: true,
     act: no_actions,
-    hints: &[Action::Filter, Action::Command, Action::Help, Action::Quit],
+    hints: super::VIEW_HINTS,
 };
 
 const COLUMNS: &[Column] = &[

@@ -6,11 +6,10 @@ use wharf_core::model::ImageId;
 use wharf_core::rules::prune::real_tags;
 use wharf_core::rules::usage::Usage;
 
-use super::{
-    col, plural, Act, Cell, Column, Kind, Plan, Row, RowContext, RowKey, Selection, Tone, View,
-};
+use super::{col, plural, Act, Cell, Column, Kind, Row, RowContext, RowKey, Selection, Tone, View};
 use crate::format::{ago, bytes};
 use crate::keymap::Action;
+use crate::prompt::Confirm;
 
 pub const KIND: Kind = Kind {
     view: View::Images,
@@ -20,16 +19,7 @@ pub const KIND: Kind = Kind {
     rows,
     sort_desc: false,
     act,
-    hints: &[
-        Action::Filter,
-        Action::Command,
-        Action::Remove,
-        Action::Create,
-        Action::Mark,
-        Action::SortNext,
-        Action::Help,
-        Action::Quit,
-    ],
+    hints: super::RESOURCE_HINTS,
 };
 
 const COLUMNS: &[Column] = &[
@@ -110,7 +100,7 @@ fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {
             force: false,
         });
     }
-    Some(Act::Run(Plan {
+    Some(Act::Run(Confirm {
         title: format!("Remove {}?", plural(cmds.len(), "image")),
         objects,
         commands: cmds,

@@ -17,12 +17,11 @@ mod projects;
 mod table;
 mod volumes;
 
-use wharf_core::command::Command;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
 use crate::keymap::Action;
-use crate::prompt::PromptKind;
+use crate::prompt::{Confirm, PromptKind};
 
 pub use table::{col, sort, Cell, Column, Row, RowKey, Tone};
 
@@ -130,8 +129,8 @@ pub struct Selection<'a> {
 /// What a mutating action comes to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Act {
-    /// Run these commands, asking first (with this text) when one is destructive.
-    Run(Plan),
+    /// Run these commands, asking first (with this confirmation) when one is destructive.
+    Run(Confirm),
     /// Ask for a line of text first, starting from this text.
     Ask(PromptKind, String),
     /// Nothing applies to the selection: say why.
@@ -140,16 +139,20 @@ pub enum Act {
     Nothing,
 }
 
-/// Commands and the words of their confirmation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub title: String,
-    /// One line per object.
-    pub objects: Vec<String>,
-    pub commands: Vec<Command>,
-    /// Warnings and the confirmation's keys.
-    pub notes: Vec<String>,
-}
+/// Footer hints of the kinds whose rows can be created and removed.
+const RESOURCE_HINTS: &[Action] = &[
+    Action::Filter,
+    Action::Command,
+    Action::Remove,
+    Action::Create,
+    Action::Mark,
+    Action::SortNext,
+    Action::Help,
+    Action::Quit,
+];
+
+/// Footer hints of the kinds whose rows take no action.
+const VIEW_HINTS: &[Action] = &[Action::Filter, Action::Command, Action::Help, Action::Quit];
 
 /// A kind whose rows take no action.
 fn no_actions(_: Action, _: &Selection<'_>) -> Option<Act> {

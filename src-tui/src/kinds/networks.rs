@@ -5,11 +5,9 @@ use wharf_core::command::Command;
 use wharf_core::rules::networks::is_builtin;
 use wharf_core::rules::usage::Usage;
 
-use super::{
-    col, plural, Act, Cell, Column, Kind, Plan, Row, RowContext, RowKey, Selection, Tone, View,
-};
+use super::{col, plural, Act, Cell, Column, Kind, Row, RowContext, RowKey, Selection, Tone, View};
 use crate::keymap::Action;
-use crate::prompt::PromptKind;
+use crate::prompt::{Confirm, PromptKind};
 
 pub const KIND: Kind = Kind {
     view: View::Networks,
@@ -19,16 +17,7 @@ pub const KIND: Kind = Kind {
     rows,
     sort_desc: false,
     act,
-    hints: &[
-        Action::Filter,
-        Action::Command,
-        Action::Remove,
-        Action::Create,
-        Action::Mark,
-        Action::SortNext,
-        Action::Help,
-        Action::Quit,
-    ],
+    hints: super::RESOURCE_HINTS,
 };
 
 const COLUMNS: &[Column] = &[
@@ -93,7 +82,7 @@ fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {
                     "the built-in networks cannot be removed".into(),
                 ));
             }
-            Some(Act::Run(Plan {
+            Some(Act::Run(Confirm {
                 title: format!("Remove {}?", plural(cmds.len(), "network")),
                 objects,
                 commands: cmds,

@@ -4,11 +4,9 @@
 use wharf_core::command::Command;
 use wharf_core::rules::usage::Usage;
 
-use super::{
-    col, plural, Act, Cell, Column, Kind, Plan, Row, RowContext, RowKey, Selection, Tone, View,
-};
+use super::{col, plural, Act, Cell, Column, Kind, Row, RowContext, RowKey, Selection, Tone, View};
 use crate::keymap::Action;
-use crate::prompt::PromptKind;
+use crate::prompt::{Confirm, PromptKind};
 
 pub const KIND: Kind = Kind {
     view: View::Volumes,
@@ -18,16 +16,7 @@ pub const KIND: Kind = Kind {
     rows,
     sort_desc: false,
     act,
-    hints: &[
-        Action::Filter,
-        Action::Command,
-        Action::Remove,
-        Action::Create,
-        Action::Mark,
-        Action::SortNext,
-        Action::Help,
-        Action::Quit,
-    ],
+    hints: super::RESOURCE_HINTS,
 };
 
 const COLUMNS: &[Column] = &[
@@ -79,7 +68,7 @@ fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {
                     _ => None,
                 })
                 .unzip();
-            Some(Act::Run(Plan {
+            Some(Act::Run(Confirm {
                 title: format!(
                     "Remove {}? Their data is lost.",
                     plural(cmds.len(), "volume")
