@@ -17,6 +17,7 @@ use wharf_core::engine::Policy;
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
 use wharf_core::rules::inert;
+use wharf_core::rules::usage::Usage;
 use wharf_core::session::{Session, SessionError, SessionOptions};
 use wharf_core::store::{ConnectionState, RefreshFailure, Snapshot};
 use wharf_core::streams::stats::HubConfig;
@@ -216,6 +217,9 @@ pub struct SnapshotView<'a> {
     pub volumes: Vec<Cow<'a, Volume>>,
     /// Oldest first, at most [`PAGE_EVENTS`].
     pub events: Vec<Cow<'a, EngineEvent>>,
+    /// Which containers use which image, volume and network: the core's rule, the same counts
+    /// the terminal UI shows.
+    pub usage: Usage,
 }
 
 impl<'a> SnapshotView<'a> {
@@ -241,6 +245,7 @@ impl<'a> SnapshotView<'a> {
                 .skip(events.len().saturating_sub(PAGE_EVENTS))
                 .map(|e| inert::event(e))
                 .collect(),
+            usage: Usage::of(s),
         }
     }
 }
