@@ -84,9 +84,8 @@ pub fn snapshot(desk: State<'_, Desk>) -> serde_json::Value {
 
 #[tauri::command]
 pub async fn execute(desk: State<'_, Desk>, cmd: Command, confirmed: bool) -> CmdResult<Outcome> {
-    if cmd.is_mutating() {
-        refuse_in_read_only(&desk, &cmd.to_string())?;
-    }
+    // Every command changes the engine (the core's engine handle refuses them too).
+    refuse_in_read_only(&desk, &cmd.to_string())?;
     if cmd.is_destructive() && !confirmed {
         return Err(report(CoreError::invalid_input(format!(
             "{cmd}: needs confirmation"

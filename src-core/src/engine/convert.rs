@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use bollard::models as m;
 
+use crate::clock::now_ms;
 use crate::model::{
     ComposeRef, Container, ContainerId, ContainerState, DiskUsage, DiskUsageKind, EngineEvent,
     EngineInfo, EventKind, Health, Image, ImageId, MountPoint, Network, NetworkId, PortMapping,
@@ -441,12 +442,6 @@ pub(crate) fn event(e: m::EventMessage) -> Option<EngineEvent> {
             .or_else(|| e.time.map(|t| t.saturating_mul(1_000_000_000)))
             .unwrap_or_default(),
     })
-}
-
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 pub(crate) fn raw_stats(s: m::ContainerStatsResponse) -> RawStats {

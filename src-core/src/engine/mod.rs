@@ -31,7 +31,6 @@ use crate::model::{
 };
 
 pub use connect::Endpoint;
-pub(crate) use convert::now_ms;
 pub use convert::rfc3339_secs as rfc3339_to_unix;
 pub use exec::{ExecSession, ExecSpec};
 pub use logs::{LogChunk, LogOptions, LogStream};

@@ -33,7 +33,8 @@ use tokio::task::JoinHandle;
 use super::events::{interpret, Delta};
 use super::refresh::{is_link_error, object_of, Retries};
 use super::snapshot::{ConnectionState, ObjectRef, Snapshot, EVENT_HISTORY};
-use crate::engine::{is_timeout, now_ms, Engine};
+use crate::clock::now_ms;
+use crate::engine::{is_timeout, Engine};
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::model::{
     Container, ContainerId, ContainerState, EngineEvent, EventKind, ImageId, NetworkId, VolumeName,
