@@ -8,10 +8,7 @@ import type { Command, Container, EngineEvent, Image, Network, Snapshot, Volume 
 import { formDialog } from "../lib/ui";
 import type { View } from "./view";
 import { statusLine } from "./container";
-
-export function stateBadge(state: string): Node {
-  return h("span", { class: `badge state-${state}` }, state);
-}
+import { renameContainer, stateBadge } from "./common";
 
 function ports(c: Container): string {
   return c.ports.map((p) => (p.host_port ? `${p.host_ip ?? "0.0.0.0"}:${p.host_port}->` : "") + `${p.container_port}/${p.protocol}`).join(", ");
@@ -49,13 +46,6 @@ export function containersView(open: (id: string) => void): View {
     ],
   });
   return tableView(t, (s) => s.containers);
-}
-
-/** Ask for a new name and rename `c`; resolves true when renamed. */
-export function renameContainer(c: Container): Promise<boolean> {
-  return formDialog(`Rename ${c.name}`, "Rename",
-    [{ kind: "text", name: "name", label: "New name", value: c.name, required: true }],
-    (v) => runFromForm({ action: "rename", id: c.id, name: String(v.name) }, `Renamed ${c.name} to ${v.name}`));
 }
 
 function createNetwork() {
