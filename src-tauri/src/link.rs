@@ -222,6 +222,31 @@ pub struct SnapshotView<'a> {
     pub usage: Usage,
 }
 
+/// The snapshot as a command returns it: owns the shared snapshot and link, and serializes as
+/// the [`SnapshotView`] borrowed from them (no copy of the lists, no untyped JSON in between).
+#[derive(Debug)]
+pub struct SnapshotPayload {
+    snapshot: Arc<Snapshot>,
+    link: Arc<Link>,
+    read_only: bool,
+}
+
+impl SnapshotPayload {
+    pub fn new(link: Arc<Link>, read_only: bool) -> Self {
+        SnapshotPayload {
+            snapshot: link.snapshot(),
+            link,
+            read_only,
+        }
+    }
+}
+
+impl Serialize for SnapshotPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        SnapshotView::new(&self.snapshot, &self.link, self.read_only).serialize(s)
+    }
+}
+
 impl<'a> SnapshotView<'a> {
     pub fn new(s: &'a Snapshot, link: &'a Link, read_only: bool) -> Self {
         let events: &VecDeque<Arc<EngineEvent>> = &s.events;
