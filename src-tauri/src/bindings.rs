@@ -65,6 +65,16 @@ fn generate(out: &Path) {
         ChartOptions,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
+    std::fs::write(
+        out.join("commands.ts"),
+        format!(
+            "/** The commands the page may invoke (`command_names::COMMANDS`). */\n\
+             export const COMMANDS = {} as const;\n\n\
+             export type CommandName = (typeof COMMANDS)[number];\n",
+            serde_json::to_string(crate::command_names::COMMANDS).unwrap()
+        ),
+    )
+    .unwrap();
 }
 
 /// One command of every kind, so `is_destructive` can be asked about each action.
