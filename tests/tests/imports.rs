@@ -57,8 +57,9 @@ fn module_of(src: &Path, file: &Path) -> Vec<String> {
 
 /// The source without comments, test blocks and string contents.
 fn code_of(text: &str) -> String {
-    let text = match text.find("#[cfg(test)]") {
-        // Test modules close every file that has one (the crates' habit).
+    // An inline test module closes every file that has one (the crates' habit); test-only
+    // files declared with `#[cfg(test)] mod x;` are skipped by name.
+    let text = match text.find("#[cfg(test)]\nmod tests {") {
         Some(i) => &text[..i],
         None => text,
     };
@@ -202,9 +203,28 @@ fn check_crate(dir: &str, layers: &[&str]) -> Vec<String> {
     // parent → (child → children it imports)
     let mut levels: BTreeMap<Vec<String>, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
     let mut problems = Vec::new();
+    // Files of modules declared `#[cfg(test)] mod x;` are test code too.
+    let mut test_only: BTreeSet<Vec<String>> = BTreeSet::new();
+    for p in &paths {
+        let text = std::fs::read_to_string(p).unwrap();
+        let this = module_of(&src, p);
+        for part in text.split("#[cfg(test)]").skip(1) {
+            let decl = part.trim_start();
+            if let Some(rest) = decl.strip_prefix("mod ") {
+                if let Some(name) = rest.strip_suffix_once(';') {
+                    let mut m = this.clone();
+                    m.push(name.to_owned());
+                    test_only.insert(m);
+                }
+            }
+        }
+    }
     for p in &paths {
         let name = p.file_name().unwrap().to_string_lossy();
-        if name == "tests.rs" || name.ends_with("_tests.rs") {
+        if name == "tests.rs"
+            || name.ends_with("_tests.rs")
+            || test_only.contains(&module_of(&src, p))
+        {
             continue;
         }
         let this = module_of(&src, p);
@@ -313,6 +333,20 @@ fn the_page_has_no_import_circles() {
     assert!(!edges.is_empty(), "no imports read under {}", src.display());
     if let Some(c) = circle(&edges) {
         panic!("ui/src: import circle: {}", c.join(" → "));
+    }
+}
+
+/// `name; …` → `name` (a one-line `mod name;` declaration).
+trait DeclName {
+    fn strip_suffix_once(&self, end: char) -> Option<&str>;
+}
+
+impl DeclName for str {
+    fn strip_suffix_once(&self, end: char) -> Option<&str> {
+        let (name, _) = self.split_once(end)?;
+        name.chars()
+            .all(|c| c.is_alphanumeric() || c == '_')
+            .then_some(name)
     }
 }
 

@@ -3,7 +3,7 @@
 //! [`Engine`] is a cheap-to-clone handle on one engine connection. Each method is a thin async
 //! wrapper around one API call that returns wharf `model` types and a typed [`CoreError`].
 //! `connect` decides where to connect; `convert` turns wire types into model types;
-//! `transport_error` explains connection failures.
+//! `connect::transport_error` explains connection failures.
 
 pub mod connect;
 mod convert;
@@ -13,7 +13,6 @@ mod fuzz_documents;
 #[cfg(test)]
 mod fuzz_tests;
 mod logs;
-mod transport_error;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -31,10 +30,12 @@ use crate::model::{
 };
 
 pub use connect::Endpoint;
+// Where the UIs have always found it; the type is model data (rules use it too).
+pub use crate::model::Processes;
+pub use connect::transport_error::is_timeout;
 pub use convert::rfc3339_secs as rfc3339_to_unix;
 pub use exec::{ExecSession, ExecSpec};
 pub use logs::{LogChunk, LogOptions, LogStream};
-pub use transport_error::is_timeout;
 
 /// The oldest engine API Wharf supports (Docker 20.10).
 pub const MIN_API_VERSION: (usize, usize) = (1, 41);
@@ -64,14 +65,6 @@ impl std::fmt::Debug for Engine {
             .field("endpoint", &self.endpoint)
             .finish()
     }
-}
-
-/// Processes running in a container, as `docker top` shows them.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Processes {
-    pub titles: Vec<String>,
-    pub rows: Vec<Vec<String>>,
 }
 
 impl Engine {
@@ -628,13 +621,8 @@ impl Engine {
         .await
     }
 
-    /// Whether this engine labels anonymous volumes (API ≥ 1.42, Docker 23).
-    pub fn labels_anonymous_volumes(&self) -> bool {
-        let (major, minor) = crate::rules::prune::ANONYMOUS_LABEL_API;
-        self.api_at_least(major, minor)
-    }
-
-    fn api_at_least(&self, major: usize, minor: usize) -> bool {
+    /// Whether the negotiated API version is at least `major.minor`.
+    pub fn api_at_least(&self, major: usize, minor: usize) -> bool {
         let v = self.api().client_version();
         (v.major_version, v.minor_version) >= (major, minor)
     }
@@ -721,6 +709,6 @@ pub(crate) fn map_error(e: BollardError, endpoint: &Endpoint) -> CoreError {
             }
             err
         }
-        other => transport_error::classify(other, endpoint),
+        other => connect::transport_error::classify(other, endpoint),
     }
 }
