@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod chart;
+pub mod clock;
 pub mod command;
 pub mod destroy;
 pub mod engine;

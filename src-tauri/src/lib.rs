@@ -9,6 +9,9 @@
 #[cfg(test)]
 mod bindings;
 pub mod bridge;
+/// The names of Wharf's commands, listed once for the registration check, the capability's
+/// permissions (build.rs), the page's `CommandName` type and the wiring tests.
+pub mod command_names;
 pub mod commands;
 pub mod link;
 pub mod streams;

@@ -17,6 +17,7 @@ use wharf_core::engine::Policy;
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
 use wharf_core::rules::inert;
+use wharf_core::rules::usage::Usage;
 use wharf_core::session::{Session, SessionError, SessionOptions};
 use wharf_core::store::{ConnectionState, RefreshFailure, Snapshot};
 use wharf_core::streams::stats::HubConfig;
@@ -216,6 +217,34 @@ pub struct SnapshotView<'a> {
     pub volumes: Vec<Cow<'a, Volume>>,
     /// Oldest first, at most [`PAGE_EVENTS`].
     pub events: Vec<Cow<'a, EngineEvent>>,
+    /// Which containers use which image, volume and network: the core's rule, the same counts
+    /// the terminal UI shows.
+    pub usage: Usage,
+}
+
+/// The snapshot as a command returns it: owns the shared snapshot and link, and serializes as
+/// the [`SnapshotView`] borrowed from them (no copy of the lists, no untyped JSON in between).
+#[derive(Debug)]
+pub struct SnapshotPayload {
+    snapshot: Arc<Snapshot>,
+    link: Arc<Link>,
+    read_only: bool,
+}
+
+impl SnapshotPayload {
+    pub fn new(link: Arc<Link>, read_only: bool) -> Self {
+        SnapshotPayload {
+            snapshot: link.snapshot(),
+            link,
+            read_only,
+        }
+    }
+}
+
+impl Serialize for SnapshotPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        SnapshotView::new(&self.snapshot, &self.link, self.read_only).serialize(s)
+    }
 }
 
 impl<'a> SnapshotView<'a> {
@@ -241,6 +270,7 @@ impl<'a> SnapshotView<'a> {
                 .skip(events.len().saturating_sub(PAGE_EVENTS))
                 .map(|e| inert::event(e))
                 .collect(),
+            usage: Usage::of(s),
         }
     }
 }

@@ -227,3 +227,11 @@ impl Container {
         self.compose.as_ref().map(|c| c.project.as_str())
     }
 }
+
+/// Processes running in a container, as `docker top` shows them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Processes {
+    pub titles: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}

@@ -16,11 +16,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::Serialize;
+
 use crate::model::{ContainerId, ImageId, NetworkId, VolumeName};
 use crate::store::Snapshot;
 
-/// Which containers use which image, volume and network, from one snapshot.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Which containers use which image, volume and network, from one snapshot. Serialized for the
+/// desktop page as three maps (object → users); objects nobody uses are absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Usage {
     images: BTreeMap<ImageId, Vec<ContainerId>>,
     volumes: BTreeMap<VolumeName, Vec<ContainerId>>,
