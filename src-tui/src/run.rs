@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use wharf_core::clock::now_ms;
 use wharf_core::command::execute;
 use wharf_core::engine::Engine;
 use wharf_core::model::ContainerId;
@@ -24,12 +25,6 @@ use crate::msg::{Effect, Msg};
 const FRAME: Duration = Duration::from_millis(16);
 /// Log chunks taken per loop turn before the loop looks at keys again.
 const LOG_BUDGET: usize = 256;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
 
 struct Logs {
     id: ContainerId,

@@ -3,7 +3,7 @@
 //!
 //! Rust crates: every file is a module (`a/b.rs` and `a/b/mod.rs` are `a::b`); its imports are
 //! the paths it names after `crate::` (braces expanded) and `super::` (resolved from the file),
-//! outside `#[cfg(test)]` blocks and test-only files (`tests.rs`, `*_tests.rs`). Each import is
+//! outside `#[cfg(test)]` blocks and test-only files (`tests.rs`, `*_tests.rs`, `test_fixtures.rs`). Each import is
 //! lifted to the children of the nearest common parent of the two modules, and every parent's
 //! children must form a graph without circles (a module and its own children are one unit, so
 //! `super::` from a child to its parent is not a circle). Where a crate lists layers, an import
@@ -21,8 +21,32 @@ fn root() -> PathBuf {
 
 /// Crate sources checked, with their layers from highest to lowest (top-level module names; a
 /// module not listed may be imported by any layer and may import only unlisted modules).
-/// src-tui joins this list with its layers once it is reshaped (issue #10).
-const CRATES: &[(&str, &[&str])] = &[("src-core/src", &[]), ("src-tauri/src", &[])];
+/// src-tui's layers are `run → view → app → kinds → base` (docs/design.md), listed here module
+/// by module in an order that keeps them.
+const CRATES: &[(&str, &[&str])] = &[
+    ("src-core/src", &[]),
+    ("src-tauri/src", &[]),
+    ("src-tui/src", TUI_LAYERS),
+];
+
+/// src-tui, highest first: the loop (run, exec, clipboard), the view, the app (with its
+/// details, config and filters), the kinds, then the base modules that use none of the others.
+const TUI_LAYERS: &[&str] = &[
+    "run",
+    "exec",
+    "clipboard",
+    "view",
+    "app",
+    "config",
+    "details",
+    "filter",
+    "kinds",
+    "layout",
+    "format",
+    "keymap",
+    "prompt",
+    "msg",
+];
 
 fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
@@ -222,6 +246,7 @@ fn check_crate(dir: &str, layers: &[&str]) -> Vec<String> {
     for p in &paths {
         let name = p.file_name().unwrap().to_string_lossy();
         if name == "tests.rs"
+            || name == "test_fixtures.rs"
             || name.ends_with("_tests.rs")
             || test_only.contains(&module_of(&src, p))
         {
@@ -367,9 +392,8 @@ fn normalize(p: &Path) -> PathBuf {
 
 #[test]
 fn the_checker_sees_a_circle() {
-    // src-tui before its reshape is one import circle.
-    let tui = check_crate("src-tui/src", &[]);
-    assert!(tui.iter().any(|p| p.contains("import circle")), "{tui:?}");
+    // (src-tui before its reshape was one import circle: app ↔ view, app ↔ actions, …; the
+    // reshape removed it, so the checker is shown a circle of its own below.)
     let mut edges = BTreeMap::new();
     edges.insert("a".to_owned(), BTreeSet::from(["b".to_owned()]));
     edges.insert("b".to_owned(), BTreeSet::from(["a".to_owned()]));
