@@ -5,7 +5,7 @@ use wharf_core::model::ContainerId;
 use super::App;
 use crate::details::{Details, Tab};
 use crate::filter::Filter;
-use crate::kinds::{RowKey, View};
+use crate::kinds::{Open, View};
 use crate::layout::Layout;
 use crate::msg::Effect;
 
@@ -90,31 +90,21 @@ impl App {
     }
 
     pub(super) fn open_selected(&mut self, tab: Tab) -> Option<Vec<Effect>> {
-        match self.view {
-            View::Containers => {
-                let id = self.selected_row()?.key.container()?.clone();
+        match (self.view.kind().open)(self.selected_row()?)? {
+            Open::Details(id) => {
                 if let Some(d) = self.details.as_mut().filter(|d| d.id == id) {
                     d.tab = tab;
                     return Some(d.load_effects());
                 }
                 Some(self.open_details(id, tab))
             }
-            View::Projects => {
-                let RowKey::Project(project) = self.selected_row()?.key.clone() else {
-                    return None;
-                };
-                let mut fx = self.go(View::Containers);
-                let filter = Filter::parse(&format!(
-                    "{}={project}",
-                    wharf_core::model::COMPOSE_PROJECT_LABEL
-                ))
-                .ok();
-                self.table_mut().filter = filter;
+            Open::Filtered(view, filter) => {
+                let mut fx = self.go(view);
+                self.table_mut().filter = Filter::parse(&filter).ok();
                 self.refresh_rows();
                 fx.push(Effect::CloseLogs);
                 Some(fx)
             }
-            _ => None,
         }
     }
 }

@@ -7,7 +7,9 @@ use wharf_core::rules::removal::container_removal;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
-use super::{col, plural, Act, Cell, Column, Kind, Row, RowContext, RowKey, Selection, Tone, View};
+use super::{
+    col, plural, Act, Cell, Column, Kind, Open, Row, RowContext, RowKey, Selection, Tone, View,
+};
 use crate::format::{bytes, capitalise, duration, rate};
 use crate::keymap::Action;
 use crate::prompt::{Confirm, PromptKind};
@@ -20,6 +22,7 @@ pub const KIND: Kind = Kind {
     rows,
     sort_desc: false,
     act,
+    open: |r| r.key.container().cloned().map(Open::Details),
     hints: &[
         Action::Open,
         Action::Filter,

@@ -10,6 +10,7 @@ pub const KIND: Kind = Kind {
     rows,
     sort_desc: false,
     act: no_actions,
+    open: super::opens_nothing,
     hints: super::VIEW_HINTS,
 };
 

@@ -19,6 +19,7 @@ pub const KIND: Kind = Kind {
     rows,
     sort_desc: false,
     act,
+    open: super::opens_nothing,
     hints: super::RESOURCE_HINTS,
 };
 

@@ -17,6 +17,7 @@ mod projects;
 mod table;
 mod volumes;
 
+use wharf_core::model::ContainerId;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
@@ -104,8 +105,24 @@ pub struct Kind {
     /// What a mutating action does to the selection; `None` when the action means nothing
     /// here (the key's next meaning is tried).
     pub act: fn(Action, &Selection<'_>) -> Option<Act>,
+    /// What Enter (and the details keys) open on a row; `None`: nothing.
+    pub open: fn(&Row) -> Option<Open>,
     /// Footer hints when no details pane is open (help and quit are moved first).
     pub hints: &'static [Action],
+}
+
+/// What opening a row shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Open {
+    /// The container's details pane.
+    Details(ContainerId),
+    /// Another view with a `/` filter applied (a project's containers).
+    Filtered(View, String),
+}
+
+/// A kind whose rows open nothing.
+fn opens_nothing(_: &Row) -> Option<Open> {
+    None
 }
 
 /// What row building needs besides the snapshot.

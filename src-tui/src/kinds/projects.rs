@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use wharf_core::model::ContainerState;
+use wharf_core::model::{ContainerState, COMPOSE_PROJECT_LABEL};
 
-use super::{col, Act, Cell, Column, Kind, Row, RowContext, RowKey, Selection, Tone, View};
+use super::{col, Act, Cell, Column, Kind, Open, Row, RowContext, RowKey, Selection, Tone, View};
 use crate::keymap::Action;
 
 pub const KIND: Kind = Kind {
@@ -16,6 +16,7 @@ pub const KIND: Kind = Kind {
     rows,
     sort_desc: false,
     act,
+    open,
     hints: &[
         Action::Open,
         Action::Filter,
@@ -91,4 +92,15 @@ fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {
         .map(|c| (c.id.clone(), c.name.clone(), c.state))
         .collect();
     super::containers::lifecycle(a, &targets)
+}
+
+/// A project opens as the containers view filtered to its label.
+fn open(r: &Row) -> Option<Open> {
+    let RowKey::Project(p) = &r.key else {
+        return None;
+    };
+    Some(Open::Filtered(
+        View::Containers,
+        format!("{COMPOSE_PROJECT_LABEL}={p}"),
+    ))
 }
