@@ -100,16 +100,17 @@ pub struct Palette {
 
 impl Default for Palette {
     fn default() -> Self {
-        // The default theme's names all parse.
+        // The default theme's names all parse (a test checks it); the terminal's own colours
+        // are only a fallback that cannot happen, not a second copy of the defaults.
         Theme::default().palette().unwrap_or(Palette {
-            accent: Color::Cyan,
-            running: Color::Green,
-            paused: Color::Yellow,
-            stopped: Color::DarkGray,
-            error: Color::LightRed,
-            muted: Color::Gray,
-            selection_bg: Color::DarkGray,
-            mark: Color::Magenta,
+            accent: Color::Reset,
+            running: Color::Reset,
+            paused: Color::Reset,
+            stopped: Color::Reset,
+            error: Color::Reset,
+            muted: Color::Reset,
+            selection_bg: Color::Reset,
+            mark: Color::Reset,
         })
     }
 }
@@ -248,5 +249,12 @@ mod tests {
         let back = Config::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(back.log_tail, c.log_tail);
         assert!(back.keys.contains_key("quit"));
+    }
+
+    #[test]
+    fn the_default_theme_parses() {
+        let p = Theme::default().palette().expect("default theme");
+        assert_eq!(p.accent, Color::Cyan);
+        assert_eq!(p.selection_bg, Color::Rgb(0x30, 0x3a, 0x46));
     }
 }
