@@ -7,29 +7,8 @@
 
 use std::path::Path;
 
-/// Every `#[tauri::command]` in `src/commands.rs`; keep in sync with `generate_handler!`.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "snapshot",
-    "execute",
-    "prune_plan",
-    "container_removals",
-    "inspect",
-    "top",
-    "disk_usage",
-    "engine_info",
-    "logs_start",
-    "logs_save",
-    "stats_watch",
-    "chart_export",
-    "exec_open",
-    "exec_write",
-    "exec_resize",
-    "stream_stop",
-    "streams_reset",
-    "contexts",
-    "switch_context",
-];
+// COMMANDS: the one list of command names (src/command_names.rs).
+include!("src/command_names.rs");
 
 const PLACEHOLDER: &str = "<!doctype html><meta charset=utf-8><title>Wharf</title>\
 <p>The Wharf UI was not built. Run <code>npm ci &amp;&amp; npm run build</code> in <code>ui/</code>, \

@@ -83,7 +83,7 @@ impl AuditLog {
         result: std::result::Result<(), &CoreError>,
     ) {
         let line = Line {
-            time: rfc3339_ms(crate::engine::now_ms()),
+            time: rfc3339_ms(crate::clock::now_ms()),
             engine,
             call,
             targets,

@@ -128,11 +128,6 @@ impl Command {
         }
     }
 
-    /// Every command changes the engine; read-only mode refuses them all.
-    pub fn is_mutating(&self) -> bool {
-        true
-    }
-
     /// The verb, for messages and key hints.
     pub fn verb(&self) -> &'static str {
         match self {

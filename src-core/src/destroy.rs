@@ -17,7 +17,9 @@ use serde::Serialize;
 use crate::engine::Engine;
 use crate::error::{CoreError, ErrorKind, ErrorReport, Result};
 use crate::model::{ImageId, PruneTarget};
-use crate::rules::prune::{candidates, real_tags, Listing, ObjectKind, PrunePlan};
+use crate::rules::prune::{
+    candidates, real_tags, Listing, ObjectKind, PrunePlan, ANONYMOUS_LABEL_API,
+};
 
 /// What happened to one object of a destructive action.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,7 +91,8 @@ pub async fn plan_prune(engine: &Engine, target: PruneTarget) -> Result<PrunePla
         images: &images,
         networks: &networks,
         volumes: &volumes,
-        labels_anonymous: engine.labels_anonymous_volumes(),
+        // Engines label anonymous volumes from API 1.42 (Docker 23).
+        labels_anonymous: engine.api_at_least(ANONYMOUS_LABEL_API.0, ANONYMOUS_LABEL_API.1),
     };
     Ok(PrunePlan {
         target,

@@ -161,6 +161,17 @@ impl From<&CoreError> for ErrorReport {
     }
 }
 
+/// So a desktop command returning `Result<_, ErrorReport>` can use `?` on core calls.
+impl From<CoreError> for ErrorReport {
+    fn from(e: CoreError) -> Self {
+        ErrorReport {
+            kind: e.kind,
+            message: e.message,
+            hint: e.hint,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

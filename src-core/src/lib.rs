@@ -2,17 +2,20 @@
 //!
 //! `engine` is the only module that speaks bollard; everything else works on the plain data of
 //! `model`. `store` keeps a live [`store::Snapshot`] from the engine's events, `streams` gives
-//! on-demand stats and logs, `command` executes lifecycle actions. Nothing here knows about
-//! terminals or webviews.
+//! on-demand stats and logs, `command` executes lifecycle actions, `rules` holds the domain
+//! rules both UIs share, and `session` is the one setup (engine + store + stats hub) both front
+//! ends call. Nothing here knows about terminals or webviews.
 
 pub mod audit;
 pub mod chart;
+pub mod clock;
 pub mod command;
 pub mod destroy;
 pub mod engine;
 pub mod error;
 pub mod model;
 pub mod rules;
+pub mod session;
 pub mod spec;
 pub mod store;
 pub mod streams;

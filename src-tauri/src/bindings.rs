@@ -8,6 +8,10 @@
 //!
 //! 64-bit integers become `number` (sizes and times fit in 2^53), not ts-rs's default `bigint`,
 //! which JSON parsing never produces.
+//!
+//! The core's rules the page needs as values (built-in networks, alive states, destructive
+//! commands) are written into `rules.ts` from the Rust constants and `Command::is_destructive`
+//! themselves, so the page never spells them again.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
@@ -19,7 +23,11 @@ use wharf_core::command::{Command, Outcome};
 use wharf_core::engine::connect::ContextSummary;
 use wharf_core::engine::Processes;
 use wharf_core::error::ErrorReport;
-use wharf_core::model::{DiskUsage, EngineInfo};
+use wharf_core::model::{
+    ContainerId, DiskUsage, EngineInfo, ImageId, NetworkId, PruneTarget, VolumeName,
+};
+use wharf_core::rules::containers::ALIVE_STATES;
+use wharf_core::rules::networks::BUILTIN_NETWORKS;
 
 use crate::commands::{AppInfo, ImageFormat, LogRequest, Removal, Saved};
 use crate::link::SnapshotView;
@@ -56,6 +64,131 @@ fn generate(out: &Path) {
         Metric,
         ChartOptions,
     );
+    std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
+    std::fs::write(
+        out.join("commands.ts"),
+        format!(
+            "/** The commands the page may invoke (`command_names::COMMANDS`). */\n\
+             export const COMMANDS = {} as const;\n\n\
+             export type CommandName = (typeof COMMANDS)[number];\n",
+            serde_json::to_string(crate::command_names::COMMANDS).unwrap()
+        ),
+    )
+    .unwrap();
+}
+
+/// One command of every kind, so `is_destructive` can be asked about each action.
+fn every_command() -> Vec<Command> {
+    let id = || ContainerId::new("c");
+    let all = vec![
+        Command::Start { id: id() },
+        Command::Stop {
+            id: id(),
+            timeout: None,
+        },
+        Command::Restart {
+            id: id(),
+            timeout: None,
+        },
+        Command::Pause { id: id() },
+        Command::Unpause { id: id() },
+        Command::Kill {
+            id: id(),
+            signal: "SIGKILL".into(),
+        },
+        Command::Remove {
+            id: id(),
+            force: false,
+            volumes: false,
+        },
+        Command::Rename {
+            id: id(),
+            name: "n".into(),
+        },
+        Command::RemoveImage {
+            id: ImageId::new("i"),
+            tags: vec![],
+            force: false,
+        },
+        Command::CreateNetwork {
+            name: "n".into(),
+            driver: None,
+            internal: false,
+        },
+        Command::RemoveNetwork {
+            id: NetworkId::new("n"),
+        },
+        Command::CreateVolume {
+            name: "v".into(),
+            driver: None,
+        },
+        Command::RemoveVolume {
+            name: VolumeName::new("v"),
+            force: false,
+        },
+        Command::Prune {
+            plan: wharf_core::rules::prune::PrunePlan {
+                target: PruneTarget::Containers,
+                items: vec![],
+            },
+        },
+    ];
+    // No wildcard: a new command fails to compile here until it is listed above.
+    let kinds: std::collections::BTreeSet<usize> = all
+        .iter()
+        .map(|c| match c {
+            Command::Start { .. } => 0,
+            Command::Stop { .. } => 1,
+            Command::Restart { .. } => 2,
+            Command::Pause { .. } => 3,
+            Command::Unpause { .. } => 4,
+            Command::Kill { .. } => 5,
+            Command::Remove { .. } => 6,
+            Command::Rename { .. } => 7,
+            Command::RemoveImage { .. } => 8,
+            Command::CreateNetwork { .. } => 9,
+            Command::RemoveNetwork { .. } => 10,
+            Command::CreateVolume { .. } => 11,
+            Command::RemoveVolume { .. } => 12,
+            Command::Prune { .. } => 13,
+        })
+        .collect();
+    assert_eq!(
+        kinds.len(),
+        all.len(),
+        "every_command lists each command once"
+    );
+    all
+}
+
+/// `ui/src/lib/generated/rules.ts`: the core's constants as TypeScript values.
+fn rules_module() -> String {
+    fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+        serde_json::to_string(v).unwrap()
+    }
+    let destructive: Vec<String> = every_command()
+        .iter()
+        .filter(|c| c.is_destructive())
+        .map(|c| {
+            serde_json::to_value(c).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    format!(
+        "import type {{ Command }} from \"./Command\";\n\
+         import type {{ ContainerState }} from \"./ContainerState\";\n\n\
+         /** The networks every engine has and that cannot be removed (`rules::networks`). */\n\
+         export const BUILTIN_NETWORKS: readonly string[] = {};\n\n\
+         /** Container states with processes (`rules::containers`). */\n\
+         export const ALIVE_STATES: readonly ContainerState[] = {};\n\n\
+         /** Commands that must be confirmed (`Command::is_destructive`). */\n\
+         export const DESTRUCTIVE_ACTIONS: readonly Command[\"action\"][] = {};\n",
+        json(&BUILTIN_NETWORKS),
+        json(&ALIVE_STATES),
+        json(&destructive),
+    )
 }
 
 fn read_dir(dir: &Path, normalize: bool) -> BTreeMap<String, String> {

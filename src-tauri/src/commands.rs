@@ -23,19 +23,15 @@ use wharf_core::rules::removal::container_removal;
 use wharf_core::streams::logs::fetch;
 use wharf_core::{CoreError, ErrorKind};
 
-use crate::link::{Args, Link, SnapshotView};
+use crate::link::{Args, Link, SnapshotPayload};
 use crate::streams::{self, ExecControl, ExecEvent, LogBatch, StatsUpdate};
 use crate::Desk;
 
 pub type CmdResult<T> = Result<T, ErrorReport>;
 
-fn report(e: CoreError) -> ErrorReport {
-    ErrorReport::from(&e)
-}
-
 fn refuse_in_read_only(desk: &Desk, what: &str) -> CmdResult<()> {
     if desk.read_only {
-        return Err(report(
+        return Err(ErrorReport::from(
             CoreError::new(
                 ErrorKind::Denied,
                 format!("{what}: Wharf is in read-only mode"),
@@ -74,27 +70,23 @@ pub fn app_info(desk: State<'_, Desk>) -> AppInfo {
 }
 
 #[tauri::command]
-pub fn snapshot(desk: State<'_, Desk>) -> serde_json::Value {
+pub fn snapshot(desk: State<'_, Desk>) -> SnapshotPayload {
     let link = desk.link();
-    let snap = link.snapshot();
-    let view = SnapshotView::new(&snap, &link, desk.read_only);
-    // Serializing a view of plain data cannot fail; Null would only show an empty page.
-    serde_json::to_value(&view).unwrap_or(serde_json::Value::Null)
+    SnapshotPayload::new(link, desk.read_only)
 }
 
 #[tauri::command]
 pub async fn execute(desk: State<'_, Desk>, cmd: Command, confirmed: bool) -> CmdResult<Outcome> {
-    if cmd.is_mutating() {
-        refuse_in_read_only(&desk, &cmd.to_string())?;
-    }
+    // Every command changes the engine (the core's engine handle refuses them too).
+    refuse_in_read_only(&desk, &cmd.to_string())?;
     if cmd.is_destructive() && !confirmed {
-        return Err(report(CoreError::invalid_input(format!(
+        return Err(ErrorReport::from(CoreError::invalid_input(format!(
             "{cmd}: needs confirmation"
         ))));
     }
     let link = desk.link();
     let live = link.live()?;
-    command::execute(&live.engine, &cmd).await.map_err(report)
+    Ok(command::execute(&live.engine, &cmd).await?)
 }
 
 /// What pruning `target` would remove now: the exact objects the page lists in its
@@ -104,7 +96,7 @@ pub async fn prune_plan(desk: State<'_, Desk>, target: PruneTarget) -> CmdResult
     refuse_in_read_only(&desk, "prune")?;
     let link = desk.link();
     let live = link.live()?;
-    plan_prune(&live.engine, target).await.map_err(report)
+    Ok(plan_prune(&live.engine, target).await?)
 }
 
 /// How removing one container goes, by the core's rule: the command to send and the sentence
@@ -123,10 +115,9 @@ pub fn container_removals(desk: State<'_, Desk>, ids: Vec<ContainerId>) -> CmdRe
     let snap = link.snapshot();
     ids.into_iter()
         .map(|id| {
-            let c = snap
-                .containers
-                .get(&id)
-                .ok_or_else(|| report(CoreError::not_found(format!("no container {id}"))))?;
+            let c = snap.containers.get(&id).ok_or_else(|| {
+                ErrorReport::from(CoreError::not_found(format!("no container {id}")))
+            })?;
             // The name is shown in the page's dialog: inert, as every engine string.
             let name = wharf_core::rules::inert::container(c).name.clone();
             let rule = container_removal(&name, c.state);
@@ -148,16 +139,12 @@ pub fn container_removals(desk: State<'_, Desk>, ids: Vec<ContainerId>) -> CmdRe
 #[tauri::command]
 pub async fn inspect(
     desk: State<'_, Desk>,
-    id: String,
+    id: ContainerId,
     reveal: Option<bool>,
 ) -> CmdResult<serde_json::Value> {
     let link = desk.link();
     let live = link.live()?;
-    let mut doc = live
-        .engine
-        .inspect_container_json(&id)
-        .await
-        .map_err(report)?;
+    let mut doc = live.engine.inspect_container_json(id.as_str()).await?;
     if !reveal.unwrap_or(false) {
         wharf_core::rules::secrets::mask_inspect(&mut doc);
     }
@@ -166,9 +153,9 @@ pub async fn inspect(
 }
 
 #[tauri::command]
-pub async fn top(desk: State<'_, Desk>, id: String) -> CmdResult<Processes> {
+pub async fn top(desk: State<'_, Desk>, id: ContainerId) -> CmdResult<Processes> {
     let link = desk.link();
-    let procs = link.live()?.engine.top(&id).await.map_err(report)?;
+    let procs = link.live()?.engine.top(id.as_str()).await?;
     // Process command lines are the container's to choose: inert before the page shows them.
     Ok(wharf_core::rules::inert::processes(procs))
 }
@@ -176,13 +163,13 @@ pub async fn top(desk: State<'_, Desk>, id: String) -> CmdResult<Processes> {
 #[tauri::command]
 pub async fn disk_usage(desk: State<'_, Desk>) -> CmdResult<Vec<DiskUsage>> {
     let link = desk.link();
-    link.live()?.engine.disk_usage().await.map_err(report)
+    Ok(link.live()?.engine.disk_usage().await?)
 }
 
 #[tauri::command]
 pub async fn engine_info(desk: State<'_, Desk>) -> CmdResult<EngineInfo> {
     let link = desk.link();
-    let info = link.live()?.engine.info().await.map_err(report)?;
+    let info = link.live()?.engine.info().await?;
     Ok(wharf_core::rules::inert::engine_info(&info).into_owned())
 }
 
@@ -214,13 +201,13 @@ impl From<LogRequest> for LogOptions {
 #[tauri::command]
 pub fn logs_start(
     desk: State<'_, Desk>,
-    id: String,
+    id: ContainerId,
     request: LogRequest,
     channel: Channel<LogBatch>,
 ) -> CmdResult<u64> {
     let link = desk.link();
     let engine = link.live()?.engine.clone();
-    let task = tauri::async_runtime::spawn(streams::logs(engine, id, request.into(), channel));
+    let task = tauri::async_runtime::spawn(streams::logs(engine, id.0, request.into(), channel));
     Ok(desk.streams.add(task, None))
 }
 
@@ -242,13 +229,13 @@ fn download_dir<R: Runtime>(app: &AppHandle<R>) -> CmdResult<PathBuf> {
         .or_else(|()| app.path().download_dir())
         .or_else(|_| app.path().home_dir())
         .map_err(|e| {
-            report(CoreError::new(
+            ErrorReport::from(CoreError::new(
                 ErrorKind::Io,
                 format!("no download directory: {e}"),
             ))
         })?;
     std::fs::create_dir_all(&dir).map_err(|e| {
-        report(CoreError::new(
+        ErrorReport::from(CoreError::new(
             ErrorKind::Io,
             format!("create {}: {e}", dir.display()),
         ))
@@ -277,7 +264,7 @@ fn file_name(stem: &str, ext: &str) -> String {
 fn write_download<R: Runtime>(app: &AppHandle<R>, name: String, data: &[u8]) -> CmdResult<Saved> {
     let path = download_dir(app)?.join(name);
     std::fs::write(&path, data).map_err(|e| {
-        report(CoreError::new(
+        ErrorReport::from(CoreError::new(
             ErrorKind::Io,
             format!("write {}: {e}", path.display()),
         ))
@@ -293,7 +280,7 @@ fn write_download<R: Runtime>(app: &AppHandle<R>, name: String, data: &[u8]) -> 
 pub async fn logs_save<R: Runtime>(
     app: AppHandle<R>,
     desk: State<'_, Desk>,
-    id: String,
+    id: ContainerId,
     name: String,
     timestamps: bool,
 ) -> CmdResult<Saved> {
@@ -305,7 +292,7 @@ pub async fn logs_save<R: Runtime>(
         timestamps,
         ..LogOptions::default()
     };
-    let buf = fetch(&engine, &id, &opts, 100_000).await.map_err(report)?;
+    let buf = fetch(&engine, id.as_str(), &opts, 100_000).await?;
     write_download(
         &app,
         file_name(&name, "log"),
@@ -358,11 +345,11 @@ pub fn chart_export<R: Runtime>(
     let stem = format!("{name}-{metric:?}").to_lowercase();
     match format {
         ImageFormat::Svg => {
-            let svg = chart::svg(&samples, metric, &options).map_err(report)?;
+            let svg = chart::svg(&samples, metric, &options)?;
             write_download(&app, file_name(&stem, "svg"), svg.as_bytes())
         }
         ImageFormat::Png => {
-            let png = chart::png(&samples, metric, &options).map_err(report)?;
+            let png = chart::png(&samples, metric, &options)?;
             write_download(&app, file_name(&stem, "png"), &png)
         }
     }
@@ -371,7 +358,7 @@ pub fn chart_export<R: Runtime>(
 #[tauri::command]
 pub async fn exec_open(
     desk: State<'_, Desk>,
-    id: String,
+    id: ContainerId,
     cols: u16,
     rows: u16,
     channel: Channel<ExecEvent>,
@@ -379,7 +366,7 @@ pub async fn exec_open(
     refuse_in_read_only(&desk, "exec")?;
     let link = desk.link();
     let engine = link.live()?.engine.clone();
-    let session = engine.exec(&id, &ExecSpec::shell()).await.map_err(report)?;
+    let session = engine.exec(id.as_str(), &ExecSpec::shell()).await?;
     if let Err(e) = engine.resize_exec(&session.id, cols, rows).await {
         // A shell that starts at the default size still works; the next resize fixes it.
         tracing::debug!("initial exec resize: {e}");
@@ -400,7 +387,7 @@ pub async fn exec_open(
 fn exec_control(desk: &Desk, stream: u64) -> CmdResult<std::sync::Arc<ExecControl>> {
     desk.streams
         .exec(stream)
-        .ok_or_else(|| report(CoreError::not_found(format!("no exec session {stream}"))))
+        .ok_or_else(|| ErrorReport::from(CoreError::not_found(format!("no exec session {stream}"))))
 }
 
 #[tauri::command]
@@ -409,7 +396,7 @@ pub async fn exec_write(desk: State<'_, Desk>, stream: u64, data: String) -> Cmd
     let control = exec_control(&desk, stream)?;
     let mut input = control.input.lock().await;
     let io = |e: std::io::Error| {
-        report(CoreError::new(
+        ErrorReport::from(CoreError::new(
             ErrorKind::Unavailable,
             format!("exec input: {e}"),
         ))
@@ -429,8 +416,8 @@ pub async fn exec_resize(
     control
         .engine
         .resize_exec(&control.exec_id, cols, rows)
-        .await
-        .map_err(report)
+        .await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -447,7 +434,7 @@ pub fn streams_reset(desk: State<'_, Desk>) {
 
 #[tauri::command]
 pub fn contexts() -> CmdResult<Vec<ContextSummary>> {
-    list_contexts(&EnvVars::from_process()).map_err(report)
+    Ok(list_contexts(&EnvVars::from_process())?)
 }
 
 /// Follow another docker context (`default` for DOCKER_HOST or the default socket).

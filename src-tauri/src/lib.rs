@@ -9,6 +9,9 @@
 #[cfg(test)]
 mod bindings;
 pub mod bridge;
+/// The names of Wharf's commands, listed once for the registration check, the capability's
+/// permissions (build.rs), the page's `CommandName` type and the wiring tests.
+pub mod command_names;
 pub mod commands;
 pub mod link;
 pub mod streams;
@@ -19,6 +22,7 @@ use std::sync::Arc;
 use tauri::{Builder, Manager, Runtime, WindowEvent};
 use tokio::sync::watch;
 use wharf_core::engine::Policy;
+use wharf_core::session::Session;
 
 pub use link::{Args, Link};
 
@@ -40,10 +44,11 @@ pub struct Desk {
 impl Desk {
     /// Open the link the arguments ask for. Must run inside the tokio runtime.
     pub fn open(args: &Args) -> Desk {
-        let (policy, link) = match args.policy() {
+        let options = args.session_options();
+        let (policy, link) = match options.policy() {
             Ok(p) => {
-                let link = Link::open_with(&args.connect_options(), &p);
-                (p, link)
+                let session = Session::open_with(&options.connect, p.clone(), options.stats);
+                (p, Link::from_session(session))
             }
             // No audit log, no engine: the page shows why instead of acting unrecorded.
             Err(e) => (

@@ -7,19 +7,20 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::watch;
-use wharf_core::audit::AuditLog;
-use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
-use wharf_core::engine::{Engine, Policy};
+use wharf_core::engine::connect::{ConnectOptions, EnvVars};
+use wharf_core::engine::Policy;
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
 use wharf_core::rules::inert;
-use wharf_core::store::{ConnectionState, RefreshFailure, Snapshot, Store};
+use wharf_core::rules::usage::Usage;
+use wharf_core::session::{Session, SessionError, SessionOptions};
+use wharf_core::store::{ConnectionState, RefreshFailure, Snapshot};
 use wharf_core::streams::stats::HubConfig;
-use wharf_core::streams::StatsHub;
 use wharf_core::{CoreError, ErrorKind};
 
 /// How many recent engine events a snapshot sent to the page carries.
@@ -82,17 +83,15 @@ impl Args {
         out
     }
 
-    /// What the engine handle enforces and records: read-only, and the audit log (opened
-    /// here, so a file that cannot be written stops Wharf from acting rather than from logging).
-    pub fn policy(&self) -> Result<Policy, CoreError> {
-        let audit = match self.audit_log.as_deref().filter(|p| !p.is_empty()) {
-            Some(path) => Some(Arc::new(AuditLog::open(std::path::Path::new(path))?)),
-            None => None,
-        };
-        Ok(Policy {
+    /// What the core's session takes from these arguments (the desktop samples stats with the
+    /// core's defaults).
+    pub fn session_options(&self) -> SessionOptions {
+        SessionOptions {
+            connect: self.connect_options(),
             read_only: self.read_only,
-            audit,
-        })
+            audit_log: self.audit_log.as_deref().map(PathBuf::from),
+            stats: HubConfig::default(),
+        }
     }
 
     pub fn connect_options(&self) -> ConnectOptions {
@@ -105,18 +104,11 @@ impl Args {
     }
 }
 
-/// A live connection: engine client, store and stats hub. Dropping it stops them all.
-#[derive(Debug)]
-pub struct Live {
-    pub engine: Engine,
-    pub store: Store,
-    pub stats: StatsHub,
-}
-
 /// The current engine link, or why there is none.
 #[derive(Debug)]
 pub struct Link {
-    pub live: Option<Live>,
+    /// The core's session (engine, store, stats hub); dropping the link stops them.
+    pub live: Option<Session>,
     pub endpoint: String,
     pub context: Option<String>,
     pub failure: Option<ErrorReport>,
@@ -126,42 +118,31 @@ pub struct Link {
 }
 
 impl Link {
-    /// Resolve and start following an engine. Must run inside the tokio runtime (it spawns the
-    /// store's and the hub's tasks). Never fails: a failure is kept in the link.
-    pub fn open(opts: &ConnectOptions) -> Link {
-        Link::open_with(opts, &Policy::default())
+    /// Follow the engine `opts` names under `policy` (read-only, audit log), which the core
+    /// enforces on every mutating call whatever command the page sends. Must run inside the
+    /// tokio runtime. Never fails: a failure is kept in the link, so the page shows why and
+    /// offers another context instead of a dead window.
+    pub fn open_with(opts: &ConnectOptions, policy: &Policy) -> Link {
+        Link::from_session(Session::open_with(
+            opts,
+            policy.clone(),
+            HubConfig::default(),
+        ))
     }
 
-    /// [`Link::open`] with an engine handle under `policy` (read-only, audit log), which the
-    /// core enforces on every mutating call whatever command the page sends.
-    pub fn open_with(opts: &ConnectOptions, policy: &Policy) -> Link {
-        let endpoint = match resolve(opts) {
-            Ok(e) => e,
-            Err(e) => return Link::failed(opts.host.clone().unwrap_or_default(), &e),
-        };
-        let label = endpoint.transport.to_string();
-        let context = endpoint.context().map(str::to_owned);
-        let tls_unverified = endpoint.transport.tls_unverified();
-        match Engine::new(endpoint).map(|e| e.with_policy(policy.clone())) {
-            Ok(engine) => {
-                let store = Store::spawn(engine.clone());
-                let stats =
-                    StatsHub::spawn(engine.clone(), store.subscribe(), HubConfig::default());
-                Link {
-                    live: Some(Live {
-                        engine,
-                        store,
-                        stats,
-                    }),
-                    endpoint: label,
-                    context,
-                    failure: None,
-                    tls_unverified,
-                }
-            }
+    /// The link for what `Session::open` (or `open_with`) answered.
+    pub fn from_session(session: Result<Session, SessionError>) -> Link {
+        match session {
+            Ok(s) => Link {
+                endpoint: s.endpoint.clone(),
+                context: s.context.clone(),
+                failure: None,
+                tls_unverified: s.tls_unverified,
+                live: Some(s),
+            },
             Err(e) => Link {
-                context,
-                ..Link::failed(label, &e)
+                context: e.context,
+                ..Link::failed(e.endpoint, &e.error)
             },
         }
     }
@@ -177,7 +158,7 @@ impl Link {
     }
 
     /// The live connection, or the reason there is none as the error the page shows.
-    pub fn live(&self) -> Result<&Live, ErrorReport> {
+    pub fn live(&self) -> Result<&Session, ErrorReport> {
         self.live.as_ref().ok_or_else(|| {
             self.failure.clone().unwrap_or_else(|| {
                 ErrorReport::from(&CoreError::new(
@@ -236,6 +217,34 @@ pub struct SnapshotView<'a> {
     pub volumes: Vec<Cow<'a, Volume>>,
     /// Oldest first, at most [`PAGE_EVENTS`].
     pub events: Vec<Cow<'a, EngineEvent>>,
+    /// Which containers use which image, volume and network: the core's rule, the same counts
+    /// the terminal UI shows.
+    pub usage: Usage,
+}
+
+/// The snapshot as a command returns it: owns the shared snapshot and link, and serializes as
+/// the [`SnapshotView`] borrowed from them (no copy of the lists, no untyped JSON in between).
+#[derive(Debug)]
+pub struct SnapshotPayload {
+    snapshot: Arc<Snapshot>,
+    link: Arc<Link>,
+    read_only: bool,
+}
+
+impl SnapshotPayload {
+    pub fn new(link: Arc<Link>, read_only: bool) -> Self {
+        SnapshotPayload {
+            snapshot: link.snapshot(),
+            link,
+            read_only,
+        }
+    }
+}
+
+impl Serialize for SnapshotPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        SnapshotView::new(&self.snapshot, &self.link, self.read_only).serialize(s)
+    }
 }
 
 impl<'a> SnapshotView<'a> {
@@ -261,6 +270,7 @@ impl<'a> SnapshotView<'a> {
                 .skip(events.len().saturating_sub(PAGE_EVENTS))
                 .map(|e| inert::event(e))
                 .collect(),
+            usage: Usage::of(s),
         }
     }
 }

@@ -210,3 +210,41 @@ fn switching_to_the_default_context_keeps_working() {
     let snap = t.invoke("snapshot", json!({})).unwrap();
     assert!(snap["endpoint"].is_string());
 }
+
+/// The page receives "used by" from the core's usage rule: a stopped container still uses its
+/// image, its volume (by name) and its network (answered by network id).
+#[test]
+fn the_snapshot_carries_the_cores_usage_counts() {
+    let engine = require_engine!();
+    let vol = engine.volume("desk-used");
+    let net = engine.network("desk-used");
+    let c = engine
+        .container("desk-user")
+        .arg("-v")
+        .arg(&format!("{}:/data", vol.name()))
+        .network(net.name())
+        .created_only();
+    let image_id = c.inspect("{{.Image}}");
+    let t = app(engine);
+    // The lists arrive one after another: wait until the network is listed too.
+    let ev = t.wait_event(T, |e| {
+        e["synced"] == true
+            && e["networks"]
+                .as_array()
+                .is_some_and(|ns| ns.iter().any(|n| n["id"] == net.id()))
+    });
+    assert_eq!(ev["usage"]["volumes"][vol.name()], json!([c.id()]));
+    assert_eq!(
+        ev["usage"]["networks"][net.id()],
+        json!([c.id()]),
+        "{}",
+        ev["usage"]
+    );
+    assert!(
+        ev["usage"]["images"][image_id.as_str()]
+            .as_array()
+            .is_some_and(|u| u.contains(&json!(c.id()))),
+        "{}",
+        ev["usage"]
+    );
+}

@@ -280,6 +280,48 @@ fn a_missing_socket_is_shown_as_a_failed_connection() {
     assert!(err["hint"].is_string(), "{err}");
 }
 
+/// The one list of command names (`command_names::COMMANDS`) is what the handler registers and
+/// what the capability grants, in both directions.
+#[test]
+fn every_listed_command_is_registered_and_granted() {
+    use wharf_desktop::command_names::COMMANDS;
+    let caps: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/capabilities/default.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let granted: Vec<String> = caps["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(str::to_owned))
+        .collect();
+    let listed: Vec<String> = COMMANDS.iter().map(|c| c.replace('_', "-")).collect();
+    assert_eq!(granted, listed, "capabilities/default.json vs COMMANDS");
+    let t = TestApp::with_context(
+        Args {
+            host: Some(dead_host()),
+            ..Args::default()
+        },
+        tauri::generate_context!(),
+    );
+    for cmd in COMMANDS {
+        // Arguments missing on purpose: a registered, granted command answers about them (or
+        // runs); an unregistered one says it was not found, an ungranted one "not allowed".
+        let text = match t.invoke(cmd, json!({ "stream": 999_999 })) {
+            Ok(v) => v.to_string(),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            !text.contains("not allowed") && !text.contains("not found"),
+            "{cmd}: {text}"
+        );
+    }
+}
+
 #[test]
 fn the_page_can_invoke_only_wharfs_commands() {
     // The real configuration and capabilities (src-tauri/capabilities/), not the mock's

@@ -8,6 +8,7 @@ use ratatui::style::Color;
 use serde::{Deserialize, Serialize};
 
 use crate::keymap::KeyMap;
+use crate::kinds::{view_names, View};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -99,16 +100,17 @@ pub struct Palette {
 
 impl Default for Palette {
     fn default() -> Self {
-        // The default theme's names all parse.
+        // The default theme's names all parse (a test checks it); the terminal's own colours
+        // are only a fallback that cannot happen, not a second copy of the defaults.
         Theme::default().palette().unwrap_or(Palette {
-            accent: Color::Cyan,
-            running: Color::Green,
-            paused: Color::Yellow,
-            stopped: Color::DarkGray,
-            error: Color::LightRed,
-            muted: Color::Gray,
-            selection_bg: Color::DarkGray,
-            mark: Color::Magenta,
+            accent: Color::Reset,
+            running: Color::Reset,
+            paused: Color::Reset,
+            stopped: Color::Reset,
+            error: Color::Reset,
+            muted: Color::Reset,
+            selection_bg: Color::Reset,
+            mark: Color::Reset,
         })
     }
 }
@@ -153,16 +155,6 @@ pub fn default_log_path() -> PathBuf {
         .join("wharf.log")
 }
 
-pub const VIEWS: &[&str] = &[
-    "containers",
-    "images",
-    "networks",
-    "volumes",
-    "projects",
-    "events",
-    "engine",
-];
-
 impl Config {
     /// Load `path`; a missing file at the default location is fine, a named one must exist.
     pub fn load(path: Option<&Path>) -> Result<Config, String> {
@@ -191,11 +183,11 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if !VIEWS.contains(&self.default_view.as_str()) {
+        if View::parse(&self.default_view).is_none() {
             return Err(format!(
                 "default_view {:?} is not one of {}",
                 self.default_view,
-                VIEWS.join(", ")
+                view_names().join(", ")
             ));
         }
         if self.refresh_ms < 250 {
@@ -209,7 +201,7 @@ impl Config {
         }
         self.theme.palette()?;
         KeyMap::with_overrides(&self.keys)?;
-        crate::exec::DetachKeys::parse(&self.detach_keys)?;
+        crate::keymap::DetachKeys::parse(&self.detach_keys)?;
         Ok(())
     }
 
@@ -257,5 +249,12 @@ mod tests {
         let back = Config::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(back.log_tail, c.log_tail);
         assert!(back.keys.contains_key("quit"));
+    }
+
+    #[test]
+    fn the_default_theme_parses() {
+        let p = Theme::default().palette().expect("default theme");
+        assert_eq!(p.accent, Color::Cyan);
+        assert_eq!(p.selection_bg, Color::Rgb(0x30, 0x3a, 0x46));
     }
 }

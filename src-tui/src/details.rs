@@ -2,6 +2,7 @@
 //! networks and labels, in tabs.
 
 use wharf_core::engine::{LogOptions, Processes};
+use wharf_core::error::CoreError;
 use wharf_core::model::ContainerId;
 use wharf_core::streams::{LogBuffer, LogQuery};
 
@@ -213,14 +214,14 @@ impl InspectDoc {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Details {
     pub id: ContainerId,
     pub name: String,
     pub tab: Tab,
     pub logs: LogsState,
-    pub inspect: Option<Result<InspectDoc, String>>,
-    pub top: Option<Result<Processes, String>>,
+    pub inspect: Option<Result<InspectDoc, CoreError>>,
+    pub top: Option<Result<Processes, CoreError>>,
     /// Scroll position of the non-log tabs.
     pub scroll: usize,
     pub inspect_search: Option<String>,
@@ -279,7 +280,7 @@ impl Details {
         }]
     }
 
-    pub fn set_inspect(&mut self, r: Result<serde_json::Value, String>) {
+    pub fn set_inspect(&mut self, r: Result<serde_json::Value, CoreError>) {
         match r {
             Ok(v) => {
                 self.inspect_json = Some(v);

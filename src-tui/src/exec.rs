@@ -23,45 +23,15 @@ use tokio::time::timeout;
 use wharf_core::engine::{Engine, ExecSpec};
 use wharf_core::model::ContainerId;
 
-use crate::keymap::Key;
+use crate::keymap::{DetachKeys, Key};
 
 /// How long creating, starting and attaching the exec may take.
 pub const HANDOVER: Duration = Duration::from_secs(10);
 /// How long one write of typed keys, one resize or the final exit-code query may take.
 const IO: Duration = Duration::from_secs(5);
 
-/// The key sequence that leaves a shell (docker's `--detach-keys`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DetachKeys(Vec<Key>);
-
-impl Default for DetachKeys {
-    fn default() -> Self {
-        DetachKeys(vec![Key::ctrl('p'), Key::ctrl('q')])
-    }
-}
-
-impl DetachKeys {
-    /// From config names (`["ctrl-p", "ctrl-q"]`); at least one key.
-    pub fn parse(names: &[String]) -> Result<DetachKeys, String> {
-        if names.is_empty() {
-            return Err("detach_keys: name at least one key (default: ctrl-p, ctrl-q)".into());
-        }
-        names
-            .iter()
-            .map(|n| Key::parse(n).map_err(|e| format!("detach_keys: {e}")))
-            .collect::<Result<Vec<_>, _>>()
-            .map(DetachKeys)
-    }
-
-    /// As shown to the user: `ctrl-p ctrl-q`.
-    pub fn describe(&self) -> String {
-        self.0
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
+/// Terminal events, read by a task of the run loop; the shell reads the same stream.
+pub type Events = tokio::sync::mpsc::UnboundedReceiver<std::io::Result<Event>>;
 
 /// What a typed key does in a shell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,18 +63,18 @@ impl<'a> DetachMatcher<'a> {
 
     pub fn feed(&mut self, k: &KeyEvent) -> Typed {
         let key = Key::from_event(k);
-        if self.keys.0.get(self.held.len()) == Some(&key) {
+        if self.keys.keys().get(self.held.len()) == Some(&key) {
             self.held.push(*k);
-            if self.held.len() == self.keys.0.len() {
+            if self.held.len() == self.keys.keys().len() {
                 self.held.clear();
                 return Typed::Detach;
             }
             return Typed::Held;
         }
         let mut out: Vec<u8> = self.held.drain(..).flat_map(|h| key_bytes(&h)).collect();
-        if self.keys.0.first() == Some(&key) {
+        if self.keys.keys().first() == Some(&key) {
             // The sequence starts again with this key.
-            if self.keys.0.len() == 1 {
+            if self.keys.keys().len() == 1 {
                 return Typed::Detach;
             }
             self.held.push(*k);
@@ -197,13 +167,13 @@ fn enter(term: &mut DefaultTerminal, mouse: bool) -> std::io::Result<()> {
 
 pub async fn run(
     term: &mut DefaultTerminal,
-    events: &mut crate::run::Events,
+    events: &mut Events,
     engine: &Engine,
     id: &ContainerId,
     cmd: Vec<String>,
     detach: &DetachKeys,
+    mouse: bool,
 ) -> Result<String, String> {
-    let mouse = crate::MOUSE.load(std::sync::atomic::Ordering::Relaxed);
     leave(mouse).map_err(|e| e.to_string())?;
     let result = session(events, engine, id, cmd, detach).await;
     // Take the screen back whatever happened in the session.
@@ -212,7 +182,7 @@ pub async fn run(
 }
 
 async fn session(
-    events: &mut crate::run::Events,
+    events: &mut Events,
     engine: &Engine,
     id: &ContainerId,
     cmd: Vec<String>,

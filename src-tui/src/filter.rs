@@ -3,7 +3,7 @@
 
 use regex::{Regex, RegexBuilder};
 
-use crate::resource::Row;
+use crate::kinds::Row;
 
 #[derive(Debug, Clone)]
 pub struct Filter {
@@ -84,7 +84,7 @@ mod tests {
 
     fn row(search: &str, labels: &[(&str, &str)]) -> Row {
         Row {
-            key: search.into(),
+            key: crate::kinds::RowKey::Project(search.into()),
             name: search.into(),
             cells: vec![],
             search: search.into(),

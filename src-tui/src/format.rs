@@ -1,4 +1,17 @@
-//! Human-readable numbers: sizes, rates, durations, clock times.
+//! Human-readable numbers (sizes, rates, durations, clock times) and engine text made inert.
+
+/// Engine-provided text with control characters and escape sequences removed, and invisible
+/// characters (bidi overrides, zero-width) shown as markers: the core's one rule.
+pub fn inert(s: &str) -> String {
+    wharf_core::streams::text::inert(s).into_owned()
+}
+
+/// "stop" → "Stop".
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
 
 /// `1.5GB`, `12MB`, `640B` (powers of 1024, as `docker stats` shows memory).
 pub fn bytes(n: u64) -> String {

@@ -411,6 +411,44 @@ fn config_key(k: &Key) -> String {
         .replace('→', "right")
 }
 
+/// The key sequence that leaves a shell (docker's `--detach-keys`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetachKeys(Vec<Key>);
+
+impl Default for DetachKeys {
+    fn default() -> Self {
+        DetachKeys(vec![Key::ctrl('p'), Key::ctrl('q')])
+    }
+}
+
+impl DetachKeys {
+    /// From config names (`["ctrl-p", "ctrl-q"]`); at least one key.
+    pub fn parse(names: &[String]) -> Result<DetachKeys, String> {
+        if names.is_empty() {
+            return Err("detach_keys: name at least one key (default: ctrl-p, ctrl-q)".into());
+        }
+        names
+            .iter()
+            .map(|n| Key::parse(n).map_err(|e| format!("detach_keys: {e}")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(DetachKeys)
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> &[Key] {
+        &self.0
+    }
+
+    /// As shown to the user: `ctrl-p ctrl-q`.
+    pub fn describe(&self) -> String {
+        self.0
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

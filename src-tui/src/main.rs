@@ -2,42 +2,35 @@
 //! logging to a file (never the screen), and hands the terminal to the run loop; the
 //! terminal is restored on every exit path, panics included.
 
-mod actions;
 mod app;
 mod clipboard;
-mod command_line;
 mod config;
 mod details;
 mod exec;
 mod filter;
 mod format;
 mod keymap;
+mod kinds;
+mod layout;
 mod msg;
 mod prompt;
-mod resource;
 mod run;
 mod view;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use wharf_core::audit::AuditLog;
-use wharf_core::engine::connect::{resolve, ConnectOptions, EnvVars};
-use wharf_core::engine::{Engine, Policy};
-use wharf_core::store::{ConnectionState, Snapshot, Store};
+use wharf_core::engine::connect::{ConnectOptions, EnvVars};
+use wharf_core::session::{Session, SessionOptions};
+use wharf_core::store::{ConnectionState, Snapshot};
 use wharf_core::streams::stats::HubConfig;
-use wharf_core::streams::StatsHub;
 
 use crate::app::{App, Settings};
 use crate::config::Config;
-use crate::resource::View;
-
-/// Whether mouse capture is on (the exec hand-over releases and restores it).
-pub static MOUSE: AtomicBool = AtomicBool::new(false);
+use crate::kinds::View;
 
 /// A fast, light Docker console for the terminal.
 #[derive(Debug, Parser)]
@@ -146,7 +139,7 @@ fn main() -> ExitCode {
         if View::parse(v).is_none() {
             eprintln!(
                 "wharf: --view {v:?} is not one of {}",
-                config::VIEWS.join(", ")
+                kinds::view_names().join(", ")
             );
             return ExitCode::from(2);
         }
@@ -180,32 +173,6 @@ fn main() -> ExitCode {
         eprintln!("wharf: {e}");
         return ExitCode::from(2);
     }
-    let opts = ConnectOptions {
-        host: args.host.clone(),
-        context: args.context.clone(),
-        allow_insecure_tls: args.insecure_skip_tls_verify,
-        env: EnvVars::from_process(),
-    };
-    let endpoint = match resolve(&opts) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("wharf: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    // Read-only and the audit log are enforced by the core's engine handle, on every call.
-    let policy = Policy {
-        read_only: cfg.read_only,
-        audit: match cfg.audit_log.as_deref().map(AuditLog::open).transpose() {
-            Ok(a) => a.map(Arc::new),
-            Err(e) => {
-                eprintln!("wharf: {e}");
-                return ExitCode::from(2);
-            }
-        },
-    };
-    settings.tls_unverified = endpoint.transport.tls_unverified();
-    tracing::info!(%endpoint, "starting");
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -216,20 +183,39 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The core's one setup: audit log, endpoint, engine handle (read-only and the audit log
+    // are enforced there, on every call), store and stats hub.
+    let options = SessionOptions {
+        connect: ConnectOptions {
+            host: args.host.clone(),
+            context: args.context.clone(),
+            allow_insecure_tls: args.insecure_skip_tls_verify,
+            env: EnvVars::from_process(),
+        },
+        read_only: cfg.read_only,
+        audit_log: cfg.audit_log.clone(),
+        stats: HubConfig {
+            interval: Duration::from_millis(cfg.refresh_ms),
+            ..Default::default()
+        },
+    };
+    let session = {
+        let _runtime = rt.enter();
+        match Session::open(&options) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("wharf: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    settings.tls_unverified = session.tls_unverified;
+    tracing::info!(endpoint = %session.endpoint, context = ?session.context, "starting");
     let view = View::parse(&cfg.default_view).unwrap_or(View::Containers);
     let result = rt.block_on(async move {
-        let engine = Engine::new(endpoint)
-            .map_err(|e| e.to_string())?
-            .with_policy(policy);
-        let store = Store::spawn(engine.clone());
-        let hub = StatsHub::spawn(
-            engine,
-            store.subscribe(),
-            HubConfig {
-                interval: Duration::from_millis(cfg.refresh_ms),
-                ..Default::default()
-            },
-        );
+        let Session {
+            store, stats: hub, ..
+        } = session;
         // Wait a little for the first listing before taking over the terminal: the requests
         // progress only while this (single) thread waits, and the first frame then already
         // shows the containers. A slow or unreachable engine gets the UI after the wait,
@@ -239,7 +225,6 @@ fn main() -> ExitCode {
         let snapshot: Arc<Snapshot> = store.snapshot();
         let app = App::new(settings, view, cfg.show_stopped, snapshot);
         let mut terminal = ratatui::init();
-        MOUSE.store(cfg.mouse, Ordering::Relaxed);
         if cfg.mouse {
             // Without mouse capture Wharf still works; say why in the log.
             if let Err(e) =

@@ -1,11 +1,13 @@
-//! What happened (`Msg`) and what the loop must do about it (`Effect`).
+//! What happened (`Msg`) and what the loop must do about it (`Effect`). Failures arrive as
+//! the core's `CoreError`, kind and hint included; the app words them.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
-use wharf_core::command::Command;
+use wharf_core::command::{Command, Outcome};
 use wharf_core::engine::{LogOptions, Processes};
+use wharf_core::error::CoreError;
 use wharf_core::model::{ContainerId, DiskUsage, PruneTarget};
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::store::Snapshot;
@@ -24,21 +26,21 @@ pub enum Msg {
     /// A command finished; `req` identifies it.
     Outcome {
         req: u64,
-        result: Result<String, String>,
+        result: Result<Outcome, CoreError>,
     },
     Inspect {
         id: ContainerId,
-        result: Result<serde_json::Value, String>,
+        result: Result<serde_json::Value, CoreError>,
     },
     Top {
         id: ContainerId,
-        result: Result<Processes, String>,
+        result: Result<Processes, CoreError>,
     },
-    DiskUsage(Result<Vec<DiskUsage>, String>),
+    DiskUsage(Result<Vec<DiskUsage>, CoreError>),
     /// What a prune would remove, listed by the engine (asked by [`Effect::PlanPrune`]).
-    PrunePlan(Result<PrunePlan, String>),
+    PrunePlan(Result<PrunePlan, CoreError>),
     /// The log stream of the open container ended (`Some(error)` when it failed).
-    LogsEnded(Option<String>),
+    LogsEnded(Option<CoreError>),
     ExecDone(Result<String, String>),
     Saved(Result<PathBuf, String>),
 }
@@ -70,5 +72,4 @@ pub enum Effect {
         path: PathBuf,
         text: String,
     },
-    Quit,
 }

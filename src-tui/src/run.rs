@@ -10,7 +10,8 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
-use wharf_core::command::{execute, Outcome};
+use wharf_core::clock::now_ms;
+use wharf_core::command::execute;
 use wharf_core::engine::Engine;
 use wharf_core::model::ContainerId;
 use wharf_core::store::Store;
@@ -18,18 +19,12 @@ use wharf_core::streams::logs::LogEvent;
 use wharf_core::streams::{LogFollower, StatsHub};
 
 use crate::app::App;
-use crate::format::bytes;
+use crate::exec::Events;
 use crate::msg::{Effect, Msg};
 
 const FRAME: Duration = Duration::from_millis(16);
 /// Log chunks taken per loop turn before the loop looks at keys again.
 const LOG_BUDGET: usize = 256;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
 
 struct Logs {
     id: ContainerId,
@@ -97,7 +92,7 @@ pub async fn run(
                         continue;
                     }
                     Some(LogEvent::End) | None => Msg::LogsEnded(None),
-                    Some(LogEvent::Error(e)) => Msg::LogsEnded(Some(e.to_string())),
+                    Some(LogEvent::Error(e)) => Msg::LogsEnded(Some(e)),
                 }
             }
             _ = tokio::time::sleep(FRAME.saturating_sub(last_draw.elapsed())), if dirty => continue,
@@ -126,11 +121,12 @@ pub async fn run(
         dirty |= redraw;
         for e in effects {
             match e {
-                Effect::Quit => return Ok(()),
                 Effect::Exec { id, cmd } => {
                     let detach = app.settings.detach_keys.clone();
+                    let mouse = app.settings.mouse;
                     let r =
-                        crate::exec::run(terminal, &mut events, &engine, &id, cmd, &detach).await;
+                        crate::exec::run(terminal, &mut events, &engine, &id, cmd, &detach, mouse)
+                            .await;
                     dirty = true;
                     // The clock stood still during the shell: without this, the note about
                     // how it ended would expire on the next tick, unseen.
@@ -148,9 +144,6 @@ pub async fn run(
         watch_visible(&app, &hub);
     }
 }
-
-/// Terminal events, read by a task of their own.
-pub type Events = mpsc::UnboundedReceiver<std::io::Result<Event>>;
 
 /// crossterm's `EventStream` takes a lock shared with its reader thread on every poll (which
 /// spins while that thread waits for input), so polling it on every turn of a busy loop (a log
@@ -182,45 +175,6 @@ async fn next_log(logs: &mut Option<Logs>) -> Option<LogEvent> {
     }
 }
 
-/// The outcome in words: `Err` when some object was not removed, so the user sees it as a
-/// failure, with one entry per object.
-fn describe(o: &Outcome) -> Result<String, String> {
-    let entries = |items: &[wharf_core::destroy::ObjectReport]| -> Vec<String> {
-        items.iter().map(|i| i.line()).collect()
-    };
-    match o {
-        Outcome::Done => Ok(String::new()),
-        Outcome::Removed { items } => {
-            let text = entries(items).join("; ");
-            if items.iter().all(|i| i.is_removed()) {
-                Ok(text)
-            } else {
-                Err(text)
-            }
-        }
-        Outcome::Created { id } => Ok(format!("created {}", id.get(..12).unwrap_or(id))),
-        Outcome::Pruned { report } => {
-            let head = format!(
-                "removed {} of {}, reclaimed {}",
-                report.removed(),
-                report.items.len(),
-                bytes(report.reclaimed)
-            );
-            if report.removed() == report.items.len() {
-                Ok(head)
-            } else {
-                let others: Vec<String> = report
-                    .items
-                    .iter()
-                    .filter(|i| !i.is_removed())
-                    .map(|i| i.line())
-                    .collect();
-                Err(format!("{head}; {}", others.join("; ")))
-            }
-        }
-    }
-}
-
 fn apply(
     e: Effect,
     engine: &Engine,
@@ -233,10 +187,7 @@ fn apply(
     match e {
         Effect::Execute { req, cmd } => {
             tokio::spawn(async move {
-                let result = execute(&engine, &cmd)
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|o| describe(&o));
+                let result = execute(&engine, &cmd).await;
                 // The loop may be gone when the app quits; nothing to report then.
                 let _ = tx.send(Msg::Outcome { req, result });
             });
@@ -248,30 +199,25 @@ fn apply(
         Effect::CloseLogs => *logs = None,
         Effect::LoadInspect(id) => {
             tokio::spawn(async move {
-                let result = engine
-                    .inspect_container_json(id.as_str())
-                    .await
-                    .map_err(|e| e.to_string());
+                let result = engine.inspect_container_json(id.as_str()).await;
                 let _ = tx.send(Msg::Inspect { id, result });
             });
         }
         Effect::LoadTop(id) => {
             tokio::spawn(async move {
-                let result = engine.top(id.as_str()).await.map_err(|e| e.to_string());
+                let result = engine.top(id.as_str()).await;
                 let _ = tx.send(Msg::Top { id, result });
             });
         }
         Effect::LoadDiskUsage => {
             tokio::spawn(async move {
-                let result = engine.disk_usage().await.map_err(|e| e.to_string());
+                let result = engine.disk_usage().await;
                 let _ = tx.send(Msg::DiskUsage(result));
             });
         }
         Effect::PlanPrune(target) => {
             tokio::spawn(async move {
-                let result = wharf_core::destroy::plan_prune(&engine, target)
-                    .await
-                    .map_err(|e| e.to_string());
+                let result = wharf_core::destroy::plan_prune(&engine, target).await;
                 let _ = tx.send(Msg::PrunePlan(result));
             });
         }
@@ -291,6 +237,6 @@ fn apply(
                 let _ = tx.send(Msg::Saved(result));
             });
         }
-        Effect::Quit | Effect::Exec { .. } => {}
+        Effect::Exec { .. } => {}
     }
 }

@@ -18,8 +18,8 @@ use wharf_core::store::{ConnectionState, Snapshot};
 use wharf_core::streams::{Series, StatsView};
 
 use crate::app::{App, Settings};
+use crate::kinds::View;
 use crate::msg::Msg;
-use crate::resource::View;
 
 /// The fixed "now": 2023-11-14T22:13:20Z.
 pub const NOW_MS: i64 = 1_700_000_000_000;
@@ -508,4 +508,9 @@ pub fn screen_text(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> Stri
 
 pub fn render(app: &App) -> String {
     screen_text(&draw(app))
+}
+
+/// An engine failure as the core reports it (no hint, so it reads as its message).
+pub fn engine_err(message: impl Into<String>) -> wharf_core::error::CoreError {
+    wharf_core::error::CoreError::new(wharf_core::error::ErrorKind::Engine, message)
 }

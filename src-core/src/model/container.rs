@@ -39,6 +39,15 @@ impl ContainerState {
         }
     }
 
+    /// The states in which a container has processes. Defined on the model type because the
+    /// store (below `rules`) needs it; both UIs read it as `rules::containers::ALIVE_STATES`.
+    pub const ALIVE: [ContainerState; 3] = [Self::Running, Self::Paused, Self::Restarting];
+
+    /// Whether the container has processes (running or paused or restarting).
+    pub fn is_alive(self) -> bool {
+        Self::ALIVE.contains(&self)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Created => "created",
@@ -50,11 +59,6 @@ impl ContainerState {
             Self::Dead => "dead",
             Self::Unknown => "unknown",
         }
-    }
-
-    /// Whether the container has processes (running or paused or restarting).
-    pub fn is_alive(self) -> bool {
-        matches!(self, Self::Running | Self::Paused | Self::Restarting)
     }
 }
 
@@ -222,4 +226,12 @@ impl Container {
     pub fn project(&self) -> Option<&str> {
         self.compose.as_ref().map(|c| c.project.as_str())
     }
+}
+
+/// Processes running in a container, as `docker top` shows them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Processes {
+    pub titles: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }

@@ -13,7 +13,7 @@ mod system;
 mod volume;
 
 pub use container::{
-    ComposeRef, Container, ContainerState, Health, MountPoint, PortMapping, Protocol,
+    ComposeRef, Container, ContainerState, Health, MountPoint, PortMapping, Processes, Protocol,
     COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL,
 };
 pub use event::{EngineEvent, EventKind};

@@ -23,10 +23,3 @@ pub struct Network {
     /// Containers attached, when the engine says (inspect only).
     pub containers: Option<usize>,
 }
-
-impl Network {
-    /// The networks every engine has and that cannot be removed.
-    pub fn is_builtin(&self) -> bool {
-        matches!(self.name.as_str(), "bridge" | "host" | "none")
-    }
-}

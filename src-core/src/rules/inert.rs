@@ -180,7 +180,7 @@ pub fn engine_info(e: &EngineInfo) -> Cow<'_, EngineInfo> {
 }
 
 /// A container's process list (`top`): the commands are the container's to choose.
-pub fn processes(mut p: crate::engine::Processes) -> crate::engine::Processes {
+pub fn processes(mut p: crate::model::Processes) -> crate::model::Processes {
     p.titles.iter_mut().for_each(fix);
     p.rows.iter_mut().flatten().for_each(fix);
     p
@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn process_lists_are_made_inert() {
-        let p = processes(crate::engine::Processes {
+        let p = processes(crate::model::Processes {
             titles: vec!["CMD".into()],
             rows: vec![vec!["sh -c \u{1b}]0;t\u{7}v=\u{202e}gnp.exe".into()]],
         });

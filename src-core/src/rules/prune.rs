@@ -19,6 +19,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::networks::is_builtin;
 use crate::model::{Container, ContainerState, Image, Network, PruneTarget, Volume};
 
 /// The label Docker ≥ 23 (API 1.42) puts on the volumes it creates for anonymous mounts.
@@ -145,7 +146,7 @@ pub fn candidates(target: PruneTarget, listing: &Listing<'_>) -> Vec<PruneItem> 
         PruneTarget::Networks => listing
             .networks
             .iter()
-            .filter(|n| !n.is_builtin() && n.scope == "local")
+            .filter(|n| !is_builtin(&n.name) && n.scope == "local")
             .filter(|n| {
                 !listing
                     .containers

@@ -425,7 +425,7 @@ async fn follow(engine: Engine, id: String, mut opts: LogOptions, tx: mpsc::Send
                 }
             }
         };
-        let since = crate::engine::now_ms().div_euclid(1000);
+        let since = crate::clock::now_ms().div_euclid(1000);
         tracing::debug!(error = %broke, container = %id, "log stream broke; waiting for the engine");
         // Each ping is bounded by the request deadline; stop when nobody listens any more.
         loop {

@@ -304,7 +304,7 @@ async fn sample_tick(
     api_tx: &mpsc::UnboundedSender<ApiReading>,
 ) -> bool {
     let now = Instant::now();
-    let now_ms = crate::engine::now_ms();
+    let now_ms = crate::clock::now_ms();
     let mut wanted: Vec<(ContainerId, Option<u32>)> = Vec::new();
     let mut seen = HashSet::new();
     for id in w.visible.iter().chain(w.focus.iter()) {

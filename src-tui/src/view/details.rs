@@ -10,14 +10,10 @@ use crate::app::App;
 use crate::details::{Details, Tab};
 
 /// The details pane less its title line (a top border carrying the tabs).
-pub fn inner(area: Rect) -> Rect {
-    Block::default().borders(Borders::TOP).inner(area)
-}
-
 pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
     let p = &app.settings.palette;
     let mut title = vec![Span::styled(
-        format!(" {} ", crate::view::inert(&d.name)),
+        format!(" {} ", crate::format::inert(&d.name)),
         Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
     )];
     if d.gone {
@@ -36,7 +32,7 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Line::from(title));
-    let inner = inner(area);
+    let inner = crate::layout::details_inner(area);
     f.render_widget(block, area);
     let c = app.snapshot.containers.get(&d.id);
     match d.tab {
@@ -119,7 +115,7 @@ fn list(f: &mut Frame, _app: &App, d: &Details, area: Rect, lines: Vec<String>) 
         .into_iter()
         .skip(start)
         .take(area.height as usize)
-        .map(|l| Line::from(crate::view::inert(&l)))
+        .map(|l| Line::from(crate::format::inert(&l)))
         .collect();
     f.render_widget(Paragraph::new(shown), area);
 }
@@ -160,7 +156,7 @@ fn inspect(f: &mut Frame, app: &App, d: &Details, area: Rect) {
             } else {
                 Style::default().fg(p.muted)
             };
-            Line::from(Span::styled(crate::view::inert(n), st))
+            Line::from(Span::styled(crate::format::inert(n), st))
         })
         .collect();
     f.render_widget(Paragraph::new(side_lines), side);
@@ -171,7 +167,7 @@ fn inspect(f: &mut Frame, app: &App, d: &Details, area: Rect) {
         .skip(start)
         .take(main.height as usize)
         .map(|l| {
-            let text = crate::view::inert(l);
+            let text = crate::format::inert(l);
             match q {
                 Some(q) if l.to_lowercase().contains(q) => Line::from(Span::styled(
                     text,
@@ -205,11 +201,13 @@ fn top(f: &mut Frame, app: &App, d: &Details, area: Rect) {
                 .collect();
             let header =
                 Row::new(procs.titles.clone()).style(Style::default().add_modifier(Modifier::BOLD));
-            let rows = procs
-                .rows
-                .iter()
-                .skip(d.scroll)
-                .map(|r| Row::new(r.iter().map(|c| crate::view::inert(c)).collect::<Vec<_>>()));
+            let rows = procs.rows.iter().skip(d.scroll).map(|r| {
+                Row::new(
+                    r.iter()
+                        .map(|c| crate::format::inert(c))
+                        .collect::<Vec<_>>(),
+                )
+            });
             f.render_widget(Table::new(rows, widths).header(header), area);
         }
     }

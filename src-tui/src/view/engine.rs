@@ -35,7 +35,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let kv = |k: &str, v: String| {
         Line::from(vec![
             Span::styled(format!("{k:<16}"), Style::default().fg(p.muted)),
-            Span::raw(crate::view::inert(&v)),
+            Span::raw(crate::format::inert(&v)),
         ])
     };
     let mut lines = vec![
@@ -86,7 +86,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     ];
     for w in &e.warnings {
         lines.push(Line::from(Span::styled(
-            crate::view::inert(w),
+            crate::format::inert(w),
             Style::default().fg(p.paused),
         )));
     }

@@ -6,13 +6,13 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use unicode_width::UnicodeWidthStr;
 use wharf_core::engine::LogStream;
 use wharf_core::streams::text::{Color as TColor, Style as TStyle};
 use wharf_core::streams::LogLine;
 
 use crate::app::App;
-use crate::details::{Details, LogsState};
+use crate::details::Details;
+use crate::layout;
 
 fn color(c: TColor) -> Color {
     match c {
@@ -98,20 +98,6 @@ fn line_spans<'a>(app: &App, d: &Details, l: &'a LogLine, current: bool) -> (Lin
     (Line::from(spans), prefix)
 }
 
-/// Columns before a line's text: the stream marker, and the timestamp when shown.
-fn prefix_width(l: &LogLine, ts: bool) -> usize {
-    1 + if ts && l.timestamp.is_some() { 24 } else { 0 }
-}
-
-/// Screen rows of a line: 1, or when wrapping, its text in rows of what the prefix leaves.
-fn height(l: &LogLine, width: u16, wrap: bool, ts: bool) -> usize {
-    if !wrap || width == 0 {
-        return 1;
-    }
-    let avail = (width as usize).saturating_sub(prefix_width(l, ts)).max(1);
-    l.text.text.width().div_ceil(avail).max(1)
-}
-
 /// Wrap `line` (its first `prefix` spans are the marker and timestamp, `prefix_w` columns)
 /// into rows of `width` columns with a hanging indent: continuation rows repeat the marker
 /// and leave the timestamp's columns blank, so stderr stays marked on every row.
@@ -148,45 +134,24 @@ fn wrap_hanging(line: Line<'_>, prefix: usize, prefix_w: usize, width: usize) ->
     rows
 }
 
-/// The first displayed line that still fills a `width`×`h` pane to the bottom: where following
-/// starts, and the furthest a scroll (or a jump to a late match) may go, so the pane never
-/// half-empties. `shown` is `logs.displayed()`.
-pub fn bottom_start(logs: &LogsState, shown: &[usize], width: u16, h: usize) -> usize {
-    let mut used = 0;
-    let mut i = shown.len();
-    while i > 0 {
-        let l = logs.buffer.get(shown[i - 1]);
-        let lh = l.map_or(1, |l| height(l, width, logs.wrap, logs.timestamps));
-        if used + lh > h {
-            break;
-        }
-        used += lh;
-        i -= 1;
-    }
-    i
-}
-
-/// The log lines' area inside the details pane's `inner` area (the last line is the status).
-pub fn body(inner: Rect) -> Rect {
-    Rect::new(
-        inner.x,
-        inner.y,
-        inner.width,
-        inner.height.saturating_sub(1),
-    )
-}
-
 pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
     let p = &app.settings.palette;
     if area.height < 2 {
         return;
     }
-    let body = body(area);
+    let body = layout::log_body(area);
     let status_area = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     let logs = &d.logs;
     let shown = logs.displayed();
     let h = body.height as usize;
-    let bottom = bottom_start(logs, &shown, body.width, h);
+    let bottom = layout::log_bottom_start(
+        &logs.buffer,
+        &shown,
+        logs.wrap,
+        logs.timestamps,
+        body.width,
+        h,
+    );
     let start = if logs.follow {
         bottom
     } else {
@@ -200,7 +165,7 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
         .flat_map(|l| {
             let (line, prefix) = line_spans(app, d, l, logs.current_match == Some(l.seq));
             if logs.wrap {
-                let pw = prefix_width(l, logs.timestamps);
+                let pw = layout::log_prefix_width(l, logs.timestamps);
                 wrap_hanging(line, prefix, pw, body.width as usize)
             } else {
                 vec![line]

@@ -8,7 +8,7 @@ mod popup;
 mod stats;
 mod table;
 
-use ratatui::layout::{Constraint, Direction, Layout as RLayout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -16,75 +16,11 @@ use ratatui::Frame;
 use wharf_core::model::ContainerState;
 use wharf_core::store::ConnectionState;
 
-use crate::app::{App, Layout};
+use crate::app::App;
+use crate::format::inert;
 use crate::keymap::Action;
+use crate::kinds::{Tone, View, KINDS};
 use crate::prompt::Mode;
-use crate::resource::{Tone, View};
-
-pub use table::column_at;
-
-/// Engine-provided text with control characters and escape sequences removed, and invisible
-/// characters (bidi overrides, zero-width) shown as markers: the core's one rule.
-pub fn inert(s: &str) -> String {
-    wharf_core::streams::text::inert(s).into_owned()
-}
-
-/// Where everything goes on screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Areas {
-    pub header: Rect,
-    pub table: Rect,
-    pub details: Rect,
-    pub footer: Rect,
-}
-
-/// Layout from the terminal size and what is open; mouse hit-testing uses the same.
-pub fn areas(app: &App) -> Areas {
-    let full = Rect::new(0, 0, app.size.0, app.size.1);
-    let [header, main, footer] = RLayout::default()
-        .direction(Direction::Vertical)
-        .constraints([
-            Constraint::Length(2),
-            Constraint::Min(1),
-            Constraint::Length(1),
-        ])
-        .areas(full);
-    let (table, details) = match (&app.details, app.layout) {
-        (Some(_), Layout::Full) => (Rect::default(), main),
-        (Some(_), Layout::Split) => {
-            let top = (main.height * 2 / 5).max(5).min(main.height);
-            let [t, d] = RLayout::default()
-                .direction(Direction::Vertical)
-                .constraints([Constraint::Length(top), Constraint::Min(0)])
-                .areas(main);
-            (t, d)
-        }
-        (None, _) => (main, Rect::default()),
-    };
-    Areas {
-        header,
-        table,
-        details,
-        footer,
-    }
-}
-
-/// Rows the table can show (its height less the header line).
-pub fn table_height(app: &App) -> u16 {
-    areas(app).table.height.saturating_sub(1)
-}
-
-/// Where the log pane of `d` starts when it shows its last lines (see
-/// [`logs::bottom_start`]): the furthest the log view may scroll at the current size.
-pub fn logs_bottom(app: &App, d: &crate::details::Details) -> usize {
-    let body = logs::body(details::inner(areas(app).details));
-    logs::bottom_start(
-        &d.logs,
-        &d.logs.displayed(),
-        body.width,
-        body.height as usize,
-    )
-}
 
 pub fn tone_style(app: &App, tone: Tone) -> Style {
     let p = &app.settings.palette;
@@ -100,7 +36,7 @@ pub fn tone_style(app: &App, tone: Tone) -> Style {
 }
 
 pub fn draw(f: &mut Frame, app: &App) {
-    let a = areas(app);
+    let a = app.areas();
     header(f, app, a.header);
     if app.view == View::Engine {
         engine::draw(f, app, a.table);
@@ -216,15 +152,15 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         Style::default().fg(p.muted),
     ));
     let mut line2 = Vec::new();
-    for v in View::ALL {
-        let st = if v == app.view {
+    for k in KINDS {
+        let st = if k.view == app.view {
             Style::default()
                 .fg(p.accent)
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
         } else {
             Style::default().fg(p.muted)
         };
-        line2.push(Span::styled(format!(" {} ", v.name()), st));
+        line2.push(Span::styled(format!(" {} ", k.name), st));
     }
     let t = app.table();
     if let Some(filt) = &t.filter {
@@ -301,25 +237,7 @@ fn hints(app: &App) -> Vec<Action> {
             vec![Back, NextTab, RevealSecrets, Zoom, Exec, Help]
         }
         (Some(_), _) => vec![Back, NextTab, Zoom, Exec, Help],
-        (None, View::Containers) => vec![
-            Open,
-            Filter,
-            Command,
-            Stop,
-            Start,
-            Restart,
-            Remove,
-            Exec,
-            Mark,
-            ToggleStopped,
-            Help,
-            Quit,
-        ],
-        (None, View::Images | View::Volumes | View::Networks) => {
-            vec![Filter, Command, Remove, Create, Mark, SortNext, Help, Quit]
-        }
-        (None, View::Projects) => vec![Open, Filter, Command, Start, Stop, Restart, Help, Quit],
-        (None, _) => vec![Filter, Command, Help, Quit],
+        (None, view) => view.kind().hints.to_vec(),
     }
 }
 
@@ -351,7 +269,7 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                 ));
             }
             if *kind == crate::prompt::PromptKind::Command {
-                let c = crate::command_line::completions(&input.text);
+                let c = crate::app::command_line::completions(&input.text);
                 if !c.is_empty() && !input.text.is_empty() {
                     spans.push(Span::styled(
                         format!("   {}", c.join(" ")),
@@ -374,6 +292,7 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
             None => {
                 let km = &app.settings.keymap;
                 let mut spans = Vec::new();
+                // The oldest request in flight (ids grow), and how many more.
                 if let Some(what) = app.pending.values().next() {
                     let more = app.pending.len() - 1;
                     let text = if more > 0 {

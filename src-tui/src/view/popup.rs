@@ -27,7 +27,7 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     let max_objects = (area.height as usize).saturating_sub(10).max(1);
     let mut lines = vec![
         Line::from(Span::styled(
-            crate::view::inert(&c.title),
+            crate::format::inert(&c.title),
             Style::default().add_modifier(Modifier::BOLD),
         )),
         Line::raw(""),
@@ -35,7 +35,7 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     for o in c.objects.iter().take(max_objects) {
         lines.push(Line::from(vec![
             Span::raw("  • "),
-            Span::styled(crate::view::inert(o), Style::default().fg(p.accent)),
+            Span::styled(crate::format::inert(o), Style::default().fg(p.accent)),
         ]));
     }
     if c.objects.len() > max_objects {
@@ -47,7 +47,7 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     lines.push(Line::raw(""));
     for n in &c.notes {
         lines.push(Line::from(Span::styled(
-            crate::view::inert(n),
+            crate::format::inert(n),
             Style::default().fg(p.muted),
         )));
     }
@@ -195,7 +195,7 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
         }
     }
     // Between the header and the footer: the endpoint and its state stay in view.
-    let a = super::areas(app);
+    let a = app.areas();
     let area = f.area();
     let body = Rect::new(
         area.x,

@@ -14,8 +14,8 @@ use super::tests::fixtures::*;
 use super::tests::{command, inspect_json, log_chunks, processes};
 use crate::app::App;
 use crate::details::Tab;
+use crate::kinds::View;
 use crate::msg::Msg;
-use crate::resource::View;
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
@@ -87,7 +87,9 @@ fn states() -> Vec<(&'static str, Build)> {
         }),
         ("engine disk usage failed", |a| {
             command(a, "engine");
-            a.update(Msg::DiskUsage(Err("engine said no ".repeat(10))));
+            a.update(Msg::DiskUsage(Err(engine_err(
+                "engine said no ".repeat(10),
+            ))));
         }),
         ("hostile names", |a| {
             a.update(Msg::Snapshot(Arc::new(hostile_snapshot())));
@@ -134,7 +136,7 @@ fn states() -> Vec<(&'static str, Build)> {
             if let Some(req) = a.pending.keys().next().copied() {
                 a.update(Msg::Outcome {
                     req,
-                    result: Err("Cannot start container: ".repeat(10)),
+                    result: Err(engine_err("Cannot start container: ".repeat(10))),
                 });
             }
         }),

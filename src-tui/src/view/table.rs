@@ -9,68 +9,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::tone_style;
 use crate::app::App;
-use crate::resource::{columns, Column};
-
-const SPACING: u16 = 1;
-
-/// Column widths for `width` columns of terminal, from the visible rows' content.
-pub fn widths(app: &App, width: u16) -> Vec<u16> {
-    let cols = columns(app.view);
-    let t = app.table();
-    let h = super::table_height(app) as usize;
-    let mut w: Vec<u16> = cols
-        .iter()
-        .map(|c| (c.title.width() as u16).max(c.min))
-        .collect();
-    for r in app.rows.iter().skip(t.offset).take(h.max(1)) {
-        for (i, cell) in r.cells.iter().enumerate() {
-            if let (Some(slot), Some(c)) = (w.get_mut(i), cols.get(i)) {
-                *slot = (*slot).max((cell.text.width() as u16).min(c.max));
-            }
-        }
-    }
-    // Marks column.
-    let avail = width.saturating_sub(2);
-    let total = |w: &[u16]| w.iter().sum::<u16>() + SPACING * w.len().saturating_sub(1) as u16;
-    // Too wide: shrink the widest text columns toward their minimum, last columns first.
-    let mut guard = 0;
-    while total(&w) > avail && guard < 10_000 {
-        guard += 1;
-        let candidate = (0..w.len())
-            .rev()
-            .filter(|i| w[*i] > cols[*i].min)
-            .max_by_key(|i| w[*i]);
-        match candidate {
-            Some(i) => w[i] -= 1,
-            None => {
-                // Still too wide: drop trailing columns.
-                if let Some(last) = w.iter().rposition(|x| *x > 0) {
-                    w[last] = 0;
-                } else {
-                    break;
-                }
-            }
-        }
-    }
-    w
-}
-
-/// Which column a terminal x falls in.
-pub fn column_at(app: &App, x: u16) -> Option<usize> {
-    let area = super::areas(app).table;
-    let w = widths(app, area.width);
-    let mut pos = area.x + 2;
-    for (i, cw) in w.iter().enumerate() {
-        if *cw == 0 {
-            continue;
-        }
-        if x >= pos && x < pos + cw + SPACING {
-            return Some(i);
-        }
-        pos += cw + SPACING;
-    }
-    None
-}
+use crate::kinds::Column;
+use crate::layout::COLUMN_SPACING;
 
 fn truncate(s: &str, width: u16) -> String {
     if s.width() as u16 <= width {
@@ -92,9 +32,9 @@ fn truncate(s: &str, width: u16) -> String {
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let p = &app.settings.palette;
-    let cols: &[Column] = columns(app.view);
+    let cols: &[Column] = app.view.kind().columns;
     let t = app.table();
-    let w = widths(app, area.width);
+    let w = app.column_widths(area.width);
     let h = area.height.saturating_sub(1) as usize;
 
     if app.rows.is_empty() {
@@ -115,7 +55,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         f.render_widget(
             Table::new(Vec::<TRow>::new(), constraints(&w))
                 .header(header)
-                .column_spacing(SPACING),
+                .column_spacing(COLUMN_SPACING),
             area,
         );
         if area.height > 2 {
@@ -165,7 +105,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .collect();
     let table = Table::new(rows, constraints(&w))
         .header(header_row(app, cols, &w))
-        .column_spacing(SPACING);
+        .column_spacing(COLUMN_SPACING);
     f.render_widget(table, area);
 }
 

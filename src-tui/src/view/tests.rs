@@ -167,7 +167,9 @@ fn containers_pending_request_and_error_toast() {
     let req = *app.pending.keys().next().expect("a request");
     app.update(Msg::Outcome {
         req,
-        result: Err("Cannot start container: exec: \"nope\": executable file not found".into()),
+        result: Err(engine_err(
+            "Cannot start container: exec: \"nope\": executable file not found",
+        )),
     });
     snap("containers_error_toast", &app);
 }
@@ -316,7 +318,7 @@ fn engine_disk_usage_loading() {
 fn engine_disk_usage_failed() {
     let mut app = app(120, 30);
     command(&mut app, "engine");
-    app.update(Msg::DiskUsage(Err("context deadline exceeded".into())));
+    app.update(Msg::DiskUsage(Err(engine_err("context deadline exceeded"))));
     snap("engine_disk_usage_failed", &app);
 }
 
@@ -520,7 +522,7 @@ fn details_logs_states() {
     app.update(code(KeyCode::Enter));
     snap("details_logs_waiting", &app);
     // Ended with an error.
-    app.update(Msg::LogsEnded(Some("container not found".into())));
+    app.update(Msg::LogsEnded(Some(engine_err("container not found"))));
     snap("details_logs_ended", &app);
     // Wrap, paused, timestamps off, long lines.
     let mut app = details_app(80, 24, Tab::Logs, true);
@@ -640,11 +642,11 @@ fn details_loading_and_failed_states() {
     }
     app.update(Msg::Inspect {
         id: cid('a'),
-        result: Err("No such container: aaaaaaaaaaaa".into()),
+        result: Err(engine_err("No such container: aaaaaaaaaaaa")),
     });
     app.update(Msg::Top {
         id: cid('a'),
-        result: Err("container is not running".into()),
+        result: Err(engine_err("container is not running")),
     });
     for tab in [Tab::Inspect, Tab::Top] {
         app.details.as_mut().expect("details").tab = tab;

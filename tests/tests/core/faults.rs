@@ -31,11 +31,7 @@ pub(crate) const TICKER: &[&str] = &[
     "i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.2; done",
 ];
 
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+pub(crate) use wharf_core::clock::now_ms;
 
 /// Resident memory of this test process, KiB.
 fn rss_kib() -> u64 {

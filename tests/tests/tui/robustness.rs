@@ -242,7 +242,10 @@ fn a_frozen_engine_does_not_trap_the_user_in_a_shell() {
             s.starts_with(" wharf ") && s.contains("shell cancelled before it started")
         });
 
-        // …or given up after the deadline, with the reason.
+        // …or given up after the deadline, with the reason: the hand-over's own 10 s deadline
+        // or the engine handle's 10 s deadline for the exec request, whichever fires first
+        // (both are 10 s; the engine's, "exec in ID: the engine at … is not responding", is
+        // cut at the pane's width).
         w.keys(&["e"]);
         w.wait_for_text("run in container:");
         w.keys(&["Enter"]);

@@ -1,14 +1,14 @@
 // Running commands from the page: destructive ones go through a confirmation dialog that
 // names the objects, then to the backend with `confirmed: true`. Errors become toasts.
 import { backend } from "./backend";
+import { DESTRUCTIVE_ACTIONS } from "./generated/rules";
 import type { Command, ObjectReport, Outcome, PruneItem, PruneTarget } from "./types";
 import { bytes } from "./format";
 import { confirmAction, errorText, toast } from "./ui";
 
-/** Mirrors `Command::is_destructive` in wharf-core (the backend enforces it too). */
+/** `Command::is_destructive` in wharf-core, through the generated rules (the backend enforces it too). */
 export function isDestructive(cmd: Command): boolean {
-  return ["stop", "restart", "kill", "remove", "remove_image", "remove_network", "remove_volume", "prune"]
-    .includes(cmd.action);
+  return DESTRUCTIVE_ACTIONS.includes(cmd.action);
 }
 
 const VERBS: Record<Command["action"], string> = {

@@ -31,6 +31,7 @@ export type { Sample } from "./generated/Sample";
 export type { Saved } from "./generated/Saved";
 export type { StatsUpdate } from "./generated/StatsUpdate";
 export type { Style } from "./generated/Style";
+export type { Usage } from "./generated/Usage";
 export type { Volume } from "./generated/Volume";
 /** What `snapshot` and `store://changed` carry. */
 export type { SnapshotView as Snapshot } from "./generated/SnapshotView";

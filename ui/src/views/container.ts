@@ -8,7 +8,7 @@ import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, Metric, Snapshot } from "../lib/types";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
-import { renameContainer, stateBadge } from "./resources";
+import { renameContainer, stateBadge } from "./common";
 import type { View } from "./view";
 
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec";

@@ -3,14 +3,12 @@ import { removeContainers, runCommands, runFromForm } from "../lib/actions";
 import { h } from "../lib/dom";
 import { ago, bytes, shortId } from "../lib/format";
 import { Table } from "../lib/table";
+import { ALIVE_STATES, BUILTIN_NETWORKS } from "../lib/generated/rules";
 import type { Command, Container, EngineEvent, Image, Network, Snapshot, Volume } from "../lib/types";
 import { formDialog } from "../lib/ui";
 import type { View } from "./view";
 import { statusLine } from "./container";
-
-export function stateBadge(state: string): Node {
-  return h("span", { class: `badge state-${state}` }, state);
-}
+import { renameContainer, stateBadge } from "./common";
 
 function ports(c: Container): string {
   return c.ports.map((p) => (p.host_port ? `${p.host_ip ?? "0.0.0.0"}:${p.host_port}->` : "") + `${p.container_port}/${p.protocol}`).join(", ");
@@ -23,7 +21,7 @@ export function containerActions(rows: Container[], act: Act, verbWhat = "contai
 }
 
 export function containersView(open: (id: string) => void): View {
-  const alive = (c: Container) => ["running", "paused", "restarting"].includes(c.state);
+  const alive = (c: Container) => ALIVE_STATES.includes(c.state);
   const t = new Table<Container>({
     name: "containers", id: (c) => c.id, empty: "No containers.", onOpen: (c) => open(c.id),
     columns: [
@@ -50,13 +48,6 @@ export function containersView(open: (id: string) => void): View {
   return tableView(t, (s) => s.containers);
 }
 
-/** Ask for a new name and rename `c`; resolves true when renamed. */
-export function renameContainer(c: Container): Promise<boolean> {
-  return formDialog(`Rename ${c.name}`, "Rename",
-    [{ kind: "text", name: "name", label: "New name", value: c.name, required: true }],
-    (v) => runFromForm({ action: "rename", id: c.id, name: String(v.name) }, `Renamed ${c.name} to ${v.name}`));
-}
-
 function createNetwork() {
   return formDialog("Create network", "Create", [
     { kind: "text", name: "name", label: "Name", required: true, placeholder: "e.g. backend" },
@@ -74,15 +65,19 @@ function createVolume() {
   ], (v) => runFromForm({ action: "create_volume", name: String(v.name), driver: String(v.driver) || null }, `Created volume ${v.name}`));
 }
 
+/** A row with its "used by" count, from wharf-core's usage rule (the terminal UI's numbers). */
+type Used<T> = T & { users: number };
+const usersColumn = { title: "Containers", text: (r: { users: number }) => String(r.users), sort: (r: { users: number }) => r.users };
+
 export function imagesView(): View {
   const name = (i: Image) => i.tags.find((t) => t !== "<none>:<none>") ?? shortId(i.id);
-  const t = new Table<Image>({
+  const t = new Table<Used<Image>>({
     name: "images", id: (i) => i.id, empty: "No images.",
     columns: [
       { title: "Name", text: name },
       { title: "ID", text: (i) => shortId(i.id), class: "mono" },
       { title: "Size", text: (i) => bytes(i.size), sort: (i) => i.size },
-      { title: "Containers", text: (i) => (i.containers === null ? "–" : String(i.containers)), sort: (i) => i.containers ?? -1 },
+      usersColumn,
       { title: "Created", text: (i) => ago(i.created), sort: (i) => -i.created },
     ],
     actions: [
@@ -92,11 +87,11 @@ export function imagesView(): View {
       } },
     ],
   });
-  return tableView(t, (s) => s.images);
+  return tableView(t, (s) => s.images.map((i) => ({ ...i, users: s.usage.images[i.id]?.length ?? 0 })));
 }
 
 export function networksView(): View {
-  const t = new Table<Network>({
+  const t = new Table<Used<Network>>({
     name: "networks", id: (n) => n.id, empty: "No networks.",
     columns: [
       { title: "Name", text: (n) => n.name },
@@ -105,25 +100,27 @@ export function networksView(): View {
       { title: "Subnets", text: (n) => n.subnets.join(", ") },
       { title: "Internal", text: (n) => (n.internal ? "yes" : "") },
       { title: "ID", text: (n) => shortId(n.id), class: "mono" },
+      usersColumn,
     ],
     actions: [
       { label: "Create…", needs: "none", mutating: true, run: () => createNetwork().then(() => undefined) },
-      { label: "Remove", mutating: true, applies: (n) => !["bridge", "host", "none"].includes(n.name), run: async (rows) => {
+      { label: "Remove", mutating: true, applies: (n) => !BUILTIN_NETWORKS.includes(n.name), run: async (rows) => {
         await runCommands(rows.map((n) => ({ action: "remove_network", id: n.id })), rows.map((n) => n.name), "networks");
       } },
     ],
   });
-  return tableView(t, (s) => s.networks);
+  return tableView(t, (s) => s.networks.map((n) => ({ ...n, users: s.usage.networks[n.id]?.length ?? 0 })));
 }
 
 export function volumesView(): View {
-  const t = new Table<Volume>({
+  const t = new Table<Used<Volume>>({
     name: "volumes", id: (v) => v.name, empty: "No volumes.",
     columns: [
       { title: "Name", text: (v) => v.name },
       { title: "Driver", text: (v) => v.driver },
       { title: "Mountpoint", text: (v) => v.mountpoint, class: "mono" },
       { title: "Created", text: (v) => v.created ?? "" },
+      usersColumn,
     ],
     actions: [
       { label: "Create…", needs: "none", mutating: true, run: () => createVolume().then(() => undefined) },
@@ -132,7 +129,7 @@ export function volumesView(): View {
       } },
     ],
   });
-  return tableView(t, (s) => s.volumes);
+  return tableView(t, (s) => s.volumes.map((v) => ({ ...v, users: s.usage.volumes[v.name]?.length ?? 0 })));
 }
 
 interface Project { name: string; containers: Container[] }

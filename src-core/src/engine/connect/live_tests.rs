@@ -15,8 +15,8 @@ use rustls::{RootCertStore, ServerConfig};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+use super::transport_error::classify;
 use super::{Endpoint, EndpointSource, Link, Transport};
-use crate::engine::transport_error::classify;
 use crate::error::{CoreError, ErrorKind};
 
 fn fixture(name: &str) -> PathBuf {

@@ -17,6 +17,7 @@ mod deadline;
 mod host;
 mod ssh;
 mod tls;
+pub(crate) mod transport_error;
 
 #[cfg(test)]
 mod live_tests;
@@ -41,7 +42,6 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use serde::Serialize;
 
-use super::transport_error;
 use crate::error::{CoreError, Result};
 
 pub use context::{list_contexts, ContextSummary};

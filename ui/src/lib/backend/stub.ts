@@ -6,6 +6,7 @@ import type {
   Command, Container, ContainerState, EngineInfo, LogLine, Network, Outcome, PrunePlan, PruneTarget, Removal, Sample,
   Snapshot, Style, Volume,
 } from "../types";
+import { ALIVE_STATES } from "../generated/rules";
 
 const now = () => Date.now();
 const hex = (n: number) => n.toString(16).padStart(64, "0");
@@ -84,6 +85,13 @@ export class StubEngine {
       ],
       networks: this.networks,
       volumes: this.volumes,
+      // The fake engine's answer, as data (the app's comes from wharf-core's usage rule): every
+      // container runs the busybox image on the default bridge; shop_data is in use.
+      usage: {
+        images: { ["sha256:" + hex(0xbb)]: cs.map((c) => c.id) },
+        networks: { [hex(0xa1)]: cs.map((c) => c.id) },
+        volumes: cs.length > 0 ? { shop_data: [cs[0].id] } : {},
+      },
       events: cs.map((c, i) => ({ kind: "container", action: "start", actor_id: c.id, attributes: { name: c.name, image: c.image }, time_nano: (now() - 60_000 + i * 1000) * 1e6 })),
     };
   }
@@ -112,7 +120,7 @@ export class StubEngine {
     return ids.map((id) => {
       const c = this.containers.find((x) => x.id === id);
       if (!c) throw { kind: "not_found", message: `no container ${id}`, hint: null };
-      const alive = ["running", "paused", "restarting"].includes(c.state);
+      const alive = ALIVE_STATES.includes(c.state);
       return { command: { action: "remove", id, force: alive, volumes: false }, name: c.name, warning: alive ? `${c.name} is ${c.state} and will be killed` : null };
     });
   }

@@ -1,9 +1,13 @@
 // The Tauri implementation of Backend: commands over IPC, streams over Channels, store
 // changes from the `store://changed` event. The only module of the page that imports Tauri.
-import { Channel, invoke } from "@tauri-apps/api/core";
+import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
+import type { CommandName } from "../generated/commands";
 import type { ExecEvent, LogBatch, Snapshot, StatsUpdate } from "../types";
+
+/** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
+const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
 
 function handle(id: number): StreamHandle {
   let stopped = false;

@@ -6,6 +6,7 @@ import type { EngineInfo } from "./EngineInfo";
 import type { Image } from "./Image";
 import type { Network } from "./Network";
 import type { RefreshFailure } from "./RefreshFailure";
+import type { Usage } from "./Usage";
 import type { Volume } from "./Volume";
 
 /**
@@ -27,4 +28,9 @@ tls_unverified: boolean, engine: EngineInfo | null, containers: Array<Container>
 /**
  * Oldest first, at most [`PAGE_EVENTS`].
  */
-events: Array<EngineEvent>, };
+events: Array<EngineEvent>, 
+/**
+ * Which containers use which image, volume and network: the core's rule, the same counts
+ * the terminal UI shows.
+ */
+usage: Usage, };

@@ -15,7 +15,7 @@ use std::path::Path;
 use bollard::errors::Error as BollardError;
 use rustls::{AlertDescription, CertificateError};
 
-use super::connect::{
+use super::{
     Endpoint, EndpointSource, SshError, Transport, QUICK_REQUEST_TIMEOUT, REQUEST_TIMEOUT_SECS,
 };
 use crate::error::{CoreError, ErrorKind};

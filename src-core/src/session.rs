@@ -1,0 +1,191 @@
+//! A session: one engine followed by both front ends the same way. [`Session::open`] resolves
+//! the endpoint, builds the engine handle under its [`Policy`] (read-only, audit log), and
+//! starts the [`Store`] following it and the [`StatsHub`] sampling it. The terminal UI and the
+//! desktop app both call it, so what "connect" means is written once.
+//!
+//! Must be called inside a tokio runtime (the store and the hub spawn tasks there). Dropping a
+//! session stops its store and hub.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::audit::AuditLog;
+use crate::engine::connect::{resolve, ConnectOptions};
+use crate::engine::{Engine, Policy};
+use crate::error::{CoreError, Result};
+use crate::store::Store;
+use crate::streams::stats::HubConfig;
+use crate::streams::StatsHub;
+
+/// What a session connects to and how.
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    pub connect: ConnectOptions,
+    /// Refuse every call that changes the engine.
+    pub read_only: bool,
+    /// Append one JSON line per mutating engine call to this file ([`crate::audit`]).
+    pub audit_log: Option<PathBuf>,
+    pub stats: HubConfig,
+}
+
+impl SessionOptions {
+    /// The policy the engine handle enforces. The audit log is opened here, so a file that
+    /// cannot be written stops Wharf from acting rather than from logging. An empty path is no
+    /// audit log (a flag given an unset variable).
+    pub fn policy(&self) -> Result<Policy> {
+        let audit = match self
+            .audit_log
+            .as_deref()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            Some(path) => Some(Arc::new(AuditLog::open(path)?)),
+            None => None,
+        };
+        Ok(Policy {
+            read_only: self.read_only,
+            audit,
+        })
+    }
+}
+
+/// One followed engine: the handle, the store following it and the stats hub sampling it.
+#[derive(Debug)]
+pub struct Session {
+    pub engine: Engine,
+    pub store: Store,
+    pub stats: StatsHub,
+    /// What the engine handle enforces (kept so a context switch keeps the same audit log).
+    pub policy: Policy,
+    /// The transport, as headers show it (`unix:///var/run/docker.sock`).
+    pub endpoint: String,
+    /// The docker context the endpoint comes from, if any.
+    pub context: Option<String>,
+    /// The engine's TLS certificate is not verified (see
+    /// [`crate::engine::connect::TLS_NOT_VERIFIED`]).
+    pub tls_unverified: bool,
+}
+
+/// Why a session did not open, with what was learnt before it failed (for a header that
+/// still says which engine was meant).
+#[derive(Debug)]
+pub struct SessionError {
+    pub error: CoreError,
+    /// The transport when resolved, else the `--host` asked for, else empty.
+    pub endpoint: String,
+    pub context: Option<String>,
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+impl Session {
+    /// Open the audit log, resolve the endpoint and start following the engine.
+    pub fn open(options: &SessionOptions) -> std::result::Result<Session, SessionError> {
+        let policy = options.policy().map_err(|error| SessionError {
+            error,
+            endpoint: options.connect.host.clone().unwrap_or_default(),
+            context: None,
+        })?;
+        Session::open_with(&options.connect, policy, options.stats.clone())
+    }
+
+    /// [`Session::open`] under a policy already made (a context switch keeps the first one).
+    pub fn open_with(
+        connect: &ConnectOptions,
+        policy: Policy,
+        stats: HubConfig,
+    ) -> std::result::Result<Session, SessionError> {
+        let endpoint = resolve(connect).map_err(|error| SessionError {
+            error,
+            endpoint: connect.host.clone().unwrap_or_default(),
+            context: None,
+        })?;
+        let label = endpoint.transport.to_string();
+        let context = endpoint.context().map(str::to_owned);
+        let tls_unverified = endpoint.transport.tls_unverified();
+        let engine = match Engine::new(endpoint) {
+            Ok(e) => e.with_policy(policy.clone()),
+            Err(error) => {
+                return Err(SessionError {
+                    error,
+                    endpoint: label,
+                    context,
+                })
+            }
+        };
+        let store = Store::spawn(engine.clone());
+        let stats = StatsHub::spawn(engine.clone(), store.subscribe(), stats);
+        Ok(Session {
+            engine,
+            store,
+            stats,
+            policy,
+            endpoint: label,
+            context,
+            tls_unverified,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::connect::EnvVars;
+    use crate::ErrorKind;
+
+    fn options(host: &str, audit_log: Option<PathBuf>) -> SessionOptions {
+        SessionOptions {
+            connect: ConnectOptions {
+                host: Some(host.into()),
+                context: None,
+                allow_insecure_tls: false,
+                env: EnvVars::default(),
+            },
+            read_only: true,
+            audit_log,
+            stats: HubConfig::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn opens_under_its_policy_without_reaching_the_engine() {
+        // Nothing listens there (loopback port 1): opening builds the client and spawns the
+        // followers, which keep retrying until dropped.
+        let dir = std::env::temp_dir().join(format!("wharf-session-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let s = match Session::open(&options("tcp://127.0.0.1:1", Some(dir.join("audit.jsonl")))) {
+            Ok(s) => s,
+            Err(e) => panic!("open: {e}"),
+        };
+        assert_eq!(s.endpoint, "tcp://127.0.0.1:1");
+        assert!(s.policy.read_only && s.policy.audit.is_some());
+        assert!(!s.tls_unverified && s.context.is_none());
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn failures_say_which_engine_was_meant() {
+        let e = match Session::open(&options("ftp://nowhere", None)) {
+            Err(e) => e,
+            Ok(_) => panic!("an ftp host resolved"),
+        };
+        assert_eq!(e.endpoint, "ftp://nowhere");
+        // An audit log that cannot be opened stops the session before anything connects.
+        let e = match Session::open(&options(
+            "unix:///nonexistent/wharf.sock",
+            Some("/nonexistent/dir/audit.jsonl".into()),
+        )) {
+            Err(e) => e,
+            Ok(_) => panic!("an unwritable audit log opened"),
+        };
+        assert_eq!(e.error.kind(), ErrorKind::Io);
+        assert_eq!(e.endpoint, "unix:///nonexistent/wharf.sock");
+    }
+}

@@ -1,0 +1,184 @@
+//! The `:` command line, k9s style: views by name or alias (from the kinds' registry), plus a
+//! few verbs.
+
+use wharf_core::model::PruneTarget;
+
+use super::App;
+use crate::kinds::{View, KINDS};
+use crate::msg::Effect;
+use crate::prompt::Mode;
+const VERBS: &[&str] = &[
+    "quit", "q", "help", "prune", "create", "tail", "save", "sort", "filter", "stopped",
+];
+
+const PRUNE_TARGETS: &[&str] = &[
+    "containers",
+    "images",
+    "images-all",
+    "networks",
+    "volumes",
+    "volumes-all",
+    "build-cache",
+];
+
+/// Candidates for the word being typed.
+pub fn completions(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let trailing_space = text.ends_with(' ');
+    let (done, partial) = if trailing_space || words.is_empty() {
+        (words.as_slice(), "")
+    } else {
+        (&words[..words.len() - 1], words[words.len() - 1])
+    };
+    let pool: Vec<&str> = match done {
+        [] => KINDS
+            .iter()
+            .map(|k| k.name)
+            .chain(VERBS.iter().copied())
+            .collect(),
+        ["prune"] => PRUNE_TARGETS.to_vec(),
+        ["create"] => vec!["network", "volume"],
+        _ => Vec::new(),
+    };
+    let mut out: Vec<String> = pool
+        .into_iter()
+        .filter(|c| c.starts_with(partial))
+        .map(str::to_owned)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl App {
+    /// Run a command line.
+    pub(super) fn run_command(&mut self, line: &str) -> Vec<Effect> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some((&first, rest)) = words.split_first() else {
+            return Vec::new();
+        };
+        if let Some(v) = View::by_alias(first) {
+            let mut fx = self.go(v);
+            if !rest.is_empty() {
+                self.apply_filter(&rest.join(" "));
+            }
+            fx.push(Effect::CloseLogs);
+            return fx;
+        }
+        match (first, rest) {
+            ("q" | "quit" | "q!" | "qa", _) => {
+                self.quit = true;
+                Vec::new()
+            }
+            ("help" | "h", _) => {
+                self.mode = Mode::Help(0);
+                Vec::new()
+            }
+            ("stopped", _) => {
+                self.show_stopped = !self.show_stopped;
+                self.refresh_rows();
+                Vec::new()
+            }
+            ("filter", words) => {
+                self.apply_filter(&words.join(" "));
+                Vec::new()
+            }
+            ("prune", [what]) => {
+                let target = match *what {
+                    "containers" => PruneTarget::Containers,
+                    "images" => PruneTarget::Images { all: false },
+                    "images-all" => PruneTarget::Images { all: true },
+                    "networks" => PruneTarget::Networks,
+                    "volumes" => PruneTarget::Volumes { all: false },
+                    "volumes-all" => PruneTarget::Volumes { all: true },
+                    "build-cache" | "build" => PruneTarget::BuildCache,
+                    other => {
+                        self.toast(
+                            format!(
+                                "prune what? {other:?} is not one of {}",
+                                PRUNE_TARGETS.join(", ")
+                            ),
+                            true,
+                        );
+                        return Vec::new();
+                    }
+                };
+                self.prune_preview(target)
+            }
+            ("create", ["network", name]) => {
+                self.on_prompt_submit(crate::prompt::PromptKind::CreateNetwork, name)
+            }
+            ("create", ["volume", name]) => {
+                self.on_prompt_submit(crate::prompt::PromptKind::CreateVolume, name)
+            }
+            ("tail", [n]) => match n.parse::<usize>() {
+                Ok(n) if n > 0 => {
+                    self.settings.log_tail = n;
+                    match &mut self.details {
+                        Some(d) => {
+                            d.logs.tail = n;
+                            d.reopen_logs()
+                        }
+                        None => {
+                            self.toast(format!("logs will open with the last {n} lines"), false);
+                            Vec::new()
+                        }
+                    }
+                }
+                _ => {
+                    self.toast(
+                        format!("tail needs a positive number of lines, not {n:?}"),
+                        true,
+                    );
+                    Vec::new()
+                }
+            },
+            ("save", [path]) => self.on_prompt_submit(crate::prompt::PromptKind::SaveLogs, path),
+            ("sort", [name]) => {
+                let cols = self.view.kind().columns;
+                let wanted = name.to_lowercase();
+                match cols
+                    .iter()
+                    .position(|c| c.title.to_lowercase().starts_with(&wanted))
+                {
+                    Some(i) => {
+                        if let Some(t) = self.tables.get_mut(&self.view) {
+                            t.sort_col = i;
+                        }
+                        self.refresh_rows();
+                    }
+                    None => {
+                        let names: Vec<String> =
+                            cols.iter().map(|c| c.title.to_lowercase()).collect();
+                        self.toast(
+                            format!("no column {name:?}; columns: {}", names.join(", ")),
+                            true,
+                        );
+                    }
+                }
+                Vec::new()
+            }
+            _ => {
+                self.toast(
+                    format!("unknown command {line:?} (tab completes, :help lists keys)"),
+                    true,
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_views_verbs_and_arguments() {
+        assert_eq!(completions("im"), vec!["images"]);
+        assert!(completions("").contains(&"containers".to_owned()));
+        assert_eq!(completions("prune im"), vec!["images", "images-all"]);
+        assert_eq!(completions("create v"), vec!["volume"]);
+        assert!(completions("zz").is_empty());
+    }
+}

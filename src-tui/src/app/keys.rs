@@ -1,0 +1,293 @@
+//! Keys and the mouse: popups and prompts take keys first, then the details pane, then the
+//! table; each key's actions are tried in turn until one applies here.
+
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+
+use super::{command_line, App};
+use crate::details::Tab;
+use crate::filter::Filter;
+use crate::keymap::{Action, Key};
+use crate::kinds::View;
+use crate::layout::Layout;
+use crate::msg::Effect;
+use crate::prompt::{Input, Mode, PromptKind};
+
+impl App {
+    pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        if !self.settings.mouse || !matches!(self.mode, Mode::Normal) {
+            return Vec::new();
+        }
+        let areas = self.areas();
+        match m.kind {
+            MouseEventKind::ScrollDown => self.scroll_focused(3),
+            MouseEventKind::ScrollUp => self.scroll_focused(-3),
+            MouseEventKind::Down(MouseButton::Left) => {
+                let t = areas.table;
+                if m.row == t.y && m.column >= t.x && m.column < t.x + t.width {
+                    // Header: sort by the clicked column.
+                    if let Some(col) = self.column_at(m.column) {
+                        let tm = self.table_mut();
+                        if tm.sort_col == col {
+                            tm.sort_desc = !tm.sort_desc;
+                        } else {
+                            tm.sort_col = col;
+                            tm.sort_desc = false;
+                        }
+                        self.refresh_rows();
+                    }
+                } else if m.row > t.y && m.row < t.y + t.height {
+                    let i = self.table().offset + (m.row - t.y - 1) as usize;
+                    if i < self.rows.len() {
+                        self.select(i);
+                        return self.sync_details();
+                    }
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn scroll_focused(&mut self, delta: i32) -> Vec<Effect> {
+        self.measure_logs();
+        if let Some(d) = self
+            .details
+            .as_mut()
+            .filter(|_| self.layout == Layout::Full)
+        {
+            d.scroll(delta);
+            return Vec::new();
+        }
+        let sel = self.table().selected as i64 + i64::from(delta);
+        self.select(sel.max(0) as usize);
+        self.sync_details()
+    }
+
+    pub(super) fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        let key = Key::from_event(&k);
+        // Popups and inputs take keys first.
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Normal => {}
+            Mode::Help(offset) => {
+                // Movement keys scroll the help; any other key closes it.
+                let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
+                let delta: i32 = match actions.first() {
+                    Some(Action::Down) => 1,
+                    Some(Action::Up) => -1,
+                    Some(Action::PageDown) => 10,
+                    Some(Action::PageUp) => -10,
+                    _ => return Vec::new(),
+                };
+                self.mode = Mode::Help((i32::from(offset) + delta).clamp(0, 500) as u16);
+                return Vec::new();
+            }
+            Mode::Confirm(c) => return self.on_confirm_key(c, k),
+            Mode::Input(kind, input) => return self.on_input_key(kind, input, k),
+        }
+        let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
+        let full = self.layout == Layout::Full;
+        self.measure_logs();
+        if let Some(d) = &mut self.details {
+            if let Some(effects) = d.on_key(&actions, &mut self.mode, full) {
+                return effects;
+            }
+        }
+        for a in actions {
+            if let Some(effects) = self.on_action(a) {
+                return effects;
+            }
+        }
+        Vec::new()
+    }
+
+    /// `None`: the action does not apply here (try the key's next meaning).
+    pub(super) fn on_action(&mut self, a: Action) -> Option<Vec<Effect>> {
+        let page = (self.table_height() as usize).max(1);
+        let sel = self.table().selected;
+        let fx = match a {
+            Action::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
+            Action::Help => {
+                self.mode = Mode::Help(0);
+                Vec::new()
+            }
+            Action::Command => {
+                self.mode = Mode::Input(PromptKind::Command, Input::default());
+                Vec::new()
+            }
+            Action::Filter => {
+                let current = self
+                    .table()
+                    .filter
+                    .as_ref()
+                    .map(|f| f.source().to_owned())
+                    .unwrap_or_default();
+                self.mode = Mode::Input(PromptKind::Filter, Input::new(&current));
+                Vec::new()
+            }
+            Action::Back => self.back(),
+            Action::Up => {
+                self.select(sel.saturating_sub(1));
+                self.sync_details()
+            }
+            Action::Down => {
+                self.select(sel + 1);
+                self.sync_details()
+            }
+            Action::PageUp => {
+                self.select(sel.saturating_sub(page));
+                self.sync_details()
+            }
+            Action::PageDown => {
+                self.select(sel + page);
+                self.sync_details()
+            }
+            Action::Top => {
+                self.select(0);
+                self.sync_details()
+            }
+            Action::Bottom => {
+                self.select(usize::MAX);
+                self.sync_details()
+            }
+            Action::Open => self.open_selected(Tab::Logs)?,
+            Action::Logs => self.open_selected(Tab::Logs)?,
+            Action::Stats => self.open_selected(Tab::Stats)?,
+            Action::Inspect => self.open_selected(Tab::Inspect)?,
+            Action::Zoom => {
+                self.layout = match self.layout {
+                    Layout::Split => Layout::Full,
+                    Layout::Full => Layout::Split,
+                };
+                self.clamp_offset();
+                Vec::new()
+            }
+            Action::Mark => {
+                let key = self.selected_row()?.key.clone();
+                let t = self.table_mut();
+                if !t.marks.remove(&key) {
+                    t.marks.insert(key);
+                }
+                t.anchor = Some(sel);
+                self.select(sel + 1);
+                Vec::new()
+            }
+            Action::MarkRange => {
+                if self.rows.is_empty() {
+                    return Some(Vec::new());
+                }
+                let anchor = self.table().anchor.unwrap_or(sel).min(self.rows.len() - 1);
+                let sel = sel.min(self.rows.len() - 1);
+                let (a, b) = (anchor.min(sel), anchor.max(sel));
+                let keys: Vec<_> = self.rows[a..=b.min(self.rows.len().saturating_sub(1))]
+                    .iter()
+                    .map(|r| r.key.clone())
+                    .collect();
+                let t = self.table_mut();
+                t.marks.extend(keys);
+                t.anchor = Some(sel);
+                Vec::new()
+            }
+            Action::ClearMarks => {
+                self.table_mut().marks.clear();
+                Vec::new()
+            }
+            Action::SortNext | Action::SortPrev => {
+                let n = self.view.kind().columns.len().max(1);
+                let t = self.table_mut();
+                t.sort_col = if a == Action::SortNext {
+                    (t.sort_col + 1) % n
+                } else {
+                    (t.sort_col + n - 1) % n
+                };
+                self.refresh_rows();
+                Vec::new()
+            }
+            Action::SortReverse => {
+                let t = self.table_mut();
+                t.sort_desc = !t.sort_desc;
+                self.refresh_rows();
+                Vec::new()
+            }
+            Action::ToggleStopped if self.view == View::Containers => {
+                self.show_stopped = !self.show_stopped;
+                self.refresh_rows();
+                self.toast(
+                    if self.show_stopped {
+                        "showing stopped containers"
+                    } else {
+                        "hiding stopped containers"
+                    },
+                    false,
+                );
+                Vec::new()
+            }
+            Action::Copy => {
+                let row = self.selected_row()?;
+                let text = row.key.copy_text().unwrap_or_else(|| row.name.clone());
+                self.toast(format!("copied {text}"), false);
+                vec![Effect::Copy(text)]
+            }
+            a if a.is_mutating() => return self.on_mutating(a),
+            _ => return None,
+        };
+        Some(fx)
+    }
+
+    pub(super) fn on_input_key(
+        &mut self,
+        kind: PromptKind,
+        mut input: Input,
+        k: KeyEvent,
+    ) -> Vec<Effect> {
+        match k.code {
+            KeyCode::Esc => {
+                if kind == PromptKind::Filter {
+                    // Esc on the filter prompt keeps the filter typed so far out.
+                    self.apply_filter("");
+                }
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let text = input.text.clone();
+                match kind {
+                    PromptKind::Filter => {
+                        self.apply_filter(&text);
+                        Vec::new()
+                    }
+                    PromptKind::Command => {
+                        if !text.trim().is_empty() {
+                            self.command_history.push(text.clone());
+                        }
+                        self.run_command(&text)
+                    }
+                    other => self.on_prompt_submit(other, &text),
+                }
+            }
+            KeyCode::Tab if kind == PromptKind::Command => {
+                input.complete(&command_line::completions(&input.text));
+                self.mode = Mode::Input(kind, input);
+                Vec::new()
+            }
+            KeyCode::Up | KeyCode::Down if kind == PromptKind::Command => {
+                input.history(&self.command_history, k.code == KeyCode::Up);
+                self.mode = Mode::Input(kind, input);
+                Vec::new()
+            }
+            _ => {
+                input.edit(k);
+                if kind == PromptKind::Filter {
+                    // Filters apply as you type; a half-typed one (`!`) just waits.
+                    let t = input.text.clone();
+                    if t.trim().is_empty() || Filter::parse(&t).is_ok() {
+                        self.apply_filter(&t);
+                    }
+                }
+                self.mode = Mode::Input(kind, input);
+                Vec::new()
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The app's state and its one entry point, [`App::update`]: a `Msg` in, `Effect`s out.
+//!
+//! Invariants: the visible rows (`rows`) are recomputed from the snapshot, stats, filter and
+//! sort whenever one of them changes, never during rendering; the selection follows the
+//! selected object's key across refreshes; a destructive action only ever yields a
+//! confirmation, and read-only mode refuses every mutating action before it is built.
+
+mod actions;
+pub mod command_line;
+mod keys;
+mod navigation;
+mod prompts;
+mod prune;
+mod requests;
+mod settings;
+mod table;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use crossterm::event::KeyEventKind;
+use wharf_core::engine::Processes;
+use wharf_core::error::CoreError;
+use wharf_core::model::DiskUsage;
+use wharf_core::store::Snapshot;
+use wharf_core::streams::StatsView;
+
+use crate::details::Details;
+use crate::filter::Filter;
+use crate::kinds::{self, Row, RowKey, View};
+pub use crate::layout::Layout;
+use crate::msg::{Effect, Msg};
+use crate::prompt::Mode;
+
+pub use settings::Settings;
+
+/// Per-view table state.
+#[derive(Debug, Clone, Default)]
+pub struct TableState {
+    pub selected: usize,
+    pub offset: usize,
+    pub sort_col: usize,
+    pub sort_desc: bool,
+    pub filter: Option<Filter>,
+    /// Keys of marked rows.
+    pub marks: BTreeSet<RowKey>,
+    pub anchor: Option<usize>,
+}
+
+/// A transient message at the bottom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub until_ms: i64,
+    /// The filter being typed does not parse: a valid filter takes this toast away.
+    pub bad_filter: bool,
+}
+
+pub struct App {
+    pub settings: Settings,
+    pub view: View,
+    history: Vec<View>,
+    pub tables: HashMap<View, TableState>,
+    /// The current view's rows, filtered and sorted.
+    pub rows: Vec<Row>,
+    pub show_stopped: bool,
+    pub details: Option<Details>,
+    pub layout: Layout,
+    pub mode: Mode,
+    pub toast: Option<Toast>,
+    pub snapshot: Arc<Snapshot>,
+    pub stats: Arc<StatsView>,
+    pub disk_usage: Option<Result<Vec<DiskUsage>, CoreError>>,
+    pub now_ms: i64,
+    pub size: (u16, u16),
+    pub command_history: Vec<String>,
+    next_req: u64,
+    /// Requests in flight: id → what they do.
+    pub pending: BTreeMap<u64, String>,
+    /// Bulk actions in flight (one request per object): their report comes when all are in.
+    batches: Vec<Batch>,
+    /// The user asked to leave: the loop ends after this message (the one quit signal).
+    pub quit: bool,
+}
+
+/// One bulk action: its requests and one result entry per object as they arrive.
+#[derive(Debug, Clone)]
+struct Batch {
+    title: String,
+    reqs: Vec<u64>,
+    entries: Vec<(String, Result<String, String>)>,
+}
+
+impl App {
+    pub fn new(settings: Settings, view: View, show_stopped: bool, snapshot: Arc<Snapshot>) -> App {
+        let mut app = App {
+            settings,
+            view,
+            history: Vec::new(),
+            tables: HashMap::new(),
+            rows: Vec::new(),
+            show_stopped,
+            details: None,
+            layout: Layout::Split,
+            mode: Mode::Normal,
+            toast: None,
+            snapshot,
+            stats: Arc::default(),
+            disk_usage: None,
+            now_ms: 0,
+            size: (80, 24),
+            command_history: Vec::new(),
+            next_req: 1,
+            pending: BTreeMap::new(),
+            batches: Vec::new(),
+            quit: false,
+        };
+        for v in View::ALL {
+            let t = TableState {
+                sort_desc: v.kind().sort_desc,
+                ..TableState::default()
+            };
+            app.tables.insert(v, t);
+        }
+        app.refresh_rows();
+        app
+    }
+
+    pub fn table(&self) -> &TableState {
+        // Every view has a table state from `new`.
+        &self.tables[&self.view]
+    }
+
+    fn table_mut(&mut self) -> &mut TableState {
+        self.tables.entry(self.view).or_default()
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.rows.get(self.table().selected)
+    }
+
+    /// Rows the user acts on: the marked ones, or else the selected one.
+    pub fn targets(&self) -> Vec<&Row> {
+        let marks = &self.table().marks;
+        if marks.is_empty() {
+            self.selected_row().into_iter().collect()
+        } else {
+            self.rows
+                .iter()
+                .filter(|r| marks.contains(&r.key))
+                .collect()
+        }
+    }
+
+    pub fn now_secs(&self) -> i64 {
+        self.now_ms / 1000
+    }
+
+    pub fn toast(&mut self, text: impl Into<String>, error: bool) {
+        let ms = if error { 8000 } else { 4000 };
+        self.toast = Some(Toast {
+            text: text.into(),
+            error,
+            until_ms: self.now_ms + ms,
+            bad_filter: false,
+        });
+    }
+
+    /// The one entry point.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
+            Msg::Key(_) => Vec::new(),
+            Msg::Mouse(m) => self.on_mouse(m),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.clamp_offset();
+                Vec::new()
+            }
+            Msg::Tick(now) => {
+                self.now_ms = now;
+                if self.toast.as_ref().is_some_and(|t| t.until_ms <= now) {
+                    self.toast = None;
+                }
+                if self.view == View::Containers {
+                    kinds::containers::update_clock(&mut self.rows, &self.snapshot, now / 1000);
+                }
+                Vec::new()
+            }
+            Msg::Snapshot(s) => {
+                self.snapshot = s;
+                self.refresh_rows();
+                if let Some(d) = &mut self.details {
+                    if !self.snapshot.containers.contains_key(&d.id) && self.snapshot.synced {
+                        d.gone = true;
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Stats(s) => {
+                self.stats = s;
+                if self.view == View::Containers {
+                    let sort_col = self.table().sort_col;
+                    if !kinds::containers::update_stats(&mut self.rows, sort_col, &self.stats) {
+                        self.refresh_rows();
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Outcome { req, result } => {
+                // Stale or unknown outcomes (already reported) are dropped.
+                if let Some(what) = self.pending.remove(&req) {
+                    let result = match result {
+                        Ok(o) => requests::outcome_text(&o),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    if self.batch_outcome(req, what.clone(), result.clone()) {
+                        return Vec::new();
+                    }
+                    match result {
+                        Ok(detail) if detail.is_empty() => {
+                            self.toast(format!("{what}: done"), false)
+                        }
+                        Ok(detail) => self.toast(format!("{what}: {detail}"), false),
+                        Err(e) => self.toast(format!("{what} failed: {e}"), true),
+                    }
+                }
+                Vec::new()
+            }
+            Msg::PrunePlan(result) => {
+                // The "listing …" toast has done its job.
+                self.toast = None;
+                match result {
+                    Ok(plan) => self.confirm_prune(plan),
+                    Err(e) => self.toast(format!("prune: {e}"), true),
+                }
+                Vec::new()
+            }
+            Msg::Inspect { id, result } => {
+                if let Some(d) = self.details.as_mut().filter(|d| d.id == id) {
+                    d.set_inspect(result);
+                }
+                Vec::new()
+            }
+            Msg::Top { id, result } => {
+                if let Some(d) = self.details.as_mut().filter(|d| d.id == id) {
+                    d.top = Some(result.map(|p: Processes| p));
+                }
+                Vec::new()
+            }
+            Msg::DiskUsage(r) => {
+                self.disk_usage = Some(r);
+                Vec::new()
+            }
+            Msg::LogsEnded(err) => {
+                if let Some(d) = &mut self.details {
+                    d.logs.ended =
+                        Some(err.map_or_else(|| "log stream ended".into(), |e| e.to_string()));
+                }
+                Vec::new()
+            }
+            Msg::ExecDone(r) => {
+                match r {
+                    Ok(s) => self.toast(s, false),
+                    Err(e) => self.toast(format!("shell failed: {e}"), true),
+                }
+                Vec::new()
+            }
+            Msg::Saved(r) => {
+                match r {
+                    Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),
+                    Err(e) => self.toast(format!("saving logs failed: {e}"), true),
+                }
+                Vec::new()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "../app_tests.rs"]
+mod tests;

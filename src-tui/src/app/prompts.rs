@@ -1,0 +1,92 @@
+//! Answers to popups and prompts: confirmations (with their force and volume toggles) and
+//! the text prompts (rename, create, shell command, save path, search).
+
+use crossterm::event::{KeyCode, KeyEvent};
+use wharf_core::command::Command;
+
+use super::App;
+use crate::kinds::containers::AUTO_SHELL;
+use crate::msg::Effect;
+use crate::prompt::{Confirm, Mode, PromptKind};
+
+impl App {
+    pub fn on_confirm_key(&mut self, mut c: Confirm, k: KeyEvent) -> Vec<Effect> {
+        match k.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.execute(c.commands),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
+                self.toast("cancelled", false);
+                Vec::new()
+            }
+            KeyCode::Char('f') if c.has_force() => {
+                c.toggle_force();
+                self.mode = Mode::Confirm(c);
+                Vec::new()
+            }
+            KeyCode::Char('v') if c.has_volumes() => {
+                c.toggle_volumes();
+                self.mode = Mode::Confirm(c);
+                Vec::new()
+            }
+            _ => {
+                self.mode = Mode::Confirm(c);
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn on_prompt_submit(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
+        let text = text.trim();
+        match kind {
+            PromptKind::Rename(id) => self.execute(vec![Command::Rename {
+                id,
+                name: text.to_owned(),
+            }]),
+            PromptKind::CreateNetwork => self.execute(vec![Command::CreateNetwork {
+                name: text.to_owned(),
+                driver: None,
+                internal: false,
+            }]),
+            PromptKind::CreateVolume => self.execute(vec![Command::CreateVolume {
+                name: text.to_owned(),
+                driver: None,
+            }]),
+            PromptKind::Exec(id) => {
+                if self.settings.read_only {
+                    self.toast("read-only mode: shell is disabled", true);
+                    return Vec::new();
+                }
+                let cmd = if text.is_empty() || text == AUTO_SHELL {
+                    wharf_core::engine::ExecSpec::shell().cmd
+                } else {
+                    vec!["/bin/sh".into(), "-c".into(), text.to_owned()]
+                };
+                vec![Effect::Exec { id, cmd }]
+            }
+            PromptKind::SaveLogs => match &self.details {
+                Some(d) if !text.is_empty() => vec![Effect::SaveLogs {
+                    path: expand_home(text),
+                    text: d.logs.buffer.to_text(d.logs.timestamps),
+                }],
+                _ => Vec::new(),
+            },
+            PromptKind::LogSearch => {
+                if let Some(d) = &mut self.details {
+                    if d.tab == crate::details::Tab::Inspect {
+                        d.set_inspect_search(text);
+                    } else if let Err(e) = d.logs.set_search(text) {
+                        self.toast(e, true);
+                    }
+                }
+                Vec::new()
+            }
+            PromptKind::Filter | PromptKind::Command => Vec::new(),
+        }
+    }
+}
+
+fn expand_home(p: &str) -> std::path::PathBuf {
+    match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(p),
+    }
+}

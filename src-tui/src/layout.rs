@@ -1,0 +1,185 @@
+//! Where things go on screen, from sizes alone: the screen's areas, the table's column widths,
+//! the log pane's line heights. It depends on nothing else in the crate, so the app (mouse hit
+//! testing, paging, scroll bounds) and the view (drawing) compute one and the same layout.
+
+use ratatui::layout::{Constraint, Direction, Layout as RLayout, Rect};
+use ratatui::widgets::{Block, Borders};
+use unicode_width::UnicodeWidthStr;
+use wharf_core::streams::{LogBuffer, LogLine};
+
+/// Whether details share the screen with the table or take all of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Split,
+    Full,
+}
+
+/// Where everything goes on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Areas {
+    pub header: Rect,
+    pub table: Rect,
+    pub details: Rect,
+    pub footer: Rect,
+}
+
+/// The areas for a terminal of `size` (columns, rows), with details open in `details`'
+/// layout, or closed (`None`).
+pub fn areas(size: (u16, u16), details: Option<Layout>) -> Areas {
+    let full = Rect::new(0, 0, size.0, size.1);
+    let [header, main, footer] = RLayout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(2),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(full);
+    let (table, details) = match details {
+        Some(Layout::Full) => (Rect::default(), main),
+        Some(Layout::Split) => {
+            let top = (main.height * 2 / 5).max(5).min(main.height);
+            let [t, d] = RLayout::default()
+                .direction(Direction::Vertical)
+                .constraints([Constraint::Length(top), Constraint::Min(0)])
+                .areas(main);
+            (t, d)
+        }
+        None => (main, Rect::default()),
+    };
+    Areas {
+        header,
+        table,
+        details,
+        footer,
+    }
+}
+
+impl Areas {
+    /// Rows the table can show (its height less the header line).
+    pub fn table_rows(&self) -> u16 {
+        self.table.height.saturating_sub(1)
+    }
+}
+
+/// Space between table columns.
+pub const COLUMN_SPACING: u16 = 1;
+
+/// One column's width bounds: `min` already counts its title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub min: u16,
+    pub max: u16,
+}
+
+/// Column widths for a table `width` columns wide, from the widths of the visible rows' cells
+/// (`cells`: one list of cell widths per row).
+pub fn column_widths<R>(bounds: &[Bounds], cells: impl Iterator<Item = R>, width: u16) -> Vec<u16>
+where
+    R: IntoIterator<Item = u16>,
+{
+    let mut w: Vec<u16> = bounds.iter().map(|b| b.min).collect();
+    for row in cells {
+        for (i, cw) in row.into_iter().enumerate() {
+            if let (Some(slot), Some(b)) = (w.get_mut(i), bounds.get(i)) {
+                *slot = (*slot).max(cw.min(b.max));
+            }
+        }
+    }
+    // Marks column.
+    let avail = width.saturating_sub(2);
+    let total =
+        |w: &[u16]| w.iter().sum::<u16>() + COLUMN_SPACING * w.len().saturating_sub(1) as u16;
+    // Too wide: shrink the widest text columns toward their minimum, last columns first.
+    let mut guard = 0;
+    while total(&w) > avail && guard < 10_000 {
+        guard += 1;
+        let candidate = (0..w.len())
+            .rev()
+            .filter(|i| w[*i] > bounds[*i].min)
+            .max_by_key(|i| w[*i]);
+        match candidate {
+            Some(i) => w[i] -= 1,
+            None => {
+                // Still too wide: drop trailing columns.
+                if let Some(last) = w.iter().rposition(|x| *x > 0) {
+                    w[last] = 0;
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+    w
+}
+
+/// Which column a terminal x falls in, for a table at `table_x` with column `widths`.
+pub fn column_at(widths: &[u16], table_x: u16, x: u16) -> Option<usize> {
+    let mut pos = table_x + 2;
+    for (i, cw) in widths.iter().enumerate() {
+        if *cw == 0 {
+            continue;
+        }
+        if x >= pos && x < pos + cw + COLUMN_SPACING {
+            return Some(i);
+        }
+        pos += cw + COLUMN_SPACING;
+    }
+    None
+}
+
+/// The inside of the details pane (below its title line).
+pub fn details_inner(area: Rect) -> Rect {
+    Block::default().borders(Borders::TOP).inner(area)
+}
+
+/// The log lines' area inside the details pane's inner area (the last line is the status).
+pub fn log_body(inner: Rect) -> Rect {
+    Rect::new(
+        inner.x,
+        inner.y,
+        inner.width,
+        inner.height.saturating_sub(1),
+    )
+}
+
+/// Columns before a log line's text: the stream marker, and the timestamp when shown.
+pub fn log_prefix_width(l: &LogLine, ts: bool) -> usize {
+    1 + if ts && l.timestamp.is_some() { 24 } else { 0 }
+}
+
+/// Screen rows of a log line: 1, or when wrapping, its text in rows of what the prefix leaves.
+pub fn log_line_height(l: &LogLine, width: u16, wrap: bool, ts: bool) -> usize {
+    if !wrap || width == 0 {
+        return 1;
+    }
+    let avail = (width as usize)
+        .saturating_sub(log_prefix_width(l, ts))
+        .max(1);
+    l.text.text.width().div_ceil(avail).max(1)
+}
+
+/// The first displayed line that still fills a `width`×`h` pane to the bottom: where following
+/// starts, and the furthest a scroll (or a jump to a late match) may go, so the pane never
+/// half-empties. `shown` are the displayed lines' indices in `buffer`.
+pub fn log_bottom_start(
+    buffer: &LogBuffer,
+    shown: &[usize],
+    wrap: bool,
+    ts: bool,
+    width: u16,
+    h: usize,
+) -> usize {
+    let mut used = 0;
+    let mut i = shown.len();
+    while i > 0 {
+        let l = buffer.get(shown[i - 1]);
+        let lh = l.map_or(1, |l| log_line_height(l, width, wrap, ts));
+        if used + lh > h {
+            break;
+        }
+        used += lh;
+        i -= 1;
+    }
+    i
+}
