@@ -242,15 +242,12 @@ fn a_frozen_engine_does_not_trap_the_user_in_a_shell() {
             s.starts_with(" wharf ") && s.contains("shell cancelled before it started")
         });
 
-        // …or given up after the deadline, with the reason: the hand-over's own 10 s deadline
-        // or the engine handle's 10 s deadline for the exec request, whichever fires first
-        // (both are 10 s; the engine's, "exec in ID: the engine at … is not responding", is
-        // cut at the pane's width).
+        // …or given up after the deadline, with the reason: whichever of the hand-over's own
+        // 10 s deadline and the engine handle's 10 s request deadline fires first, the user
+        // reads the hand-over's message (exec.rs words the core's timeout the same way).
         w.keys(&["e"]);
         w.wait_for_text("run in container:");
         w.keys(&["Enter"]);
-        // Whichever deadline runs out first, the hand-over's own (10 s) or the core's request
-        // deadline (also 10 s), the user reads the same reason.
         w.wait("the hand-over deadline", |s| {
             s.starts_with(" wharf ") && s.contains("did not start the shell within 10 s")
         });
