@@ -12,7 +12,7 @@ import { renameContainer, stateBadge } from "./common";
 import type { View } from "./view";
 
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec";
-const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec"];
+export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec"];
 const METRICS: [Metric, keyof import("../lib/types").ChartSet][] = [["cpu", "cpu"], ["memory", "memory"], ["network", "network"], ["block_io", "block_io"]];
 
 /** The engine's status line is as old as the last event; recompute "Up …" from started_at. */
