@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::text::{sanitize, StyledText};
+use crate::clock::rfc3339_utc;
 use crate::engine::{Engine, LogChunk, LogOptions, LogStream};
 use crate::error::{CoreError, Result};
 
@@ -459,28 +460,6 @@ async fn follow(engine: Engine, id: String, mut opts: LogOptions, tx: mpsc::Send
         opts.since = Some(since);
         opts.tail = None;
     }
-}
-
-/// `2026-11-30T12:00:00Z` for Unix seconds (proleptic Gregorian, UTC).
-fn rfc3339_utc(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let t = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        t / 3600,
-        t % 3600 / 60,
-        t % 60
-    )
 }
 
 /// Fetch a finished log (no follow) into a new buffer.
