@@ -8,7 +8,7 @@ import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, Metric, Snapshot } from "../lib/types";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
-import { renameContainer, stateBadge } from "./common";
+import { isAlive, renameContainer, stateBadge } from "./common";
 import type { View } from "./view";
 
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec";
@@ -154,7 +154,7 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
       const first = current === null;
       current = c;
       const running = c.state === "running";
-      const alive = running || c.state === "paused" || c.state === "restarting";
+      const alive = isAlive(c);
       replace(header,
         h("h2", {}, c.name, " ", stateBadge(c.state)),
         h("p", { class: "muted" }, `${c.image} · ${statusLine(c)} · ${shortId(c.id)}`),
