@@ -5,7 +5,9 @@
 #                      compile time, so this runs before cargo builds the workspace)
 #   desktop.sh test    the page in headless Chromium against the stub backend, then the real
 #                      app under Xvfb through tauri-driver against DOCKER_HOST (installs
-#                      tauri-driver with cargo when missing); saves screenshots to docs/
+#                      tauri-driver with cargo when missing); screenshots go to a temporary folder
+#   desktop.sh screenshots   the real app test with its screenshots written to docs/ (refreshes
+#                      the committed docs/desktop-*.png on purpose)
 #
 # Under CI (CI=true) a missing tool fails; elsewhere it prints SKIPPED and goes on.
 set -euo pipefail
@@ -96,5 +98,6 @@ cmd_test() {
 case ${1:-} in
 ui) cmd_ui ;;
 test) cmd_test ;;
-*) die "usage: desktop.sh ui|test" ;;
+screenshots) WHARF_SCREENSHOT_DIR="$root/docs" cmd_test ;;
+*) die "usage: desktop.sh ui|test|screenshots" ;;
 esac

@@ -1,7 +1,8 @@
 // The real desktop app (wharf-desktop, WebKitGTK) under an X server, driven through
 // tauri-driver + WebKitWebDriver, against the engine in DOCKER_HOST. Asserts that a labelled
 // container appears on the dashboard and that stopping it from the UI stops it in the engine,
-// and saves screenshots of the dashboard and of a container page with live graphs to docs/.
+// and saves screenshots of the dashboard and of a container page with live graphs to a temporary
+// folder (WHARF_SCREENSHOT_DIR; `scripts/desktop.sh screenshots` writes them to docs/).
 //
 // Run by scripts/test.sh as `xvfb-run -a node --test tests/app.e2e.mjs` after building the
 // app. Needs: DOCKER_HOST, DISPLAY, tauri-driver, WebKitWebDriver, the built binary
@@ -10,8 +11,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Session } from "./webdriver.mjs";
 
@@ -21,7 +22,8 @@ const run = process.env.WHARF_TEST_RUN || `desk-${Date.now()}`;
 const image = `wharf-test/busybox:${process.env.WHARF_TEST_RUN ? run : "local-v1"}`;
 const bin = process.env.WHARF_DESKTOP_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${root}/target`}/debug/wharf-desktop`;
 const driverBin = [process.env.TAURI_DRIVER, `${homedir()}/.cargo/bin/tauri-driver`, "/usr/local/bin/tauri-driver"].find((p) => p && existsSync(p));
-const docsDir = process.env.WHARF_SCREENSHOT_DIR ?? `${root}/docs`;
+// A test run never rewrites the committed screenshots: `desktop.sh screenshots` refreshes docs/.
+const docsDir = process.env.WHARF_SCREENSHOT_DIR || mkdtempSync(`${tmpdir()}/wharf-screenshots-`);
 const PORT = 4444 + (process.pid % 500) * 2;
 
 function docker(...args) {

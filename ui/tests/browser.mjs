@@ -1,7 +1,11 @@
-// Headless Debian Chromium through playwright-core (no browser download: the system one).
+// Headless system Chromium through playwright-core (no browser download): WHARF_CHROMIUM, else
+// the first of the usual install paths (Debian, Ubuntu, Fedora, Google's package) that exists.
+import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
 
-export const CHROMIUM = process.env.WHARF_CHROMIUM ?? "/usr/bin/chromium";
+const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib64/chromium-browser/chromium-browser",
+  "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+export const CHROMIUM = process.env.WHARF_CHROMIUM || (CANDIDATES.find((p) => existsSync(p)) ?? CANDIDATES[0]);
 
 export function launch() {
   return chromium.launch({
