@@ -13,8 +13,10 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 ci=false
-[[ ${CI:-} == true || ${CI:-} == 1 ]] && ci=true
+wharf_ci && ci=true
 
 die() {
 	echo "desktop.sh: $*" >&2
@@ -34,11 +36,9 @@ node_ok() {
 # Install the Debian packages listed in scripts/apt-packages.txt that are missing (root only;
 # scripts/test.sh may have done it already, then this is a quick no-op).
 packages() {
-	local want=() missing=() p
-	mapfile -t want < <(sed 's/#.*//' "$root/scripts/apt-packages.txt" | tr -s ' \t' '\n' | grep -v '^$' || true)
-	for p in "${want[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-	done
+	local want=() missing=()
+	mapfile -t want < <(wharf_apt_list "$root/scripts/apt-packages.txt")
+	((${#want[@]} == 0)) || mapfile -t missing < <(wharf_missing "${want[@]}")
 	((${#missing[@]} == 0)) && return 0
 	if [[ $(id -u) -ne 0 ]]; then
 		skip "missing packages: ${missing[*]} (apt-get install them as root)"

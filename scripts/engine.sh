@@ -21,6 +21,8 @@
 # is refused: dockerd then DELETES the host's docker0 link (removeDefaultBridgeInterface),
 # which breaks every other engine on the machine.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PACKAGES=(docker.io busybox-static openssl curl iproute2 tmux)
 # Commands linked to busybox in the test image (`sh -c` has more as builtins).
@@ -35,12 +37,7 @@ die() {
 }
 
 missing_packages() {
-	local p
-	for p in "${PACKAGES[@]}"; do
-		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-			echo "$p"
-		fi
-	done
+	wharf_missing "${PACKAGES[@]}"
 }
 
 cmd_check() {

@@ -14,9 +14,11 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 engine_sh=$root/scripts/engine.sh
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 started=$SECONDS
 ci=false
-[[ ${CI:-} == true || ${CI:-} == 1 ]] && ci=true
+wharf_ci && ci=true
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 fail() {
@@ -47,7 +49,7 @@ step "packages"
 # scripts/apt-packages.txt: one per line, `#` starts a comment.
 extra=()
 if [[ -f scripts/apt-packages.txt ]]; then
-	mapfile -t extra < <(sed 's/#.*//' scripts/apt-packages.txt | tr -s ' \t' '\n' | grep -v '^$' || true)
+	mapfile -t extra < <(wharf_apt_list scripts/apt-packages.txt)
 fi
 if [[ $(id -u) -eq 0 ]]; then
 	bash "$engine_sh" install "${extra[@]}"
@@ -56,10 +58,7 @@ elif ! bash "$engine_sh" check "${extra[@]}"; then
 	echo "test.sh: continuing; tests that need them will print SKIPPED" >&2
 fi
 
-# A shared target directory outside the clone saves a full build; never required.
-if [[ -z ${CARGO_TARGET_DIR:-} && -d /work/.cargo-target && -w /work/.cargo-target ]]; then
-	export CARGO_TARGET_DIR=/work/.cargo-target
-fi
+# A shared target directory outside the clone: set CARGO_TARGET_DIR yourself (never required).
 
 export WHARF_TEST_RUN=${WHARF_TEST_RUN:-$(date +%s)-$$}
 [[ $WHARF_TEST_RUN =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || fail "WHARF_TEST_RUN must match [A-Za-z0-9][A-Za-z0-9_.-]*"
