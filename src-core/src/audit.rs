@@ -22,6 +22,7 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
 
+use crate::clock::{now_ms, rfc3339_ms};
 use crate::error::{CoreError, ErrorKind, Result};
 
 /// An open audit log file.
@@ -83,7 +84,7 @@ impl AuditLog {
         result: std::result::Result<(), &CoreError>,
     ) {
         let line = Line {
-            time: rfc3339_ms(crate::clock::now_ms()),
+            time: rfc3339_ms(now_ms()),
             engine,
             call,
             targets,
@@ -107,30 +108,6 @@ impl AuditLog {
             tracing::error!(path = %self.path.display(), "audit line not written: {e}");
         }
     }
-}
-
-/// `2026-11-30T12:00:00.000Z` from Unix milliseconds.
-fn rfc3339_ms(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 #[cfg(test)]

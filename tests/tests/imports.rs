@@ -24,7 +24,13 @@ fn root() -> PathBuf {
 /// src-tui's layers are `run → view → app → kinds → base` (docs/design.md), listed here module
 /// by module in an order that keeps them.
 const CRATES: &[(&str, &[&str])] = &[
-    ("src-core/src", &[]),
+    (
+        "src-core/src",
+        &[
+            "session", "command", "destroy", "rules", "streams", "store", "engine", "audit",
+            "chart", "spec", "model", "error", "clock",
+        ],
+    ),
     ("src-tauri/src", &[]),
     ("src-tui/src", TUI_LAYERS),
 ];

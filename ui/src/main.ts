@@ -6,16 +6,23 @@ import { h, replace } from "./lib/dom";
 import type { ContextSummary, Snapshot } from "./lib/types";
 import { shortId, time } from "./lib/format";
 import { errorText, toast } from "./lib/ui";
-import { containerView, type Tab } from "./views/container";
+import { containerView, TABS, type Tab } from "./views/container";
 import { dashboardView } from "./views/dashboard";
 import { engineView } from "./views/engine";
 import { composeView, containersView, eventsView, imagesView, networksView, volumesView } from "./views/resources";
 import type { View } from "./views/view";
 
+// The one list of sections: sidebar order, Alt+N shortcuts and the view each route opens.
 const SECTIONS = [
-  ["dashboard", "Dashboard"], ["containers", "Containers"], ["images", "Images"], ["networks", "Networks"],
-  ["volumes", "Volumes"], ["compose", "Compose projects"], ["events", "Events"], ["engine", "Engine"],
-] as const;
+  ["dashboard", "Dashboard", () => dashboardView(openContainer)],
+  ["containers", "Containers", () => containersView(openContainer)],
+  ["images", "Images", imagesView],
+  ["networks", "Networks", networksView],
+  ["volumes", "Volumes", volumesView],
+  ["compose", "Compose projects", composeView],
+  ["events", "Events", eventsView],
+  ["engine", "Engine", engineView],
+] as const satisfies readonly (readonly [string, string, () => View])[];
 type Section = (typeof SECTIONS)[number][0];
 const LAST_VIEW = "wharf.lastView";
 
@@ -40,7 +47,7 @@ function openContainer(id: string) {
 function parse(): { section: Section | "container"; id?: string; tab?: Tab } {
   const parts = location.hash.replace(/^#\/?/, "").split("/");
   if (parts[0] === "container" && parts[1]) {
-    const tab = (["stats", "logs", "inspect", "top", "exec"].includes(parts[2]) ? parts[2] : "stats") as Tab;
+    const tab = TABS.includes(parts[2] as Tab) ? (parts[2] as Tab) : "stats";
     return { section: "container", id: decodeURIComponent(parts[1]), tab };
   }
   const s = SECTIONS.find(([k]) => k === parts[0]);
@@ -57,15 +64,9 @@ function route() {
   routeKey = key;
   if (!sameContainer) {
     view?.destroy();
+    const section = SECTIONS.find(([k]) => k === r.section);
     view = r.section === "container" ? containerView(r.id!, r.tab!, (t) => go(`#/container/${r.id}/${t}`))
-      : r.section === "dashboard" ? dashboardView(openContainer)
-      : r.section === "containers" ? containersView(openContainer)
-      : r.section === "images" ? imagesView()
-      : r.section === "networks" ? networksView()
-      : r.section === "volumes" ? volumesView()
-      : r.section === "compose" ? composeView()
-      : r.section === "events" ? eventsView()
-      : engineView();
+      : (section ?? SECTIONS[0])[2]();
     replace(main, view.el);
   } else if (view) {
     view.destroy();

@@ -236,6 +236,25 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForSelector("[data-table=images]");
   });
 
+  test("used-by counts come from the snapshot's usage (wharf-core's rule), for images, networks and volumes", async () => {
+    const page = await open("#/volumes");
+    const usedBy = async (table, name) => {
+      await page.waitForSelector(`[data-table=${table}] tbody tr[data-id]`);
+      const headers = await page.$$eval(`[data-table=${table}] thead th`, (ths) => ths.map((t) => t.textContent.trim()));
+      const col = headers.findIndex((h) => h.startsWith("Containers"));
+      assert.ok(col >= 0, `${table}: ${headers}`);
+      const row = page.locator(`[data-table=${table}] tbody tr:has(td:text-is("${name}"))`);
+      return (await row.locator("td").nth(col).textContent()).trim();
+    };
+    const usage = await page.evaluate(() => window.__wharfStub.snapshot().usage);
+    assert.equal(await usedBy("volumes", "shop_data"), String(usage.volumes.shop_data.length));
+    assert.equal(await usedBy("volumes", "keep_me"), "0");
+    await page.click("[data-section=networks]");
+    assert.equal(await usedBy("networks", "bridge"), String(Object.values(usage.networks)[0].length));
+    assert.equal(await usedBy("networks", "shop_default"), "0");
+    assert.deepEqual(errors, []);
+  });
+
   test("rename a container, create a network and a volume; a taken name is explained in the dialog", async () => {
     const page = await open("#/containers");
     const sent = () => page.evaluate(() => window.__wharfStub.commands.map((c) => c.cmd));

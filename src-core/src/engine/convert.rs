@@ -135,6 +135,10 @@ fn sort_ports(ports: &mut Vec<PortMapping>) {
     ports.dedup();
 }
 
+fn mounts(mps: Option<Vec<m::MountPoint>>) -> Vec<MountPoint> {
+    mps.unwrap_or_default().into_iter().map(mount).collect()
+}
+
 fn mount(mp: m::MountPoint) -> MountPoint {
     MountPoint {
         kind: mp.typ.map(|t| t.to_string()).unwrap_or_default(),
@@ -191,12 +195,7 @@ pub(crate) fn container_summary(c: m::ContainerSummary) -> Option<Container> {
         finished_at: None,
         restart_count: None,
         ports,
-        mounts: c
-            .mounts
-            .unwrap_or_default()
-            .into_iter()
-            .map(mount)
-            .collect(),
+        mounts: mounts(c.mounts),
         networks,
         compose: ComposeRef::from_labels(&labels),
         labels,
@@ -297,12 +296,7 @@ pub(crate) fn container_inspect(c: m::ContainerInspectResponse) -> Option<Contai
             }
             ports
         },
-        mounts: c
-            .mounts
-            .unwrap_or_default()
-            .into_iter()
-            .map(mount)
-            .collect(),
+        mounts: mounts(c.mounts),
         networks,
         compose: ComposeRef::from_labels(&labels),
         labels,

@@ -2,8 +2,14 @@
 // views import them without importing each other.
 import { runFromForm } from "../lib/actions";
 import { h } from "../lib/dom";
+import { ALIVE_STATES } from "../lib/generated/rules";
 import type { Container } from "../lib/types";
 import { formDialog } from "../lib/ui";
+
+/** Whether the container has processes: wharf-core's `rules::containers`, generated. */
+export function isAlive(c: Container): boolean {
+  return ALIVE_STATES.includes(c.state);
+}
 
 export function stateBadge(state: string): Node {
   return h("span", { class: `badge state-${state}` }, state);

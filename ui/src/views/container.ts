@@ -8,11 +8,11 @@ import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, Metric, Snapshot } from "../lib/types";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
-import { renameContainer, stateBadge } from "./common";
+import { isAlive, renameContainer, stateBadge } from "./common";
 import type { View } from "./view";
 
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec";
-const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec"];
+export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec"];
 const METRICS: [Metric, keyof import("../lib/types").ChartSet][] = [["cpu", "cpu"], ["memory", "memory"], ["network", "network"], ["block_io", "block_io"]];
 
 /** The engine's status line is as old as the last event; recompute "Up …" from started_at. */
@@ -154,7 +154,7 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
       const first = current === null;
       current = c;
       const running = c.state === "running";
-      const alive = running || c.state === "paused" || c.state === "restarting";
+      const alive = isAlive(c);
       replace(header,
         h("h2", {}, c.name, " ", stateBadge(c.state)),
         h("p", { class: "muted" }, `${c.image} · ${statusLine(c)} · ${shortId(c.id)}`),

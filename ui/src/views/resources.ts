@@ -3,12 +3,12 @@ import { removeContainers, runCommands, runFromForm } from "../lib/actions";
 import { h } from "../lib/dom";
 import { ago, bytes, shortId } from "../lib/format";
 import { Table } from "../lib/table";
-import { ALIVE_STATES, BUILTIN_NETWORKS } from "../lib/generated/rules";
+import { BUILTIN_NETWORKS } from "../lib/generated/rules";
 import type { Command, Container, EngineEvent, Image, Network, Snapshot, Volume } from "../lib/types";
 import { formDialog } from "../lib/ui";
 import type { View } from "./view";
 import { statusLine } from "./container";
-import { renameContainer, stateBadge } from "./common";
+import { isAlive, renameContainer, stateBadge } from "./common";
 
 function ports(c: Container): string {
   return c.ports.map((p) => (p.host_port ? `${p.host_ip ?? "0.0.0.0"}:${p.host_port}->` : "") + `${p.container_port}/${p.protocol}`).join(", ");
@@ -21,7 +21,6 @@ export function containerActions(rows: Container[], act: Act, verbWhat = "contai
 }
 
 export function containersView(open: (id: string) => void): View {
-  const alive = (c: Container) => ALIVE_STATES.includes(c.state);
   const t = new Table<Container>({
     name: "containers", id: (c) => c.id, empty: "No containers.", onOpen: (c) => open(c.id),
     columns: [
@@ -35,12 +34,12 @@ export function containersView(open: (id: string) => void): View {
       { title: "ID", text: (c) => shortId(c.id), class: "mono" },
     ],
     actions: [
-      { label: "Start", mutating: true, applies: (c) => !alive(c), run: (r) => containerActions(r, (c) => ({ action: "start", id: c.id })).then(() => undefined) },
+      { label: "Start", mutating: true, applies: (c) => !isAlive(c), run: (r) => containerActions(r, (c) => ({ action: "start", id: c.id })).then(() => undefined) },
       { label: "Stop", mutating: true, applies: (c) => c.state === "running" || c.state === "restarting", run: (r) => containerActions(r, (c) => ({ action: "stop", id: c.id, timeout: null })).then(() => undefined) },
       { label: "Restart", mutating: true, run: (r) => containerActions(r, (c) => ({ action: "restart", id: c.id, timeout: null })).then(() => undefined) },
       { label: "Pause", mutating: true, applies: (c) => c.state === "running", run: (r) => containerActions(r, (c) => ({ action: "pause", id: c.id })).then(() => undefined) },
       { label: "Unpause", mutating: true, applies: (c) => c.state === "paused", run: (r) => containerActions(r, (c) => ({ action: "unpause", id: c.id })).then(() => undefined) },
-      { label: "Kill", mutating: true, applies: (c) => alive(c), run: (r) => containerActions(r, (c) => ({ action: "kill", id: c.id, signal: "SIGKILL" })).then(() => undefined) },
+      { label: "Kill", mutating: true, applies: isAlive, run: (r) => containerActions(r, (c) => ({ action: "kill", id: c.id, signal: "SIGKILL" })).then(() => undefined) },
       { label: "Rename…", needs: "one", mutating: true, run: ([c]) => renameContainer(c).then(() => undefined) },
       { label: "Remove", mutating: true, run: (r) => removeContainers(r.map((c) => c.id)).then(() => undefined) },
     ],
