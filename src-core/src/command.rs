@@ -148,8 +148,8 @@ impl Command {
         }
     }
 
-    /// What the command acts on: ids, names, or a prune plan's ids (for the audit log).
-    pub fn targets(&self) -> Vec<&str> {
+    /// The container the command acts on, for the commands that act on one.
+    pub fn container(&self) -> Option<&ContainerId> {
         match self {
             Command::Start { id }
             | Command::Stop { id, .. }
@@ -157,8 +157,27 @@ impl Command {
             | Command::Pause { id }
             | Command::Unpause { id }
             | Command::Kill { id, .. }
-            | Command::Remove { id, .. } => vec![id.as_str()],
+            | Command::Remove { id, .. }
+            | Command::Rename { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// What the command acts on: ids, names, or a prune plan's ids (for the audit log).
+    pub fn targets(&self) -> Vec<&str> {
+        match self {
             Command::Rename { id, name } => vec![id.as_str(), name],
+            Command::Start { .. }
+            | Command::Stop { .. }
+            | Command::Restart { .. }
+            | Command::Pause { .. }
+            | Command::Unpause { .. }
+            | Command::Kill { .. }
+            | Command::Remove { .. } => self
+                .container()
+                .map(ContainerId::as_str)
+                .into_iter()
+                .collect(),
             Command::RemoveImage { id, .. } => vec![id.as_str()],
             Command::CreateNetwork { name, .. } | Command::CreateVolume { name, .. } => vec![name],
             Command::RemoveNetwork { id } => vec![id.as_str()],

@@ -22,27 +22,12 @@ fn app(engine: &TestEngine, audit_log: Option<String>) -> TestApp {
     })
 }
 
-/// An unused anonymous volume as Docker 20.10 makes one (64 hex digits, no label).
-fn leftover_anonymous_volume(te: &TestEngine) -> String {
-    let c = te
-        .container("anon")
-        .args(&["-v", "/data"])
-        .cmd(&["true"])
-        .created_only();
-    let name = c
-        .inspect("{{range .Mounts}}{{.Name}}{{end}}")
-        .trim()
-        .to_owned();
-    te.docker_ok(&["rm", c.id()]);
-    name
-}
-
 #[test]
 fn prune_anonymous_volumes_from_the_page_keeps_named_and_later_volumes() {
     let owned = require_private_engine!(PrivateOpts::default());
     let te = &owned;
     let named = te.volume("desk-named");
-    let anon = leftover_anonymous_volume(te);
+    let anon = te.leftover_anonymous_volume();
     let t = app(te, None);
     // The page's "Prune unused anonymous volumes" button: plan first…
     let plan = t
@@ -58,7 +43,7 @@ fn prune_anonymous_volumes_from_the_page_keeps_named_and_later_volumes() {
         .map(|i| i["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, vec![anon.as_str()], "{plan}");
-    let later = leftover_anonymous_volume(te);
+    let later = te.leftover_anonymous_volume();
     // …then the confirmed plan.
     let out = t
         .invoke(

@@ -163,6 +163,25 @@ impl TestEngine {
         ContainerBuilder::new(self, suffix)
     }
 
+    /// Leaves an unused anonymous volume as Docker 20.10 makes one (64 hex digits, no label):
+    /// the volume of `docker create -v /data`, left behind by `docker rm` without `-v`.
+    /// Returns its name. It carries no test label: the caller removes it (a prune test does).
+    #[track_caller]
+    pub fn leftover_anonymous_volume(&self) -> String {
+        let c = self
+            .container("anon")
+            .args(&["-v", "/data"])
+            .cmd(&["true"])
+            .created_only();
+        let name = c
+            .inspect("{{range .Mounts}}{{.Name}}{{end}}")
+            .trim()
+            .to_owned();
+        self.docker_ok(&["rm", c.id()]);
+        assert_eq!(name.len(), 64, "an anonymous volume: {name}");
+        name
+    }
+
     /// Creates a labelled network named by [`crate::unique_name`], removed on drop.
     #[track_caller]
     pub fn network(&self, suffix: &str) -> TestNetwork {

@@ -97,16 +97,8 @@ impl App {
     /// The command in words, with the container's name rather than its short id.
     pub(super) fn describe(&self, cmd: &Command) -> String {
         let text = cmd.to_string();
-        let id = match cmd {
-            Command::Start { id }
-            | Command::Stop { id, .. }
-            | Command::Restart { id, .. }
-            | Command::Pause { id }
-            | Command::Unpause { id }
-            | Command::Kill { id, .. }
-            | Command::Remove { id, .. }
-            | Command::Rename { id, .. } => id,
-            _ => return text,
+        let Some(id) = cmd.container() else {
+            return text;
         };
         match self.snapshot.containers.get(id) {
             Some(c) => text.replacen(id.short(), &c.name, 1),

@@ -43,3 +43,15 @@ pub async fn wait(
         .await
         .unwrap_or_else(|e| panic!("waiting for {what}: {e}"))
 }
+
+/// Waits until the store shows container `id` running; returns its id typed.
+pub async fn wait_running(store: &Store, id: &str) -> wharf_core::model::ContainerId {
+    let id = wharf_core::model::ContainerId::from(id);
+    wait(store, "the container running", |s| {
+        s.containers
+            .get(&id)
+            .is_some_and(|c| c.state == wharf_core::model::ContainerState::Running)
+    })
+    .await;
+    id
+}

@@ -153,13 +153,7 @@ async fn a_frozen_engine_is_reported_requests_fail_fast_and_everything_recovers(
     let te = require_private_engine!(PrivateOpts::default());
     let store = synced_store(te.host()).await;
     let ticker = te.container("frozen-ticker").cmd(TICKER).start();
-    let id = ContainerId::from(ticker.id());
-    wait(&store, "the ticker running", |s| {
-        s.containers
-            .get(&id)
-            .is_some_and(|c| c.state == ContainerState::Running)
-    })
-    .await;
+    let id = crate::common::wait_running(&store, ticker.id()).await;
     let engine: Engine = store.engine().clone();
     let mut follower = LogFollower::start(&engine, ticker.id(), &LogOptions::default());
     let mut buf = LogBuffer::new(10_000, false);
@@ -408,13 +402,7 @@ async fn an_engine_behind_a_cut_proxy_is_reported_and_recovers() {
     let host = format!("tcp://127.0.0.1:{}", proxy.port);
     let store = synced_store(&host).await;
     let ticker = te.container("proxy-ticker").cmd(TICKER).start();
-    let id = ContainerId::from(ticker.id());
-    wait(&store, "the ticker running", |s| {
-        s.containers
-            .get(&id)
-            .is_some_and(|c| c.state == ContainerState::Running)
-    })
-    .await;
+    let id = crate::common::wait_running(&store, ticker.id()).await;
     let engine = store.engine().clone();
     let mut follower = LogFollower::start(&engine, ticker.id(), &LogOptions::default());
     let mut buf = LogBuffer::new(10_000, false);

@@ -7,7 +7,6 @@ use wharf_core::store::ConnectionState;
 use wharf_tests::{require_private_engine, PrivateOpts};
 
 use wharf_core::engine::LogOptions;
-use wharf_core::model::{ContainerId, ContainerState};
 use wharf_core::streams::logs::LogFollower;
 use wharf_core::streams::LogBuffer;
 
@@ -74,13 +73,7 @@ async fn logs_and_stats_streams_resume_after_an_engine_restart() {
         .args(&["--restart", "always", "--stop-timeout", "1"])
         .cmd(TICKER)
         .start();
-    let id = ContainerId::from(ticker.id());
-    wait(&store, "the ticker running", |s| {
-        s.containers
-            .get(&id)
-            .is_some_and(|c| c.state == ContainerState::Running)
-    })
-    .await;
+    let id = crate::common::wait_running(&store, ticker.id()).await;
     let engine = store.engine().clone();
     let mut follower = LogFollower::start(&engine, ticker.id(), &LogOptions::default());
     let mut buf = LogBuffer::new(10_000, false);

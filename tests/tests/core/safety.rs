@@ -17,23 +17,6 @@ use wharf_tests::{require_engine, require_private_engine, PrivateOpts, TestEngin
 
 use crate::common::connect;
 
-/// An unused anonymous volume as Docker 20.10 makes one (64 hex digits, no label): the volume
-/// of `docker create -v /data`, left behind by `docker rm` without `-v`. Returns its name.
-fn leftover_anonymous_volume(te: &TestEngine) -> String {
-    let c = te
-        .container("anon")
-        .args(&["-v", "/data"])
-        .cmd(&["true"])
-        .created_only();
-    let name = c
-        .inspect("{{range .Mounts}}{{.Name}}{{end}}")
-        .trim()
-        .to_owned();
-    te.docker_ok(&["rm", c.id()]);
-    assert_eq!(name.len(), 64, "an anonymous volume: {name}");
-    name
-}
-
 fn volume_exists(te: &TestEngine, name: &str) -> bool {
     te.docker(&["volume", "inspect", name]).is_ok()
 }
@@ -44,7 +27,7 @@ async fn prune_anonymous_volumes_keeps_named_ones_and_later_ones() {
     let te = &owned;
     let engine = connect(te.host()).await;
     let named = te.volume("named-unused");
-    let anon = leftover_anonymous_volume(te);
+    let anon = te.leftover_anonymous_volume();
 
     let plan = plan_prune(&engine, PruneTarget::Volumes { all: false })
         .await
@@ -57,7 +40,7 @@ async fn prune_anonymous_volumes_keeps_named_ones_and_later_ones() {
     );
 
     // Appears after the preview: must survive the apply.
-    let later = leftover_anonymous_volume(te);
+    let later = te.leftover_anonymous_volume();
     let out = execute(&engine, &Command::Prune { plan: plan.clone() })
         .await
         .unwrap_or_else(|e| panic!("apply: {e}"));
@@ -95,7 +78,7 @@ async fn prune_skips_what_came_into_use_with_the_engines_reason() {
     let owned = require_private_engine!(PrivateOpts::default());
     let te = &owned;
     let engine = connect(te.host()).await;
-    let anon = leftover_anonymous_volume(te);
+    let anon = te.leftover_anonymous_volume();
     let stopped = te.container("stopped").cmd(&["true"]).created_only();
     let net = te.network("free");
 

@@ -2,25 +2,10 @@
 //! #9 item 1), and `--audit-log` records each engine call. Prunes plan over the whole engine,
 //! so this journey gets a private engine.
 
-use wharf_tests::{require_private_engine, PrivateOpts, TestEngine};
+use wharf_tests::{require_private_engine, PrivateOpts};
 
 use crate::require_tmux;
 use crate::term::Wharf;
-
-/// An unused anonymous volume as Docker 20.10 makes one (64 hex digits, no label).
-fn leftover_anonymous_volume(te: &TestEngine) -> String {
-    let c = te
-        .container("anon")
-        .args(&["-v", "/data"])
-        .cmd(&["true"])
-        .created_only();
-    let name = c
-        .inspect("{{range .Mounts}}{{.Name}}{{end}}")
-        .trim()
-        .to_owned();
-    te.docker_ok(&["rm", c.id()]);
-    name
-}
 
 #[test]
 fn prune_anonymous_volumes_keeps_named_and_later_ones_and_is_audited() {
@@ -28,7 +13,7 @@ fn prune_anonymous_volumes_keeps_named_and_later_ones_and_is_audited() {
     let owned = require_private_engine!(PrivateOpts::default());
     let te = &owned;
     let named = te.volume("tui-named");
-    let anon = leftover_anonymous_volume(te);
+    let anon = te.leftover_anonymous_volume();
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let audit = dir.path().join("audit.jsonl");
     let audit_arg = audit.display().to_string();
@@ -46,7 +31,7 @@ fn prune_anonymous_volumes_keeps_named_and_later_ones_and_is_audited() {
     );
     assert!(!s.contains(named.name()), "a named volume is listed:\n{s}");
     // Appears while the confirmation is open: not in the plan, so it stays.
-    let later = leftover_anonymous_volume(te);
+    let later = te.leftover_anonymous_volume();
     w.keys(&["y"]);
     w.wait("the per-object result", |s| s.contains("removed 1 of 1"));
     w.wait_engine("the planned volume is gone", || {
