@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ts_rs::{Config, TS};
-use wharf_core::chart::{ChartOptions, Metric};
+use wharf_core::chart::{chart_style, ChartOptions, ChartStyle, Metric};
 use wharf_core::command::{Command, Outcome};
 use wharf_core::engine::connect::ContextSummary;
 use wharf_core::engine::Processes;
@@ -23,7 +23,7 @@ use wharf_core::model::{DiskUsage, EngineInfo};
 
 use crate::commands::{AppInfo, ImageFormat, LogRequest, Removal, Saved};
 use crate::link::SnapshotView;
-use crate::streams::{ExecEvent, LogBatch, StatsUpdate};
+use crate::streams::{ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
 use wharf_core::rules::prune::PrunePlan;
 
 const HEADER: &str =
@@ -55,7 +55,19 @@ fn generate(out: &Path) {
         ContextSummary,
         Metric,
         ChartOptions,
+        ChartStyle,
+        SeriesRequest,
     );
+    // The chart style's values too, not only its type: the page's live charts draw with the
+    // colours and units the core's exports use.
+    let style = serde_json::to_string_pretty(&chart_style()).unwrap();
+    std::fs::write(
+        out.join("chartStyle.ts"),
+        format!(
+            "import type {{ ChartStyle }} from \"./ChartStyle\";\n\nexport const CHART_STYLE: ChartStyle = {style};\n"
+        ),
+    )
+    .unwrap();
 }
 
 fn read_dir(dir: &Path, normalize: bool) -> BTreeMap<String, String> {

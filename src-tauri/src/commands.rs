@@ -24,7 +24,7 @@ use wharf_core::streams::logs::fetch;
 use wharf_core::{CoreError, ErrorKind};
 
 use crate::link::{Args, Link, SnapshotView};
-use crate::streams::{self, ExecControl, ExecEvent, LogBatch, StatsUpdate};
+use crate::streams::{self, ExecControl, ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
 use crate::Desk;
 
 pub type CmdResult<T> = Result<T, ErrorReport>;
@@ -298,14 +298,14 @@ pub fn stats_watch(
     desk: State<'_, Desk>,
     visible: Vec<ContainerId>,
     focus: Option<ContainerId>,
-    chart: Option<ChartOptions>,
+    series: Option<SeriesRequest>,
     channel: Channel<StatsUpdate>,
 ) -> CmdResult<u64> {
     let link = desk.link();
     let live = link.live()?;
     live.stats.watch(visible.iter().cloned(), focus.clone());
     let views = live.stats.subscribe();
-    let task = tauri::async_runtime::spawn(streams::stats(views, visible, focus, chart, channel));
+    let task = tauri::async_runtime::spawn(streams::stats(views, visible, focus, series, channel));
     Ok(desk.streams.add(task, None))
 }
 
