@@ -157,6 +157,8 @@ pub struct MetricStyle {
     pub metric: Metric,
     pub title: &'static str,
     pub unit: Unit,
+    /// The y axis reaches at least this ([`Unit::y_floor`]).
+    pub y_floor: f64,
     pub lines: Vec<LineStyle>,
     /// Draw the memory limit as a horizontal line when it is within reach of the data.
     pub limit: bool,
@@ -264,6 +266,7 @@ impl Metric {
             metric: self,
             title: self.title(),
             unit,
+            y_floor: unit.y_floor(),
             lines,
             limit: self == Metric::Memory,
         }

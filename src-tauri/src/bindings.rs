@@ -62,7 +62,7 @@ fn generate(out: &Path) {
     // colours and units the core's exports use.
     let style = serde_json::to_string_pretty(&chart_style()).unwrap();
     std::fs::write(
-        out.join("chartStyle.ts"),
+        out.join("chart_style.ts"),
         format!(
             "import type {{ ChartStyle }} from \"./ChartStyle\";\n\nexport const CHART_STYLE: ChartStyle = {style};\n"
         ),

@@ -6,7 +6,11 @@ import type { Unit } from "./Unit";
 /**
  * What a metric's graph draws.
  */
-export type MetricStyle = { metric: Metric, title: string, unit: Unit, lines: Array<LineStyle>, 
+export type MetricStyle = { metric: Metric, title: string, unit: Unit, 
+/**
+ * The y axis reaches at least this ([`Unit::y_floor`]).
+ */
+y_floor: number, lines: Array<LineStyle>, 
 /**
  * Draw the memory limit as a horizontal line when it is within reach of the data.
  */

@@ -27,6 +27,7 @@ export const CHART_STYLE: ChartStyle = {
       "metric": "cpu",
       "title": "CPU",
       "unit": "percent",
+      "y_floor": 5.0,
       "lines": [
         {
           "label": "cpu %",
@@ -40,6 +41,7 @@ export const CHART_STYLE: ChartStyle = {
       "metric": "memory",
       "title": "Memory",
       "unit": "bytes",
+      "y_floor": 1024.0,
       "lines": [
         {
           "label": "used",
@@ -53,6 +55,7 @@ export const CHART_STYLE: ChartStyle = {
       "metric": "network",
       "title": "Network I/O",
       "unit": "bytes_per_sec",
+      "y_floor": 1024.0,
       "lines": [
         {
           "label": "rx",
@@ -71,6 +74,7 @@ export const CHART_STYLE: ChartStyle = {
       "metric": "block_io",
       "title": "Block I/O",
       "unit": "bytes_per_sec",
+      "y_floor": 1024.0,
       "lines": [
         {
           "label": "read",
