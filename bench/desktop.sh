@@ -2,7 +2,7 @@
 # desktop.sh — the desktop app's start-up and memory beside a minimal Tauri app (issue 5's
 # yardstick), measured the same way in one run. One command on a fresh machine (as root):
 #
-#   bench/desktop.sh [--containers N] [--runs R] [--idle S] [--debug]
+#   bench/desktop.sh [--containers N] [--runs R] [--idle S] [--warmup S] [--window S] [--no-build] [--debug]
 #
 # Builds wharf-desktop and bench/desktop-minimal (release, UI embedded; --debug for debug
 # builds), starts a PRIVATE engine (scripts/engine.sh) with N labelled running containers
@@ -13,20 +13,27 @@
 #   - the minimal app as Tauri ships it, and with WEBKIT_DISABLE_COMPOSITING_MODE=1 (what Wharf
 #     sets by default), for a like-for-like comparison.
 # Start-up = WebDriver session created until the page has its first data; memory = RSS and PSS
-# summed over the app and all its descendants (WebKit's processes). Prints a markdown table
-# (also bench/results/desktop-<run>.md) and removes everything it made.
+# summed over the app and all its descendants (WebKit's processes). CPU (issue 14), in the first
+# run of each app: % of one core used by the app's whole process tree over --window s (default
+# 30) after --warmup s (default 8) on each view: Wharf's containers table, dashboard, container
+# page Stats tab (4 live graphs, 1 Hz) and that page with the window hidden (unmapped as a
+# window manager minimizes, bench/xwin.py); the minimal app idle and hidden. Prints markdown
+# tables (also bench/results/desktop-<run>.md) and removes everything it made.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-n=100 runs=3 idle=20 profile=release
+n=100 runs=3 idle=20 profile=release warmup=8 window=30 build=1
 while (($#)); do
 	case $1 in
 	--containers) n=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--idle) idle=$2; shift 2 ;;
+	--warmup) warmup=$2; shift 2 ;;
+	--window) window=$2; shift 2 ;;
+	--no-build) build=0; shift ;;
 	--debug) profile=debug; shift ;;
-	-h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) echo "desktop.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -52,10 +59,12 @@ driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
 [[ -x $driver ]] || cargo install tauri-driver --locked --quiet
 export TAURI_DRIVER=${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}
 
-echo "==> building both apps ($profile)" >&2
 flags=(-p wharf-desktop -p tauri-minimal --features wharf-desktop/custom-protocol,tauri-minimal/custom-protocol)
 [[ $profile == release ]] && flags+=(--release)
-cargo build "${flags[@]}"
+if ((build)); then
+	echo "==> building both apps ($profile)" >&2
+	cargo build "${flags[@]}"
+fi
 bin_dir=${CARGO_TARGET_DIR:-$root/target}/$profile
 
 echo "==> private engine with $n containers" >&2
@@ -79,20 +88,23 @@ measure() { # NAME ENV… -- measure.mjs args…
 	shift
 	echo "==> $name" >&2
 	(cd ui && env "${envs[@]}" xvfb-run -a -s "-screen 0 1400x900x24" node tests/measure.mjs \
-		--runs "$runs" --idle "$idle" "$@") >"$out/$name.json"
+		--runs "$runs" --idle "$idle" --warmup "$warmup" --window "$window" "$@") >"$out/$name.json"
 }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 out=$(mktemp -d)
 measure wharf -- --app "$bin_dir/wharf-desktop" \
-	--args "--host $DOCKER_HOST --view container/$busy/stats" --wait-graphs
-measure minimal -- --app "$bin_dir/tauri-minimal"
-measure minimal-nocomp WEBKIT_DISABLE_COMPOSITING_MODE=1 -- --app "$bin_dir/tauri-minimal"
+	--args "--host $DOCKER_HOST --view container/$busy/stats" --wait-graphs \
+	--cpu containers,dashboard,stats,hidden --stats-hash "#/container/$busy/stats"
+measure minimal -- --app "$bin_dir/tauri-minimal" --cpu idle,hidden
+measure minimal-nocomp WEBKIT_DISABLE_COMPOSITING_MODE=1 -- --app "$bin_dir/tauri-minimal" --cpu idle,hidden
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 mkdir -p bench/results
 report=bench/results/$run_id.md
-python3 - "$out" "$n" "$profile" "$runs" "$idle" <<'PY' | tee "$report"
+python3 - "$out" "$n" "$profile" "$runs" "$idle" "$warmup" "$window" "$load_before" "$load_after" "$(nproc)" <<'PY' | tee "$report"
 import json, sys
-out, n, profile, runs, idle = sys.argv[1:]
+out, n, profile, runs, idle, warmup, window, load_before, load_after, cores = sys.argv[1:]
 r = {k: json.load(open(f"{out}/{k}.json")) for k in ("wharf", "minimal", "minimal-nocomp")}
 med = lambda k, f: r[k]["median"][f]
 print(f"Desktop, {profile} builds, {n} running containers + 1 busy, idle {idle} s, medians of {runs} runs.\n")
@@ -108,6 +120,24 @@ print("\nPer process (last run), Wharf: " + ", ".join(
     f"{p['exe']} {p['rss_mib']:.0f}/{p['pss_mib']:.0f}" for p in r["wharf"]["processes_last_run"]) + " (RSS/PSS MiB)")
 print("Per process (last run), minimal, compositing off: " + ", ".join(
     f"{p['exe']} {p['rss_mib']:.0f}/{p['pss_mib']:.0f}" for p in r["minimal-nocomp"]["processes_last_run"]))
+
+print(f"\nCPU, % of one core, whole process tree, {window} s after {warmup} s of warm-up "
+      f"(load average {load_before} before, {load_after} after; {cores} cores):\n")
+print("| app | view | main process | WebKitWebProcess | other | total | target |")
+print("|---|---|---:|---:|---:|---:|---:|")
+views = {"containers": ("containers table", "≤ 0.5 %"), "dashboard": ("dashboard", "≤ 2 %"),
+         "stats": ("container page, Stats tab (4 live graphs, 1 Hz)", "≤ 1.5 %"),
+         "hidden": ("window hidden (Stats tab open)", "≤ 0.2 %"), "idle": ("its page, idle", "")}
+apps = [("Wharf", "wharf", "wharf-desktop"), ("minimal", "minimal", "tauri-minimal"),
+        ("minimal, compositing off", "minimal-nocomp", "tauri-minimal")]
+for label, k, main in apps:
+    for c in r[k].get("cpu", []):
+        per = dict(c["per_exe_pct"])
+        m = per.pop(main, 0.0)
+        web = per.pop("WebKitWebProcess", 0.0)
+        other = sum(per.values())
+        view, target = views.get(c["view"], (c["view"], ""))
+        print(f"| {label} | {view} | {m:.2f} % | {web:.2f} % | {other:.2f} % | **{c['total_pct']:.2f} %** | {target if k == 'wharf' else ''} |")
 PY
 rm -rf "$out"
 echo "desktop.sh: results in $report" >&2

@@ -73,14 +73,17 @@ export class LiveChart {
     const unit = style.unit;
     this.plot = new uPlot({
       width: size.width, height: size.height, series,
-      legend: { show: style.lines.length > 1 || style.limit },
+      // Labels only (no cursor values), as the export's legend.
+      legend: { show: style.lines.length > 1 || style.limit, live: false },
       cursor: { show: false },
       scales: {
         x: { time: false, range: () => this.xRange() },
         y: { range: () => [0, this.yMax()] },
       },
       axes: [
-        { ...axis, size: 20, values: (_u, splits) => { const newest = this.newest(); return splits.map((v) => formatAge(newest - v)); } },
+        // Six ticks back from the newest sample, as the export's x axis.
+        { ...axis, size: 28, splits: (_u, _i, min, max) => Array.from({ length: 7 }, (_, k) => max - ((max - min) * k) / 6).reverse(),
+          values: (_u, splits) => { const newest = this.newest(); return splits.map((v) => formatAge(newest - v)); } },
         { ...axis, size: 70, values: (_u, splits) => splits.map((v) => formatValue(unit, v)) },
       ],
     }, this.data as uPlot.AlignedData);

@@ -34,7 +34,8 @@ function statsPanel(c: Container) {
   const nums = { cpu: h("b"), mem: h("b"), net: h("b"), blk: h("b"), pids: h("b") };
   const numbers = h("div", { class: "numbers" }, "Waiting for the first sample…");
   const grid = h("div", { class: "charts" }, METRICS.map((m) => {
-    const slot = h("div", { class: "chart-slot", style: `height:${CHART.height + 28}px` });
+    // Room for the caption and the legend before the chart loads, so nothing moves.
+    const slot = h("div", { class: "chart-slot", style: `min-height:${CHART.height + 48}px` });
     figures.set(m, slot);
     const exp = (format: "svg" | "png") => async () => {
       try {
