@@ -293,19 +293,23 @@ pub async fn logs_save<R: Runtime>(
     )
 }
 
+/// Stream the latest samples of `visible` and `focus` (of only the `top` highest CPU and
+/// memory users, when given), and with `series` the focused container's new samples.
 #[tauri::command]
 pub fn stats_watch(
     desk: State<'_, Desk>,
     visible: Vec<ContainerId>,
     focus: Option<ContainerId>,
     series: Option<SeriesRequest>,
+    top: Option<usize>,
     channel: Channel<StatsUpdate>,
 ) -> CmdResult<u64> {
     let link = desk.link();
     let live = link.live()?;
     live.stats.watch(visible.iter().cloned(), focus.clone());
     let views = live.stats.subscribe();
-    let task = tauri::async_runtime::spawn(streams::stats(views, visible, focus, series, channel));
+    let task =
+        tauri::async_runtime::spawn(streams::stats(views, visible, focus, series, top, channel));
     Ok(desk.streams.add(task, None))
 }
 

@@ -194,21 +194,29 @@ fn tail(view: &StatsView, id: &ContainerId, after_ms: Option<i64>) -> (Vec<Sampl
     (samples, cursor)
 }
 
+/// `top`: send the latest samples of only the `top` highest CPU and memory users among
+/// `visible` (the dashboard's lists), not of every visible container.
 pub async fn stats(
     mut views: watch::Receiver<Arc<StatsView>>,
     visible: Vec<ContainerId>,
     focus: Option<ContainerId>,
     series: Option<SeriesRequest>,
+    top: Option<usize>,
     ch: Channel<StatsUpdate>,
 ) {
     let mut after_ms = series.and_then(|r| r.after_ms);
     loop {
         let view = views.borrow_and_update().clone();
-        let latest = visible
-            .iter()
-            .chain(focus.as_ref())
-            .filter_map(|id| view.latest(id).map(|s| (id.clone(), *s)))
-            .collect();
+        let latest = match top {
+            Some(n) => view.top(visible.iter().chain(focus.as_ref()), n),
+            None => visible
+                .iter()
+                .chain(focus.as_ref())
+                .filter_map(|id| view.latest(id).map(|s| (id.clone(), *s)))
+                .collect(),
+        }
+        .into_iter()
+        .collect();
         let series = match (&focus, series) {
             (Some(id), Some(_)) => {
                 let (samples, cursor) = tail(&view, id, after_ms);

@@ -199,6 +199,42 @@ fn stats_stream_sends_samples_and_resumes_with_the_gap_filled() {
 }
 
 #[test]
+fn stats_stream_with_top_sends_only_the_top_users() {
+    let engine = require_engine!();
+    let busy = engine
+        .container("desk-top-busy")
+        .cmd(&["sh", "-c", "while true; do :; done"])
+        .start();
+    let idle: Vec<_> = (0..3)
+        .map(|i| {
+            engine
+                .container(&format!("desk-top-idle{i}"))
+                .cmd(&["sleep", "600"])
+                .start()
+        })
+        .collect();
+    let mut t = app(engine);
+    t.wait_event(T, |e| {
+        idle.iter()
+            .chain([&busy])
+            .all(|c| has_container(e, c.name()))
+    });
+    let visible: Vec<&str> = idle.iter().chain([&busy]).map(|c| c.id()).collect();
+    let (ch, id) = t.channel();
+    t.invoke(
+        "stats_watch",
+        json!({ "visible": visible, "focus": null, "series": null, "top": 1, "channel": ch }),
+    )
+    .unwrap();
+    // The busy container leads CPU; the memory leader may be another: at most two samples.
+    let m = t.wait_message(id, T, |m| {
+        m["latest"][busy.id()]["cpu_pct"].as_f64() > Some(10.0)
+    });
+    let n = m["latest"].as_object().unwrap().len();
+    assert!((1..=2).contains(&n), "{m}");
+}
+
+#[test]
 fn exec_round_trip_with_resize() {
     let engine = require_engine!();
     let c = engine.container("desk-exec").cmd(&["sleep", "600"]).start();

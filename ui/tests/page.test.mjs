@@ -258,6 +258,8 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     const page = await open("#/dashboard");
     await page.waitForSelector("ol.top li");
     assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 1);
+    // Only the samples the top lists show are asked for.
+    assert.equal(await page.evaluate(() => window.__wharfStub.statsCalls.at(-1).top), 5);
     await page.evaluate(() => {
       Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
       document.dispatchEvent(new Event("visibilitychange"));

@@ -74,7 +74,7 @@ function statsPanel(c: Container) {
     if (pending.length) for (const ch of charts) ch.append(pending);
     pending = [];
   });
-  const live = whileVisible(() => backend().stats([c.id], c.id, { after_ms: newest }, (u) => {
+  const live = whileVisible(() => backend().stats([c.id], c.id, { after_ms: newest }, null, (u) => {
     const s = u.latest[c.id];
     if (s) showNumbers(s);
     const samples = u.series?.samples ?? [];

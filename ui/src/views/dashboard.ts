@@ -19,6 +19,9 @@ function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, s
   return el;
 }
 
+/** Entries of the top CPU and memory lists; the backend sends only their samples. */
+const TOP = 5;
+
 const STATE_COLOURS: [string, string][] = [["running", "#22c55e"], ["paused", "#f59e0b"], ["stopped", "#94a3b8"]];
 
 function donut(counts: Record<string, number>): Node {
@@ -119,7 +122,7 @@ export function dashboardView(open: (id: string) => void): View {
   const renderTop = () => {
     const running = containers.filter((c) => latest[c.id]);
     const list = (title: string, key: (x: Sample) => number, fmt: (x: Sample) => string, card: HTMLElement) => {
-      const top = [...running].sort((a, b) => key(latest[b.id]) - key(latest[a.id])).slice(0, 5);
+      const top = [...running].sort((a, b) => key(latest[b.id]) - key(latest[a.id])).slice(0, TOP);
       render(card, top.map((c) => `${c.id}\u0000${c.name}\u0000${fmt(latest[c.id])}`).join("\u0001"), () => replace(card, h("h3", {}, title), top.length === 0 ? h("p", { class: "muted" }, "No running containers sampled yet.") :
         h("ol", { class: "top" }, top.map((c) => h("li", {}, h("a", { href: `#/container/${c.id}`, onclick: (e: Event) => { e.preventDefault(); open(c.id); } }, c.name), h("span", { class: "num" }, fmt(latest[c.id])))))));
     };
@@ -158,7 +161,7 @@ export function dashboardView(open: (id: string) => void): View {
         watched = key;
         watchedIds = ids;
         if (live) live.restart();
-        else live = whileVisible(() => backend().stats(watchedIds, null, null, (u) => { latest = u.latest; renderTop(); }));
+        else live = whileVisible(() => backend().stats(watchedIds, null, null, TOP, (u) => { latest = u.latest; renderTop(); }));
       }
       renderTop();
     },

@@ -33,8 +33,9 @@ export interface Backend {
   engineInfo(): Promise<EngineInfo>;
   logs(id: string, req: LogRequest, cb: (b: LogBatch) => void): Promise<StreamHandle>;
   logsSave(id: string, name: string, timestamps: boolean): Promise<Saved>;
-  /** Latest samples of `visible` and `focus`; with `series`, the focus's new samples too. */
-  stats(visible: string[], focus: string | null, series: SeriesRequest | null,
+  /** Latest samples of `visible` and `focus` (with `top`, of only the `top` highest CPU and
+   * memory users); with `series`, the focus's new samples too. */
+  stats(visible: string[], focus: string | null, series: SeriesRequest | null, top: number | null,
     cb: (u: StatsUpdate) => void): Promise<StreamHandle>;
   chartExport(id: string, name: string, metric: Metric, format: "svg" | "png",
     options: ChartOptions): Promise<Saved>;

@@ -48,7 +48,7 @@ export class StubEngine {
   listeners = new Set<(s: Snapshot) => void>();
   openStreams = 0;
   /** Every `stats` call, as the page made it. */
-  statsCalls: { visible: string[]; focus: string | null; series: SeriesRequest | null }[] = [];
+  statsCalls: { visible: string[]; focus: string | null; series: SeriesRequest | null; top: number | null }[] = [];
   /** The series kept per focused container, sampled whether or not a stream is open (as the
    * core's stats hub does); `tick()` takes one sample of each now. */
   series = new Map<string, Sample[]>();
@@ -233,8 +233,8 @@ export function createStubBackend(): Backend {
       return stream(() => clearInterval(t));
     },
     logsSave: async (_id, name) => ({ path: `/root/Downloads/wharf-${name}.log`, bytes: 42 }),
-    async stats(visible, focus, series, cb) {
-      eng.statsCalls.push({ visible, focus, series });
+    async stats(visible, focus, series, top, cb) {
+      eng.statsCalls.push({ visible, focus, series, top });
       if (focus && series) eng.watchSeries(focus);
       eng.startSampler();
       let i = 0;
@@ -244,6 +244,13 @@ export function createStubBackend(): Backend {
         const t = now();
         const latest: Record<string, Sample> = {};
         for (const id of [...visible, ...(focus ? [focus] : [])]) latest[id] = eng.series.get(id)?.at(-1) ?? sample(t, i + id.length);
+        if (top !== null) {
+          // wharf-core's `StatsView::top`: the `top` highest CPU and memory users, each once.
+          const ids = Object.keys(latest);
+          const keep = new Set([...ids].sort((a, b) => latest[b].cpu_pct - latest[a].cpu_pct).slice(0, top)
+            .concat([...ids].sort((a, b) => latest[b].mem_used - latest[a].mem_used).slice(0, top)));
+          for (const id of ids) if (!keep.has(id)) delete latest[id];
+        }
         let tail = null;
         if (focus && series) {
           const samples = (eng.series.get(focus) ?? []).filter((s) => after === null || s.at_ms > after);
