@@ -73,7 +73,7 @@ function statsPanel(c: Container) {
     charts.forEach((ch) => replace(figures.get(ch.metric)!, ch.el));
     if (pending.length) for (const ch of charts) ch.append(pending);
     pending = [];
-  });
+  }).catch((e) => { grid.textContent = `Graphs unavailable: ${errorText(e)}`; });
   const live = whileVisible(() => backend().stats([c.id], c.id, { after_ms: newest }, null, (u) => {
     const s = u.latest[c.id];
     if (s) showNumbers(s);
