@@ -46,6 +46,8 @@ function rgba(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
+const BINARY_STEPS = [0, 1, 2, 3, 4, 5].flatMap((p) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * 1024 ** p));
+
 export interface ChartSize { width: number; height: number }
 
 /** A live chart of one metric. `append` adds samples; older than `windowSecs` fall off. */
@@ -74,6 +76,8 @@ export class LiveChart {
     const unit = style.unit;
     this.plot = new uPlot({
       width: size.width, height: size.height, series,
+      // Room at the right for the last time label ("now").
+      padding: [8, 16, 0, 0],
       // Labels only (no cursor values), as the export's legend.
       legend: { show: style.lines.length > 1 || style.limit, live: false },
       cursor: { show: false },
@@ -85,7 +89,9 @@ export class LiveChart {
         // Six ticks back from the newest sample, as the export's x axis.
         { ...axis, size: 28, splits: (_u, _i, min, max) => Array.from({ length: 7 }, (_, k) => max - ((max - min) * k) / 6).reverse(),
           values: (_u, splits) => { const newest = this.newest(); return splits.map((v) => formatAge(newest - v)); } },
-        { ...axis, size: 70, values: (_u, splits) => splits.map((v) => formatValue(unit, v)) },
+        { ...axis, size: 80, values: (_u, splits) => splits.map((v) => formatValue(unit, v)),
+          // Byte scales step in binary units (256 KiB, 1 MiB…), so tick labels are round.
+          ...(unit === "percent" ? {} : { incrs: BINARY_STEPS }) },
       ],
     }, this.data as uPlot.AlignedData);
     this.caption = document.createElement("div");

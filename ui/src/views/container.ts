@@ -69,7 +69,8 @@ function statsPanel(c: Container) {
   void import("../lib/chart").then(({ LiveChart }) => {
     if (closed) return;
     const dark = isDark();
-    charts = METRICS.map((m) => new LiveChart(m, CHART, dark, WINDOW_SECS));
+    // As wide as the grid made its cell (the window's width decides), at the export's height.
+    charts = METRICS.map((m) => new LiveChart(m, { width: figures.get(m)!.clientWidth || CHART.width, height: CHART.height }, dark, WINDOW_SECS));
     charts.forEach((ch) => replace(figures.get(ch.metric)!, ch.el));
     if (pending.length) for (const ch of charts) ch.append(pending);
     pending = [];
