@@ -2,7 +2,8 @@
 # desktop.sh — the desktop app's start-up and memory beside a minimal Tauri app (issue 5's
 # yardstick), measured the same way in one run. One command on a fresh machine (as root):
 #
-#   bench/desktop.sh [--containers N] [--runs R] [--idle S] [--warmup S] [--window S] [--no-build] [--debug]
+#   bench/desktop.sh [--containers N] [--runs R] [--idle S] [--warmup S] [--window S] [--no-build]
+#                    [--profile-dashboard] [--debug]
 #
 # Builds wharf-desktop and bench/desktop-minimal (release, UI embedded; --debug for debug
 # builds), starts a PRIVATE engine (scripts/engine.sh) with N labelled running containers
@@ -23,7 +24,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-n=100 runs=3 idle=20 profile=release warmup=8 window=30 build=1
+n=100 runs=3 idle=20 profile=release warmup=8 window=30 build=1 profile_dash=0
 while (($#)); do
 	case $1 in
 	--containers) n=$2; shift 2 ;;
@@ -32,6 +33,7 @@ while (($#)); do
 	--warmup) warmup=$2; shift 2 ;;
 	--window) window=$2; shift 2 ;;
 	--no-build) build=0; shift ;;
+	--profile-dashboard) profile_dash=1; shift ;;
 	--debug) profile=debug; shift ;;
 	-h | --help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) echo "desktop.sh: unknown option $1" >&2; exit 2 ;;
@@ -120,6 +122,15 @@ python3 bench/cpu_tree.py "$tui_pid" "$warmup" "$window" >"$out/tui.json"
 tmux -L "$tsock" capture-pane -p -t tui >"$out/tui-screen.txt"
 tmux -L "$tsock" kill-server
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+if ((profile_dash)) && command -v perf >/dev/null; then
+	# Where the dashboard's CPU goes: a separate run sampled with perf (not in the table).
+	echo "==> profiling Wharf's dashboard (perf)" >&2
+	mkdir -p bench/results
+	measure wharf-perf -- --app "$bin_dir/wharf-desktop" --runs 1 --idle 1 \
+		--args "--host $DOCKER_HOST --view dashboard" --cpu dashboard --perf "$root/bench/results/$run_id-perf"
+	rm -f "bench/results/$run_id-perf-"*.data
+fi
 
 mkdir -p bench/results
 report=bench/results/$run_id.md

@@ -12,12 +12,12 @@
 // Views: containers, dashboard, stats (the hash given by --stats-hash), idle (stay where the
 // app is), hidden (the window unmapped as a window manager minimizes it, bench/xwin.py).
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, readdirSync, realpathSync } from "node:fs";
+import { readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { Session } from "./webdriver.mjs";
 
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+const opt = (name, dflt) => { const i = argv.lastIndexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
 const app = realpathSync(opt("--app"));
 const appArgs = (opt("--args", "") || "").split(" ").filter(Boolean);
 const idle = Number(opt("--idle", "20"));
@@ -27,6 +27,10 @@ const cpuViews = (opt("--cpu", "") || "").split(",").filter(Boolean);
 const warmup = Number(opt("--warmup", "8"));
 const cpuWindow = Number(opt("--window", "30"));
 const statsHash = opt("--stats-hash", "");
+// --perf PREFIX: also sample each CPU window with `perf record` (the tree's processes) and write
+// PREFIX-VIEW.txt, the hottest shared objects and symbols. Perf's sampling costs CPU, so a
+// profiled run is separate from the measured one.
+const perfPrefix = opt("--perf", "");
 const driverBin = process.env.TAURI_DRIVER ?? `${homedir()}/.cargo/bin/tauri-driver`;
 const PORT = 5444;
 
@@ -80,8 +84,17 @@ async function cpu(s, view) {
   await sleep(warmup * 1000);
   const a = cpuTicks();
   const t0 = Date.now();
+  let perf = null;
+  if (perfPrefix) {
+    perf = spawn("perf", ["record", "-q", "-F", "499", "-g", "-o", `${perfPrefix}-${view}.data`, "-p", [...a.keys()].join(","), "--", "sleep", String(cpuWindow)], { stdio: "ignore" });
+  }
   await sleep(cpuWindow * 1000);
   const b = cpuTicks();
+  if (perf) {
+    await new Promise((res) => perf.once("exit", res));
+    const report = execFileSync("perf", ["report", "-i", `${perfPrefix}-${view}.data`, "--stdio", "--no-children", "--sort", "comm,dso,sym", "-g", "none", "--percent-limit", "0.7"], { maxBuffer: 64 << 20 }).toString();
+    writeFileSync(`${perfPrefix}-${view}.txt`, report);
+  }
   const secs = (Date.now() - t0) / 1000;
   const per = {};
   let total = 0;
