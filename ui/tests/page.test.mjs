@@ -254,6 +254,23 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("the dashboard rebuilds a card only when what it shows changed", async () => {
+    const page = await open("#/dashboard");
+    await page.waitForSelector(".dashboard .donut svg");
+    const donut = await page.$(".dashboard .donut svg");
+    const facts = await page.$(".dashboard .facts");
+    // A store revision that changes nothing the cards show leaves their elements alone.
+    await page.evaluate(() => window.__wharfStub.publish());
+    await page.waitForFunction(() => document.querySelector("[data-count=running]").textContent === "3");
+    assert.ok(await page.evaluate(([d, f]) => d.isConnected && f.isConnected, [donut, facts]), "cards kept");
+    // A change they show rebuilds them.
+    await page.evaluate(() => { window.__wharfStub.containers[0].state = "exited"; window.__wharfStub.publish(); });
+    await page.waitForFunction(() => document.querySelector("[data-count=running]").textContent === "2");
+    assert.ok(!(await page.evaluate((d) => d.isConnected, donut)), "the donut was redrawn");
+    assert.ok(await page.evaluate((f) => f.isConnected, facts), "the engine facts were not");
+    assert.deepEqual(errors, []);
+  });
+
   test("the dashboard's stats stream pauses while the page is hidden", async () => {
     const page = await open("#/dashboard");
     await page.waitForSelector("ol.top li");

@@ -85,14 +85,18 @@ function diskBars(rows: DiskUsage[]): Node {
   )));
 }
 
-function facts(snap: Snapshot): Node {
+function factRows(snap: Snapshot): [string, string][] | null {
   const e = snap.engine;
-  if (!e) return h("p", { class: "muted" }, "Waiting for the engine…");
-  const rows: [string, string][] = [
+  if (!e) return null;
+  return [
     ["Engine", `${e.platform} ${e.version}`.trim()], ["API", `${e.negotiated_api_version} (max ${e.api_version})`],
     ["Host", e.hostname], ["OS", `${e.os} · ${e.kernel} · ${e.arch}`], ["CPUs / memory", `${e.cpus} / ${bytes(e.memory)}`],
     ["Storage", e.storage_driver], ["Cgroups", `${e.cgroup_driver} v${e.cgroup_version}`], ["Swarm", e.swarm],
   ];
+}
+
+function facts(rows: [string, string][] | null): Node {
+  if (!rows) return h("p", { class: "muted" }, "Waiting for the engine…");
   return h("dl", { class: "facts" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
@@ -153,7 +157,8 @@ export function dashboardView(open: (id: string) => void): View {
       render(stateCard, JSON.stringify(counts), () => replace(stateCard, h("h3", {}, "Containers"), donut(counts)));
       render(createdC, `${day} ${cTimes.join(",")}`, () => replace(createdC, createdBars("Containers created", cTimes)));
       render(createdI, `${day} ${iTimes.join(",")}`, () => replace(createdI, createdBars("Images created", iTimes)));
-      render(engine, JSON.stringify(snap.engine), () => replace(engine, h("h3", {}, "Engine"), facts(snap)));
+      const rows = factRows(snap);
+      render(engine, JSON.stringify(rows), () => replace(engine, h("h3", {}, "Engine"), facts(rows)));
       // Sample only running containers, and restart the stream only when that set changes.
       const ids = snap.containers.filter((c) => c.state === "running").map((c) => c.id).slice(0, 200);
       const key = ids.join(",");
