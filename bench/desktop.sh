@@ -2,7 +2,8 @@
 # desktop.sh — the desktop app's start-up and memory beside a minimal Tauri app (issue 5's
 # yardstick), measured the same way in one run. One command on a fresh machine (as root):
 #
-#   bench/desktop.sh [--containers N] [--runs R] [--idle S] [--debug]
+#   bench/desktop.sh [--containers N] [--runs R] [--idle S] [--warmup S] [--window S] [--no-build]
+#                    [--profile-dashboard] [--debug]
 #
 # Builds wharf-desktop and bench/desktop-minimal (release, UI embedded; --debug for debug
 # builds), starts a PRIVATE engine (scripts/engine.sh) with N labelled running containers
@@ -13,20 +14,28 @@
 #   - the minimal app as Tauri ships it, and with WEBKIT_DISABLE_COMPOSITING_MODE=1 (what Wharf
 #     sets by default), for a like-for-like comparison.
 # Start-up = WebDriver session created until the page has its first data; memory = RSS and PSS
-# summed over the app and all its descendants (WebKit's processes). Prints a markdown table
-# (also bench/results/desktop-<run>.md) and removes everything it made.
+# summed over the app and all its descendants (WebKit's processes). CPU (issue 14), in the first
+# run of each app: % of one core used by the app's whole process tree over --window s (default
+# 30) after --warmup s (default 8) on each view: Wharf's containers table, dashboard, container
+# page Stats tab (4 live graphs, 1 Hz) and that page with the window hidden (unmapped as a
+# window manager minimizes, bench/xwin.py); the minimal app idle and hidden. Prints markdown
+# tables (also bench/results/desktop-<run>.md) and removes everything it made.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-n=100 runs=3 idle=20 profile=release
+n=100 runs=3 idle=20 profile=release warmup=8 window=30 build=1 profile_dash=0
 while (($#)); do
 	case $1 in
 	--containers) n=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--idle) idle=$2; shift 2 ;;
+	--warmup) warmup=$2; shift 2 ;;
+	--window) window=$2; shift 2 ;;
+	--no-build) build=0; shift ;;
+	--profile-dashboard) profile_dash=1; shift ;;
 	--debug) profile=debug; shift ;;
-	-h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) echo "desktop.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -36,6 +45,7 @@ engine_dir=$(mktemp -d /tmp/wdb.XXXXXX)
 started=false
 cleanup() {
 	set +e
+	tmux -L "wdb-$run_id" kill-server >/dev/null 2>&1
 	if $started; then
 		bash scripts/engine.sh clean "$DOCKER_HOST" "$run_id" >/dev/null 2>&1
 		bash scripts/engine.sh stop "$engine_dir"
@@ -52,10 +62,12 @@ driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
 [[ -x $driver ]] || cargo install tauri-driver --locked --quiet
 export TAURI_DRIVER=${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}
 
-echo "==> building both apps ($profile)" >&2
-flags=(-p wharf-desktop -p tauri-minimal --features wharf-desktop/custom-protocol,tauri-minimal/custom-protocol)
+flags=(-p wharf-desktop -p tauri-minimal -p wharf-tui --features wharf-desktop/custom-protocol,tauri-minimal/custom-protocol)
 [[ $profile == release ]] && flags+=(--release)
-cargo build "${flags[@]}"
+if ((build)); then
+	echo "==> building both apps ($profile)" >&2
+	cargo build "${flags[@]}"
+fi
 bin_dir=${CARGO_TARGET_DIR:-$root/target}/$profile
 
 echo "==> private engine with $n containers" >&2
@@ -79,20 +91,52 @@ measure() { # NAME ENV… -- measure.mjs args…
 	shift
 	echo "==> $name" >&2
 	(cd ui && env "${envs[@]}" xvfb-run -a -s "-screen 0 1400x900x24" node tests/measure.mjs \
-		--runs "$runs" --idle "$idle" "$@") >"$out/$name.json"
+		--runs "$runs" --idle "$idle" --warmup "$warmup" --window "$window" "$@") >"$out/$name.json"
 }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 out=$(mktemp -d)
 measure wharf -- --app "$bin_dir/wharf-desktop" \
-	--args "--host $DOCKER_HOST --view container/$busy/stats" --wait-graphs
-measure minimal -- --app "$bin_dir/tauri-minimal"
-measure minimal-nocomp WEBKIT_DISABLE_COMPOSITING_MODE=1 -- --app "$bin_dir/tauri-minimal"
+	--args "--host $DOCKER_HOST --view container/$busy/stats" --wait-graphs \
+	--cpu containers,dashboard,stats,hidden --stats-hash "#/container/$busy/stats"
+measure minimal -- --app "$bin_dir/tauri-minimal" --cpu idle,hidden
+measure minimal-nocomp WEBKIT_DISABLE_COMPOSITING_MODE=1 -- --app "$bin_dir/tauri-minimal" --cpu idle,hidden
+
+# The terminal UI on the same busy container's Stats tab, in a 200x50 tmux terminal (the way
+# bench/run.sh drives it): filter to the container, open its stats (`t`), measure its tree.
+echo "==> wharf (terminal UI), Stats tab" >&2
+tsock="wdb-$run_id"
+tmux -L "$tsock" new-session -d -s tui -x 200 -y 50 \
+	"$bin_dir/wharf -H $DOCKER_HOST --log-file $out/tui.log"
+for _ in $(seq 300); do
+	tmux -L "$tsock" capture-pane -p -t tui | grep -q "wd-$run_id" && break
+	sleep 0.1
+done
+tmux -L "$tsock" send-keys -t tui /
+tmux -L "$tsock" send-keys -t tui -l busy
+tmux -L "$tsock" send-keys -t tui Enter
+sleep 1
+tmux -L "$tsock" send-keys -t tui t
+tui_pid=$(tmux -L "$tsock" list-panes -t tui -F '#{pane_pid}')
+python3 bench/cpu_tree.py "$tui_pid" "$warmup" "$window" >"$out/tui.json"
+tmux -L "$tsock" capture-pane -p -t tui >"$out/tui-screen.txt"
+tmux -L "$tsock" kill-server
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+if ((profile_dash)) && command -v perf >/dev/null; then
+	# Where the dashboard's CPU goes: a separate run sampled with perf (not in the table).
+	echo "==> profiling Wharf's dashboard (perf)" >&2
+	mkdir -p bench/results
+	measure wharf-perf -- --app "$bin_dir/wharf-desktop" --runs 1 --idle 1 \
+		--args "--host $DOCKER_HOST --view dashboard" --cpu dashboard --perf "$root/bench/results/$run_id-perf"
+	rm -f "bench/results/$run_id-perf-"*.data
+fi
 
 mkdir -p bench/results
 report=bench/results/$run_id.md
-python3 - "$out" "$n" "$profile" "$runs" "$idle" <<'PY' | tee "$report"
+python3 - "$out" "$n" "$profile" "$runs" "$idle" "$warmup" "$window" "$load_before" "$load_after" "$(nproc)" <<'PY' | tee "$report"
 import json, sys
-out, n, profile, runs, idle = sys.argv[1:]
+out, n, profile, runs, idle, warmup, window, load_before, load_after, cores = sys.argv[1:]
 r = {k: json.load(open(f"{out}/{k}.json")) for k in ("wharf", "minimal", "minimal-nocomp")}
 med = lambda k, f: r[k]["median"][f]
 print(f"Desktop, {profile} builds, {n} running containers + 1 busy, idle {idle} s, medians of {runs} runs.\n")
@@ -108,6 +152,33 @@ print("\nPer process (last run), Wharf: " + ", ".join(
     f"{p['exe']} {p['rss_mib']:.0f}/{p['pss_mib']:.0f}" for p in r["wharf"]["processes_last_run"]) + " (RSS/PSS MiB)")
 print("Per process (last run), minimal, compositing off: " + ", ".join(
     f"{p['exe']} {p['rss_mib']:.0f}/{p['pss_mib']:.0f}" for p in r["minimal-nocomp"]["processes_last_run"]))
+
+print(f"\nCPU, % of one core, whole process tree, {window} s after {warmup} s of warm-up "
+      f"(load average {load_before} before, {load_after} after; {cores} cores):\n")
+print("| app | view | main process | WebKitWebProcess | other | total | target |")
+print("|---|---|---:|---:|---:|---:|---:|")
+views = {"containers": ("containers table", "≤ 0.5 %"), "dashboard": ("dashboard", "≤ 2 %"),
+         "stats": ("container page, Stats tab (4 live graphs, 1 Hz)", "≤ 1.5 %"),
+         "hidden": ("window hidden", "≤ 0.2 %"), "idle": ("its page, idle", "")}
+apps = [("Wharf", "wharf", "wharf-desktop"), ("minimal", "minimal", "tauri-minimal"),
+        ("minimal, compositing off", "minimal-nocomp", "tauri-minimal")]
+for label, k, main in apps:
+    for c in r[k].get("cpu", []):
+        per = dict(c["per_exe_pct"])
+        m = per.pop(main, 0.0)
+        web = per.pop("WebKitWebProcess", 0.0)
+        other = sum(per.values())
+        view, target = views.get(c["view"], (c["view"], ""))
+        if k == "wharf" and c["view"] == "hidden":
+            view += " (Stats tab open)"
+        print(f"| {label} | {view} | {m:.2f} % | {web:.2f} % | {other:.2f} % | **{c['total_pct']:.2f} %** | {target if k == 'wharf' else ''} |")
+tui = json.load(open(f"{out}/tui.json"))
+screen = open(f"{out}/tui-screen.txt").read()
+ok = "of a core" in screen  # the Stats pane's CPU graph title
+shown = "Stats tab shown" if ok else "the Stats tab did not show (see the screen below)"
+print(f"| Wharf terminal UI (200x50 tmux) | Stats tab, 1 Hz ({shown}) | {tui['total_pct']:.2f} % | – | – | **{tui['total_pct']:.2f} %** | ≤ 1 % |")
+if not ok:
+    print("\n```\n" + screen + "\n```")
 PY
 rm -rf "$out"
 echo "desktop.sh: results in $report" >&2

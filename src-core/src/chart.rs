@@ -1,5 +1,6 @@
-//! Resource graphs: a container's time series of [`Sample`]s drawn with plotters as SVG (for
-//! live display) or PNG (for export).
+//! Resource graphs: a container's time series of [`Sample`]s drawn with plotters as SVG or PNG
+//! (exports and static images), and the [`ChartStyle`] the desktop page's live canvas charts
+//! draw with, so both look the same: one table of metrics, lines, colours and units.
 //!
 //! Rendering is a pure function of (samples, metric, options): the time axis is relative to
 //! the newest sample, never to the wall clock, so the same input gives the same picture.
@@ -89,16 +90,201 @@ struct Plan {
     caption: String,
 }
 
-#[derive(Clone, Copy)]
-enum Unit {
+/// How a metric's values are shown on its axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// `12 %`.
     Percent,
+    /// Binary sizes, `1.5 MiB` ([`human_bytes`]).
     Bytes,
+    /// `1.5 MiB/s`.
     BytesPerSec,
+}
+
+impl Unit {
+    /// The y axis never shrinks below this, so an idle container draws a flat line at the
+    /// bottom instead of magnified noise.
+    pub fn y_floor(self) -> f64 {
+        match self {
+            Unit::Percent => 5.0,
+            Unit::Bytes | Unit::BytesPerSec => 1024.0,
+        }
+    }
+}
+
+/// The [`Sample`] field a line plots (named as the field is serialized).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    CpuPct,
+    MemUsed,
+    NetRxRate,
+    NetTxRate,
+    BlkReadRate,
+    BlkWriteRate,
+}
+
+impl Field {
+    pub fn value(self, s: &Sample) -> f64 {
+        match self {
+            Field::CpuPct => s.cpu_pct,
+            Field::MemUsed => s.mem_used as f64,
+            Field::NetRxRate => s.net_rx_rate,
+            Field::NetTxRate => s.net_tx_rate,
+            Field::BlkReadRate => s.blk_read_rate,
+            Field::BlkWriteRate => s.blk_write_rate,
+        }
+    }
+}
+
+/// One line of a metric's graph: its legend label, the field it plots and its colour
+/// (an index into [`Palette::series`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LineStyle {
+    pub label: &'static str,
+    pub field: Field,
+    pub color: usize,
+}
+
+/// What a metric's graph draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MetricStyle {
+    pub metric: Metric,
+    pub title: &'static str,
+    pub unit: Unit,
+    /// The y axis reaches at least this ([`Unit::y_floor`]).
+    pub y_floor: f64,
+    pub lines: Vec<LineStyle>,
+    /// Draw the memory limit as a horizontal line when it is within reach of the data.
+    pub limit: bool,
+}
+
+/// Colours of one theme, `#rrggbb`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Palette {
+    pub background: String,
+    pub foreground: String,
+    pub grid: String,
+    /// Line colours, in the order [`LineStyle::color`] indexes.
+    pub series: Vec<String>,
+    pub limit: String,
+}
+
+/// Everything a live chart needs to look like an exported one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChartStyle {
+    pub light: Palette,
+    pub dark: Palette,
+    pub metrics: Vec<MetricStyle>,
+    /// Opacity of the area under a line.
+    pub fill_alpha: f64,
+    /// Line width in pixels.
+    pub line_width: u32,
+    /// The y axis reaches this factor above the highest value.
+    pub headroom: f64,
+    /// Axis and caption text size in pixels.
+    pub font_px: u32,
 }
 
 const BLUE: RGBColor = RGBColor(0x3b, 0x82, 0xf6);
 const ORANGE: RGBColor = RGBColor(0xf5, 0x9e, 0x0b);
 const RED: RGBColor = RGBColor(0xef, 0x44, 0x44);
+/// Line colours by [`LineStyle::color`]; the same in both themes.
+const SERIES: [RGBColor; 2] = [BLUE, ORANGE];
+/// (background, foreground, grid) of the light and dark themes.
+const LIGHT: [RGBColor; 3] = [
+    RGBColor(0xff, 0xff, 0xff),
+    RGBColor(0x1f, 0x29, 0x37),
+    RGBColor(0xe5, 0xe7, 0xeb),
+];
+const DARK: [RGBColor; 3] = [
+    RGBColor(0x1e, 0x1f, 0x24),
+    RGBColor(0xe5, 0xe7, 0xeb),
+    RGBColor(0x3a, 0x3d, 0x46),
+];
+const FILL_ALPHA: f64 = 0.15;
+const LINE_WIDTH: u32 = 2;
+const HEADROOM: f64 = 1.15;
+const FONT_PX: u32 = 12;
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+fn palette([bg, fg, grid]: [RGBColor; 3]) -> Palette {
+    Palette {
+        background: hex(bg),
+        foreground: hex(fg),
+        grid: hex(grid),
+        series: SERIES.iter().map(|c| hex(*c)).collect(),
+        limit: hex(RED),
+    }
+}
+
+impl Metric {
+    pub const ALL: [Metric; 4] = [
+        Metric::Cpu,
+        Metric::Memory,
+        Metric::Network,
+        Metric::BlockIo,
+    ];
+
+    /// The one description of this metric's graph, used by [`svg`]/[`png`] and sent to the
+    /// page through [`chart_style`].
+    pub fn style(self) -> MetricStyle {
+        let line = |label, field, color| LineStyle {
+            label,
+            field,
+            color,
+        };
+        let (unit, lines) = match self {
+            Metric::Cpu => (Unit::Percent, vec![line("cpu %", Field::CpuPct, 0)]),
+            Metric::Memory => (Unit::Bytes, vec![line("used", Field::MemUsed, 0)]),
+            Metric::Network => (
+                Unit::BytesPerSec,
+                vec![
+                    line("rx", Field::NetRxRate, 0),
+                    line("tx", Field::NetTxRate, 1),
+                ],
+            ),
+            Metric::BlockIo => (
+                Unit::BytesPerSec,
+                vec![
+                    line("read", Field::BlkReadRate, 0),
+                    line("write", Field::BlkWriteRate, 1),
+                ],
+            ),
+        };
+        MetricStyle {
+            metric: self,
+            title: self.title(),
+            unit,
+            y_floor: unit.y_floor(),
+            lines,
+            limit: self == Metric::Memory,
+        }
+    }
+}
+
+/// The style of every chart, for the page's live charts.
+pub fn chart_style() -> ChartStyle {
+    ChartStyle {
+        light: palette(LIGHT),
+        dark: palette(DARK),
+        metrics: Metric::ALL.iter().map(|m| m.style()).collect(),
+        fill_alpha: FILL_ALPHA,
+        line_width: LINE_WIDTH,
+        headroom: HEADROOM,
+        font_px: FONT_PX,
+    }
+}
 
 fn ensure_font() -> Result<()> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
@@ -118,62 +304,46 @@ fn plan(samples: &[Sample], metric: Metric, window_secs: u32) -> Plan {
     let from = newest - i64::from(window_secs) * 1000;
     let xs: Vec<&Sample> = samples.iter().filter(|s| s.at_ms >= from).collect();
     let x = |s: &Sample| (s.at_ms - newest) as f64 / 1000.0;
-    let series = |label, color, f: &dyn Fn(&Sample) -> f64| Line {
-        label,
-        color,
-        points: xs.iter().map(|s| (x(s), f(s))).collect(),
-    };
+    let style = metric.style();
+    let lines: Vec<Line> = style
+        .lines
+        .iter()
+        .map(|l| Line {
+            label: l.label,
+            color: SERIES.get(l.color).copied().unwrap_or(BLUE),
+            points: xs.iter().map(|s| (x(s), l.field.value(s))).collect(),
+        })
+        .collect();
     let latest = xs.last().copied().copied().unwrap_or_default();
-    let (lines, limit, unit, caption) = match metric {
-        Metric::Cpu => (
-            vec![series("cpu %", BLUE, &|s| s.cpu_pct)],
-            None,
-            Unit::Percent,
-            format!("CPU {:.1} %", latest.cpu_pct),
+    let limit = if style.limit {
+        let peak = lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1))
+            .fold(0.0, f64::max);
+        let limit = latest.mem_limit as f64;
+        // An unlimited container reports the host's memory: drawing it would flatten the
+        // line to nothing, so the limit is drawn only when it is within reach.
+        (limit > 0.0 && limit <= peak.max(1.0) * 4.0).then_some(limit)
+    } else {
+        None
+    };
+    let unit = style.unit;
+    let caption = match metric {
+        Metric::Cpu => format!("CPU {:.1} %", latest.cpu_pct),
+        Metric::Memory => format!(
+            "Memory {} / {}",
+            human_bytes(latest.mem_used as f64),
+            human_bytes(latest.mem_limit as f64)
         ),
-        Metric::Memory => {
-            let used = series("used", BLUE, &|s| s.mem_used as f64);
-            let peak = used.points.iter().map(|p| p.1).fold(0.0, f64::max);
-            let limit = latest.mem_limit as f64;
-            // An unlimited container reports the host's memory: drawing it would flatten the
-            // line to nothing, so the limit is drawn only when it is within reach.
-            let shown = (limit > 0.0 && limit <= peak.max(1.0) * 4.0).then_some(limit);
-            (
-                vec![used],
-                shown,
-                Unit::Bytes,
-                format!(
-                    "Memory {} / {}",
-                    human_bytes(latest.mem_used as f64),
-                    human_bytes(limit)
-                ),
-            )
-        }
-        Metric::Network => (
-            vec![
-                series("rx", BLUE, &|s| s.net_rx_rate),
-                series("tx", ORANGE, &|s| s.net_tx_rate),
-            ],
-            None,
-            Unit::BytesPerSec,
-            format!(
-                "Network I/O rx {}/s tx {}/s",
-                human_bytes(latest.net_rx_rate),
-                human_bytes(latest.net_tx_rate)
-            ),
+        Metric::Network => format!(
+            "Network I/O rx {}/s tx {}/s",
+            human_bytes(latest.net_rx_rate),
+            human_bytes(latest.net_tx_rate)
         ),
-        Metric::BlockIo => (
-            vec![
-                series("read", BLUE, &|s| s.blk_read_rate),
-                series("write", ORANGE, &|s| s.blk_write_rate),
-            ],
-            None,
-            Unit::BytesPerSec,
-            format!(
-                "Block I/O read {}/s write {}/s",
-                human_bytes(latest.blk_read_rate),
-                human_bytes(latest.blk_write_rate)
-            ),
+        Metric::BlockIo => format!(
+            "Block I/O read {}/s write {}/s",
+            human_bytes(latest.blk_read_rate),
+            human_bytes(latest.blk_write_rate)
         ),
     };
     let age = xs.first().map_or(0.0, |s| -x(s));
@@ -183,15 +353,11 @@ fn plan(samples: &[Sample], metric: Metric, window_secs: u32) -> Plan {
         .flat_map(|l| l.points.iter().map(|p| p.1))
         .chain(limit)
         .fold(0.0, f64::max);
-    let floor = match unit {
-        Unit::Percent => 5.0,
-        Unit::Bytes | Unit::BytesPerSec => 1024.0,
-    };
     Plan {
         lines,
         span_secs,
         limit,
-        y_max: (peak * 1.15).max(floor),
+        y_max: (peak * HEADROOM).max(unit.y_floor()),
         unit,
         caption,
     }
@@ -218,22 +384,10 @@ fn draw<DB: DrawingBackend>(
     plan: &Plan,
     opts: &ChartOptions,
 ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let (bg, fg, grid) = if opts.dark {
-        (
-            RGBColor(0x1e, 0x1f, 0x24),
-            RGBColor(0xe5, 0xe7, 0xeb),
-            RGBColor(0x3a, 0x3d, 0x46),
-        )
-    } else {
-        (
-            WHITE,
-            RGBColor(0x1f, 0x29, 0x37),
-            RGBColor(0xe5, 0xe7, 0xeb),
-        )
-    };
+    let [bg, fg, grid] = if opts.dark { DARK } else { LIGHT };
     root.fill(&bg)?;
     let faint = grid.mix(0.35);
-    let font = (FONT_NAME, 12).into_font().color(&fg);
+    let font = (FONT_NAME, FONT_PX).into_font().color(&fg);
     let x_min = -plan.span_secs;
     let mut chart = ChartBuilder::on(&root)
         .caption(&plan.caption, font.clone())
@@ -263,13 +417,13 @@ fn draw<DB: DrawingBackend>(
             .draw_series(AreaSeries::new(
                 line.points.iter().copied(),
                 0.0,
-                color.mix(0.15),
+                color.mix(FILL_ALPHA),
             ))?
             .label(line.label)
             .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 10, y + 4)], color.filled()));
         chart.draw_series(LineSeries::new(
             line.points.iter().copied(),
-            color.stroke_width(2),
+            color.stroke_width(LINE_WIDTH),
         ))?;
     }
     if let Some(limit) = plan.limit {
@@ -452,6 +606,30 @@ mod tests {
         };
         let e = svg(&[], Metric::Cpu, &opts).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn the_live_style_is_the_export_style() {
+        let style = chart_style();
+        assert_eq!(style.light.background, "#ffffff");
+        assert_eq!(style.dark.background, "#1e1f24");
+        assert_eq!(style.light.series, ["#3b82f6", "#f59e0b"]);
+        // The SVG export draws with exactly these colours.
+        let svg = svg(&samples(30), Metric::Network, &ChartOptions::default()).unwrap();
+        for c in &style.light.series {
+            assert!(svg.to_lowercase().contains(c.as_str()), "{c} missing");
+        }
+        let metrics: Vec<Metric> = style.metrics.iter().map(|m| m.metric).collect();
+        assert_eq!(metrics, Metric::ALL);
+        let net = &style.metrics[2];
+        assert_eq!(net.unit, Unit::BytesPerSec);
+        let s = samples(3)[2];
+        assert_eq!(net.lines[0].field.value(&s), s.net_rx_rate);
+        assert_eq!(net.lines[1].field.value(&s), s.net_tx_rate);
+        // Serialized for the page with the field names of `Sample`.
+        let json = serde_json::to_value(&style).unwrap();
+        assert_eq!(json["metrics"][0]["lines"][0]["field"], "cpu_pct");
+        assert_eq!(json["metrics"][2]["unit"], "bytes_per_sec");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ts_rs::{Config, TS};
-use wharf_core::chart::{ChartOptions, Metric};
+use wharf_core::chart::{chart_style, ChartOptions, ChartStyle, Metric};
 use wharf_core::command::{Command, Outcome};
 use wharf_core::engine::connect::ContextSummary;
 use wharf_core::engine::Processes;
@@ -31,7 +31,7 @@ use wharf_core::rules::networks::BUILTIN_NETWORKS;
 
 use crate::commands::{AppInfo, ImageFormat, LogRequest, Removal, Saved};
 use crate::link::SnapshotView;
-use crate::streams::{ExecEvent, LogBatch, StatsUpdate};
+use crate::streams::{ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
 use wharf_core::rules::prune::PrunePlan;
 
 const HEADER: &str =
@@ -63,6 +63,8 @@ fn generate(out: &Path) {
         ContextSummary,
         Metric,
         ChartOptions,
+        ChartStyle,
+        SeriesRequest,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(
@@ -72,6 +74,16 @@ fn generate(out: &Path) {
              export const COMMANDS = {} as const;\n\n\
              export type CommandName = (typeof COMMANDS)[number];\n",
             serde_json::to_string(crate::command_names::COMMANDS).unwrap()
+        ),
+    )
+    .unwrap();
+    // The chart style's values too, not only its type: the page's live charts draw with the
+    // colours and units the core's exports use.
+    let style = serde_json::to_string_pretty(&chart_style()).unwrap();
+    std::fs::write(
+        out.join("chart_style.ts"),
+        format!(
+            "import type {{ ChartStyle }} from \"./ChartStyle\";\n\nexport const CHART_STYLE: ChartStyle = {style};\n"
         ),
     )
     .unwrap();

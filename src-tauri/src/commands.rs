@@ -24,7 +24,7 @@ use wharf_core::streams::logs::fetch;
 use wharf_core::{CoreError, ErrorKind};
 
 use crate::link::{Args, Link, SnapshotPayload};
-use crate::streams::{self, ExecControl, ExecEvent, LogBatch, StatsUpdate};
+use crate::streams::{self, ExecControl, ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
 use crate::Desk;
 
 pub type CmdResult<T> = Result<T, ErrorReport>;
@@ -300,19 +300,23 @@ pub async fn logs_save<R: Runtime>(
     )
 }
 
+/// Stream the latest samples of `visible` and `focus` (of only the `top` highest CPU and
+/// memory users, when given), and with `series` the focused container's new samples.
 #[tauri::command]
 pub fn stats_watch(
     desk: State<'_, Desk>,
     visible: Vec<ContainerId>,
     focus: Option<ContainerId>,
-    chart: Option<ChartOptions>,
+    series: Option<SeriesRequest>,
+    top: Option<usize>,
     channel: Channel<StatsUpdate>,
 ) -> CmdResult<u64> {
     let link = desk.link();
     let live = link.live()?;
     live.stats.watch(visible.iter().cloned(), focus.clone());
     let views = live.stats.subscribe();
-    let task = tauri::async_runtime::spawn(streams::stats(views, visible, focus, chart, channel));
+    let task =
+        tauri::async_runtime::spawn(streams::stats(views, visible, focus, series, top, channel));
     Ok(desk.streams.add(task, None))
 }
 

@@ -1,4 +1,4 @@
-//! Logs, stats and exec streamed to the page over `tauri::ipc::Channel`s.
+//! Logs, stats (numbers: the page draws the charts) and exec streamed to the page over `tauri::ipc::Channel`s.
 //!
 //! Every stream is a task registered under a numeric id in [`Streams`]; the page stops it with
 //! `stream_stop(id)`, and all of them stop when the window is destroyed, the page reloads
@@ -13,12 +13,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::async_runtime::JoinHandle;
 use tauri::ipc::Channel;
 use tokio::io::AsyncWrite;
 use tokio::sync::watch;
-use wharf_core::chart::{self, ChartOptions, Metric};
 use wharf_core::engine::{Engine, LogChunk, LogOptions};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{ContainerId, Sample};
@@ -153,69 +152,86 @@ pub async fn logs(engine: Engine, id: String, opts: LogOptions, ch: Channel<LogB
     }
 }
 
-/// Graphs of the focused container, rendered by the core.
-#[derive(Debug, Clone, Serialize)]
+/// What the page asks of the focused container's series.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
-pub struct ChartSet {
-    pub id: ContainerId,
-    pub cpu: String,
-    pub memory: String,
-    pub network: String,
-    pub block_io: String,
+pub struct SeriesRequest {
+    /// Send only samples newer than this (Unix ms): the page's newest sample when it resumes
+    /// after a pause, so it receives exactly the gap. `None`: everything the core keeps.
+    pub after_ms: Option<i64>,
 }
 
-/// The latest sample of each watched container, and graphs of the focused one.
+/// New samples of the focused container's series, oldest first. The page appends them to its
+/// charts: numbers, not pictures, so a tick costs a few hundred bytes and a canvas redraw.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SeriesTail {
+    pub id: ContainerId,
+    pub samples: Vec<Sample>,
+}
+
+/// The latest sample of each watched container, and the new samples of the focused one.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StatsUpdate {
     pub revision: u64,
     pub latest: HashMap<ContainerId, Sample>,
-    pub charts: Option<ChartSet>,
-    pub error: Option<ErrorReport>,
+    /// Present when a series was asked for; `samples` may be empty (nothing new yet).
+    pub series: Option<SeriesTail>,
 }
 
-fn charts(view: &StatsView, id: &ContainerId, opts: &ChartOptions) -> Result<ChartSet> {
-    let samples: Vec<Sample> = view
-        .series
-        .get(id)
-        .map(|s| s.iter().copied().collect())
-        .unwrap_or_default();
-    let svg = |m| chart::svg(&samples, m, opts);
-    Ok(ChartSet {
-        id: id.clone(),
-        cpu: svg(Metric::Cpu)?,
-        memory: svg(Metric::Memory)?,
-        network: svg(Metric::Network)?,
-        block_io: svg(Metric::BlockIo)?,
-    })
+/// The samples of `id` newer than `after_ms`, and the new cursor.
+fn tail(view: &StatsView, id: &ContainerId, after_ms: Option<i64>) -> (Vec<Sample>, Option<i64>) {
+    let samples: Vec<Sample> = match view.series.get(id) {
+        Some(series) => series
+            .iter()
+            .filter(|s| after_ms.is_none_or(|a| s.at_ms > a))
+            .copied()
+            .collect(),
+        None => Vec::new(),
+    };
+    let cursor = samples.last().map(|s| s.at_ms).or(after_ms);
+    (samples, cursor)
 }
 
+/// `top`: send the latest samples of only the `top` highest CPU and memory users among
+/// `visible` (the dashboard's lists), not of every visible container.
 pub async fn stats(
     mut views: watch::Receiver<Arc<StatsView>>,
     visible: Vec<ContainerId>,
     focus: Option<ContainerId>,
-    chart_opts: Option<ChartOptions>,
+    series: Option<SeriesRequest>,
+    top: Option<usize>,
     ch: Channel<StatsUpdate>,
 ) {
+    let mut after_ms = series.and_then(|r| r.after_ms);
     loop {
         let view = views.borrow_and_update().clone();
-        let latest = visible
-            .iter()
-            .chain(focus.as_ref())
-            .filter_map(|id| view.latest(id).map(|s| (id.clone(), *s)))
-            .collect();
-        let (charts, error) = match (&focus, &chart_opts) {
-            (Some(id), Some(opts)) => match charts(&view, id, opts) {
-                Ok(c) => (Some(c), None),
-                Err(e) => (None, Some(ErrorReport::from(&e))),
-            },
-            _ => (None, None),
+        let latest = match top {
+            Some(n) => view.top(visible.iter().chain(focus.as_ref()), n),
+            None => visible
+                .iter()
+                .chain(focus.as_ref())
+                .filter_map(|id| view.latest(id).map(|s| (id.clone(), *s)))
+                .collect(),
+        }
+        .into_iter()
+        .collect();
+        let series = match (&focus, series) {
+            (Some(id), Some(_)) => {
+                let (samples, cursor) = tail(&view, id, after_ms);
+                after_ms = cursor;
+                Some(SeriesTail {
+                    id: id.clone(),
+                    samples,
+                })
+            }
+            _ => None,
         };
         let update = StatsUpdate {
             revision: view.revision,
             latest,
-            charts,
-            error,
+            series,
         };
         if ch.send(update).is_err() || views.changed().await.is_err() {
             return;
@@ -402,6 +418,31 @@ mod tests {
         .await;
         assert!(ended);
         assert_eq!(got, text);
+    }
+
+    #[test]
+    fn the_tail_is_what_came_after_the_cursor() {
+        let id = ContainerId::from("c1".to_owned());
+        let mut view = StatsView::default();
+        let series = view.series.entry(id.clone()).or_default();
+        for t in 1..=5 {
+            series.push(Sample {
+                at_ms: t * 1000,
+                ..Default::default()
+            });
+        }
+        let at = |v: &[Sample]| v.iter().map(|s| s.at_ms).collect::<Vec<_>>();
+        let (all, cursor) = tail(&view, &id, None);
+        assert_eq!(at(&all), [1000, 2000, 3000, 4000, 5000]);
+        assert_eq!(cursor, Some(5000));
+        let (gap, cursor) = tail(&view, &id, Some(3000));
+        assert_eq!(at(&gap), [4000, 5000]);
+        assert_eq!(cursor, Some(5000));
+        let (none, cursor) = tail(&view, &id, Some(5000));
+        assert!(none.is_empty());
+        assert_eq!(cursor, Some(5000), "an empty tick keeps the cursor");
+        let other = ContainerId::from("c2".to_owned());
+        assert_eq!(tail(&view, &other, None), (vec![], None));
     }
 
     #[test]

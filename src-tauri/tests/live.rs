@@ -132,7 +132,7 @@ fn logs_stream_over_a_channel() {
 }
 
 #[test]
-fn stats_stream_live_samples_and_graphs() {
+fn stats_stream_sends_samples_and_resumes_with_the_gap_filled() {
     let engine = require_engine!();
     let c = engine
         .container("desk-stats")
@@ -140,20 +140,98 @@ fn stats_stream_live_samples_and_graphs() {
         .start();
     let mut t = app(engine);
     t.wait_event(T, |e| has_container(e, c.name()));
+    let at = |m: &Value| -> Vec<i64> {
+        m["series"]["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["at_ms"].as_i64().unwrap())
+            .collect()
+    };
+    let (ch, id) = t.channel();
+    let stream = t
+        .invoke(
+            "stats_watch",
+            json!({ "visible": [c.id()], "focus": c.id(), "channel": ch,
+                    "series": { "after_ms": null } }),
+        )
+        .unwrap();
+    // Samples arrive as numbers, each once: every update carries only what is new.
+    let m = t.wait_message(id, T, |m| {
+        m["latest"][c.id()]["cpu_pct"].as_f64() > Some(10.0)
+            && m["series"]["samples"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty())
+    });
+    assert_eq!(m["series"]["id"], c.id());
+    let all = |id| -> Vec<i64> { t.messages(id).iter().flat_map(&at).collect() };
+    wait_until_blocking(T, "three samples", || all(id).len() >= 3);
+    let seen = all(id);
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "each sample once, in order: {seen:?}"
+    );
+    let last = *seen.last().unwrap();
+
+    // Paused (the page hidden): the stream stops, the core keeps sampling the focused container.
+    assert_eq!(
+        t.invoke("stream_stop", json!({ "stream": stream }))
+            .unwrap(),
+        true
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let resumed_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
     let (ch, id) = t.channel();
     t.invoke(
         "stats_watch",
         json!({ "visible": [c.id()], "focus": c.id(), "channel": ch,
-                "chart": { "width": 480, "height": 200, "dark": false, "window_secs": 300 } }),
+                "series": { "after_ms": last } }),
     )
     .unwrap();
-    let m = t.wait_message(id, T, |m| {
-        m["latest"][c.id()]["cpu_pct"].as_f64() > Some(10.0)
+    // The first update after resuming is the gap: samples taken while paused, none seen before.
+    let gap = at(&t.wait_message(id, T, |_| true));
+    assert!(gap.iter().all(|&x| x > last), "{gap:?} after {last}");
+    let during = gap.iter().filter(|&&x| x < resumed_at).count();
+    assert!(during >= 2, "samples taken while paused: {gap:?}");
+}
+
+#[test]
+fn stats_stream_with_top_sends_only_the_top_users() {
+    let engine = require_engine!();
+    let busy = engine
+        .container("desk-top-busy")
+        .cmd(&["sh", "-c", "while true; do :; done"])
+        .start();
+    let idle: Vec<_> = (0..3)
+        .map(|i| {
+            engine
+                .container(&format!("desk-top-idle{i}"))
+                .cmd(&["sleep", "600"])
+                .start()
+        })
+        .collect();
+    let mut t = app(engine);
+    t.wait_event(T, |e| {
+        idle.iter()
+            .chain([&busy])
+            .all(|c| has_container(e, c.name()))
     });
-    assert!(
-        m["charts"]["cpu"].as_str().unwrap().contains("<polyline"),
-        "a CPU line"
-    );
+    let visible: Vec<&str> = idle.iter().chain([&busy]).map(|c| c.id()).collect();
+    let (ch, id) = t.channel();
+    t.invoke(
+        "stats_watch",
+        json!({ "visible": visible, "focus": null, "series": null, "top": 1, "channel": ch }),
+    )
+    .unwrap();
+    // The busy container leads CPU; the memory leader may be another: at most two samples.
+    let m = t.wait_message(id, T, |m| {
+        m["latest"][busy.id()]["cpu_pct"].as_f64() > Some(10.0)
+    });
+    let n = m["latest"].as_object().unwrap().len();
+    assert!((1..=2).contains(&n), "{m}");
 }
 
 #[test]

@@ -156,17 +156,23 @@ async function boot() {
   replace(root, h("aside", { class: "sidebar" }, h("div", { class: "brand" }, "⚓ Wharf"), engineBox, nav), h("div", { class: "content" }, banner, main));
   const b = await initBackend();
   document.documentElement.dataset.backend = b.kind;
-  await b.streamsReset().catch(() => undefined);
-  await b.onSnapshot(setSnapshot);
+  // Independent round trips at once: start-up waits for the slowest, not their sum.
+  const first = b.snapshot();
+  const [, , info] = await Promise.all([
+    b.streamsReset().catch(() => undefined),
+    b.onSnapshot(setSnapshot),
+    b.appInfo().catch(() => null),
+    first.catch(() => null),
+  ]);
   b.contexts().then((c) => { contexts = c; if (snap) renderEngine(snap); }, () => undefined);
   window.addEventListener("hashchange", route);
   window.addEventListener("keydown", shortcuts);
   window.addEventListener("beforeunload", () => { view?.destroy(); });
-  const info = await b.appInfo().catch(() => null);
   if (info?.initial_view) location.replace(`#/${info.initial_view.replace(/^#?\/?/, "")}`);
   else if (!location.hash) location.replace(localStorage.getItem(LAST_VIEW) ?? "#/dashboard");
   route();
-  setSnapshot(await b.snapshot());
+  // An event may have brought a newer revision meanwhile; setSnapshot keeps the newest.
+  setSnapshot(await first);
   document.documentElement.dataset.ready = "1";
 }
 

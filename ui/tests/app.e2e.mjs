@@ -116,12 +116,12 @@ test("the real app shows the engine's containers and stops one from the UI", { s
   // The store follows the engine's events and the table shows it.
   await s.waitFor("the row to show exited", "const row = [...document.querySelectorAll('tr[data-id]')].find(r => r.querySelector('a.name')?.textContent === arguments[0]); return row?.querySelector('.state-exited') !== null && row !== undefined", 30_000, web);
 
-  // Container page with live graphs rendered by the core.
+  // Container page with live graphs: samples streamed as numbers into canvas charts.
   const id = docker("inspect", "-f", "{{.Id}}", busy);
   await s.script("location.hash = arguments[0]", `#/container/${id}/stats`);
-  await s.waitFor("four graphs", "return document.querySelectorAll('.charts img[src^=\"data:image/svg+xml\"]').length === 4", 30_000);
+  await s.waitFor("four graphs", "return document.querySelectorAll('.charts .live-chart canvas').length === 4", 30_000);
   // Let a few samples accumulate so the lines are visible.
-  await s.waitFor("a CPU line", "return decodeURIComponent(document.querySelector('img[data-metric=cpu]').src).split('<polyline').length > 1", 30_000);
+  await s.waitFor("a CPU line", "return document.querySelector('.live-chart[data-metric=cpu]').liveChart.length > 2", 30_000);
   await new Promise((r) => setTimeout(r, 6000));
   writeFileSync(`${docsDir}/desktop-container.png`, await s.screenshot());
 });

@@ -6,18 +6,31 @@
 // page has shown the first complete listing (window.__wharfFirstDataAt). Memory: RSS and PSS
 // summed over the app process and all its descendants (WebKit's web and network processes)
 // from /proc/PID/smaps_rollup, after --idle seconds.
-import { spawn } from "node:child_process";
-import { readFileSync, readdirSync, realpathSync } from "node:fs";
+// CPU (--cpu VIEW,…, first run only): for each view, the page is sent there (location.hash),
+// left --warmup s (default 8), then the CPU time (utime+stime from /proc/PID/stat) of the app's
+// whole process tree over --window s (default 30), as % of one core, also per executable.
+// Views: containers, dashboard, stats (the hash given by --stats-hash), idle (stay where the
+// app is), hidden (the window unmapped as a window manager minimizes it, bench/xwin.py).
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { Session } from "./webdriver.mjs";
 
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+const opt = (name, dflt) => { const i = argv.lastIndexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
 const app = realpathSync(opt("--app"));
 const appArgs = (opt("--args", "") || "").split(" ").filter(Boolean);
 const idle = Number(opt("--idle", "20"));
 const runs = Number(opt("--runs", "3"));
 const waitGraphs = argv.includes("--wait-graphs");
+const cpuViews = (opt("--cpu", "") || "").split(",").filter(Boolean);
+const warmup = Number(opt("--warmup", "8"));
+const cpuWindow = Number(opt("--window", "30"));
+const statsHash = opt("--stats-hash", "");
+// --perf PREFIX: also sample each CPU window with `perf record` (the tree's processes) and write
+// PREFIX-VIEW.txt, the hottest shared objects and symbols. Perf's sampling costs CPU, so a
+// profiled run is separate from the measured one.
+const perfPrefix = opt("--perf", "");
 const driverBin = process.env.TAURI_DRIVER ?? `${homedir()}/.cargo/bin/tauri-driver`;
 const PORT = 5444;
 
@@ -34,6 +47,64 @@ function procs() {
     } catch { /* gone */ }
   }
   return out;
+}
+
+function tree() {
+  const all = procs();
+  const roots = all.filter((p) => p.exe === app).sort((a, b) => b.pid - a.pid).slice(0, 1);
+  const t = new Set(roots.map((p) => p.pid));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all) if (!t.has(p.pid) && t.has(p.ppid)) { t.add(p.pid); grew = true; }
+  }
+  return all.filter((p) => t.has(p.pid));
+}
+
+const TICK = 100; // USER_HZ on Linux
+function cpuTicks() {
+  const out = new Map();
+  for (const p of tree()) {
+    try {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(p.pid, { exe: p.exe.split("/").pop(), ticks: Number(f[11]) + Number(f[12]) });
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+async function cpu(s, view) {
+  if (view === "hidden") {
+    const root = tree()[0];
+    execFileSync("python3", [new URL("../../bench/xwin.py", import.meta.url).pathname, "unmap", String(root.pid)]);
+  } else if (view !== "idle") {
+    const hash = view === "stats" ? statsHash : `#/${view}`;
+    await s.script("location.hash = arguments[0]", hash);
+  }
+  await sleep(warmup * 1000);
+  const a = cpuTicks();
+  const t0 = Date.now();
+  let perf = null;
+  if (perfPrefix) {
+    perf = spawn("perf", ["record", "-q", "-F", "499", "-g", "-o", `${perfPrefix}-${view}.data`, "-p", [...a.keys()].join(","), "--", "sleep", String(cpuWindow)], { stdio: "ignore" });
+  }
+  await sleep(cpuWindow * 1000);
+  const b = cpuTicks();
+  if (perf) {
+    await new Promise((res) => perf.once("exit", res));
+    const report = execFileSync("perf", ["report", "-i", `${perfPrefix}-${view}.data`, "--stdio", "--no-children", "--sort", "comm,dso,sym", "-g", "none", "--percent-limit", "0.7"], { maxBuffer: 64 << 20 }).toString();
+    writeFileSync(`${perfPrefix}-${view}.txt`, report);
+  }
+  const secs = (Date.now() - t0) / 1000;
+  const per = {};
+  let total = 0;
+  for (const [pid, x] of b) {
+    const d = (x.ticks - (a.get(pid)?.ticks ?? 0)) / TICK;
+    per[x.exe] = (per[x.exe] ?? 0) + d;
+    total += d;
+  }
+  const pctOf = (v) => +((100 * v) / secs).toFixed(2);
+  return { view, seconds: +secs.toFixed(1), total_pct: pctOf(total), per_exe_pct: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, pctOf(v)])) };
 }
 
 function memory() {
@@ -60,6 +131,7 @@ function memory() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const results = [];
+const cpuResults = [];
 for (let r = 0; r < runs; r++) {
   const driver = spawn(driverBin, ["--port", String(PORT), "--native-port", String(PORT + 1)], { stdio: "ignore" });
   for (let i = 0; ; i++) { try { await fetch(`http://127.0.0.1:${PORT}/status`); break; } catch { if (i > 100) throw new Error("no driver"); await sleep(100); } }
@@ -67,10 +139,11 @@ for (let r = 0; r < runs; r++) {
   const s = await Session.create(`http://127.0.0.1:${PORT}`, app, appArgs);
   await s.waitFor("first data", "return window.__wharfFirstDataAt", 60_000);
   const firstData = await s.script("return window.__wharfFirstDataAt");
-  if (waitGraphs) await s.waitFor("graphs", "return document.querySelectorAll('.charts img[src^=\"data:image/svg+xml\"]').length === 4", 30_000);
+  if (waitGraphs) await s.waitFor("graphs", "return document.querySelectorAll('.charts .live-chart canvas').length === 4", 30_000);
   await sleep(idle * 1000);
   const mem = memory();
   results.push({ startup_ms: firstData - t0, ...mem });
+  if (r === 0) for (const v of cpuViews) cpuResults.push(await cpu(s, v));
   await s.delete().catch(() => undefined);
   driver.kill("SIGTERM");
   await new Promise((res) => { driver.once("exit", res); setTimeout(res, 5000); });
@@ -80,4 +153,4 @@ for (let r = 0; r < runs; r++) {
 }
 const med = (k) => results.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
 console.log(JSON.stringify({ app, args: appArgs, idle_s: idle, runs: results.map(({ processes, ...x }) => x),
-  median: { startup_ms: med("startup_ms"), rss_mib: med("rss_mib"), pss_mib: med("pss_mib") }, processes_last_run: results.at(-1).processes }, null, 2));
+  median: { startup_ms: med("startup_ms"), rss_mib: med("rss_mib"), pss_mib: med("pss_mib") }, processes_last_run: results.at(-1).processes, cpu: cpuResults }, null, 2));

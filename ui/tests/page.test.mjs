@@ -170,9 +170,12 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
   test("container page: live graphs, logs with search, inspect, top, exec", async () => {
     const page = await open("#/containers");
     await page.dblclick("tr:has(a.name:text-is('web'))");
-    await page.waitForSelector("img[data-metric=cpu][src^='data:image/svg+xml']");
-    assert.equal(await page.locator(".charts img[src^='data:image/svg+xml']").count(), 4);
+    await page.waitForSelector(".live-chart[data-metric=cpu] canvas");
+    assert.equal(await page.locator(".charts .live-chart canvas").count(), 4);
+    assert.equal(await page.locator(".charts img").count(), 0, "no pictures");
+    await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]").liveChart.length > 0);
     assert.match(await page.textContent(".numbers"), /CPU\s+\d+\.\d %/);
+    assert.match(await page.textContent(".live-chart[data-metric=memory] .chart-caption"), /^Memory \d+\.\d MiB \/ 256\.0 MiB$/);
 
     await page.click("[data-tab=logs]");
     await page.waitForSelector("[data-testid=logs] .line");
@@ -214,12 +217,114 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
   test("streams stop when their view closes", async () => {
     const page = await open("#/containers");
     await page.dblclick("tr:has(a.name:text-is('db'))");
-    await page.waitForSelector("img[data-metric=cpu][src^='data:']");
+    await page.waitForSelector(".live-chart[data-metric=cpu] canvas");
     await page.click("[data-tab=logs]");
     await page.waitForSelector("[data-testid=logs] .line");
     await page.click("[data-section=images]");
     await page.waitForSelector("[data-table=images]");
     assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 0);
+  });
+
+  // Issue #14: numbers, not pictures; the chart is appended to, never replaced.
+  test("a sample appended over the channel shows in the chart without replacing it", async () => {
+    const page = await open("#/containers");
+    await page.dblclick("tr:has(a.name:text-is('web'))");
+    const chart = (m) => `.live-chart[data-metric=${m}]`;
+    await page.waitForFunction((sel) => document.querySelector(sel)?.liveChart.length > 0, chart("network"));
+    const canvas = await page.$(`${chart("network")} canvas`);
+    const before = await page.evaluate((sel) => document.querySelector(sel).liveChart.length, chart("network"));
+    // The page asked for numbers: the focused container's series, from the start.
+    const call = await page.evaluate(() => window.__wharfStub.statsCalls.at(-1));
+    assert.deepEqual(call.series, { after_ms: null });
+    await page.evaluate(() => window.__wharfStub.tick());
+    await page.waitForFunction(([sel, n]) => document.querySelector(sel).liveChart.length > n, [chart("network"), before]);
+    const state = await page.evaluate(([sel, c]) => {
+      const ch = document.querySelector(sel).liveChart;
+      const xs = window.__wharfStub.series.values().next().value;
+      return { same: document.querySelector(`${sel} canvas`) === c, newest: ch.newestMs, stubNewest: xs.at(-1).at_ms, canvases: document.querySelectorAll(".charts canvas").length };
+    }, [chart("network"), canvas]);
+    assert.ok(state.same, "the canvas element is the same node");
+    assert.equal(state.newest, state.stubNewest, "the chart holds the newest sample");
+    assert.equal(state.canvases, 4);
+    // The caption follows the export's wording and units.
+    assert.match(await page.textContent(`${chart("network")} .chart-caption`), /^Network I\/O rx \d+\.\d KiB\/s tx 800 B\/s$/);
+    assert.deepEqual(errors, []);
+  });
+
+  test("hiding the page stops the stats stream; showing it resumes with the gap filled", async () => {
+    const page = await open("#/containers");
+    await page.dblclick("tr:has(a.name:text-is('db'))");
+    const sel = ".live-chart[data-metric=cpu]";
+    await page.waitForFunction((s) => document.querySelector(s)?.liveChart.length > 0, sel);
+    // What the browser does when the window is minimized or hidden.
+    const setHidden = (hidden) => page.evaluate((h) => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, hidden);
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 1);
+    await setHidden(true);
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 0, "the stream is stopped");
+    const paused = await page.evaluate((s) => {
+      const ch = document.querySelector(s).liveChart;
+      return { len: ch.length, newest: ch.newestMs, calls: window.__wharfStub.statsCalls.length };
+    }, sel);
+    // The core keeps sampling meanwhile; the hidden page draws nothing.
+    await page.evaluate(() => { for (let i = 0; i < 3; i++) window.__wharfStub.tick(); });
+    assert.equal(await page.evaluate((s) => document.querySelector(s).liveChart.length, sel), paused.len);
+    await setHidden(false);
+    const calls = await page.evaluate(() => window.__wharfStub.statsCalls);
+    assert.equal(calls.length, paused.calls + 1, "one new stream");
+    assert.deepEqual(calls.at(-1).series, { after_ms: paused.newest }, "it asks for the tail since the last sample");
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 1);
+    // The gap arrives: every sample taken while hidden is in the chart, in order, once.
+    await page.waitForFunction(([s, n]) => document.querySelector(s).liveChart.length >= n + 3, [sel, paused.len]);
+    const check = await page.evaluate(([s, newest]) => {
+      const ch = document.querySelector(s).liveChart;
+      const xs = ch.data[0].map((x) => Math.round(x * 1000));
+      const stub = [...window.__wharfStub.series.values()].find((v) => v.some((x) => x.at_ms === newest));
+      const gap = stub.filter((x) => x.at_ms > newest).map((x) => x.at_ms);
+      return { gap, held: xs.slice(xs.indexOf(newest) + 1), sorted: xs.every((x, i) => i === 0 || xs[i - 1] < x) };
+    }, [sel, paused.newest]);
+    assert.ok(check.gap.length >= 3, `${check.gap}`);
+    assert.deepEqual(check.held.slice(0, check.gap.length), check.gap);
+    assert.ok(check.sorted);
+    assert.deepEqual(errors, []);
+  });
+
+  test("the dashboard rebuilds a card only when what it shows changed", async () => {
+    const page = await open("#/dashboard");
+    await page.waitForSelector(".dashboard .donut svg");
+    const donut = await page.$(".dashboard .donut svg");
+    const facts = await page.$(".dashboard .facts");
+    // A store revision that changes nothing the cards show leaves their elements alone.
+    await page.evaluate(() => window.__wharfStub.publish());
+    await page.waitForFunction(() => document.querySelector("[data-count=running]").textContent === "3");
+    assert.ok(await page.evaluate(([d, f]) => d.isConnected && f.isConnected, [donut, facts]), "cards kept");
+    // A change they show rebuilds them.
+    await page.evaluate(() => { window.__wharfStub.containers[0].state = "exited"; window.__wharfStub.publish(); });
+    await page.waitForFunction(() => document.querySelector("[data-count=running]").textContent === "2");
+    assert.ok(!(await page.evaluate((d) => d.isConnected, donut)), "the donut was redrawn");
+    assert.ok(await page.evaluate((f) => f.isConnected, facts), "the engine facts were not");
+    assert.deepEqual(errors, []);
+  });
+
+  test("the dashboard's stats stream pauses while the page is hidden", async () => {
+    const page = await open("#/dashboard");
+    await page.waitForSelector("ol.top li");
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 1);
+    // Only the samples the top lists show are asked for.
+    assert.equal(await page.evaluate(() => window.__wharfStub.statsCalls.at(-1).top), 5);
+    await page.evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 0);
+    await page.evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await page.waitForFunction(() => window.__wharfStub.openStreams === 1);
   });
 
   test("keyboard shortcuts and the remembered last view", async () => {

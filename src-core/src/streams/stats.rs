@@ -60,6 +60,33 @@ impl StatsView {
     {
         self.series.get(id).and_then(Series::latest)
     }
+
+    /// Of `ids`, the `n` with the highest CPU and the `n` using the most memory by their
+    /// newest samples (at most `2n`, each once): what a "top consumers" list needs, so a
+    /// dashboard over hundreds of containers is sent a handful of samples per tick.
+    pub fn top<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a ContainerId>,
+        n: usize,
+    ) -> Vec<(ContainerId, Sample)> {
+        let mut all: Vec<(&ContainerId, &Sample)> = ids
+            .into_iter()
+            .filter_map(|id| self.latest(id).map(|s| (id, s)))
+            .collect();
+        all.sort_by(|a, b| b.1.cpu_pct.total_cmp(&a.1.cpu_pct).then(a.0.cmp(b.0)));
+        let mut out: Vec<(ContainerId, Sample)> = all
+            .iter()
+            .take(n)
+            .map(|(id, s)| ((*id).clone(), **s))
+            .collect();
+        all.sort_by(|a, b| b.1.mem_used.cmp(&a.1.mem_used).then(a.0.cmp(b.0)));
+        for (id, s) in all.into_iter().take(n) {
+            if !out.iter().any(|(x, _)| x == id) {
+                out.push((id.clone(), *s));
+            }
+        }
+        out
+    }
 }
 
 /// Tuning knobs; the defaults suit a terminal UI.
@@ -487,4 +514,33 @@ fn spawn_one_shot(engine: &Engine, id: ContainerId, tx: mpsc::UnboundedSender<Ap
             one_shot: true,
         });
     });
+}
+
+#[cfg(test)]
+mod top_tests {
+    use super::*;
+
+    #[test]
+    fn top_takes_the_highest_cpu_and_memory_each_once() {
+        let mut view = StatsView::default();
+        let ids: Vec<ContainerId> = (0..10)
+            .map(|i| ContainerId::from(format!("c{i}")))
+            .collect();
+        for (i, id) in ids.iter().enumerate() {
+            let mut series = Series::default();
+            series.push(Sample {
+                at_ms: 1,
+                cpu_pct: i as f64,
+                // Memory ranks the other way round, except c9 which leads both.
+                mem_used: if i == 9 { 1000 } else { 100 - i as u64 },
+                ..Default::default()
+            });
+            view.series.insert(id.clone(), series);
+        }
+        let unsampled = ContainerId::from("none");
+        let top = view.top(ids.iter().chain([&unsampled]), 2);
+        let names: Vec<&str> = top.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(names, ["c9", "c8", "c0"]);
+        assert!(view.top(ids.iter(), 0).is_empty());
+    }
 }

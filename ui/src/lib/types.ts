@@ -3,7 +3,7 @@
 // only page-side names and aliases live here.
 export type { AppInfo } from "./generated/AppInfo";
 export type { ChartOptions } from "./generated/ChartOptions";
-export type { ChartSet } from "./generated/ChartSet";
+export type { ChartStyle } from "./generated/ChartStyle";
 export type { Command } from "./generated/Command";
 export type { ConnectionState } from "./generated/ConnectionState";
 export type { Container } from "./generated/Container";
@@ -29,6 +29,7 @@ export type { ObjectReport } from "./generated/ObjectReport";
 export type { Removal } from "./generated/Removal";
 export type { Sample } from "./generated/Sample";
 export type { Saved } from "./generated/Saved";
+export type { SeriesRequest } from "./generated/SeriesRequest";
 export type { StatsUpdate } from "./generated/StatsUpdate";
 export type { Style } from "./generated/Style";
 export type { Usage } from "./generated/Usage";

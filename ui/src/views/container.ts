@@ -1,11 +1,12 @@
-// One container: header with state and lifecycle actions, and tabs for live graphs (rendered
-// by the core as SVG, shown as images so they can never run script), logs, inspect, top and
-// an exec terminal. Only the open tab holds a stream.
+// One container: header with state and lifecycle actions, and tabs for live graphs (samples
+// streamed as numbers and appended to canvas charts, ../lib/chart.ts), logs, inspect, top and
+// an exec terminal. Only the open tab holds a stream, and only while the page is visible.
 import { removeContainers, runCommands } from "../lib/actions";
-import { backend, type StreamHandle } from "../lib/backend";
+import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { ago, bytes, pct, shortId } from "../lib/format";
-import type { ChartOptions, Command, Container, Metric, Snapshot } from "../lib/types";
+import type { ChartOptions, Command, Container, Metric, Sample, Snapshot } from "../lib/types";
+import { whileVisible } from "../lib/visible";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
 import { isAlive, renameContainer, stateBadge } from "./common";
@@ -13,7 +14,9 @@ import type { View } from "./view";
 
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec";
 export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec"];
-const METRICS: [Metric, keyof import("../lib/types").ChartSet][] = [["cpu", "cpu"], ["memory", "memory"], ["network", "network"], ["block_io", "block_io"]];
+const METRICS: Metric[] = ["cpu", "memory", "network", "block_io"];
+const CHART = { width: 520, height: 220 };
+const WINDOW_SECS = 300;
 
 /** The engine's status line is as old as the last event; recompute "Up …" from started_at. */
 export function statusLine(c: Container): string {
@@ -21,46 +24,67 @@ export function statusLine(c: Container): string {
   return c.status;
 }
 
+/** Exports are drawn by the core at the live chart's size, theme and window. */
 function chartOptions(): ChartOptions {
-  return { width: 520, height: 220, dark: isDark(), window_secs: 300 };
-}
-
-function svgUrl(svg: string): string {
-  return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+  return { ...CHART, dark: isDark(), window_secs: WINDOW_SECS };
 }
 
 function statsPanel(c: Container) {
-  const imgs = new Map<Metric, HTMLImageElement>();
+  const figures = new Map<Metric, HTMLElement>();
+  const nums = { cpu: h("b"), mem: h("b"), net: h("b"), blk: h("b"), pids: h("b") };
   const numbers = h("div", { class: "numbers" }, "Waiting for the first sample…");
-  const grid = h("div", { class: "charts" }, METRICS.map(([m]) => {
-    const img = h("img", { alt: `${m} graph`, width: 520, height: 220, "data-metric": m });
-    imgs.set(m, img);
+  const grid = h("div", { class: "charts" }, METRICS.map((m) => {
+    // Room for the caption and the legend before the chart loads, so nothing moves.
+    const slot = h("div", { class: "chart-slot", style: `min-height:${CHART.height + 48}px` });
+    figures.set(m, slot);
     const exp = (format: "svg" | "png") => async () => {
       try {
         const s = await backend().chartExport(c.id, c.name, m, format, chartOptions());
         toast(`Saved ${s.path}`);
       } catch (e) { toast(errorText(e), "error"); }
     };
-    return h("figure", { class: "chart" }, img, h("figcaption", {},
+    return h("figure", { class: "chart" }, slot, h("figcaption", {},
       h("button", { type: "button", onclick: exp("png") }, "PNG"), h("button", { type: "button", onclick: exp("svg") }, "SVG")));
   }));
   const el = h("div", { class: "stats-panel" }, numbers, grid);
-  let stream: StreamHandle | null = null;
   let closed = false;
-  void backend().stats([c.id], c.id, chartOptions(), (u) => {
-    const s = u.latest[c.id];
-    if (s) {
-      replace(numbers,
-        h("span", {}, "CPU ", h("b", {}, pct(s.cpu_pct))),
-        h("span", {}, "Memory ", h("b", {}, `${bytes(s.mem_used)} / ${bytes(s.mem_limit)}`)),
-        h("span", {}, "Net ", h("b", {}, `↓${bytes(s.net_rx_rate)}/s ↑${bytes(s.net_tx_rate)}/s`)),
-        h("span", {}, "Block ", h("b", {}, `r ${bytes(s.blk_read_rate)}/s w ${bytes(s.blk_write_rate)}/s`)),
-        h("span", {}, "PIDs ", h("b", {}, s.pids)));
+  let charts: import("../lib/chart").LiveChart[] = [];
+  // Samples that arrive before uPlot has loaded wait here.
+  let pending: Sample[] = [];
+  let newest: number | null = null;
+  let shownNumbers = false;
+  const showNumbers = (s: Sample) => {
+    if (!shownNumbers) {
+      shownNumbers = true;
+      replace(numbers, h("span", {}, "CPU ", nums.cpu), h("span", {}, "Memory ", nums.mem), h("span", {}, "Net ", nums.net),
+        h("span", {}, "Block ", nums.blk), h("span", {}, "PIDs ", nums.pids));
     }
-    if (u.charts) for (const [m, k] of METRICS) imgs.get(m)!.src = svgUrl(u.charts[k]);
-    if (u.error) numbers.textContent = errorText(u.error);
-  }).then((s) => { if (closed) s.stop(); else stream = s; }, (e) => { numbers.textContent = errorText(e); });
-  return { el, destroy: () => { closed = true; stream?.stop(); } };
+    // Text of existing nodes only: no new elements, no layout beyond these five.
+    nums.cpu.textContent = pct(s.cpu_pct);
+    nums.mem.textContent = `${bytes(s.mem_used)} / ${bytes(s.mem_limit)}`;
+    nums.net.textContent = `↓${bytes(s.net_rx_rate)}/s ↑${bytes(s.net_tx_rate)}/s`;
+    nums.blk.textContent = `r ${bytes(s.blk_read_rate)}/s w ${bytes(s.blk_write_rate)}/s`;
+    nums.pids.textContent = String(s.pids);
+  };
+  void import("../lib/chart").then(({ LiveChart }) => {
+    if (closed) return;
+    const dark = isDark();
+    // As wide as the grid made its cell (the window's width decides), at the export's height.
+    charts = METRICS.map((m) => new LiveChart(m, { width: figures.get(m)!.clientWidth || CHART.width, height: CHART.height }, dark, WINDOW_SECS));
+    charts.forEach((ch) => replace(figures.get(ch.metric)!, ch.el));
+    if (pending.length) for (const ch of charts) ch.append(pending);
+    pending = [];
+  }).catch((e) => { grid.textContent = `Graphs unavailable: ${errorText(e)}`; });
+  const live = whileVisible(() => backend().stats([c.id], c.id, { after_ms: newest }, null, (u) => {
+    const s = u.latest[c.id];
+    if (s) showNumbers(s);
+    const samples = u.series?.samples ?? [];
+    if (!samples.length) return;
+    newest = samples[samples.length - 1].at_ms;
+    if (charts.length) for (const ch of charts) ch.append(samples);
+    else pending.push(...samples);
+  }), (e) => { numbers.textContent = errorText(e); });
+  return { el, destroy: () => { closed = true; live.stop(); for (const ch of charts) ch.destroy(); } };
 }
 
 /** The exec terminal, with xterm.js loaded only when the tab is first opened. */

@@ -1,11 +1,14 @@
 // The dashboard: state counts (donut), containers and images created per day (bars), disk
 // usage by type, top CPU and memory consumers (live), engine facts. Small charts are drawn
-// here as SVG elements built with DOM calls; time-series graphs come from the core.
-import { backend, type StreamHandle } from "../lib/backend";
+// here as SVG elements built with DOM calls; time-series graphs use ../lib/chart.ts. A card is
+// rebuilt only when what it shows changed (a snapshot or a stats tick usually changes little),
+// and the stats stream runs only while the page is visible.
+import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { bytes, pct } from "../lib/format";
 import type { Container, DiskUsage, Sample, Snapshot } from "../lib/types";
 import { errorText } from "../lib/ui";
+import { whileVisible, type Visible } from "../lib/visible";
 import type { View } from "./view";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -15,6 +18,9 @@ function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, s
   for (const k of kids) el.appendChild(k);
   return el;
 }
+
+/** Entries of the top CPU and memory lists; the backend sends only their samples. */
+const TOP = 5;
 
 const STATE_COLOURS: [string, string][] = [["running", "#22c55e"], ["paused", "#f59e0b"], ["stopped", "#94a3b8"]];
 
@@ -79,14 +85,18 @@ function diskBars(rows: DiskUsage[]): Node {
   )));
 }
 
-function facts(snap: Snapshot): Node {
+function factRows(snap: Snapshot): [string, string][] | null {
   const e = snap.engine;
-  if (!e) return h("p", { class: "muted" }, "Waiting for the engine…");
-  const rows: [string, string][] = [
+  if (!e) return null;
+  return [
     ["Engine", `${e.platform} ${e.version}`.trim()], ["API", `${e.negotiated_api_version} (max ${e.api_version})`],
     ["Host", e.hostname], ["OS", `${e.os} · ${e.kernel} · ${e.arch}`], ["CPUs / memory", `${e.cpus} / ${bytes(e.memory)}`],
     ["Storage", e.storage_driver], ["Cgroups", `${e.cgroup_driver} v${e.cgroup_version}`], ["Swarm", e.swarm],
   ];
+}
+
+function facts(rows: [string, string][] | null): Node {
+  if (!rows) return h("p", { class: "muted" }, "Waiting for the engine…");
   return h("dl", { class: "facts" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
@@ -99,8 +109,16 @@ export function dashboardView(open: (id: string) => void): View {
   const topMem = h("div", { class: "card" });
   const engine = h("div", { class: "card" });
   const el = h("section", { class: "dashboard" }, stateCard, createdC, createdI, disk, topCpu, topMem, engine);
-  let stream: StreamHandle | null = null;
+  let live: Visible | null = null;
   let watched = "";
+  let watchedIds: string[] = [];
+  // What each card shows now, so an unchanged card is left alone (no DOM work, no layout).
+  const shown = new Map<HTMLElement, string>();
+  const render = (card: HTMLElement, key: string, draw: () => void) => {
+    if (shown.get(card) === key) return;
+    shown.set(card, key);
+    draw();
+  };
   let latest: Record<string, Sample> = {};
   let containers: Container[] = [];
   let destroyed = false;
@@ -108,9 +126,9 @@ export function dashboardView(open: (id: string) => void): View {
   const renderTop = () => {
     const running = containers.filter((c) => latest[c.id]);
     const list = (title: string, key: (x: Sample) => number, fmt: (x: Sample) => string, card: HTMLElement) => {
-      const top = [...running].sort((a, b) => key(latest[b.id]) - key(latest[a.id])).slice(0, 5);
-      replace(card, h("h3", {}, title), top.length === 0 ? h("p", { class: "muted" }, "No running containers sampled yet.") :
-        h("ol", { class: "top" }, top.map((c) => h("li", {}, h("a", { href: `#/container/${c.id}`, onclick: (e: Event) => { e.preventDefault(); open(c.id); } }, c.name), h("span", { class: "num" }, fmt(latest[c.id]))))));
+      const top = [...running].sort((a, b) => key(latest[b.id]) - key(latest[a.id])).slice(0, TOP);
+      render(card, top.map((c) => `${c.id}\u0000${c.name}\u0000${fmt(latest[c.id])}`).join("\u0001"), () => replace(card, h("h3", {}, title), top.length === 0 ? h("p", { class: "muted" }, "No running containers sampled yet.") :
+        h("ol", { class: "top" }, top.map((c) => h("li", {}, h("a", { href: `#/container/${c.id}`, onclick: (e: Event) => { e.preventDefault(); open(c.id); } }, c.name), h("span", { class: "num" }, fmt(latest[c.id])))))));
     };
     list("Top CPU", (x) => x.cpu_pct, (x) => pct(x.cpu_pct), topCpu);
     list("Top memory", (x) => x.mem_used, (x) => bytes(x.mem_used), topMem);
@@ -133,27 +151,29 @@ export function dashboardView(open: (id: string) => void): View {
         else if (c.state === "paused") counts.paused++;
         else counts.stopped++;
       }
-      replace(stateCard, h("h3", {}, "Containers"), donut(counts));
-      replace(createdC, createdBars("Containers created", snap.containers.map((c) => c.created)));
-      replace(createdI, createdBars("Images created", snap.images.map((i) => i.created)));
-      replace(engine, h("h3", {}, "Engine"), facts(snap));
+      const day = Math.floor(Date.now() / 86_400_000);
+      const cTimes = snap.containers.map((c) => c.created);
+      const iTimes = snap.images.map((i) => i.created);
+      render(stateCard, JSON.stringify(counts), () => replace(stateCard, h("h3", {}, "Containers"), donut(counts)));
+      render(createdC, `${day} ${cTimes.join(",")}`, () => replace(createdC, createdBars("Containers created", cTimes)));
+      render(createdI, `${day} ${iTimes.join(",")}`, () => replace(createdI, createdBars("Images created", iTimes)));
+      const rows = factRows(snap);
+      render(engine, JSON.stringify(rows), () => replace(engine, h("h3", {}, "Engine"), facts(rows)));
       // Sample only running containers, and restart the stream only when that set changes.
       const ids = snap.containers.filter((c) => c.state === "running").map((c) => c.id).slice(0, 200);
       const key = ids.join(",");
       if (key !== watched) {
         watched = key;
-        stream?.stop();
-        stream = null;
-        void backend().stats(ids, null, null, (u) => { latest = u.latest; renderTop(); }).then((st) => {
-          if (destroyed || watched !== key) st.stop(); else stream = st;
-        }, () => undefined);
+        watchedIds = ids;
+        if (live) live.restart();
+        else live = whileVisible(() => backend().stats(watchedIds, null, null, TOP, (u) => { latest = u.latest; renderTop(); }));
       }
       renderTop();
     },
     destroy() {
       destroyed = true;
       clearInterval(diskTimer);
-      stream?.stop();
+      live?.stop();
     },
   };
 }

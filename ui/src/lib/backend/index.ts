@@ -3,7 +3,7 @@
 // browser it is the in-memory stub (./stub.ts) used by the browser tests.
 import type {
   AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, LogBatch,
-  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, Saved, Snapshot, StatsUpdate,
+  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, Saved, SeriesRequest, Snapshot, StatsUpdate,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -34,7 +34,9 @@ export interface Backend {
   engineInfo(): Promise<EngineInfo>;
   logs(id: string, req: LogRequest, cb: (b: LogBatch) => void): Promise<StreamHandle>;
   logsSave(id: string, name: string, timestamps: boolean): Promise<Saved>;
-  stats(visible: string[], focus: string | null, chart: ChartOptions | null,
+  /** Latest samples of `visible` and `focus` (with `top`, of only the `top` highest CPU and
+   * memory users); with `series`, the focus's new samples too. */
+  stats(visible: string[], focus: string | null, series: SeriesRequest | null, top: number | null,
     cb: (u: StatsUpdate) => void): Promise<StreamHandle>;
   chartExport(id: string, name: string, metric: Metric, format: "svg" | "png",
     options: ChartOptions): Promise<Saved>;

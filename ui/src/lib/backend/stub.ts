@@ -4,7 +4,7 @@
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type {
   Command, Container, ContainerState, EngineInfo, LogLine, Network, Outcome, PrunePlan, PruneTarget, Removal, Sample,
-  Snapshot, Style, Volume,
+  SeriesRequest, Snapshot, Style, Volume,
 } from "../types";
 import { ALIVE_STATES } from "../generated/rules";
 
@@ -53,6 +53,33 @@ export class StubEngine {
   // Tests set these (then `publish()`) to show a frozen engine or an object that fails to refresh.
   connection: Snapshot["connection"] = { state: "connected", since_ms: now() - 60_000 };
   refreshFailures: Snapshot["refresh_failures"] = [];
+  /** Every `stats` call, as the page made it. */
+  statsCalls: { visible: string[]; focus: string | null; series: SeriesRequest | null; top: number | null }[] = [];
+  /** The series kept per focused container, sampled whether or not a stream is open (as the
+   * core's stats hub does); `tick()` takes one sample of each now. */
+  series = new Map<string, Sample[]>();
+  sampleListeners = new Set<() => void>();
+  private sampler: ReturnType<typeof setInterval> | null = null;
+
+  tick() {
+    for (const [id, xs] of this.series) {
+      const at = Math.max(now(), (xs.at(-1)?.at_ms ?? 0) + 1);
+      xs.push(sample(at, xs.length + id.length));
+    }
+    for (const l of this.sampleListeners) l();
+  }
+
+  watchSeries(id: string) {
+    if (!this.series.has(id)) {
+      // Some history, as the core would have after the container ran a while.
+      const t = now();
+      this.series.set(id, Array.from({ length: 30 }, (_, i) => sample(t - (30 - i) * 1000, i)));
+    }
+  }
+
+  startSampler() {
+    this.sampler ??= setInterval(() => this.tick(), 1000);
+  }
   containers: Container[] = [
     container(0, "web", "running", { compose: { project: "shop", service: "web" } }),
     container(1, "db", "running", { compose: { project: "shop", service: "db" } }),
@@ -177,14 +204,6 @@ function sample(t: number, i: number): Sample {
   };
 }
 
-function fakeSvg(title: string, values: number[], dark: boolean): string {
-  const w = 480, h = 200, max = Math.max(1, ...values) * 1.2;
-  const pts = values.map((v, i) => `${40 + (i * (w - 50)) / Math.max(1, values.length - 1)},${h - 20 - (v / max) * (h - 50)}`).join(" ");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="${dark ? "#1e1f24" : "#fff"}"/>` +
-    `<text x="${w / 2}" y="16" text-anchor="middle" font-size="12" fill="${dark ? "#e5e7eb" : "#1f2937"}">${title} (stub)</text>` +
-    `<polyline fill="none" stroke="#3b82f6" stroke-width="2" points="${pts}"/></svg>`;
-}
-
 const plain: Style = { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, reverse: false };
 
 export function createStubBackend(): Backend {
@@ -230,25 +249,35 @@ export function createStubBackend(): Backend {
       return stream(() => clearInterval(t));
     },
     logsSave: async (_id, name) => ({ path: `/root/Downloads/wharf-${name}.log`, bytes: 42 }),
-    async stats(visible, focus, chart, cb) {
+    async stats(visible, focus, series, top, cb) {
+      eng.statsCalls.push({ visible, focus, series, top });
+      if (focus && series) eng.watchSeries(focus);
+      eng.startSampler();
       let i = 0;
-      const tick = () => {
+      let after = series?.after_ms ?? null;
+      const send = () => {
         i += 1;
         const t = now();
         const latest: Record<string, Sample> = {};
-        for (const id of [...visible, ...(focus ? [focus] : [])]) latest[id] = sample(t, i + id.length);
-        const vals = (f: (s: Sample) => number) => Array.from({ length: 30 }, (_, k) => f(sample(t, i + k)));
-        cb({
-          revision: i, latest, error: null,
-          charts: focus && chart ? {
-            id: focus, cpu: fakeSvg("CPU", vals((s) => s.cpu_pct), chart.dark), memory: fakeSvg("Memory", vals((s) => s.mem_used), chart.dark),
-            network: fakeSvg("Network I/O", vals((s) => s.net_rx_rate), chart.dark), block_io: fakeSvg("Block I/O", vals((s) => s.blk_write_rate), chart.dark),
-          } : null,
-        });
+        for (const id of [...visible, ...(focus ? [focus] : [])]) latest[id] = eng.series.get(id)?.at(-1) ?? sample(t, i + id.length);
+        if (top !== null) {
+          // wharf-core's `StatsView::top`: the `top` highest CPU and memory users, each once.
+          const ids = Object.keys(latest);
+          const keep = new Set([...ids].sort((a, b) => latest[b].cpu_pct - latest[a].cpu_pct).slice(0, top)
+            .concat([...ids].sort((a, b) => latest[b].mem_used - latest[a].mem_used).slice(0, top)));
+          for (const id of ids) if (!keep.has(id)) delete latest[id];
+        }
+        let tail = null;
+        if (focus && series) {
+          const samples = (eng.series.get(focus) ?? []).filter((s) => after === null || s.at_ms > after);
+          after = samples.at(-1)?.at_ms ?? after;
+          tail = { id: focus, samples };
+        }
+        cb({ revision: i, latest, series: tail });
       };
-      setTimeout(tick, 10);
-      const t = setInterval(tick, 1000);
-      return stream(() => clearInterval(t));
+      const first = setTimeout(send, 10);
+      eng.sampleListeners.add(send);
+      return stream(() => { clearTimeout(first); eng.sampleListeners.delete(send); });
     },
     chartExport: async (_id, name, metric, format) => ({ path: `/root/Downloads/wharf-${name}-${metric}.${format}`, bytes: 1234 }),
     async exec(_id, _cols, _rows, cb) {

@@ -41,10 +41,10 @@ export function createTauriBackend(): Backend {
       return handle(await invoke<number>("logs_start", { id, request, channel }));
     },
     logsSave: (id, name, timestamps) => invoke("logs_save", { id, name, timestamps }),
-    async stats(visible, focus, chart, cb) {
+    async stats(visible, focus, series, top, cb) {
       const channel = new Channel<StatsUpdate>();
       channel.onmessage = cb;
-      return handle(await invoke<number>("stats_watch", { visible, focus, chart, channel }));
+      return handle(await invoke<number>("stats_watch", { visible, focus, series, top, channel }));
     },
     chartExport: (id, name, metric, format, options) =>
       invoke("chart_export", { id, name, metric, format, options }),

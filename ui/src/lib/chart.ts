@@ -1,0 +1,164 @@
+// Live time-series charts: samples (numbers) appended to a uPlot canvas chart, drawn with the
+// core's chart style (colours, lines, units, axis rules: wharf-core's chart.rs, exported as
+// ./generated/chart_style.ts) so a live chart looks like the PNG/SVG export of the same data.
+// One chart per metric; the canvas element stays for the chart's life and is only redrawn
+// when samples arrive. Nothing here knows containers: the dashboard's engine-wide graphs can
+// feed the same class with their own series.
+import "./locale";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { CHART_STYLE } from "./generated/chart_style";
+import { bytes } from "./format";
+import type { Metric, Sample } from "./types";
+import type { MetricStyle } from "./generated/MetricStyle";
+import type { Unit } from "./generated/Unit";
+import type { Palette } from "./generated/Palette";
+
+/** Axis labels as the core's exports write them. */
+export function formatValue(unit: Unit, v: number): string {
+  switch (unit) {
+    case "percent": return `${v.toFixed(0)} %`;
+    case "bytes": return bytes(v);
+    case "bytes_per_sec": return `${bytes(v)}/s`;
+  }
+}
+
+/** `now`, `-30s`, `-2m`: seconds before the newest sample (the core's `format_age`). */
+export function formatAge(secs: number): string {
+  const s = Math.round(secs);
+  if (s === 0) return "now";
+  return s % 60 === 0 ? `-${s / 60}m` : `-${s}s`;
+}
+
+/** The caption the core writes on an export of the same data. */
+export function caption(metric: Metric, s: Sample | undefined): string {
+  const x = s ?? { cpu_pct: 0, mem_used: 0, mem_limit: 0, net_rx_rate: 0, net_tx_rate: 0, blk_read_rate: 0, blk_write_rate: 0 };
+  switch (metric) {
+    case "cpu": return `CPU ${x.cpu_pct.toFixed(1)} %`;
+    case "memory": return `Memory ${bytes(x.mem_used)} / ${bytes(x.mem_limit)}`;
+    case "network": return `Network I/O rx ${bytes(x.net_rx_rate)}/s tx ${bytes(x.net_tx_rate)}/s`;
+    case "block_io": return `Block I/O read ${bytes(x.blk_read_rate)}/s write ${bytes(x.blk_write_rate)}/s`;
+  }
+}
+
+function rgba(hex: string, alpha: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+const BINARY_STEPS = [0, 1, 2, 3, 4, 5].flatMap((p) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * 1024 ** p));
+
+export interface ChartSize { width: number; height: number }
+
+/** A live chart of one metric. `append` adds samples; older than `windowSecs` fall off. */
+export class LiveChart {
+  readonly el: HTMLElement;
+  private readonly style: MetricStyle;
+  private readonly plot: uPlot;
+  private readonly caption: HTMLElement;
+  /** Columns: x (Unix seconds), one per line, then the memory limit when the metric has one. */
+  private readonly data: (number | null)[][];
+  private latest: Sample | undefined;
+
+  constructor(readonly metric: Metric, size: ChartSize, dark: boolean, private readonly windowSecs = 300) {
+    const style = CHART_STYLE.metrics.find((m) => m.metric === metric);
+    if (!style) throw new Error(`no chart style for ${metric}`);
+    this.style = style;
+    const pal: Palette = dark ? CHART_STYLE.dark : CHART_STYLE.light;
+    const font = `${CHART_STYLE.font_px}px sans-serif`;
+    this.data = [[], ...style.lines.map(() => []), ...(style.limit ? [[]] : [])];
+    const series: uPlot.Series[] = [{}, ...style.lines.map((l) => ({
+      label: l.label, stroke: pal.series[l.color], width: CHART_STYLE.line_width,
+      fill: rgba(pal.series[l.color], CHART_STYLE.fill_alpha), points: { show: false },
+    }))];
+    if (style.limit) series.push({ label: "limit", stroke: pal.limit, width: 1, points: { show: false } });
+    const axis = { stroke: pal.foreground, font, grid: { stroke: pal.grid, width: 1 }, ticks: { stroke: pal.grid, width: 1 } };
+    const unit = style.unit;
+    this.plot = new uPlot({
+      width: size.width, height: size.height, series,
+      // Room at the right for the last time label ("now").
+      padding: [8, 16, 0, 0],
+      // Labels only (no cursor values), as the export's legend.
+      legend: { show: style.lines.length > 1 || style.limit, live: false },
+      cursor: { show: false },
+      scales: {
+        x: { time: false, range: () => this.xRange() },
+        y: { range: () => [0, this.yMax()] },
+      },
+      axes: [
+        // Six ticks back from the newest sample, as the export's x axis.
+        { ...axis, size: 28, splits: (_u, _i, min, max) => Array.from({ length: 7 }, (_, k) => max - ((max - min) * k) / 6).reverse(),
+          values: (_u, splits) => { const newest = this.newest(); return splits.map((v) => formatAge(newest - v)); } },
+        { ...axis, size: 80, values: (_u, splits) => splits.map((v) => formatValue(unit, v)),
+          // Byte scales step in binary units (256 KiB, 1 MiB…), so tick labels are round.
+          ...(unit === "percent" ? {} : { incrs: BINARY_STEPS }) },
+      ],
+    }, this.data as uPlot.AlignedData);
+    this.caption = document.createElement("div");
+    this.caption.className = "chart-caption";
+    this.caption.style.color = pal.foreground;
+    this.caption.textContent = caption(metric, undefined);
+    this.el = document.createElement("div");
+    this.el.className = "live-chart";
+    this.el.style.background = pal.background;
+    this.el.dataset.metric = metric;
+    this.el.append(this.caption, this.plot.root);
+    // For the page tests: the chart behind the element.
+    (this.el as unknown as { liveChart: LiveChart }).liveChart = this;
+  }
+
+  /** Samples held now. */
+  get length(): number { return this.data[0].length; }
+
+  /** The newest sample's time (Unix ms), to resume from. */
+  get newestMs(): number | null { return this.latest?.at_ms ?? null; }
+
+  private newest(): number { return this.latest ? this.latest.at_ms / 1000 : 0; }
+
+  /** The data's age rounded up to a minute, at most the window (the core's `span_secs`). */
+  private xRange(): uPlot.Range.MinMax {
+    const xs = this.data[0] as number[];
+    const newest = this.newest();
+    const age = xs.length ? newest - xs[0] : 0;
+    const span = Math.min(Math.max(1, Math.ceil(age / 60)) * 60, Math.max(1, this.windowSecs));
+    return [newest - span, newest];
+  }
+
+  private yMax(): number {
+    let peak = 0;
+    for (let i = 1; i < this.data.length; i++) for (const v of this.data[i]) if (v !== null && v > peak) peak = v;
+    return Math.max(peak * CHART_STYLE.headroom, this.style.y_floor);
+  }
+
+  /** Add samples (oldest first, newer than any held) and redraw once. */
+  append(samples: Sample[]): void {
+    const fresh = samples.filter((s) => !this.latest || s.at_ms > this.latest.at_ms);
+    if (!fresh.length) return;
+    for (const s of fresh) {
+      this.data[0].push(s.at_ms / 1000);
+      this.style.lines.forEach((l, i) => this.data[i + 1].push(s[l.field]));
+    }
+    this.latest = fresh[fresh.length - 1];
+    const from = this.newest() - this.windowSecs;
+    let drop = 0;
+    while (drop < this.data[0].length && (this.data[0][drop] as number) < from) drop++;
+    if (drop) for (const col of this.data) col.splice(0, drop);
+    if (this.style.limit) {
+      // The limit is drawn only when it is within reach of the data (as the core decides):
+      // an unlimited container reports the host's memory, which would flatten the line.
+      const col = this.data[this.data.length - 1];
+      let peak = 0;
+      for (const v of this.data[1]) if (v !== null && v > peak) peak = v;
+      const limit = this.latest.mem_limit;
+      const shown = limit > 0 && limit <= Math.max(peak, 1) * 4 ? limit : null;
+      col.length = 0;
+      for (let i = 0; i < this.data[0].length; i++) col.push(shown);
+    }
+    this.caption.textContent = caption(this.metric, this.latest);
+    this.plot.setData(this.data as uPlot.AlignedData);
+  }
+
+  resize(size: ChartSize): void { this.plot.setSize(size); }
+
+  destroy(): void { this.plot.destroy(); }
+}
