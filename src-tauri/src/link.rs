@@ -199,12 +199,14 @@ pub struct SnapshotView<'a> {
     pub revision: u64,
     pub endpoint: &'a str,
     pub context: Option<&'a str>,
-    pub connection: &'a ConnectionState,
+    /// Its reason quotes engine error text: made inert like the lists below.
+    pub connection: Cow<'a, ConnectionState>,
     pub synced: bool,
     /// Listed once, but the engine is not answering now: the lists are the last known.
     pub stale: bool,
     /// Objects whose last refresh failed; their rows show the last data fetched.
-    pub refresh_failures: &'a [RefreshFailure],
+    #[cfg_attr(test, ts(as = "Vec<RefreshFailure>"))]
+    pub refresh_failures: Cow<'a, [RefreshFailure]>,
     pub read_only: bool,
     /// Show `TLS NOT VERIFIED` in the header.
     pub tls_unverified: bool,
@@ -254,10 +256,10 @@ impl<'a> SnapshotView<'a> {
             revision: s.revision,
             endpoint: &s.endpoint,
             context: link.context.as_deref(),
-            connection: &s.connection,
+            connection: inert::connection(&s.connection),
             synced: s.synced,
             stale: s.is_stale(),
-            refresh_failures: &s.refresh_failures,
+            refresh_failures: inert::refresh_failures(&s.refresh_failures),
             read_only,
             tls_unverified: link.tls_unverified,
             engine: s.engine.as_deref().map(inert::engine_info),

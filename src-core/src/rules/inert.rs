@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
+use crate::store::{ConnectionState, RefreshFailure};
 use crate::streams::text::{inert, needs_sanitizing};
 
 fn fix(s: &mut String) {
@@ -125,6 +126,39 @@ pub fn event(e: &EngineEvent) -> Cow<'_, EngineEvent> {
     fix(&mut e.actor_id);
     fix_map(&mut e.attributes);
     Cow::Owned(e)
+}
+
+/// The connection state: its reason quotes the engine's (or a proxy's) own error text.
+pub fn connection(c: &ConnectionState) -> Cow<'_, ConnectionState> {
+    match c {
+        ConnectionState::NotResponding { reason, .. }
+        | ConnectionState::Reconnecting { reason, .. }
+        | ConnectionState::Failed { reason }
+            if needs_sanitizing(reason) =>
+        {
+            let mut c = c.clone();
+            if let ConnectionState::NotResponding { reason, .. }
+            | ConnectionState::Reconnecting { reason, .. }
+            | ConnectionState::Failed { reason } = &mut c
+            {
+                fix(reason);
+            }
+            Cow::Owned(c)
+        }
+        _ => Cow::Borrowed(c),
+    }
+}
+
+/// Objects that failed to refresh: each reason is the engine's error text.
+pub fn refresh_failures(fs: &[RefreshFailure]) -> Cow<'_, [RefreshFailure]> {
+    if !fs.iter().any(|f| needs_sanitizing(&f.reason)) {
+        return Cow::Borrowed(fs);
+    }
+    let mut fs = fs.to_vec();
+    for f in &mut fs {
+        fix(&mut f.reason);
+    }
+    Cow::Owned(fs)
 }
 
 /// The engine's own description of itself (`/info`), shown on the engine page.
@@ -280,5 +314,41 @@ mod tests {
         assert_eq!(v["Config"]["Env"][0], "A=⟨U+202E⟩x");
         assert_eq!(v["Config"]["Labels"]["k⟨U+200B⟩"], "v");
         assert_eq!(v["N"], 1);
+    }
+
+    #[test]
+    fn connection_reasons_and_refresh_failures_are_made_inert() {
+        let ok = ConnectionState::Connected { since_ms: 1 };
+        assert!(matches!(connection(&ok), Cow::Borrowed(_)));
+        let hostile = ConnectionState::Reconnecting {
+            since_ms: 1,
+            attempt: 2,
+            reason: "proxy said \u{1b}]0;pwned\u{7}v=\u{202e}gnp.exe".into(),
+        };
+        match &*connection(&hostile) {
+            ConnectionState::Reconnecting {
+                reason, attempt, ..
+            } => {
+                assert_eq!(reason, "proxy said v=⟨U+202E⟩gnp.exe");
+                assert_eq!(*attempt, 2);
+            }
+            other => panic!("changed kind: {other:?}"),
+        }
+        let f = RefreshFailure {
+            object: crate::store::ObjectRef::Container(crate::model::ContainerId::from("a")),
+            reason: "bad \u{200b}json".into(),
+            since_ms: 1,
+            attempts: 1,
+            retry_at_ms: 2,
+        };
+        let clean = RefreshFailure {
+            reason: "plain".into(),
+            ..f.clone()
+        };
+        assert!(matches!(
+            refresh_failures(std::slice::from_ref(&clean)),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(refresh_failures(&[f])[0].reason, "bad ⟨U+200B⟩json");
     }
 }

@@ -12,7 +12,11 @@ import type { Volume } from "./Volume";
 /**
  * What the page receives of a snapshot: the lists as arrays, the newest events only.
  */
-export type SnapshotView = { revision: number, endpoint: string, context: string | null, connection: ConnectionState, synced: boolean, 
+export type SnapshotView = { revision: number, endpoint: string, context: string | null, 
+/**
+ * Its reason quotes engine error text: made inert like the lists below.
+ */
+connection: ConnectionState, synced: boolean, 
 /**
  * Listed once, but the engine is not answering now: the lists are the last known.
  */
