@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::networks::is_builtin;
 use crate::model::{Container, ContainerState, Image, Network, PruneTarget, Volume};
+use crate::rules::usage::Usage;
 
 /// The label Docker ≥ 23 (API 1.42) puts on the volumes it creates for anonymous mounts.
 pub const ANONYMOUS_VOLUME_LABEL: &str = "com.docker.volume.anonymous";
@@ -111,6 +112,8 @@ pub fn is_anonymous(v: &Volume, labels_anonymous: bool) -> bool {
 
 /// The objects `target` covers in `listing`, sorted by name.
 pub fn candidates(target: PruneTarget, listing: &Listing<'_>) -> Vec<PruneItem> {
+    // In use = the usage rule both UIs show ("used by"), over the fresh listing.
+    let usage = Usage::from_lists(listing.containers, listing.networks);
     let mut items: Vec<PruneItem> = match target {
         PruneTarget::Containers => listing
             .containers
@@ -127,12 +130,7 @@ pub fn candidates(target: PruneTarget, listing: &Listing<'_>) -> Vec<PruneItem> 
             .images
             .iter()
             .filter(|i| all || i.is_dangling())
-            .filter(|i| {
-                !listing
-                    .containers
-                    .iter()
-                    .any(|c| c.image_id.as_ref() == Some(&i.id))
-            })
+            .filter(|i| usage.image_users(&i.id).is_empty())
             .map(|i| PruneItem {
                 tags: real_tags(i),
                 ..item(
@@ -147,26 +145,14 @@ pub fn candidates(target: PruneTarget, listing: &Listing<'_>) -> Vec<PruneItem> 
             .networks
             .iter()
             .filter(|n| !is_builtin(&n.name) && n.scope == "local")
-            .filter(|n| {
-                !listing
-                    .containers
-                    .iter()
-                    .any(|c| c.networks.iter().any(|name| name == &n.name))
-                    && n.containers.unwrap_or(0) == 0
-            })
+            .filter(|n| usage.network_users(&n.id).is_empty() && n.containers.unwrap_or(0) == 0)
             .map(|n| item(ObjectKind::Network, n.id.as_str(), &n.name, None))
             .collect(),
         PruneTarget::Volumes { all } => listing
             .volumes
             .iter()
             .filter(|v| all || is_anonymous(v, listing.labels_anonymous))
-            .filter(|v| {
-                !listing.containers.iter().any(|c| {
-                    c.mounts
-                        .iter()
-                        .any(|m| m.name.as_deref() == Some(v.name.as_str()))
-                })
-            })
+            .filter(|v| usage.volume_users(&v.name).is_empty())
             .map(|v| {
                 item(
                     ObjectKind::Volume,

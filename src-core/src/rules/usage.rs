@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{ContainerId, ImageId, NetworkId, VolumeName};
+use crate::model::{Container, ContainerId, ImageId, Network, NetworkId, VolumeName};
 use crate::store::Snapshot;
 
 /// Which containers use which image, volume and network, from one snapshot. Serialized for the
@@ -34,11 +34,22 @@ pub struct Usage {
 impl Usage {
     /// Counts every container of `snapshot` against its images, volumes and networks.
     pub fn of(snapshot: &Snapshot) -> Usage {
+        Usage::from_lists(
+            snapshot.containers.values().map(|c| &**c),
+            snapshot.networks.values().map(|n| &**n),
+        )
+    }
+
+    /// [`Usage::of`] for lists fresh from the engine (a prune plan's listing). Containers must
+    /// come in id order for the users to be listed in id order.
+    pub fn from_lists<'a>(
+        containers: impl IntoIterator<Item = &'a Container>,
+        networks: impl IntoIterator<Item = &'a Network>,
+    ) -> Usage {
         let mut images: BTreeMap<ImageId, Vec<ContainerId>> = BTreeMap::new();
         let mut volumes: BTreeMap<VolumeName, Vec<ContainerId>> = BTreeMap::new();
         let mut by_network_name: BTreeMap<&str, Vec<ContainerId>> = BTreeMap::new();
-        // `containers` is ordered by id, so every list below comes out in id order.
-        for c in snapshot.containers.values() {
+        for c in containers {
             if let Some(image) = &c.image_id {
                 images.entry(image.clone()).or_default().push(c.id.clone());
             }
@@ -56,9 +67,8 @@ impl Usage {
                 by_network_name.entry(name).or_default().push(c.id.clone());
             }
         }
-        let networks = snapshot
-            .networks
-            .values()
+        let networks = networks
+            .into_iter()
             .filter_map(|n| {
                 by_network_name
                     .get(n.name.as_str())

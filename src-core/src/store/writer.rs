@@ -176,6 +176,7 @@ where
         .collect()
         .await;
     let mut failures_changed = false;
+    let mut image_refetched = false;
     for (delta, r) in results {
         let fetched = match r {
             Ok(f) => {
@@ -214,6 +215,7 @@ where
                     Some(i) => {
                         // An image whose last tag moved elsewhere keeps its id; replace in place.
                         map.insert(i.id.clone(), Arc::new(i));
+                        image_refetched = true;
                     }
                     None => {
                         let key = ImageId(r.clone());
@@ -251,7 +253,10 @@ where
     if failures_changed {
         w.cur.refresh_failures = Arc::new(retries.failures());
     }
-    drop_stale_tags(&mut w.cur.images);
+    // Only a refetched image can have taken a tag from another one.
+    if image_refetched {
+        drop_stale_tags(&mut w.cur.images);
+    }
     Ok(())
 }
 
