@@ -167,17 +167,13 @@ impl Command {
     pub fn targets(&self) -> Vec<&str> {
         match self {
             Command::Rename { id, name } => vec![id.as_str(), name],
-            Command::Start { .. }
-            | Command::Stop { .. }
-            | Command::Restart { .. }
-            | Command::Pause { .. }
-            | Command::Unpause { .. }
-            | Command::Kill { .. }
-            | Command::Remove { .. } => self
-                .container()
-                .map(ContainerId::as_str)
-                .into_iter()
-                .collect(),
+            Command::Start { id }
+            | Command::Stop { id, .. }
+            | Command::Restart { id, .. }
+            | Command::Pause { id }
+            | Command::Unpause { id }
+            | Command::Kill { id, .. }
+            | Command::Remove { id, .. } => vec![id.as_str()],
             Command::RemoveImage { id, .. } => vec![id.as_str()],
             Command::CreateNetwork { name, .. } | Command::CreateVolume { name, .. } => vec![name],
             Command::RemoveNetwork { id } => vec![id.as_str()],

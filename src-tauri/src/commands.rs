@@ -119,7 +119,7 @@ pub fn container_removals(desk: State<'_, Desk>, ids: Vec<ContainerId>) -> CmdRe
                 ErrorReport::from(CoreError::not_found(format!("no container {id}")))
             })?;
             // The name is shown in the page's dialog: inert, as every engine string.
-            let name = wharf_core::rules::inert::container(c).name.clone();
+            let name = wharf_core::streams::text::inert(&c.name).into_owned();
             let rule = container_removal(&name, c.state);
             Ok(Removal {
                 command: Command::Remove {
@@ -446,7 +446,6 @@ pub fn contexts() -> CmdResult<Vec<ContextSummary>> {
 pub async fn switch_context(desk: State<'_, Desk>, name: String) -> CmdResult<AppInfo> {
     let args = Args {
         context: Some(name),
-        read_only: desk.read_only,
         insecure_skip_tls_verify: desk.insecure_skip_tls_verify,
         ..Args::default()
     };

@@ -22,7 +22,6 @@ use std::sync::Arc;
 use tauri::{Builder, Manager, Runtime, WindowEvent};
 use tokio::sync::watch;
 use wharf_core::engine::Policy;
-use wharf_core::session::Session;
 
 pub use link::{Args, Link};
 
@@ -47,8 +46,8 @@ impl Desk {
         let options = args.session_options();
         let (policy, link) = match options.policy() {
             Ok(p) => {
-                let session = Session::open_with(&options.connect, p.clone(), options.stats);
-                (p, Link::from_session(session))
+                let link = Link::open_with(&options.connect, &p);
+                (p, link)
             }
             // No audit log, no engine: the page shows why instead of acting unrecorded.
             Err(e) => (

@@ -208,15 +208,16 @@ pub async fn stats(
     loop {
         let view = views.borrow_and_update().clone();
         let latest = match top {
-            Some(n) => view.top(visible.iter().chain(focus.as_ref()), n),
+            Some(n) => view
+                .top(visible.iter().chain(focus.as_ref()), n)
+                .into_iter()
+                .collect(),
             None => visible
                 .iter()
                 .chain(focus.as_ref())
                 .filter_map(|id| view.latest(id).map(|s| (id.clone(), *s)))
                 .collect(),
-        }
-        .into_iter()
-        .collect();
+        };
         let series = match (&focus, series) {
             (Some(id), Some(_)) => {
                 let (samples, cursor) = tail(&view, id, after_ms);

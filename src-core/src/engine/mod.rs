@@ -124,14 +124,9 @@ impl Engine {
         targets: &[&str],
         call: impl Future<Output = Result<T>>,
     ) -> Result<T> {
-        let result = if self.policy.read_only {
-            Err(Self::read_only_error(format_args!(
-                "{name} {}",
-                targets.join(" ")
-            )))
-        } else {
-            call.await
-        };
+        // Refused: `check_writable` has recorded the refusal already.
+        self.check_writable(name, targets)?;
+        let result = call.await;
         if let Some(audit) = &self.policy.audit {
             let engine = self.endpoint.to_string();
             audit.record(&engine, name, targets, result.as_ref().map(|_| ()));

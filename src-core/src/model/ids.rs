@@ -4,6 +4,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// The 12-character form `docker ps` shows of any engine id (after a `sha256:` prefix).
+pub fn short_id(id: &str) -> &str {
+    let s = id.strip_prefix("sha256:").unwrap_or(id);
+    s.get(..12).unwrap_or(s)
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -23,8 +29,7 @@ macro_rules! id_type {
 
             /// The 12-character form `docker ps` shows (after any `sha256:` prefix).
             pub fn short(&self) -> &str {
-                let s = self.0.strip_prefix("sha256:").unwrap_or(&self.0);
-                s.get(..12).unwrap_or(s)
+                short_id(&self.0)
             }
         }
 

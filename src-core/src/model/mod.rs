@@ -17,7 +17,7 @@ pub use container::{
     COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL,
 };
 pub use event::{EngineEvent, EventKind};
-pub use ids::{ContainerId, ImageId, NetworkId, VolumeName};
+pub use ids::{short_id, ContainerId, ImageId, NetworkId, VolumeName};
 pub use image::Image;
 pub use network::Network;
 pub use stats::{RawStats, Sample};

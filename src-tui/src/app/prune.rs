@@ -37,8 +37,7 @@ impl App {
             .map(|i| {
                 let id = match i.kind {
                     ObjectKind::Container | ObjectKind::Image | ObjectKind::Network => {
-                        let s = i.id.strip_prefix("sha256:").unwrap_or(&i.id);
-                        s.get(..12).unwrap_or(s).to_owned()
+                        wharf_core::model::short_id(&i.id).to_owned()
                     }
                     _ => String::new(),
                 };

@@ -30,11 +30,9 @@ export function toast(text: string, kind: "info" | "error" = "info") {
 export function confirmAction(title: string, verb: string, names: string[], warnings: string[] = []): Promise<boolean> {
   return new Promise((resolve) => {
     // Every object is listed (the list scrolls): a destructive action never hides what it takes.
-    const shown = names;
-    const more = 0;
     const dlg = h("dialog", { class: "confirm", "aria-label": title },
       h("h2", {}, title),
-      h("ul", { class: "names" }, shown.map((n) => h("li", {}, n)), more > 0 ? h("li", {}, `…and ${more} more`) : null),
+      h("ul", { class: "names" }, names.map((n) => h("li", {}, n))),
       warnings.map((w) => h("p", { class: "warning", role: "alert" }, w)),
       h("div", { class: "buttons" },
         h("button", { type: "button", class: "cancel", onclick: () => close(false) }, "Cancel"),
