@@ -70,10 +70,6 @@ impl AuditLog {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Append the line for one engine call. A line that cannot be written is reported through
     /// `tracing` at error level: the call itself has already happened and cannot be undone.
     pub(crate) fn record(

@@ -171,7 +171,7 @@ pub async fn apply_prune(engine: &Engine, plan: &PrunePlan) -> Result<PruneRepor
                 }
             }
             ObjectKind::BuildCache => match engine.prune_build_cache().await {
-                Ok((_, bytes)) => {
+                Ok(bytes) => {
                     reclaimed += bytes;
                     Ok(())
                 }
@@ -249,7 +249,7 @@ pub async fn remove_image(
 
     if unseen.is_empty() && current.len() <= 1 {
         // One name or none: one call by id; the engine's refusal is the answer.
-        engine.remove_image(image.id.as_str(), force, false).await?;
+        engine.remove_image(image.id.as_str(), force).await?;
         let mut lines: Vec<ObjectReport> = current
             .iter()
             .map(|t| line(ObjectKind::Tag, t, ObjectResult::Removed))
@@ -330,7 +330,7 @@ pub async fn remove_image(
                 continue;
             }
         }
-        match engine.remove_image(tag, force, false).await {
+        match engine.remove_image(tag, force).await {
             Ok(_) => lines.push(line(ObjectKind::Tag, tag, ObjectResult::Removed)),
             Err(e) => {
                 failed = true;
@@ -367,7 +367,7 @@ pub async fn remove_image(
             Ok(now) if !real_tags(&now).is_empty() => ObjectResult::Skipped {
                 reason: format!("kept: it is now tagged {}", real_tags(&now).join(", ")),
             },
-            Ok(_) => match engine.remove_image(image.id.as_str(), force, false).await {
+            Ok(_) => match engine.remove_image(image.id.as_str(), force).await {
                 Ok(_) => ObjectResult::Removed,
                 Err(e) => skipped_or_failed(&e),
             },

@@ -55,8 +55,6 @@ pub struct Session {
     pub engine: Engine,
     pub store: Store,
     pub stats: StatsHub,
-    /// What the engine handle enforces (kept so a context switch keeps the same audit log).
-    pub policy: Policy,
     /// The transport, as headers show it (`unix:///var/run/docker.sock`).
     pub endpoint: String,
     /// The docker context the endpoint comes from, if any.
@@ -110,7 +108,7 @@ impl Session {
         let context = endpoint.context().map(str::to_owned);
         let tls_unverified = endpoint.transport.tls_unverified();
         let engine = match Engine::new(endpoint) {
-            Ok(e) => e.with_policy(policy.clone()),
+            Ok(e) => e.with_policy(policy),
             Err(error) => {
                 return Err(SessionError {
                     error,
@@ -125,7 +123,6 @@ impl Session {
             engine,
             store,
             stats,
-            policy,
             endpoint: label,
             context,
             tls_unverified,
@@ -164,7 +161,7 @@ mod tests {
             Err(e) => panic!("open: {e}"),
         };
         assert_eq!(s.endpoint, "tcp://127.0.0.1:1");
-        assert!(s.policy.read_only && s.policy.audit.is_some());
+        assert!(s.engine.policy().read_only && s.engine.policy().audit.is_some());
         assert!(!s.tls_unverified && s.context.is_none());
         drop(s);
         let _ = std::fs::remove_dir_all(&dir);

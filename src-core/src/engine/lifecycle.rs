@@ -117,11 +117,11 @@ impl Engine {
     }
 
     /// Remove an image or one of its tags (`repo:tag` untags only, unless it is the last
-    /// name); returns what was untagged and deleted, as `untagged X` / `deleted Y`.
-    pub async fn remove_image(&self, id: &str, force: bool, no_prune: bool) -> Result<Vec<String>> {
+    /// name). Untagged parents are pruned, as `docker rmi` does.
+    pub async fn remove_image(&self, id: &str, force: bool) -> Result<()> {
         let opts = qp::RemoveImageOptions {
             force,
-            noprune: no_prune,
+            noprune: false,
             platforms: None,
         };
         let call = if force {
@@ -129,22 +129,14 @@ impl Engine {
         } else {
             "image.remove"
         };
-        let items = self
-            .mutate(call, &[id], async {
-                self.api()
-                    .remove_image(id, Some(opts), None)
-                    .await
-                    .map_err(|e| self.err(format_args!("remove image {id}"), e))
-            })
-            .await?;
-        Ok(items
-            .into_iter()
-            .flat_map(|i| {
-                let u = i.untagged.map(|t| format!("untagged {t}"));
-                let d = i.deleted.map(|t| format!("deleted {t}"));
-                u.into_iter().chain(d)
-            })
-            .collect())
+        self.mutate(call, &[id], async {
+            self.api()
+                .remove_image(id, Some(opts), None)
+                .await
+                .map(drop)
+                .map_err(|e| self.err(format_args!("remove image {id}"), e))
+        })
+        .await
     }
 
     pub async fn create_network(
@@ -221,22 +213,19 @@ impl Engine {
         .await
     }
 
-    /// Remove all unused build cache; returns the removed record ids and the bytes reclaimed.
+    /// Remove all unused build cache; returns the bytes reclaimed.
     ///
     /// The only prune endpoint Wharf calls: build cache holds no user data (it is rebuilt on
     /// demand), and engines below API 1.52 list its records in a `/system/df` shape the
     /// generated client cannot read, so it cannot be planned record by record.
-    pub async fn prune_build_cache(&self) -> Result<(Vec<String>, u64)> {
+    pub async fn prune_build_cache(&self) -> Result<u64> {
         self.mutate("build_cache.prune", &[], async {
             let r = self
                 .api()
                 .prune_build(None::<qp::PruneBuildOptions>)
                 .await
                 .map_err(|e| self.err("prune build cache", e))?;
-            Ok((
-                r.caches_deleted.unwrap_or_default(),
-                non_negative(r.space_reclaimed),
-            ))
+            Ok(non_negative(r.space_reclaimed))
         })
         .await
     }

@@ -88,6 +88,11 @@ impl Engine {
         self
     }
 
+    /// What this handle enforces: read-only, and the audit log it records to.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
     pub fn is_read_only(&self) -> bool {
         self.policy.read_only
     }
