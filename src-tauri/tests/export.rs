@@ -6,22 +6,11 @@
 mod common;
 
 use std::path::Path;
-use std::sync::OnceLock;
 
-use common::TestApp;
+use common::{download_dir, TestApp};
 use serde_json::json;
 use wharf_desktop::Args;
 use wharf_tests::require_engine;
-
-fn download_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        std::env::set_var("WHARF_DOWNLOAD_DIR", dir.path());
-        dir
-    })
-    .path()
-}
 
 #[test]
 fn graphs_are_exported_as_svg_and_png() {

@@ -9,10 +9,9 @@
 mod common;
 
 use std::path::Path;
-use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::TestApp;
+use common::{download_dir, TestApp};
 use serde_json::{json, Value};
 use wharf_core::streams::text::is_invisible;
 use wharf_desktop::Args;
@@ -21,16 +20,6 @@ use wharf_tests::require_engine;
 const PAYLOAD: &str = "\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07\x1b[2Jv=\u{202E}gnp.exe z\u{200B}w";
 const MARKER: &str = "v=⟨U+202E⟩gnp.exe";
 const SECRET: &str = "hunter2-desk-secret";
-
-fn download_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        std::env::set_var("WHARF_DOWNLOAD_DIR", dir.path());
-        dir
-    })
-    .path()
-}
 
 /// No control character (but newlines) and no invisible one anywhere in `text`.
 fn assert_clean(what: &str, text: &str) {

@@ -4,7 +4,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -166,4 +167,16 @@ impl TestApp {
 /// The `kind` of an error answer.
 pub fn kind(err: &Value) -> &str {
     err["kind"].as_str().unwrap_or("<no kind>")
+}
+
+/// The folder the app saves downloads to in this test process (`WHARF_DOWNLOAD_DIR`), made
+/// once per test binary.
+pub fn download_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::env::set_var("WHARF_DOWNLOAD_DIR", dir.path());
+        dir
+    })
+    .path()
 }

@@ -8,7 +8,7 @@ use wharf_tests::{
     require_engine, require_private_engine, wait_until_blocking, PrivateOpts, TestEngine,
 };
 
-use crate::common::{connect, TIMEOUT};
+use crate::common::{connect, OwnImage, TIMEOUT};
 
 fn status(engine: &TestEngine, id: &str) -> String {
     engine
@@ -315,42 +315,6 @@ async fn engine_facts_and_disk_usage() {
         .find(|d| d.kind == wharf_core::model::DiskUsageKind::Images)
         .unwrap_or_else(|| panic!("no image row in {df:?}"));
     assert!(images.total >= 1 && images.size > 0, "{images:?}");
-}
-
-/// An image of its own (a commit of a test container), tagged `tags`; its tags are removed at
-/// the end whatever happens (they match the `wharf-test/*:<run>` sweep too).
-struct OwnImage<'a> {
-    te: &'a TestEngine,
-    id: String,
-    tags: Vec<String>,
-}
-
-impl<'a> OwnImage<'a> {
-    fn new(te: &'a TestEngine, names: &[&str]) -> OwnImage<'a> {
-        let c = te.container("commit").cmd(&["true"]).created_only();
-        let tags: Vec<String> = names
-            .iter()
-            .map(|n| format!("wharf-test/{n}:{}", wharf_tests::run_id()))
-            .collect();
-        let id = te
-            .docker_ok(&["commit", c.id(), &tags[0]])
-            .trim()
-            .to_owned();
-        for t in &tags[1..] {
-            te.docker_ok(&["tag", &id, t]);
-        }
-        OwnImage { te, id, tags }
-    }
-
-    fn exists(&self) -> bool {
-        self.te.docker(&["image", "inspect", &self.id]).is_ok()
-    }
-}
-
-impl Drop for OwnImage<'_> {
-    fn drop(&mut self) {
-        let _ = self.te.docker(&["rmi", "-f", &self.id]);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

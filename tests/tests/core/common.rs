@@ -5,6 +5,7 @@ use std::time::Duration;
 use wharf_core::engine::connect::{resolve, ConnectOptions};
 use wharf_core::engine::Engine;
 use wharf_core::store::{Snapshot, Store};
+use wharf_tests::TestEngine;
 
 /// Generous: CI machines are slow, and this is a timeout, not an expectation.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -54,4 +55,40 @@ pub async fn wait_running(store: &Store, id: &str) -> wharf_core::model::Contain
     })
     .await;
     id
+}
+
+/// An image of its own (a commit of a test container), tagged `tags`; its tags are removed at
+/// the end whatever happens (they match the `wharf-test/*:<run>` sweep too).
+pub struct OwnImage<'a> {
+    pub te: &'a TestEngine,
+    pub id: String,
+    pub tags: Vec<String>,
+}
+
+impl<'a> OwnImage<'a> {
+    pub fn new(te: &'a TestEngine, names: &[&str]) -> OwnImage<'a> {
+        let c = te.container("commit").cmd(&["true"]).created_only();
+        let tags: Vec<String> = names
+            .iter()
+            .map(|n| format!("wharf-test/{n}:{}", wharf_tests::run_id()))
+            .collect();
+        let id = te
+            .docker_ok(&["commit", c.id(), &tags[0]])
+            .trim()
+            .to_owned();
+        for t in &tags[1..] {
+            te.docker_ok(&["tag", &id, t]);
+        }
+        OwnImage { te, id, tags }
+    }
+
+    pub fn exists(&self) -> bool {
+        self.te.docker(&["image", "inspect", &self.id]).is_ok()
+    }
+}
+
+impl Drop for OwnImage<'_> {
+    fn drop(&mut self) {
+        let _ = self.te.docker(&["rmi", "-f", &self.id]);
+    }
 }

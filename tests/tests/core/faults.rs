@@ -148,21 +148,48 @@ fn alive_tasks() -> usize {
         .num_alive_tasks()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_frozen_engine_is_reported_requests_fail_fast_and_everything_recovers() {
-    let te = require_private_engine!(PrivateOpts::default());
-    let store = synced_store(te.host()).await;
-    let ticker = te.container("frozen-ticker").cmd(TICKER).start();
-    let id = crate::common::wait_running(&store, ticker.id()).await;
-    let engine: Engine = store.engine().clone();
-    let mut follower = LogFollower::start(&engine, ticker.id(), &LogOptions::default());
+/// A container printing ticks, followed in its logs (two ticks seen) and in the API stats
+/// (one sample seen): the streams a fault test then breaks and watches resume.
+pub(crate) struct Ticking {
+    pub id: ContainerId,
+    pub engine: Engine,
+    pub follower: LogFollower,
+    pub buf: LogBuffer,
+    pub hub: StatsHub,
+}
+
+pub(crate) async fn ticking(store: &Store, ticker: &str) -> Ticking {
+    let id = crate::common::wait_running(store, ticker).await;
+    let engine = store.engine().clone();
+    let mut follower = LogFollower::start(&engine, ticker, &LogOptions::default());
     let mut buf = LogBuffer::new(10_000, false);
     follow_until(&mut follower, &mut buf, "the first ticks", TIMEOUT, |b| {
         last_tick(b) >= 2
     })
     .await;
-    let hub = api_stats(&store, &id);
+    let hub = api_stats(store, &id);
     sample_after(&hub, &id, 0, "a first stats sample").await;
+    Ticking {
+        id,
+        engine,
+        follower,
+        buf,
+        hub,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_engine_is_reported_requests_fail_fast_and_everything_recovers() {
+    let te = require_private_engine!(PrivateOpts::default());
+    let store = synced_store(te.host()).await;
+    let ticker = te.container("frozen-ticker").cmd(TICKER).start();
+    let Ticking {
+        id,
+        engine,
+        mut follower,
+        mut buf,
+        hub,
+    } = ticking(&store, ticker.id()).await;
     let tasks_before = alive_tasks();
     // A relisting replaces the engine facts last, with the lists: their clock shows it done.
     let listed_at = |s: &Snapshot| s.engine.as_ref().map(|e| e.system_time.clone());
@@ -402,16 +429,13 @@ async fn an_engine_behind_a_cut_proxy_is_reported_and_recovers() {
     let host = format!("tcp://127.0.0.1:{}", proxy.port);
     let store = synced_store(&host).await;
     let ticker = te.container("proxy-ticker").cmd(TICKER).start();
-    let id = crate::common::wait_running(&store, ticker.id()).await;
-    let engine = store.engine().clone();
-    let mut follower = LogFollower::start(&engine, ticker.id(), &LogOptions::default());
-    let mut buf = LogBuffer::new(10_000, false);
-    follow_until(&mut follower, &mut buf, "the first ticks", TIMEOUT, |b| {
-        last_tick(b) >= 2
-    })
-    .await;
-    let hub = api_stats(&store, &id);
-    sample_after(&hub, &id, 0, "a first stats sample").await;
+    let Ticking {
+        id,
+        mut follower,
+        mut buf,
+        hub,
+        ..
+    } = ticking(&store, ticker.id()).await;
 
     // Packets vanish: nothing fails, nothing answers.
     proxy.set(Mode::Blackhole);

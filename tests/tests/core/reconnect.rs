@@ -6,12 +6,8 @@ use std::collections::BTreeSet;
 use wharf_core::store::ConnectionState;
 use wharf_tests::{require_private_engine, PrivateOpts};
 
-use wharf_core::engine::LogOptions;
-use wharf_core::streams::logs::LogFollower;
-use wharf_core::streams::LogBuffer;
-
 use crate::common::{synced_store, wait, TIMEOUT};
-use crate::faults::{api_stats, follow_until, now_ms, sample_after, ticks_after_a_gap, TICKER};
+use crate::faults::{follow_until, now_ms, sample_after, ticks_after_a_gap, TICKER};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn engine_restart_is_survived_without_stale_rows() {
@@ -73,16 +69,13 @@ async fn logs_and_stats_streams_resume_after_an_engine_restart() {
         .args(&["--restart", "always", "--stop-timeout", "1"])
         .cmd(TICKER)
         .start();
-    let id = crate::common::wait_running(&store, ticker.id()).await;
-    let engine = store.engine().clone();
-    let mut follower = LogFollower::start(&engine, ticker.id(), &LogOptions::default());
-    let mut buf = LogBuffer::new(10_000, false);
-    follow_until(&mut follower, &mut buf, "the first ticks", TIMEOUT, |b| {
-        crate::faults::last_tick(b) >= 2
-    })
-    .await;
-    let hub = api_stats(&store, &id);
-    sample_after(&hub, &id, 0, "a first stats sample").await;
+    let crate::faults::Ticking {
+        id,
+        mut follower,
+        mut buf,
+        hub,
+        ..
+    } = crate::faults::ticking(&store, ticker.id()).await;
 
     te.kill();
     wait(&store, "reconnecting", |s| {

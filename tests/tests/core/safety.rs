@@ -15,7 +15,7 @@ use wharf_core::rules::prune::ObjectKind;
 use wharf_core::ErrorKind;
 use wharf_tests::{require_engine, require_private_engine, PrivateOpts, TestEngine};
 
-use crate::common::connect;
+use crate::common::{connect, OwnImage};
 
 fn volume_exists(te: &TestEngine, name: &str) -> bool {
     te.docker(&["volume", "inspect", name]).is_ok()
@@ -163,40 +163,14 @@ async fn a_running_container_is_not_pruned() {
     assert_eq!(c.inspect("{{.State.Status}}").trim(), "running");
 }
 
-/// An image of its own (a commit of a test container) with `tags`; removed at the end.
-fn own_image(te: &TestEngine, names: &[&str]) -> (String, Vec<String>) {
-    let c = te.container("commit").cmd(&["true"]).created_only();
-    let tags: Vec<String> = names
-        .iter()
-        .map(|n| format!("wharf-test/{n}:{}", wharf_tests::run_id()))
-        .collect();
-    let id = te
-        .docker_ok(&["commit", c.id(), &tags[0]])
-        .trim()
-        .to_owned();
-    for t in &tags[1..] {
-        te.docker_ok(&["tag", &id, t]);
-    }
-    (id, tags)
-}
-
-struct Rmi<'a>(&'a TestEngine, Vec<String>);
-
-impl Drop for Rmi<'_> {
-    fn drop(&mut self) {
-        for i in &self.1 {
-            let _ = self.0.docker(&["rmi", "-f", i]);
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn image_removal_leaves_a_moved_tag_to_its_new_image() {
     let te = require_engine!();
     let engine = connect(te.host()).await;
-    let (id, tags) = own_image(te, &["moving-a", "moving-b", "moving-c"]);
-    let (other, other_tags) = own_image(te, &["moving-other"]);
-    let _cleanup = Rmi(te, vec![id.clone(), other.clone()]);
+    let own = OwnImage::new(te, &["moving-a", "moving-b", "moving-c"]);
+    let other_img = OwnImage::new(te, &["moving-other"]);
+    let (id, tags) = (own.id.clone(), own.tags.clone());
+    let (other, other_tags) = (other_img.id.clone(), other_img.tags.clone());
     let image_of = |t: &str| te.docker(&["image", "inspect", "-f", "{{.Id}}", t]);
 
     // Confirmed with both tags; then `moving-b` is moved to another image.
@@ -250,8 +224,8 @@ async fn image_removal_leaves_a_moved_tag_to_its_new_image() {
 async fn image_removal_keeps_an_image_tagged_after_confirmation() {
     let te = require_engine!();
     let engine = connect(te.host()).await;
-    let (id, tags) = own_image(te, &["late-a", "late-b"]);
-    let _cleanup = Rmi(te, vec![id.clone()]);
+    let own = OwnImage::new(te, &["late-a", "late-b"]);
+    let (id, tags) = (own.id.clone(), own.tags.clone());
     let late = format!("wharf-test/late-c:{}", wharf_tests::run_id());
     let cmd = Command::RemoveImage {
         id: ImageId::from(id.as_str()),
@@ -281,8 +255,8 @@ async fn image_removal_keeps_an_image_tagged_after_confirmation() {
 async fn removing_what_is_in_use_is_refused_with_the_engines_reason() {
     let te = require_engine!();
     let engine = connect(te.host()).await;
-    let (id, tags) = own_image(te, &["inuse"]);
-    let _cleanup = Rmi(te, vec![id.clone()]);
+    let own = OwnImage::new(te, &["inuse"]);
+    let (id, tags) = (own.id.clone(), own.tags.clone());
     let vol = te.volume("inuse");
     let c = te
         .container("inuse")
@@ -343,8 +317,8 @@ async fn read_only_engine_refuses_every_mutation_before_sending() {
     let stopped = te.container("ro-stop").cmd(&["true"]).created_only();
     let vol = te.volume("ro");
     let net = te.network("ro");
-    let (img, tags) = own_image(te, &["ro"]);
-    let _cleanup = Rmi(te, vec![img.clone()]);
+    let own = OwnImage::new(te, &["ro"]);
+    let (img, tags) = (own.id.clone(), own.tags.clone());
     // Only our own objects: other tests change the shared engine meanwhile.
     let exists = |args: &[&str]| te.docker(args).is_ok();
     let state = || {
