@@ -280,9 +280,10 @@ impl App {
                 input.edit(k);
                 if kind == PromptKind::Filter {
                     // Filters apply as you type; a half-typed one (`!`) just waits.
-                    let t = input.text.clone();
-                    if t.trim().is_empty() || Filter::parse(&t).is_ok() {
-                        self.apply_filter(&t);
+                    if input.text.trim().is_empty() {
+                        self.set_filter(None);
+                    } else if let Ok(f) = Filter::parse(&input.text) {
+                        self.set_filter(Some(f));
                     }
                 }
                 self.mode = Mode::Input(kind, input);

@@ -19,7 +19,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crossterm::event::KeyEventKind;
-use wharf_core::engine::Processes;
 use wharf_core::error::CoreError;
 use wharf_core::model::DiskUsage;
 use wharf_core::store::Snapshot;
@@ -202,8 +201,8 @@ impl App {
                 self.stats = s;
                 if self.view == View::Containers {
                     let sort_col = self.table().sort_col;
-                    if !kinds::containers::update_stats(&mut self.rows, sort_col, &self.stats) {
-                        self.refresh_rows();
+                    if kinds::containers::update_stats(&mut self.rows, sort_col, &self.stats) {
+                        self.resort();
                     }
                 }
                 Vec::new()
@@ -245,7 +244,8 @@ impl App {
             }
             Msg::Top { id, result } => {
                 if let Some(d) = self.details.as_mut().filter(|d| d.id == id) {
-                    d.top = Some(result.map(|p: Processes| p));
+                    // Made inert once here, not on every frame.
+                    d.top = Some(result.map(wharf_core::rules::inert::processes));
                 }
                 Vec::new()
             }

@@ -148,6 +148,18 @@ impl App {
         self.clamp_offset();
     }
 
+    /// Sort the rows again (their sort keys changed in place), keeping the selected row
+    /// selected.
+    pub(super) fn resort(&mut self) {
+        let selected_key = self.selected_row().map(|r| r.key.clone());
+        let (col, desc) = (self.table().sort_col, self.table().sort_desc);
+        kinds::sort(&mut self.rows, col, desc);
+        if let Some(i) = selected_key.and_then(|k| self.rows.iter().position(|r| r.key == k)) {
+            self.table_mut().selected = i;
+        }
+        self.clamp_offset();
+    }
+
     pub(super) fn clamp_offset(&mut self) {
         let h = (self.table_height() as usize).max(1);
         let t = self.table_mut();
@@ -179,6 +191,11 @@ impl App {
                 }
             }
         };
+        self.set_filter(filter);
+    }
+
+    /// Show only the rows `filter` matches (all rows for `None`); clears a bad-filter toast.
+    pub(super) fn set_filter(&mut self, filter: Option<Filter>) {
         if self.toast.as_ref().is_some_and(|t| t.bad_filter) {
             self.toast = None;
         }

@@ -216,14 +216,10 @@ fn stats_cells(id: &str, state: ContainerState, stats: &StatsView) -> [Cell; 3] 
     }
 }
 
-/// After new stats, update the live cells of container `rows` in place, when that is all that
-/// changes: filters never look at stats, so membership stays, and so does the order unless
-/// the table is sorted by a live column. Returns `false` (nothing done) in that case, when
-/// the rows must be rebuilt.
+/// After new stats, update the live cells of container `rows` in place: filters never look at
+/// stats, so membership stays. Returns whether the order may have changed (the table is
+/// sorted by a live column), when the rows must be sorted again.
 pub fn update_stats(rows: &mut [Row], sort_col: usize, stats: &StatsView) -> bool {
-    if STATS_COLUMNS.contains(&sort_col) {
-        return false;
-    }
     for row in rows {
         let (Some(state), Some(id)) = (row.state, row.key.container()) else {
             continue;
@@ -233,7 +229,7 @@ pub fn update_stats(rows: &mut [Row], sort_col: usize, stats: &StatsView) -> boo
             *cell = new;
         }
     }
-    true
+    STATS_COLUMNS.contains(&sort_col)
 }
 
 fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {

@@ -201,13 +201,12 @@ fn top(f: &mut Frame, app: &App, d: &Details, area: Rect) {
                 .collect();
             let header =
                 Row::new(procs.titles.clone()).style(Style::default().add_modifier(Modifier::BOLD));
-            let rows = procs.rows.iter().skip(d.scroll).map(|r| {
-                Row::new(
-                    r.iter()
-                        .map(|c| crate::format::inert(c))
-                        .collect::<Vec<_>>(),
-                )
-            });
+            // Made inert when they arrived (`Msg::Top`).
+            let rows = procs
+                .rows
+                .iter()
+                .skip(d.scroll)
+                .map(|r| Row::new(r.iter().map(String::as_str).collect::<Vec<_>>()));
             f.render_widget(Table::new(rows, widths).header(header), area);
         }
     }
