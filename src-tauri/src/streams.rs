@@ -294,11 +294,7 @@ where
         tokio::select! {
             biased;
             () = tokio::time::sleep_until(next_send), if !pending.is_empty() => {
-                let n = pending.len().min(EXEC_MESSAGE_MAX);
-                let mut part: Vec<u8> = pending.drain(..n).collect();
-                let data = take_utf8(&mut part);
-                // An incomplete character waits at the front for its rest.
-                pending.splice(0..0, part);
+                let data = next_message(&mut pending, false);
                 next_send = tokio::time::Instant::now() + EXEC_BATCH;
                 if !data.is_empty() && !send(ExecEvent::Output { data }) {
                     return false;
@@ -317,15 +313,7 @@ where
                 }
                 None => {
                     while !pending.is_empty() {
-                        let n = pending.len().min(EXEC_MESSAGE_MAX);
-                        let mut part: Vec<u8> = pending.drain(..n).collect();
-                        let mut data = take_utf8(&mut part);
-                        if data.is_empty() {
-                            // A character cut by the end of the output.
-                            data = String::from_utf8_lossy(&part).into_owned();
-                        } else {
-                            pending.splice(0..0, part);
-                        }
+                        let data = next_message(&mut pending, true);
                         if !send(ExecEvent::Output { data }) {
                             return false;
                         }
@@ -335,6 +323,20 @@ where
             },
         }
     }
+}
+
+/// The next message's text: at most [`EXEC_MESSAGE_MAX`] bytes from the front of `pending`.
+/// An incomplete character waits at the front for its rest, unless the output has ended
+/// (`last`), when a character cut by the end becomes U+FFFD.
+fn next_message(pending: &mut Vec<u8>, last: bool) -> String {
+    let n = pending.len().min(EXEC_MESSAGE_MAX);
+    let mut part: Vec<u8> = pending.drain(..n).collect();
+    let data = take_utf8(&mut part);
+    if data.is_empty() && last {
+        return String::from_utf8_lossy(&part).into_owned();
+    }
+    pending.splice(0..0, part);
+    data
 }
 
 /// The longest valid UTF-8 prefix of `buf` as text; an incomplete character at the end stays
