@@ -92,7 +92,9 @@ pub async fn plan_prune(engine: &Engine, target: PruneTarget) -> Result<PrunePla
         networks: &networks,
         volumes: &volumes,
         // Engines label anonymous volumes from API 1.42 (Docker 23).
-        labels_anonymous: engine.api_at_least(ANONYMOUS_LABEL_API.0, ANONYMOUS_LABEL_API.1),
+        labels_anonymous: engine
+            .api_at_least(ANONYMOUS_LABEL_API.0, ANONYMOUS_LABEL_API.1)
+            .await?,
     };
     Ok(PrunePlan {
         target,

@@ -78,7 +78,8 @@ impl Engine {
             ..Default::default()
         };
         let created = self
-            .api()
+            .ready()
+            .await?
             .create_exec(id, opts)
             .await
             .map_err(|e| self.err(format_args!("exec in {id}"), e))?;
@@ -88,7 +89,8 @@ impl Engine {
             output_capacity: None,
         };
         let started = self
-            .api()
+            .ready()
+            .await?
             .start_exec(&created.id, Some(start))
             .await
             .map_err(|e| self.err(format_args!("start exec in {id}"), e))?;
@@ -116,7 +118,8 @@ impl Engine {
 
     /// Tell the exec's TTY its new size.
     pub async fn resize_exec(&self, exec_id: &str, width: u16, height: u16) -> Result<()> {
-        self.api()
+        self.ready()
+            .await?
             .resize_exec(exec_id, ResizeExecOptions { width, height })
             .await
             .map_err(|e| self.err("resize exec", e))
@@ -125,7 +128,8 @@ impl Engine {
     /// The exit code of a finished exec (`None` while it runs).
     pub async fn exec_exit_code(&self, exec_id: &str) -> Result<Option<i64>> {
         let i = self
-            .api()
+            .ready()
+            .await?
             .inspect_exec(exec_id)
             .await
             .map_err(|e| self.err("inspect exec", e))?;

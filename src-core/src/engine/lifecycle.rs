@@ -13,7 +13,8 @@ use crate::model::Volume;
 impl Engine {
     pub async fn start(&self, id: &str) -> Result<()> {
         self.mutate("container.start", &[id], async {
-            self.api()
+            self.ready()
+                .await?
                 .start_container(id, None::<qp::StartContainerOptions>)
                 .await
                 .map_err(|e| self.err(format_args!("start {id}"), e))
@@ -28,7 +29,8 @@ impl Engine {
             signal: None,
         };
         self.mutate("container.stop", &[id], async {
-            self.api()
+            self.ready()
+                .await?
                 .stop_container(id, Some(opts))
                 .await
                 .map_err(|e| self.err(format_args!("stop {id}"), e))
@@ -42,7 +44,8 @@ impl Engine {
             signal: None,
         };
         self.mutate("container.restart", &[id], async {
-            self.api()
+            self.ready()
+                .await?
                 .restart_container(id, Some(opts))
                 .await
                 .map_err(|e| self.err(format_args!("restart {id}"), e))
@@ -52,7 +55,8 @@ impl Engine {
 
     pub async fn pause(&self, id: &str) -> Result<()> {
         self.mutate("container.pause", &[id], async {
-            self.api()
+            self.ready()
+                .await?
                 .pause_container(id)
                 .await
                 .map_err(|e| self.err(format_args!("pause {id}"), e))
@@ -62,7 +66,8 @@ impl Engine {
 
     pub async fn unpause(&self, id: &str) -> Result<()> {
         self.mutate("container.unpause", &[id], async {
-            self.api()
+            self.ready()
+                .await?
                 .unpause_container(id)
                 .await
                 .map_err(|e| self.err(format_args!("unpause {id}"), e))
@@ -75,7 +80,8 @@ impl Engine {
             signal: signal.to_owned(),
         };
         self.mutate("container.kill", &[id, signal], async {
-            self.api()
+            self.ready()
+                .await?
                 .kill_container(id, Some(opts))
                 .await
                 .map_err(|e| self.err(format_args!("kill {id}"), e))
@@ -95,7 +101,8 @@ impl Engine {
             "container.remove"
         };
         self.mutate(call, &[id], async {
-            self.api()
+            self.ready()
+                .await?
                 .remove_container(id, Some(opts))
                 .await
                 .map_err(|e| self.err(format_args!("remove {id}"), e))
@@ -108,7 +115,8 @@ impl Engine {
             name: new_name.to_owned(),
         };
         self.mutate("container.rename", &[id, new_name], async {
-            self.api()
+            self.ready()
+                .await?
                 .rename_container(id, opts)
                 .await
                 .map_err(|e| self.err(format_args!("rename {id} to {new_name}"), e))
@@ -130,7 +138,8 @@ impl Engine {
             "image.remove"
         };
         self.mutate(call, &[id], async {
-            self.api()
+            self.ready()
+                .await?
                 .remove_image(id, Some(opts), None)
                 .await
                 .map(drop)
@@ -155,7 +164,8 @@ impl Engine {
         };
         self.mutate("network.create", &[name], async {
             let r = self
-                .api()
+                .ready()
+                .await?
                 .create_network(req)
                 .await
                 .map_err(|e| self.err(format_args!("create network {name}"), e))?;
@@ -166,7 +176,8 @@ impl Engine {
 
     pub async fn remove_network(&self, id: &str) -> Result<()> {
         self.mutate("network.remove", &[id], async {
-            self.api()
+            self.ready()
+                .await?
                 .remove_network(id)
                 .await
                 .map_err(|e| self.err(format_args!("remove network {id}"), e))
@@ -188,7 +199,8 @@ impl Engine {
         };
         self.mutate("volume.create", &[name], async {
             let v = self
-                .api()
+                .ready()
+                .await?
                 .create_volume(req)
                 .await
                 .map_err(|e| self.err(format_args!("create volume {name}"), e))?;
@@ -205,7 +217,8 @@ impl Engine {
             "volume.remove"
         };
         self.mutate(call, &[name], async {
-            self.api()
+            self.ready()
+                .await?
                 .remove_volume(name, Some(opts))
                 .await
                 .map_err(|e| self.err(format_args!("remove volume {name}"), e))
@@ -221,7 +234,8 @@ impl Engine {
     pub async fn prune_build_cache(&self) -> Result<u64> {
         self.mutate("build_cache.prune", &[], async {
             let r = self
-                .api()
+                .ready()
+                .await?
                 .prune_build(None::<qp::PruneBuildOptions>)
                 .await
                 .map_err(|e| self.err("prune build cache", e))?;

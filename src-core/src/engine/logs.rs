@@ -101,9 +101,12 @@ impl Engine {
         };
         let endpoint = self.endpoint.clone();
         let what = format!("logs of {id}");
-        self.api().logs(id, Some(q)).map(move |r| {
-            r.map(LogChunk::from)
-                .map_err(|e| map_error(e, &endpoint).context(&what))
+        let id = id.to_owned();
+        self.after_ready(move |docker| {
+            docker.logs(&id, Some(q)).map(move |r| {
+                r.map(LogChunk::from)
+                    .map_err(|e| map_error(e, &endpoint).context(&what))
+            })
         })
     }
 }

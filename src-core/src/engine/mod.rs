@@ -16,6 +16,7 @@ mod lifecycle;
 mod logs;
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use bollard::errors::Error as BollardError;
@@ -46,6 +47,9 @@ pub struct Engine {
     link: connect::Link,
     /// Rebuilt by [`Engine::negotiate`]; every call clones it (a few `Arc`s).
     docker: Arc<RwLock<Docker>>,
+    /// Set by the first successful [`Engine::negotiate`]; until then every call negotiates
+    /// first (see [`Engine::ready`]), so none is sent at a version the engine may refuse.
+    negotiated: Arc<AtomicBool>,
     endpoint: Arc<Endpoint>,
     policy: Arc<Policy>,
 }
@@ -77,6 +81,7 @@ impl Engine {
         Ok(Engine {
             link,
             docker: Arc::new(RwLock::new(docker)),
+            negotiated: Arc::new(AtomicBool::new(false)),
             endpoint: Arc::new(endpoint),
             policy: Arc::new(Policy::default()),
         })
@@ -189,7 +194,20 @@ impl Engine {
             .docker(&v)
             .map_err(|e| map_error(e, &self.endpoint))?;
         *self.docker.write().unwrap_or_else(PoisonError::into_inner) = docker;
+        self.negotiated.store(true, Ordering::Release);
         Ok(())
+    }
+
+    /// The client at the negotiated version, negotiating first when no call has yet. A
+    /// command can arrive before the store's first session has negotiated (a page that opens
+    /// straight into a view, a test): sent at the client's own newest version, it would be
+    /// refused by an older engine ("client version 1.53 is too new"), and version-dependent
+    /// rules (which volumes are anonymous, which `/system/df` shape) would pick the wrong side.
+    pub(crate) async fn ready(&self) -> Result<Docker> {
+        if !self.negotiated.load(Ordering::Acquire) {
+            self.negotiate().await?;
+        }
+        Ok(self.api())
     }
 
     /// The bollard client at the negotiated version.
@@ -227,12 +245,19 @@ impl Engine {
     pub async fn info(&self) -> Result<EngineInfo> {
         let (version, info) = tokio::try_join!(
             async {
-                self.api()
+                self.ready()
+                    .await?
                     .version()
                     .await
                     .map_err(|e| self.err("version", e))
             },
-            async { self.api().info().await.map_err(|e| self.err("info", e)) },
+            async {
+                self.ready()
+                    .await?
+                    .info()
+                    .await
+                    .map_err(|e| self.err("info", e))
+            },
         )?;
         Ok(convert::engine_info(version, info, self.api_version()))
     }
@@ -245,7 +270,8 @@ impl Engine {
             ..Default::default()
         };
         let list = self
-            .api()
+            .ready()
+            .await?
             .list_containers(Some(opts))
             .await
             .map_err(|e| self.err("list containers", e))?;
@@ -257,7 +283,8 @@ impl Engine {
 
     pub async fn inspect_container(&self, id: &str) -> Result<Container> {
         let c = self
-            .api()
+            .ready()
+            .await?
             .inspect_container(id, None::<qp::InspectContainerOptions>)
             .await
             .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
@@ -267,7 +294,8 @@ impl Engine {
     /// The full inspect document, for display.
     pub async fn inspect_container_json(&self, id: &str) -> Result<serde_json::Value> {
         let c = self
-            .api()
+            .ready()
+            .await?
             .inspect_container(id, None::<qp::InspectContainerOptions>)
             .await
             .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
@@ -277,7 +305,8 @@ impl Engine {
 
     pub async fn list_images(&self) -> Result<Vec<Image>> {
         let list = self
-            .api()
+            .ready()
+            .await?
             .list_images(None::<qp::ListImagesOptions>)
             .await
             .map_err(|e| self.err("list images", e))?;
@@ -286,7 +315,8 @@ impl Engine {
 
     pub async fn inspect_image(&self, id: &str) -> Result<Image> {
         let i = self
-            .api()
+            .ready()
+            .await?
             .inspect_image(id)
             .await
             .map_err(|e| self.err(format_args!("inspect image {id}"), e))?;
@@ -295,7 +325,8 @@ impl Engine {
 
     pub async fn list_networks(&self) -> Result<Vec<Network>> {
         let list = self
-            .api()
+            .ready()
+            .await?
             .list_networks(None::<qp::ListNetworksOptions>)
             .await
             .map_err(|e| self.err("list networks", e))?;
@@ -304,7 +335,8 @@ impl Engine {
 
     pub async fn inspect_network(&self, id: &str) -> Result<Network> {
         let n = self
-            .api()
+            .ready()
+            .await?
             .inspect_network(id, None::<qp::InspectNetworkOptions>)
             .await
             .map_err(|e| self.err(format_args!("inspect network {id}"), e))?;
@@ -313,7 +345,8 @@ impl Engine {
 
     pub async fn list_volumes(&self) -> Result<Vec<Volume>> {
         let list = self
-            .api()
+            .ready()
+            .await?
             .list_volumes(None::<qp::ListVolumesOptions>)
             .await
             .map_err(|e| self.err("list volumes", e))?;
@@ -327,7 +360,8 @@ impl Engine {
 
     pub async fn inspect_volume(&self, name: &str) -> Result<Volume> {
         let v = self
-            .api()
+            .ready()
+            .await?
             .inspect_volume(name)
             .await
             .map_err(|e| self.err(format_args!("inspect volume {name}"), e))?;
@@ -336,7 +370,8 @@ impl Engine {
 
     pub async fn top(&self, id: &str) -> Result<Processes> {
         let t = self
-            .api()
+            .ready()
+            .await?
             .top_processes(id, None::<qp::TopOptions>)
             .await
             .map_err(|e| self.err(format_args!("top {id}"), e))?;
@@ -359,15 +394,31 @@ impl Engine {
             ..Default::default()
         };
         let endpoint = self.endpoint.clone();
-        self.api()
-            .events(Some(opts))
-            .map_err(move |e| map_error(e, &endpoint).context("events stream"))
-            .filter_map(|r| async move {
-                match r {
-                    Ok(m) => convert::event(m).map(Ok),
-                    Err(e) => Some(Err(e)),
-                }
-            })
+        self.after_ready(move |docker| {
+            docker
+                .events(Some(opts))
+                .map_err(move |e| map_error(e, &endpoint).context("events stream"))
+                .filter_map(|r| async move {
+                    match r {
+                        Ok(m) => convert::event(m).map(Ok),
+                        Err(e) => Some(Err(e)),
+                    }
+                })
+        })
+    }
+
+    /// A stream that `open` makes from the negotiated client (see [`Engine::ready`]); a failed
+    /// negotiation is the stream's one item.
+    pub(crate) fn after_ready<T, S>(
+        &self,
+        open: impl FnOnce(Docker) -> S + Send + 'static,
+    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    where
+        S: Stream<Item = Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let engine = self.clone();
+        futures_util::stream::once(async move { engine.ready().await.map(open) }).try_flatten()
     }
 
     /// Stats readings for one container: one per second when `stream`, else a single reading.
@@ -382,25 +433,30 @@ impl Engine {
         };
         let endpoint = self.endpoint.clone();
         let what = format!("stats of {id}");
-        self.api()
-            .stats(id, Some(opts))
-            .map_err(move |e| map_error(e, &endpoint).context(&what))
-            .map_ok(convert::raw_stats)
+        let id = id.to_owned();
+        self.after_ready(move |docker| {
+            docker
+                .stats(&id, Some(opts))
+                .map_err(move |e| map_error(e, &endpoint).context(&what))
+                .map_ok(convert::raw_stats)
+        })
     }
 
-    /// Whether the negotiated API version is at least `major.minor`.
-    pub fn api_at_least(&self, major: usize, minor: usize) -> bool {
-        let v = self.api().client_version();
-        (v.major_version, v.minor_version) >= (major, minor)
+    /// Whether the negotiated API version is at least `major.minor` (negotiating first if
+    /// nothing has yet: before that the client's version is its own newest, not the engine's).
+    pub async fn api_at_least(&self, major: usize, minor: usize) -> Result<bool> {
+        let v = self.ready().await?.client_version();
+        Ok((v.major_version, v.minor_version) >= (major, minor))
     }
 
     /// `docker system df`. Engines before API 1.52 answer `/system/df` in a shape the
     /// generated client cannot read, so there the figures are computed from the lists
     /// (volume sizes are then unknown and reported as 0).
     pub async fn disk_usage(&self) -> Result<Vec<DiskUsage>> {
-        if self.api_at_least(1, 52) {
+        if self.api_at_least(1, 52).await? {
             let df = self
-                .api()
+                .ready()
+                .await?
                 .df(None::<qp::DataUsageOptions>)
                 .await
                 .map_err(|e| self.err("disk usage", e))?;
@@ -414,7 +470,8 @@ impl Engine {
     async fn disk_usage_from_lists(&self) -> Result<Vec<DiskUsage>> {
         let images = self.list_images().await?;
         let containers = self
-            .api()
+            .ready()
+            .await?
             .list_containers(Some(qp::ListContainersOptions {
                 all: true,
                 size: true,

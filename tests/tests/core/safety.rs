@@ -73,6 +73,24 @@ async fn prune_anonymous_volumes_keeps_named_ones_and_later_ones() {
     drop(user);
 }
 
+/// A command that arrives before any call has negotiated the API version (the desktop page
+/// asks for a prune plan as it opens) still plans by the engine's version: bollard's requests
+/// carry no version prefix, so they succeed either way, and only the rule "which volumes are
+/// anonymous" would silently pick the newer engines' side (label) on Docker 20.10.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_made_before_any_negotiation_uses_the_engines_version() {
+    let owned = require_private_engine!(PrivateOpts::default());
+    let te = &owned;
+    let anon = te.leftover_anonymous_volume();
+    let ep = wharf_core::engine::connect::resolve(&crate::common::options(te.host())).unwrap();
+    let fresh = Engine::new(ep).unwrap();
+    let plan = plan_prune(&fresh, PruneTarget::Volumes { all: false })
+        .await
+        .unwrap_or_else(|e| panic!("plan: {e}"));
+    let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, vec![anon.as_str()], "{plan:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_skips_what_came_into_use_with_the_engines_reason() {
     let owned = require_private_engine!(PrivateOpts::default());
