@@ -80,7 +80,9 @@ cmd_test() {
 	cd "$root/ui"
 	[[ -f dist/index.html && -d node_modules ]] || cmd_ui
 	echo "==> desktop: the page in Chromium (stub backend)" >&2
-	node --test tests/
+	# --test-force-exit: the runner ends when the tests have, whatever a browser or driver left
+	# open. `timeout`: a hang fails in minutes, naming the step, instead of using up CI's time.
+	within 10m "the page tests" node --test --test-force-exit tests/
 	echo "==> desktop: the real app under Xvfb (tauri-driver, WebKitWebDriver)" >&2
 	command -v xvfb-run >/dev/null || {
 		skip "xvfb-run missing (apt-get install xvfb xauth)"
@@ -92,7 +94,8 @@ cmd_test() {
 		return 0
 	}
 	(cd "$root" && cargo build ${CARGO_LOCKED:+--locked} -p wharf-desktop --quiet)
-	TAURI_DRIVER=$driver xvfb-run -a -s "-screen 0 1400x900x24" node --test tests/app.e2e.mjs
+	TAURI_DRIVER=$driver within 10m "the real-app tests" \
+		xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-force-exit tests/app.e2e.mjs
 }
 
 case ${1:-} in

@@ -245,6 +245,11 @@ cmd_image() {
 		docker import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - "$tag" >/dev/null
 }
 
+# dk ARGS…: the docker CLI, within a minute: a wedged engine must not hang a cleanup.
+dk() {
+	timeout 60 docker "$@"
+}
+
 # remove KIND IDS…: remove test resources and say so, since leftovers mean a test leaked one.
 remove() {
 	local kind=$1
@@ -252,9 +257,9 @@ remove() {
 	(($# > 0)) || return 0
 	echo "engine.sh clean: removing $# leftover ${kind}(s)" >&2
 	case $kind in
-	container) docker rm -f -v "$@" >/dev/null ;;
-	network) docker network rm "$@" >/dev/null ;;
-	volume) docker volume rm -f "$@" >/dev/null ;;
+	container) dk rm -f -v "$@" >/dev/null ;;
+	network) dk network rm "$@" >/dev/null ;;
+	volume) dk volume rm -f "$@" >/dev/null ;;
 	esac
 }
 
@@ -267,16 +272,16 @@ cmd_clean() {
 		ref="wharf-test/*:$run"
 	fi
 	local ids=()
-	mapfile -t ids < <(docker ps -aq --filter "label=$label")
+	mapfile -t ids < <(dk ps -aq --filter "label=$label")
 	remove container "${ids[@]}"
-	mapfile -t ids < <(docker network ls -q --filter "label=$label")
+	mapfile -t ids < <(dk network ls -q --filter "label=$label")
 	remove network "${ids[@]}"
-	mapfile -t ids < <(docker volume ls -q --filter "label=$label")
+	mapfile -t ids < <(dk volume ls -q --filter "label=$label")
 	remove volume "${ids[@]}"
 	# The test image is expected to be there; remove it quietly.
-	mapfile -t ids < <(docker image ls -q --filter "reference=$ref" | sort -u)
+	mapfile -t ids < <(dk image ls -q --filter "reference=$ref" | sort -u)
 	if ((${#ids[@]} > 0)); then
-		docker image rm -f "${ids[@]}" >/dev/null
+		dk image rm -f "${ids[@]}" >/dev/null
 	fi
 }
 

@@ -20,22 +20,49 @@ started=$SECONDS
 ci=false
 is_ci && ci=true
 
-step() { printf '\n==> %s\n' "$*" >&2; }
+# Each step's wall time, printed again at the very end (CI shows the tail of the output).
+timings=()
+current=''
+current_at=$SECONDS
+close_step() {
+	[[ -n $current ]] && timings+=("$(printf '%5ds  %s' $((SECONDS - current_at)) "$current")")
+	current=''
+}
+step() {
+	close_step
+	current=$*
+	current_at=$SECONDS
+	printf '\n==> %s\n' "$*" >&2
+}
 fail() {
 	echo "test.sh: $*" >&2
 	exit 1
 }
 
 engine_dir=''
+# Set by the last line of the script: an EXIT trap that runs before it (a signal such as CI's
+# SIGTERM at its time limit runs it with $? = 0) must not report "passed".
+completed=false
 finish() {
 	local rc=$?
 	set +e
+	if [[ $rc -eq 0 && $completed != true ]]; then
+		rc=1
+		echo "test.sh: interrupted during: ${current:-?}" >&2
+		# What that step started (timeout(1) passes the signal on to its command's group).
+		pkill -TERM -P $$ 2>/dev/null
+	fi
+	close_step
 	if [[ -n ${DOCKER_HOST:-} && -n ${WHARF_TEST_RUN:-} ]]; then
 		bash "$engine_sh" clean "$DOCKER_HOST" "$WHARF_TEST_RUN"
 	fi
 	if [[ -n $engine_dir ]]; then
 		step "stopping the private engine"
 		bash "$engine_sh" stop "$engine_dir"
+	fi
+	if ((${#timings[@]} > 0)); then
+		printf '\ntest.sh: time per step\n' >&2
+		printf '  %s\n' "${timings[@]}" >&2
 	fi
 	local t=$((SECONDS - started))
 	printf '\ntest.sh: %s in %dm%02ds\n' "$([[ $rc -eq 0 ]] && echo passed || echo "FAILED (exit $rc)")" \
@@ -94,8 +121,10 @@ tree=$(cargo tree "${locked[@]}" -p wharf-core -e normal --prefix none)
 ui_deps=$(grep -E '^(ratatui|crossterm|tauri)[A-Za-z0-9_-]* v' <<<"$tree" | sort -u | tr '\n' ' ' || true)
 [[ -z $ui_deps ]] || fail "wharf-core depends on: $ui_deps"
 
+# Generous limits (a cold run takes minutes here): a hang fails naming its step, long before
+# CI's own limit would end the run without saying where it stood.
 step "cargo clippy"
-cargo clippy "${locked[@]}" --workspace --all-targets -- -D warnings
+within 40m "cargo clippy" cargo clippy "${locked[@]}" --workspace --all-targets -- -D warnings
 
 step "cargo test"
 # --no-fail-fast: one failing test binary must not hide the others' results.
@@ -105,10 +134,12 @@ step "cargo test"
 snap_refs=${CARGO_TARGET_DIR:-$root/target}/insta-references.txt
 mkdir -p "$(dirname "$snap_refs")"
 : >"$snap_refs"
-INSTA_UPDATE=no INSTA_SNAPSHOT_REFERENCES_FILE=$snap_refs cargo test "${locked[@]}" --workspace --no-fail-fast
+INSTA_UPDATE=no INSTA_SNAPSHOT_REFERENCES_FILE=$snap_refs \
+	within 40m "cargo test" cargo test "${locked[@]}" --workspace --no-fail-fast
 
 step "insta snapshots: none orphaned, none pending"
 bash scripts/check-snapshots.sh "$snap_refs"
 
 step "desktop app: the page in Chromium, the real app under Xvfb"
 CARGO_LOCKED=${locked[*]:+1} bash scripts/desktop.sh test
+completed=true

@@ -11,9 +11,10 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
+import { killTree } from "./proc.mjs";
 import { Session } from "./webdriver.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -25,6 +26,7 @@ const driverBin = [process.env.TAURI_DRIVER, `${homedir()}/.cargo/bin/tauri-driv
 // A test run never rewrites the committed docs/*.png; `scripts/desktop.sh screenshots` does.
 const docsDir = process.env.WHARF_SCREENSHOT_DIR ?? `${tmpdir()}/wharf-screenshots-${process.pid}`;
 const PORT = 4444 + (process.pid % 500) * 2;
+const driverLog = `${tmpdir()}/wharf-tauri-driver-${process.pid}.log`;
 
 function docker(...args) {
   return execFileSync("docker", args, { encoding: "utf8", timeout: 60_000 }).trim();
@@ -58,13 +60,16 @@ before(async () => {
   start("web", "sleep", "3600");
   // A busy one, so the graphs on the screenshot have something to show.
   start("busy", "sh", "-c", "while true; do i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; echo tick; sleep 0.2; done");
+  // The driver's output goes to a file, never to this process's stdout: the test runner reads
+  // that pipe to its end, and a process left holding it (WebKitWebDriver, the app) would keep
+  // the runner, xvfb-run and the whole test run waiting after the last test passed.
   driver = spawn(driverBin, ["--port", String(PORT), "--native-port", String(PORT + 1)], {
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", openSync(driverLog, "w"), openSync(driverLog, "a")],
     env: { ...process.env, WEBKIT_DISABLE_COMPOSITING_MODE: "1" },
   });
   for (let i = 0; ; i++) {
     try { await fetch(`http://127.0.0.1:${PORT}/status`); break; } catch {
-      if (i > 100) throw new Error("tauri-driver did not start");
+      if (i > 100) throw new Error(`tauri-driver did not start; its log:\n${readFileSync(driverLog, "utf8")}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -73,11 +78,8 @@ before(async () => {
 
 after(async () => {
   await session?.delete().catch(() => undefined);
-  // SIGTERM, never SIGKILL: a killed tauri-driver leaves WebKitWebDriver holding our pipes.
-  if (driver && driver.exitCode === null) {
-    driver.kill("SIGTERM");
-    await new Promise((r) => { driver.once("exit", r); setTimeout(r, 5000); });
-  }
+  // The driver and everything it started (WebKitWebDriver, the app, WebKit's processes).
+  await killTree(driver);
   for (const m of made) {
     try {
       if (typeof m === "string") docker("rm", "-f", "-v", m);

@@ -12,8 +12,9 @@
 // Views: containers, dashboard, stats (the hash given by --stats-hash), idle (stay where the
 // app is), hidden (the window unmapped as a window manager minimizes it, bench/xwin.py).
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
+import { descendants, killTree, procs } from "./proc.mjs";
 import { Session } from "./webdriver.mjs";
 
 const argv = process.argv.slice(2);
@@ -34,30 +35,10 @@ const perfPrefix = opt("--perf", "");
 const driverBin = process.env.TAURI_DRIVER ?? `${homedir()}/.cargo/bin/tauri-driver`;
 const PORT = 5444;
 
-function procs() {
-  const out = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      let exe = "";
-      try { exe = realpathSync(`/proc/${d}/exe`); } catch { /* kernel thread or gone */ }
-      out.push({ pid: Number(d), ppid, exe });
-    } catch { /* gone */ }
-  }
-  return out;
-}
-
 function tree() {
   const all = procs();
   const roots = all.filter((p) => p.exe === app).sort((a, b) => b.pid - a.pid).slice(0, 1);
-  const t = new Set(roots.map((p) => p.pid));
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of all) if (!t.has(p.pid) && t.has(p.ppid)) { t.add(p.pid); grew = true; }
-  }
-  return all.filter((p) => t.has(p.pid));
+  return descendants(roots.map((p) => p.pid), all);
 }
 
 const TICK = 100; // USER_HZ on Linux
@@ -145,8 +126,7 @@ for (let r = 0; r < runs; r++) {
   results.push({ startup_ms: firstData - t0, ...mem });
   if (r === 0) for (const v of cpuViews) cpuResults.push(await cpu(s, v));
   await s.delete().catch(() => undefined);
-  driver.kill("SIGTERM");
-  await new Promise((res) => { driver.once("exit", res); setTimeout(res, 5000); });
+  await killTree(driver);
   // Leave no app of this run behind to share pages with the next one.
   for (const p of procs()) if (p.exe === app) { try { process.kill(p.pid, "SIGTERM"); } catch { /* gone */ } }
   await sleep(2000);
