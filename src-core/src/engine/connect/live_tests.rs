@@ -386,6 +386,14 @@ async fn a_silent_engine_fails_reads_at_the_quick_deadline() {
         port,
     });
     let engine = crate::engine::Engine::new(endpoint).unwrap();
+    // Never negotiated: even a slow action first needs the version, and the ping that asks
+    // for it gives up at the quick deadline.
+    let start = tokio::time::Instant::now();
+    let err = engine.stop("web", Some(30)).await.unwrap_err();
+    says(&err, ErrorKind::Unavailable, &["not responding"]);
+    assert_eq!(start.elapsed(), super::QUICK_REQUEST_TIMEOUT);
+    // As after a negotiation made before the engine went quiet.
+    engine.assume_negotiated();
     for _ in 0..2 {
         let start = tokio::time::Instant::now();
         let err = engine.inspect_container("web").await.unwrap_err();
