@@ -400,6 +400,23 @@ fn all_errors_are_reported_at_once_with_their_entry() {
 
 #[test]
 fn cross_field_rules() {
+    let e = errors(&with(Field::Memory, "1k"));
+    assert_eq!(
+        e[0].message,
+        "memory '1k' is below the engine's minimum of 6m"
+    );
+    plan(&with(Field::Memory, "6m"));
+
+    for mode in ["host", "container:db"] {
+        let mut f = form("busybox");
+        f.networks = vec![mode.into()];
+        f.hostname = "web".into();
+        f.ports = vec!["8080:80".into()];
+        let e = errors(&f);
+        let fields: Vec<Field> = e.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::Hostname, Field::Ports], "{mode}: {e:?}");
+    }
+
     let mut f = form("busybox");
     f.auto_remove = true;
     f.restart = "always".into();

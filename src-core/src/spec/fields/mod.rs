@@ -185,6 +185,40 @@ pub(super) fn parse_form(form: &RunForm) -> Result<RunPlan, Vec<FieldError>> {
     );
 
     // Rules across fields, each reported on the field the user would change.
+    if let Some(Some(mem)) = memory {
+        // The engine's own floor (Docker 20.10 refuses less at create).
+        if mem > 0 && mem < 6 << 20 {
+            e.push(
+                Field::Memory,
+                None,
+                format!(
+                    "memory '{}' is below the engine's minimum of 6m",
+                    form.memory.trim()
+                ),
+            );
+        }
+    }
+    // The host's (or another container's) network stack has its own host name and ports.
+    if let Some(mode) = networks
+        .first()
+        .map(|n| n.name.as_str())
+        .filter(|m| *m == "host" || m.starts_with("container:"))
+    {
+        if matches!(hostname, Some(Some(_))) {
+            e.push(
+                Field::Hostname,
+                None,
+                format!("a hostname cannot be set with network {mode}: it shares that network's host name"),
+            );
+        }
+        if !ports.is_empty() || form.publish_all {
+            e.push(
+                Field::Ports,
+                None,
+                format!("ports cannot be published with network {mode}: the container uses that network's ports directly"),
+            );
+        }
+    }
     if let (Some(Some(mem)), Some(Some(swap))) = (memory, memory_swap) {
         if swap >= 0 && u64::try_from(swap).unwrap_or(0) < mem {
             e.push(
