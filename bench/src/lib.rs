@@ -57,6 +57,7 @@ pub fn container(i: usize) -> Container {
         cpu_limit: None,
         memory_limit: None,
         tty: false,
+        security: None,
         detailed: true,
     }
 }

@@ -18,10 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::destroy::{self, ObjectReport, PruneReport};
 use crate::engine::Engine;
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::model::{ContainerId, ImageId, NetworkId, VolumeName};
 use crate::rules::prune::PrunePlan;
 use crate::spec;
+use crate::spec::run::{FieldError, RunForm};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -85,6 +86,13 @@ pub enum Command {
     Prune {
         plan: PrunePlan,
     },
+    /// Create a container from a run form (parsed again here: nothing is sent unless the
+    /// whole form is valid), and start it when `start`. Boxed: a form is ~700 bytes, and
+    /// every other command (and the UIs' messages that carry one) would pay for it.
+    Run {
+        form: Box<RunForm>,
+        start: bool,
+    },
 }
 
 /// What a command produced.
@@ -105,6 +113,13 @@ pub enum Outcome {
     Pruned {
         report: PruneReport,
     },
+    /// A container was created from a run form (and started when asked).
+    ContainerCreated {
+        id: ContainerId,
+        /// Its name (the engine's pick when the form left it empty).
+        name: String,
+        started: bool,
+    },
 }
 
 impl Command {
@@ -124,7 +139,8 @@ impl Command {
             | Command::Unpause { .. }
             | Command::Rename { .. }
             | Command::CreateNetwork { .. }
-            | Command::CreateVolume { .. } => false,
+            | Command::CreateVolume { .. }
+            | Command::Run { .. } => false,
         }
     }
 
@@ -145,6 +161,7 @@ impl Command {
             Command::CreateVolume { .. } => "create volume",
             Command::RemoveVolume { .. } => "remove volume",
             Command::Prune { .. } => "prune",
+            Command::Run { .. } => "run",
         }
     }
 
@@ -179,6 +196,16 @@ impl Command {
             Command::RemoveNetwork { id } => vec![id.as_str()],
             Command::RemoveVolume { name, .. } => vec![name.as_str()],
             Command::Prune { plan } => plan.items.iter().map(|i| i.id.as_str()).collect(),
+            // The name the user chose, else the image: never env values or other fields that
+            // may hold secrets.
+            Command::Run { form, .. } => {
+                let name = form.name.trim();
+                vec![if name.is_empty() {
+                    form.image.trim()
+                } else {
+                    name
+                }]
+            }
         }
     }
 
@@ -190,6 +217,7 @@ impl Command {
             Command::CreateNetwork { name, .. } => spec::validate_name("network", name),
             Command::CreateVolume { name, .. } => spec::validate_name("volume", name),
             Command::Prune { plan } => destroy::validate_plan(plan),
+            Command::Run { form, .. } => form.parse().map(drop).map_err(form_error),
             Command::Stop {
                 timeout: Some(t), ..
             }
@@ -237,6 +265,13 @@ impl fmt::Display for Command {
             Command::RemoveVolume { name, .. } => write!(f, "remove volume {name}"),
             Command::Prune { plan } => {
                 write!(f, "prune {} {}", plan.items.len(), plan.target.describe())
+            }
+            Command::Run { form, .. } => {
+                write!(f, "run {}", form.image.trim())?;
+                if !form.name.trim().is_empty() {
+                    write!(f, " as {}", form.name.trim())?;
+                }
+                Ok(())
             }
         }
     }
@@ -288,7 +323,47 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
         Command::Prune { plan } => destroy::apply_prune(engine, plan)
             .await
             .map(|report| Outcome::Pruned { report }),
+        Command::Run { form, start } => run(engine, form, *start).await,
     }
+}
+
+/// Every field error of a form as one `InvalidInput` error (one line per problem).
+fn form_error(errors: Vec<FieldError>) -> CoreError {
+    let lines: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+    CoreError::invalid_input(lines.join("; "))
+}
+
+/// Create (and start) a container from `form`. A start that fails leaves the created
+/// container in place, and the error says so with its name and id.
+async fn run(engine: &Engine, form: &RunForm, start: bool) -> Result<Outcome> {
+    let plan = form.parse().map_err(form_error)?;
+    let id = engine.create_container(&plan).await?;
+    let name = match &plan.name {
+        Some(n) => n.clone(),
+        // The engine picked one; inspect tells it. The container exists either way, so a
+        // failed inspect leaves the name empty rather than hiding that it was created.
+        None => match engine.inspect_container(id.as_str()).await {
+            Ok(c) => c.name,
+            Err(e) => {
+                tracing::warn!("inspect of the new container {id} failed: {e}");
+                String::new()
+            }
+        },
+    };
+    if start {
+        if let Err(e) = engine.start(id.as_str()).await {
+            let shown = if name.is_empty() { id.short() } else { &name };
+            return Err(e.context(format_args!(
+                "container {shown} ({}) was created but did not start; it is left as created",
+                id.short()
+            )));
+        }
+    }
+    Ok(Outcome::ContainerCreated {
+        id,
+        name,
+        started: start,
+    })
 }
 
 #[cfg(test)]

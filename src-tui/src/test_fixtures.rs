@@ -65,6 +65,7 @@ pub fn container(c: char, name: &str, image: &str, state: ContainerState) -> Con
         cpu_limit: None,
         memory_limit: None,
         tty: false,
+        security: None,
         detailed: true,
     }
 }

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use bollard::models as m;
 
+mod run_form;
+mod security;
 mod system;
 pub(crate) use system::{disk_usage, disk_usage_from_lists, engine_info, raw_stats};
 
@@ -202,6 +204,7 @@ pub(crate) fn container_summary(c: m::ContainerSummary) -> Option<Container> {
         pid: None,
         cpu_limit: None,
         memory_limit: None,
+        security: None,
         tty: false,
         detailed: false,
     })
@@ -229,8 +232,8 @@ fn exit_code_from_status(status: &str) -> Option<i64> {
 /// From `GET /containers/{id}/json`: the full picture.
 pub(crate) fn container_inspect(c: m::ContainerInspectResponse) -> Option<Container> {
     let id = c.id?;
-    let config = c.config.unwrap_or_default();
-    let labels = labels(config.labels);
+    let mut config = c.config.unwrap_or_default();
+    let labels = labels(config.labels.take());
     let state = c.state.unwrap_or_default();
     let host = c.host_config.unwrap_or_default();
     let net = c.network_settings.unwrap_or_default();
@@ -260,6 +263,7 @@ pub(crate) fn container_inspect(c: m::ContainerInspectResponse) -> Option<Contai
         _ => None,
     };
     let status = synth_status(st, state.health.as_ref(), exit_code);
+    let security = security::security_facts(&config, &host, c.mounts.as_deref());
     Some(Container {
         id: ContainerId(id),
         name: c.name.as_deref().map(trim_name).unwrap_or_default(),
@@ -310,6 +314,7 @@ pub(crate) fn container_inspect(c: m::ContainerInspectResponse) -> Option<Contai
             .and_then(|m| u64::try_from(m).ok())
             .filter(|m| *m > 0),
         tty: config.tty.unwrap_or(false),
+        security: Some(security),
         detailed: true,
     })
 }

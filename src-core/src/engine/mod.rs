@@ -7,6 +7,7 @@
 
 pub mod connect;
 mod convert;
+mod create;
 mod exec;
 #[cfg(test)]
 mod fuzz_documents;

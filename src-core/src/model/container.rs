@@ -217,6 +217,10 @@ pub struct Container {
     /// Memory limit in bytes from `--memory`.
     pub memory_limit: Option<u64>,
     pub tty: bool,
+    /// What the security rules read (`rules::findings`), from inspect: `None` until detailed.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub security: Option<SecurityFacts>,
     /// Whether the inspect-only fields above have been filled.
     pub detailed: bool,
 }
@@ -226,6 +230,37 @@ impl Container {
     pub fn project(&self) -> Option<&str> {
         self.compose.as_ref().map(|c| c.project.as_str())
     }
+}
+
+/// What the security rules (`rules::findings`) read of a container's configuration, from a
+/// run plan or from inspect.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SecurityFacts {
+    pub privileged: bool,
+    /// As configured (`""` = the image's user, root unless the image sets one).
+    pub user: String,
+    /// Upper case, without `CAP_`.
+    pub cap_add: Vec<String>,
+    /// `bridge`, `host`, `none`, `container:…`, a network name.
+    pub network_mode: String,
+    pub pid_mode: String,
+    pub ipc_mode: String,
+    pub read_only_rootfs: bool,
+    /// Bytes; `None` = no limit.
+    pub memory_limit: Option<u64>,
+    /// `None` (or 0 or negative) = no limit.
+    pub pids_limit: Option<i64>,
+    /// `(source, target)`: host path or volume name, path in the container.
+    pub mounts: Vec<(String, String)>,
+    /// `(host ip, host port)` of each published port; `""` = all interfaces, port 0 = random.
+    pub published: Vec<(String, u16)>,
+    /// The image as configured (`busybox`, `busybox:1.36`, `busybox@sha256:…`).
+    pub image: String,
+    /// Whether a health check is set (by the container or its image).
+    pub healthcheck: bool,
+    /// `""` or `no` = none.
+    pub restart_policy: String,
 }
 
 /// Processes running in a container, as `docker top` shows them.

@@ -14,7 +14,7 @@ mod volume;
 
 pub use container::{
     ComposeRef, Container, ContainerState, Health, MountPoint, PortMapping, Processes, Protocol,
-    COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL,
+    SecurityFacts, COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL,
 };
 pub use event::{EngineEvent, EventKind};
 pub use ids::{short_id, ContainerId, ImageId, NetworkId, VolumeName};

@@ -269,6 +269,7 @@ mod tests {
             cpu_limit: None,
             memory_limit: None,
             tty: false,
+            security: None,
             detailed: false,
         }
     }

@@ -3,10 +3,14 @@
 //! ([`removal`]), what counts as a secret and how it is masked ([`secrets`]), and engine
 //! objects made inert for display ([`inert`]), which containers use which image, volume and
 //! network ([`usage`]), which networks are the engine's own ([`networks`]) and which container
-//! states have processes ([`containers`]). Nothing here talks to an engine; the functions that
+//! states have processes ([`containers`]), and the security findings of a configuration
+//! ([`findings`]). Nothing here talks to an engine; the functions that
 //! act on these rules live in `crate::destroy`.
 
 pub mod containers;
+pub mod findings;
+#[cfg(test)]
+mod findings_tests;
 pub mod inert;
 pub mod networks;
 pub mod prune;

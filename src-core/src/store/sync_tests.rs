@@ -33,6 +33,7 @@ fn running(id: &str) -> Container {
         cpu_limit: None,
         memory_limit: None,
         tty: false,
+        security: None,
         detailed: true,
     }
 }

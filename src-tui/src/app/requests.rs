@@ -124,6 +124,11 @@ pub(super) fn outcome_text(o: &Outcome) -> Result<String, String> {
             }
         }
         Outcome::Created { id } => Ok(format!("created {}", id.get(..12).unwrap_or(id))),
+        Outcome::ContainerCreated { id, name, started } => Ok(format!(
+            "{} {name} ({})",
+            if *started { "started" } else { "created" },
+            id.short()
+        )),
         Outcome::Pruned { report } => {
             let head = format!(
                 "removed {} of {}, reclaimed {}",

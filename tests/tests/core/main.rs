@@ -9,6 +9,7 @@ mod common;
 mod faults;
 mod logs;
 mod reconnect;
+mod run;
 mod safety;
 mod stats;
 mod store;

@@ -1,5 +1,12 @@
-//! User input → what the engine takes (signals, object names), each parser rejecting bad input
-//! with a precise message.
+//! User input → what the engine takes (signals, object names, run forms), each parser
+//! rejecting bad input with a precise message. [`run`] is the run form; its field parsers are
+//! in `fields` and its `docker run` line in `cmdline`.
+
+pub(crate) mod cmdline;
+pub(crate) mod fields;
+pub mod run;
+#[cfg(test)]
+mod run_tests;
 
 use crate::error::{CoreError, Result};
 
