@@ -13,6 +13,7 @@ pub mod command;
 pub mod destroy;
 pub mod engine;
 pub mod error;
+pub mod findings;
 pub mod model;
 pub mod rules;
 pub mod session;

@@ -28,7 +28,7 @@ const CRATES: &[(&str, &[&str])] = &[
         "src-core/src",
         &[
             "session", "command", "destroy", "rules", "streams", "store", "engine", "audit",
-            "chart", "spec", "model", "error", "clock",
+            "chart", "spec", "findings", "model", "error", "clock",
         ],
     ),
     ("src-tauri/src", &[]),

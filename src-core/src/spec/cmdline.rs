@@ -5,6 +5,21 @@ use std::borrow::Cow;
 
 use super::run::{MountKind, MountSpec, RunPlan};
 
+// Here, not in `run`, so that `run` (the types) does not import the modules that use them.
+impl RunPlan {
+    /// The equivalent command line, copyable: `docker run -d --name web -p 8080:80 … busybox
+    /// sh -c '…'` (POSIX shell quoting). Env values are not masked here: the UIs mask on
+    /// display.
+    pub fn docker_run(&self) -> String {
+        docker_run(self)
+    }
+
+    /// The arguments after `docker run`, unquoted (what [`RunPlan::docker_run`] quotes).
+    pub fn docker_run_args(&self) -> Vec<String> {
+        args(self)
+    }
+}
+
 /// Milliseconds as a Go duration the CLI takes (`1m30s`, `500ms`).
 pub(crate) fn duration(ms: u64) -> String {
     if ms % 1000 != 0 {

@@ -12,10 +12,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::findings::{self, Finding, SecurityFacts};
 use crate::model::Protocol;
-use crate::rules::findings::{self, Finding, SecurityFacts};
-
-use super::fields;
 
 /// A run form as the user typed it: one string per field, lists one entry per item.
 /// `Default` is an empty form.
@@ -374,26 +372,7 @@ pub fn preview(form: &RunForm) -> RunPreview {
     }
 }
 
-impl RunForm {
-    /// Every problem at once (not the first), or the plan. Reads `env_file` when set.
-    pub fn parse(&self) -> Result<RunPlan, Vec<FieldError>> {
-        fields::parse_form(self)
-    }
-}
-
 impl RunPlan {
-    /// The equivalent command line, copyable: `docker run -d --name web -p 8080:80 … busybox
-    /// sh -c '…'` (POSIX shell quoting). Env values are not masked here: the UIs mask on
-    /// display.
-    pub fn docker_run(&self) -> String {
-        super::cmdline::docker_run(self)
-    }
-
-    /// The arguments after `docker run`, unquoted (what [`RunPlan::docker_run`] quotes).
-    pub fn docker_run_args(&self) -> Vec<String> {
-        super::cmdline::args(self)
-    }
-
     /// The security facts of this configuration, as the rules read them.
     pub fn security_facts(&self) -> SecurityFacts {
         SecurityFacts {

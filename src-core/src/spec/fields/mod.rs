@@ -5,6 +5,14 @@ use std::collections::BTreeMap;
 
 use super::run::{Field, FieldError, MountSpec, RestartPolicy, RunForm, RunPlan};
 
+// Here, not in `run`, so that `run` (the types) does not import the parsers.
+impl RunForm {
+    /// Every problem at once (not the first), or the plan. Reads `env_file` when set.
+    pub fn parse(&self) -> Result<RunPlan, Vec<FieldError>> {
+        parse_form(self)
+    }
+}
+
 mod limits;
 mod mounts;
 mod values;

@@ -1,6 +1,6 @@
 //! Each security rule, positive and negative, and the engine-wide summary.
 
-use super::findings::*;
+use super::*;
 
 /// A configuration with no finding at all.
 fn hardened() -> SecurityFacts {

@@ -424,3 +424,6 @@ pub fn summary(all: &[Vec<Finding>]) -> FindingsSummary {
         .collect();
     s
 }
+
+#[cfg(test)]
+mod tests;
