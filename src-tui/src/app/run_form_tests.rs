@@ -369,3 +369,66 @@ fn warnings_show_and_are_explained_and_the_command_line_copies() {
     assert!(line.contains("--privileged"), "{line}");
     assert_eq!(fx, vec![Effect::Copy(line)]);
 }
+
+#[test]
+fn the_risk_column_counts_findings_and_is_empty_until_inspected() {
+    let mut app = app(160, 40);
+    let risk = |app: &App, name: &str| {
+        app.rows
+            .iter()
+            .find(|r| r.name == name)
+            .map(|r| (r.cells[4].text.clone(), r.cells[4].tone))
+            .expect("a row")
+    };
+    use crate::kinds::Tone;
+    // sick: privileged, the engine's socket, host network (all high).
+    let (text, tone) = risk(&app, "sick");
+    assert!(text.starts_with('!'), "{text}");
+    assert_eq!(tone, Tone::Error);
+    // web: medium ones only (root, all interfaces, no memory limit).
+    let (text, tone) = risk(&app, "shop-web-1");
+    assert!(text.starts_with('!'), "{text}");
+    assert_eq!(tone, Tone::Paused);
+    // cache is not inspected: nothing yet.
+    assert_eq!(risk(&app, "cache").0, "");
+    // Sorted by risk, worst first; the uninspected last.
+    command_line(&mut app, "sort risk");
+    app.update(key('I'));
+    let names: Vec<&str> = app.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        &names[..3],
+        &["sick", "shop-web-1", "shop-db-1"],
+        "{names:?}"
+    );
+}
+
+#[test]
+fn the_findings_tab_lists_each_finding_or_says_it_waits_for_inspect() {
+    let mut app = app(140, 40);
+    let open = |app: &mut App, name: &str| {
+        let i = app.rows.iter().position(|r| r.name == name).expect("row");
+        app.update(key('g'));
+        for _ in 0..i {
+            app.update(key('j'));
+        }
+        app.update(code(KeyCode::Enter));
+        if let Some(d) = app.details.as_mut() {
+            d.tab = crate::details::Tab::Findings;
+        }
+    };
+    open(&mut app, "sick");
+    let screen = render(&app);
+    let found = wharf_core::rules::findings::of_container(&app.snapshot.containers[&cid('f')])
+        .expect("sick is inspected");
+    // The high ones come first (the list is sorted by severity).
+    for f in found
+        .iter()
+        .filter(|f| f.severity == wharf_core::rules::findings::Severity::High)
+    {
+        assert!(screen.contains(&f.title), "{}:\n{screen}", f.title);
+        assert!(screen.contains(&f.reference), "{}:\n{screen}", f.reference);
+    }
+    assert!(screen.contains("HIGH"), "{screen}");
+    open(&mut app, "cache");
+    assert!(render(&app).contains("not inspected yet"));
+}
