@@ -196,7 +196,7 @@ impl RunFormState {
         };
         let mut s = RunFormState {
             initial: form.clone(),
-            preview: preview(&form),
+            preview: RunPreview::default(),
             form,
             start: true,
             follow_logs: false,

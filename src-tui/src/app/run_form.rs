@@ -230,7 +230,12 @@ impl App {
         let Some(c) = self.created.clone() else {
             return Vec::new();
         };
-        if self.view != View::Containers || !self.snapshot.containers.contains_key(&c.id) {
+        if self.view != View::Containers {
+            // The user went elsewhere first: the selection is theirs now.
+            self.created = None;
+            return Vec::new();
+        }
+        if !self.snapshot.containers.contains_key(&c.id) {
             return Vec::new();
         }
         self.created = None;
@@ -254,21 +259,13 @@ impl App {
         }
     }
 
-    /// Rows of the form's list at the current size.
-    pub fn form_list_height(&self) -> u16 {
-        let body = layout::areas(self.size, None).table;
-        match &self.run_form {
-            Some(f) => crate::run_form::list_height(f, body),
-            None => 0,
-        }
-    }
-
     /// Scrolls the form so the focused line (and the error under it) shows.
     fn keep_form_focus_in_view(&mut self) {
-        let h = (self.form_list_height() as usize).max(1);
+        let body = layout::areas(self.size, None).table;
         let Some(f) = &mut self.run_form else {
             return;
         };
+        let h = (crate::run_form::list_height(f, body) as usize).max(1);
         let rows = f.rows();
         let top = f.focus_row();
         // The focused line and its errors.
