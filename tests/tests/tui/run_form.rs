@@ -1,6 +1,7 @@
 //! The run form in the real `wharf` against the test engine: `:run IMAGE`, fields filled with
 //! keys, ctrl-s; the engine then holds a container with exactly those settings, and it is the
-//! one selected on screen.
+//! one selected on screen. And the security findings of a risky container (made with the
+//! docker CLI) in the RISK column, its Findings tab and the engine view's summary.
 
 use wharf_tests::{require_engine, run_id, unique_name, TestEngine, LABEL};
 
@@ -114,4 +115,44 @@ fn run_form_creates_the_container_as_filled_and_selects_it() {
             .any(|l| l.contains(&format!(" {name} ")) && l.contains("Logs"))
     });
     drop(made);
+}
+
+#[test]
+fn a_privileged_container_shows_its_findings_in_the_table_the_tab_and_the_engine_view() {
+    require_tmux!();
+    let engine = require_engine!();
+    let c = engine
+        .container("privileged")
+        .arg("--privileged")
+        .args(&["-p", "127.0.0.1::80"])
+        .cmd(&["sleep", "3600"])
+        // Created only: the rules read the configuration, and a privileged start needs
+        // capabilities a nested test engine may not have.
+        .created_only();
+    let mut w = Wharf::start(engine, &[]);
+    w.wait_ready();
+    w.filter_to(c.name());
+    // Inspected in the background: the RISK cell fills in with the high findings' count.
+    let prefix = &c.name()[..c.name().len().min(30)];
+    w.wait("the row's RISK cell counts high findings", |s| {
+        s.lines()
+            .any(|l| l.contains(prefix) && l.split_whitespace().any(|t| t.starts_with('!')))
+    });
+    // The Findings tab is the last one: shift-tab from Logs.
+    w.keys(&["Enter"]);
+    w.wait_for_text(" Logs ");
+    w.keys(&["BTab"]);
+    let s = w.wait("the Findings tab", |s| {
+        s.contains("Runs privileged") && s.contains("CIS Docker Benchmark 5.4")
+    });
+    assert!(s.contains("HIGH"), "{s}");
+    // Published on loopback only: no finding about all interfaces.
+    assert!(!s.contains("Ports published on all interfaces"), "{s}");
+    w.keys(&["Escape"]);
+    w.keys(&[":"]);
+    w.type_text("engine");
+    w.keys(&["Enter"]);
+    w.wait("the engine's security summary", |s| {
+        s.contains("security") && s.contains("with high findings") && s.contains("runs privileged")
+    });
 }
