@@ -148,7 +148,9 @@ fn a_privileged_container_shows_its_findings_in_the_table_the_tab_and_the_engine
     assert!(s.contains("HIGH"), "{s}");
     // Published on loopback only: no finding about all interfaces.
     assert!(!s.contains("Ports published on all interfaces"), "{s}");
+    // Esc alone (a key right after it would read as alt-KEY), then the engine view.
     w.keys(&["Escape"]);
+    w.wait("the details close", |s| !s.contains("Runs privileged"));
     w.keys(&[":"]);
     w.type_text("engine");
     w.keys(&["Enter"]);
