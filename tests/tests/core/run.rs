@@ -511,3 +511,82 @@ async fn the_edit_form_of_a_container_makes_the_same_container() {
     }
     assert_eq!(got, want, "prefill: {prefill:#?}");
 }
+
+/// Containers made by the docker CLI (not by Wharf) with each risky option: the store's
+/// detailed container has the finding, and it equals the warnings of the run form with the
+/// same settings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_containers_made_by_the_cli_have_the_forms_findings() {
+    let te = require_engine!();
+    let socket = te
+        .host()
+        .strip_prefix("unix://")
+        .unwrap_or("/var/run/docker.sock")
+        .to_owned();
+    let sock_bind = format!("{socket}:/var/run/docker.sock");
+    type Change = Box<dyn Fn(&mut RunForm)>;
+    let cases: Vec<(Vec<&str>, Change, Check)> = vec![
+        (
+            vec!["--privileged"],
+            Box::new(|f| f.privileged = true),
+            Check::Privileged,
+        ),
+        (
+            vec!["-v", &sock_bind],
+            Box::new(move |f| f.mounts = vec![format!("{socket}:/var/run/docker.sock")]),
+            Check::DockerSocket,
+        ),
+        (
+            vec!["--network", "host"],
+            Box::new(|f| f.networks = vec!["host".into()]),
+            Check::HostNetwork,
+        ),
+        (
+            vec!["--pid", "host"],
+            Box::new(|f| f.pid = "host".into()),
+            Check::HostPid,
+        ),
+        (
+            vec!["--cap-add", "SYS_ADMIN"],
+            Box::new(|f| f.cap_add = vec!["SYS_ADMIN".into()]),
+            Check::AddedCapabilities,
+        ),
+        (
+            vec!["-p", "80"],
+            Box::new(|f| f.ports = vec!["80".into()]),
+            Check::PortsOnAllInterfaces,
+        ),
+    ];
+    let mut made = Vec::new();
+    for (args, change, check) in &cases {
+        // Created only: nothing runs, no port is bound.
+        let c = te
+            .container("cli-risk")
+            .args(args)
+            .cmd(&["sleep", "300"])
+            .created_only();
+        let mut f = form(te, "unused");
+        f.labels.clear();
+        change(&mut f);
+        let warned = f.parse().unwrap_or_else(|e| panic!("{e:?}")).findings();
+        assert!(warned.iter().any(|w| w.check == *check), "{check:?}");
+        made.push((c, warned, *check));
+    }
+    let store = crate::common::synced_store(te.host()).await;
+    for (c, warned, check) in &made {
+        let id = wharf_core::model::ContainerId::from(c.id());
+        let snap = crate::common::wait(&store, "the container inspected", |s| {
+            s.containers.get(&id).is_some_and(|c| c.detailed)
+        })
+        .await;
+        let found = snap
+            .containers
+            .get(&id)
+            .and_then(|c| findings::of_container(c))
+            .unwrap_or_else(|| panic!("{check:?}: no findings"));
+        assert_eq!(
+            &found, warned,
+            "{check:?}: the CLI's container and the form disagree"
+        );
+    }
+}
