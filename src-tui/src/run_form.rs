@@ -217,7 +217,7 @@ impl RunFormState {
 
     /// Whether Esc would lose something the user typed.
     pub fn changed(&self) -> bool {
-        self.form != self.initial || self.editing.is_some()
+        self.form != self.initial || self.editing.is_some() || !self.start || self.follow_logs
     }
 
     /// The core's preview of the form (errors, findings, the command line), after each edit.

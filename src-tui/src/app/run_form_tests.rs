@@ -299,6 +299,15 @@ fn esc_closes_an_untouched_form_and_asks_before_discarding_a_changed_one() {
     app.update(code(KeyCode::Esc));
     assert!(app.run_form.is_none());
 
+    // The terminal's own choices count as changes too.
+    command_line(&mut app, "run busybox");
+    focus(&mut app, "follow logs");
+    app.update(key(' '));
+    app.update(code(KeyCode::Esc));
+    assert_eq!(form(&app).overlay, Some(Overlay::Discard));
+    app.update(key('y'));
+    assert!(app.run_form.is_none());
+
     command_line(&mut app, "run busybox");
     fill(&mut app, "env", "A=1");
     app.update(code(KeyCode::Esc));
