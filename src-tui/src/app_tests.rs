@@ -675,7 +675,7 @@ fn sort_keys_change_column_and_direction() {
     app.update(key('<'));
     app.update(key('<'));
     // Wraps to the last column (PROJECT), still descending: project rows first.
-    assert_eq!(app.table().sort_col, 8);
+    assert_eq!(app.table().sort_col, 9);
     assert_eq!(&names(&app)[..2], &["shop-db-1", "shop-web-1"]);
 }
 
@@ -683,7 +683,7 @@ fn sort_keys_change_column_and_direction() {
 fn numeric_columns_sort_by_value_with_missing_values_last() {
     let mut app = app(120, 40);
     command_line(&mut app, "sort cpu");
-    assert_eq!(app.table().sort_col, 4);
+    assert_eq!(app.table().sort_col, 5);
     // sick 0.2 %, db ~1-4 %, web ~10-40 %; stopped/paused ones have no value.
     assert_eq!(&names(&app)[..3], &["sick", "shop-db-1", "shop-web-1"]);
     app.update(key('I'));
@@ -1181,7 +1181,7 @@ fn log_search_jumps_between_matches() {
 /// The CPU% cell of the row named `name`.
 fn cpu_cell(app: &App, name: &str) -> String {
     let row = app.rows.iter().find(|r| r.name == name).unwrap();
-    row.cells[4].text.clone()
+    row.cells[5].text.clone()
 }
 
 #[test]
@@ -1203,7 +1203,7 @@ fn new_stats_update_live_cells_and_reorder_only_when_sorted_by_them() {
     assert_eq!(names(&app), order);
 
     // Sorted by CPU% (descending), new stats move rows.
-    app.table_mut().sort_col = 4;
+    app.table_mut().sort_col = 5;
     app.table_mut().sort_desc = true;
     app.update(Msg::Stats(Arc::new(stats())));
     assert_eq!(names(&app)[0], a, "a is the busiest in the fixture");

@@ -1,5 +1,5 @@
 //! The details of one container: logs, stats, inspect, processes, env, ports, mounts,
-//! networks and labels, in tabs.
+//! networks, labels and security findings, in tabs.
 
 use wharf_core::engine::{LogOptions, Processes};
 use wharf_core::error::CoreError;
@@ -21,10 +21,12 @@ pub enum Tab {
     Mounts,
     Networks,
     Labels,
+    /// Security findings: the core's rules on the container's inspect data.
+    Findings,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 9] = [
+    pub const ALL: [Tab; 10] = [
         Tab::Logs,
         Tab::Stats,
         Tab::Inspect,
@@ -34,6 +36,7 @@ impl Tab {
         Tab::Mounts,
         Tab::Networks,
         Tab::Labels,
+        Tab::Findings,
     ];
 
     pub fn title(self) -> &'static str {
@@ -47,6 +50,7 @@ impl Tab {
             Tab::Mounts => "Mounts",
             Tab::Networks => "Networks",
             Tab::Labels => "Labels",
+            Tab::Findings => "Findings",
         }
     }
 

@@ -35,6 +35,9 @@ pub enum Action {
     ToggleStopped,
     Start,
     Stop,
+    /// Images: open the run form for the selected image (before `Restart`, which shares its
+    /// key and means nothing there).
+    Run,
     Restart,
     PauseToggle,
     Kill,
@@ -60,6 +63,8 @@ pub enum Action {
     SectionPrev,
     // Env and inspect: show or hide secret env values.
     RevealSecrets,
+    // The run form: run what it says.
+    Submit,
 }
 
 impl Action {
@@ -91,6 +96,7 @@ impl Action {
             ToggleStopped => "show stopped",
             Start => "start",
             Stop => "stop",
+            Run => "run image",
             Restart => "restart",
             PauseToggle => "pause/unpause",
             Kill => "kill",
@@ -113,6 +119,7 @@ impl Action {
             SectionNext => "next section",
             SectionPrev => "previous section",
             RevealSecrets => "reveal secrets",
+            Submit => "run the form",
         }
     }
 
@@ -121,7 +128,7 @@ impl Action {
         use Action::*;
         matches!(
             self,
-            Start | Stop | Restart | PauseToggle | Kill | Remove | Rename | Exec | Create
+            Start | Stop | Run | Restart | PauseToggle | Kill | Remove | Rename | Exec | Create
         )
     }
 }
@@ -318,6 +325,7 @@ impl Default for KeyMap {
             (ToggleStopped, vec![k('a')]),
             (Start, vec![k('S')]),
             (Stop, vec![k('s')]),
+            (Run, vec![k('r')]),
             (Restart, vec![k('r')]),
             (PauseToggle, vec![k('p')]),
             (Kill, vec![k('K')]),
@@ -340,6 +348,7 @@ impl Default for KeyMap {
             (SectionNext, vec![k(']')]),
             (SectionPrev, vec![k('[')]),
             (RevealSecrets, vec![k('x')]),
+            (Submit, vec![Key::ctrl('s')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

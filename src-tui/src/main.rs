@@ -15,6 +15,7 @@ mod layout;
 mod msg;
 mod prompt;
 mod run;
+mod run_form;
 mod view;
 
 use std::path::PathBuf;

@@ -12,7 +12,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use wharf_core::model::{
     ComposeRef, Container, ContainerId, ContainerState, DiskUsage, DiskUsageKind, EngineEvent,
     EngineInfo, EventKind, Health, Image, ImageId, MountPoint, Network, NetworkId, PortMapping,
-    Protocol, Sample, Volume, VolumeName, COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL,
+    Protocol, Sample, SecurityFacts, Volume, VolumeName, COMPOSE_PROJECT_LABEL,
+    COMPOSE_SERVICE_LABEL,
 };
 use wharf_core::store::{ConnectionState, Snapshot};
 use wharf_core::streams::{Series, StatsView};
@@ -153,6 +154,39 @@ pub fn containers() -> Vec<Container> {
     sick.health = Some(Health::Unhealthy);
     sick.image_id = Some(image_id('4'));
     sick.started_at = Some(NOW - 42);
+    // What the security rules read (inspected containers): web published on all interfaces
+    // as root, db hardened, sick privileged with the engine's socket; the others are not
+    // inspected yet.
+    web.security = Some(SecurityFacts {
+        network_mode: "shop_default".into(),
+        mounts: vec![(
+            "/srv/shop/nginx.conf".into(),
+            "/etc/nginx/nginx.conf".into(),
+        )],
+        published: vec![("0.0.0.0".into(), 8080)],
+        image: "nginx:1.25-alpine".into(),
+        restart_policy: "unless-stopped".into(),
+        ..SecurityFacts::default()
+    });
+    db.security = Some(SecurityFacts {
+        user: "999:999".into(),
+        network_mode: "shop_default".into(),
+        read_only_rootfs: true,
+        memory_limit: Some(1 << 30),
+        pids_limit: Some(200),
+        mounts: vec![("shop_pgdata".into(), "/var/lib/postgresql/data".into())],
+        image: "postgres:16".into(),
+        healthcheck: true,
+        restart_policy: "always".into(),
+        ..SecurityFacts::default()
+    });
+    sick.security = Some(SecurityFacts {
+        privileged: true,
+        network_mode: "host".into(),
+        mounts: vec![("/var/run/docker.sock".into(), "/var/run/docker.sock".into())],
+        image: "busybox:latest".into(),
+        ..SecurityFacts::default()
+    });
     vec![web, db, cache, job, broken, sick]
 }
 

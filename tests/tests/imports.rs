@@ -45,6 +45,7 @@ const TUI_LAYERS: &[&str] = &[
     "app",
     "config",
     "details",
+    "run_form",
     "filter",
     "kinds",
     "layout",

@@ -8,7 +8,7 @@ use crate::kinds::{View, KINDS};
 use crate::msg::Effect;
 use crate::prompt::Mode;
 const VERBS: &[&str] = &[
-    "quit", "q", "help", "prune", "create", "tail", "save", "sort", "filter", "stopped",
+    "quit", "q", "help", "prune", "create", "run", "tail", "save", "sort", "filter", "stopped",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -21,8 +21,8 @@ const PRUNE_TARGETS: &[&str] = &[
     "build-cache",
 ];
 
-/// Candidates for the word being typed.
-pub fn completions(text: &str) -> Vec<String> {
+/// Candidates for the word being typed; `images` are the local image names `:run` completes.
+pub fn completions(text: &str, images: &[String]) -> Vec<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let trailing_space = text.ends_with(' ');
     let (done, partial) = if trailing_space || words.is_empty() {
@@ -38,6 +38,7 @@ pub fn completions(text: &str) -> Vec<String> {
             .collect(),
         ["prune"] => PRUNE_TARGETS.to_vec(),
         ["create"] => vec!["network", "volume"],
+        ["run"] => images.iter().map(String::as_str).collect(),
         _ => Vec::new(),
     };
     let mut out: Vec<String> = pool
@@ -51,6 +52,19 @@ pub fn completions(text: &str) -> Vec<String> {
 }
 
 impl App {
+    /// The local image names `:run` completes: every real tag, sorted.
+    pub fn image_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .snapshot
+            .images
+            .values()
+            .flat_map(|i| wharf_core::rules::prune::real_tags(i))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Run a command line.
     pub(super) fn run_command(&mut self, line: &str) -> Vec<Effect> {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -105,6 +119,8 @@ impl App {
                 };
                 self.prune_preview(target)
             }
+            ("run", []) => self.open_run_form(""),
+            ("run", [image]) => self.open_run_form(image),
             ("create", ["network", name]) => {
                 self.on_prompt_submit(crate::prompt::PromptKind::CreateNetwork, name)
             }
@@ -175,10 +191,14 @@ mod tests {
 
     #[test]
     fn completes_views_verbs_and_arguments() {
-        assert_eq!(completions("im"), vec!["images"]);
-        assert!(completions("").contains(&"containers".to_owned()));
-        assert_eq!(completions("prune im"), vec!["images", "images-all"]);
-        assert_eq!(completions("create v"), vec!["volume"]);
-        assert!(completions("zz").is_empty());
+        let none: &[String] = &[];
+        assert_eq!(completions("im", none), vec!["images"]);
+        assert!(completions("", none).contains(&"containers".to_owned()));
+        assert_eq!(completions("prune im", none), vec!["images", "images-all"]);
+        assert_eq!(completions("create v", none), vec!["volume"]);
+        assert!(completions("zz", none).is_empty());
+        let images = ["busybox:1.36".to_owned(), "nginx:1.25".to_owned()];
+        assert_eq!(completions("run b", &images), vec!["busybox:1.36"]);
+        assert_eq!(completions("ru", &images), vec!["run"]);
     }
 }

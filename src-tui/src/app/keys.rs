@@ -14,7 +14,7 @@ use crate::prompt::{Input, Mode, PromptKind};
 
 impl App {
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
-        if !self.settings.mouse || !matches!(self.mode, Mode::Normal) {
+        if !self.settings.mouse || !matches!(self.mode, Mode::Normal) || self.run_form.is_some() {
             return Vec::new();
         }
         let areas = self.areas();
@@ -65,6 +65,9 @@ impl App {
 
     pub(super) fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
         let key = Key::from_event(&k);
+        if self.run_form.is_some() && matches!(self.mode, Mode::Normal) {
+            return self.on_form_key(k);
+        }
         // Popups and inputs take keys first.
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {}
@@ -230,6 +233,7 @@ impl App {
                 self.toast(format!("copied {text}"), false);
                 vec![Effect::Copy(text)]
             }
+            Action::Run => return self.run_selected_image(),
             a if a.is_mutating() => return self.on_mutating(a),
             _ => return None,
         };
@@ -267,7 +271,7 @@ impl App {
                 }
             }
             KeyCode::Tab if kind == PromptKind::Command => {
-                input.complete(&command_line::completions(&input.text));
+                input.complete(&command_line::completions(&input.text, &self.image_names()));
                 self.mode = Mode::Input(kind, input);
                 Vec::new()
             }

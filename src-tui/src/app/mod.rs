@@ -12,6 +12,7 @@ mod navigation;
 mod prompts;
 mod prune;
 mod requests;
+mod run_form;
 mod settings;
 mod table;
 
@@ -30,7 +31,9 @@ use crate::kinds::{self, Row, RowKey, View};
 pub use crate::layout::Layout;
 use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
+use crate::run_form::RunFormState;
 
+pub use run_form::Created;
 pub use settings::Settings;
 
 /// Per-view table state.
@@ -81,6 +84,10 @@ pub struct App {
     batches: Vec<Batch>,
     /// The user asked to leave: the loop ends after this message (the one quit signal).
     pub quit: bool,
+    /// The run form, when open: it takes the keys and the screen below the header.
+    pub run_form: Option<RunFormState>,
+    /// A container the form created, to select when the snapshot shows it.
+    pub created: Option<Created>,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -114,6 +121,8 @@ impl App {
             pending: BTreeMap::new(),
             batches: Vec::new(),
             quit: false,
+            run_form: None,
+            created: None,
         };
         for v in View::ALL {
             let t = TableState {
@@ -175,6 +184,7 @@ impl App {
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.clamp_offset();
+                self.form_resized();
                 Vec::new()
             }
             Msg::Tick(now) => {
@@ -195,7 +205,7 @@ impl App {
                         d.gone = true;
                     }
                 }
-                Vec::new()
+                self.select_created()
             }
             Msg::Stats(s) => {
                 self.stats = s;
@@ -210,6 +220,7 @@ impl App {
             Msg::Outcome { req, result } => {
                 // Stale or unknown outcomes (already reported) are dropped.
                 if let Some(what) = self.pending.remove(&req) {
+                    let after = self.run_outcome(req, &result).unwrap_or_default();
                     let result = match result {
                         Ok(o) => requests::outcome_text(&o),
                         Err(e) => Err(e.to_string()),
@@ -224,6 +235,7 @@ impl App {
                         Ok(detail) => self.toast(format!("{what}: {detail}"), false),
                         Err(e) => self.toast(format!("{what} failed: {e}"), true),
                     }
+                    return after;
                 }
                 Vec::new()
             }

@@ -47,6 +47,7 @@ const COLUMNS: &[Column] = &[
     col("IMAGE", 10, 32, false),
     col("STATE", 9, 20, false),
     col("STATUS", 8, 14, false),
+    col("RISK", 4, 5, true),
     col("CPU%", 6, 7, true),
     col("MEM", 6, 9, true),
     col("NET ↓/↑", 9, 19, true),
@@ -142,6 +143,7 @@ fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
                 state_tone(c.state, c.health)
             }),
             status,
+            risk_cell(c),
             cpu,
             mem,
             net,
@@ -151,6 +153,30 @@ fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
         search,
         labels: c.labels.clone(),
         state: Some(c.state),
+    }
+}
+
+/// The RISK cell, from the core's security findings: `!N` in red for N high findings, else
+/// `!N` in yellow for medium ones, `ok` for neither; empty until the container is inspected.
+/// Sorted by weight (a high outweighs any number of mediums).
+fn risk_cell(c: &Container) -> Cell {
+    use wharf_core::rules::findings::{of_container, Severity};
+    let Some(found) = of_container(c) else {
+        return Cell::missing("");
+    };
+    let count = |s: Severity| found.iter().filter(|f| f.severity == s).count();
+    let (high, medium, low) = (
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+    );
+    let weight = (high * 10_000 + medium * 100 + low) as f64;
+    if high > 0 {
+        Cell::num(format!("!{high}"), weight).tone(Tone::Error)
+    } else if medium > 0 {
+        Cell::num(format!("!{medium}"), weight).tone(Tone::Paused)
+    } else {
+        Cell::num("ok", weight).tone(Tone::Muted)
     }
 }
 

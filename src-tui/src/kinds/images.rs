@@ -1,5 +1,5 @@
 //! Images: tags, size, age and how many containers use each (the core's usage rule); removal
-//! takes only the tags it showed.
+//! takes only the tags it showed; the run key opens the run form for the selected image.
 
 use wharf_core::command::Command;
 use wharf_core::model::ImageId;
@@ -20,7 +20,16 @@ pub const KIND: Kind = Kind {
     sort_desc: false,
     act,
     open: super::opens_nothing,
-    hints: super::RESOURCE_HINTS,
+    hints: &[
+        Action::Filter,
+        Action::Command,
+        Action::Run,
+        Action::Remove,
+        Action::Mark,
+        Action::SortNext,
+        Action::Help,
+        Action::Quit,
+    ],
 };
 
 const COLUMNS: &[Column] = &[

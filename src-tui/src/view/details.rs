@@ -98,7 +98,49 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
             });
             list(f, app, d, inner, or_none(lines, "no labels"));
         }
+        Tab::Findings => findings(f, app, d, c.map(|c| &**c), inner),
     }
+}
+
+/// Each finding: severity, title and detail, then why it matters and its reference.
+fn findings(
+    f: &mut Frame,
+    app: &App,
+    d: &Details,
+    c: Option<&wharf_core::model::Container>,
+    area: Rect,
+) {
+    let p = &app.settings.palette;
+    let found = c.and_then(wharf_core::rules::findings::of_container);
+    let mut lines: Vec<Line> = Vec::new();
+    match &found {
+        None => lines.push(Line::from(Span::styled(
+            "not inspected yet: findings come with the container's details",
+            Style::default().fg(p.muted),
+        ))),
+        Some(v) if v.is_empty() => lines.push(Line::from(Span::styled(
+            "no findings: none of the checks applies to this container",
+            Style::default().fg(p.running),
+        ))),
+        Some(v) => {
+            for x in v {
+                lines.push(super::run_form::finding_line(app, x));
+                lines.push(Line::raw(format!("     {}", crate::format::inert(&x.why))));
+                lines.push(Line::from(Span::styled(
+                    format!("     {}", crate::format::inert(&x.reference)),
+                    Style::default().fg(p.muted),
+                )));
+            }
+        }
+    }
+    // Wrapped: the why of a finding is a sentence or two.
+    let start = d.scroll.min(lines.len().saturating_sub(1));
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((u16::try_from(start).unwrap_or(u16::MAX), 0)),
+        area,
+    );
 }
 
 fn or_none(v: Vec<String>, none: &str) -> Vec<String> {

@@ -9,9 +9,48 @@ use ratatui::Frame;
 use crate::app::App;
 use crate::format::bytes;
 
+/// The engine-wide security summary (the core's `rules::findings::summary`) over the
+/// containers inspected so far: how many have high, medium and low findings at worst, then
+/// each check with the number of containers it applies to.
+fn security(app: &App) -> [Line<'static>; 2] {
+    use wharf_core::rules::findings::{of_container, summary, Severity};
+    let p = &app.settings.palette;
+    let all: Vec<_> = app
+        .snapshot
+        .containers
+        .values()
+        .filter_map(|c| of_container(c))
+        .collect();
+    let s = summary(&all);
+    let clean = s
+        .containers
+        .saturating_sub(s.worst_high + s.worst_medium + s.worst_low);
+    let head = Line::from(vec![
+        Span::styled(format!("{:<16}", "security"), Style::default().fg(p.muted)),
+        Span::raw(format!(
+            "{} inspected: {} with high findings, {} medium, {} low, {clean} clean",
+            s.containers, s.worst_high, s.worst_medium, s.worst_low
+        )),
+    ]);
+    let mut spans = vec![Span::raw(format!("{:<16}", ""))];
+    for c in &s.by_check {
+        let style = match c.severity {
+            Severity::High => Style::default().fg(p.error),
+            Severity::Medium => Style::default().fg(p.paused),
+            Severity::Low => Style::default().fg(p.muted),
+        };
+        spans.push(Span::styled(
+            crate::format::inert(&c.title.to_lowercase()),
+            style,
+        ));
+        spans.push(Span::raw(format!(" {}  ", c.containers)));
+    }
+    [head, Line::from(spans)]
+}
+
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let p = &app.settings.palette;
-    let facts_height = 13
+    let facts_height = 15
         + app
             .snapshot
             .engine
@@ -84,6 +123,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             },
         ),
     ];
+    lines.extend(security(app));
     for w in &e.warnings {
         lines.push(Line::from(Span::styled(
             crate::format::inert(w),

@@ -5,6 +5,7 @@ mod details;
 mod engine;
 mod logs;
 mod popup;
+mod run_form;
 mod stats;
 mod table;
 
@@ -38,12 +39,16 @@ pub fn tone_style(app: &App, tone: Tone) -> Style {
 pub fn draw(f: &mut Frame, app: &App) {
     let a = app.areas();
     header(f, app, a.header);
-    if app.view == View::Engine {
+    if let Some(form) = &app.run_form {
+        // The form takes the screen between header and footer.
+        let body = crate::layout::areas(app.size, None).table;
+        run_form::draw(f, app, form, body);
+    } else if app.view == View::Engine {
         engine::draw(f, app, a.table);
     } else if a.table.height > 0 {
         table::draw(f, app, a.table);
     }
-    if let Some(d) = &app.details {
+    if let Some(d) = app.details.as_ref().filter(|_| app.run_form.is_none()) {
         if a.details.height > 0 {
             details::draw(f, app, d, a.details);
         }
@@ -269,7 +274,7 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                 ));
             }
             if *kind == crate::prompt::PromptKind::Command {
-                let c = crate::app::command_line::completions(&input.text);
+                let c = crate::app::command_line::completions(&input.text, &app.image_names());
                 if !c.is_empty() && !input.text.is_empty() {
                     spans.push(Span::styled(
                         format!("   {}", c.join(" ")),
@@ -289,6 +294,12 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                     Style::default().fg(p.running)
                 },
             )),
+            None if app.run_form.is_some() => Line::from(
+                app.run_form
+                    .as_ref()
+                    .map(|f| run_form::footer(app, f))
+                    .unwrap_or_default(),
+            ),
             None => {
                 let km = &app.settings.keymap;
                 let mut spans = Vec::new();
@@ -325,6 +336,8 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(line), area);
 }
 
+#[cfg(test)]
+mod run_form_tests;
 #[cfg(test)]
 mod size_tests;
 #[cfg(test)]

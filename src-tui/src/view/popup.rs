@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::keymap::Action;
 use crate::prompt::Confirm;
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(
@@ -248,10 +248,26 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
     }
     lines.push(Line::raw(""));
     for n in [
-        ":containers :images :networks :volumes :projects :events :engine :prune WHAT :create network|volume NAME :tail N :save FILE :sort COL :q",
+        ":containers :images :networks :volumes :projects :events :engine :prune WHAT :create network|volume NAME :run [IMAGE] :tail N :save FILE :sort COL :q",
         "filters: text or regex, !text inverts, key=value matches a label",
     ] {
         lines.push(Line::from(Span::styled(n, Style::default().fg(p.muted))));
+    }
+    if !app.settings.read_only {
+        // The run form's keys: it takes the screen, so they are listed here, not per group.
+        let form = format!(
+            "run form (:run IMAGE, or {} on an image): {}/{} move, {} edits or toggles, {} runs, {} removes a list entry, {} copies the docker run line, {} explains its warnings, {} closes",
+            km.hint(Run),
+            km.hint(Down),
+            km.hint(NextTab),
+            km.hint(Open),
+            km.hint(Submit),
+            km.hint(Remove),
+            km.hint(Copy),
+            km.hint(Help),
+            km.hint(Back)
+        );
+        lines.push(Line::from(Span::styled(form, Style::default().fg(p.muted))));
     }
     let total: usize = lines
         .iter()

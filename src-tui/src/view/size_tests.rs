@@ -12,6 +12,7 @@ use wharf_core::store::{ConnectionState, Snapshot};
 
 use super::tests::fixtures::*;
 use super::tests::{command, inspect_json, log_chunks, processes};
+
 use crate::app::App;
 use crate::details::Tab;
 use crate::kinds::View;
@@ -56,6 +57,44 @@ fn details(app: &mut App, tab: Tab, full: bool) {
             bytes: format!("{}\n", "wide 字符 and a long line ".repeat(20)).into_bytes(),
         });
         d.tab = tab;
+    }
+}
+
+/// A run form with errors in text and list fields, then valid with many warnings.
+fn run_form_filled(a: &mut App) {
+    command(a, "run busybox:latest");
+    let fill = |a: &mut App, label: &str, text: &str| {
+        let Some(f) = a.run_form.as_mut() else {
+            return;
+        };
+        let def = crate::run_form::FIELDS
+            .iter()
+            .position(|d| d.label == label)
+            .unwrap_or(0);
+        if let Some(i) = f
+            .lines()
+            .iter()
+            .position(|l| *l == crate::run_form::Line::Field { def, entry: None })
+        {
+            f.focus = i;
+        }
+        a.update(code(KeyCode::Enter));
+        type_text(a, text);
+        a.update(code(KeyCode::Enter));
+    };
+    fill(a, "ports", "8080:80, 70000:1, 9000");
+    fill(a, "memory", "12q");
+    fill(a, "mounts", "/var/run/docker.sock:/var/run/docker.sock");
+    fill(a, "env", "DB_PASSWORD=hunter2");
+    fill(a, "labels", "evil=\x1b[2J\u{202e}");
+    if let Some(f) = a.run_form.as_mut() {
+        f.form.memory = String::new();
+        f.form.ports = vec!["8080:80".into(), "9000".into()];
+        f.form.privileged = true;
+        f.form.networks = vec!["host".into()];
+        f.form.pid = "host".into();
+        f.form.cap_add = vec!["SYS_ADMIN".into()];
+        f.update_preview();
     }
 }
 
@@ -241,6 +280,42 @@ fn states() -> Vec<(&'static str, Build)> {
         ("details confirm", |a| {
             details(a, Tab::Env, false);
             a.update(key('K'));
+        }),
+        ("run form", |a| command(a, "run busybox:1.36")),
+        ("run form empty", |a| command(a, "run")),
+        ("run form with errors", |a| {
+            run_form_filled(a);
+            if let Some(f) = a.run_form.as_mut() {
+                f.form.memory = "12q".into();
+                f.form.ports.push("70000:1".into());
+                f.update_preview();
+            }
+        }),
+        ("run form editing a long value", |a| {
+            run_form_filled(a);
+            a.update(key('g'));
+            a.update(code(KeyCode::Enter));
+            type_text(a, &"wide 字符 ".repeat(30));
+            a.update(code(KeyCode::Left));
+        }),
+        ("run form scrolled to the end with warnings", |a| {
+            run_form_filled(a);
+            a.update(key('G'));
+        }),
+        ("run form warnings explained", |a| {
+            run_form_filled(a);
+            a.update(key('?'));
+            for _ in 0..30 {
+                a.update(key('j'));
+            }
+        }),
+        ("run form discard?", |a| {
+            run_form_filled(a);
+            a.update(code(KeyCode::Esc));
+        }),
+        ("run form from an image", |a| {
+            command(a, "images");
+            a.update(key('r'));
         }),
     ];
     let mut v: Vec<(&'static str, Build)> = plain

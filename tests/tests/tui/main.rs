@@ -4,6 +4,7 @@
 mod hostile;
 mod journeys;
 mod robustness;
+mod run_form;
 mod safety;
 mod term;
 mod trust;
