@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use bollard::models as m;
 
+mod run_form;
 mod security;
 mod system;
 pub(crate) use system::{disk_usage, disk_usage_from_lists, engine_info, raw_stats};

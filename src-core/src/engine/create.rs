@@ -10,7 +10,7 @@ use bollard::query_parameters as qp;
 use super::Engine;
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::model::ContainerId;
-use crate::spec::run::{HealthSpec, MountKind, MountSpec, RestartPolicy, RunPlan};
+use crate::spec::run::{HealthSpec, MountKind, MountSpec, RestartPolicy, RunForm, RunPlan};
 
 fn ms_to_ns(ms: u64) -> i64 {
     i64::try_from(ms.saturating_mul(1_000_000)).unwrap_or(i64::MAX)
@@ -221,6 +221,18 @@ impl Engine {
                 })?;
         }
         Ok(id)
+    }
+
+    /// The run form that makes container `id` again: the "edit" prefill (see
+    /// `RunForm::from_inspect` in `convert/run_form.rs` for what it holds).
+    pub async fn run_form(&self, id: &str) -> Result<RunForm> {
+        let c = self
+            .ready()
+            .await?
+            .inspect_container(id, None::<qp::InspectContainerOptions>)
+            .await
+            .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
+        Ok(RunForm::from_inspect(&c))
     }
 
     /// Attach container `id` to network `network` with `aliases` there.

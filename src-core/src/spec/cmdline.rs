@@ -5,8 +5,8 @@ use std::borrow::Cow;
 
 use super::run::{MountKind, MountSpec, RunPlan};
 
-/// `d`'s milliseconds as a Go duration the CLI takes (`1m30s`, `500ms`).
-fn duration(ms: u64) -> String {
+/// Milliseconds as a Go duration the CLI takes (`1m30s`, `500ms`).
+pub(crate) fn duration(ms: u64) -> String {
     if ms % 1000 != 0 {
         return format!("{ms}ms");
     }
@@ -23,6 +23,18 @@ fn duration(ms: u64) -> String {
         out.push_str(&format!("{s}s"));
     }
     out
+}
+
+/// Nano-CPUs as `--cpus` takes them (`1.25`).
+pub(crate) fn cpus(nano: u64) -> String {
+    let (whole, frac) = (nano / 1_000_000_000, nano % 1_000_000_000);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{frac:09}")
+            .trim_end_matches('0')
+            .to_owned()
+    }
 }
 
 /// The `-v` or `--mount` argument of a mount.
@@ -126,16 +138,7 @@ pub(super) fn args(p: &RunPlan) -> Vec<String> {
         opt(&mut a, "--memory-reservation", m.to_string());
     }
     if let Some(n) = p.nano_cpus {
-        let whole = n / 1_000_000_000;
-        let frac = n % 1_000_000_000;
-        let s = if frac == 0 {
-            whole.to_string()
-        } else {
-            format!("{whole}.{frac:09}")
-                .trim_end_matches('0')
-                .to_owned()
-        };
-        opt(&mut a, "--cpus", s);
+        opt(&mut a, "--cpus", cpus(n));
     }
     if let Some(s) = p.cpu_shares {
         opt(&mut a, "--cpu-shares", s.to_string());

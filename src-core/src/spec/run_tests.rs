@@ -400,6 +400,23 @@ fn all_errors_are_reported_at_once_with_their_entry() {
 
 #[test]
 fn cross_field_rules() {
+    let e = errors(&with(Field::Memory, "1k"));
+    assert_eq!(
+        e[0].message,
+        "memory '1k' is below the engine's minimum of 6m"
+    );
+    plan(&with(Field::Memory, "6m"));
+
+    for mode in ["host", "container:db"] {
+        let mut f = form("busybox");
+        f.networks = vec![mode.into()];
+        f.hostname = "web".into();
+        f.ports = vec!["8080:80".into()];
+        let e = errors(&f);
+        let fields: Vec<Field> = e.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::Hostname, Field::Ports], "{mode}: {e:?}");
+    }
+
     let mut f = form("busybox");
     f.auto_remove = true;
     f.restart = "always".into();
@@ -802,5 +819,57 @@ proptest! {
             Field::User, Field::Restart, Field::PidsLimit, Field::Labels, Field::Env] {
             let _ = preview(&with(field, &v));
         }
+    }
+}
+
+/// Valid forms whose free text (command words, env and label values, health command) is
+/// arbitrary: what the `docker run` line must quote.
+fn valid_form() -> impl Strategy<Value = RunForm> {
+    let text = || "[^\0]{0,12}";
+    (
+        "[a-z][a-z0-9]{0,6}(:[a-z0-9][a-z0-9.-]{0,4})?",
+        proptest::collection::vec("[^\0]{1,8}", 1..4),
+        proptest::collection::vec(("[A-Z_][A-Z0-9_]{0,5}", text()), 0..3),
+        proptest::collection::btree_map("[a-z][a-z.]{0,5}", text(), 0..3),
+        "[^\0]{0,16}",
+        proptest::option::of(1u16..=65535),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(image, words, env, labels, health, port, publish_all)| RunForm {
+                image,
+                command: shlex::try_join(words.iter().map(String::as_str)).unwrap_or_default(),
+                env: env.into_iter().map(|(k, v)| format!("{k}={v}")).collect(),
+                labels: labels
+                    .into_iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect(),
+                health_cmd: health,
+                ports: port
+                    .map(|p| format!("127.0.0.1:{p}:80"))
+                    .into_iter()
+                    .collect(),
+                publish_all,
+                ..Default::default()
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Whatever the free text, the line splits into the plan's arguments, and those
+    /// arguments mean the same plan.
+    #[test]
+    fn docker_run_round_trips_any_text(f in valid_form()) {
+        // Entries are trimmed by the form, so compare with what the form means.
+        let plan = f.parse().unwrap_or_else(|e| panic!("{f:?}: {e:?}"));
+        let line = plan.docker_run();
+        let words = shlex::split(&line).unwrap_or_default();
+        prop_assert_eq!(&words[2..], &plan.docker_run_args()[..]);
+        let back = form_from_args(&plan.docker_run_args())
+            .parse()
+            .unwrap_or_else(|e| panic!("{line}: {e:?}"));
+        prop_assert_eq!(back, plan, "{}", line);
     }
 }

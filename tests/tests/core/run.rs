@@ -434,3 +434,159 @@ async fn findings_of_risky_containers_match_the_form_warnings() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(findings::of_container(&c), Some(warned));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_edit_form_of_a_container_makes_the_same_container() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let (front, back, vol) = (
+        te.network("efront"),
+        te.network("eback"),
+        te.volume("edata"),
+    );
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut f = form(te, "run-edit");
+    f.command = "sh -c 'echo \"a b\"; sleep 300'".into();
+    f.entrypoint = "/bin/env".into();
+    f.ports = vec!["127.0.0.1::80".into(), "127.0.0.1::81/udp".into()];
+    f.env = vec!["A=1".into(), "SPACED=a b".into()];
+    f.mounts = vec![
+        format!("{}:/data", vol.name()),
+        format!("{}:/site:ro", dir.path().display()),
+        "tmpfs:/scratch".into(),
+        "/anon".into(),
+        "type=volume,target=/long".into(),
+    ];
+    f.networks = vec![
+        format!("{}:web,www", front.name()),
+        format!("{}:api", back.name()),
+    ];
+    f.restart = "on-failure:3".into();
+    f.memory = "64m".into();
+    f.memory_swap = "128m".into();
+    f.memory_reservation = "32m".into();
+    f.cpus = "0.5".into();
+    f.cpu_shares = "512".into();
+    f.cpuset = "0".into();
+    f.pids_limit = "50".into();
+    f.user = "1000:1000".into();
+    f.workdir = "/data".into();
+    f.hostname = "edithost".into();
+    f.cap_add = vec!["NET_ADMIN".into()];
+    f.cap_drop = vec!["MKNOD".into()];
+    f.read_only = true;
+    f.labels.push("app=web site".into());
+    f.health_cmd = "true".into();
+    f.health_interval = "1m30s".into();
+    f.health_timeout = "500ms".into();
+    f.health_retries = "2".into();
+    let mut want = f.parse().unwrap_or_else(|e| panic!("{e:?}"));
+    let made = run(te, &engine, f, false).await;
+
+    let prefill = engine
+        .run_form(&made.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut got = prefill
+        .parse()
+        .unwrap_or_else(|e| panic!("the prefill does not parse: {e:?}\n{prefill:#?}"));
+    // What the image adds (its env, its labels) is written out: the form's own entries are
+    // all there.
+    for kv in &want.env {
+        assert!(got.env.contains(kv), "{kv:?} missing from {:?}", got.env);
+    }
+    for (k, v) in &want.labels {
+        assert_eq!(got.labels.get(k), Some(v), "label {k}");
+    }
+    got.env = want.env.clone();
+    got.labels = want.labels.clone();
+    // Lists whose order the engine does not keep.
+    for p in [&mut want, &mut got] {
+        p.ports
+            .sort_by_key(|x| (x.container_port, x.protocol.as_str()));
+        p.mounts.sort_by(|a, b| a.target.cmp(&b.target));
+        for n in &mut p.networks {
+            n.aliases.sort();
+        }
+    }
+    assert_eq!(got, want, "prefill: {prefill:#?}");
+}
+
+/// Containers made by the docker CLI (not by Wharf) with each risky option: the store's
+/// detailed container has the finding, and it equals the warnings of the run form with the
+/// same settings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_containers_made_by_the_cli_have_the_forms_findings() {
+    let te = require_engine!();
+    let socket = te
+        .host()
+        .strip_prefix("unix://")
+        .unwrap_or("/var/run/docker.sock")
+        .to_owned();
+    let sock_bind = format!("{socket}:/var/run/docker.sock");
+    type Change = Box<dyn Fn(&mut RunForm)>;
+    let cases: Vec<(Vec<&str>, Change, Check)> = vec![
+        (
+            vec!["--privileged"],
+            Box::new(|f| f.privileged = true),
+            Check::Privileged,
+        ),
+        (
+            vec!["-v", &sock_bind],
+            Box::new(move |f| f.mounts = vec![format!("{socket}:/var/run/docker.sock")]),
+            Check::DockerSocket,
+        ),
+        (
+            vec!["--network", "host"],
+            Box::new(|f| f.networks = vec!["host".into()]),
+            Check::HostNetwork,
+        ),
+        (
+            vec!["--pid", "host"],
+            Box::new(|f| f.pid = "host".into()),
+            Check::HostPid,
+        ),
+        (
+            vec!["--cap-add", "SYS_ADMIN"],
+            Box::new(|f| f.cap_add = vec!["SYS_ADMIN".into()]),
+            Check::AddedCapabilities,
+        ),
+        (
+            vec!["-p", "80"],
+            Box::new(|f| f.ports = vec!["80".into()]),
+            Check::PortsOnAllInterfaces,
+        ),
+    ];
+    let mut made = Vec::new();
+    for (args, change, check) in &cases {
+        // Created only: nothing runs, no port is bound.
+        let c = te
+            .container("cli-risk")
+            .args(args)
+            .cmd(&["sleep", "300"])
+            .created_only();
+        let mut f = form(te, "unused");
+        f.labels.clear();
+        change(&mut f);
+        let warned = f.parse().unwrap_or_else(|e| panic!("{e:?}")).findings();
+        assert!(warned.iter().any(|w| w.check == *check), "{check:?}");
+        made.push((c, warned, *check));
+    }
+    let store = crate::common::synced_store(te.host()).await;
+    for (c, warned, check) in &made {
+        let id = wharf_core::model::ContainerId::from(c.id());
+        let snap = crate::common::wait(&store, "the container inspected", |s| {
+            s.containers.get(&id).is_some_and(|c| c.detailed)
+        })
+        .await;
+        let found = snap
+            .containers
+            .get(&id)
+            .and_then(|c| findings::of_container(c))
+            .unwrap_or_else(|| panic!("{check:?}: no findings"));
+        assert_eq!(
+            &found, warned,
+            "{check:?}: the CLI's container and the form disagree"
+        );
+    }
+}
