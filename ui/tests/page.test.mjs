@@ -576,6 +576,17 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("the Findings tab of a container not inspected yet says so, then follows the store", async () => {
+    const page = await open("#/dashboard");
+    const id = await page.evaluate(() => { const s = window.__wharfStub; s.uninspected.add(s.containers[0].id); s.publish(); return s.containers[0].id; });
+    await page.evaluate((x) => { location.hash = `#/container/${x}/findings`; }, id);
+    await page.waitForSelector("[data-testid=findings] .error");
+    assert.match(await page.textContent("[data-testid=findings]"), /web is not inspected yet/);
+    await page.evaluate(() => { const s = window.__wharfStub; s.uninspected.clear(); s.publish(); });
+    await page.waitForSelector("[data-testid=findings] [data-check=privileged]");
+    assert.deepEqual(errors, []);
+  });
+
   test("the run form's command line is copied with its button", async () => {
     const page = await open("#/containers", { permissions: ["clipboard-read", "clipboard-write"] });
     await page.click("[data-table=containers] button[data-action=run]");

@@ -166,6 +166,7 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
   let current: Container | null = null;
   let shownTab: Tab | null = null;
   let readOnly = false;
+  let findingsKey = "";
 
   const act = (cmd: (c: Container) => Command) => () => { if (current) void runCommands([cmd(current)], [current.name]); };
 
@@ -206,7 +207,12 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
           h("button", { type: "button", "data-action": "rename", onclick: () => { if (current) void renameContainer(current); } }, "Rename…"),
           h("button", { type: "button", class: "danger", "data-action": "remove", onclick: () => { if (current) void removeContainers([current.id]); } }, "Remove"),
         ));
-      if (first || shownTab !== tab) open(tab);
+      // The Findings tab follows the store: reloaded when the container's counts change (it
+      // was not inspected yet, or its configuration changed).
+      const findingsNow = JSON.stringify(s.findings[c.id] ?? null);
+      const findingsChanged = findingsNow !== findingsKey;
+      findingsKey = findingsNow;
+      if (first || shownTab !== tab || (tab === "findings" && findingsChanged)) open(tab);
     },
     destroy() { panel?.destroy(); },
   };

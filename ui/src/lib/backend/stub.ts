@@ -150,7 +150,7 @@ export class StubEngine {
       volumes: this.volumes,
       // The fake engine's answer, as data (the app's comes from wharf-core's usage rule): every
       // container runs the busybox image on the default bridge; shop_data is in use.
-      findings: Object.fromEntries(cs.map((c, i) => [c.id, counts(cannedFindings(c, i))])),
+      findings: Object.fromEntries(cs.flatMap((c, i) => (this.uninspected.has(c.id) ? [] : [[c.id, counts(cannedFindings(c, i))]]))),
       findings_summary: this.findingsSummary(),
       usage: {
         images: { ["sha256:" + hex(0xbb)]: cs.map((c) => c.id) },
@@ -168,9 +168,13 @@ export class StubEngine {
   /** Tests set it (then `publish()`) to show read-only mode. */
   readOnly = false;
 
+  /** Containers the fake store has not inspected yet (tests set it): no findings. */
+  uninspected = new Set<string>();
+
   findingsOf(id: string): Finding[] {
     const i = this.containers.findIndex((c) => c.id === id);
     if (i < 0) throw { kind: "not_found", message: `no container ${id}`, hint: null };
+    if (this.uninspected.has(id)) throw { kind: "unavailable", message: `${this.containers[i].name} is not inspected yet`, hint: "try again in a moment" };
     return cannedFindings(this.containers[i], i);
   }
 
