@@ -1,8 +1,8 @@
 // The real desktop app (wharf-desktop, WebKitGTK) under an X server, driven through
 // tauri-driver + WebKitWebDriver, against the engine in DOCKER_HOST. Asserts that a labelled
 // container appears on the dashboard and that stopping it from the UI stops it in the engine,
-// and saves screenshots of the dashboard and of a container page with live graphs to a temporary
-// folder (WHARF_SCREENSHOT_DIR; `scripts/desktop.sh screenshots` points it at docs/).
+// and saves screenshots of the dashboard, of a container page with live graphs and of the run
+// form to a temporary folder (WHARF_SCREENSHOT_DIR; `scripts/desktop.sh screenshots` points it at docs/).
 //
 // Run by scripts/test.sh as `xvfb-run -a node --test tests/app.e2e.mjs` after building the
 // app. Needs: DOCKER_HOST, DISPLAY, tauri-driver, WebKitWebDriver, the built binary
@@ -236,6 +236,8 @@ test("the real app runs a container from its form: a bad port is explained, the 
   const warnings = await s.script("return [...document.querySelectorAll('[data-testid=run-findings] li.finding')].map((l) => l.dataset.check)");
   assert.ok(warnings.includes("runs_as_root"), `${warnings}`);
   assert.ok(!warnings.includes("no_memory_limit") && !warnings.includes("ports_on_all_interfaces"), `${warnings}`);
+  mkdirSync(docsDir, { recursive: true });
+  writeFileSync(`${docsDir}/desktop-run-form.png`, await s.screenshot());
   await s.click(await s.find("[data-testid=run]"));
   // Created and started in the engine, as the form said.
   const deadline = Date.now() + 30_000;
