@@ -10,6 +10,8 @@ pub const COMMANDS: &[&str] = &[
     "prune_plan",
     "container_removals",
     "inspect",
+    "run_preview",
+    "container_findings",
     "top",
     "disk_usage",
     "engine_info",

@@ -18,8 +18,11 @@ use wharf_core::engine::connect::{list_contexts, ContextSummary, EnvVars};
 use wharf_core::engine::{ExecSpec, LogOptions, Processes};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample};
+use wharf_core::rules::findings::{of_container, Finding};
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::rules::removal::container_removal;
+use wharf_core::rules::secrets::{is_secret_key, is_secret_value, MASK};
+use wharf_core::spec::run::{RunForm, RunPreview};
 use wharf_core::streams::logs::fetch;
 use wharf_core::{CoreError, ErrorKind};
 
@@ -150,6 +153,77 @@ pub async fn inspect(
     }
     wharf_core::rules::inert::json(&mut doc);
     Ok(doc)
+}
+
+/// The run form's preview as the user types: wharf-core's errors per field, and when the form is
+/// valid its security findings and the `docker run` line. The line shows secret-looking env
+/// values masked (`rules::secrets`, as everywhere Wharf shows or copies env values) unless the
+/// user asked to see them (`reveal: true`). Allowed in read-only mode: it changes nothing.
+#[tauri::command]
+pub async fn run_preview(form: RunForm, reveal: Option<bool>) -> CmdResult<RunPreview> {
+    // Parsing reads the env file the form names: off the async workers (and off the main
+    // thread, where a sync command would run).
+    tauri::async_runtime::spawn_blocking(move || preview_masked(&form, reveal.unwrap_or(false)))
+        .await
+        .map_err(|e| {
+            ErrorReport::from(CoreError::new(
+                ErrorKind::Cancelled,
+                format!("run preview: {e}"),
+            ))
+        })
+}
+
+/// `spec::run::preview` with the command line's secret env values masked unless `reveal`
+/// (the same three steps as `preview`, with the mask applied to the plan before rendering).
+pub fn preview_masked(form: &RunForm, reveal: bool) -> RunPreview {
+    match form.parse() {
+        Ok(mut plan) => {
+            let findings = plan.findings();
+            if !reveal {
+                for (k, v) in &mut plan.env {
+                    if !v.is_empty() && (is_secret_key(k) || is_secret_value(v)) {
+                        *v = MASK.to_owned();
+                    }
+                }
+            }
+            RunPreview {
+                errors: Vec::new(),
+                findings,
+                docker_run: Some(plan.docker_run()),
+            }
+        }
+        Err(errors) => RunPreview {
+            errors,
+            findings: Vec::new(),
+            docker_run: None,
+        },
+    }
+}
+
+/// The security findings of one container, from the store's inspected data by wharf-core's
+/// rules; `not_found` for an unknown container, `unavailable` while it is not inspected yet.
+#[tauri::command]
+pub fn container_findings(desk: State<'_, Desk>, id: ContainerId) -> CmdResult<Vec<Finding>> {
+    let link = desk.link();
+    let snap = link.snapshot();
+    let c = snap
+        .containers
+        .get(&id)
+        .ok_or_else(|| ErrorReport::from(CoreError::not_found(format!("no container {id}"))))?;
+    let mut list = of_container(c).ok_or_else(|| {
+        ErrorReport::from(
+            CoreError::new(
+                ErrorKind::Unavailable,
+                format!("{} is not inspected yet", c.name),
+            )
+            .with_hint("try again in a moment"),
+        )
+    })?;
+    // Details quote engine strings (mount paths, image names): inert, as every engine string.
+    for f in &mut list {
+        f.detail = wharf_core::streams::text::inert(&f.detail).into_owned();
+    }
+    Ok(list)
 }
 
 #[tauri::command]

@@ -114,6 +114,8 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::prune_plan,
             commands::container_removals,
             commands::inspect,
+            commands::run_preview,
+            commands::container_findings,
             commands::top,
             commands::disk_usage,
             commands::engine_info,

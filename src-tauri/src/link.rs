@@ -6,7 +6,7 @@
 //! the error: the page then shows why and offers another context instead of a dead window.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -16,6 +16,7 @@ use wharf_core::engine::connect::{ConnectOptions, EnvVars};
 use wharf_core::engine::Policy;
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
+use wharf_core::rules::findings::{of_container, summary, FindingsSummary, Severity};
 use wharf_core::rules::inert;
 use wharf_core::rules::usage::Usage;
 use wharf_core::session::{Session, SessionError, SessionOptions};
@@ -222,6 +223,21 @@ pub struct SnapshotView<'a> {
     /// Which containers use which image, volume and network: the core's rule, the same counts
     /// the terminal UI shows.
     pub usage: Usage,
+    /// Per inspected container (by id), its security findings by severity
+    /// (`rules::findings`): the containers table's badge. The list itself is asked for by the
+    /// container page (`container_findings`), so the snapshot stays small.
+    pub findings: BTreeMap<&'a str, FindingCounts>,
+    /// Engine-wide counts over the same findings: the dashboard's card.
+    pub findings_summary: FindingsSummary,
+}
+
+/// How many findings of each severity a container has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FindingCounts {
+    pub high: u32,
+    pub medium: u32,
+    pub low: u32,
 }
 
 /// The snapshot as a command returns it: owns the shared snapshot and link, and serializes as
@@ -252,6 +268,23 @@ impl Serialize for SnapshotPayload {
 impl<'a> SnapshotView<'a> {
     pub fn new(s: &'a Snapshot, link: &'a Link, read_only: bool) -> Self {
         let events: &VecDeque<Arc<EngineEvent>> = &s.events;
+        let mut findings = BTreeMap::new();
+        let mut lists = Vec::new();
+        for c in s.containers.values() {
+            let Some(list) = of_container(c) else {
+                continue;
+            };
+            let mut n = FindingCounts::default();
+            for f in &list {
+                match f.severity {
+                    Severity::High => n.high += 1,
+                    Severity::Medium => n.medium += 1,
+                    Severity::Low => n.low += 1,
+                }
+            }
+            findings.insert(c.id.as_str(), n);
+            lists.push(list);
+        }
         SnapshotView {
             revision: s.revision,
             endpoint: &s.endpoint,
@@ -273,6 +306,8 @@ impl<'a> SnapshotView<'a> {
                 .map(|e| inert::event(e))
                 .collect(),
             usage: Usage::of(s),
+            findings,
+            findings_summary: summary(&lists),
         }
     }
 }

@@ -1,8 +1,8 @@
 // The real desktop app (wharf-desktop, WebKitGTK) under an X server, driven through
 // tauri-driver + WebKitWebDriver, against the engine in DOCKER_HOST. Asserts that a labelled
 // container appears on the dashboard and that stopping it from the UI stops it in the engine,
-// and saves screenshots of the dashboard and of a container page with live graphs to a temporary
-// folder (WHARF_SCREENSHOT_DIR; `scripts/desktop.sh screenshots` points it at docs/).
+// and saves screenshots of the dashboard, of a container page with live graphs and of the run
+// form to a temporary folder (WHARF_SCREENSHOT_DIR; `scripts/desktop.sh screenshots` points it at docs/).
 //
 // Run by scripts/test.sh as `xvfb-run -a node --test tests/app.e2e.mjs` after building the
 // app. Needs: DOCKER_HOST, DISPLAY, tauri-driver, WebKitWebDriver, the built binary
@@ -12,6 +12,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { killTree } from "./proc.mjs";
@@ -196,6 +197,67 @@ test("the real app shows a hostile container's text inertly and its secrets mask
   for (const bad of ["\u202E", "\u200B", "\x1b", "\x07"]) assert.ok(!page.includes(bad), `${JSON.stringify(bad)} on the page`);
   assert.equal(await s.script("return document.querySelectorAll('#injected, main script').length"), 0, "no element injected");
   assert.equal(await s.script("return document.title"), title, "the title is unchanged");
+});
+
+// Issue #11: the run form in the real app, with wharf-core's parser and rules behind it.
+test("the real app runs a container from its form: a bad port is explained, the fixed form creates it in the engine", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const s = session;
+  const name = `wharf-desk-${run}-form`;
+  made.push(name);
+  // A free loopback port for the engine to bind (nothing is sent to it).
+  const port = await new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => { const p = srv.address().port; srv.close(() => resolve(p)); });
+  });
+  const fill = (selector, value) => s.script(
+    "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
+  await s.script("location.hash = '#/containers'");
+  await s.click(await s.find("[data-table=containers] button[data-action=run]"));
+  await s.waitFor("the run form", "return document.querySelector('dialog.run input[name=image]') !== null");
+  await s.script("document.querySelectorAll('dialog.run details').forEach((d) => { d.open = true; })");
+  await fill("dialog.run input[name=image]", image);
+  await fill("dialog.run input[name=name]", name);
+  await fill("dialog.run input[name=command]", "sh -c 'echo from-the-form; sleep 3600'");
+  await fill("dialog.run input[name=memory]", "48m");
+  for (const [list, value] of [["ports", "127.0.0.1:70000:80"], ["labels", `wharf.test=${run}`], ["env", "MODE=e2e"]]) {
+    await s.click(await s.find(`dialog.run [data-add=${list}]`));
+    await fill(`dialog.run input[name='${list}.0']`, value);
+  }
+  // The core's message, under the port row; Run stays disabled.
+  const message = await s.waitFor("the port error", "const e = document.querySelector('dialog.run [data-list=ports] .field-error:not([hidden])'); return e ? e.textContent : null");
+  assert.match(message, /70000/);
+  assert.equal(await s.script("return document.querySelector('[data-testid=run]').disabled"), true);
+  await fill("dialog.run input[name='ports.0']", `127.0.0.1:${port}:80`);
+  await s.waitFor("Run enabled", "return document.querySelector('[data-testid=run]')?.disabled === false");
+  assert.equal(await s.script("return document.querySelectorAll('dialog.run .field-error:not([hidden])').length"), 0);
+  // The core's warnings and command line for this configuration.
+  const line = await s.script("return document.querySelector('[data-testid=docker-run]').textContent");
+  assert.ok(line.startsWith("docker run") && line.includes(name) && line.includes(`127.0.0.1:${port}:80`), line);
+  const warnings = await s.script("return [...document.querySelectorAll('[data-testid=run-findings] li.finding')].map((l) => l.dataset.check)");
+  assert.ok(warnings.includes("runs_as_root"), `${warnings}`);
+  assert.ok(!warnings.includes("no_memory_limit") && !warnings.includes("ports_on_all_interfaces"), `${warnings}`);
+  mkdirSync(docsDir, { recursive: true });
+  writeFileSync(`${docsDir}/desktop-run-form.png`, await s.screenshot());
+  await s.click(await s.find("[data-testid=run]"));
+  // Created and started in the engine, as the form said.
+  const deadline = Date.now() + 30_000;
+  let state = "";
+  while (state !== "true") {
+    try { state = docker("inspect", "-f", "{{.State.Running}}", name); } catch { state = ""; }
+    assert.ok(Date.now() < deadline, `${name} is not running in the engine`);
+    if (state !== "true") await new Promise((r) => setTimeout(r, 200));
+  }
+  const id = docker("inspect", "-f", "{{.Id}}", name);
+  assert.equal(docker("inspect", "-f", "{{.HostConfig.Memory}}", name), String(48 * 1024 * 1024));
+  assert.equal(docker("inspect", "-f", `{{index .Config.Labels "wharf.test"}}`, name), run);
+  assert.equal(docker("inspect", "-f", `{{(index (index .HostConfig.PortBindings "80/tcp") 0).HostPort}}`, name), String(port));
+  assert.ok(docker("inspect", "-f", "{{json .Config.Env}}", name).includes("MODE=e2e"));
+  // And the page opened its container page.
+  await s.waitFor("the new container's page", "return location.hash.startsWith(`#/container/${arguments[0]}`) && document.querySelector('.container-page h2')?.textContent.includes(arguments[1])", 30_000, id, name);
+  // Its Findings tab lists what the form warned about.
+  await s.script("location.hash = arguments[0]", `#/container/${id}/findings`);
+  const listed = await s.waitFor("the findings tab", "const l = [...document.querySelectorAll('[data-testid=findings] li.finding')].map((x) => x.dataset.check); return l.length ? l : null");
+  assert.deepEqual([...listed].sort(), [...warnings].sort());
 });
 
 // Last: if the access control ever let `plugin:window|close` through, it would end the session.

@@ -433,4 +433,176 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await badge.waitFor({ state: "detached" });
     assert.deepEqual(errors, []);
   });
+
+  // Issue #11. The stub answers run previews from a few canned cases (layout and interaction
+  // only); the core's rules behind them are proved through the real app (app.e2e.mjs) and
+  // src-tauri/tests/run.rs.
+  test("run form: errors under their field as you type, Run only when valid, warnings and the command line, then the new container's logs", async () => {
+    const page = await open("#/containers");
+    await page.click("[data-table=containers] button[data-action=run]");
+    const dlg = page.locator("dialog.run");
+    await dlg.waitFor();
+    // Empty at first: the image is required, and the focus is in it.
+    await page.waitForSelector("[data-error-for=image]:not([hidden])");
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute("name")), "image");
+    assert.ok(await page.isDisabled("[data-testid=run]"));
+    // Typing fast asks the core once the typing pauses, not on every key.
+    const asked = await page.evaluate(() => window.__wharfStub.previews.length);
+    await page.keyboard.type("busybox:test");
+    await page.waitForSelector("[data-error-for=image][hidden]", { state: "attached" });
+    const typed = (await page.evaluate(() => window.__wharfStub.previews.length)) - asked;
+    assert.ok(typed >= 1 && typed <= 3, `${typed} previews for 12 keys`);
+    // A bad port: its message under that row, the field marked, Run disabled.
+    await dlg.locator("details[data-section=network] summary").click();
+    await page.click("[data-add=ports]");
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute("name")), "ports.0", "the new row has the focus");
+    await page.keyboard.type("70000:80");
+    const rowError = dlg.locator("[data-list=ports] .row .field-error");
+    await page.waitForSelector("[data-list=ports] .row .field-error:not([hidden])");
+    assert.equal(await rowError.textContent(), "port 70000 is out of range");
+    assert.equal(await dlg.locator("input[name='ports.0']").getAttribute("aria-invalid"), "true");
+    assert.ok(await page.isDisabled("[data-testid=run]"));
+    assert.match(await page.textContent("[data-testid=run-status]"), /1 problem to fix/);
+    assert.equal(await page.textContent("[data-testid=docker-run]"), "");
+    // Fixed: the error goes, the warnings (why + reference) and the command line come.
+    await dlg.locator("input[name='ports.0']").fill("8080:80");
+    await page.waitForSelector("[data-testid=run]:not([disabled])");
+    assert.equal(await rowError.isHidden(), true);
+    assert.match(await page.textContent("[data-testid=docker-run]"), /^docker run -d -p 8080:80 busybox:test$/);
+    assert.match(await page.textContent("[data-testid=run-findings]"), /No memory limit.*One container can use all.*\(CIS Docker Benchmark 5\.10\)/s);
+    await dlg.locator("details[data-section=security] summary").click();
+    await dlg.locator("input[name=privileged]").check();
+    await page.waitForSelector("[data-testid=run-findings] [data-check=privileged]");
+    assert.match(await page.textContent("[data-testid=run-findings] [data-check=privileged] .badge"), /high/);
+    // Enter submits; with "follow logs" the new container's logs open.
+    await dlg.locator("details[data-section=lifecycle] summary").click();
+    await dlg.locator("input[name=follow_logs]").check();
+    await dlg.locator("input[name=image]").press("Enter");
+    await dlg.waitFor({ state: "detached" });
+    const sent = await page.evaluate(() => window.__wharfStub.commands.at(-1));
+    assert.equal(sent.cmd.action, "run");
+    assert.equal(sent.confirmed, false, "running destroys nothing: no confirmation");
+    assert.equal(sent.cmd.start, true);
+    assert.deepEqual(sent.cmd.form.ports, ["8080:80"]);
+    assert.equal(sent.cmd.form.privileged, true);
+    const id = await page.evaluate(() => window.__wharfStub.containers.at(-1).id);
+    await page.waitForFunction((x) => location.hash === `#/container/${x}/logs`, id);
+    await page.waitForSelector("[data-testid=logs]");
+    assert.deepEqual(errors, []);
+  });
+
+  test("run form: an answer that arrives late never overwrites a newer one; blank rows are not sent", async () => {
+    const page = await open("#/containers");
+    await page.click("[data-table=containers] button[data-action=run]");
+    await page.fill("dialog.run input[name=image]", "busybox:test");
+    await page.waitForSelector("[data-testid=run]:not([disabled])");
+    // The answer for the bad port comes after the answer for the fixed one.
+    await page.evaluate(() => { window.__wharfStub.previewDelay = (f) => (f.ports.includes("70000:80") ? 500 : 0); });
+    await page.click("dialog.run details[data-section=network] summary");
+    await page.click("[data-add=ports]");
+    await page.click("[data-add=ports]");
+    await page.fill("dialog.run input[name='ports.1']", "70000:80");
+    await page.waitForFunction(() => window.__wharfStub.previews.some((f) => f.ports.includes("70000:80")));
+    await page.fill("dialog.run input[name='ports.1']", "9090:90");
+    await page.waitForSelector("[data-testid=run]:not([disabled])");
+    await page.waitForTimeout(700);
+    assert.equal(await page.locator("dialog.run .field-error:not([hidden])").count(), 0, "the stale error is not shown");
+    assert.ok(!(await page.isDisabled("[data-testid=run]")));
+    // Row 0 was left blank: the core is sent one port, and an error on it lands on row 1.
+    assert.deepEqual(await page.evaluate(() => window.__wharfStub.previews.at(-1).ports), ["9090:90"]);
+    await page.evaluate(() => { window.__wharfStub.previewDelay = () => 0; });
+    await page.fill("dialog.run input[name='ports.1']", "80000");
+    await page.waitForSelector("[data-list=ports] .row:nth-child(2) .field-error:not([hidden])");
+    assert.equal(await page.locator("[data-list=ports] .row:nth-child(1) .field-error").isHidden(), true);
+    assert.deepEqual(errors, []);
+  });
+
+  test("an image's Run prefills it; Esc closes an unchanged form, asks before discarding a changed one", async () => {
+    const page = await open("#/images");
+    await page.click("tr:has(td:text-is('busybox:test')) button[data-action=run-image]");
+    const dlg = page.locator("dialog.run");
+    await dlg.waitFor();
+    assert.equal(await dlg.locator("input[name=image]").inputValue(), "busybox:test");
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute("name")), "name", "the image is given: the name is next");
+    await page.keyboard.press("Escape");
+    await dlg.waitFor({ state: "detached" });
+    await page.click("tr:has(td:text-is('busybox:test')) button[data-action=run-image]");
+    await dlg.waitFor();
+    await page.keyboard.type("web-2");
+    await page.keyboard.press("Escape");
+    const ask = page.locator("dialog.confirm:not(.run)");
+    await ask.waitFor();
+    assert.match(await ask.textContent(), /Discard this run form\?/);
+    await ask.locator(".cancel").click();
+    assert.equal(await dlg.locator("input[name=name]").inputValue(), "web-2", "kept");
+    await page.keyboard.press("Escape");
+    await ask.locator("[data-testid=confirm]").click();
+    await dlg.waitFor({ state: "detached" });
+    assert.deepEqual(await page.evaluate(() => window.__wharfStub.commands), [], "nothing was run");
+    assert.deepEqual(errors, []);
+  });
+
+  test("read-only: Run is disabled with a tooltip saying why", async () => {
+    const page = await open("#/containers");
+    await page.evaluate(() => { window.__wharfStub.readOnly = true; window.__wharfStub.publish(); });
+    const run = page.locator("[data-table=containers] button[data-action=run]");
+    await page.waitForSelector("[data-table=containers] button[data-action=run][disabled]");
+    assert.match(await run.getAttribute("title"), /read-only/);
+    assert.equal(await page.locator("[data-table=containers] button[data-action=stop]").count(), 0, "other changes stay hidden");
+    await page.click("[data-section=images]");
+    const row = page.locator("tr:has(td:text-is('busybox:test')) button[data-action=run-image]");
+    await row.waitFor();
+    assert.ok(await row.isDisabled());
+    assert.match(await row.getAttribute("title"), /read-only/);
+  });
+
+  test("findings: a badge per container, a Findings tab, and the dashboard's summary", async () => {
+    const page = await open("#/containers");
+    const badge = page.locator("tr:has(a.name:text-is('web')) [data-findings]");
+    await badge.waitFor();
+    assert.equal(await badge.textContent(), "1 high1 med");
+    assert.equal(await page.locator("tr:has(a.name:text-is('db')) [data-findings]").textContent(), "1 med");
+    await badge.click();
+    await page.waitForSelector("[data-testid=findings] li.finding");
+    assert.match(await page.textContent("[data-tab=findings][aria-selected=true]"), /findings/);
+    const items = await page.$$eval("[data-testid=findings] li.finding", (ls) => ls.map((l) => l.dataset.check));
+    assert.deepEqual(items, ["privileged", "no_memory_limit"]);
+    assert.match(await page.textContent("[data-testid=findings] [data-check=privileged]"), /Runs privileged.*almost anything.*\(CIS Docker Benchmark 5\.4\)/s);
+    await page.click("[data-section=dashboard]");
+    await page.waitForSelector("[data-testid=findings-summary] [data-worst=high]");
+    assert.equal(await page.textContent("[data-worst=high]"), "1");
+    assert.equal(await page.textContent("[data-worst=medium]"), "4");
+    assert.match(await page.textContent("[data-testid=findings-summary] [data-check=privileged]"), /Runs privileged\s*1/);
+    assert.deepEqual(errors, []);
+  });
+
+  test("the Findings tab of a container not inspected yet says so, then follows the store", async () => {
+    const page = await open("#/dashboard");
+    const id = await page.evaluate(() => { const s = window.__wharfStub; s.uninspected.add(s.containers[0].id); s.publish(); return s.containers[0].id; });
+    await page.evaluate((x) => { location.hash = `#/container/${x}/findings`; }, id);
+    await page.waitForSelector("[data-testid=findings] .error");
+    assert.match(await page.textContent("[data-testid=findings]"), /web is not inspected yet/);
+    await page.evaluate(() => { const s = window.__wharfStub; s.uninspected.clear(); s.publish(); });
+    await page.waitForSelector("[data-testid=findings] [data-check=privileged]");
+    assert.deepEqual(errors, []);
+  });
+
+  test("the run form's command line is copied with its button", async () => {
+    const page = await open("#/containers", { permissions: ["clipboard-read", "clipboard-write"] });
+    await page.click("[data-table=containers] button[data-action=run]");
+    await page.fill("dialog.run input[name=image]", "busybox:test");
+    await page.waitForSelector("[data-action=copy-docker-run]:not([disabled])");
+    await page.click("[data-action=copy-docker-run]");
+    await page.waitForSelector(".toast:has-text('Copied')");
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "docker run -d busybox:test");
+    // A secret in the environment is masked in the line unless asked for.
+    await page.click("dialog.run details[data-section=environment] summary");
+    await page.click("[data-add=env]");
+    await page.keyboard.type("DB_PASSWORD=hunter2");
+    await page.waitForSelector("[data-testid=docker-run]:has-text('DB_PASSWORD=••••••••')");
+    assert.ok(!(await page.textContent("[data-testid=docker-run]")).includes("hunter2"));
+    await page.check("dialog.run input[name=reveal]");
+    await page.waitForSelector("[data-testid=docker-run]:has-text('DB_PASSWORD=hunter2')");
+    assert.deepEqual(errors, []);
+  });
 });

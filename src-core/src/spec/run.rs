@@ -84,6 +84,8 @@ pub struct RunForm {
 /// The form's fields, for error placement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+// `chart::Field` is exported to TypeScript as `Field` too: one would overwrite the other.
+#[cfg_attr(feature = "ts", ts(rename = "RunField"))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Image,

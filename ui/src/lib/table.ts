@@ -22,6 +22,9 @@ export interface BulkAction<T> {
   applies?(row: T): boolean;
   run(rows: T[]): Promise<void> | void;
   mutating: boolean;
+  /** In read-only mode a mutating action is hidden, or with this, shown disabled with it as
+   * the tooltip (an action users look for, such as "Run…"). */
+  readOnlyTitle?: string;
 }
 
 export interface TableSpec<T> {
@@ -134,13 +137,15 @@ export class Table<T> {
 
   private renderBar() {
     const sel = this.rows.filter((r) => this.selected.has(this.spec.id(r)));
-    const actions = this.spec.actions.filter((a) => !(a.mutating && this.readOnly));
+    const actions = this.spec.actions.filter((a) => !(a.mutating && this.readOnly && !a.readOnlyTitle));
     replace(this.bar, actions.map((a) => {
       const needs = a.needs ?? "selection";
-      const ok = needs === "none" ||
-        ((needs === "one" ? sel.length === 1 : sel.length > 0) && (!a.applies || sel.every((r) => a.applies!(r))));
+      const refused = a.mutating && this.readOnly;
+      const ok = !refused && (needs === "none" ||
+        ((needs === "one" ? sel.length === 1 : sel.length > 0) && (!a.applies || sel.every((r) => a.applies!(r)))));
       return h("button", {
-        type: "button", disabled: !ok, "data-action": a.label.toLowerCase().replace(/[^a-z]+/g, "-").replace(/-$/, ""),
+        type: "button", disabled: !ok, title: refused ? a.readOnlyTitle : null,
+        "data-action": a.label.toLowerCase().replace(/[^a-z]+/g, "-").replace(/-$/, ""),
         onclick: async () => { await a.run(sel); },
       }, a.label);
     }));

@@ -4,7 +4,7 @@ import { runFromForm } from "../lib/actions";
 import { h } from "../lib/dom";
 import { ALIVE_STATES } from "../lib/generated/rules";
 import type { Container } from "../lib/types";
-import { formDialog } from "../lib/ui";
+import { errorText, formDialog, toast } from "../lib/ui";
 
 /** Whether the container has processes: wharf-core's `rules::containers`, generated. */
 export function isAlive(c: Container): boolean {
@@ -20,4 +20,16 @@ export function renameContainer(c: Container): Promise<boolean> {
   return formDialog(`Rename ${c.name}`, "Rename",
     [{ kind: "text", name: "name", label: "New name", value: c.name, required: true }],
     (v) => runFromForm({ action: "rename", id: c.id, name: String(v.name) }, `Renamed ${c.name} to ${v.name}`));
+}
+
+/** In read-only mode, why creating is refused (the core refuses too). */
+export const READ_ONLY_TITLE = "Wharf is in read-only mode: restart it without --read-only to run containers";
+
+/** Open the run form (its module loads on first use), prefilled with `image`; on success the
+ * new container's page opens, on its logs when the user asked to follow them. */
+export function openRun(image?: string): void {
+  void import("./run").then(({ openRunForm }) => openRunForm({
+    form: image ? { image } : {},
+    opened: (id, logs) => { location.hash = `#/container/${id}/${logs ? "logs" : "stats"}`; },
+  })).catch((e) => toast(errorText(e), "error"));
 }

@@ -1,6 +1,7 @@
 // One container: header with state and lifecycle actions, and tabs for live graphs (samples
 // streamed as numbers and appended to canvas charts, ../lib/chart.ts), logs, inspect, top and
-// an exec terminal. Only the open tab holds a stream, and only while the page is visible.
+// an exec terminal, and the security findings of its configuration. Only the open tab holds a
+// stream, and only while the page is visible.
 import { removeContainers, runCommands } from "../lib/actions";
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
@@ -9,11 +10,12 @@ import type { ChartOptions, Command, Container, Metric, Sample, Snapshot } from 
 import { whileVisible } from "../lib/visible";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
+import { findingsList } from "./findings";
 import { isAlive, renameContainer, stateBadge } from "./common";
 import type { View } from "./view";
 
-export type Tab = "stats" | "logs" | "inspect" | "top" | "exec";
-export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec"];
+export type Tab = "stats" | "logs" | "inspect" | "top" | "exec" | "findings";
+export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec", "findings"];
 const METRICS: Metric[] = ["cpu", "memory", "network", "block_io"];
 const CHART = { width: 520, height: 220 };
 const WINDOW_SECS = 300;
@@ -143,6 +145,18 @@ function topPanel(id: string) {
   return { el: body, destroy: () => clearInterval(t) };
 }
 
+/** What wharf-core's rules find in the container's configuration, with why each matters. */
+function findingsPanel(id: string) {
+  const body = h("div", { class: "findings-panel", "data-testid": "findings" }, "Loading…");
+  let closed = false;
+  backend().containerFindings(id).then((list) => {
+    if (closed) return;
+    replace(body, h("p", { class: "muted" }, "Checked against the CIS Docker Benchmark (section 5) and the usual container hardening rules."),
+      findingsList(list, "No findings: nothing risky in this configuration."));
+  }, (e) => { if (!closed) replace(body, h("p", { class: "error" }, errorText(e))); });
+  return { el: body, destroy: () => { closed = true; } };
+}
+
 export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): View {
   const header = h("header", { class: "page-head" });
   const tabs = h("nav", { class: "tabs", role: "tablist" });
@@ -152,6 +166,7 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
   let current: Container | null = null;
   let shownTab: Tab | null = null;
   let readOnly = false;
+  let findingsKey = "";
 
   const act = (cmd: (c: Container) => Command) => () => { if (current) void runCommands([cmd(current)], [current.name]); };
 
@@ -160,7 +175,8 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
     panel?.destroy();
     shownTab = t;
     panel = t === "stats" ? statsPanel(current) : t === "logs" ? logsPanel(current.id, current.name)
-      : t === "inspect" ? inspectPanel(current.id) : t === "top" ? topPanel(current.id) : lazyTerminal(current.id, readOnly);
+      : t === "inspect" ? inspectPanel(current.id) : t === "top" ? topPanel(current.id)
+      : t === "findings" ? findingsPanel(current.id) : lazyTerminal(current.id, readOnly);
     replace(body, panel.el);
     replace(tabs, TABS.map((x) => h("button", { type: "button", role: "tab", "aria-selected": x === t ? "true" : "false", "data-tab": x, onclick: () => onTab(x) }, x)));
   }
@@ -191,7 +207,12 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
           h("button", { type: "button", "data-action": "rename", onclick: () => { if (current) void renameContainer(current); } }, "Rename…"),
           h("button", { type: "button", class: "danger", "data-action": "remove", onclick: () => { if (current) void removeContainers([current.id]); } }, "Remove"),
         ));
-      if (first || shownTab !== tab) open(tab);
+      // The Findings tab follows the store: reloaded when the container's counts change (it
+      // was not inspected yet, or its configuration changed).
+      const findingsNow = JSON.stringify(s.findings[c.id] ?? null);
+      const findingsChanged = findingsNow !== findingsKey;
+      findingsKey = findingsNow;
+      if (first || shownTab !== tab || (tab === "findings" && findingsChanged)) open(tab);
     },
     destroy() { panel?.destroy(); },
   };

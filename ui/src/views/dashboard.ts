@@ -1,5 +1,5 @@
 // The dashboard: state counts (donut), containers and images created per day (bars), disk
-// usage by type, top CPU and memory consumers (live), engine facts. Small charts are drawn
+// usage by type, top CPU and memory consumers (live), security findings, engine facts. Small charts are drawn
 // here as SVG elements built with DOM calls; time-series graphs use ../lib/chart.ts. A card is
 // rebuilt only when what it shows changed (a snapshot or a stats tick usually changes little),
 // and the stats stream runs only while the page is visible.
@@ -9,6 +9,7 @@ import { bytes, pct } from "../lib/format";
 import type { Container, DiskUsage, Sample, Snapshot } from "../lib/types";
 import { errorText } from "../lib/ui";
 import { whileVisible, type Visible } from "../lib/visible";
+import { summaryCard } from "./findings";
 import type { View } from "./view";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -108,7 +109,8 @@ export function dashboardView(open: (id: string) => void): View {
   const topCpu = h("div", { class: "card" });
   const topMem = h("div", { class: "card" });
   const engine = h("div", { class: "card" });
-  const el = h("section", { class: "dashboard" }, stateCard, createdC, createdI, disk, topCpu, topMem, engine);
+  const findings = h("div", { class: "card", "data-testid": "findings-summary" });
+  const el = h("section", { class: "dashboard" }, stateCard, createdC, createdI, disk, topCpu, topMem, findings, engine);
   let live: Visible | null = null;
   let watched = "";
   let watchedIds: string[] = [];
@@ -159,6 +161,7 @@ export function dashboardView(open: (id: string) => void): View {
       render(createdI, `${day} ${iTimes.join(",")}`, () => replace(createdI, createdBars("Images created", iTimes)));
       const rows = factRows(snap);
       render(engine, JSON.stringify(rows), () => replace(engine, h("h3", {}, "Engine"), facts(rows)));
+      render(findings, JSON.stringify(snap.findings_summary), () => summaryCard(findings, snap.findings_summary));
       // Sample only running containers, and restart the stream only when that set changes.
       const ids = snap.containers.filter((c) => c.state === "running").map((c) => c.id).slice(0, 200);
       const key = ids.join(",");

@@ -4,11 +4,11 @@ import { h } from "../lib/dom";
 import { ago, bytes, shortId } from "../lib/format";
 import { Table } from "../lib/table";
 import { BUILTIN_NETWORKS } from "../lib/generated/rules";
-import type { Command, Container, EngineEvent, Image, Network, Snapshot, Volume } from "../lib/types";
+import type { Command, Container, EngineEvent, FindingCounts, Image, Network, Snapshot, Volume } from "../lib/types";
 import { formDialog } from "../lib/ui";
 import type { View } from "./view";
 import { statusLine } from "./container";
-import { isAlive, renameContainer, stateBadge } from "./common";
+import { isAlive, openRun, READ_ONLY_TITLE, renameContainer, stateBadge } from "./common";
 
 function ports(c: Container): string {
   return c.ports.map((p) => (p.host_port ? `${p.host_ip ?? "0.0.0.0"}:${p.host_port}->` : "") + `${p.container_port}/${p.protocol}`).join(", ");
@@ -20,8 +20,27 @@ export function containerActions(rows: Container[], act: Act, verbWhat = "contai
   return runCommands(rows.map(act), rows.map((r) => r.name), verbWhat);
 }
 
+/** A container row with its findings counts (wharf-core's rules, in the snapshot). */
+type Row = Container & { findings: FindingCounts | null };
+
+/** High and medium findings as badges; sorted by severity (high first). */
+const findingsColumn = {
+  title: "Findings",
+  text: (c: Row) => (c.findings ? `${c.findings.high} high ${c.findings.medium} medium` : ""),
+  sort: (c: Row) => -((c.findings?.high ?? 0) * 1000 + (c.findings?.medium ?? 0)),
+  cell: (c: Row) => {
+    const f = c.findings;
+    if (!f) return h("span", { class: "muted", title: "not inspected yet" }, "–");
+    if (f.high + f.medium === 0) return h("span", { class: "muted", "data-findings": "0" }, f.low ? `${f.low} low` : "none");
+    return h("a", { href: `#/container/${c.id}/findings`, class: "findings-badges", "data-findings": f.high + f.medium,
+      title: `${f.high} high, ${f.medium} medium, ${f.low} low` },
+      f.high ? h("span", { class: "badge sev-high" }, `${f.high} high`) : null,
+      f.medium ? h("span", { class: "badge sev-medium" }, `${f.medium} med`) : null);
+  },
+};
+
 export function containersView(open: (id: string) => void): View {
-  const t = new Table<Container>({
+  const t = new Table<Row>({
     name: "containers", id: (c) => c.id, empty: "No containers.", onOpen: (c) => open(c.id),
     columns: [
       { title: "Name", text: (c) => c.name, cell: (c) => h("a", { href: `#/container/${c.id}`, class: "name" }, c.name) },
@@ -30,6 +49,7 @@ export function containersView(open: (id: string) => void): View {
       { title: "Image", text: (c) => c.image },
       { title: "Project", text: (c) => c.compose?.project ?? "" },
       { title: "Ports", text: ports },
+      findingsColumn,
       { title: "Created", text: (c) => ago(c.created), sort: (c) => -c.created },
       { title: "ID", text: (c) => shortId(c.id), class: "mono" },
     ],
@@ -42,9 +62,10 @@ export function containersView(open: (id: string) => void): View {
       { label: "Kill", mutating: true, applies: isAlive, run: (r) => containerActions(r, (c) => ({ action: "kill", id: c.id, signal: "SIGKILL" })).then(() => undefined) },
       { label: "Rename…", needs: "one", mutating: true, run: ([c]) => renameContainer(c).then(() => undefined) },
       { label: "Remove", mutating: true, run: (r) => removeContainers(r.map((c) => c.id)).then(() => undefined) },
+      { label: "Run…", needs: "none", mutating: true, readOnlyTitle: READ_ONLY_TITLE, run: () => openRun() },
     ],
   });
-  return tableView(t, (s) => s.containers);
+  return tableView(t, (s) => s.containers.map((c) => ({ ...c, findings: s.findings[c.id] ?? null })));
 }
 
 function createNetwork() {
@@ -70,6 +91,12 @@ const usersColumn = { title: "Containers", text: (r: { users: number }) => Strin
 
 export function imagesView(): View {
   const name = (i: Image) => i.tags.find((t) => t !== "<none>:<none>") ?? shortId(i.id);
+  let readOnly = false;
+  // An untagged image runs by its id.
+  const runButton = (i: Image) => h("button", {
+    type: "button", "data-action": "run-image", disabled: readOnly, title: readOnly ? READ_ONLY_TITLE : `Run a container of ${name(i)}`,
+    onclick: () => openRun(i.tags.find((t) => t !== "<none>:<none>") ?? i.id),
+  }, "Run…");
   const t = new Table<Used<Image>>({
     name: "images", id: (i) => i.id, empty: "No images.",
     columns: [
@@ -78,6 +105,7 @@ export function imagesView(): View {
       { title: "Size", text: (i) => bytes(i.size), sort: (i) => i.size },
       usersColumn,
       { title: "Created", text: (i) => ago(i.created), sort: (i) => -i.created },
+      { title: "", text: () => "", sort: () => 0, cell: runButton },
     ],
     actions: [
       { label: "Remove", mutating: true, run: async (rows) => {
@@ -86,7 +114,10 @@ export function imagesView(): View {
       } },
     ],
   });
-  return tableView(t, (s) => s.images.map((i) => ({ ...i, users: s.usage.images[i.id]?.length ?? 0 })));
+  return tableView(t, (s) => {
+    readOnly = s.read_only;
+    return s.images.map((i) => ({ ...i, users: s.usage.images[i.id]?.length ?? 0 }));
+  });
 }
 
 export function networksView(): View {

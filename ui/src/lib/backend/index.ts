@@ -2,8 +2,9 @@
 // IPC implementation (./tauri.ts, the only module that imports @tauri-apps/*), in a plain
 // browser it is the in-memory stub (./stub.ts) used by the browser tests.
 import type {
-  AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, LogBatch,
-  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, Saved, SeriesRequest, Snapshot, StatsUpdate,
+  AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
+  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
+  Snapshot, StatsUpdate,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -29,6 +30,12 @@ export interface Backend {
   containerRemovals(ids: string[]): Promise<Removal[]>;
   /** The core masks secret env values unless `reveal` (an explicit click) is set. */
   inspect(id: string, reveal?: boolean): Promise<unknown>;
+  /** wharf-core's answer for a run form as typed: errors per field, and when valid the
+   * warnings and the `docker run` line, its secret-looking env values masked unless `reveal`.
+   * No engine call; the form asks on every edit. */
+  runPreview(form: RunForm, reveal?: boolean): Promise<RunPreview>;
+  /** The security findings of one container (wharf-core's `rules::findings`). */
+  containerFindings(id: string): Promise<Finding[]>;
   top(id: string): Promise<Processes>;
   diskUsage(): Promise<DiskUsage[]>;
   engineInfo(): Promise<EngineInfo>;

@@ -3,8 +3,8 @@
 // `window.__wharfStub` exposes it so tests can inspect what the page asked for.
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type {
-  Command, Container, ContainerState, EngineInfo, LogLine, Network, Outcome, PrunePlan, PruneTarget, Removal, Sample,
-  SeriesRequest, Snapshot, Style, Volume,
+  Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
+  Outcome, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
 } from "../types";
 import { ALIVE_STATES } from "../generated/rules";
 
@@ -41,6 +41,42 @@ const engine: EngineInfo = {
   memory: 24 * 1024 ** 3, root_dir: "/var/lib/docker", containers: 0, running: 0, paused: 0,
   stopped: 0, images: 2, swarm: "inactive", system_time: new Date().toISOString(), warnings: [],
 };
+
+// Canned answers for the run form and the findings, for the page's layout and interaction
+// tests ONLY: the stub cannot run wharf-core's rules, so it answers a few fixed cases (a port
+// out of range, a memory that is not a size, a missing image; privileged and "latest" as
+// findings). The rules themselves are proved by the core's tests and, through the real app, by
+// src-tauri/tests and ui/tests/app.e2e.mjs.
+const CANNED_PRIVILEGED: Finding = { check: "privileged", severity: "high", title: "Runs privileged", detail: "--privileged",
+  why: "A privileged container can do almost anything the host's root can.", reference: "CIS Docker Benchmark 5.4" };
+const CANNED_NO_MEMORY: Finding = { check: "no_memory_limit", severity: "medium", title: "No memory limit", detail: "--memory not set",
+  why: "One container can use all the host's memory.", reference: "CIS Docker Benchmark 5.10" };
+
+function cannedPreview(f: RunForm, reveal: boolean): RunPreview {
+  const errors: FieldError[] = [];
+  if (!f.image.trim()) errors.push({ field: "image", entry: null, message: "the image is required" });
+  f.ports.forEach((p, i) => {
+    const big = p.split(/[:\-/]/).map(Number).find((n) => n > 65535);
+    if (big !== undefined) errors.push({ field: "ports", entry: i, message: `port ${big} is out of range` });
+    else if (!/^[0-9.:\-/a-z]+$/.test(p)) errors.push({ field: "ports", entry: i, message: `port '${p}' is not a port` });
+  });
+  if (f.memory && !/^[0-9]+[bkmg]?$/i.test(f.memory)) errors.push({ field: "memory", entry: null, message: `memory '${f.memory}' is not a size` });
+  if (errors.length) return { errors, findings: [], docker_run: null };
+  const findings = [...(f.privileged ? [CANNED_PRIVILEGED] : []), ...(f.memory ? [] : [CANNED_NO_MEMORY])];
+  const parts = ["docker run -d", f.name && `--name ${f.name}`, ...f.ports.map((p) => `-p ${p}`), ...f.env.map((e) => `-e ${reveal ? e : e.replace(/^(\w*PASSWORD\w*)=.+$/, "$1=••••••••")}`),
+    f.memory && `--memory ${f.memory}`, f.privileged && "--privileged", ...f.labels.map((l) => `--label ${l}`), f.image, f.command];
+  return { errors, findings, docker_run: parts.filter(Boolean).join(" ") };
+}
+
+/** Canned findings of a stub container: the first one is privileged. */
+function cannedFindings(c: Container, i: number): Finding[] {
+  return i === 0 ? [CANNED_PRIVILEGED, CANNED_NO_MEMORY] : c.memory_limit ? [] : [CANNED_NO_MEMORY];
+}
+
+function counts(list: Finding[]): FindingCounts {
+  return { high: list.filter((f) => f.severity === "high").length, medium: list.filter((f) => f.severity === "medium").length,
+    low: list.filter((f) => f.severity === "low").length };
+}
 
 export class StubEngine {
   revision = 1;
@@ -100,7 +136,7 @@ export class StubEngine {
     const cs = this.containers;
     return {
       revision: this.revision, endpoint: "unix:///stub/docker.sock", context: null,
-      connection: this.connection, synced: true, read_only: false,
+      connection: this.connection, synced: true, read_only: this.readOnly,
       tls_unverified: this.tlsUnverified,
       stale: this.connection.state !== "connected", refresh_failures: this.refreshFailures,
       engine: { ...engine, containers: cs.length, running: cs.filter((c) => c.state === "running").length,
@@ -114,6 +150,8 @@ export class StubEngine {
       volumes: this.volumes,
       // The fake engine's answer, as data (the app's comes from wharf-core's usage rule): every
       // container runs the busybox image on the default bridge; shop_data is in use.
+      findings: Object.fromEntries(cs.flatMap((c, i) => (this.uninspected.has(c.id) ? [] : [[c.id, counts(cannedFindings(c, i))]]))),
+      findings_summary: this.findingsSummary(),
       usage: {
         images: { ["sha256:" + hex(0xbb)]: cs.map((c) => c.id) },
         networks: { [hex(0xa1)]: cs.map((c) => c.id) },
@@ -121,6 +159,31 @@ export class StubEngine {
       },
       events: cs.map((c, i) => ({ kind: "container", action: "start", actor_id: c.id, attributes: { name: c.name, image: c.image }, time_nano: (now() - 60_000 + i * 1000) * 1e6 })),
     };
+  }
+
+  /** Every form the page asked a preview for, in order. */
+  previews: RunForm[] = [];
+  /** Tests set it to delay some preview answers (answers arriving out of order). */
+  previewDelay: (f: RunForm) => number = () => 0;
+  /** Tests set it (then `publish()`) to show read-only mode. */
+  readOnly = false;
+
+  /** Containers the fake store has not inspected yet (tests set it): no findings. */
+  uninspected = new Set<string>();
+
+  findingsOf(id: string): Finding[] {
+    const i = this.containers.findIndex((c) => c.id === id);
+    if (i < 0) throw { kind: "not_found", message: `no container ${id}`, hint: null };
+    if (this.uninspected.has(id)) throw { kind: "unavailable", message: `${this.containers[i].name} is not inspected yet`, hint: "try again in a moment" };
+    return cannedFindings(this.containers[i], i);
+  }
+
+  findingsSummary(): FindingsSummary {
+    const all = this.containers.map((c, i) => cannedFindings(c, i));
+    const worst = (sev: string) => all.filter((l) => l.length && l[0].severity === sev).length;
+    return { containers: all.length, worst_high: worst("high"), worst_medium: worst("medium"), worst_low: worst("low"),
+      by_check: [CANNED_PRIVILEGED, CANNED_NO_MEMORY].map((f) => ({ check: f.check, severity: f.severity, title: f.title,
+        containers: all.filter((l) => l.some((x) => x.check === f.check)).length })).filter((c) => c.containers > 0) };
   }
 
   publish() {
@@ -184,6 +247,16 @@ export class StubEngine {
         setTimeout(() => this.publish(), 30);
         return { outcome: "pruned", report: { target: cmd.plan.target, items, reclaimed: 0 } };
       }
+      case "run": {
+        const p = cannedPreview(cmd.form, true);
+        if (p.errors.length) throw { kind: "invalid_input", message: p.errors.map((e) => e.message).join("; "), hint: null };
+        const name = cmd.form.name || `stub_run_${this.containers.length}`;
+        if (this.containers.some((c) => c.name === name)) taken("container", name);
+        const c = container(this.containers.length + 10, name, cmd.start ? "running" : "created", { image: cmd.form.image });
+        this.containers.push(c);
+        setTimeout(() => this.publish(), 30);
+        return { outcome: "container_created", id: c.id, name, started: cmd.start };
+      }
       case "create_volume":
         if (this.volumes.some((v) => v.name === cmd.name)) taken("volume", cmd.name);
         this.volumes.push(volume(cmd.name, cmd.driver ?? "local"));
@@ -230,6 +303,13 @@ export function createStubBackend(): Backend {
     containerRemovals: async (ids) => eng.removals(ids),
     // Like the core: secret env values come masked unless revealed.
     inspect: async (id, reveal = false) => ({ Id: id, Name: "/" + (eng.containers.find((c) => c.id === id)?.name ?? "?"), State: { Status: "running", Pid: 1234 }, Config: { Image: "busybox:test", Env: ["PATH=/bin", reveal ? "DB_PASSWORD=hunter2-stub" : "DB_PASSWORD=••••••••"], Labels: {} } }),
+    async runPreview(form, reveal = false) {
+      eng.previews.push(form);
+      const wait = eng.previewDelay(form);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return cannedPreview(form, reveal);
+    },
+    containerFindings: async (id) => eng.findingsOf(id),
     top: async () => ({ titles: ["UID", "PID", "CMD"], rows: [["root", "1234", "sleep 3600"], ["root", "1240", "sh"]] }),
     diskUsage: async () => [
       { kind: "images", total: 2, active: 1, size: 7_600_000, reclaimable: 5_500_000 },

@@ -32,6 +32,8 @@ export function createTauriBackend(): Backend {
     prunePlan: (target) => invoke("prune_plan", { target }),
     containerRemovals: (ids) => invoke("container_removals", { ids }),
     inspect: (id, reveal = false) => invoke("inspect", { id, reveal }),
+    runPreview: (form, reveal = false) => invoke("run_preview", { form, reveal }),
+    containerFindings: (id) => invoke("container_findings", { id }),
     top: (id) => invoke("top", { id }),
     diskUsage: () => invoke("disk_usage"),
     engineInfo: () => invoke("engine_info"),

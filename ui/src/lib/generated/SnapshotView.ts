@@ -3,6 +3,8 @@ import type { ConnectionState } from "./ConnectionState";
 import type { Container } from "./Container";
 import type { EngineEvent } from "./EngineEvent";
 import type { EngineInfo } from "./EngineInfo";
+import type { FindingCounts } from "./FindingCounts";
+import type { FindingsSummary } from "./FindingsSummary";
 import type { Image } from "./Image";
 import type { Network } from "./Network";
 import type { RefreshFailure } from "./RefreshFailure";
@@ -37,4 +39,14 @@ events: Array<EngineEvent>,
  * Which containers use which image, volume and network: the core's rule, the same counts
  * the terminal UI shows.
  */
-usage: Usage, };
+usage: Usage, 
+/**
+ * Per inspected container (by id), its security findings by severity
+ * (`rules::findings`): the containers table's badge. The list itself is asked for by the
+ * container page (`container_findings`), so the snapshot stays small.
+ */
+findings: { [key in string]: FindingCounts }, 
+/**
+ * Engine-wide counts over the same findings: the dashboard's card.
+ */
+findings_summary: FindingsSummary, };
