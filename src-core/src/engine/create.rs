@@ -226,12 +226,7 @@ impl Engine {
     /// The run form that makes container `id` again: the "edit" prefill (see
     /// `RunForm::from_inspect` in `convert/run_form.rs` for what it holds).
     pub async fn run_form(&self, id: &str) -> Result<RunForm> {
-        let c = self
-            .ready()
-            .await?
-            .inspect_container(id, None::<qp::InspectContainerOptions>)
-            .await
-            .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
+        let c = self.inspect_container_raw(id).await?;
         Ok(RunForm::from_inspect(&c))
     }
 

@@ -289,24 +289,26 @@ impl Engine {
             .collect())
     }
 
-    pub async fn inspect_container(&self, id: &str) -> Result<Container> {
-        let c = self
-            .ready()
+    /// The engine's inspect document of container `id`, as bollard reads it.
+    pub(crate) async fn inspect_container_raw(
+        &self,
+        id: &str,
+    ) -> Result<bollard::models::ContainerInspectResponse> {
+        self.ready()
             .await?
             .inspect_container(id, None::<qp::InspectContainerOptions>)
             .await
-            .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
+            .map_err(|e| self.err(format_args!("inspect container {id}"), e))
+    }
+
+    pub async fn inspect_container(&self, id: &str) -> Result<Container> {
+        let c = self.inspect_container_raw(id).await?;
         convert::container_inspect(c).ok_or_else(|| no_id("container", id))
     }
 
     /// The full inspect document, for display.
     pub async fn inspect_container_json(&self, id: &str) -> Result<serde_json::Value> {
-        let c = self
-            .ready()
-            .await?
-            .inspect_container(id, None::<qp::InspectContainerOptions>)
-            .await
-            .map_err(|e| self.err(format_args!("inspect container {id}"), e))?;
+        let c = self.inspect_container_raw(id).await?;
         serde_json::to_value(c)
             .map_err(|e| CoreError::new(ErrorKind::Engine, format!("inspect container {id}: {e}")))
     }

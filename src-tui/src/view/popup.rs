@@ -205,7 +205,6 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
     );
     let r = centered(body, body.width.saturating_sub(2).min(132), body.height);
     let inner_w = (r.width.saturating_sub(2) as usize).max(1);
-    let inner_h = r.height.saturating_sub(2) as usize;
     // As many columns of at least 25 cells as fit; entries flow down, then across.
     let cols = (inner_w / 25).clamp(1, 4);
     let col_w = inner_w / cols;
@@ -269,6 +268,29 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
         );
         lines.push(Line::from(Span::styled(form, Style::default().fg(p.muted))));
     }
+    scrolling_text(
+        f,
+        r,
+        lines,
+        "help",
+        offset,
+        Block::default().borders(Borders::ALL),
+    );
+}
+
+/// Wrapped `lines` in `r` (cleared first) inside `block`, scrolled by `offset` rows (clamped so
+/// the last row stays at the bottom); the title names `what` and says how to scroll when the
+/// text does not fit.
+pub(super) fn scrolling_text(
+    f: &mut Frame,
+    r: Rect,
+    lines: Vec<Line<'_>>,
+    what: &str,
+    offset: u16,
+    block: Block<'_>,
+) {
+    let inner_w = (r.width.saturating_sub(2) as usize).max(1);
+    let inner_h = r.height.saturating_sub(2) as usize;
     let total: usize = lines
         .iter()
         .map(|l| l.width().div_ceil(inner_w).max(1))
@@ -276,16 +298,16 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
     let max_offset = total.saturating_sub(inner_h);
     let offset = (offset as usize).min(max_offset);
     let title = if max_offset > 0 {
-        format!(" help — j/k scroll ({offset}/{max_offset}), any other key closes ")
+        format!(" {what} — j/k scroll ({offset}/{max_offset}), any other key closes ")
     } else {
-        " help — any key closes ".to_owned()
+        format!(" {what} — any key closes ")
     };
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(ratatui::widgets::Wrap { trim: false })
-            .scroll((offset as u16, 0))
-            .block(Block::default().borders(Borders::ALL).title(title)),
+            .scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0))
+            .block(block.title(title)),
         r,
     );
 }

@@ -420,30 +420,8 @@ fn explain(f: &mut Frame, app: &App, form: &RunFormState, offset: u16) {
         a.footer.y.saturating_sub(a.header.bottom()),
     );
     let r = centered(body, body.width.saturating_sub(2).min(100), body.height);
-    let inner_w = (r.width.saturating_sub(2) as usize).max(1);
-    let inner_h = r.height.saturating_sub(2) as usize;
-    let total: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_w).max(1))
-        .sum();
-    let max_offset = total.saturating_sub(inner_h);
-    let offset = (offset as usize).min(max_offset);
-    let title = if max_offset > 0 {
-        format!(" warnings and keys — j/k scroll ({offset}/{max_offset}), any other key closes ")
-    } else {
-        " warnings and keys — any key closes ".to_owned()
-    };
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((offset as u16, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(Style::default().fg(p.paused))
-                    .title(title),
-            ),
-        r,
-    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(p.paused));
+    super::popup::scrolling_text(f, r, lines, "warnings and keys", offset, block);
 }
