@@ -12,7 +12,8 @@
 #   - Wharf as shipped, idle S s (default 20) on the busy container's page with its four live
 #     graphs refreshing;
 #   - the minimal app as Tauri ships it, and with WEBKIT_DISABLE_COMPOSITING_MODE=1 (what Wharf
-#     sets by default), for a like-for-like comparison.
+#     sets by default), for a like-for-like comparison; and, memory only, with all of Wharf's
+#     WebKit defaults (also JSC_useJIT=false, src-tauri/src/footprint.rs).
 # Start-up = WebDriver session created until the page has its first data; memory = RSS and PSS
 # summed over the app and all its descendants (WebKit's processes). CPU (issue 14), in the first
 # run of each app: % of one core used by the app's whole process tree over --window s (default
@@ -35,7 +36,7 @@ while (($#)); do
 	--no-build) build=0; shift ;;
 	--profile-dashboard) profile_dash=1; shift ;;
 	--debug) profile=debug; shift ;;
-	-h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,23p' "$0"; exit 0 ;;
 	*) echo "desktop.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -101,6 +102,9 @@ measure wharf -- --app "$bin_dir/wharf-desktop" \
 	--cpu containers,dashboard,stats,hidden --stats-hash "#/container/$busy/stats"
 measure minimal -- --app "$bin_dir/tauri-minimal" --cpu idle,hidden
 measure minimal-nocomp WEBKIT_DISABLE_COMPOSITING_MODE=1 -- --app "$bin_dir/tauri-minimal" --cpu idle,hidden
+# The minimal app with every WebKit default Wharf sets for itself (src-tauri/src/footprint.rs),
+# memory only: shows those settings are not what makes Wharf's ratio.
+measure minimal-wharfenv WEBKIT_DISABLE_COMPOSITING_MODE=1 JSC_useJIT=false -- --app "$bin_dir/tauri-minimal"
 
 # The terminal UI on the same busy container's Stats tab, in a 200x50 tmux terminal (the way
 # bench/run.sh drives it): filter to the container, open its stats (`t`), measure its tree.
@@ -137,14 +141,15 @@ report=bench/results/$run_id.md
 python3 - "$out" "$n" "$profile" "$runs" "$idle" "$warmup" "$window" "$load_before" "$load_after" "$(nproc)" <<'PY' | tee "$report"
 import json, sys
 out, n, profile, runs, idle, warmup, window, load_before, load_after, cores = sys.argv[1:]
-r = {k: json.load(open(f"{out}/{k}.json")) for k in ("wharf", "minimal", "minimal-nocomp")}
+r = {k: json.load(open(f"{out}/{k}.json")) for k in ("wharf", "minimal", "minimal-nocomp", "minimal-wharfenv")}
 med = lambda k, f: r[k]["median"][f]
 print(f"Desktop, {profile} builds, {n} running containers + 1 busy, idle {idle} s, medians of {runs} runs.\n")
 print("| app | start to first data | RSS total (MiB) | PSS total (MiB) | Wharf's PSS ÷ this |")
 print("|---|---:|---:|---:|---:|")
 rows = [("Wharf, as shipped (compositing off), live graphs open", "wharf"),
         ("minimal Tauri app, defaults", "minimal"),
-        ("minimal Tauri app, compositing off", "minimal-nocomp")]
+        ("minimal Tauri app, compositing off", "minimal-nocomp"),
+        ("minimal Tauri app, Wharf's WebKit defaults (compositing off, JIT off)", "minimal-wharfenv")]
 for label, k in rows:
     ratio = med("wharf", "pss_mib") / med(k, "pss_mib")
     print(f"| {label} | {med(k, 'startup_ms') / 1000:.2f} s | {med(k, 'rss_mib'):.0f} | {med(k, 'pss_mib'):.0f} | {ratio:.2f}× |")

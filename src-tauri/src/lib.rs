@@ -13,6 +13,7 @@ pub mod bridge;
 /// permissions (build.rs), the page's `CommandName` type and the wiring tests.
 pub mod command_names;
 pub mod commands;
+pub mod footprint;
 pub mod link;
 pub mod streams;
 mod window_state;

@@ -251,6 +251,29 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("live graphs build no Intl number or date format (WebKit would load ICU data for them) and work in the POSIX locale", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1300, height: 850 } });
+    // As WebKitGTK with LANG=C: navigator.language is "C", a tag Intl refuses.
+    await ctx.addInitScript(() => {
+      Object.defineProperty(navigator, "language", { configurable: true, get: () => "C" });
+      window.__intlFormats = 0;
+      for (const name of ["NumberFormat", "DateTimeFormat"]) {
+        const Format = Intl[name];
+        Intl[name] = function (...args) { window.__intlFormats++; return new Format(...args); };
+      }
+    });
+    const page = await ctx.newPage();
+    errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(server.url + "#/containers");
+    await page.dblclick("tr:has(a.name:text-is('web'))");
+    await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 0);
+    assert.equal(await page.locator(".charts .live-chart canvas").count(), 4);
+    assert.equal(await page.evaluate(() => window.__intlFormats), 0, "no Intl format while loading and drawing the charts");
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
   test("hiding the page stops the stats stream; showing it resumes with the gap filled", async () => {
     const page = await open("#/containers");
     await page.dblclick("tr:has(a.name:text-is('db'))");

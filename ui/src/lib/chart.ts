@@ -4,7 +4,6 @@
 // One chart per metric; the canvas element stays for the chart's life and is only redrawn
 // when samples arrive. Nothing here knows containers: the dashboard's engine-wide graphs can
 // feed the same class with their own series.
-import "./locale";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { CHART_STYLE } from "./generated/chart_style";
