@@ -218,8 +218,11 @@ pub struct Container {
     pub memory_limit: Option<u64>,
     pub tty: bool,
     /// What the security rules read (`rules::findings`), from inspect: `None` until detailed.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    /// Not serialized: a front end shows the findings the core derives from it (`findings::
+    /// of_container`), never the raw facts, which were a third of the desktop page's snapshot
+    /// (≈ 29 KB per 100 containers, sent on every store revision).
+    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub security: Option<SecurityFacts>,
     /// Whether the inspect-only fields above have been filled.
     pub detailed: bool,

@@ -6,7 +6,6 @@ import type { Health } from "./Health";
 import type { ImageId } from "./ImageId";
 import type { MountPoint } from "./MountPoint";
 import type { PortMapping } from "./PortMapping";
-import type { SecurityFacts } from "./SecurityFacts";
 
 /**
  * A container. Fields that only `inspect` gives are `None` until the store has inspected it
@@ -49,10 +48,6 @@ cpu_limit: number | null,
  * Memory limit in bytes from `--memory`.
  */
 memory_limit: number | null, tty: boolean, 
-/**
- * What the security rules read (`rules::findings`), from inspect: `None` until detailed.
- */
-security?: SecurityFacts | null, 
 /**
  * Whether the inspect-only fields above have been filled.
  */
