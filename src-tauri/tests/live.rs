@@ -9,17 +9,9 @@ use std::time::Duration;
 
 use common::{kind, TestApp};
 use serde_json::{json, Value};
-use wharf_desktop::Args;
-use wharf_tests::{require_engine, wait_until_blocking, TestEngine};
+use wharf_tests::{require_engine, wait_until_blocking};
 
 const T: Duration = Duration::from_secs(30);
-
-fn app(engine: &TestEngine) -> TestApp {
-    TestApp::new(Args {
-        host: Some(engine.host().to_owned()),
-        ..Args::default()
-    })
-}
 
 fn has_container(e: &Value, name: &str) -> bool {
     e["containers"]
@@ -31,7 +23,7 @@ fn has_container(e: &Value, name: &str) -> bool {
 fn lifecycle_commands_change_the_engine_and_the_store_follows() {
     let engine = require_engine!();
     let c = engine.container("desk-life").cmd(&["sleep", "600"]).start();
-    let t = app(engine);
+    let t = TestApp::on(engine);
     t.wait_event(T, |e| has_container(e, c.name()));
     let snap = t.invoke("snapshot", json!({})).unwrap();
     assert_eq!(snap["connection"]["state"], "connected");
@@ -68,7 +60,7 @@ fn lifecycle_commands_change_the_engine_and_the_store_follows() {
 fn inspect_top_disk_usage_and_engine_info_answer() {
     let engine = require_engine!();
     let c = engine.container("desk-info").cmd(&["sleep", "600"]).start();
-    let t = app(engine);
+    let t = TestApp::on(engine);
     let inspect = t.invoke("inspect", json!({ "id": c.id() })).unwrap();
     assert_eq!(inspect["Id"], c.id());
     let top = t.invoke("top", json!({ "id": c.id() })).unwrap();
@@ -98,7 +90,7 @@ fn logs_stream_over_a_channel() {
         ])
         .start();
     wait_until_blocking(T, "the container printed", || c.logs().contains("red"));
-    let mut t = app(engine);
+    let mut t = TestApp::on(engine);
     let (ch, id) = t.channel();
     let stream = t
         .invoke(
@@ -138,7 +130,7 @@ fn stats_stream_sends_samples_and_resumes_with_the_gap_filled() {
         .container("desk-stats")
         .cmd(&["sh", "-c", "while true; do :; done"])
         .start();
-    let mut t = app(engine);
+    let mut t = TestApp::on(engine);
     t.wait_event(T, |e| has_container(e, c.name()));
     let at = |m: &Value| -> Vec<i64> {
         m["series"]["samples"]
@@ -213,7 +205,7 @@ fn stats_stream_with_top_sends_only_the_top_users() {
                 .start()
         })
         .collect();
-    let mut t = app(engine);
+    let mut t = TestApp::on(engine);
     t.wait_event(T, |e| {
         idle.iter()
             .chain([&busy])
@@ -238,7 +230,7 @@ fn stats_stream_with_top_sends_only_the_top_users() {
 fn exec_round_trip_with_resize() {
     let engine = require_engine!();
     let c = engine.container("desk-exec").cmd(&["sleep", "600"]).start();
-    let mut t = app(engine);
+    let mut t = TestApp::on(engine);
     let (ch, id) = t.channel();
     let stream = t
         .invoke(
@@ -276,7 +268,7 @@ fn exec_round_trip_with_resize() {
 #[test]
 fn switching_to_the_default_context_keeps_working() {
     let engine = require_engine!();
-    let t = app(engine);
+    let t = TestApp::on(engine);
     // `default` means DOCKER_HOST or the default socket, as for the docker CLI.
     match t.invoke("switch_context", json!({ "name": "default" })) {
         Ok(info) => assert!(info["endpoint"].is_string()),
@@ -303,7 +295,7 @@ fn the_snapshot_carries_the_cores_usage_counts() {
         .network(net.name())
         .created_only();
     let image_id = c.inspect("{{.Image}}");
-    let t = app(engine);
+    let t = TestApp::on(engine);
     // The lists arrive one after another: wait until the network is listed too.
     let ev = t.wait_event(T, |e| {
         e["synced"] == true

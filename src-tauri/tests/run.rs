@@ -16,13 +16,6 @@ use wharf_tests::{require_engine, run_id, unique_name, TestEngine, LABEL};
 
 const T: Duration = Duration::from_secs(30);
 
-fn app(engine: &TestEngine) -> TestApp {
-    TestApp::new(Args {
-        host: Some(engine.host().to_owned()),
-        ..Args::default()
-    })
-}
-
 /// An empty form with `fields` set (the page sends every field; missing ones default too).
 fn form(fields: Value) -> Value {
     let mut f = serde_json::to_value(wharf_core::spec::run::RunForm::default()).unwrap();
@@ -176,7 +169,7 @@ fn an_invalid_form_is_refused_before_the_engine_and_read_only_refuses_run() {
 #[test]
 fn execute_run_creates_the_container_the_form_describes() {
     let engine = require_engine!();
-    let t = app(engine);
+    let t = TestApp::on(engine);
     let net = engine.network("desk-run-net");
     let vol = engine.volume("desk-run-vol");
     let name = unique_name("desk-run");
@@ -302,7 +295,7 @@ fn execute_run_creates_the_container_the_form_describes() {
 #[test]
 fn an_invalid_form_or_a_missing_image_creates_nothing() {
     let engine = require_engine!();
-    let t = app(engine);
+    let t = TestApp::on(engine);
     let name = unique_name("desk-run-bad");
     let _guard = Created {
         engine,
@@ -347,7 +340,7 @@ fn a_privileged_container_shows_high_findings_in_the_snapshot_and_its_list() {
         ])
         .cmd(&["sleep", "600"])
         .created_only();
-    let t = app(engine);
+    let t = TestApp::on(engine);
     let ev = t.wait_event(T, |e| e["findings"][c.id()].is_object());
     assert!(
         ev["findings"][c.id()]["high"].as_u64().unwrap() >= 2,

@@ -42,6 +42,14 @@ impl TestApp {
         TestApp::with_context(args, mock_context(noop_assets()))
     }
 
+    /// The app connected to a harness engine, everything else at its defaults.
+    pub fn on(engine: &wharf_tests::TestEngine) -> TestApp {
+        TestApp::new(Args {
+            host: Some(engine.host().to_owned()),
+            ..Args::default()
+        })
+    }
+
     /// An app built with `context`: `tauri::generate_context!()` gives the real configuration
     /// and capabilities, so the access control the real app has applies to `invoke`.
     pub fn with_context(args: Args, context: tauri::Context<MockRuntime>) -> TestApp {
