@@ -61,18 +61,7 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     if !opts.is_empty() {
         lines.push(Line::raw(opts.join("   ")));
     }
-    lines.push(Line::from(vec![
-        Span::styled(
-            "y",
-            Style::default().fg(p.error).add_modifier(Modifier::BOLD),
-        ),
-        Span::raw("/enter: do it    "),
-        Span::styled(
-            "n",
-            Style::default().fg(p.running).add_modifier(Modifier::BOLD),
-        ),
-        Span::raw("/esc: cancel"),
-    ]));
+    lines.push(answer_keys(p, "/enter: do it    ", "n", "/esc: cancel"));
     // At least 40 cells (or what the screen has), at most the screen less a margin; never
     // `clamp` here: on a narrow screen the lower bound is above the upper one.
     let max_w = area.width.saturating_sub(4).max(20).min(area.width);
@@ -310,4 +299,21 @@ pub(super) fn scrolling_text(
             .block(block.title(title)),
         r,
     );
+}
+
+/// A confirmation's answer line: `y` (in the error colour, it is the side that acts) then
+/// `yes_tail`, and `no_key` (in the running colour) then `no_tail`.
+pub(super) fn answer_keys(
+    p: &crate::config::Palette,
+    yes_tail: &'static str,
+    no_key: &'static str,
+    no_tail: &'static str,
+) -> Line<'static> {
+    let bold = |c| Style::default().fg(c).add_modifier(Modifier::BOLD);
+    Line::from(vec![
+        Span::styled("y", bold(p.error)),
+        Span::raw(yes_tail),
+        Span::styled(no_key, bold(p.running)),
+        Span::raw(no_tail),
+    ])
 }

@@ -299,18 +299,7 @@ fn discard(f: &mut Frame, app: &App) {
             Style::default().add_modifier(Modifier::BOLD),
         )),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled(
-                "y",
-                Style::default().fg(p.error).add_modifier(Modifier::BOLD),
-            ),
-            Span::raw("/enter: discard    "),
-            Span::styled(
-                "any other key",
-                Style::default().fg(p.running).add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(": keep editing"),
-        ]),
+        super::popup::answer_keys(p, "/enter: discard    ", "any other key", ": keep editing"),
     ];
     let area = f.area();
     let r = centered(area, 54, 5);
