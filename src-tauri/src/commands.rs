@@ -21,7 +21,7 @@ use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample}
 use wharf_core::rules::findings::{of_container, Finding};
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::rules::removal::container_removal;
-use wharf_core::rules::secrets::{is_secret_key, is_secret_value, MASK};
+use wharf_core::rules::secrets::display_preview;
 use wharf_core::spec::run::{RunForm, RunPreview};
 use wharf_core::streams::logs::fetch;
 use wharf_core::{CoreError, ErrorKind};
@@ -174,30 +174,13 @@ pub async fn run_preview(form: RunForm, reveal: Option<bool>) -> CmdResult<RunPr
 }
 
 /// `spec::run::preview` with the command line's secret env values masked unless `reveal`
-/// (the same three steps as `preview`, with the mask applied to the plan before rendering).
+/// (wharf-core's `display_preview`, as the terminal shows it).
 pub fn preview_masked(form: &RunForm, reveal: bool) -> RunPreview {
-    match form.parse() {
-        Ok(mut plan) => {
-            let findings = plan.findings();
-            if !reveal {
-                for (k, v) in &mut plan.env {
-                    if !v.is_empty() && (is_secret_key(k) || is_secret_value(v)) {
-                        *v = MASK.to_owned();
-                    }
-                }
-            }
-            RunPreview {
-                errors: Vec::new(),
-                findings,
-                docker_run: Some(plan.docker_run()),
-            }
-        }
-        Err(errors) => RunPreview {
-            errors,
-            findings: Vec::new(),
-            docker_run: None,
-        },
+    let (mut preview, shown) = display_preview(form);
+    if !reveal {
+        preview.docker_run = shown;
     }
+    preview
 }
 
 /// The security findings of one container, from the store's inspected data by wharf-core's

@@ -9,8 +9,8 @@
 //! the fields whose entries never hold a comma (ports, capabilities) also split on commas.
 
 use wharf_core::rules::findings::Finding;
-use wharf_core::rules::secrets::mask_env_entry;
-use wharf_core::spec::run::{preview, Field, FieldError, RunForm, RunPreview};
+use wharf_core::rules::secrets::{display_preview, mask_env_entry};
+use wharf_core::spec::run::{Field, FieldError, RunForm, RunPreview};
 
 use crate::prompt::Input;
 
@@ -222,16 +222,7 @@ impl RunFormState {
 
     /// The core's preview of the form (errors, findings, the command line), after each edit.
     pub fn update_preview(&mut self) {
-        self.preview = preview(&self.form);
-        self.shown_command = if self.form.env.iter().any(|e| masked(e) != *e) {
-            let mut shown = self.form.clone();
-            for e in &mut shown.env {
-                *e = masked(e);
-            }
-            preview(&shown).docker_run
-        } else {
-            self.preview.docker_run.clone()
-        };
+        (self.preview, self.shown_command) = display_preview(&self.form);
     }
 
     pub fn errors(&self) -> &[FieldError] {

@@ -8,6 +8,8 @@
 
 use std::borrow::Cow;
 
+use crate::spec::run::{RunForm, RunPreview};
+
 /// What a masked value is replaced with; the same length whatever the value, so the mask
 /// does not tell how long the secret is.
 pub const MASK: &str = "••••••••";
@@ -87,6 +89,24 @@ pub fn mask_env_entry(entry: &str) -> Cow<'_, str> {
             Cow::Owned(format!("{k}={MASK}"))
         }
         _ => Cow::Borrowed(entry),
+    }
+}
+
+/// A run form's preview for display, parsing (and reading its env file) once: the preview
+/// itself (whose command line is the real one, for copying) and the `docker run` line with
+/// every secret-looking env value masked, from `-e` entries and the env file alike.
+pub fn display_preview(form: &RunForm) -> (RunPreview, Option<String>) {
+    match form.parse() {
+        Ok(plan) => {
+            let mut shown = plan.clone();
+            for (k, v) in &mut shown.env {
+                if !v.is_empty() && (is_secret_key(k) || is_secret_value(v)) {
+                    MASK.clone_into(v);
+                }
+            }
+            (RunPreview::of_plan(&plan), Some(shown.docker_run()))
+        }
+        Err(errors) => (RunPreview::of_errors(errors), None),
     }
 }
 

@@ -361,16 +361,28 @@ pub struct RunPreview {
 /// The preview of `form`.
 pub fn preview(form: &RunForm) -> RunPreview {
     match form.parse() {
-        Ok(plan) => RunPreview {
+        Ok(plan) => RunPreview::of_plan(&plan),
+        Err(errors) => RunPreview::of_errors(errors),
+    }
+}
+
+impl RunPreview {
+    /// The preview of a valid form's plan: its findings and command line.
+    pub fn of_plan(plan: &RunPlan) -> RunPreview {
+        RunPreview {
             errors: Vec::new(),
             findings: plan.findings(),
             docker_run: Some(plan.docker_run()),
-        },
-        Err(errors) => RunPreview {
+        }
+    }
+
+    /// The preview of a form that does not parse.
+    pub fn of_errors(errors: Vec<FieldError>) -> RunPreview {
+        RunPreview {
             errors,
             findings: Vec::new(),
             docker_run: None,
-        },
+        }
     }
 }
 
