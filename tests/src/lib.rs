@@ -27,6 +27,7 @@
 mod cli;
 mod engine;
 mod process;
+mod registry;
 mod resources;
 mod sshd;
 mod tls;
@@ -36,6 +37,7 @@ use std::sync::OnceLock;
 
 pub use cli::DockerCli;
 pub use engine::{Frozen, PrivateOpts, TestEngine};
+pub use registry::TestRegistry;
 pub use resources::{unique_name, ContainerBuilder, TestContainer, TestNetwork, TestVolume};
 pub use sshd::TestSshd;
 pub use tls::TlsMaterial;

@@ -114,3 +114,63 @@ fn private_tls_engine_serves_the_docker_cli() {
     // …and the engine refuses a client certificate its CA did not sign.
     assert!(version(&tls.ca(), &tls.other_cert(), &tls.other_key()).is_err());
 }
+
+#[test]
+fn a_loopback_registry_takes_a_push_and_gives_it_back_and_demands_its_password() {
+    use wharf_tests::TestRegistry;
+    let engine = require_engine!();
+    let Some(open) = TestRegistry::start_or_skip() else {
+        return;
+    };
+    let reference = open.reference("harness/busybox", run_id());
+    engine.docker_ok(&["tag", &engine.image(), &reference]);
+    let pushed = engine.docker(&["push", &reference]);
+    engine.docker_ok(&["rmi", &reference]);
+    pushed.expect("push to the open registry");
+    engine.docker_ok(&["pull", &reference]);
+    engine.docker_ok(&["rmi", &reference]);
+
+    let Some(locked) = TestRegistry::start_with_auth_or_skip("wharf", "s3cret-pw") else {
+        return;
+    };
+    let reference = locked.reference("harness/busybox", run_id());
+    engine.docker_ok(&["tag", &engine.image(), &reference]);
+    // No credentials (an empty client config): refused.
+    let config = tempfile::tempdir().expect("temp dir");
+    let push = |extra: &[&str]| {
+        let mut cmd = engine.cli().command();
+        cmd.env("DOCKER_CONFIG", config.path()).args(extra);
+        cmd.output().expect("run docker")
+    };
+    let refused = push(&["push", &reference]);
+    assert!(
+        !refused.status.success(),
+        "push without a login went through"
+    );
+    let mut login = engine.cli().command();
+    login
+        .env("DOCKER_CONFIG", config.path())
+        .args(["login", "-u", "wharf", "--password-stdin", &locked.host()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = login.spawn().expect("docker login");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(b"s3cret-pw").expect("password");
+    }
+    let logged = child.wait_with_output().expect("docker login");
+    assert!(
+        logged.status.success(),
+        "login: {}",
+        String::from_utf8_lossy(&logged.stderr)
+    );
+    let accepted = push(&["push", &reference]);
+    engine.docker_ok(&["rmi", &reference]);
+    assert!(
+        accepted.status.success(),
+        "push after login: {}",
+        String::from_utf8_lossy(&accepted.stderr)
+    );
+}
