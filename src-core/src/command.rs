@@ -93,6 +93,15 @@ pub enum Command {
         form: Box<RunForm>,
         start: bool,
     },
+    /// Replace container `id` by one made from `form` (the edited prefill of
+    /// `Engine::run_form`), keeping what the form cannot edit and the anonymous volumes, and
+    /// putting the old one back on any failure (`engine/recreate.rs`). Destructive: the old
+    /// container is removed at the end; the confirmation lists the changes
+    /// (`spec::diff::diff`).
+    Recreate {
+        id: ContainerId,
+        form: Box<RunForm>,
+    },
 }
 
 /// What a command produced.
@@ -120,6 +129,12 @@ pub enum Outcome {
         name: String,
         started: bool,
     },
+    /// A container was recreated: `old` was removed, `new` is its replacement under `name`.
+    Recreated {
+        old: ContainerId,
+        new: ContainerId,
+        name: String,
+    },
 }
 
 impl Command {
@@ -133,7 +148,8 @@ impl Command {
             | Command::RemoveImage { .. }
             | Command::RemoveNetwork { .. }
             | Command::RemoveVolume { .. }
-            | Command::Prune { .. } => true,
+            | Command::Prune { .. }
+            | Command::Recreate { .. } => true,
             Command::Start { .. }
             | Command::Pause { .. }
             | Command::Unpause { .. }
@@ -162,6 +178,7 @@ impl Command {
             Command::RemoveVolume { .. } => "remove volume",
             Command::Prune { .. } => "prune",
             Command::Run { .. } => "run",
+            Command::Recreate { .. } => "recreate",
         }
     }
 
@@ -175,7 +192,8 @@ impl Command {
             | Command::Unpause { id }
             | Command::Kill { id, .. }
             | Command::Remove { id, .. }
-            | Command::Rename { id, .. } => Some(id),
+            | Command::Rename { id, .. }
+            | Command::Recreate { id, .. } => Some(id),
             _ => None,
         }
     }
@@ -206,6 +224,7 @@ impl Command {
                     name
                 }]
             }
+            Command::Recreate { id, .. } => vec![id.as_str()],
         }
     }
 
@@ -217,7 +236,9 @@ impl Command {
             Command::CreateNetwork { name, .. } => spec::validate_name("network", name),
             Command::CreateVolume { name, .. } => spec::validate_name("volume", name),
             Command::Prune { plan } => destroy::validate_plan(plan),
-            Command::Run { form, .. } => form.parse().map(drop).map_err(form_error),
+            Command::Run { form, .. } | Command::Recreate { form, .. } => {
+                form.parse().map(drop).map_err(form_error)
+            }
             Command::Stop {
                 timeout: Some(t), ..
             }
@@ -273,6 +294,13 @@ impl fmt::Display for Command {
                 }
                 Ok(())
             }
+            Command::Recreate { id, form } => {
+                write!(f, "recreate {}", id.short())?;
+                if !form.name.trim().is_empty() {
+                    write!(f, " ({})", form.name.trim())?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -324,6 +352,16 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             .await
             .map(|report| Outcome::Pruned { report }),
         Command::Run { form, start } => run(engine, form, *start).await,
+        Command::Recreate { id, form } => {
+            engine
+                .recreate(id.as_str(), form)
+                .await
+                .map(|r| Outcome::Recreated {
+                    old: r.old,
+                    new: r.new,
+                    name: r.name,
+                })
+        }
     }
 }
 

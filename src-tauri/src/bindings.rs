@@ -152,6 +152,10 @@ fn every_command() -> Vec<Command> {
             form: Box::default(),
             start: true,
         },
+        Command::Recreate {
+            id: id(),
+            form: Box::default(),
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -172,6 +176,7 @@ fn every_command() -> Vec<Command> {
             Command::RemoveVolume { .. } => 12,
             Command::Prune { .. } => 13,
             Command::Run { .. } => 14,
+            Command::Recreate { .. } => 15,
         })
         .collect();
     assert_eq!(

@@ -3,6 +3,7 @@
 //! in `fields` and its `docker run` line in `cmdline`.
 
 pub(crate) mod cmdline;
+pub mod diff;
 pub(crate) mod fields;
 pub mod run;
 #[cfg(test)]
