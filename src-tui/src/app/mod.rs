@@ -279,6 +279,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::RunForm { id, result } => self.edit_form_loaded(id, result),
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),

@@ -12,7 +12,11 @@ use crate::prompt::{Confirm, Mode, PromptKind};
 impl App {
     pub fn on_confirm_key(&mut self, mut c: Confirm, k: KeyEvent) -> Vec<Effect> {
         match k.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.execute(c.commands),
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                let fx = self.execute(c.commands);
+                self.track_edit_request(&fx);
+                fx
+            }
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                 self.toast("cancelled", false);
                 Vec::new()
