@@ -29,7 +29,7 @@ use wharf_core::model::{
 use wharf_core::rules::containers::ALIVE_STATES;
 use wharf_core::rules::networks::BUILTIN_NETWORKS;
 
-use crate::commands::{AppInfo, ImageFormat, LogRequest, Removal, Saved};
+use crate::commands::{AppInfo, ImageFormat, LogRequest, RecreatePreview, Removal, Saved};
 use crate::link::SnapshotView;
 use crate::streams::{ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
 use wharf_core::rules::findings::FindingsSummary;
@@ -69,6 +69,7 @@ fn generate(out: &Path) {
         SeriesRequest,
         RunPreview,
         FindingsSummary,
+        RecreatePreview,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(
