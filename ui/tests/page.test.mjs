@@ -628,4 +628,42 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForSelector("[data-testid=docker-run]:has-text('DB_PASSWORD=hunter2')");
     assert.deepEqual(errors, []);
   });
+  test("edit: the container's form prefilled, nothing sent when unchanged, the diff in the confirmation, then Recreate", async () => {
+    const id = (0xc0ffee00).toString(16).padStart(64, "0");
+    const page = await open(`#/container/${id}/stats`);
+    await page.click("[data-action=edit]");
+    const dlg = page.locator("dialog.run");
+    await dlg.waitFor();
+    assert.equal(await dlg.locator("h2").textContent(), "Edit web");
+    assert.equal(await dlg.locator("input[name=name]").inputValue(), "web");
+    assert.equal(await dlg.locator("input[name='env.0']").inputValue(), "MODE=before");
+    assert.equal(await dlg.locator("input[name=start]").count(), 0, "no start choice: the old state decides");
+    // Unchanged: the core finds nothing to apply and nothing is sent.
+    await page.waitForSelector("[data-testid=run]:not([disabled])");
+    assert.equal(await page.textContent("[data-testid=run]"), "Recreate…");
+    await page.click("[data-testid=run]");
+    await page.waitForSelector("[data-testid=run-status]:has-text('Nothing changed')");
+    assert.equal(await page.evaluate(() => window.__wharfStub.commands.length), 0);
+    // Changed: the confirmation lists the change (a secret's value never), then Recreate.
+    await dlg.locator("input[name='env.0']").fill("MODE=after");
+    await dlg.locator("input[name='env.1']").fill("DB_PASSWORD=s3cr3t");
+    await page.waitForSelector("[data-testid=run]:not([disabled])");
+    await page.click("[data-testid=run]");
+    const confirm = page.locator("dialog.confirm[aria-label^='Recreate web']");
+    await confirm.waitFor();
+    const names = await confirm.locator("ul.names li").allTextContents();
+    assert.deepEqual(names, ["environment MODE: before → after", "environment DB_PASSWORD: •••••••• → ••••••••"]);
+    assert.ok(!(await confirm.textContent()).includes("s3cr3t"));
+    await confirm.locator("[data-testid=confirm]").click();
+    await dlg.waitFor({ state: "detached" });
+    const sent = await page.evaluate(() => window.__wharfStub.commands.at(-1));
+    assert.equal(sent.cmd.action, "recreate");
+    assert.equal(sent.confirmed, true);
+    assert.equal(sent.cmd.id, id);
+    assert.deepEqual(sent.cmd.form.env, ["MODE=after", "DB_PASSWORD=s3cr3t"]);
+    const now = await page.evaluate(() => window.__wharfStub.containers[0].id);
+    assert.notEqual(now, id);
+    await page.waitForFunction((x) => location.hash === `#/container/${x}/stats`, now);
+    assert.deepEqual(errors, []);
+  });
 });

@@ -33,6 +33,8 @@ export type { ObjectReport } from "./generated/ObjectReport";
 export type { Removal } from "./generated/Removal";
 export type { RunForm } from "./generated/RunForm";
 export type { RunPreview } from "./generated/RunPreview";
+export type { RecreatePreview } from "./generated/RecreatePreview";
+export type { SettingChange } from "./generated/SettingChange";
 export type { Sample } from "./generated/Sample";
 export type { Saved } from "./generated/Saved";
 export type { SeriesRequest } from "./generated/SeriesRequest";
