@@ -131,6 +131,7 @@ fn every_command() -> Vec<Command> {
             name: "n".into(),
             driver: None,
             internal: false,
+            options: Default::default(),
         },
         Command::RemoveNetwork {
             id: NetworkId::new("n"),
@@ -157,6 +158,20 @@ fn every_command() -> Vec<Command> {
             id: id(),
             form: Box::default(),
         },
+        Command::Update {
+            id: id(),
+            limits: Box::default(),
+        },
+        Command::Connect {
+            network: "n".into(),
+            container: id(),
+            aliases: vec![],
+        },
+        Command::Disconnect {
+            network: "n".into(),
+            container: id(),
+            force: false,
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -178,6 +193,9 @@ fn every_command() -> Vec<Command> {
             Command::Prune { .. } => 13,
             Command::Run { .. } => 14,
             Command::Recreate { .. } => 15,
+            Command::Update { .. } => 16,
+            Command::Connect { .. } => 17,
+            Command::Disconnect { .. } => 18,
         })
         .collect();
     assert_eq!(

@@ -15,7 +15,9 @@ mod fuzz_documents;
 mod fuzz_tests;
 mod lifecycle;
 mod logs;
+mod networks;
 mod recreate;
+mod update;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};

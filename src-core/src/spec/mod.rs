@@ -5,9 +5,11 @@
 pub(crate) mod cmdline;
 pub mod diff;
 pub(crate) mod fields;
+pub mod network;
 pub mod run;
 #[cfg(test)]
 mod run_tests;
+pub mod update;
 
 use crate::error::{CoreError, Result};
 

@@ -49,6 +49,7 @@ impl App {
                 name: text.to_owned(),
                 driver: None,
                 internal: false,
+                options: Default::default(),
             }]),
             PromptKind::CreateVolume => self.execute(vec![Command::CreateVolume {
                 name: text.to_owned(),

@@ -2,13 +2,18 @@
 //! what the form cannot edit (ulimits, extra hosts, log options) survives, a configuration the
 //! engine refuses or a new container that does not start leaves the old container as it was
 //! (same id, same name, running, no leftover), and a stopped container stays stopped.
+//! Also the other ways to change what exists: `Command::Update` (limits in place, a bad value
+//! changes nothing) and networks (`CreateNetwork` with subnet/gateway/IP range/options,
+//! `Connect` with an alias, `Disconnect`).
 //! Everything is read back with the docker CLI, not through Wharf.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use wharf_core::command::{execute, Command, Outcome};
 use wharf_core::engine::Engine;
 use wharf_core::model::ContainerId;
+use wharf_core::spec::network::NetworkForm;
 use wharf_core::spec::run::RunForm;
+use wharf_core::spec::update::UpdateForm;
 use wharf_tests::{require_engine, unique_name, TestEngine, LABEL};
 
 use crate::common::connect;
@@ -330,4 +335,191 @@ async fn an_invalid_form_or_a_missing_image_sends_nothing() {
         started,
         "it was stopped"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_changes_limits_in_place_and_a_bad_value_changes_nothing() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let (_cleanup, id) = make(
+        te,
+        "upd",
+        &["--memory", "64m", "--memory-swap", "128m"],
+        true,
+    );
+    let update = |limits: UpdateForm| Command::Update {
+        id: ContainerId::from(id.as_str()),
+        limits: Box::new(limits),
+    };
+    let out = execute(
+        &engine,
+        &update(UpdateForm {
+            memory: "96m".into(),
+            memory_swap: "192m".into(),
+            memory_reservation: "32m".into(),
+            cpus: "0.5".into(),
+            cpu_shares: "512".into(),
+            pids_limit: "77".into(),
+            restart: "on-failure:2".into(),
+        }),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out, Outcome::Done);
+    let limits = |te: &TestEngine| {
+        let i = inspect(te, &id);
+        let h = &i["HostConfig"];
+        (
+            h["Memory"].clone(),
+            h["MemorySwap"].clone(),
+            h["MemoryReservation"].clone(),
+            h["NanoCpus"].clone(),
+            h["CpuShares"].clone(),
+            h["PidsLimit"].clone(),
+            h["RestartPolicy"].clone(),
+            i["State"]["Status"].clone(),
+        )
+    };
+    let after = limits(te);
+    assert_eq!(
+        after,
+        (
+            json!(96 << 20),
+            json!(192 << 20),
+            json!(32 << 20),
+            json!(500_000_000),
+            json!(512),
+            json!(77),
+            json!({ "Name": "on-failure", "MaximumRetryCount": 2 }),
+            json!("running"),
+        )
+    );
+    // A value the parser refuses: nothing is sent.
+    let e = execute(
+        &engine,
+        &update(UpdateForm {
+            memory: "12q".into(),
+            pids_limit: "5".into(),
+            ..Default::default()
+        }),
+    )
+    .await
+    .err()
+    .unwrap_or_else(|| panic!("accepted"));
+    assert_eq!(e.kind(), wharf_core::ErrorKind::InvalidInput, "{e}");
+    assert!(e.message().contains("'12q' is not a size"), "{e}");
+    assert_eq!(limits(te), after);
+    // A value the engine refuses (memory above the current swap): nothing changes either.
+    let e = execute(
+        &engine,
+        &update(UpdateForm {
+            memory: "512m".into(),
+            pids_limit: "5".into(),
+            ..Default::default()
+        }),
+    )
+    .await
+    .err()
+    .unwrap_or_else(|| panic!("accepted"));
+    assert!(e.message().to_lowercase().contains("swap"), "{e}");
+    assert_eq!(limits(te), after);
+}
+
+/// Removes a network (by name) when dropped.
+struct NetGuard<'a>(&'a TestEngine, String);
+
+impl Drop for NetGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.docker(&["network", "rm", &self.1]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn networks_are_created_with_options_and_containers_connected_and_disconnected() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    // A subnet of our own on a shared engine: another run's network must not overlap.
+    let octet = 100 + std::process::id() % 100;
+    let subnet = format!("10.{octet}.0.0/16");
+    let name = unique_name("opts-net");
+    let _net = NetGuard(te, name.clone());
+    let create = |options: NetworkForm| Command::CreateNetwork {
+        name: name.clone(),
+        driver: None,
+        internal: false,
+        options: Box::new(options),
+    };
+    let good = NetworkForm {
+        subnet: subnet.clone(),
+        gateway: format!("10.{octet}.0.1"),
+        ip_range: format!("10.{octet}.5.0/24"),
+        options: vec!["com.docker.network.driver.mtu=1400".into()],
+        attachable: true,
+        labels: vec![format!("{LABEL}={}", wharf_tests::run_id())],
+    };
+    // Invalid: refused before anything is sent, nothing made.
+    let mut bad = good.clone();
+    bad.gateway = "10.99.0.1".into();
+    bad.subnet = "10.98.0.0/16".into();
+    let e = execute(&engine, &create(bad))
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
+    assert_eq!(e.kind(), wharf_core::ErrorKind::InvalidInput);
+    assert!(
+        e.message()
+            .contains("gateway 10.99.0.1 is outside subnet 10.98.0.0/16"),
+        "{e}"
+    );
+    assert!(te.docker(&["network", "inspect", &name]).is_err());
+
+    let out = execute(&engine, &create(good))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(out, Outcome::Created { .. }), "{out:?}");
+    let n: Value = serde_json::from_str(&te.docker_ok(&["network", "inspect", &name]))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let n = &n[0];
+    let ipam = &n["IPAM"]["Config"][0];
+    assert_eq!(ipam["Subnet"], subnet.as_str());
+    assert_eq!(ipam["Gateway"], format!("10.{octet}.0.1"));
+    assert_eq!(ipam["IPRange"], format!("10.{octet}.5.0/24"));
+    assert_eq!(n["Options"]["com.docker.network.driver.mtu"], "1400");
+    assert_eq!(n["Attachable"], true);
+    assert_eq!(n["Labels"][LABEL], wharf_tests::run_id());
+
+    // Connect a running container with an alias; then disconnect it.
+    let (_c, id) = make(te, "netc", &[], true);
+    execute(
+        &engine,
+        &Command::Connect {
+            network: name.clone(),
+            container: ContainerId::from(id.as_str()),
+            aliases: vec!["wharf-alias".into(), " ".into()],
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ep = &inspect(te, &id)["NetworkSettings"]["Networks"][&name];
+    let aliases = ep["Aliases"].to_string();
+    assert!(aliases.contains("wharf-alias"), "{ep}");
+    assert!(
+        ep["IPAddress"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with(&format!("10.{octet}.5.")),
+        "from the IP range: {ep}"
+    );
+    let disconnect = Command::Disconnect {
+        network: name.clone(),
+        container: ContainerId::from(id.as_str()),
+        force: false,
+    };
+    assert!(disconnect.is_destructive());
+    execute(&engine, &disconnect)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(inspect(te, &id)["NetworkSettings"]["Networks"]
+        .get(&name)
+        .is_none());
 }
