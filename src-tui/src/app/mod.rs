@@ -6,6 +6,7 @@
 //! confirmation, and read-only mode refuses every mutating action before it is built.
 
 mod actions;
+mod change;
 pub mod command_line;
 mod keys;
 mod navigation;

@@ -45,12 +45,10 @@ impl App {
                 id,
                 name: text.to_owned(),
             }]),
-            PromptKind::CreateNetwork => self.execute(vec![Command::CreateNetwork {
-                name: text.to_owned(),
-                driver: None,
-                internal: false,
-                options: Default::default(),
-            }]),
+            PromptKind::CreateNetwork => {
+                let words: Vec<&str> = text.split_whitespace().collect();
+                self.create_network_command(&words)
+            }
             PromptKind::CreateVolume => self.execute(vec![Command::CreateVolume {
                 name: text.to_owned(),
                 driver: None,
