@@ -410,9 +410,13 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.click("[data-table=networks] button[data-action=create]");
     await page.fill("dialog.form input[name=name]", "backend");
     await page.check("dialog.form input[name=internal]");
-    await page.keyboard.press("Enter");
+    // The options are free text (no name pattern): the core parses them.
+    await page.fill("dialog.form input[name=subnet]", "10.5.0.0/16");
+    await page.fill("dialog.form input[name=options]", "com.docker.network.driver.mtu=1400, a=b");
+    await page.locator("dialog.form input[name=name]").press("Enter");
     await page.waitForSelector("[data-table=networks] td:text-is('backend')");
-    assert.deepEqual((await sent()).at(-1), { action: "create_network", name: "backend", driver: "bridge", internal: true });
+    assert.deepEqual((await sent()).at(-1), { action: "create_network", name: "backend", driver: "bridge", internal: true,
+      options: { subnet: "10.5.0.0/16", gateway: "", ip_range: "", options: ["com.docker.network.driver.mtu=1400", "a=b"], labels: [], attachable: false } });
 
     await page.click("[data-section=volumes]");
     await page.click("[data-table=volumes] button[data-action=create]");
@@ -664,6 +668,37 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     const now = await page.evaluate(() => window.__wharfStub.containers[0].id);
     assert.notEqual(now, id);
     await page.waitForFunction((x) => location.hash === `#/container/${x}/stats`, now);
+    assert.deepEqual(errors, []);
+  });
+  test("container page: Limits… updates in place, Connect… with aliases, Disconnect… names the network", async () => {
+    const id = (0xc0ffee01).toString(16).padStart(64, "0");
+    const page = await open(`#/container/${id}/stats`);
+    const last = () => page.evaluate(() => window.__wharfStub.commands.at(-1));
+    await page.click("[data-action=update-limits]");
+    await page.waitForSelector("dialog.form input[name=memory]");
+    await page.fill("dialog.form input[name=memory]", "128m");
+    await page.fill("dialog.form input[name=restart]", "on-failure:2");
+    await page.click("dialog.form [data-testid=submit]");
+    await page.waitForSelector("dialog.form", { state: "detached" });
+    const upd = await last();
+    assert.equal(upd.cmd.action, "update");
+    assert.equal(upd.cmd.id, id);
+    assert.equal(upd.cmd.limits.memory, "128m");
+    assert.equal(upd.cmd.limits.restart, "on-failure:2");
+    await page.click("[data-action=connect]");
+    await page.fill("dialog.form input[name=network]", "shop_default");
+    await page.fill("dialog.form input[name=aliases]", "db, database");
+    await page.click("dialog.form [data-testid=submit]");
+    await page.waitForSelector("dialog.form", { state: "detached" });
+    assert.deepEqual((await last()).cmd, { action: "connect", network: "shop_default", container: id, aliases: ["db", "database"] });
+    await page.click("[data-action=disconnect]");
+    await page.waitForSelector("dialog.form[aria-label^='Disconnect db']");
+    assert.equal(await page.inputValue("dialog.form input[name=network]"), "bridge");
+    await page.fill("dialog.form input[name=network]", "shop_default");
+    await page.click("dialog.form [data-testid=submit]");
+    await page.waitForSelector("dialog.form", { state: "detached" });
+    const d = await last();
+    assert.deepEqual(d, { cmd: { action: "disconnect", network: "shop_default", container: id, force: false }, confirmed: true });
     assert.deepEqual(errors, []);
   });
 });

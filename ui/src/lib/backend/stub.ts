@@ -264,8 +264,17 @@ export class StubEngine {
       }
       case "create_network":
         if (this.networks.some((n) => n.name === cmd.name)) taken("network", cmd.name);
-        this.networks.push({ id: hex(0xa0 + this.networks.length + 10), name: cmd.name, driver: cmd.driver ?? "bridge", scope: "local", internal: cmd.internal, attachable: false, subnets: [], created: null, labels: {}, containers: 0 });
+        this.networks.push({ id: hex(0xa0 + this.networks.length + 10), name: cmd.name, driver: cmd.driver ?? "bridge", scope: "local", internal: cmd.internal,
+          attachable: cmd.options?.attachable ?? false, subnets: cmd.options?.subnet ? [cmd.options.subnet] : [], created: null, labels: {}, containers: 0 });
         break;
+      case "update": break;
+      case "connect": case "disconnect": {
+        const c = this.containers.find((x) => x.id === cmd.container);
+        if (!c) throw { kind: "not_found", message: `no such container: ${cmd.container}`, hint: null };
+        c.networks = cmd.action === "connect" ? [...c.networks, cmd.network] : c.networks.filter((n) => n !== cmd.network);
+        setTimeout(() => this.publish(), 30);
+        break;
+      }
       case "prune": {
         const items = cmd.plan.items.map((i) => {
           if (i.kind === "volume") this.volumes = this.volumes.filter((v) => v.name !== i.id);
@@ -333,7 +342,7 @@ export function createStubBackend(): Backend {
     async onSnapshot(cb) { eng.listeners.add(cb); return () => eng.listeners.delete(cb); },
     async execute(cmd, confirmed) {
       eng.commands.push({ cmd, confirmed });
-      if (["stop", "restart", "kill", "remove", "remove_image", "remove_network", "remove_volume", "prune", "recreate"].includes(cmd.action) && !confirmed) {
+      if (["stop", "restart", "kill", "remove", "remove_image", "remove_network", "remove_volume", "prune", "recreate", "disconnect"].includes(cmd.action) && !confirmed) {
         throw { kind: "invalid_input", message: "needs confirmation", hint: null };
       }
       return eng.apply(cmd);
