@@ -285,7 +285,16 @@ impl Engine {
             .with_hint("make a new container with the run form instead"));
         }
         let state = old.state.clone().unwrap_or_default();
-        let was_running = state.running == Some(true) || state.paused == Some(true);
+        // A paused container cannot be stopped and started back as it was (it would come back
+        // running, not paused): the user unpauses it first.
+        if state.paused == Some(true) {
+            return Err(CoreError::new(
+                crate::error::ErrorKind::Conflict,
+                format!("recreate {old_name}: it is paused; nothing was changed"),
+            )
+            .with_hint("unpause it first, then edit it again"));
+        }
+        let was_running = state.running == Some(true);
         let name = match plan.name.as_deref() {
             Some(n) if !n.is_empty() => n.to_owned(),
             _ => old_name.clone(),

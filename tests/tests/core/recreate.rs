@@ -338,6 +338,28 @@ async fn an_invalid_form_or_a_missing_image_sends_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paused_and_auto_remove_containers_are_refused_untouched() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let (paused, p) = make(te, "rc-paused", &[], true);
+    te.docker_ok(&["pause", &p]);
+    let (rm, r) = make(te, "rc-rm", &["--rm"], true);
+    for (id, name, status) in [(&p, &paused.name, "paused"), (&r, &rm.name, "running")] {
+        let mut form = engine.run_form(id).await.unwrap_or_else(|e| panic!("{e}"));
+        form.memory = "64m".into();
+        form.memory_swap = "128m".into();
+        let e = recreate(&engine, id, form)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{name}: accepted"));
+        assert_eq!(e.kind(), wharf_core::ErrorKind::Conflict, "{e}");
+        assert!(e.message().contains("nothing was changed"), "{e}");
+        assert_intact(te, id, name, status);
+    }
+    te.docker_ok(&["unpause", &p]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_changes_limits_in_place_and_a_bad_value_changes_nothing() {
     let te = require_engine!();
     let engine = connect(te.host()).await;
