@@ -270,6 +270,11 @@ impl RunFormState {
     pub fn lines(&self) -> Vec<Line> {
         let mut out = Vec::new();
         for (def, d) in FIELDS.iter().enumerate() {
+            // A recreate starts the new container when the old one was running: an edit has
+            // no start or follow choice.
+            if self.edit.is_some() && matches!(d.slot, Slot::Start | Slot::FollowLogs) {
+                continue;
+            }
             if let Slot::List(_, get, _, _) = d.slot {
                 for entry in 0..get(&self.form).len() {
                     out.push(Line::Field {

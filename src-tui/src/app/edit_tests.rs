@@ -65,6 +65,10 @@ fn edit_opens_the_prefilled_form_titled_with_the_name() {
     app.update(key('G'));
     let screen = render(&app);
     assert!(screen.contains("[ Recreate ]"), "{screen}");
+    assert!(
+        !screen.contains("follow logs"),
+        "no start/follow choice:\n{screen}"
+    );
 }
 
 #[test]
