@@ -29,7 +29,9 @@ use wharf_core::model::{
 use wharf_core::rules::containers::ALIVE_STATES;
 use wharf_core::rules::networks::BUILTIN_NETWORKS;
 
-use crate::commands::{AppInfo, ImageFormat, LogRequest, RecreatePreview, Removal, Saved};
+use crate::commands::{
+    AppInfo, EditPrefill, ImageFormat, LogRequest, RecreatePreview, Removal, Saved,
+};
 use crate::link::SnapshotView;
 use crate::streams::{ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
 use wharf_core::rules::findings::FindingsSummary;
@@ -70,6 +72,7 @@ fn generate(out: &Path) {
         RunPreview,
         FindingsSummary,
         RecreatePreview,
+        EditPrefill,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(

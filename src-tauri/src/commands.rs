@@ -514,13 +514,32 @@ pub async fn switch_context(desk: State<'_, Desk>, name: String) -> CmdResult<Ap
     Ok(app_info(desk))
 }
 
-/// Container `id`'s configuration as a run form: the "Edit…" prefill (`Engine::run_form`).
-/// Env values are as they are (the form edits them; the page masks nothing it sends back).
+/// The "Edit…" prefill: container `id`'s configuration as a run form (`Engine::run_form`),
+/// env values as they are (the form edits and sends them back), and the keys of the env
+/// entries that look secret (`rules::secrets`), which the page shows masked until asked.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct EditPrefill {
+    pub form: RunForm,
+    pub secret_keys: Vec<String>,
+}
+
 #[tauri::command]
-pub async fn container_run_form(desk: State<'_, Desk>, id: ContainerId) -> CmdResult<RunForm> {
+pub async fn container_run_form(desk: State<'_, Desk>, id: ContainerId) -> CmdResult<EditPrefill> {
     let link = desk.link();
     let live = link.live()?;
-    Ok(live.engine.run_form(id.as_str()).await?)
+    let form = live.engine.run_form(id.as_str()).await?;
+    let secret_keys = form
+        .env
+        .iter()
+        .filter_map(|e| e.split_once('='))
+        .filter(|(k, v)| {
+            wharf_core::rules::secrets::is_secret_key(k)
+                || wharf_core::rules::secrets::is_secret_value(v)
+        })
+        .map(|(k, _)| k.to_owned())
+        .collect();
+    Ok(EditPrefill { form, secret_keys })
 }
 
 /// What recreating container `id` from `form` would change, for the confirmation: the core's

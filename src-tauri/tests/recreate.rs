@@ -29,9 +29,11 @@ fn preview_then_recreate_replaces_the_container_with_the_edit() {
     }
     let _by_name = ByName(engine, name.clone());
 
-    let mut form = t
+    let prefill = t
         .invoke("container_run_form", json!({ "id": old_id }))
         .unwrap();
+    assert_eq!(prefill["secret_keys"], json!(["DB_PASSWORD"]), "{prefill}");
+    let mut form = prefill["form"].clone();
     assert_eq!(form["name"], name.as_str(), "{form}");
     let unchanged = t
         .invoke("recreate_preview", json!({ "id": old_id, "form": form }))

@@ -642,6 +642,12 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.equal(await dlg.locator("input[name=name]").inputValue(), "web");
     assert.equal(await dlg.locator("input[name='env.0']").inputValue(), "MODE=before");
     assert.equal(await dlg.locator("input[name=start]").count(), 0, "no start choice: the old state decides");
+    // The engine's secret is masked in its row until "Show secrets".
+    assert.equal(await dlg.locator("input[name='env.1']").getAttribute("type"), "password");
+    await dlg.locator("input[name=reveal]").check();
+    assert.equal(await dlg.locator("input[name='env.1']").getAttribute("type"), "text");
+    await dlg.locator("input[name=reveal]").uncheck();
+    assert.equal(await dlg.locator("input[name='env.1']").getAttribute("type"), "password");
     // Unchanged: the core finds nothing to apply and nothing is sent.
     await page.waitForSelector("[data-testid=run]:not([disabled])");
     assert.equal(await page.textContent("[data-testid=run]"), "Recreate…");

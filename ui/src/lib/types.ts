@@ -34,6 +34,7 @@ export type { Removal } from "./generated/Removal";
 export type { RunForm } from "./generated/RunForm";
 export type { RunPreview } from "./generated/RunPreview";
 export type { RecreatePreview } from "./generated/RecreatePreview";
+export type { EditPrefill } from "./generated/EditPrefill";
 export type { SettingChange } from "./generated/SettingChange";
 export type { Sample } from "./generated/Sample";
 export type { Saved } from "./generated/Saved";

@@ -30,9 +30,9 @@ export const READ_ONLY_TITLE = "Wharf is in read-only mode: restart it without -
  * new container's page opens (it has a new id, under the same name). */
 export async function editContainer(c: Container): Promise<void> {
   try {
-    const [{ openRunForm }, form] = await Promise.all([import("./run"), backend().containerRunForm(c.id)]);
+    const [{ openRunForm }, prefill] = await Promise.all([import("./run"), backend().containerRunForm(c.id)]);
     await openRunForm({
-      form, edit: { id: c.id, name: c.name },
+      form: prefill.form, edit: { id: c.id, name: c.name }, secretKeys: prefill.secret_keys,
       opened: (id) => { location.hash = `#/container/${id}/stats`; },
     });
   } catch (e) { toast(errorText(e), "error"); }
@@ -42,7 +42,7 @@ export async function editContainer(c: Container): Promise<void> {
  * container's values; blank fields are left as they are, the core parses the others. */
 export async function updateLimits(c: Container): Promise<boolean> {
   let f: RunForm;
-  try { f = await backend().containerRunForm(c.id); } catch (e) { toast(errorText(e), "error"); return false; }
+  try { f = (await backend().containerRunForm(c.id)).form; } catch (e) { toast(errorText(e), "error"); return false; }
   const text = (name: string, label: string, value: string, placeholder: string, suggestions?: string[]): Field =>
     ({ kind: "text", name, label, value, placeholder, pattern: null, suggestions });
   return formDialog(`Update limits of ${c.name}`, "Update", [

@@ -128,6 +128,8 @@ export interface RunOptions {
   opened?(id: string, logs: boolean): void;
   /** Edit this container: submitting recreates it (the form is its prefill). */
   edit?: { id: string; name: string };
+  /** Env keys whose values the core finds secret: their rows are masked until "Show secrets". */
+  secretKeys?: string[];
 }
 
 /**
@@ -158,7 +160,12 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
     const failure = h("p", { class: "form-error", role: "alert", hidden: true });
     // Secret-looking env values are masked in the line (and so in what Copy copies) unless asked.
     let reveal = false;
-    const revealBox = h("input", { type: "checkbox", name: "reveal", onchange: () => { reveal = revealBox.checked; schedule(); } });
+    const revealBox = h("input", { type: "checkbox", name: "reveal", onchange: () => { reveal = revealBox.checked; maskEnv(); schedule(); } });
+    const secretKeys = new Set(opts.secretKeys ?? []);
+    /** Env rows holding a secret the engine gave (the prefill) show dots until revealed. */
+    const maskEnv = () => dlg.querySelectorAll<HTMLInputElement>("input[data-field=env]").forEach((i) => {
+      i.type = !reveal && secretKeys.has(i.value.split("=")[0]) ? "password" : "text";
+    });
 
     let lastLine: string | null = null;
     // Identity of the answers (STYLE rule 7): only the answer to the newest request is shown.
@@ -194,6 +201,7 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
             oninput: () => { form[i.key][n] = input.value; schedule(); },
           });
           input.value = v;
+          if (i.key === "env" && !reveal && secretKeys.has(v.split("=")[0])) input.type = "password";
           if (focus === n) queueMicrotask(() => input.focus());
           return h("div", { class: "row" }, h("div", { class: "row-input" }, input,
             h("button", { type: "button", class: "remove", title: "Remove this row", "aria-label": `Remove ${i.label} ${n + 1}`,
@@ -392,6 +400,7 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
     }
 
     dlg.addEventListener("cancel", (e) => { e.preventDefault(); void cancel(); });
+    maskEnv();
     document.body.appendChild(dlg);
     dlg.showModal();
     const first = dlg.querySelector<HTMLInputElement>(form.image ? "input[name=name]" : "input[name=image]");

@@ -424,7 +424,8 @@ export function createStubBackend(): Backend {
     async containerRunForm(id) {
       const c = eng.containers.find((x) => x.id === id);
       if (!c) throw { kind: "not_found", message: `no such container: ${id}`, hint: null };
-      return cannedRunForm(c, eng.edits);
+      const form = cannedRunForm(c, eng.edits);
+      return { form, secret_keys: form.env.map((e) => e.split("=")[0]).filter((k) => /PASSWORD|SECRET|TOKEN/.test(k)) };
     },
     async recreatePreview(id, form) {
       const c = eng.containers.find((x) => x.id === id);
