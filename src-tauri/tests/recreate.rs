@@ -98,3 +98,78 @@ fn preview_then_recreate_replaces_the_container_with_the_edit() {
         .docker(&["inspect", "--type", "container", &old_id])
         .is_err());
 }
+
+#[test]
+fn update_and_network_commands_take_the_pages_json() {
+    let engine = require_engine!();
+    let t = TestApp::on(engine);
+    let c = engine
+        .container("desk-upd")
+        .args(&["--memory", "64m", "--memory-swap", "128m"])
+        .cmd(&["sleep", "600"])
+        .start();
+    let id = c.id().to_owned();
+    // Update: blank fields are left alone; a bad value is the run form's message.
+    let upd = |limits: serde_json::Value| json!({ "action": "update", "id": id, "limits": limits });
+    let e = t
+        .invoke(
+            "execute",
+            json!({ "cmd": upd(json!({ "memory": "12q" })), "confirmed": false }),
+        )
+        .unwrap_err();
+    assert_eq!(kind(&e), "invalid_input", "{e}");
+    t.invoke(
+        "execute",
+        json!({ "cmd": upd(json!({ "pids_limit": "42", "restart": "always" })), "confirmed": false }),
+    )
+    .unwrap();
+    let inspect = |f: &str| engine.docker_ok(&["inspect", "-f", f, &id]);
+    assert_eq!(inspect("{{.HostConfig.PidsLimit}}"), "42");
+    assert_eq!(inspect("{{.HostConfig.RestartPolicy.Name}}"), "always");
+    assert_eq!(inspect("{{.HostConfig.Memory}}"), (64 << 20).to_string());
+
+    // A network created without options (the page's old JSON) and one with a bad gateway.
+    let name = wharf_tests::unique_name("desk-net");
+    struct Net<'a>(&'a wharf_tests::TestEngine, String);
+    impl Drop for Net<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.docker(&["network", "rm", &self.1]);
+        }
+    }
+    let _net = Net(engine, name.clone());
+    let e = t
+        .invoke(
+            "execute",
+            json!({ "cmd": { "action": "create_network", "name": name, "driver": null, "internal": false,
+                "options": { "subnet": "10.2.0.0/16", "gateway": "10.1.0.1" } }, "confirmed": false }),
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("gateway 10.1.0.1 is outside subnet 10.2.0.0/16"),
+        "{e}"
+    );
+    t.invoke(
+        "execute",
+        json!({ "cmd": { "action": "create_network", "name": name, "driver": null, "internal": false }, "confirmed": false }),
+    )
+    .unwrap();
+    // Connect with an alias, then disconnect (destructive: refused unconfirmed).
+    t.invoke(
+        "execute",
+        json!({ "cmd": { "action": "connect", "network": name, "container": id, "aliases": ["desk-alias"] }, "confirmed": false }),
+    )
+    .unwrap();
+    let aliases = inspect(&format!(
+        "{{{{json (index .NetworkSettings.Networks \"{name}\").Aliases}}}}"
+    ));
+    assert!(aliases.contains("desk-alias"), "{aliases}");
+    let cmd = json!({ "action": "disconnect", "network": name, "container": id, "force": false });
+    let e = t
+        .invoke("execute", json!({ "cmd": cmd, "confirmed": false }))
+        .unwrap_err();
+    assert_eq!(kind(&e), "invalid_input", "{e}");
+    t.invoke("execute", json!({ "cmd": cmd, "confirmed": true }))
+        .unwrap();
+    assert!(!inspect("{{json .NetworkSettings.Networks}}").contains(&name));
+}
