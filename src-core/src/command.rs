@@ -22,7 +22,9 @@ use crate::error::{CoreError, Result};
 use crate::model::{ContainerId, ImageId, NetworkId, VolumeName};
 use crate::rules::prune::PrunePlan;
 use crate::spec;
+use crate::spec::network::NetworkForm;
 use crate::spec::run::{FieldError, RunForm};
+use crate::spec::update::UpdateForm;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -70,6 +72,10 @@ pub enum Command {
         name: String,
         driver: Option<String>,
         internal: bool,
+        /// Subnet, gateway, IP range, driver options, attachable, labels (all optional;
+        /// parsed by `spec::network` before anything is sent).
+        #[serde(default)]
+        options: Box<NetworkForm>,
     },
     RemoveNetwork {
         id: NetworkId,
@@ -92,6 +98,33 @@ pub enum Command {
     Run {
         form: Box<RunForm>,
         start: bool,
+    },
+    /// Replace container `id` by one made from `form` (the edited prefill of
+    /// `Engine::run_form`), keeping what the form cannot edit and the anonymous volumes, and
+    /// putting the old one back on any failure (`engine/recreate.rs`). Destructive: the old
+    /// container is removed at the end; the confirmation lists the changes
+    /// (`spec::diff::diff`).
+    Recreate {
+        id: ContainerId,
+        form: Box<RunForm>,
+    },
+    /// Change limits and the restart policy in place (`docker update`); blank fields are
+    /// left as they are, the others parsed by the run form's parsers.
+    Update {
+        id: ContainerId,
+        limits: Box<UpdateForm>,
+    },
+    /// Attach a container to a network, with aliases there.
+    Connect {
+        network: String,
+        container: ContainerId,
+        aliases: Vec<String>,
+    },
+    /// Detach a container from a network (destructive: its connections there are cut).
+    Disconnect {
+        network: String,
+        container: ContainerId,
+        force: bool,
     },
 }
 
@@ -120,6 +153,12 @@ pub enum Outcome {
         name: String,
         started: bool,
     },
+    /// A container was recreated: `old` was removed, `new` is its replacement under `name`.
+    Recreated {
+        old: ContainerId,
+        new: ContainerId,
+        name: String,
+    },
 }
 
 impl Command {
@@ -133,14 +172,18 @@ impl Command {
             | Command::RemoveImage { .. }
             | Command::RemoveNetwork { .. }
             | Command::RemoveVolume { .. }
-            | Command::Prune { .. } => true,
+            | Command::Prune { .. }
+            | Command::Recreate { .. }
+            | Command::Disconnect { .. } => true,
             Command::Start { .. }
             | Command::Pause { .. }
             | Command::Unpause { .. }
             | Command::Rename { .. }
             | Command::CreateNetwork { .. }
             | Command::CreateVolume { .. }
-            | Command::Run { .. } => false,
+            | Command::Run { .. }
+            | Command::Update { .. }
+            | Command::Connect { .. } => false,
         }
     }
 
@@ -162,6 +205,10 @@ impl Command {
             Command::RemoveVolume { .. } => "remove volume",
             Command::Prune { .. } => "prune",
             Command::Run { .. } => "run",
+            Command::Recreate { .. } => "recreate",
+            Command::Update { .. } => "update",
+            Command::Connect { .. } => "connect",
+            Command::Disconnect { .. } => "disconnect",
         }
     }
 
@@ -175,7 +222,12 @@ impl Command {
             | Command::Unpause { id }
             | Command::Kill { id, .. }
             | Command::Remove { id, .. }
-            | Command::Rename { id, .. } => Some(id),
+            | Command::Rename { id, .. }
+            | Command::Recreate { id, .. }
+            | Command::Update { id, .. } => Some(id),
+            Command::Connect { container, .. } | Command::Disconnect { container, .. } => {
+                Some(container)
+            }
             _ => None,
         }
     }
@@ -206,6 +258,13 @@ impl Command {
                     name
                 }]
             }
+            Command::Recreate { id, .. } | Command::Update { id, .. } => vec![id.as_str()],
+            Command::Connect {
+                network, container, ..
+            }
+            | Command::Disconnect {
+                network, container, ..
+            } => vec![network, container.as_str()],
         }
     }
 
@@ -214,10 +273,24 @@ impl Command {
         match self {
             Command::Kill { signal, .. } => spec::parse_signal(signal).map(|_| ()),
             Command::Rename { name, .. } => spec::validate_name("container", name),
-            Command::CreateNetwork { name, .. } => spec::validate_name("network", name),
+            Command::CreateNetwork { name, options, .. } => {
+                spec::validate_name("network", name)?;
+                options
+                    .parse()
+                    .map(drop)
+                    .map_err(|e| CoreError::invalid_input(e.join("; ")))
+            }
+            Command::Update { limits, .. } => limits.parse().map(drop).map_err(form_error),
+            Command::Connect { network, .. } | Command::Disconnect { network, .. }
+                if network.trim().is_empty() =>
+            {
+                Err(CoreError::invalid_input("the network name is empty"))
+            }
             Command::CreateVolume { name, .. } => spec::validate_name("volume", name),
             Command::Prune { plan } => destroy::validate_plan(plan),
-            Command::Run { form, .. } => form.parse().map(drop).map_err(form_error),
+            Command::Run { form, .. } | Command::Recreate { form, .. } => {
+                form.parse().map(drop).map_err(form_error)
+            }
             Command::Stop {
                 timeout: Some(t), ..
             }
@@ -273,6 +346,20 @@ impl fmt::Display for Command {
                 }
                 Ok(())
             }
+            Command::Update { id, .. } => write!(f, "update {}", id.short()),
+            Command::Connect {
+                network, container, ..
+            } => write!(f, "connect {} to {network}", container.short()),
+            Command::Disconnect {
+                network, container, ..
+            } => write!(f, "disconnect {} from {network}", container.short()),
+            Command::Recreate { id, form } => {
+                write!(f, "recreate {}", id.short())?;
+                if !form.name.trim().is_empty() {
+                    write!(f, " ({})", form.name.trim())?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -306,10 +393,16 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             name,
             driver,
             internal,
-        } => engine
-            .create_network(name, driver.as_deref(), *internal, HashMap::new())
-            .await
-            .map(|id| Outcome::Created { id }),
+            options,
+        } => {
+            let plan = options
+                .parse()
+                .map_err(|e| CoreError::invalid_input(e.join("; ")))?;
+            engine
+                .create_network_with(name, driver.as_deref(), *internal, &plan)
+                .await
+                .map(|id| Outcome::Created { id })
+        }
         Command::RemoveNetwork { id } => done(engine.remove_network(id.as_str()).await),
         Command::CreateVolume { name, driver } => engine
             .create_volume(name, driver.as_deref(), HashMap::new())
@@ -324,6 +417,45 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             .await
             .map(|report| Outcome::Pruned { report }),
         Command::Run { form, start } => run(engine, form, *start).await,
+        Command::Update { id, limits } => {
+            let plan = limits.parse().map_err(form_error)?;
+            done(engine.update(id.as_str(), &plan).await)
+        }
+        Command::Connect {
+            network,
+            container,
+            aliases,
+        } => {
+            let aliases: Vec<String> = aliases
+                .iter()
+                .map(|a| a.trim().to_owned())
+                .filter(|a| !a.is_empty())
+                .collect();
+            done(
+                engine
+                    .connect_network(network.trim(), container.as_str(), &aliases)
+                    .await,
+            )
+        }
+        Command::Disconnect {
+            network,
+            container,
+            force,
+        } => done(
+            engine
+                .disconnect_network(network.trim(), container.as_str(), *force)
+                .await,
+        ),
+        Command::Recreate { id, form } => {
+            engine
+                .recreate(id.as_str(), form)
+                .await
+                .map(|r| Outcome::Recreated {
+                    old: r.old,
+                    new: r.new,
+                    name: r.name,
+                })
+        }
     }
 }
 

@@ -29,7 +29,9 @@ use wharf_core::model::{
 use wharf_core::rules::containers::ALIVE_STATES;
 use wharf_core::rules::networks::BUILTIN_NETWORKS;
 
-use crate::commands::{AppInfo, ImageFormat, LogRequest, Removal, Saved};
+use crate::commands::{
+    AppInfo, EditPrefill, ImageFormat, LogRequest, RecreatePreview, Removal, Saved,
+};
 use crate::link::SnapshotView;
 use crate::streams::{ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
 use wharf_core::rules::findings::FindingsSummary;
@@ -69,6 +71,8 @@ fn generate(out: &Path) {
         SeriesRequest,
         RunPreview,
         FindingsSummary,
+        RecreatePreview,
+        EditPrefill,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(
@@ -130,6 +134,7 @@ fn every_command() -> Vec<Command> {
             name: "n".into(),
             driver: None,
             internal: false,
+            options: Default::default(),
         },
         Command::RemoveNetwork {
             id: NetworkId::new("n"),
@@ -152,6 +157,24 @@ fn every_command() -> Vec<Command> {
             form: Box::default(),
             start: true,
         },
+        Command::Recreate {
+            id: id(),
+            form: Box::default(),
+        },
+        Command::Update {
+            id: id(),
+            limits: Box::default(),
+        },
+        Command::Connect {
+            network: "n".into(),
+            container: id(),
+            aliases: vec![],
+        },
+        Command::Disconnect {
+            network: "n".into(),
+            container: id(),
+            force: false,
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -172,6 +195,10 @@ fn every_command() -> Vec<Command> {
             Command::RemoveVolume { .. } => 12,
             Command::Prune { .. } => 13,
             Command::Run { .. } => 14,
+            Command::Recreate { .. } => 15,
+            Command::Update { .. } => 16,
+            Command::Connect { .. } => 17,
+            Command::Disconnect { .. } => 18,
         })
         .collect();
     assert_eq!(

@@ -26,4 +26,6 @@ pub const COMMANDS: &[&str] = &[
     "streams_reset",
     "contexts",
     "switch_context",
+    "container_run_form",
+    "recreate_preview",
 ];

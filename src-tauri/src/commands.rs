@@ -513,3 +513,65 @@ pub async fn switch_context(desk: State<'_, Desk>, name: String) -> CmdResult<Ap
     desk.replace(link);
     Ok(app_info(desk))
 }
+
+/// The "Edit…" prefill: container `id`'s configuration as a run form (`Engine::run_form`),
+/// env values as they are (the form edits and sends them back), and the keys of the env
+/// entries that look secret (`rules::secrets`), which the page shows masked until asked.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct EditPrefill {
+    pub form: RunForm,
+    pub secret_keys: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn container_run_form(desk: State<'_, Desk>, id: ContainerId) -> CmdResult<EditPrefill> {
+    let link = desk.link();
+    let live = link.live()?;
+    let form = live.engine.run_form(id.as_str()).await?;
+    let secret_keys = form
+        .env
+        .iter()
+        .filter_map(|e| e.split_once('='))
+        .filter(|(k, v)| {
+            wharf_core::rules::secrets::is_secret_key(k)
+                || wharf_core::rules::secrets::is_secret_value(v)
+        })
+        .map(|(k, _)| k.to_owned())
+        .collect();
+    Ok(EditPrefill { form, secret_keys })
+}
+
+/// What recreating container `id` from `form` would change, for the confirmation: the core's
+/// diff against the container as it is now (`spec::diff`), secret env values masked, and each
+/// change as the line to show.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct RecreatePreview {
+    /// The container's name and short id, for the dialog's title.
+    pub name: String,
+    pub short_id: String,
+    pub changes: Vec<wharf_core::spec::diff::SettingChange>,
+    /// One line per change (`memory: 64m → 128m`); empty: nothing to apply.
+    pub lines: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn recreate_preview(
+    desk: State<'_, Desk>,
+    id: ContainerId,
+    form: RunForm,
+) -> CmdResult<RecreatePreview> {
+    let link = desk.link();
+    let live = link.live()?;
+    let old = live.engine.run_form(id.as_str()).await?;
+    let mut changes = wharf_core::spec::diff::diff(&old, &form);
+    wharf_core::rules::secrets::mask_diff(&mut changes);
+    let inert = |s: &str| wharf_core::streams::text::inert(s).into_owned();
+    Ok(RecreatePreview {
+        name: inert(&old.name),
+        short_id: id.short().to_owned(),
+        lines: changes.iter().map(|c| inert(&c.to_string())).collect(),
+        changes,
+    })
+}

@@ -131,6 +131,8 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::streams_reset,
             commands::contexts,
             commands::switch_context,
+            commands::container_run_form,
+            commands::recreate_preview,
         ])
 }
 

@@ -43,6 +43,9 @@ pub enum Action {
     Kill,
     Remove,
     Rename,
+    /// Containers: open the run form prefilled with the container's configuration; submitting
+    /// recreates it (`E`: `e` is the shell).
+    Edit,
     Exec,
     Create,
     Copy,
@@ -102,6 +105,7 @@ impl Action {
             Kill => "kill",
             Remove => "remove",
             Rename => "rename",
+            Edit => "edit & recreate",
             Exec => "shell",
             Create => "create",
             Copy => "copy id",
@@ -128,7 +132,17 @@ impl Action {
         use Action::*;
         matches!(
             self,
-            Start | Stop | Run | Restart | PauseToggle | Kill | Remove | Rename | Exec | Create
+            Start
+                | Stop
+                | Run
+                | Restart
+                | PauseToggle
+                | Kill
+                | Remove
+                | Rename
+                | Edit
+                | Exec
+                | Create
         )
     }
 }
@@ -331,6 +345,7 @@ impl Default for KeyMap {
             (Kill, vec![k('K')]),
             (Remove, vec![k('D'), c(K::Delete)]),
             (Rename, vec![k('R')]),
+            (Edit, vec![k('E')]),
             (Exec, vec![k('e')]),
             (Create, vec![k('c')]),
             (Copy, vec![k('y')]),

@@ -43,6 +43,12 @@ pub enum Msg {
     LogsEnded(Option<CoreError>),
     ExecDone(Result<String, String>),
     Saved(Result<PathBuf, String>),
+    /// A container's configuration as a run form, for editing (asked by
+    /// [`Effect::LoadRunForm`]).
+    RunForm {
+        id: ContainerId,
+        result: Result<Box<wharf_core::spec::run::RunForm>, CoreError>,
+    },
 }
 
 /// Work for the loop; the app never does I/O itself.
@@ -72,4 +78,6 @@ pub enum Effect {
         path: PathBuf,
         text: String,
     },
+    /// Read container `id`'s configuration as a run form (the edit prefill).
+    LoadRunForm(ContainerId),
 }

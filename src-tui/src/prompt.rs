@@ -35,7 +35,9 @@ impl PromptKind {
             PromptKind::Filter => "/",
             PromptKind::Command => ":",
             PromptKind::Rename(_) => "new name: ",
-            PromptKind::CreateNetwork => "network name: ",
+            PromptKind::CreateNetwork => {
+                "network name [subnet= gateway= ip-range= opt=K=V label=K=V internal attachable]: "
+            }
             PromptKind::CreateVolume => "volume name: ",
             PromptKind::SaveLogs => "save logs to: ",
             PromptKind::LogSearch => "search logs: ",

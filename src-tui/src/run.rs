@@ -237,6 +237,12 @@ fn apply(
                 let _ = tx.send(Msg::Saved(result));
             });
         }
+        Effect::LoadRunForm(id) => {
+            tokio::spawn(async move {
+                let result = engine.run_form(id.as_str()).await.map(Box::new);
+                let _ = tx.send(Msg::RunForm { id, result });
+            });
+        }
         Effect::Exec { .. } => {}
     }
 }

@@ -185,6 +185,15 @@ pub struct RunFormState {
     pub overlay: Option<Overlay>,
     /// The request running the form, while it runs.
     pub request: Option<u64>,
+    /// Set when the form edits an existing container: submitting recreates it.
+    pub edit: Option<EditTarget>,
+}
+
+/// The container an edit form replaces, and the form it was opened with (the diff's "old").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditTarget {
+    pub id: wharf_core::model::ContainerId,
+    pub name: String,
 }
 
 impl RunFormState {
@@ -206,6 +215,7 @@ impl RunFormState {
             shown_command: None,
             overlay: None,
             request: None,
+            edit: None,
         };
         s.update_preview();
         // With an image given, the name is what the user types next.
@@ -213,6 +223,28 @@ impl RunFormState {
             s.focus = 1;
         }
         s
+    }
+
+    /// A form editing container `id` named `name`, prefilled with `form` (its current
+    /// configuration, `Engine::run_form`); submitting recreates it.
+    pub fn for_edit(id: wharf_core::model::ContainerId, name: &str, form: RunForm) -> RunFormState {
+        let mut s = RunFormState::new("");
+        s.initial = form.clone();
+        s.form = form;
+        s.edit = Some(EditTarget {
+            id,
+            name: name.to_owned(),
+        });
+        s.focus = 0;
+        s.update_preview();
+        s
+    }
+
+    /// An edit form's changes against the container as it is, secret values masked.
+    pub fn changes(&self) -> Vec<wharf_core::spec::diff::SettingChange> {
+        let mut d = wharf_core::spec::diff::diff(&self.initial, &self.form);
+        wharf_core::rules::secrets::mask_diff(&mut d);
+        d
     }
 
     /// Whether Esc would lose something the user typed.
@@ -238,6 +270,11 @@ impl RunFormState {
     pub fn lines(&self) -> Vec<Line> {
         let mut out = Vec::new();
         for (def, d) in FIELDS.iter().enumerate() {
+            // A recreate starts the new container when the old one was running: an edit has
+            // no start or follow choice.
+            if self.edit.is_some() && matches!(d.slot, Slot::Start | Slot::FollowLogs) {
+                continue;
+            }
             if let Slot::List(_, get, _, _) = d.slot {
                 for entry in 0..get(&self.form).len() {
                     out.push(Line::Field {

@@ -260,6 +260,38 @@ test("the real app runs a container from its form: a bad port is explained, the 
   assert.deepEqual([...listed].sort(), [...warnings].sort());
 });
 
+// Issue #11: edit and recreate in the real app: the prefill from the engine, the core's diff in
+// the confirmation, and the engine holding a new container under the same name.
+test("the real app edits a container's env and recreates it", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const s = session;
+  const name = `wharf-desk-${run}-edit`;
+  made.push(name);
+  docker("run", "-d", "--name", name, "--label", `wharf.test=${run}`, "-e", "MODE=before", image, "sleep", "3600");
+  const old = docker("inspect", "-f", "{{.Id}}", name);
+  const fill = (selector, value) => s.script(
+    "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
+  await s.script("location.hash = arguments[0]", `#/container/${old}/stats`);
+  await s.click(await s.find("button[data-action=edit]"));
+  await s.waitFor("the edit form", "return document.querySelector('dialog.run h2')?.textContent === `Edit ${arguments[0]}` && document.querySelector(\"dialog.run input[name='env.0']\")?.value === 'MODE=before'", 30_000, name);
+  await fill("dialog.run input[name='env.0']", "MODE=after");
+  await s.waitFor("Recreate enabled", "return document.querySelector('[data-testid=run]')?.disabled === false");
+  await s.click(await s.find("[data-testid=run]"));
+  const listed = await s.waitFor("the diff in the confirmation", "const d = document.querySelector('dialog.confirm ul.names'); return d ? d.textContent : null");
+  assert.equal(listed, "environment MODE: before → after");
+  assert.equal(docker("inspect", "-f", "{{.Id}}", name), old, "nothing happens before the confirmation");
+  await s.click(await s.find("dialog.confirm [data-testid=confirm]"));
+  const deadline = Date.now() + 30_000;
+  let now = old;
+  while (now === old || docker("inspect", "-f", "{{.State.Running}}", name) !== "true") {
+    assert.ok(Date.now() < deadline, `${name} was not recreated in the engine`);
+    await new Promise((r) => setTimeout(r, 200));
+    try { now = docker("inspect", "-f", "{{.Id}}", name); } catch { now = old; }
+  }
+  const env = docker("inspect", "-f", "{{json .Config.Env}}", name);
+  assert.ok(env.includes("MODE=after") && !env.includes("MODE=before"), env);
+  await s.waitFor("the new container's page", "return location.hash.startsWith(`#/container/${arguments[0]}`)", 30_000, now);
+});
+
 // Last: if the access control ever let `plugin:window|close` through, it would end the session.
 test("the real app's page cannot invoke anything outside Wharf's command list", { skip: why ? `SKIPPED: ${why}` : false, timeout: 60_000 }, async () => {
   const s = session;

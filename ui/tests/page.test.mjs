@@ -410,9 +410,13 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.click("[data-table=networks] button[data-action=create]");
     await page.fill("dialog.form input[name=name]", "backend");
     await page.check("dialog.form input[name=internal]");
-    await page.keyboard.press("Enter");
+    // The options are free text (no name pattern): the core parses them.
+    await page.fill("dialog.form input[name=subnet]", "10.5.0.0/16");
+    await page.fill("dialog.form input[name=options]", "com.docker.network.driver.mtu=1400, a=b");
+    await page.locator("dialog.form input[name=name]").press("Enter");
     await page.waitForSelector("[data-table=networks] td:text-is('backend')");
-    assert.deepEqual((await sent()).at(-1), { action: "create_network", name: "backend", driver: "bridge", internal: true });
+    assert.deepEqual((await sent()).at(-1), { action: "create_network", name: "backend", driver: "bridge", internal: true,
+      options: { subnet: "10.5.0.0/16", gateway: "", ip_range: "", options: ["com.docker.network.driver.mtu=1400", "a=b"], labels: [], attachable: false } });
 
     await page.click("[data-section=volumes]");
     await page.click("[data-table=volumes] button[data-action=create]");
@@ -626,6 +630,81 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.ok(!(await page.textContent("[data-testid=docker-run]")).includes("hunter2"));
     await page.check("dialog.run input[name=reveal]");
     await page.waitForSelector("[data-testid=docker-run]:has-text('DB_PASSWORD=hunter2')");
+    assert.deepEqual(errors, []);
+  });
+  test("edit: the container's form prefilled, nothing sent when unchanged, the diff in the confirmation, then Recreate", async () => {
+    const id = (0xc0ffee00).toString(16).padStart(64, "0");
+    const page = await open(`#/container/${id}/stats`);
+    await page.click("[data-action=edit]");
+    const dlg = page.locator("dialog.run");
+    await dlg.waitFor();
+    assert.equal(await dlg.locator("h2").textContent(), "Edit web");
+    assert.equal(await dlg.locator("input[name=name]").inputValue(), "web");
+    assert.equal(await dlg.locator("input[name='env.0']").inputValue(), "MODE=before");
+    assert.equal(await dlg.locator("input[name=start]").count(), 0, "no start choice: the old state decides");
+    // The engine's secret is masked in its row until "Show secrets".
+    assert.equal(await dlg.locator("input[name='env.1']").getAttribute("type"), "password");
+    await dlg.locator("input[name=reveal]").check();
+    assert.equal(await dlg.locator("input[name='env.1']").getAttribute("type"), "text");
+    await dlg.locator("input[name=reveal]").uncheck();
+    assert.equal(await dlg.locator("input[name='env.1']").getAttribute("type"), "password");
+    // Unchanged: the core finds nothing to apply and nothing is sent.
+    await page.waitForSelector("[data-testid=run]:not([disabled])");
+    assert.equal(await page.textContent("[data-testid=run]"), "Recreate…");
+    await page.click("[data-testid=run]");
+    await page.waitForSelector("[data-testid=run-status]:has-text('Nothing changed')");
+    assert.equal(await page.evaluate(() => window.__wharfStub.commands.length), 0);
+    // Changed: the confirmation lists the change (a secret's value never), then Recreate.
+    await dlg.locator("input[name='env.0']").fill("MODE=after");
+    await dlg.locator("input[name='env.1']").fill("DB_PASSWORD=s3cr3t");
+    await page.waitForSelector("[data-testid=run]:not([disabled])");
+    await page.click("[data-testid=run]");
+    const confirm = page.locator("dialog.confirm[aria-label^='Recreate web']");
+    await confirm.waitFor();
+    const names = await confirm.locator("ul.names li").allTextContents();
+    assert.deepEqual(names, ["environment MODE: before → after", "environment DB_PASSWORD: •••••••• → ••••••••"]);
+    assert.ok(!(await confirm.textContent()).includes("s3cr3t"));
+    await confirm.locator("[data-testid=confirm]").click();
+    await dlg.waitFor({ state: "detached" });
+    const sent = await page.evaluate(() => window.__wharfStub.commands.at(-1));
+    assert.equal(sent.cmd.action, "recreate");
+    assert.equal(sent.confirmed, true);
+    assert.equal(sent.cmd.id, id);
+    assert.deepEqual(sent.cmd.form.env, ["MODE=after", "DB_PASSWORD=s3cr3t"]);
+    const now = await page.evaluate(() => window.__wharfStub.containers[0].id);
+    assert.notEqual(now, id);
+    await page.waitForFunction((x) => location.hash === `#/container/${x}/stats`, now);
+    assert.deepEqual(errors, []);
+  });
+  test("container page: Limits… updates in place, Connect… with aliases, Disconnect… names the network", async () => {
+    const id = (0xc0ffee01).toString(16).padStart(64, "0");
+    const page = await open(`#/container/${id}/stats`);
+    const last = () => page.evaluate(() => window.__wharfStub.commands.at(-1));
+    await page.click("[data-action=update-limits]");
+    await page.waitForSelector("dialog.form input[name=memory]");
+    await page.fill("dialog.form input[name=memory]", "128m");
+    await page.fill("dialog.form input[name=restart]", "on-failure:2");
+    await page.click("dialog.form [data-testid=submit]");
+    await page.waitForSelector("dialog.form", { state: "detached" });
+    const upd = await last();
+    assert.equal(upd.cmd.action, "update");
+    assert.equal(upd.cmd.id, id);
+    assert.equal(upd.cmd.limits.memory, "128m");
+    assert.equal(upd.cmd.limits.restart, "on-failure:2");
+    await page.click("[data-action=connect]");
+    await page.fill("dialog.form input[name=network]", "shop_default");
+    await page.fill("dialog.form input[name=aliases]", "db, database");
+    await page.click("dialog.form [data-testid=submit]");
+    await page.waitForSelector("dialog.form", { state: "detached" });
+    assert.deepEqual((await last()).cmd, { action: "connect", network: "shop_default", container: id, aliases: ["db", "database"] });
+    await page.click("[data-action=disconnect]");
+    await page.waitForSelector("dialog.form[aria-label^='Disconnect db']");
+    assert.equal(await page.inputValue("dialog.form input[name=network]"), "bridge");
+    await page.fill("dialog.form input[name=network]", "shop_default");
+    await page.click("dialog.form [data-testid=submit]");
+    await page.waitForSelector("dialog.form", { state: "detached" });
+    const d = await last();
+    assert.deepEqual(d, { cmd: { action: "disconnect", network: "shop_default", container: id, force: false }, confirmed: true });
     assert.deepEqual(errors, []);
   });
 });

@@ -250,7 +250,7 @@ impl Engine {
     }
 
     /// `NotFound` with the fix when `image` is not on the engine.
-    async fn image_present(&self, image: &str) -> Result<()> {
+    pub(super) async fn image_present(&self, image: &str) -> Result<()> {
         match self.ready().await?.inspect_image(image).await {
             Ok(_) => Ok(()),
             Err(e) => {

@@ -15,6 +15,9 @@ mod fuzz_documents;
 mod fuzz_tests;
 mod lifecycle;
 mod logs;
+mod networks;
+mod recreate;
+mod update;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -38,6 +41,7 @@ pub use connect::transport_error::is_timeout;
 pub use convert::rfc3339_secs as rfc3339_to_unix;
 pub use exec::{ExecSession, ExecSpec};
 pub use logs::{LogChunk, LogOptions, LogStream};
+pub use recreate::Recreated;
 
 /// The oldest engine API Wharf supports (Docker 20.10).
 pub const MIN_API_VERSION: (usize, usize) = (1, 41);

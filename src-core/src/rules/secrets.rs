@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 
+use crate::spec::diff::SettingChange;
 use crate::spec::run::{RunForm, RunPreview};
 
 /// What a masked value is replaced with; the same length whatever the value, so the mask
@@ -110,6 +111,25 @@ pub fn display_preview(form: &RunForm) -> (RunPreview, Option<String>) {
     }
 }
 
+/// An edit's changes for display: the old and new values of secret-looking environment
+/// variables (by key or value) masked. The values themselves are not shown, but the line
+/// still says that the variable changed.
+pub fn mask_diff(changes: &mut [SettingChange]) {
+    for c in changes.iter_mut() {
+        let Some(key) = c.key.as_deref().filter(|_| c.setting == "environment") else {
+            continue;
+        };
+        let secret = is_secret_key(key) || is_secret_value(&c.old) || is_secret_value(&c.new);
+        if secret {
+            for v in [&mut c.old, &mut c.new] {
+                if !v.is_empty() {
+                    MASK.clone_into(v);
+                }
+            }
+        }
+    }
+}
+
 /// Masks secret env values in a container inspect document (`Config.Env`) in place;
 /// returns how many were masked.
 pub fn mask_inspect(doc: &mut serde_json::Value) -> usize {
@@ -134,6 +154,33 @@ pub fn mask_inspect(doc: &mut serde_json::Value) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diff_masks_secret_env_values_only() {
+        let old = RunForm {
+            env: vec![
+                "PASSWORD=a".into(),
+                "A=1".into(),
+                "URL=postgres://u:pw@h/db".into(),
+            ],
+            ..Default::default()
+        };
+        let new = RunForm {
+            env: vec!["PASSWORD=b".into(), "A=2".into()],
+            ..Default::default()
+        };
+        let mut d = crate::spec::diff::diff(&old, &new);
+        mask_diff(&mut d);
+        let shown: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                format!("environment PASSWORD: {MASK} → {MASK}"),
+                "environment A: 1 → 2".to_owned(),
+                format!("environment URL: − {MASK}"),
+            ]
+        );
+    }
 
     #[test]
     fn secret_keys() {

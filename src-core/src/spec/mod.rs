@@ -3,10 +3,13 @@
 //! in `fields` and its `docker run` line in `cmdline`.
 
 pub(crate) mod cmdline;
+pub mod diff;
 pub(crate) mod fields;
+pub mod network;
 pub mod run;
 #[cfg(test)]
 mod run_tests;
+pub mod update;
 
 use crate::error::{CoreError, Result};
 

@@ -8,7 +8,20 @@ use crate::kinds::{View, KINDS};
 use crate::msg::Effect;
 use crate::prompt::Mode;
 const VERBS: &[&str] = &[
-    "quit", "q", "help", "prune", "create", "run", "tail", "save", "sort", "filter", "stopped",
+    "quit",
+    "q",
+    "help",
+    "prune",
+    "create",
+    "run",
+    "tail",
+    "save",
+    "sort",
+    "filter",
+    "stopped",
+    "update",
+    "connect",
+    "disconnect",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -121,9 +134,10 @@ impl App {
             }
             ("run", []) => self.open_run_form(""),
             ("run", [image]) => self.open_run_form(image),
-            ("create", ["network", name]) => {
-                self.on_prompt_submit(crate::prompt::PromptKind::CreateNetwork, name)
-            }
+            ("create", ["network", words @ ..]) => self.create_network_command(words),
+            ("update", words) => self.update_command(words),
+            ("connect", words) => self.connect_command(words),
+            ("disconnect", words) => self.disconnect_command(words),
             ("create", ["volume", name]) => {
                 self.on_prompt_submit(crate::prompt::PromptKind::CreateVolume, name)
             }

@@ -234,6 +234,7 @@ impl App {
                 vec![Effect::Copy(text)]
             }
             Action::Run => return self.run_selected_image(),
+            Action::Edit => return self.edit_selected_container(),
             a if a.is_mutating() => return self.on_mutating(a),
             _ => return None,
         };

@@ -6,6 +6,7 @@
 //! confirmation, and read-only mode refuses every mutating action before it is built.
 
 mod actions;
+mod change;
 pub mod command_line;
 mod keys;
 mod navigation;
@@ -279,6 +280,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::RunForm { id, result } => self.edit_form_loaded(id, result),
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),

@@ -12,7 +12,11 @@ use crate::prompt::{Confirm, Mode, PromptKind};
 impl App {
     pub fn on_confirm_key(&mut self, mut c: Confirm, k: KeyEvent) -> Vec<Effect> {
         match k.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.execute(c.commands),
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                let fx = self.execute(c.commands);
+                self.track_edit_request(&fx);
+                fx
+            }
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                 self.toast("cancelled", false);
                 Vec::new()
@@ -41,11 +45,10 @@ impl App {
                 id,
                 name: text.to_owned(),
             }]),
-            PromptKind::CreateNetwork => self.execute(vec![Command::CreateNetwork {
-                name: text.to_owned(),
-                driver: None,
-                internal: false,
-            }]),
+            PromptKind::CreateNetwork => {
+                let words: Vec<&str> = text.split_whitespace().collect();
+                self.create_network_command(&words)
+            }
             PromptKind::CreateVolume => self.execute(vec![Command::CreateVolume {
                 name: text.to_owned(),
                 driver: None,

@@ -129,6 +129,11 @@ pub(super) fn outcome_text(o: &Outcome) -> Result<String, String> {
             if *started { "started" } else { "created" },
             id.short()
         )),
+        Outcome::Recreated { old, new, name } => Ok(format!(
+            "recreated {name} ({} → {})",
+            old.short(),
+            new.short()
+        )),
         Outcome::Pruned { report } => {
             let head = format!(
                 "removed {} of {}, reclaimed {}",

@@ -13,6 +13,7 @@ use crate::keymap::{Action, Key};
 use crate::kinds::{RowKey, View};
 use crate::layout;
 use crate::msg::Effect;
+use crate::prompt::{Confirm, Mode};
 use crate::run_form::{Overlay, RunFormState};
 
 /// A created container to select once the snapshot has it, and whether to open its logs.
@@ -184,6 +185,29 @@ impl App {
             self.toast("this form is already being run", true);
             return Vec::new();
         }
+        if let Some(e) = &f.edit {
+            let changes = f.changes();
+            if changes.is_empty() {
+                self.toast("nothing changed: the container is left as it is", false);
+                return Vec::new();
+            }
+            // Destructive (the old container is replaced): the confirmation lists every change.
+            self.mode = Mode::Confirm(Confirm {
+                title: format!("Recreate {} ({})?", e.name, e.id.short()),
+                objects: changes.iter().map(ToString::to_string).collect(),
+                commands: vec![Command::Recreate {
+                    id: e.id.clone(),
+                    form: Box::new(f.form.clone()),
+                }],
+                notes: vec![
+                    "a new container is made first; the old one is stopped, replaced and removed"
+                        .into(),
+                    "volumes are kept; on any failure the old container is put back as it was"
+                        .into(),
+                ],
+            });
+            return Vec::new();
+        }
         let cmd = Command::Run {
             form: Box::new(f.form.clone()),
             start: f.start,
@@ -206,6 +230,16 @@ impl App {
     ) -> Option<Vec<Effect>> {
         let f = self.run_form.as_ref().filter(|f| f.request == Some(req))?;
         let follow_logs = f.follow_logs;
+        if let Ok(Outcome::Recreated { new, .. }) = result {
+            self.run_form = None;
+            self.created = Some(Created {
+                id: new.clone(),
+                follow_logs: false,
+            });
+            let mut fx = self.go(View::Containers);
+            fx.extend(self.select_created());
+            return Some(fx);
+        }
         let Ok(Outcome::ContainerCreated { id, started, .. }) = result else {
             // The toast says what failed; the form keeps what the user typed.
             if let Some(f) = &mut self.run_form {
@@ -259,6 +293,70 @@ impl App {
         }
     }
 
+    /// The edit key on a container: reads its configuration (`Effect::LoadRunForm`); the
+    /// form opens when it arrives. `None` outside the containers view.
+    pub(super) fn edit_selected_container(&mut self) -> Option<Vec<Effect>> {
+        if self.view != View::Containers {
+            return None;
+        }
+        if self.settings.read_only {
+            self.toast(
+                format!("read-only mode: {} is disabled", Action::Edit.label()),
+                true,
+            );
+            return Some(Vec::new());
+        }
+        let RowKey::Container(id) = &self.selected_row()?.key else {
+            return None;
+        };
+        let id = id.clone();
+        self.toast(
+            format!("reading the configuration of {}…", id.short()),
+            false,
+        );
+        Some(vec![Effect::LoadRunForm(id)])
+    }
+
+    /// The edit prefill arrived: the form opens (unless one is open already).
+    pub(super) fn edit_form_loaded(
+        &mut self,
+        id: ContainerId,
+        result: Result<Box<wharf_core::spec::run::RunForm>, CoreError>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(form) if self.run_form.is_none() => {
+                self.toast = None;
+                let name = if form.name.is_empty() {
+                    id.short().to_owned()
+                } else {
+                    form.name.clone()
+                };
+                self.run_form = Some(RunFormState::for_edit(id, &name, *form));
+                self.keep_form_focus_in_view();
+            }
+            Ok(_) => {}
+            Err(e) => self.toast(format!("edit {}: {e}", id.short()), true),
+        }
+        Vec::new()
+    }
+
+    /// After a confirmed recreate: the edit form waits for that request's outcome.
+    pub(super) fn track_edit_request(&mut self, fx: &[Effect]) {
+        let Some(f) = &mut self.run_form else {
+            return;
+        };
+        let Some(e) = &f.edit else {
+            return;
+        };
+        f.request = fx.iter().find_map(|x| match x {
+            Effect::Execute {
+                req,
+                cmd: Command::Recreate { id, .. },
+            } if *id == e.id => Some(*req),
+            _ => None,
+        });
+    }
+
     /// Scrolls the form so the focused line (and the error under it) shows.
     fn keep_form_focus_in_view(&mut self) {
         let body = layout::areas(self.size, None).table;
@@ -298,3 +396,7 @@ impl App {
 #[cfg(test)]
 #[path = "run_form_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "edit_tests.rs"]
+mod edit_tests;

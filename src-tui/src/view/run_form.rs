@@ -28,9 +28,13 @@ pub fn draw(f: &mut Frame, app: &App, form: &RunFormState, body: Rect) {
         return;
     }
     let p = &app.settings.palette;
+    let heading = match &form.edit {
+        Some(e) => format!("Edit {}", crate::format::inert(&e.name)),
+        None => "Run a container".to_owned(),
+    };
     let title = Line::from(vec![
         Span::styled(
-            "Run a container",
+            heading,
             Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
         ),
         Span::styled(format!("  {}", form.hint()), Style::default().fg(p.muted)),
@@ -102,7 +106,11 @@ fn field_line(
 ) -> Line<'static> {
     let p = &app.settings.palette;
     let FormLine::Field { def, entry } = line else {
-        let verb = if form.start { "Run" } else { "Create" };
+        let verb = match (&form.edit, form.start) {
+            (Some(_), _) => "Recreate",
+            (None, true) => "Run",
+            (None, false) => "Create",
+        };
         let mut spans = vec![Span::styled(
             format!("  [ {verb} ]"),
             Style::default().fg(p.running).add_modifier(Modifier::BOLD),

@@ -212,6 +212,7 @@ async fn networks_volumes_and_prunes() {
             name: net.clone(),
             driver: None,
             internal: true,
+            options: Default::default(),
         },
     )
     .await

@@ -9,6 +9,7 @@ mod common;
 mod faults;
 mod logs;
 mod reconnect;
+mod recreate;
 mod run;
 mod safety;
 mod stats;

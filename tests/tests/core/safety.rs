@@ -393,6 +393,7 @@ async fn read_only_engine_refuses_every_mutation_before_sending() {
             name: "wharf-test-ro-net".into(),
             driver: None,
             internal: false,
+            options: Default::default(),
         },
         Command::RemoveNetwork {
             id: NetworkId::from(net.id()),

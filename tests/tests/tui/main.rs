@@ -3,6 +3,7 @@
 
 mod hostile;
 mod journeys;
+mod recreate;
 mod robustness;
 mod run_form;
 mod safety;

@@ -57,7 +57,9 @@ export function isDark(): boolean {
 
 /** One field of a [`formDialog`]. */
 export type Field =
-  | { kind: "text"; name: string; label: string; value?: string; placeholder?: string; required?: boolean; suggestions?: string[] }
+  | { kind: "text"; name: string; label: string; value?: string; placeholder?: string; required?: boolean; suggestions?: string[];
+      /** The browser's own check; a name by default, `null` for free text the core parses. */
+      pattern?: string | null }
   | { kind: "checkbox"; name: string; label: string; value?: boolean };
 
 export type FormValues = Record<string, string | boolean>;
@@ -84,7 +86,7 @@ export function formDialog(
       const list = f.suggestions ? `${f.name}-suggestions` : null;
       const input = h("input", {
         type: "text", name: f.name, placeholder: f.placeholder ?? null, required: f.required ?? false,
-        pattern: NAME_PATTERN, autocomplete: "off", spellcheck: "false", list,
+        pattern: f.pattern === undefined ? NAME_PATTERN : f.pattern, autocomplete: "off", spellcheck: "false", list,
         "aria-label": f.label,
       });
       input.value = f.value ?? "";

@@ -11,7 +11,7 @@ import { whileVisible } from "../lib/visible";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
 import { findingsList } from "./findings";
-import { isAlive, renameContainer, stateBadge } from "./common";
+import { connectNetwork, disconnectNetwork, editContainer, isAlive, renameContainer, stateBadge, updateLimits } from "./common";
 import type { View } from "./view";
 
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec" | "findings";
@@ -205,6 +205,10 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
           running ? h("button", { type: "button", "data-action": "pause", onclick: act((x) => ({ action: "pause", id: x.id })) }, "Pause") : null,
           c.state === "paused" ? h("button", { type: "button", "data-action": "unpause", onclick: act((x) => ({ action: "unpause", id: x.id })) }, "Unpause") : null,
           h("button", { type: "button", "data-action": "rename", onclick: () => { if (current) void renameContainer(current); } }, "Rename…"),
+          h("button", { type: "button", "data-action": "edit", onclick: () => { if (current) void editContainer(current); } }, "Edit…"),
+          h("button", { type: "button", "data-action": "update-limits", onclick: () => { if (current) void updateLimits(current); } }, "Limits…"),
+          h("button", { type: "button", "data-action": "connect", onclick: () => { if (current) void connectNetwork(current, s.networks.map((n) => n.name)); } }, "Connect…"),
+          c.networks.length ? h("button", { type: "button", "data-action": "disconnect", onclick: () => { if (current) void disconnectNetwork(current); } }, "Disconnect…") : null,
           h("button", { type: "button", class: "danger", "data-action": "remove", onclick: () => { if (current) void removeContainers([current.id]); } }, "Remove"),
         ));
       // The Findings tab follows the store: reloaded when the container's counts change (it

@@ -73,9 +73,25 @@ function createNetwork() {
     { kind: "text", name: "name", label: "Name", required: true, placeholder: "e.g. backend" },
     { kind: "text", name: "driver", label: "Driver", value: "bridge", suggestions: ["bridge", "macvlan", "ipvlan", "overlay"] },
     { kind: "checkbox", name: "internal", label: "Internal (no outside access)" },
+    { kind: "text", name: "subnet", label: "Subnet", placeholder: "optional, e.g. 10.1.0.0/16", pattern: null },
+    { kind: "text", name: "gateway", label: "Gateway", placeholder: "optional, inside the subnet", pattern: null },
+    { kind: "text", name: "ip_range", label: "IP range", placeholder: "optional, e.g. 10.1.5.0/24", pattern: null },
+    { kind: "text", name: "options", label: "Driver options", placeholder: "k=v, k=v (optional)", pattern: null },
+    { kind: "text", name: "labels", label: "Labels", placeholder: "k=v, k=v (optional)", pattern: null },
+    { kind: "checkbox", name: "attachable", label: "Attachable" },
   ], (v) => runFromForm({
     action: "create_network", name: String(v.name), driver: String(v.driver) || null, internal: v.internal === true,
+    // The core parses every value and names what is wrong ("gateway … is outside subnet …").
+    options: {
+      subnet: String(v.subnet), gateway: String(v.gateway), ip_range: String(v.ip_range),
+      options: splitList(String(v.options)), labels: splitList(String(v.labels)), attachable: v.attachable === true,
+    },
   }, `Created network ${v.name}`));
+}
+
+/** `a=1, b=2` → entries (blank ones dropped); the core parses each. */
+function splitList(s: string): string[] {
+  return s.split(",").map((x) => x.trim()).filter((x) => x !== "");
 }
 
 function createVolume() {

@@ -5,6 +5,12 @@
 // equivalent `docker run` line. "Run" is enabled only while the core's last answer, for the
 // form as it is now, has no error; the core parses the form again before it creates anything.
 // Loaded on first use (the containers and images views import it dynamically).
+//
+// Edit mode (`opts.edit`, the container page's "Edit…"): the form holds the container's
+// configuration (`container_run_form`); "Recreate…" asks the core what changed
+// (`recreate_preview`), shows that list in the confirmation (nothing is sent when it is
+// empty), then sends `Command::Recreate`, which keeps what the form cannot edit and puts the
+// old container back on any failure.
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { EMPTY_RUN_FORM } from "../lib/generated/rules";
@@ -120,6 +126,10 @@ export interface RunOptions {
   form?: Partial<RunForm>;
   /** Called with the new container's id and whether its logs were asked for. */
   opened?(id: string, logs: boolean): void;
+  /** Edit this container: submitting recreates it (the form is its prefill). */
+  edit?: { id: string; name: string };
+  /** Env keys whose values the core finds secret: their rows are masked until "Show secrets". */
+  secretKeys?: string[];
 }
 
 /**
@@ -138,7 +148,9 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
     const sections = new Map<string, HTMLDetailsElement>();
     const sectionOf = new Map<string, string>();
 
-    const runBtn = h("button", { type: "submit", class: "primary", "data-testid": "run", disabled: true }, "Run");
+    const edit = opts.edit ?? null;
+    const heading = edit ? `Edit ${edit.name}` : "Run a container";
+    const runBtn = h("button", { type: "submit", class: "primary", "data-testid": "run", disabled: true }, edit ? "Recreate…" : "Run");
     const status = h("span", { class: "muted", "data-testid": "run-status", "aria-live": "polite" }, "Checking…");
     const warnings = h("div", { class: "run-findings", "data-testid": "run-findings" });
     const line = h("pre", { class: "docker-run mono", "data-testid": "docker-run" });
@@ -148,7 +160,12 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
     const failure = h("p", { class: "form-error", role: "alert", hidden: true });
     // Secret-looking env values are masked in the line (and so in what Copy copies) unless asked.
     let reveal = false;
-    const revealBox = h("input", { type: "checkbox", name: "reveal", onchange: () => { reveal = revealBox.checked; schedule(); } });
+    const revealBox = h("input", { type: "checkbox", name: "reveal", onchange: () => { reveal = revealBox.checked; maskEnv(); schedule(); } });
+    const secretKeys = new Set(opts.secretKeys ?? []);
+    /** Env rows holding a secret the engine gave (the prefill) show dots until revealed. */
+    const maskEnv = () => dlg.querySelectorAll<HTMLInputElement>("input[data-field=env]").forEach((i) => {
+      i.type = !reveal && secretKeys.has(i.value.split("=")[0]) ? "password" : "text";
+    });
 
     let lastLine: string | null = null;
     // Identity of the answers (STYLE rule 7): only the answer to the newest request is shown.
@@ -184,6 +201,7 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
             oninput: () => { form[i.key][n] = input.value; schedule(); },
           });
           input.value = v;
+          if (i.key === "env" && !reveal && secretKeys.has(v.split("=")[0])) input.type = "password";
           if (focus === n) queueMicrotask(() => input.focus());
           return h("div", { class: "row" }, h("div", { class: "row-input" }, input,
             h("button", { type: "button", class: "remove", title: "Remove this row", "aria-label": `Remove ${i.label} ${n + 1}`,
@@ -228,12 +246,13 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
     const startBox = h("input", { type: "checkbox", name: "start", onchange: () => { start = startBox.checked; followBox.disabled = !start; } });
     startBox.checked = true;
     const followBox = h("input", { type: "checkbox", name: "follow_logs", onchange: () => { followLogs = followBox.checked; } });
-    lifecycle.append(
+    // A recreate starts the new container when the old one was running: no choice to offer.
+    if (!edit) lifecycle.append(
       h("div", { class: "field" }, h("label", { class: "check" }, startBox, " Start it after creating")),
       h("div", { class: "field" }, h("label", { class: "check" }, followBox, " Then follow its logs")));
 
     const formEl = h("form", { class: "run-form", novalidate: true },
-      h("h2", {}, "Run a container"),
+      h("h2", {}, heading),
       h("div", { class: "run-body" }, body),
       h("section", { class: "run-preview" },
         h("div", { class: "run-line" }, h("h3", {}, "Command line"),
@@ -244,7 +263,7 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
         h("button", { type: "button", class: "cancel", onclick: () => void cancel() }, "Cancel"),
         runBtn),
     );
-    const dlg = h("dialog", { class: "confirm form run", "aria-label": "Run a container" }, formEl);
+    const dlg = h("dialog", { class: "confirm form run", "aria-label": heading }, formEl);
 
     function showErrors(errors: FieldError[], rows: Partial<Record<ListKey, number[]>>) {
       for (const el of errorSlots.values()) { el.hidden = true; el.textContent = ""; }
@@ -328,6 +347,7 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
       }
       if (!valid) return;
       runBtn.disabled = true;
+      if (edit) { await recreate(edit); return; }
       status.textContent = "Creating…";
       try {
         const out = await backend().execute({ action: "run", form: cleaned(form).form, start }, false);
@@ -342,7 +362,45 @@ export function openRunForm(opts: RunOptions = {}): Promise<string | null> {
         runBtn.disabled = false;
       }
     });
+    /** Edit mode's submit: the core's list of changes, the confirmation, then the recreate. */
+    async function recreate(target: { id: string; name: string }) {
+      const sent = cleaned(form).form;
+      const fail = (e: unknown, state: string) => {
+        failure.textContent = errorText(e);
+        failure.hidden = false;
+        status.textContent = state;
+        runBtn.disabled = false;
+      };
+      status.textContent = "Comparing…";
+      let lines: string[];
+      let title: string;
+      try {
+        const p = await backend().recreatePreview(target.id, sent);
+        lines = p.lines;
+        title = `Recreate ${p.name} (${p.short_id})?`;
+      } catch (e) { fail(e, "Not recreated"); return; }
+      if (lines.length === 0) {
+        status.textContent = "Nothing changed";
+        runBtn.disabled = false;
+        toast("Nothing changed: the container is left as it is");
+        return;
+      }
+      const ok = await confirmAction(title, "Recreate", lines, [
+        "A new container is made first; the old one is stopped, replaced and removed. Volumes are kept; on any failure the old container is put back as it was.",
+      ]);
+      if (!ok) { status.textContent = "Not recreated"; runBtn.disabled = false; return; }
+      status.textContent = "Recreating…";
+      try {
+        const out = await backend().execute({ action: "recreate", id: target.id, form: sent }, true);
+        if (out.outcome !== "recreated") throw new Error(`unexpected answer: ${out.outcome}`);
+        toast(`Recreated ${out.name}`);
+        close(out.new);
+        opts.opened?.(out.new, false);
+      } catch (e) { fail(e, "Not recreated"); }
+    }
+
     dlg.addEventListener("cancel", (e) => { e.preventDefault(); void cancel(); });
+    maskEnv();
     document.body.appendChild(dlg);
     dlg.showModal();
     const first = dlg.querySelector<HTMLInputElement>(form.image ? "input[name=name]" : "input[name=image]");

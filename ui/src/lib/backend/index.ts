@@ -2,8 +2,8 @@
 // IPC implementation (./tauri.ts, the only module that imports @tauri-apps/*), in a plain
 // browser it is the in-memory stub (./stub.ts) used by the browser tests.
 import type {
-  AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
-  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
+  AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EditPrefill, EngineInfo, ExecEvent, Finding, LogBatch,
+  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Saved, SeriesRequest,
   Snapshot, StatsUpdate,
 } from "../types";
 
@@ -51,6 +51,11 @@ export interface Backend {
   streamsReset(): Promise<void>;
   contexts(): Promise<ContextSummary[]>;
   switchContext(name: string): Promise<AppInfo>;
+  /** Container `id`'s configuration as a run form: the "Edit…" prefill, with the keys of
+   * its secret-looking env entries (shown masked until asked). */
+  containerRunForm(id: string): Promise<EditPrefill>;
+  /** What recreating `id` from `form` changes (wharf-core's diff, secrets masked). */
+  recreatePreview(id: string, form: RunForm): Promise<RecreatePreview>;
 }
 
 let current: Backend | null = null;

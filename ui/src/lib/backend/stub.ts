@@ -4,9 +4,9 @@
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type {
   Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
-  Outcome, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
+  Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
 } from "../types";
-import { ALIVE_STATES } from "../generated/rules";
+import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
 const now = () => Date.now();
 const hex = (n: number) => n.toString(16).padStart(64, "0");
@@ -66,6 +66,31 @@ function cannedPreview(f: RunForm, reveal: boolean): RunPreview {
   const parts = ["docker run -d", f.name && `--name ${f.name}`, ...f.ports.map((p) => `-p ${p}`), ...f.env.map((e) => `-e ${reveal ? e : e.replace(/^(\w*PASSWORD\w*)=.+$/, "$1=••••••••")}`),
     f.memory && `--memory ${f.memory}`, f.privileged && "--privileged", ...f.labels.map((l) => `--label ${l}`), f.image, f.command];
   return { errors, findings, docker_run: parts.filter(Boolean).join(" ") };
+}
+
+/** The stub's edit prefill of a container (canned: the stub keeps no configuration). */
+function cannedRunForm(c: Container, edits: Map<string, RunForm>): RunForm {
+  return edits.get(c.name) ?? { ...EMPTY_RUN_FORM, image: c.image, name: c.name, command: "sleep 3600",
+    env: ["MODE=before", "DB_PASSWORD=hunter2-stub"], memory: c.memory_limit ? "256m" : "" };
+}
+
+/** A canned diff for the page's tests (text fields and env by key; the core's `spec::diff` is
+ * the rule, proved by its own tests and through the real app). */
+function cannedDiff(c: Container, old: RunForm, form: RunForm): RecreatePreview {
+  const lines: string[] = [];
+  const secret = (k: string) => /PASSWORD|SECRET|TOKEN/.test(k);
+  const envMap = (l: string[]) => new Map(l.filter((e) => e.trim()).map((e) => [e.split("=")[0], e.slice(e.indexOf("=") + 1)] as [string, string]));
+  for (const k of ["image", "name", "command", "memory", "cpus", "restart"] as const) {
+    if (old[k].trim() !== form[k].trim()) lines.push(`${k}: ${old[k] || "(unset)"} → ${form[k] || "(unset)"}`);
+  }
+  const [o, n] = [envMap(old.env), envMap(form.env)];
+  for (const [k, v] of o) {
+    const m = (x: string) => (secret(k) ? "••••••••" : x);
+    if (!n.has(k)) lines.push(`environment ${k}: − ${m(v)}`);
+    else if (n.get(k) !== v) lines.push(`environment ${k}: ${m(v)} → ${m(n.get(k)!)}`);
+  }
+  for (const [k, v] of n) if (!o.has(k)) lines.push(`environment ${k}: + ${secret(k) ? "••••••••" : v}`);
+  return { name: c.name, short_id: c.id.slice(0, 12), changes: [], lines };
 }
 
 /** Canned findings of a stub container: the first one is privileged. */
@@ -161,6 +186,9 @@ export class StubEngine {
     };
   }
 
+  /** The forms containers were recreated from, by name (what the next "Edit…" prefills). */
+  edits = new Map<string, RunForm>();
+
   /** Every form the page asked a preview for, in order. */
   previews: RunForm[] = [];
   /** Tests set it to delay some preview answers (answers arriving out of order). */
@@ -236,8 +264,17 @@ export class StubEngine {
       }
       case "create_network":
         if (this.networks.some((n) => n.name === cmd.name)) taken("network", cmd.name);
-        this.networks.push({ id: hex(0xa0 + this.networks.length + 10), name: cmd.name, driver: cmd.driver ?? "bridge", scope: "local", internal: cmd.internal, attachable: false, subnets: [], created: null, labels: {}, containers: 0 });
+        this.networks.push({ id: hex(0xa0 + this.networks.length + 10), name: cmd.name, driver: cmd.driver ?? "bridge", scope: "local", internal: cmd.internal,
+          attachable: cmd.options?.attachable ?? false, subnets: cmd.options?.subnet ? [cmd.options.subnet] : [], created: null, labels: {}, containers: 0 });
         break;
+      case "update": break;
+      case "connect": case "disconnect": {
+        const c = this.containers.find((x) => x.id === cmd.container);
+        if (!c) throw { kind: "not_found", message: `no such container: ${cmd.container}`, hint: null };
+        c.networks = cmd.action === "connect" ? [...c.networks, cmd.network] : c.networks.filter((n) => n !== cmd.network);
+        setTimeout(() => this.publish(), 30);
+        break;
+      }
       case "prune": {
         const items = cmd.plan.items.map((i) => {
           if (i.kind === "volume") this.volumes = this.volumes.filter((v) => v.name !== i.id);
@@ -246,6 +283,17 @@ export class StubEngine {
         });
         setTimeout(() => this.publish(), 30);
         return { outcome: "pruned", report: { target: cmd.plan.target, items, reclaimed: 0 } };
+      }
+      case "recreate": {
+        const c = this.containers.find((x) => x.id === cmd.id);
+        if (!c) throw { kind: "not_found", message: `no such container: ${cmd.id}`, hint: null };
+        const p = cannedPreview(cmd.form, true);
+        if (p.errors.length) throw { kind: "invalid_input", message: p.errors.map((e) => e.message).join("; "), hint: null };
+        const old = c.id;
+        c.id = hex(0xfeed00 + this.revision);
+        this.edits.set(c.name, cmd.form);
+        setTimeout(() => this.publish(), 30);
+        return { outcome: "recreated", old, new: c.id, name: c.name };
       }
       case "run": {
         const p = cannedPreview(cmd.form, true);
@@ -294,7 +342,7 @@ export function createStubBackend(): Backend {
     async onSnapshot(cb) { eng.listeners.add(cb); return () => eng.listeners.delete(cb); },
     async execute(cmd, confirmed) {
       eng.commands.push({ cmd, confirmed });
-      if (["stop", "restart", "kill", "remove", "remove_image", "remove_network", "remove_volume", "prune"].includes(cmd.action) && !confirmed) {
+      if (["stop", "restart", "kill", "remove", "remove_image", "remove_network", "remove_volume", "prune", "recreate", "disconnect"].includes(cmd.action) && !confirmed) {
         throw { kind: "invalid_input", message: "needs confirmation", hint: null };
       }
       return eng.apply(cmd);
@@ -373,5 +421,16 @@ export function createStubBackend(): Backend {
     streamsReset: async () => undefined,
     contexts: async () => [{ name: "default", description: "Current DOCKER_HOST", host: "unix:///stub/docker.sock", current: true }],
     switchContext: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, tls_unverified: false, initial_view: null }),
+    async containerRunForm(id) {
+      const c = eng.containers.find((x) => x.id === id);
+      if (!c) throw { kind: "not_found", message: `no such container: ${id}`, hint: null };
+      const form = cannedRunForm(c, eng.edits);
+      return { form, secret_keys: form.env.map((e) => e.split("=")[0]).filter((k) => /PASSWORD|SECRET|TOKEN/.test(k)) };
+    },
+    async recreatePreview(id, form) {
+      const c = eng.containers.find((x) => x.id === id);
+      if (!c) throw { kind: "not_found", message: `no such container: ${id}`, hint: null };
+      return cannedDiff(c, cannedRunForm(c, eng.edits), form);
+    },
   };
 }

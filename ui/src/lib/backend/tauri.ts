@@ -65,5 +65,7 @@ export function createTauriBackend(): Backend {
     streamsReset: () => invoke("streams_reset"),
     contexts: () => invoke("contexts"),
     switchContext: (name) => invoke("switch_context", { name }),
+    containerRunForm: (id) => invoke("container_run_form", { id }),
+    recreatePreview: (id, form) => invoke("recreate_preview", { id, form }),
   };
 }

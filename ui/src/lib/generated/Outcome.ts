@@ -10,4 +10,4 @@ export type Outcome = { "outcome": "done" } | { "outcome": "removed", items: Arr
 /**
  * Its name (the engine's pick when the form left it empty).
  */
-name: string, started: boolean, };
+name: string, started: boolean, } | { "outcome": "recreated", old: ContainerId, new: ContainerId, name: string, };
