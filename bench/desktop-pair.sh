@@ -2,7 +2,7 @@
 # desktop-pair.sh — paired memory runs of desktop builds, for changes smaller than the noise
 # between two bench/desktop.sh runs (±2 MiB). One command (as root, after building the apps):
 #
-#   bench/desktop-pair.sh [--rounds R] [--containers N] [--idle S] [--smaps DIR] LABEL=APP[:ENV=V,…] …
+#   bench/desktop-pair.sh [--rounds R] [--containers N] [--idle S] [--smaps DIR] [--stats-cpu] LABEL=APP[:ENV=V,…] …
 #
 # Starts a PRIVATE engine (scripts/engine.sh) with N labelled running containers (default 100)
 # plus one CPU-busy container, as bench/desktop.sh does, then R rounds (default 4): each round
@@ -11,19 +11,21 @@
 # container's Stats tab with its four live graphs, like bench/desktop.sh; any other app shows
 # its own page. ENV=V pairs are set for that app only (e.g. `jit=target/x/wharf-desktop:
 # JSC_useJIT=true`). Prints PSS per round and the median per LABEL, in MiB; removes what it made.
-# --smaps DIR keeps each process's smaps of the last round as DIR/LABEL-EXE.smaps (bench/smaps.py).
+# --stats-cpu also measures each wharf-desktop's CPU on the Stats tab (measure.mjs --cpu stats:
+# 8 s warm-up, 30 s window). --smaps DIR keeps each process's smaps of the last round as DIR/LABEL-EXE.smaps (bench/smaps.py).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-n=100 rounds=4 idle=20 smaps=""
+n=100 rounds=4 idle=20 smaps="" stats_cpu=0
 while (($#)); do
 	case $1 in
 	--rounds) rounds=$2; shift 2 ;;
 	--containers) n=$2; shift 2 ;;
 	--idle) idle=$2; shift 2 ;;
+	--stats-cpu) stats_cpu=1; shift ;;
 	--smaps) smaps=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
-	-h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
 	--*) echo "desktop-pair.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -75,6 +77,7 @@ for ((r = 0; r < rounds; r++)); do
 		[[ -n $smaps ]] && args+=(--smaps "$smaps/$label")
 		if [[ $(basename "$app") == wharf-desktop ]]; then
 			args+=(--args "--host $DOCKER_HOST --view container/$busy/stats" --wait-graphs)
+			((stats_cpu)) && args+=(--cpu stats --stats-hash "#/container/$busy/stats")
 		fi
 		echo "==> round $((r + 1)): $label" >&2
 		(cd ui && env "${envs[@]}" xvfb-run -a -s "-screen 0 1400x900x24" node tests/measure.mjs "${args[@]}") \
@@ -85,13 +88,14 @@ done
 python3 - "$out" "$rounds" "${specs[@]}" <<'PY'
 import json, statistics, sys
 out, rounds, specs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-print("| build | PSS per round (MiB) | median PSS | median RSS | per process, last round (PSS) |")
-print("|---|---|---:|---:|---|")
+print("| build | PSS per round (MiB) | median PSS | median RSS | per process, last round (PSS) | Stats tab CPU per round |")
+print("|---|---|---:|---:|---|---|")
 for spec in specs:
     label = spec.split("=", 1)[0]
     rs = [json.load(open(f"{out}/{label}.{r}.json")) for r in range(rounds)]
     pss = [x["median"]["pss_mib"] for x in rs]
     rss = [x["median"]["rss_mib"] for x in rs]
     per = ", ".join(f"{p['exe']} {p['pss_mib']:.1f}" for p in rs[-1]["processes_last_run"])
-    print(f"| {label} | {' / '.join(f'{v:.1f}' for v in pss)} | **{statistics.median(pss):.1f}** | {statistics.median(rss):.1f} | {per} |")
+    cpu = " / ".join(f"{c['total_pct']:.2f} %" for x in rs for c in x.get("cpu", []))
+    print(f"| {label} | {' / '.join(f'{v:.1f}' for v in pss)} | **{statistics.median(pss):.1f}** | {statistics.median(rss):.1f} | {per} | {cpu} |")
 PY
