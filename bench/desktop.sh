@@ -5,8 +5,8 @@
 #   bench/desktop.sh [--containers N] [--runs R] [--idle S] [--warmup S] [--window S] [--no-build]
 #                    [--profile-dashboard] [--debug]
 #
-# Builds wharf-desktop and bench/desktop-minimal (release, UI embedded; --debug for debug
-# builds), starts a PRIVATE engine (scripts/engine.sh) with N labelled running containers
+# Builds wharf-desktop and bench/desktop-minimal (profile release-desktop, UI embedded; --debug
+# for debug builds), starts a PRIVATE engine (scripts/engine.sh) with N labelled running containers
 # (default 100) plus one CPU-busy container, and under Xvfb through tauri-driver measures, with
 # ui/tests/measure.mjs (medians of R runs, default 3):
 #   - Wharf as shipped, idle S s (default 20) on the busy container's page with its four live
@@ -63,13 +63,23 @@ driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
 [[ -x $driver ]] || cargo install tauri-driver --locked --quiet
 export TAURI_DRIVER=${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}
 
-flags=(-p wharf-desktop -p tauri-minimal -p wharf-tui --features wharf-desktop/custom-protocol,tauri-minimal/custom-protocol)
-[[ $profile == release ]] && flags+=(--release)
-if ((build)); then
-	echo "==> building both apps ($profile)" >&2
-	cargo build "${flags[@]}"
+# Release: both desktop apps with the desktop's own profile (release-desktop in Cargo.toml: fat
+# LTO, one codegen unit, optimized for size), the terminal UI with plain --release as shipped.
+flags=(-p wharf-desktop -p tauri-minimal --features wharf-desktop/custom-protocol,tauri-minimal/custom-protocol)
+tui_flags=(-p wharf-tui)
+desk_profile=$profile
+if [[ $profile == release ]]; then
+	desk_profile=release-desktop
+	flags+=(--profile release-desktop)
+	tui_flags+=(--release)
 fi
-bin_dir=${CARGO_TARGET_DIR:-$root/target}/$profile
+if ((build)); then
+	echo "==> building both apps ($desk_profile) and the terminal UI ($profile)" >&2
+	cargo build "${flags[@]}"
+	cargo build "${tui_flags[@]}"
+fi
+bin_dir=${CARGO_TARGET_DIR:-$root/target}/$desk_profile
+tui_bin_dir=${CARGO_TARGET_DIR:-$root/target}/$profile
 
 echo "==> private engine with $n containers" >&2
 DOCKER_HOST=$(bash scripts/engine.sh start "$engine_dir")
@@ -111,7 +121,7 @@ measure minimal-wharfenv WEBKIT_DISABLE_COMPOSITING_MODE=1 JSC_useJIT=false -- -
 echo "==> wharf (terminal UI), Stats tab" >&2
 tsock="wdb-$run_id"
 tmux -L "$tsock" new-session -d -s tui -x 200 -y 50 \
-	"$bin_dir/wharf -H $DOCKER_HOST --log-file $out/tui.log"
+	"$tui_bin_dir/wharf -H $DOCKER_HOST --log-file $out/tui.log"
 for _ in $(seq 300); do
 	tmux -L "$tsock" capture-pane -p -t tui | grep -q "wd-$run_id" && break
 	sleep 0.1
@@ -143,7 +153,7 @@ import json, sys
 out, n, profile, runs, idle, warmup, window, load_before, load_after, cores = sys.argv[1:]
 r = {k: json.load(open(f"{out}/{k}.json")) for k in ("wharf", "minimal", "minimal-nocomp", "minimal-wharfenv")}
 med = lambda k, f: r[k]["median"][f]
-print(f"Desktop, {profile} builds, {n} running containers + 1 busy, idle {idle} s, medians of {runs} runs.\n")
+print(f"Desktop, {profile} builds (desktop apps: profile {'release-desktop' if profile == 'release' else profile}), {n} running containers + 1 busy, idle {idle} s, medians of {runs} runs.\n")
 print("| app | start to first data | RSS total (MiB) | PSS total (MiB) | Wharf's PSS ÷ this |")
 print("|---|---:|---:|---:|---:|")
 rows = [("Wharf, as shipped (compositing off), live graphs open", "wharf"),

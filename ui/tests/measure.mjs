@@ -32,6 +32,9 @@ const statsHash = opt("--stats-hash", "");
 // PREFIX-VIEW.txt, the hottest shared objects and symbols. Perf's sampling costs CPU, so a
 // profiled run is separate from the measured one.
 const perfPrefix = opt("--perf", "");
+// --smaps PREFIX: also copy each process's /proc/PID/smaps at the last run's memory reading to
+// PREFIX-EXE.smaps, to see where the memory is (which library's code, heap, anonymous maps).
+const smapsPrefix = opt("--smaps", "");
 const driverBin = process.env.TAURI_DRIVER ?? `${homedir()}/.cargo/bin/tauri-driver`;
 const PORT = 5444;
 
@@ -104,7 +107,9 @@ function memory() {
       const s = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
       const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(s)?.[1] ?? 0);
       rss += kb("Rss"); pss += kb("Pss");
-      per.push({ pid, exe: all.find((p) => p.pid === pid)?.exe.split("/").pop(), rss_mib: +(kb("Rss") / 1024).toFixed(1), pss_mib: +(kb("Pss") / 1024).toFixed(1) });
+      const exe = all.find((p) => p.pid === pid)?.exe.split("/").pop();
+      per.push({ pid, exe, rss_mib: +(kb("Rss") / 1024).toFixed(1), pss_mib: +(kb("Pss") / 1024).toFixed(1) });
+      if (smapsPrefix) writeFileSync(`${smapsPrefix}-${exe}.smaps`, readFileSync(`/proc/${pid}/smaps`, "utf8"));
     } catch { /* gone */ }
   }
   return { rss_mib: +(rss / 1024).toFixed(1), pss_mib: +(pss / 1024).toFixed(1), processes: per };
