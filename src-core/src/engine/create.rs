@@ -10,7 +10,7 @@ use bollard::query_parameters as qp;
 use super::Engine;
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::model::ContainerId;
-use crate::spec::run::{HealthSpec, MountKind, MountSpec, RestartPolicy, RunForm, RunPlan};
+use crate::spec::run::{HealthSpec, MountKind, MountSpec, RunForm, RunPlan};
 
 fn ms_to_ns(ms: u64) -> i64 {
     i64::try_from(ms.saturating_mul(1_000_000)).unwrap_or(i64::MAX)
@@ -109,21 +109,7 @@ pub(crate) fn create_body(plan: &RunPlan) -> m::ContainerCreateBody {
                 host_port: Some(p.host_ports.map(|h| h.to_string()).unwrap_or_default()),
             });
     }
-    let restart_policy = plan.restart.map(|r| {
-        let (name, max) = match r {
-            RestartPolicy::No => (m::RestartPolicyNameEnum::NO, None),
-            RestartPolicy::Always => (m::RestartPolicyNameEnum::ALWAYS, None),
-            RestartPolicy::UnlessStopped => (m::RestartPolicyNameEnum::UNLESS_STOPPED, None),
-            RestartPolicy::OnFailure { max_retries } => (
-                m::RestartPolicyNameEnum::ON_FAILURE,
-                max_retries.map(i64::from),
-            ),
-        };
-        m::RestartPolicy {
-            name: Some(name),
-            maximum_retry_count: max,
-        }
-    });
+    let restart_policy = plan.restart.map(super::update::restart_policy);
     let caps = |list: &[String]| (!list.is_empty()).then(|| list.to_vec());
     let host = m::HostConfig {
         binds: (!binds.is_empty()).then_some(binds),
@@ -232,21 +218,11 @@ impl Engine {
 
     /// Attach container `id` to network `network` with `aliases` there.
     pub async fn connect_network(&self, network: &str, id: &str, aliases: &[String]) -> Result<()> {
-        let req = m::NetworkConnectRequest {
-            container: id.to_owned(),
-            endpoint_config: Some(m::EndpointSettings {
-                aliases: (!aliases.is_empty()).then(|| aliases.to_vec()),
-                ..Default::default()
-            }),
+        let ep = m::EndpointSettings {
+            aliases: (!aliases.is_empty()).then(|| aliases.to_vec()),
+            ..Default::default()
         };
-        self.mutate("network.connect", &[network, id], async {
-            self.ready()
-                .await?
-                .connect_network(network, req)
-                .await
-                .map_err(|e| self.err(format_args!("connect {id} to network {network}"), e))
-        })
-        .await
+        self.connect_endpoint(network, id, ep).await
     }
 
     /// `NotFound` with the fix when `image` is not on the engine.

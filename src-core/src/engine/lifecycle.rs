@@ -162,6 +162,16 @@ impl Engine {
             labels: Some(labels),
             ..Default::default()
         };
+        self.send_network_create(req).await
+    }
+
+    /// Create the network `req` describes (one audited call); returns its id.
+    pub(super) async fn send_network_create(
+        &self,
+        req: bollard::models::NetworkCreateRequest,
+    ) -> Result<String> {
+        let name = req.name.clone();
+        let name = name.as_str();
         self.mutate("network.create", &[name], async {
             let r = self
                 .ready()

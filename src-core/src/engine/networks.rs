@@ -55,17 +55,8 @@ impl Engine {
         internal: bool,
         plan: &NetworkPlan,
     ) -> Result<String> {
-        let req = network_request(name, driver, internal, plan);
-        self.mutate("network.create", &[name], async {
-            let r = self
-                .ready()
-                .await?
-                .create_network(req)
-                .await
-                .map_err(|e| self.err(format_args!("create network {name}"), e))?;
-            Ok(r.id)
-        })
-        .await
+        self.send_network_create(network_request(name, driver, internal, plan))
+            .await
     }
 
     /// Detach container `id` from `network` (`force`: even if the container is not running

@@ -491,7 +491,7 @@ impl Engine {
     }
 
     /// Attach container `id` to `network` with full endpoint settings.
-    async fn connect_endpoint(
+    pub(super) async fn connect_endpoint(
         &self,
         network: &str,
         id: &str,

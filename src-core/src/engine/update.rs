@@ -14,7 +14,7 @@ fn signed(v: u64) -> i64 {
 }
 
 /// The engine's restart policy for `r` (as `docker run --restart` sends it).
-fn restart_policy(r: RestartPolicy) -> m::RestartPolicy {
+pub(super) fn restart_policy(r: RestartPolicy) -> m::RestartPolicy {
     let (name, max) = match r {
         RestartPolicy::No => (m::RestartPolicyNameEnum::NO, None),
         RestartPolicy::Always => (m::RestartPolicyNameEnum::ALWAYS, None),
