@@ -66,3 +66,25 @@ pub(crate) fn on_path(program: &str) -> bool {
             .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
     })
 }
+
+/// Waits until something listens on `127.0.0.1:port`; `Err` after `timeout` says that `what`
+/// did not listen and quotes `log()` (the server's own log, read only on failure).
+pub(crate) fn wait_listening(
+    port: u16,
+    timeout: Duration,
+    what: &str,
+    log: impl FnOnce() -> String,
+) -> Result<(), String> {
+    let deadline = Instant::now() + timeout;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!(
+                "{what} did not listen in {} s: {}",
+                timeout.as_secs(),
+                log()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}

@@ -12,7 +12,7 @@ use std::io;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::in_ci;
 
@@ -129,14 +129,9 @@ impl TestRegistry {
     }
 
     fn wait_listening(&self) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            if Instant::now() > deadline {
-                return Err(format!("registry did not listen in 15 s: {}", self.log()));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Ok(())
+        crate::process::wait_listening(self.port, Duration::from_secs(15), "registry", || {
+            self.log()
+        })
     }
 }
 

@@ -12,7 +12,7 @@ use std::io;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::in_ci;
 
@@ -147,14 +147,7 @@ impl TestSshd {
     }
 
     fn wait_listening(&self) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            if Instant::now() > deadline {
-                return Err(format!("sshd did not listen in 10 s: {}", self.log()));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Ok(())
+        crate::process::wait_listening(self.port, Duration::from_secs(10), "sshd", || self.log())
     }
 }
 
