@@ -280,7 +280,9 @@ impl Command {
                     .map(drop)
                     .map_err(|e| CoreError::invalid_input(e.join("; ")))
             }
-            Command::Update { limits, .. } => limits.parse().map(drop).map_err(form_error),
+            Command::Update { limits, .. } => {
+                limits.parse().map(drop).map_err(FieldError::into_error)
+            }
             Command::Connect { network, .. } | Command::Disconnect { network, .. }
                 if network.trim().is_empty() =>
             {
@@ -289,7 +291,7 @@ impl Command {
             Command::CreateVolume { name, .. } => spec::validate_name("volume", name),
             Command::Prune { plan } => destroy::validate_plan(plan),
             Command::Run { form, .. } | Command::Recreate { form, .. } => {
-                form.parse().map(drop).map_err(form_error)
+                form.parse().map(drop).map_err(FieldError::into_error)
             }
             Command::Stop {
                 timeout: Some(t), ..
@@ -418,7 +420,7 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             .map(|report| Outcome::Pruned { report }),
         Command::Run { form, start } => run(engine, form, *start).await,
         Command::Update { id, limits } => {
-            let plan = limits.parse().map_err(form_error)?;
+            let plan = limits.parse().map_err(FieldError::into_error)?;
             done(engine.update(id.as_str(), &plan).await)
         }
         Command::Connect {
@@ -460,15 +462,10 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
 }
 
 /// Every field error of a form as one `InvalidInput` error (one line per problem).
-fn form_error(errors: Vec<FieldError>) -> CoreError {
-    let lines: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-    CoreError::invalid_input(lines.join("; "))
-}
-
 /// Create (and start) a container from `form`. A start that fails leaves the created
 /// container in place, and the error says so with its name and id.
 async fn run(engine: &Engine, form: &RunForm, start: bool) -> Result<Outcome> {
-    let plan = form.parse().map_err(form_error)?;
+    let plan = form.parse().map_err(FieldError::into_error)?;
     let id = engine.create_container(&plan).await?;
     let name = match &plan.name {
         Some(n) => n.clone(),

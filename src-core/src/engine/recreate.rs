@@ -29,7 +29,7 @@ use super::create::create_body;
 use super::Engine;
 use crate::error::{CoreError, Result};
 use crate::model::ContainerId;
-use crate::spec::run::{MountKind, RunForm, RunPlan};
+use crate::spec::run::{FieldError, MountKind, RunForm, RunPlan};
 
 /// What a successful recreate did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,15 +253,7 @@ impl Engine {
     /// Replace container `id` by one made from `form`, keeping what the form cannot edit and
     /// the anonymous volumes (see the module documentation for the steps and the rollback).
     pub async fn recreate(&self, id: &str, form: &RunForm) -> Result<Recreated> {
-        let plan = form.parse().map_err(|errors| {
-            CoreError::invalid_input(
-                errors
-                    .iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
+        let plan = form.parse().map_err(FieldError::into_error)?;
         self.check_writable("container.recreate", &[id])?;
         let image = plan.image.to_string();
         self.image_present(&image).await?;

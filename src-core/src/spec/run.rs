@@ -164,6 +164,15 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// Every problem of a form as one `InvalidInput` error (messages joined by "; "): what
+    /// a command that refuses an invalid form returns.
+    pub fn into_error(errors: Vec<FieldError>) -> crate::error::CoreError {
+        let lines: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+        crate::error::CoreError::invalid_input(lines.join("; "))
+    }
+}
+
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
