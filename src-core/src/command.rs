@@ -65,6 +65,9 @@ pub enum Command {
         id: ImageId,
         tags: Vec<String>,
         force: bool,
+        /// Keep the untagged parent images `docker rmi` would remove with it (`--no-prune`).
+        #[serde(default)]
+        no_prune: bool,
     },
     CreateNetwork {
         name: String,
@@ -92,6 +95,11 @@ pub enum Command {
     Run {
         form: Box<RunForm>,
         start: bool,
+    },
+    /// Give the image `id` another name (`docker tag`); `target` is `[registry/]name[:tag]`.
+    Tag {
+        id: ImageId,
+        target: String,
     },
 }
 
@@ -140,7 +148,8 @@ impl Command {
             | Command::Rename { .. }
             | Command::CreateNetwork { .. }
             | Command::CreateVolume { .. }
-            | Command::Run { .. } => false,
+            | Command::Run { .. }
+            | Command::Tag { .. } => false,
         }
     }
 
@@ -162,6 +171,7 @@ impl Command {
             Command::RemoveVolume { .. } => "remove volume",
             Command::Prune { .. } => "prune",
             Command::Run { .. } => "run",
+            Command::Tag { .. } => "tag",
         }
     }
 
@@ -206,6 +216,7 @@ impl Command {
                     name
                 }]
             }
+            Command::Tag { id, target } => vec![id.as_str(), target],
         }
     }
 
@@ -218,6 +229,16 @@ impl Command {
             Command::CreateVolume { name, .. } => spec::validate_name("volume", name),
             Command::Prune { plan } => destroy::validate_plan(plan),
             Command::Run { form, .. } => form.parse().map(drop).map_err(form_error),
+            Command::Tag { target, .. } => spec::parse_image_ref(target).and_then(|r| {
+                if r.digest.is_some() {
+                    Err(CoreError::invalid_input(format!(
+                        "'{}' is not a valid tag: a tag cannot name a digest",
+                        target.trim()
+                    )))
+                } else {
+                    Ok(())
+                }
+            }),
             Command::Stop {
                 timeout: Some(t), ..
             }
@@ -251,12 +272,22 @@ impl fmt::Display for Command {
                 Ok(())
             }
             Command::Rename { id, name } => write!(f, "rename {} to {name}", id.short()),
-            Command::RemoveImage { id, force, .. } => {
+            Command::RemoveImage {
+                id,
+                force,
+                no_prune,
+                ..
+            } => {
                 write!(
                     f,
-                    "remove image {}{}",
+                    "remove image {}{}{}",
                     id.short(),
-                    if *force { " (force)" } else { "" }
+                    if *force { " (force)" } else { "" },
+                    if *no_prune {
+                        " keeping untagged parents"
+                    } else {
+                        ""
+                    }
                 )
             }
             Command::CreateNetwork { name, .. } => write!(f, "create network {name}"),
@@ -273,6 +304,7 @@ impl fmt::Display for Command {
                 }
                 Ok(())
             }
+            Command::Tag { id, target } => write!(f, "tag {} as {}", id.short(), target.trim()),
         }
     }
 }
@@ -299,7 +331,12 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             done(engine.remove(id.as_str(), *force, *volumes).await)
         }
         Command::Rename { id, name } => done(engine.rename(id.as_str(), name).await),
-        Command::RemoveImage { id, tags, force } => destroy::remove_image(engine, id, tags, *force)
+        Command::RemoveImage {
+            id,
+            tags,
+            force,
+            no_prune,
+        } => destroy::remove_image(engine, id, tags, *force, *no_prune)
             .await
             .map(|items| Outcome::Removed { items }),
         Command::CreateNetwork {
@@ -324,6 +361,7 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             .await
             .map(|report| Outcome::Pruned { report }),
         Command::Run { form, start } => run(engine, form, *start).await,
+        Command::Tag { id, target } => done(engine.tag(id.as_str(), target.trim()).await),
     }
 }
 

@@ -125,6 +125,7 @@ fn every_command() -> Vec<Command> {
             id: ImageId::new("i"),
             tags: vec![],
             force: false,
+            no_prune: false,
         },
         Command::CreateNetwork {
             name: "n".into(),
@@ -152,6 +153,10 @@ fn every_command() -> Vec<Command> {
             form: Box::default(),
             start: true,
         },
+        Command::Tag {
+            id: ImageId::new("i"),
+            target: "t".into(),
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -172,6 +177,7 @@ fn every_command() -> Vec<Command> {
             Command::RemoveVolume { .. } => 12,
             Command::Prune { .. } => 13,
             Command::Run { .. } => 14,
+            Command::Tag { .. } => 15,
         })
         .collect();
     assert_eq!(

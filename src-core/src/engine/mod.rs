@@ -8,13 +8,17 @@
 pub mod connect;
 mod convert;
 mod create;
+mod credentials;
 mod exec;
 #[cfg(test)]
 mod fuzz_documents;
 #[cfg(test)]
 mod fuzz_tests;
+mod images;
 mod lifecycle;
 mod logs;
+mod transfer;
+mod updates;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,6 +36,14 @@ use crate::model::{
 };
 
 pub use connect::Endpoint;
+pub use credentials::{
+    registry_of, server_key, Keychain, RegistryCredentials, Save, SaveOutcome, SaveTarget, Secret,
+};
+pub use images::{parse_reference, HistoryEntry};
+pub use transfer::{LayerProgress, Transfer, TransferEvent};
+pub use updates::{
+    compare as compare_digests, TagUpdate, UnknownWhy, UpdateState, CONCURRENT_CHECKS,
+};
 // Where the UIs have always found it; the type is model data (rules use it too).
 pub use crate::model::Processes;
 pub use connect::transport_error::is_timeout;

@@ -108,6 +108,7 @@ fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {
             id: ImageId::clone(id),
             tags,
             force: false,
+            no_prune: false,
         });
     }
     Some(Act::Run(Confirm {

@@ -1,0 +1,841 @@
+//! Images and registries: pull, push, save and load as progress streams ([`TransferEvent`]),
+//! tag, history, removal with the prune choice, checking credentials (`/auth`), and the
+//! registry's current digest of a tag (`/distribution/{name}/json`) for the outdated check.
+//!
+//! References are parsed by `spec` before any call, so a bad one gets the parser's message and
+//! nothing is sent. Calls that change the engine (pull, push, load, tag, remove) are refused in
+//! read-only mode and audited: the one-shot ones through [`Engine::mutate`], the streams by an
+//! [`Audited`] guard that records the result, or "cancelled" when the stream is dropped first.
+
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use base64::Engine as _;
+use bollard::query_parameters as qp;
+use futures_util::future::BoxFuture;
+use futures_util::{Stream, StreamExt};
+use hyper::body::Bytes;
+use serde::Serialize;
+use tokio::io::AsyncWriteExt;
+
+use super::credentials::{registry_of, Keychain, RegistryCredentials};
+use super::transfer::{
+    error_answer, json_lines, registry_error, Audited, ProgressLine, Throttle, Transfer,
+    TransferEvent,
+};
+use super::{map_error, Engine};
+use crate::error::{CoreError, ErrorKind, Result};
+use crate::spec::run::ImageRef;
+
+/// One layer of an image's history, newest first (as `docker history`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryEntry {
+    /// The layer's image id, or `<missing>` for layers built elsewhere.
+    pub id: String,
+    /// Unix seconds.
+    pub created: i64,
+    /// The build step (`/bin/sh -c #(nop) CMD …`); engine text, shown inert.
+    pub created_by: String,
+    pub size: u64,
+    pub comment: String,
+    pub tags: Vec<String>,
+}
+
+type Events = Pin<Box<dyn Stream<Item = Result<TransferEvent>> + Send>>;
+
+/// `s` encoded for a URL query value.
+fn q(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A reference the user typed, parsed, with the tag made explicit (`latest` when it names
+/// neither a tag nor a digest, as the docker CLI does).
+pub fn parse_reference(reference: &str) -> Result<ImageRef> {
+    let mut r = crate::spec::parse_image_ref(reference)?;
+    if r.tag.is_none() && r.digest.is_none() {
+        r.tag = Some("latest".to_owned());
+    }
+    Ok(r)
+}
+
+/// `X-Registry-Auth`: the credentials as base64url JSON (`{}` when there are none).
+fn auth_header(creds: Option<&RegistryCredentials>) -> Result<String> {
+    let json = match creds {
+        Some(c) => serde_json::to_vec(&c.to_docker()),
+        None => Ok(b"{}".to_vec()),
+    }
+    .map_err(|e| CoreError::new(ErrorKind::Engine, format!("registry auth header: {e}")))?;
+    Ok(base64::engine::general_purpose::URL_SAFE.encode(json))
+}
+
+/// The end of a transfer: what it produced.
+struct Produced {
+    image: Option<String>,
+    digest: Option<String>,
+}
+
+type Finish = Box<
+    dyn FnOnce(Transfer, Vec<String>, Option<String>) -> BoxFuture<'static, Result<Produced>>
+        + Send,
+>;
+
+enum Stage {
+    Sending(BoxFuture<'static, Result<hyper::Response<hyper::body::Incoming>>>),
+    Reading(Pin<Box<dyn Stream<Item = Result<ProgressLine>> + Send>>),
+    Over,
+}
+
+struct Drive {
+    engine: Engine,
+    stage: Stage,
+    transfer: Transfer,
+    /// Bytes of a request body sent so far (load), shown while the engine is quiet.
+    sent: Option<Arc<AtomicU64>>,
+    throttle: Throttle,
+    tick: tokio::time::Interval,
+    /// `Loaded image…` lines and the pushed digest, for `finish`.
+    loaded: Vec<String>,
+    digest: Option<String>,
+    /// How a failure line is typed (the reference and registry it names).
+    reference: String,
+    registry: String,
+    finish: Option<Finish>,
+    audit: Audited,
+}
+
+impl Drive {
+    fn fail(&mut self, e: CoreError) -> Option<Result<TransferEvent>> {
+        self.stage = Stage::Over;
+        self.audit.finish(Err(&e));
+        Some(Err(e))
+    }
+
+    async fn step(&mut self) -> Option<Result<TransferEvent>> {
+        loop {
+            match &mut self.stage {
+                Stage::Over => return None,
+                Stage::Sending(fut) => {
+                    tokio::select! {
+                        res = fut => match res {
+                            Ok(res) if res.status().is_success() => {
+                                self.stage = Stage::Reading(Box::pin(json_lines(&self.engine, res)));
+                            }
+                            Ok(res) => {
+                                let e = error_answer(&self.engine, res).await;
+                                let e = if matches!(e.kind(), ErrorKind::Engine | ErrorKind::NotFound | ErrorKind::Denied) {
+                                    registry_error(e.message(), &self.reference, &self.registry)
+                                } else {
+                                    e.context(&self.reference)
+                                };
+                                return self.fail(e);
+                            }
+                            Err(e) => return self.fail(e.context(&self.reference)),
+                        },
+                        _ = self.tick.tick(), if self.sent.is_some() => {
+                            if let Some(sent) = &self.sent {
+                                self.transfer.current = sent.load(Ordering::Relaxed);
+                            }
+                            return Some(Ok(TransferEvent::Progress(self.transfer.clone())));
+                        }
+                    }
+                }
+                Stage::Reading(lines) => match lines.next().await {
+                    Some(Ok(line)) => {
+                        if let Some(message) = line.error() {
+                            let e = registry_error(&message, &self.reference, &self.registry);
+                            return self.fail(e);
+                        }
+                        if let Some(s) = line.stream.as_deref().or(line.status.as_deref()) {
+                            if s.trim_start().starts_with("Loaded image") {
+                                self.loaded.push(s.trim().to_owned());
+                            }
+                        }
+                        if let Some(d) = line
+                            .aux
+                            .as_ref()
+                            .and_then(|a| a.get("Digest"))
+                            .and_then(|d| d.as_str())
+                        {
+                            self.digest = Some(d.to_owned());
+                        }
+                        self.transfer.apply(&line);
+                        if self.throttle.due() {
+                            return Some(Ok(TransferEvent::Progress(self.transfer.clone())));
+                        }
+                    }
+                    Some(Err(e)) => return self.fail(e.context(&self.reference)),
+                    None => {
+                        self.stage = Stage::Over;
+                        if let Some(sent) = &self.sent {
+                            self.transfer.current = sent.load(Ordering::Relaxed);
+                        }
+                        let finish = self.finish.take()?;
+                        let loaded = std::mem::take(&mut self.loaded);
+                        let produced =
+                            finish(self.transfer.clone(), loaded, self.digest.take()).await;
+                        return match produced {
+                            Ok(p) => {
+                                self.audit.finish(Ok(()));
+                                Some(Ok(TransferEvent::Done {
+                                    transfer: self.transfer.clone(),
+                                    image: p.image,
+                                    digest: p.digest,
+                                }))
+                            }
+                            Err(e) => self.fail(e),
+                        };
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// A stream driving one transfer request to its end.
+fn drive(d: Drive) -> Events {
+    Box::pin(futures_util::stream::unfold(d, |mut d| async move {
+        let item = d.step().await?;
+        Some((item, d))
+    }))
+}
+
+/// A request body: bytes, or a file read as it is sent (load).
+enum Body {
+    Full(Bytes),
+    Stream(Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>),
+}
+
+/// A stream whose only item is `e`.
+fn failed(e: CoreError) -> Events {
+    Box::pin(futures_util::stream::once(async move { Err(e) }))
+}
+
+impl Engine {
+    /// Send a request Wharf builds itself: `path` is after the version prefix (`/images/…`).
+    fn raw(
+        &self,
+        method: hyper::Method,
+        path: &str,
+        headers: &[(&str, String)],
+        body: Body,
+    ) -> BoxFuture<'static, Result<hyper::Response<hyper::body::Incoming>>> {
+        let engine = self.clone();
+        let path = path.to_owned();
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        Box::pin(async move {
+            engine.ready().await?;
+            let url = format!("{}/v{}{path}", engine.link.url(), engine.api_version());
+            let mut req = hyper::Request::builder().method(method).uri(url);
+            for (k, v) in &headers {
+                req = req.header(k.as_str(), v.as_str());
+            }
+            let body = match body {
+                Body::Full(b) => bollard::body_full(b),
+                Body::Stream(s) => bollard::body_try_stream(s),
+            };
+            let req = req
+                .body(body)
+                .map_err(|e| CoreError::new(ErrorKind::InvalidInput, format!("request: {e}")))?;
+            engine
+                .link
+                .send(req)
+                .await
+                .map_err(|e| map_error(e, &engine.endpoint))
+        })
+    }
+
+    /// Pull `reference` (name, `name:tag` or `name@digest`) with this session's credentials
+    /// for its registry. Progress per layer, then `Done` with the image id. Dropping the
+    /// stream cancels the pull.
+    pub fn pull(&self, reference: &str, keychain: &Keychain) -> Events {
+        let r = match parse_reference(reference) {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        };
+        let shown = r.to_string();
+        if let Err(e) = self.check_writable("image.pull", &[&shown]) {
+            return failed(e);
+        }
+        let registry = registry_of(&r.repository);
+        let engine = self.clone();
+        let keychain = keychain.clone();
+        let from = match &r.digest {
+            Some(d) => format!("{}@{d}", r.repository),
+            None => r.repository.clone(),
+        };
+        let mut path = format!("/images/create?fromImage={}", q(&from));
+        if let (Some(t), None) = (&r.tag, &r.digest) {
+            path.push_str(&format!("&tag={}", q(t)));
+        }
+        let registry2 = registry.clone();
+        let send: BoxFuture<'static, Result<_>> = Box::pin(async move {
+            let creds = keychain.credentials_for(&registry2).await?;
+            let auth = auth_header(creds.as_ref())?;
+            engine
+                .raw(
+                    hyper::Method::POST,
+                    &path,
+                    &[("X-Registry-Auth", auth)],
+                    Body::Full(Bytes::new()),
+                )
+                .await
+        });
+        let finder = self.clone();
+        let target = shown.clone();
+        let finish: Finish = Box::new(move |_t, _loaded, _digest| {
+            Box::pin(async move {
+                let image = finder.inspect_image(&target).await?;
+                Ok(Produced {
+                    image: Some(image.id.to_string()),
+                    digest: None,
+                })
+            })
+        });
+        self.transfer(
+            "image.pull",
+            format!("pull {shown}"),
+            shown,
+            registry,
+            send,
+            None,
+            finish,
+        )
+    }
+
+    /// Push `reference` (`registry/name:tag`) with this session's credentials for its
+    /// registry. Progress per layer, then `Done` with the manifest digest.
+    pub fn push(&self, reference: &str, keychain: &Keychain) -> Events {
+        let r = match parse_reference(reference) {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        };
+        let shown = r.to_string();
+        if r.digest.is_some() {
+            return failed(CoreError::invalid_input(format!(
+                "'{shown}' names a digest; push a tag (name:tag)"
+            )));
+        }
+        if let Err(e) = self.check_writable("image.push", &[&shown]) {
+            return failed(e);
+        }
+        let registry = registry_of(&r.repository);
+        let engine = self.clone();
+        let keychain = keychain.clone();
+        let path = format!(
+            "/images/{}/push?tag={}",
+            r.repository,
+            q(r.tag.as_deref().unwrap_or("latest"))
+        );
+        let registry2 = registry.clone();
+        let send: BoxFuture<'static, Result<_>> = Box::pin(async move {
+            let creds = keychain.credentials_for(&registry2).await?;
+            let auth = auth_header(creds.as_ref())?;
+            engine
+                .raw(
+                    hyper::Method::POST,
+                    &path,
+                    &[("X-Registry-Auth", auth)],
+                    Body::Full(Bytes::new()),
+                )
+                .await
+        });
+        let finish: Finish = Box::new(move |t, _loaded, digest| {
+            Box::pin(async move {
+                // Older engines say it in the last status only: `tag: digest: sha256:… size: N`.
+                let digest = digest.or_else(|| {
+                    t.status
+                        .split_whitespace()
+                        .find(|w| w.starts_with("sha256:"))
+                        .map(str::to_owned)
+                });
+                Ok(Produced {
+                    image: None,
+                    digest,
+                })
+            })
+        });
+        self.transfer(
+            "image.push",
+            format!("push {shown}"),
+            shown,
+            registry,
+            send,
+            None,
+            finish,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn transfer(
+        &self,
+        call: &'static str,
+        what: String,
+        reference: String,
+        registry: String,
+        send: BoxFuture<'static, Result<hyper::Response<hyper::body::Incoming>>>,
+        sent: Option<(Arc<AtomicU64>, u64)>,
+        finish: Finish,
+    ) -> Events {
+        let mut transfer = Transfer::new(what);
+        if let Some((_, total)) = &sent {
+            transfer.total = *total;
+        }
+        let audit = Audited::new(self, call, &reference);
+        drive(Drive {
+            engine: self.clone(),
+            stage: Stage::Sending(send),
+            transfer,
+            sent: sent.map(|(s, _)| s),
+            throttle: Throttle::new(),
+            tick: tokio::time::interval(super::transfer::EVERY),
+            loaded: Vec::new(),
+            digest: None,
+            reference,
+            registry,
+            finish: Some(finish),
+            audit,
+        })
+    }
+
+    /// Load images from a `docker save` tarball. Progress is the file's bytes sent; `Done`
+    /// carries the (last) loaded image's id.
+    pub fn load(&self, path: &Path) -> Events {
+        let shown = path.display().to_string();
+        if let Err(e) = self.check_writable("image.load", &[&shown]) {
+            return failed(e);
+        }
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                return failed(CoreError::new(
+                    ErrorKind::Io,
+                    format!("cannot open {shown}: {e}"),
+                ))
+            }
+        };
+        let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let sent = Arc::new(AtomicU64::new(0));
+        let counter = sent.clone();
+        let file = tokio::fs::File::from_std(file);
+        let body = futures_util::stream::unfold(file, move |mut file| {
+            let counter = counter.clone();
+            async move {
+                use tokio::io::AsyncReadExt;
+                let mut buf = vec![0u8; 256 * 1024];
+                match file.read(&mut buf).await {
+                    Ok(0) => None,
+                    Ok(n) => {
+                        buf.truncate(n);
+                        counter.fetch_add(n as u64, Ordering::Relaxed);
+                        Some((Ok(Bytes::from(buf)), file))
+                    }
+                    Err(e) => Some((Err(e), file)),
+                }
+            }
+        });
+        let send = self.raw(
+            hyper::Method::POST,
+            "/images/load?quiet=1",
+            &[("Content-Type", "application/x-tar".to_owned())],
+            Body::Stream(Box::pin(body)),
+        );
+        let finder = self.clone();
+        let finish: Finish = Box::new(move |_t, loaded, _digest| {
+            Box::pin(async move {
+                let Some(last) = loaded.last() else {
+                    return Err(CoreError::new(
+                        ErrorKind::Engine,
+                        "load: the engine loaded no image from the file",
+                    ));
+                };
+                let image = if let Some(id) = last.strip_prefix("Loaded image ID:") {
+                    id.trim().to_owned()
+                } else {
+                    let name = last.strip_prefix("Loaded image:").unwrap_or(last).trim();
+                    finder.inspect_image(name).await?.id.to_string()
+                };
+                Ok(Produced {
+                    image: Some(image),
+                    digest: None,
+                })
+            })
+        });
+        self.transfer(
+            "image.load",
+            format!("load {shown}"),
+            shown,
+            String::new(),
+            send,
+            Some((sent, total)),
+            finish,
+        )
+    }
+
+    /// Save `images` (ids or names) into a tarball at `path`. An existing file is replaced
+    /// only when `overwrite` (the user confirmed it); the tarball is written beside it and
+    /// moved into place at the end, so a failed or cancelled save leaves no partial file and
+    /// an existing one untouched.
+    pub fn save(&self, images: &[String], path: &Path, overwrite: bool) -> Events {
+        if images.is_empty() {
+            return failed(CoreError::invalid_input("save: no image given"));
+        }
+        let shown = path.display().to_string();
+        if !overwrite && path.exists() {
+            return failed(
+                CoreError::new(ErrorKind::Conflict, format!("{shown} already exists"))
+                    .with_hint("choose another file, or confirm replacing it"),
+            );
+        }
+        let names: Vec<&str> = images.iter().map(String::as_str).collect();
+        let bytes = match self.docker_now() {
+            Some(d) => d.export_images(&names).boxed(),
+            None => {
+                // Not negotiated yet: negotiate inside the stream.
+                let engine = self.clone();
+                let names: Vec<String> = images.to_vec();
+                futures_util::stream::once(async move { engine.ready().await })
+                    .flat_map(move |d| match d {
+                        Ok(d) => {
+                            let n: Vec<&str> = names.iter().map(String::as_str).collect();
+                            d.export_images(&n).boxed()
+                        }
+                        Err(e) => futures_util::stream::once(async move {
+                            Err(bollard::errors::Error::IOError {
+                                err: std::io::Error::other(e.to_string()),
+                            })
+                        })
+                        .boxed(),
+                    })
+                    .boxed()
+            }
+        };
+        let partial = partial_path(path);
+        let state = Save {
+            engine: self.clone(),
+            bytes,
+            file: None,
+            partial: Some(partial),
+            target: path.to_owned(),
+            overwrite,
+            transfer: Transfer::new(format!("save {}", images.join(" "))),
+            throttle: Throttle::new(),
+            over: false,
+        };
+        Box::pin(futures_util::stream::unfold(state, |mut s| async move {
+            let item = s.step().await?;
+            Some((item, s))
+        }))
+    }
+
+    /// The client when negotiated already (a stream that needs it now).
+    fn docker_now(&self) -> Option<bollard::Docker> {
+        self.negotiated.load(Ordering::Acquire).then(|| self.api())
+    }
+
+    /// `docker tag SOURCE TARGET`.
+    pub async fn tag(&self, source: &str, target: &str) -> Result<()> {
+        let r = crate::spec::parse_image_ref(target)?;
+        if r.digest.is_some() {
+            return Err(CoreError::invalid_input(format!(
+                "'{target}' is not a valid tag: a tag cannot name a digest"
+            )));
+        }
+        let opts = qp::TagImageOptions {
+            repo: Some(r.repository.clone()),
+            tag: Some(r.tag.clone().unwrap_or_else(|| "latest".to_owned())),
+        };
+        self.mutate("image.tag", &[source, target], async {
+            self.ready()
+                .await?
+                .tag_image(source, Some(opts))
+                .await
+                .map_err(|e| self.err(format_args!("tag {source} as {target}"), e))
+        })
+        .await
+    }
+
+    /// The image's layers, newest first.
+    pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
+        let h = self
+            .ready()
+            .await?
+            .image_history(id)
+            .await
+            .map_err(|e| self.err(format_args!("history of {id}"), e))?;
+        Ok(h.into_iter()
+            .map(|e| HistoryEntry {
+                id: e.id,
+                created: e.created,
+                created_by: e.created_by,
+                size: u64::try_from(e.size).unwrap_or(0),
+                comment: e.comment,
+                tags: e.tags,
+            })
+            .collect())
+    }
+
+    /// Remove an image or a tag, with the engine's `force` and `noprune` choices (`noprune`
+    /// keeps the untagged parents `docker rmi` would otherwise remove).
+    pub async fn remove_image_with(&self, id: &str, force: bool, no_prune: bool) -> Result<()> {
+        let opts = qp::RemoveImageOptions {
+            force,
+            noprune: no_prune,
+            platforms: None,
+        };
+        let call = match (force, no_prune) {
+            (false, false) => "image.remove",
+            (true, false) => "image.remove_forced",
+            (false, true) => "image.remove_noprune",
+            (true, true) => "image.remove_forced_noprune",
+        };
+        self.mutate(call, &[id], async {
+            self.ready()
+                .await?
+                .remove_image(id, Some(opts), None)
+                .await
+                .map(drop)
+                .map_err(|e| self.err(format_args!("remove image {id}"), e))
+        })
+        .await
+    }
+
+    /// The digest the registry holds now for `reference` (`/distribution/{name}/json`,
+    /// asked by the engine with this session's credentials).
+    pub async fn registry_digest(&self, reference: &str, keychain: &Keychain) -> Result<String> {
+        let r = parse_reference(reference)?;
+        let shown = r.to_string();
+        let registry = registry_of(&r.repository);
+        let creds = keychain.credentials_for(&registry).await?;
+        let answer = self
+            .ready()
+            .await?
+            .inspect_registry_image(&shown, creds.map(|c| c.to_docker()))
+            .await;
+        match answer {
+            Ok(d) => d.descriptor.digest.ok_or_else(|| {
+                CoreError::new(
+                    ErrorKind::Engine,
+                    format!("{shown}: the registry answered without a digest"),
+                )
+            }),
+            Err(e) => {
+                let e = map_error(e, &self.endpoint);
+                Err(match e.kind() {
+                    ErrorKind::Engine | ErrorKind::NotFound | ErrorKind::Denied => {
+                        registry_error(e.message(), &shown, &registry)
+                    }
+                    _ => e.context(&shown),
+                })
+            }
+        }
+    }
+
+    /// `POST /auth`: whether the registry accepts `creds` (the engine asks it).
+    pub(crate) async fn check_auth(&self, creds: &RegistryCredentials) -> Result<()> {
+        let body = serde_json::to_vec(&creds.to_docker())
+            .map_err(|e| CoreError::new(ErrorKind::Engine, format!("auth request: {e}")))?;
+        let res = self
+            .raw(
+                hyper::Method::POST,
+                "/auth",
+                &[("Content-Type", "application/json".to_owned())],
+                Body::Full(Bytes::from(body)),
+            )
+            .await?;
+        if res.status().is_success() {
+            return Ok(());
+        }
+        let e = error_answer(self, res).await;
+        let server = &creds.server;
+        Err(match e.kind() {
+            ErrorKind::Unavailable => e.context(format_args!("login to {server}")),
+            _ => {
+                let r = registry_error(e.message(), &format!("login to {server}"), server);
+                if r.kind() == ErrorKind::Engine && e.kind() == ErrorKind::Denied {
+                    CoreError::new(ErrorKind::Denied, r.message().to_owned())
+                } else {
+                    r
+                }
+            }
+        })
+    }
+
+    /// Record a login attempt (`login to HOST as USER`) in the audit log, with its result.
+    /// A login changes nothing on the engine, so read-only mode allows it.
+    pub(crate) fn record_login(&self, what: &str, result: Result<()>) -> Result<()> {
+        if let Some(audit) = &self.policy.audit {
+            audit.record(
+                &self.endpoint.to_string(),
+                "registry.login",
+                &[what],
+                result.as_ref().map(|_| ()),
+            );
+        }
+        result
+    }
+}
+
+/// `FILE` → `FILE.wharf-partial`, beside it (same file system, so the final move is a rename).
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".wharf-partial");
+    path.with_file_name(name)
+}
+
+/// The state of a save stream. Dropped before the end, it removes its partial file.
+struct Save {
+    engine: Engine,
+    bytes: Pin<Box<dyn Stream<Item = std::result::Result<Bytes, bollard::errors::Error>> + Send>>,
+    file: Option<tokio::fs::File>,
+    partial: Option<PathBuf>,
+    target: PathBuf,
+    overwrite: bool,
+    transfer: Transfer,
+    throttle: Throttle,
+    over: bool,
+}
+
+impl Save {
+    fn fail(&mut self, e: CoreError) -> Option<Result<TransferEvent>> {
+        self.over = true;
+        self.discard();
+        Some(Err(e))
+    }
+
+    fn discard(&mut self) {
+        self.file = None;
+        if let Some(p) = self.partial.take() {
+            // Ours, written by this stream; nothing else to report if it is already gone.
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
+    async fn step(&mut self) -> Option<Result<TransferEvent>> {
+        if self.over {
+            return None;
+        }
+        let io = |what: &str, p: &Path, e: std::io::Error| {
+            CoreError::new(ErrorKind::Io, format!("{what} {}: {e}", p.display())).with_source(e)
+        };
+        loop {
+            let partial = self.partial.clone()?;
+            if self.file.is_none() {
+                match tokio::fs::File::create(&partial).await {
+                    Ok(f) => self.file = Some(f),
+                    Err(e) => return self.fail(io("cannot write", &partial, e)),
+                }
+            }
+            match self.bytes.next().await {
+                Some(Ok(chunk)) => {
+                    let file = self.file.as_mut()?;
+                    if let Err(e) = file.write_all(&chunk).await {
+                        return self.fail(io("cannot write", &partial, e));
+                    }
+                    self.transfer.current += chunk.len() as u64;
+                    if self.throttle.due() {
+                        return Some(Ok(TransferEvent::Progress(self.transfer.clone())));
+                    }
+                }
+                Some(Err(e)) => {
+                    let e = map_error(e, &self.engine.endpoint).context("save");
+                    return self.fail(e);
+                }
+                None => {
+                    self.over = true;
+                    if let Some(mut file) = self.file.take() {
+                        if let Err(e) = file.flush().await.and(file.sync_all().await) {
+                            return self.fail(io("cannot write", &partial, e));
+                        }
+                    }
+                    let target = self.target.clone();
+                    let placed = if self.overwrite {
+                        std::fs::rename(&partial, &target)
+                    } else {
+                        // A hard link never replaces: a file made meanwhile is kept.
+                        std::fs::hard_link(&partial, &target)
+                            .and_then(|()| std::fs::remove_file(&partial))
+                    };
+                    if let Err(e) = placed {
+                        let err = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                            CoreError::new(
+                                ErrorKind::Conflict,
+                                format!("{} already exists", target.display()),
+                            )
+                        } else {
+                            io("cannot write", &target, e)
+                        };
+                        return self.fail(err);
+                    }
+                    self.partial = None;
+                    self.transfer.total = self.transfer.current;
+                    self.transfer.status = format!("saved to {}", target.display());
+                    return Some(Ok(TransferEvent::Done {
+                        transfer: self.transfer.clone(),
+                        image: None,
+                        digest: None,
+                    }));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Save {
+    fn drop(&mut self) {
+        self.discard();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_get_the_parsers_message_and_a_default_tag() {
+        let e = parse_reference("Foo:bar").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(
+            e.message().starts_with(
+                "'Foo:bar' is not a valid image name: repository names must be lowercase"
+            ),
+            "{}",
+            e.message()
+        );
+        assert_eq!(
+            parse_reference("busybox").unwrap().tag.as_deref(),
+            Some("latest")
+        );
+        let d = format!("r:5000/a@sha256:{}", "a".repeat(64));
+        assert_eq!(parse_reference(&d).unwrap().tag, None);
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(
+            q("127.0.0.1:5000/a@sha256:ab"),
+            "127.0.0.1%3A5000%2Fa%40sha256%3Aab"
+        );
+    }
+
+    #[test]
+    fn partial_files_sit_beside_the_target() {
+        assert_eq!(
+            partial_path(Path::new("/tmp/x/app.tar")),
+            PathBuf::from("/tmp/x/app.tar.wharf-partial")
+        );
+    }
+}
