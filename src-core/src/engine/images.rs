@@ -169,8 +169,8 @@ impl Drive {
                         {
                             self.digest = Some(d.to_owned());
                         }
-                        self.transfer.apply(&line);
-                        if self.throttle.due() {
+                        let changed = self.transfer.apply(&line);
+                        if self.throttle.due() || changed {
                             return Some(Ok(TransferEvent::Progress(self.transfer.clone())));
                         }
                     }

@@ -122,24 +122,33 @@ impl Transfer {
         }
     }
 
-    /// Fold one progress line in.
-    pub(crate) fn apply(&mut self, line: &ProgressLine) {
+    /// Fold one progress line in. True when something other than a byte count changed (a
+    /// new layer, a layer's status, the overall status): worth showing at once, where byte
+    /// counts alone are throttled.
+    pub(crate) fn apply(&mut self, line: &ProgressLine) -> bool {
         let status = line.status.clone().unwrap_or_default();
         let layer_id = line.id.as_deref().filter(|id| is_layer_line(id, &status));
         let Some(id) = layer_id else {
+            let before = std::mem::take(&mut self.status);
             if !status.is_empty() {
                 self.status = status;
-            } else if let Some(s) = &line.stream {
-                let s = s.trim();
-                if !s.is_empty() {
-                    self.status = s.to_owned();
-                }
+            } else if let Some(s) = line
+                .stream
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                self.status = s.to_owned();
+            } else {
+                self.status = before.clone();
             }
-            return;
+            return self.status != before;
         };
+        let mut changed = false;
         let i = match self.layers.iter().position(|l| l.id == id) {
             Some(i) => i,
             None => {
+                changed = true;
                 self.layers.push(LayerProgress {
                     id: id.to_owned(),
                     status: String::new(),
@@ -170,11 +179,7 @@ impl Transfer {
                 }
                 layer.current = layer.total;
             }
-            "Pull complete"
-            | "Pushed"
-            | "Already exists"
-            | "Layer already exists"
-            | "Mounted from" => {
+            "Pull complete" | "Pushed" | "Already exists" | "Layer already exists" => {
                 layer.current = layer.total;
                 layer.done = true;
             }
@@ -184,11 +189,15 @@ impl Transfer {
             }
             _ => {}
         }
-        layer.status = status;
+        if layer.status != status {
+            changed = true;
+            layer.status = status;
+        }
         self.current = self.layers.iter().map(|l| l.current).sum();
         self.total = self.layers.iter().map(|l| l.total).sum();
         self.layers_done =
             u32::try_from(self.layers.iter().filter(|l| l.done).count()).unwrap_or(u32::MAX);
+        changed
     }
 }
 

@@ -94,6 +94,14 @@ pub fn compare(
         .filter(|(r, _)| normalize_repository(r) == repo)
         .map(|(_, d)| d)
         .collect();
+    if local.is_empty() {
+        return UpdateState::Unknown {
+            why: UnknownWhy::NoLocalDigest,
+            detail: format!(
+                "{tag} has no registry digest here (built or loaded, never pushed or pulled)"
+            ),
+        };
+    }
     let remote = match remote {
         Ok(d) => d,
         Err(e) => {
@@ -109,14 +117,6 @@ pub fn compare(
             };
         }
     };
-    if local.is_empty() {
-        return UpdateState::Unknown {
-            why: UnknownWhy::NoLocalDigest,
-            detail: format!(
-                "{tag} has no registry digest here (built or loaded, never pushed or pulled)"
-            ),
-        };
-    }
     if local.contains(&remote.as_str()) {
         UpdateState::UpToDate
     } else {
@@ -139,6 +139,22 @@ impl Engine {
             .collect();
         futures_util::stream::iter(jobs)
             .map(|(image, tag, digests)| async move {
+                // Nothing to compare with: the registry is not asked (it may not even be
+                // the user's: an image built here as `app` would send a question to Docker Hub).
+                let no_digest = compare(&tag, &digests, Ok(String::new()));
+                if matches!(
+                    no_digest,
+                    UpdateState::Unknown {
+                        why: UnknownWhy::NoLocalDigest | UnknownWhy::Other,
+                        ..
+                    }
+                ) {
+                    return TagUpdate {
+                        image,
+                        tag,
+                        state: no_digest,
+                    };
+                }
                 let remote = self.registry_digest(&tag, keychain).await;
                 let state = compare(&tag, &digests, remote.as_ref().map(String::clone));
                 TagUpdate { image, tag, state }
@@ -185,9 +201,10 @@ mod tests {
 
     #[test]
     fn failures_say_why() {
+        let local = vec![format!("r:1/a@{A}")];
         let e = CoreError::new(ErrorKind::Unavailable, "connection refused");
         assert!(matches!(
-            compare("r:1/a:1", &[], Err(&e)),
+            compare("r:1/a:1", &local, Err(&e)),
             UpdateState::Unknown {
                 why: UnknownWhy::Unreachable,
                 ..
@@ -195,7 +212,7 @@ mod tests {
         ));
         let e = CoreError::new(ErrorKind::Denied, "unauthorized");
         assert!(matches!(
-            compare("r:1/a:1", &[], Err(&e)),
+            compare("r:1/a:1", &local, Err(&e)),
             UpdateState::Unknown {
                 why: UnknownWhy::Auth,
                 ..
