@@ -9,6 +9,7 @@ use crate::msg::Effect;
 use crate::prompt::Mode;
 const VERBS: &[&str] = &[
     "quit", "q", "help", "prune", "create", "run", "tail", "save", "sort", "filter", "stopped",
+    "pull", "push", "tag", "history", "export", "load", "login", "check", "dangling", "unused",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -38,7 +39,7 @@ pub fn completions(text: &str, images: &[String]) -> Vec<String> {
             .collect(),
         ["prune"] => PRUNE_TARGETS.to_vec(),
         ["create"] => vec!["network", "volume"],
-        ["run"] => images.iter().map(String::as_str).collect(),
+        ["run"] | ["pull"] | ["push"] => images.iter().map(String::as_str).collect(),
         _ => Vec::new(),
     };
     let mut out: Vec<String> = pool
@@ -77,6 +78,9 @@ impl App {
                 self.apply_filter(&rest.join(" "));
             }
             fx.push(Effect::CloseLogs);
+            return fx;
+        }
+        if let Some(fx) = self.images_command(first, rest) {
             return fx;
         }
         match (first, rest) {

@@ -7,6 +7,7 @@
 
 mod actions;
 pub mod command_line;
+mod images;
 mod keys;
 mod navigation;
 mod prompts;
@@ -33,6 +34,7 @@ use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
 use crate::run_form::RunFormState;
 
+pub use images::{HistoryView, ImagesState, TransferView};
 pub use run_form::Created;
 pub use settings::Settings;
 
@@ -88,6 +90,8 @@ pub struct App {
     pub run_form: Option<RunFormState>,
     /// A container the form created, to select when the snapshot shows it.
     pub created: Option<Created>,
+    /// Images and registries: filter, update marks, transfer and history views.
+    pub images: ImagesState,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -123,6 +127,7 @@ impl App {
             quit: false,
             run_form: None,
             created: None,
+            images: ImagesState::default(),
         };
         for v in View::ALL {
             let t = TableState {
@@ -279,6 +284,16 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Transfer { job, event } => self.on_transfer(job, event),
+            Msg::History { id, result } => self.on_history(id, result),
+            Msg::Updates(u) => self.on_updates(u),
+            Msg::LoginTarget {
+                host,
+                user,
+                password,
+                target,
+            } => self.on_login_target(host, user, password, target),
+            Msg::Login(r) => self.on_login(r),
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),
