@@ -69,6 +69,14 @@ fn generate(out: &Path) {
         SeriesRequest,
         RunPreview,
         FindingsSummary,
+        crate::commands::TransferRequest,
+        crate::streams::TransferUpdate,
+        wharf_core::engine::HistoryEntry,
+        wharf_core::engine::SaveTarget,
+        wharf_core::engine::SaveOutcome,
+        wharf_core::engine::Save,
+        wharf_core::rules::images::ImageFilter,
+        wharf_core::rules::images::UpdateMarks,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(

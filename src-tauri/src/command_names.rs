@@ -26,4 +26,10 @@ pub const COMMANDS: &[&str] = &[
     "streams_reset",
     "contexts",
     "switch_context",
+    "image_transfer",
+    "image_history",
+    "image_filter",
+    "check_updates",
+    "login_target",
+    "login",
 ];

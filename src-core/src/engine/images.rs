@@ -103,7 +103,9 @@ struct Drive {
     /// Bytes of a request body sent so far (load), shown while the engine is quiet.
     sent: Option<Arc<AtomicU64>>,
     throttle: Throttle,
-    tick: tokio::time::Interval,
+    /// Made on the first poll, not with the stream: a stream may be made outside any tokio
+    /// runtime (a synchronous Tauri command) and only polled inside one.
+    tick: Option<tokio::time::Interval>,
     /// `Loaded image…` lines and the pushed digest, for `finish`.
     loaded: Vec<String>,
     digest: Option<String>,
@@ -142,7 +144,10 @@ impl Drive {
                             }
                             Err(e) => return self.fail(e.context(&self.reference)),
                         },
-                        _ = self.tick.tick(), if self.sent.is_some() => {
+                        _ = self
+                            .tick
+                            .get_or_insert_with(|| tokio::time::interval(super::transfer::EVERY))
+                            .tick(), if self.sent.is_some() => {
                             if let Some(sent) = &self.sent {
                                 self.transfer.current = sent.load(Ordering::Relaxed);
                             }
@@ -401,7 +406,7 @@ impl Engine {
             transfer,
             sent: sent.map(|(s, _)| s),
             throttle: Throttle::new(),
-            tick: tokio::time::interval(super::transfer::EVERY),
+            tick: None,
             loaded: Vec::new(),
             digest: None,
             reference,
@@ -821,6 +826,21 @@ mod tests {
         );
         let d = format!("r:5000/a@sha256:{}", "a".repeat(64));
         assert_eq!(parse_reference(&d).unwrap().tag, None);
+    }
+
+    /// A synchronous Tauri command makes the stream on a thread without a runtime; making it
+    /// must not need one (it panicked in `tokio::time::interval`).
+    #[test]
+    fn streams_are_made_outside_a_runtime() {
+        let opts = crate::engine::connect::ConnectOptions {
+            host: Some("tcp://127.0.0.1:9".into()),
+            ..Default::default()
+        };
+        let engine = Engine::new(crate::engine::connect::resolve(&opts).unwrap()).unwrap();
+        let k = Keychain::at(Path::new("/nonexistent"));
+        drop(engine.pull("busybox", &k));
+        drop(engine.push("r:5000/a:1", &k));
+        drop(engine.load(Path::new("/nonexistent.tar")));
     }
 
     #[test]
