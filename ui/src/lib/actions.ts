@@ -14,7 +14,7 @@ export function isDestructive(cmd: Command): boolean {
 const VERBS: Record<Command["action"], string> = {
   start: "Start", stop: "Stop", restart: "Restart", pause: "Pause", unpause: "Unpause", kill: "Kill",
   remove: "Remove", rename: "Rename", remove_image: "Remove", create_network: "Create",
-  remove_network: "Remove", create_volume: "Create", remove_volume: "Remove", prune: "Prune", run: "Run",
+  remove_network: "Remove", create_volume: "Create", remove_volume: "Remove", prune: "Prune", run: "Run", tag: "Tag",
 };
 
 /**

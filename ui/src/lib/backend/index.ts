@@ -4,7 +4,8 @@
 import type {
   AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
   LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
-  Snapshot, StatsUpdate,
+  Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
+  UpdateMarks,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -51,6 +52,16 @@ export interface Backend {
   streamsReset(): Promise<void>;
   contexts(): Promise<ContextSummary[]>;
   switchContext(name: string): Promise<AppInfo>;
+  /** Pull, push, save or load with progress; `stop()` cancels (the engine stops the transfer). */
+  imageTransfer(request: TransferRequest, cb: (u: TransferUpdate) => void): Promise<StreamHandle>;
+  imageHistory(id: string): Promise<HistoryEntry[]>;
+  /** The image ids wharf-core's filter keeps now (dangling = untagged, unused = no container). */
+  imageFilter(filter: ImageFilter): Promise<string[]>;
+  /** Check these images' tags against their registries; marks images and their containers. */
+  checkUpdates(ids: string[]): Promise<UpdateMarks>;
+  /** Where saving a login to `server` would go (shown before the user chooses to save). */
+  loginTarget(server: string): Promise<SaveTarget>;
+  login(server: string, username: string, password: string, save: Save): Promise<SaveOutcome>;
 }
 
 let current: Backend | null = null;
