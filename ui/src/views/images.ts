@@ -41,7 +41,8 @@ export function progressNodes(t: Transfer): Node[] {
       h("span", { class: "figures" }, figures(t.current, t.total))),
     h("ul", { class: "layers" }, t.layers.map((l) => h("li", { "data-layer": l.id },
       h("span", { class: "mono" }, l.id),
-      bar(l.current, l.total, `layer ${l.id}`),
+      // A layer the engine already had ("Already exists") has no size: done is a full bar.
+      l.done && l.total === 0 ? bar(1, 1, `layer ${l.id}`) : bar(l.current, l.total, `layer ${l.id}`),
       h("span", { class: "status" }, l.status),
       h("span", { class: "figures" }, figures(l.current, l.total))))),
     t.status ? h("p", { class: "muted" }, t.status) : h("span"),
