@@ -187,3 +187,45 @@ fn history_and_filters_come_from_the_core() {
         .unwrap();
     assert!(unused.as_array().unwrap().iter().any(|i| i == id.as_str()));
 }
+
+#[test]
+fn check_updates_marks_an_outdated_image_and_its_container() {
+    docker_config();
+    let engine = require_engine!();
+    let Some(reg) = TestRegistry::start_or_skip() else {
+        return;
+    };
+    let r = reg.reference("wharf-test/deskfresh", run_id());
+    let commit = |suffix: &str| {
+        let c = engine.container(suffix).cmd(&["true"]).created_only();
+        engine
+            .docker_ok(&["commit", "-m", suffix, c.id()])
+            .trim()
+            .to_owned()
+    };
+    let old = commit("desk-v1");
+    let new = commit("desk-v2");
+    let _refs = Refs(engine, vec![old.clone(), new.clone(), r.clone()]);
+    engine.docker_ok(&["tag", &old, &r]);
+    engine.docker_ok(&["push", &r]);
+    let c = engine
+        .container("desk-fresh")
+        .image(&r)
+        .cmd(&["sleep", "300"])
+        .start();
+    engine.docker_ok(&["tag", &new, &r]);
+    engine.docker_ok(&["push", &r]);
+    engine.docker_ok(&["tag", &old, &r]);
+    let t = TestApp::on(engine);
+    let mut marks = json!(null);
+    wait_until_blocking(T, "the check sees the image and its container", || {
+        marks = t.invoke("check_updates", json!({ "ids": [old] })).unwrap();
+        marks["containers"][c.id()].is_string()
+    });
+    assert_eq!(marks["images"][old.as_str()], "outdated", "{marks}");
+    assert_eq!(marks["containers"][c.id()], "outdated", "{marks}");
+    assert!(marks["why"][old.as_str()][0]
+        .as_str()
+        .unwrap()
+        .contains("outdated"));
+}

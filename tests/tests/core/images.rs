@@ -169,6 +169,16 @@ async fn push_then_pull_back_with_layer_progress() {
     assert_eq!(last.current, last.total, "{last:?}");
     assert_eq!(last.layers_done as usize, last.layers.len(), "{last:?}");
     assert!(last.layers.iter().all(|l| !l.id.is_empty()));
+
+    // By digest: the same image.
+    let by_digest = format!(
+        "{}@{digest}",
+        r.rsplit_once(':').map_or(r.as_str(), |(n, _)| n)
+    );
+    images.hold(&by_digest);
+    let (_, end) = collect(engine.pull(&by_digest, &keychain)).await;
+    let (image, _) = end.unwrap_or_else(|e| panic!("pull {by_digest}: {e}"));
+    assert_eq!(image.as_deref(), Some(id.as_str()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -455,6 +465,17 @@ async fn login_refuses_a_wrong_password_and_writes_the_password_nowhere() {
 
     let log = std::fs::read_to_string(&audit_path).expect("audit");
     assert!(log.contains(&format!("login to {host} as {user}")), "{log}");
+    // The refused login is recorded as refused, and the push as a push of that reference.
+    assert!(
+        log.lines()
+            .any(|l| l.contains("registry.login") && l.contains("\"error\"")),
+        "{log}"
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.contains("image.push") && l.contains(&r) && l.contains("\"ok\"")),
+        "{log}"
+    );
     for text in [&log, &config, &reg.log()] {
         assert!(!text.contains(password), "password written: {text}");
         assert!(!text.contains(wrong), "password written: {text}");
@@ -595,4 +616,43 @@ async fn dangling_and_unused_filters() {
     assert!(d.contains(&dangling) && !d.contains(&unused) && !d.contains(&used));
     let u = shown(ImageFilter::Unused);
     assert!(u.contains(&dangling) && u.contains(&unused) && !u.contains(&used));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_saved_with_the_configured_helper_goes_to_the_helper_only() {
+    let te = require_engine!();
+    let (user, password) = ("helperuser", "helper-Pw-4410");
+    let Some(reg) = TestRegistry::start_with_auth_or_skip(user, password) else {
+        return;
+    };
+    let engine = connect(te.host()).await;
+    let helper = helper_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = r#"{"credsStore":"wharftest"}"#;
+    std::fs::write(dir.path().join("config.json"), config).expect("config");
+    let keychain = Keychain::at(dir.path());
+    assert_eq!(
+        keychain.save_target(&reg.host()).expect("target"),
+        wharf_core::engine::SaveTarget::Helper {
+            helper: "wharftest".into()
+        }
+    );
+    let before = std::fs::read_to_string(helper.join("stored")).unwrap_or_default();
+    let kept = keychain
+        .login(
+            &engine,
+            RegistryCredentials::new(&reg.host(), user, Secret::new(password)),
+            Save::Helper,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("login: {e}"));
+    assert!(matches!(kept, SaveOutcome::Saved(_)), "{kept:?}");
+    let stored = std::fs::read_to_string(helper.join("stored")).expect("the helper got it");
+    let new = &stored[before.len()..];
+    assert!(new.contains(&reg.host()) && new.contains(user), "{new}");
+    // config.json is untouched: the helper holds the secret.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("config.json")).expect("config"),
+        config
+    );
 }
