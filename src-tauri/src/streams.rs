@@ -507,12 +507,12 @@ pub async fn transfer(
                 },
                 true,
             ),
-            Err(e) => (
-                TransferUpdate::Failed {
-                    error: ErrorReport::from(&e),
-                },
-                true,
-            ),
+            Err(e) => {
+                // The message quotes the registry and the engine: inert, as their other text.
+                let mut error = ErrorReport::from(&e);
+                error.message = wharf_core::streams::text::inert(&error.message).into_owned();
+                (TransferUpdate::Failed { error }, true)
+            }
         };
         if ch.send(msg).is_err() || last {
             return;

@@ -243,8 +243,10 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForFunction(() => !document.querySelector("[data-table=images] tbody")?.textContent.includes("busybox:test"));
     await page.click("button.chip[data-filter=all]");
     await page.waitForFunction(() => document.querySelectorAll("[data-table=images] tbody tr[data-id]").length === 2);
-    await page.goto(page.url().replace(/#.*/, "#/containers"));
+    await page.evaluate(() => { location.hash = "#/containers"; });
     await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    // The containers running the checked image carry its mark next to the image name.
+    await page.waitForSelector("[data-table=containers] [data-freshness=outdated]");
     assert.deepEqual(errors, []);
   });
 
