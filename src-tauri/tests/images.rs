@@ -229,3 +229,47 @@ fn check_updates_marks_an_outdated_image_and_its_container() {
         .unwrap()
         .contains("outdated"));
 }
+
+#[test]
+fn stream_stop_cancels_a_pull_and_leaves_no_image() {
+    docker_config();
+    let engine = require_engine!();
+    let Some(reg) = TestRegistry::start_or_skip() else {
+        return;
+    };
+    let r = reg.reference("wharf-test/deskcancel", run_id());
+    let _refs = Refs(engine, vec![r.clone()]);
+    let id = pushed(engine, &r, 96_000_000);
+    let _id = Refs(engine, vec![id.clone()]);
+    let mut t = TestApp::on(engine);
+    let (ch, chan) = t.channel();
+    let stream = t
+        .invoke(
+            "image_transfer",
+            json!({ "request": { "kind": "pull", "reference": r }, "channel": ch }),
+        )
+        .unwrap();
+    t.wait_message(chan, T, |m| {
+        m["kind"] == "progress"
+            && m["transfer"]["layers"]
+                .as_array()
+                .is_some_and(|ls| ls.iter().any(|l| l["current"].as_u64() > Some(0)))
+    });
+    assert_eq!(
+        t.invoke("stream_stop", json!({ "stream": stream }))
+            .unwrap(),
+        true
+    );
+    // Had the pull gone on, 96 MB over loopback would land within a few seconds.
+    for _ in 0..30 {
+        assert!(
+            engine.docker(&["image", "inspect", &r]).is_err(),
+            "the cancelled pull made the image"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        !t.messages(chan).iter().any(|m| m["kind"] == "done"),
+        "no Done after the stop"
+    );
+}
