@@ -38,6 +38,7 @@ use crate::model::{
 pub use connect::Endpoint;
 pub use credentials::{
     registry_of, server_key, Keychain, RegistryCredentials, Save, SaveOutcome, SaveTarget, Secret,
+    HELPER_TIMEOUT,
 };
 pub use images::{parse_reference, HistoryEntry};
 pub use transfer::{LayerProgress, Transfer, TransferEvent};

@@ -334,6 +334,10 @@ fn helper_dir() -> &'static Path {
         std::fs::write(&path, script).expect("helper");
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        // A helper that never answers.
+        let slow = dir.path().join("docker-credential-wharfslow");
+        std::fs::write(&slow, "#!/bin/sh\nexec sleep 60\n").expect("helper");
+        std::fs::set_permissions(&slow, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let old = std::env::var("PATH").unwrap_or_default();
         // Prepending a directory only adds one program; other tests are unaffected.
         std::env::set_var("PATH", format!("{d}:{old}"));
@@ -654,5 +658,29 @@ async fn a_login_saved_with_the_configured_helper_goes_to_the_helper_only() {
     assert_eq!(
         std::fs::read_to_string(dir.path().join("config.json")).expect("config"),
         config
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_helper_that_never_answers_is_an_error_not_a_hang() {
+    helper_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("config.json"),
+        r#"{"credsStore":"wharfslow"}"#,
+    )
+    .expect("config");
+    // It returns (a hang would keep this test from ending) with the timeout's error.
+    let e = Keychain::at(dir.path())
+        .credentials_for("127.0.0.1:1")
+        .await
+        .expect_err("a helper that never answers");
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+    assert!(
+        e.message().contains(&format!(
+            "did not answer in {} s",
+            wharf_core::engine::HELPER_TIMEOUT.as_secs()
+        )),
+        "{e}"
     );
 }
