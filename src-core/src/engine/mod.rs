@@ -5,6 +5,7 @@
 //! `connect` decides where to connect; `convert` turns wire types into model types;
 //! `connect::transport_error` explains connection failures.
 
+mod archive;
 pub mod connect;
 mod convert;
 mod create;
