@@ -67,6 +67,9 @@ pub enum Command {
         id: ImageId,
         tags: Vec<String>,
         force: bool,
+        /// Keep the untagged parent images `docker rmi` would remove with it (`--no-prune`).
+        #[serde(default)]
+        no_prune: bool,
     },
     CreateNetwork {
         name: String,
@@ -126,6 +129,11 @@ pub enum Command {
         container: ContainerId,
         force: bool,
     },
+    /// Give the image `id` another name (`docker tag`); `target` is `[registry/]name[:tag]`.
+    Tag {
+        id: ImageId,
+        target: String,
+    },
 }
 
 /// What a command produced.
@@ -183,7 +191,8 @@ impl Command {
             | Command::CreateVolume { .. }
             | Command::Run { .. }
             | Command::Update { .. }
-            | Command::Connect { .. } => false,
+            | Command::Connect { .. }
+            | Command::Tag { .. } => false,
         }
     }
 
@@ -209,6 +218,7 @@ impl Command {
             Command::Update { .. } => "update",
             Command::Connect { .. } => "connect",
             Command::Disconnect { .. } => "disconnect",
+            Command::Tag { .. } => "tag",
         }
     }
 
@@ -265,6 +275,7 @@ impl Command {
             | Command::Disconnect {
                 network, container, ..
             } => vec![network, container.as_str()],
+            Command::Tag { id, target } => vec![id.as_str(), target],
         }
     }
 
@@ -293,6 +304,16 @@ impl Command {
             Command::Run { form, .. } | Command::Recreate { form, .. } => {
                 form.parse().map(drop).map_err(FieldError::into_error)
             }
+            Command::Tag { target, .. } => spec::parse_image_ref(target).and_then(|r| {
+                if r.digest.is_some() {
+                    Err(CoreError::invalid_input(format!(
+                        "'{}' is not a valid tag: a tag cannot name a digest",
+                        target.trim()
+                    )))
+                } else {
+                    Ok(())
+                }
+            }),
             Command::Stop {
                 timeout: Some(t), ..
             }
@@ -326,12 +347,22 @@ impl fmt::Display for Command {
                 Ok(())
             }
             Command::Rename { id, name } => write!(f, "rename {} to {name}", id.short()),
-            Command::RemoveImage { id, force, .. } => {
+            Command::RemoveImage {
+                id,
+                force,
+                no_prune,
+                ..
+            } => {
                 write!(
                     f,
-                    "remove image {}{}",
+                    "remove image {}{}{}",
                     id.short(),
-                    if *force { " (force)" } else { "" }
+                    if *force { " (force)" } else { "" },
+                    if *no_prune {
+                        " keeping untagged parents"
+                    } else {
+                        ""
+                    }
                 )
             }
             Command::CreateNetwork { name, .. } => write!(f, "create network {name}"),
@@ -362,6 +393,7 @@ impl fmt::Display for Command {
                 }
                 Ok(())
             }
+            Command::Tag { id, target } => write!(f, "tag {} as {}", id.short(), target.trim()),
         }
     }
 }
@@ -388,7 +420,12 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
             done(engine.remove(id.as_str(), *force, *volumes).await)
         }
         Command::Rename { id, name } => done(engine.rename(id.as_str(), name).await),
-        Command::RemoveImage { id, tags, force } => destroy::remove_image(engine, id, tags, *force)
+        Command::RemoveImage {
+            id,
+            tags,
+            force,
+            no_prune,
+        } => destroy::remove_image(engine, id, tags, *force, *no_prune)
             .await
             .map(|items| Outcome::Removed { items }),
         Command::CreateNetwork {
@@ -458,10 +495,10 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
                     name: r.name,
                 })
         }
+        Command::Tag { id, target } => done(engine.tag(id.as_str(), target.trim()).await),
     }
 }
 
-/// Every field error of a form as one `InvalidInput` error (one line per problem).
 /// Create (and start) a container from `form`. A start that fails leaves the created
 /// container in place, and the error says so with its name and id.
 async fn run(engine: &Engine, form: &RunForm, start: bool) -> Result<Outcome> {

@@ -153,8 +153,14 @@ pub async fn apply_prune(engine: &Engine, plan: &PrunePlan) -> Result<PruneRepor
             ObjectKind::Volume => engine.remove_volume(&item.id, false).await,
             ObjectKind::Network => engine.remove_network(&item.id).await,
             ObjectKind::Image => {
-                match remove_image(engine, &ImageId::from(item.id.as_str()), &item.tags, false)
-                    .await
+                match remove_image(
+                    engine,
+                    &ImageId::from(item.id.as_str()),
+                    &item.tags,
+                    false,
+                    false,
+                )
+                .await
                 {
                     Ok(lines) => match lines.iter().find(|l| l.kind == ObjectKind::Image) {
                         Some(l) if l.is_removed() => Ok(()),
@@ -236,6 +242,7 @@ pub async fn remove_image(
     id: &ImageId,
     tags: &[String],
     force: bool,
+    no_prune: bool,
 ) -> Result<Vec<ObjectReport>> {
     engine.check_writable("image.remove", &[id.as_str()])?;
     let image = engine.inspect_image(id.as_str()).await?;
@@ -251,7 +258,9 @@ pub async fn remove_image(
 
     if unseen.is_empty() && current.len() <= 1 {
         // One name or none: one call by id; the engine's refusal is the answer.
-        engine.remove_image(image.id.as_str(), force).await?;
+        engine
+            .remove_image_with(image.id.as_str(), force, no_prune)
+            .await?;
         let mut lines: Vec<ObjectReport> = current
             .iter()
             .map(|t| line(ObjectKind::Tag, t, ObjectResult::Removed))
@@ -332,7 +341,7 @@ pub async fn remove_image(
                 continue;
             }
         }
-        match engine.remove_image(tag, force).await {
+        match engine.remove_image_with(tag, force, no_prune).await {
             Ok(_) => lines.push(line(ObjectKind::Tag, tag, ObjectResult::Removed)),
             Err(e) => {
                 failed = true;
@@ -369,7 +378,10 @@ pub async fn remove_image(
             Ok(now) if !real_tags(&now).is_empty() => ObjectResult::Skipped {
                 reason: format!("kept: it is now tagged {}", real_tags(&now).join(", ")),
             },
-            Ok(_) => match engine.remove_image(image.id.as_str(), force).await {
+            Ok(_) => match engine
+                .remove_image_with(image.id.as_str(), force, no_prune)
+                .await
+            {
                 Ok(_) => ObjectResult::Removed,
                 Err(e) => skipped_or_failed(&e),
             },

@@ -73,6 +73,14 @@ fn generate(out: &Path) {
         FindingsSummary,
         RecreatePreview,
         EditPrefill,
+        crate::commands::TransferRequest,
+        crate::streams::TransferUpdate,
+        wharf_core::engine::HistoryEntry,
+        wharf_core::engine::SaveTarget,
+        wharf_core::engine::SaveOutcome,
+        wharf_core::engine::Save,
+        wharf_core::rules::images::ImageFilter,
+        wharf_core::rules::images::UpdateMarks,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(
@@ -129,6 +137,7 @@ fn every_command() -> Vec<Command> {
             id: ImageId::new("i"),
             tags: vec![],
             force: false,
+            no_prune: false,
         },
         Command::CreateNetwork {
             name: "n".into(),
@@ -175,6 +184,10 @@ fn every_command() -> Vec<Command> {
             container: id(),
             force: false,
         },
+        Command::Tag {
+            id: ImageId::new("i"),
+            target: "t".into(),
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -199,6 +212,7 @@ fn every_command() -> Vec<Command> {
             Command::Update { .. } => 16,
             Command::Connect { .. } => 17,
             Command::Disconnect { .. } => 18,
+            Command::Tag { .. } => 19,
         })
         .collect();
     assert_eq!(

@@ -28,4 +28,10 @@ pub const COMMANDS: &[&str] = &[
     "switch_context",
     "container_run_form",
     "recreate_preview",
+    "image_transfer",
+    "image_history",
+    "image_filter",
+    "check_updates",
+    "login_target",
+    "login",
 ];

@@ -575,3 +575,133 @@ pub async fn recreate_preview(
         changes,
     })
 }
+
+// ---- images and registries (issue #11) ------------------------------------------------------
+
+/// A long image transfer the page asks for; progress comes over its channel, `stream_stop`
+/// cancels it (the core's stream is dropped, and the engine stops the pull or push).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TransferRequest {
+    Pull {
+        reference: String,
+    },
+    Push {
+        reference: String,
+    },
+    /// Into a new tarball in the download directory, named here from `name`: never over a
+    /// file that is there.
+    Save {
+        images: Vec<String>,
+        name: String,
+    },
+    /// From a tarball the user chose.
+    Load {
+        path: String,
+    },
+}
+
+#[tauri::command]
+pub fn image_transfer<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    request: TransferRequest,
+    channel: Channel<streams::TransferUpdate>,
+) -> CmdResult<u64> {
+    let link = desk.link();
+    let engine = link.live()?.engine.clone();
+    let stream = match &request {
+        TransferRequest::Pull { reference } => {
+            refuse_in_read_only(&desk, &format!("pull {reference}"))?;
+            engine.pull(reference, &desk.keychain)
+        }
+        TransferRequest::Push { reference } => {
+            refuse_in_read_only(&desk, &format!("push {reference}"))?;
+            engine.push(reference, &desk.keychain)
+        }
+        TransferRequest::Load { path } => {
+            refuse_in_read_only(&desk, "load")?;
+            engine.load(std::path::Path::new(path))
+        }
+        TransferRequest::Save { images, name } => {
+            let path = download_dir(&app)?.join(file_name(name, "tar"));
+            engine.save(images, &path, false)
+        }
+    };
+    let task = tauri::async_runtime::spawn(streams::transfer(stream, channel));
+    Ok(desk.streams.add(task, None))
+}
+
+/// The layers of an image, newest first, their engine text made inert.
+#[tauri::command]
+pub async fn image_history(
+    desk: State<'_, Desk>,
+    id: wharf_core::model::ImageId,
+) -> CmdResult<Vec<wharf_core::engine::HistoryEntry>> {
+    let link = desk.link();
+    let live = link.live()?;
+    let h = live.engine.history(id.as_str()).await?;
+    Ok(wharf_core::rules::images::inert_history(h))
+}
+
+/// The images a filter keeps now (the core's rule: dangling = untagged, unused = no container
+/// in any state uses it).
+#[tauri::command]
+pub fn image_filter(
+    desk: State<'_, Desk>,
+    filter: wharf_core::rules::images::ImageFilter,
+) -> Vec<wharf_core::model::ImageId> {
+    let link = desk.link();
+    let snap = link.snapshot();
+    let usage = wharf_core::rules::usage::Usage::of(&snap);
+    snap.images
+        .values()
+        .filter(|i| filter.keeps(i, &usage))
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+/// Check these images' tags against their registries (bounded concurrency in the core) and
+/// mark them and the containers running them.
+#[tauri::command]
+pub async fn check_updates(
+    desk: State<'_, Desk>,
+    ids: Vec<wharf_core::model::ImageId>,
+) -> CmdResult<wharf_core::rules::images::UpdateMarks> {
+    let link = desk.link();
+    let live = link.live()?;
+    let snap = link.snapshot();
+    let images: Vec<wharf_core::model::Image> = ids
+        .iter()
+        .filter_map(|id| snap.images.get(id).map(|i| (**i).clone()))
+        .collect();
+    let updates = live.engine.check_updates(&images, &desk.keychain).await;
+    Ok(wharf_core::rules::images::UpdateMarks::of(&snap, &updates))
+}
+
+/// Where saving a login to `server` would go, for the dialog to say before the user chooses.
+#[tauri::command]
+pub fn login_target(
+    desk: State<'_, Desk>,
+    server: String,
+) -> CmdResult<wharf_core::engine::SaveTarget> {
+    Ok(desk.keychain.save_target(&server)?)
+}
+
+/// Check the credentials with the engine, then keep them as `save` says (memory for this
+/// session unless the user chose to save). The password is wrapped at once and never logged.
+#[tauri::command]
+pub async fn login(
+    desk: State<'_, Desk>,
+    server: String,
+    username: String,
+    password: String,
+    save: wharf_core::engine::Save,
+) -> CmdResult<wharf_core::engine::SaveOutcome> {
+    let password = wharf_core::engine::Secret::new(password);
+    let link = desk.link();
+    let live = link.live()?;
+    let creds = wharf_core::engine::RegistryCredentials::new(&server, &username, password);
+    Ok(desk.keychain.login(&live.engine, creds, save).await?)
+}

@@ -39,6 +39,8 @@ pub struct Desk {
     /// `--view`: what the page opens first.
     pub initial_view: Option<String>,
     pub streams: streams::Streams,
+    /// Registry credentials: the docker config's, and logins kept for this session.
+    pub keychain: wharf_core::engine::Keychain,
 }
 
 impl Desk {
@@ -67,6 +69,7 @@ impl Desk {
             insecure_skip_tls_verify: args.insecure_skip_tls_verify,
             initial_view: args.view.clone(),
             streams: streams::Streams::default(),
+            keychain: wharf_core::engine::Keychain::from_env(),
         }
     }
 
@@ -133,6 +136,12 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::switch_context,
             commands::container_run_form,
             commands::recreate_preview,
+            commands::image_transfer,
+            commands::image_history,
+            commands::image_filter,
+            commands::check_updates,
+            commands::login_target,
+            commands::login,
         ])
 }
 

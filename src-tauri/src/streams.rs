@@ -460,3 +460,62 @@ mod tests {
         assert_eq!(take_utf8(&mut bad), "a\u{fffd}b");
     }
 }
+
+/// A transfer's progress for the page: registry text made inert by the core's rule.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TransferUpdate {
+    Progress {
+        transfer: wharf_core::engine::Transfer,
+    },
+    Done {
+        transfer: wharf_core::engine::Transfer,
+        image: Option<String>,
+        digest: Option<String>,
+    },
+    Failed {
+        error: ErrorReport,
+    },
+}
+
+/// Forward a pull, push, save or load to the page until it ends or the page goes.
+pub async fn transfer(
+    stream: Pin<Box<dyn Stream<Item = Result<wharf_core::engine::TransferEvent>> + Send>>,
+    ch: Channel<TransferUpdate>,
+) {
+    use wharf_core::engine::TransferEvent;
+    use wharf_core::rules::images::inert_transfer;
+    let mut stream = stream;
+    while let Some(event) = stream.next().await {
+        let (msg, last) = match event {
+            Ok(TransferEvent::Progress(t)) => (
+                TransferUpdate::Progress {
+                    transfer: inert_transfer(&t).into_owned(),
+                },
+                false,
+            ),
+            Ok(TransferEvent::Done {
+                transfer,
+                image,
+                digest,
+            }) => (
+                TransferUpdate::Done {
+                    transfer: inert_transfer(&transfer).into_owned(),
+                    image,
+                    digest,
+                },
+                true,
+            ),
+            Err(e) => {
+                // The message quotes the registry and the engine: inert, as their other text.
+                let mut error = ErrorReport::from(&e);
+                error.message = wharf_core::streams::text::inert(&error.message).into_owned();
+                (TransferUpdate::Failed { error }, true)
+            }
+        };
+        if ch.send(msg).is_err() || last {
+            return;
+        }
+    }
+}

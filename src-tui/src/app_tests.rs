@@ -400,6 +400,7 @@ fn image_remove_names_the_tag_and_its_users() {
             id: image_id('4'),
             tags: vec!["busybox:latest".into(), "busybox:1.36".into()],
             force: true,
+            no_prune: false,
         }]
     );
 }

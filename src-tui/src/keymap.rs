@@ -68,6 +68,12 @@ pub enum Action {
     RevealSecrets,
     // The run form: run what it says.
     Submit,
+    // Images: cycle all → dangling → unused, the layers of the selected image, check tags
+    // against their registries (also on containers), pull (asks for the reference).
+    ImageFilter,
+    History,
+    CheckUpdates,
+    Pull,
 }
 
 impl Action {
@@ -124,6 +130,10 @@ impl Action {
             SectionPrev => "previous section",
             RevealSecrets => "reveal secrets",
             Submit => "run the form",
+            ImageFilter => "dangling/unused",
+            History => "history",
+            CheckUpdates => "check updates",
+            Pull => "pull",
         }
     }
 
@@ -364,6 +374,10 @@ impl Default for KeyMap {
             (SectionPrev, vec![k('[')]),
             (RevealSecrets, vec![k('x')]),
             (Submit, vec![Key::ctrl('s')]),
+            (ImageFilter, vec![k('F')]),
+            (History, vec![k('h')]),
+            (CheckUpdates, vec![k('U')]),
+            (Pull, vec![k('P')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

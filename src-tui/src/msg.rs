@@ -6,9 +6,12 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use wharf_core::command::{Command, Outcome};
-use wharf_core::engine::{LogOptions, Processes};
+use wharf_core::engine::{
+    HistoryEntry, LogOptions, Processes, RegistryCredentials, Save, SaveOutcome, SaveTarget,
+    Secret, TagUpdate, TransferEvent,
+};
 use wharf_core::error::CoreError;
-use wharf_core::model::{ContainerId, DiskUsage, PruneTarget};
+use wharf_core::model::{ContainerId, DiskUsage, Image, ImageId, PruneTarget};
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
@@ -49,6 +52,39 @@ pub enum Msg {
         id: ContainerId,
         result: Result<Box<wharf_core::spec::run::RunForm>, CoreError>,
     },
+    /// Progress or the end of transfer `job` (pull, push, save, load).
+    Transfer {
+        job: u64,
+        event: Result<TransferEvent, CoreError>,
+    },
+    History {
+        id: ImageId,
+        result: Result<Vec<HistoryEntry>, CoreError>,
+    },
+    /// An update check's results.
+    Updates(Vec<TagUpdate>),
+    /// Where saving a login would go, for the login being typed.
+    LoginTarget {
+        host: String,
+        user: String,
+        password: Secret,
+        target: Result<SaveTarget, CoreError>,
+    },
+    Login(Result<SaveOutcome, CoreError>),
+}
+
+/// A long image transfer the loop runs as a stream (cancelled by dropping it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferJob {
+    Pull(String),
+    Push(String),
+    /// Images (ids) into a tarball; `overwrite` only after the user said so.
+    Save {
+        images: Vec<String>,
+        path: PathBuf,
+        overwrite: bool,
+    },
+    Load(PathBuf),
 }
 
 /// Work for the loop; the app never does I/O itself.
@@ -80,4 +116,20 @@ pub enum Effect {
     },
     /// Read container `id`'s configuration as a run form (the edit prefill).
     LoadRunForm(ContainerId),
+    StartTransfer {
+        job: u64,
+        what: TransferJob,
+    },
+    CancelTransfer(u64),
+    LoadHistory(ImageId),
+    CheckUpdates(Vec<Image>),
+    LoginTarget {
+        host: String,
+        user: String,
+        password: Secret,
+    },
+    Login {
+        creds: RegistryCredentials,
+        save: Save,
+    },
 }

@@ -27,6 +27,18 @@ pub enum PromptKind {
     LogSearch,
     /// The command to run in a container's shell, editable before it starts.
     Exec(ContainerId),
+    /// `:login HOST`: the user name, then the password (shown as dots), then where to keep
+    /// them (`s` this session only, `w` save where the footer says).
+    LoginUser(String),
+    LoginPassword {
+        host: String,
+        user: String,
+    },
+    LoginSave {
+        host: String,
+        user: String,
+        password: wharf_core::engine::Secret,
+    },
 }
 
 impl PromptKind {
@@ -42,6 +54,9 @@ impl PromptKind {
             PromptKind::SaveLogs => "save logs to: ",
             PromptKind::LogSearch => "search logs: ",
             PromptKind::Exec(_) => "run in container: ",
+            PromptKind::LoginUser(_) => "registry user: ",
+            PromptKind::LoginPassword { .. } => "password (hidden): ",
+            PromptKind::LoginSave { .. } => "keep the login: s = this session only, w = save: ",
         }
     }
 }
@@ -97,6 +112,28 @@ impl Confirm {
                 | Command::RemoveImage { force, .. }
                 | Command::RemoveVolume { force, .. } => *force = on,
                 _ => {}
+            }
+        }
+    }
+
+    /// Whether `p` toggles "keep untagged parents" (image removals).
+    pub fn has_no_prune(&self) -> bool {
+        self.commands
+            .iter()
+            .any(|c| matches!(c, Command::RemoveImage { .. }))
+    }
+
+    pub fn no_prune(&self) -> bool {
+        self.commands
+            .iter()
+            .any(|c| matches!(c, Command::RemoveImage { no_prune: true, .. }))
+    }
+
+    pub fn toggle_no_prune(&mut self) {
+        let on = !self.no_prune();
+        for c in &mut self.commands {
+            if let Command::RemoveImage { no_prune, .. } = c {
+                *no_prune = on;
             }
         }
     }

@@ -2,6 +2,7 @@
 //! `App::update`, carries out the `Effect`s, and draws when something changed — at most
 //! every `FRAME` so a flood of log lines or events cannot starve the keyboard.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use wharf_core::clock::now_ms;
 use wharf_core::command::execute;
-use wharf_core::engine::Engine;
+use wharf_core::engine::{Engine, Keychain};
 use wharf_core::model::ContainerId;
 use wharf_core::store::Store;
 use wharf_core::streams::logs::LogEvent;
@@ -20,7 +21,7 @@ use wharf_core::streams::{LogFollower, StatsHub};
 
 use crate::app::App;
 use crate::exec::Events;
-use crate::msg::{Effect, Msg};
+use crate::msg::{Effect, Msg, TransferJob};
 
 const FRAME: Duration = Duration::from_millis(16);
 /// Log chunks taken per loop turn before the loop looks at keys again.
@@ -38,6 +39,9 @@ pub async fn run(
     hub: StatsHub,
 ) -> std::io::Result<()> {
     let engine = store.engine().clone();
+    // Registry credentials: the docker config's, plus logins of this session (memory only).
+    let keychain = Keychain::from_env();
+    let mut transfers: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
     let mut events = spawn_events();
     let mut snap_rx = store.subscribe();
     let mut stats_rx = hub.subscribe();
@@ -133,6 +137,12 @@ pub async fn run(
                     app.update(Msg::Tick(now_ms()));
                     app.update(Msg::ExecDone(r));
                 }
+                e @ (Effect::StartTransfer { .. }
+                | Effect::CancelTransfer(_)
+                | Effect::LoadHistory(_)
+                | Effect::CheckUpdates(_)
+                | Effect::LoginTarget { .. }
+                | Effect::Login { .. }) => images(e, &engine, &keychain, &tx, &mut transfers),
                 other => apply(other, &engine, &tx, &mut logs, terminal),
             }
         }
@@ -243,6 +253,88 @@ fn apply(
                 let _ = tx.send(Msg::RunForm { id, result });
             });
         }
-        Effect::Exec { .. } => {}
+        Effect::Exec { .. }
+        | Effect::StartTransfer { .. }
+        | Effect::CancelTransfer(_)
+        | Effect::LoadHistory(_)
+        | Effect::CheckUpdates(_)
+        | Effect::LoginTarget { .. }
+        | Effect::Login { .. } => {}
+    }
+}
+
+/// Images and registries: transfers run as tasks forwarding their stream; aborting a task
+/// drops its stream, which cancels the pull or push in the engine.
+fn images(
+    e: Effect,
+    engine: &Engine,
+    keychain: &Keychain,
+    tx: &mpsc::UnboundedSender<Msg>,
+    transfers: &mut HashMap<u64, tokio::task::AbortHandle>,
+) {
+    let engine = engine.clone();
+    let keychain = keychain.clone();
+    let tx = tx.clone();
+    // Finished tasks leave their handles; drop those first.
+    transfers.retain(|_, h| !h.is_finished());
+    match e {
+        Effect::StartTransfer { job, what } => {
+            let stream = match what {
+                TransferJob::Pull(r) => engine.pull(&r, &keychain),
+                TransferJob::Push(r) => engine.push(&r, &keychain),
+                TransferJob::Save {
+                    images,
+                    path,
+                    overwrite,
+                } => engine.save(&images, &path, overwrite),
+                TransferJob::Load(path) => engine.load(&path),
+            };
+            let task = tokio::spawn(async move {
+                let mut stream = stream;
+                while let Some(event) = stream.next().await {
+                    if tx.send(Msg::Transfer { job, event }).is_err() {
+                        return;
+                    }
+                }
+            });
+            transfers.insert(job, task.abort_handle());
+        }
+        Effect::CancelTransfer(job) => {
+            if let Some(h) = transfers.remove(&job) {
+                h.abort();
+            }
+        }
+        Effect::LoadHistory(id) => {
+            tokio::spawn(async move {
+                let result = engine.history(id.as_str()).await;
+                let _ = tx.send(Msg::History { id, result });
+            });
+        }
+        Effect::CheckUpdates(list) => {
+            tokio::spawn(async move {
+                let updates = engine.check_updates(&list, &keychain).await;
+                let _ = tx.send(Msg::Updates(updates));
+            });
+        }
+        Effect::LoginTarget {
+            host,
+            user,
+            password,
+        } => {
+            let target = keychain.save_target(&host);
+            let _ = tx.send(Msg::LoginTarget {
+                host,
+                user,
+                password,
+                target,
+            });
+        }
+        Effect::Login { creds, save } => {
+            tokio::spawn(async move {
+                let result = keychain.login(&engine, creds, save).await;
+                let _ = tx.send(Msg::Login(result));
+            });
+        }
+        other => tracing::warn!("not an images effect: {other:?}"),
     }
 }

@@ -311,3 +311,51 @@ test("the real app's page cannot invoke anything outside Wharf's command list", 
   assert.equal(results[0], "allowed", results[0]);
   for (const r of results.slice(1)) assert.match(r, /^refused: .*not allowed/i);
 });
+
+test("the real app pulls an image from a loopback registry with a progress dialog (issue #11)", { skip: why ? `SKIPPED: ${why}` : (!existsSync("/usr/bin/docker-registry") ? "SKIPPED: no /usr/bin/docker-registry" : false), timeout: 180_000 }, async () => {
+  const s = session;
+  const port = await new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => { const p = srv.address().port; srv.close(() => resolve(p)); });
+  });
+  const dir = `${tmpdir()}/wharf-desk-registry-${process.pid}`;
+  mkdirSync(`${dir}/data`, { recursive: true });
+  writeFileSync(`${dir}/config.yml`, `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n  secret: wharf-test\n`);
+  const registry = spawn("/usr/bin/docker-registry", ["serve", `${dir}/config.yml`], { stdio: ["ignore", openSync(`${dir}/log`, "w"), openSync(`${dir}/log`, "a")] });
+  const ref = `127.0.0.1:${port}/wharf-test/deskpull:${run}`;
+  let src = null;
+  try {
+    for (let i = 0; ; i++) {
+      try { await fetch(`http://127.0.0.1:${port}/v2/`); break; } catch {
+        assert.ok(i < 150, "the registry did not start");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    // An image of its own (a 3 MB layer on the test image), pushed, then gone from the engine.
+    src = `wharf-desk-${run}-pullsrc`;
+    docker("run", "--name", src, "--label", `wharf.test=${run}`, image, "sh", "-c", "head -c 3000000 /dev/urandom > /blob");
+    const id = docker("commit", src);
+    docker("tag", id, ref);
+    docker("push", ref);
+    docker("rmi", "-f", id);
+
+    await s.script("location.hash = '#/images'");
+    await s.click(await s.find("[data-table=images] button[data-action=pull]"));
+    await s.waitFor("the pull dialog", "return document.querySelector('dialog input[name=value]') !== null");
+    await s.script("const i = document.querySelector('dialog input[name=value]'); i.value = arguments[0]; i.dispatchEvent(new Event('input'));", ref);
+    await s.click(await s.find("dialog [data-testid=submit]"));
+    await s.waitFor("progress bars", "return document.querySelectorAll('dialog.transfer progress').length >= 2", 60_000);
+    await s.waitFor("the pull to finish", "return document.querySelector('dialog.transfer')?.dataset.done === 'true'", 120_000);
+    const result = await s.script("return document.querySelector('dialog.transfer .result').textContent");
+    assert.match(result, /Done: image/);
+    const bars = await s.script("return [...document.querySelectorAll('dialog.transfer progress')].map((p) => p.value === p.max)");
+    assert.ok(bars.every(Boolean), `every bar full: ${bars}`);
+    assert.equal(docker("image", "inspect", "-f", "{{.Id}}", ref), id, "the engine has the pulled image");
+    await s.click(await s.find("[data-testid=transfer-cancel]"));
+    await s.waitFor("the image listed", "return [...document.querySelectorAll('[data-table=images] td')].some((td) => td.textContent === arguments[0])", 30_000, ref);
+  } finally {
+    try { docker("rmi", "-f", ref); } catch { /* not pulled */ }
+    if (src) try { docker("rm", "-f", src); } catch { /* gone */ }
+    registry.kill();
+  }
+});

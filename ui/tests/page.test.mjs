@@ -167,6 +167,89 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("pull shows a bar per layer and overall, rising to done; Cancel stops another (issue #11)", async () => {
+    const page = await open("#/images");
+    await page.waitForSelector("[data-table=images] tbody tr[data-id]");
+    await page.evaluate(() => { window.__wharfStub.transferSteps = 6; window.__wharfStub.transferTick = 60; });
+    await page.click("button[data-action=pull]");
+    await page.fill("dialog input[name=value]", "127.0.0.1:5000/app:1");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForSelector("dialog.transfer [data-layer] progress");
+    const first = await page.evaluate(() => [...document.querySelectorAll("dialog.transfer progress")].map((p) => p.value));
+    await page.waitForSelector("dialog.transfer[data-done=true]");
+    const last = await page.evaluate(() => [...document.querySelectorAll("dialog.transfer progress")].map((p) => [p.value, p.max]));
+    assert.equal(last.length, 3, "overall and two layers");
+    assert.ok(last.every(([v, m]) => v === m && m > 0), JSON.stringify(last));
+    assert.ok(first[0] < last[0][0], `overall rose: ${first[0]} → ${last[0][0]}`);
+    assert.match(await page.textContent("dialog.transfer .result"), /Done: image/);
+    assert.deepEqual(await page.evaluate(() => window.__wharfStub.transfers[0]), { kind: "pull", reference: "127.0.0.1:5000/app:1" });
+    await page.click("[data-testid=transfer-cancel]");
+    assert.equal(await page.locator("dialog.transfer").count(), 0);
+
+    // A slow one, cancelled midway: the stream stops, the dialog goes.
+    await page.evaluate(() => { window.__wharfStub.transferSteps = 1000; window.__wharfStub.transferTick = 50; });
+    const open0 = await page.evaluate(() => window.__wharfStub.openStreams);
+    await page.click("button[data-action=pull]");
+    await page.fill("dialog input[name=value]", "busybox");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForSelector("dialog.transfer [data-layer]");
+    await page.click("[data-testid=transfer-cancel]");
+    await page.waitForFunction(() => window.__wharfStub.cancelled >= 1);
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), open0);
+    assert.equal(await page.locator("dialog.transfer").count(), 0);
+
+    // A bad reference: the core's message, in the dialog.
+    await page.click("button[data-action=pull]");
+    await page.fill("dialog input[name=value]", "Foo:bar");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForSelector("dialog.transfer .result.form-error");
+    assert.match(await page.textContent("dialog.transfer .result"), /repository names must be lowercase/);
+    await page.click("[data-testid=transfer-cancel]");
+    assert.deepEqual(errors, []);
+  });
+
+  test("login: the password is hidden, saving says where and how, a refusal keeps the dialog (issue #11)", async () => {
+    const page = await open("#/images");
+    await page.waitForSelector("[data-table=images] tbody tr[data-id]");
+    await page.click("button[data-action=log-in]");
+    await page.fill("dialog input[name=server]", "127.0.0.1:5000");
+    await page.dispatchEvent("dialog input[name=server]", "change");
+    await page.waitForFunction(() => document.querySelector("dialog .save-target")?.textContent.includes("unencrypted"));
+    assert.match(await page.textContent("dialog .save-target"), /stored unencrypted \(base64\) in \/root\/\.docker\/config\.json/);
+    assert.equal(await page.getAttribute("dialog input[name=password]", "type"), "password");
+    await page.fill("dialog input[name=username]", "joe");
+    await page.fill("dialog input[name=password]", "wrong");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForSelector("dialog .form-error:not([hidden])");
+    assert.match(await page.textContent("dialog .form-error"), /unauthorized/);
+    await page.fill("dialog input[name=password]", "right");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForFunction(() => !document.querySelector("dialog.login"));
+    const logins = await page.evaluate(() => window.__wharfStub.logins);
+    assert.deepEqual(logins.map((l) => l.save), ["session", "session"], "nothing saved unless ticked");
+    assert.ok(!(await page.content()).includes("right"), "the password is not left in the page");
+    assert.deepEqual(errors, []);
+  });
+
+  test("update check marks images and containers; chips filter dangling and unused (issue #11)", async () => {
+    const page = await open("#/images");
+    await page.waitForSelector("[data-table=images] tbody tr[data-id]");
+    await page.click("button[data-action=check-updates]");
+    await page.waitForSelector("[data-table=images] [data-freshness=outdated]");
+    await page.click("button.chip[data-filter=dangling]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=images] tbody tr[data-id]").length === 1);
+    assert.ok(!(await page.textContent("[data-table=images] tbody")).includes("busybox:test"));
+    await page.click("button.chip[data-filter=unused]");
+    await page.waitForFunction(() => !document.querySelector("[data-table=images] tbody")?.textContent.includes("busybox:test"));
+    await page.click("button.chip[data-filter=all]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=images] tbody tr[data-id]").length === 2);
+    await page.evaluate(() => { location.hash = "#/containers"; });
+    await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    // The containers running the checked image carry its mark next to the image name.
+    await page.waitForSelector("[data-table=containers] [data-freshness=outdated]");
+    assert.deepEqual(errors, []);
+  });
+
   test("container page: live graphs, logs with search, inspect, top, exec", async () => {
     const page = await open("#/containers");
     await page.dblclick("tr:has(a.name:text-is('web'))");

@@ -127,25 +127,8 @@ impl Engine {
     /// Remove an image or one of its tags (`repo:tag` untags only, unless it is the last
     /// name). Untagged parents are pruned, as `docker rmi` does.
     pub async fn remove_image(&self, id: &str, force: bool) -> Result<()> {
-        let opts = qp::RemoveImageOptions {
-            force,
-            noprune: false,
-            platforms: None,
-        };
-        let call = if force {
-            "image.remove_forced"
-        } else {
-            "image.remove"
-        };
-        self.mutate(call, &[id], async {
-            self.ready()
-                .await?
-                .remove_image(id, Some(opts), None)
-                .await
-                .map(drop)
-                .map_err(|e| self.err(format_args!("remove image {id}"), e))
-        })
-        .await
+        // One implementation with the no-prune choice (engine/images.rs).
+        self.remove_image_with(id, force, false).await
     }
 
     pub async fn create_network(

@@ -5,19 +5,24 @@
 //! `connect` decides where to connect; `convert` turns wire types into model types;
 //! `connect::transport_error` explains connection failures.
 
+mod archive;
 pub mod connect;
 mod convert;
 mod create;
+mod credentials;
 mod exec;
 #[cfg(test)]
 mod fuzz_documents;
 #[cfg(test)]
 mod fuzz_tests;
+mod images;
 mod lifecycle;
 mod logs;
 mod networks;
 mod recreate;
+mod transfer;
 mod update;
+mod updates;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,6 +40,15 @@ use crate::model::{
 };
 
 pub use connect::Endpoint;
+pub use credentials::{
+    registry_of, server_key, Keychain, RegistryCredentials, Save, SaveOutcome, SaveTarget, Secret,
+    HELPER_TIMEOUT,
+};
+pub use images::{parse_reference, HistoryEntry};
+pub use transfer::{LayerProgress, Transfer, TransferEvent};
+pub use updates::{
+    compare as compare_digests, TagUpdate, UnknownWhy, UpdateState, CONCURRENT_CHECKS,
+};
 // Where the UIs have always found it; the type is model data (rules use it too).
 pub use crate::model::Processes;
 pub use connect::transport_error::is_timeout;

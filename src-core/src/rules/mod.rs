@@ -11,6 +11,7 @@
 
 pub mod containers;
 pub use crate::findings;
+pub mod images;
 pub mod inert;
 pub mod networks;
 pub mod prune;

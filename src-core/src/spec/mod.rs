@@ -65,6 +65,42 @@ pub fn validate_name(what: &str, name: &str) -> Result<()> {
     }
 }
 
+/// An image reference as the engine takes it (`[registry/]name[:tag][@digest]`), or the
+/// parser's precise reason: "'Foo:bar' is not a valid image name: repository names must be
+/// lowercase". Checked before any pull, push or tag is sent.
+pub fn parse_image_ref(s: &str) -> Result<run::ImageRef> {
+    fields::parse_image(s).map_err(|why| {
+        let why = if name_has_uppercase(s.trim()) {
+            "repository names must be lowercase".to_owned()
+        } else {
+            why
+        };
+        CoreError::invalid_input(format!("'{}' is not a valid image name: {why}", s.trim()))
+    })
+}
+
+/// Whether the name part of a reference (not its registry host, tag or digest) has an
+/// uppercase letter: the most common mistake, named as such.
+fn name_has_uppercase(s: &str) -> bool {
+    let s = s.split('@').next().unwrap_or(s);
+    let slash = s.rfind('/').map_or(0, |i| i + 1);
+    let s = match s[slash..].rfind(':') {
+        Some(i) => &s[..slash + i],
+        None => s,
+    };
+    let mut parts = s.split('/');
+    let first = parts.next().unwrap_or("");
+    let host =
+        s.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let name: Vec<&str> = if host {
+        parts.collect()
+    } else {
+        s.split('/').collect()
+    };
+    name.iter()
+        .any(|p| p.chars().any(|c| c.is_ascii_uppercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,16 @@ const VERBS: &[&str] = &[
     "update",
     "connect",
     "disconnect",
+    "pull",
+    "push",
+    "tag",
+    "history",
+    "export",
+    "load",
+    "login",
+    "check",
+    "dangling",
+    "unused",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -51,7 +61,7 @@ pub fn completions(text: &str, images: &[String]) -> Vec<String> {
             .collect(),
         ["prune"] => PRUNE_TARGETS.to_vec(),
         ["create"] => vec!["network", "volume"],
-        ["run"] => images.iter().map(String::as_str).collect(),
+        ["run"] | ["pull"] | ["push"] => images.iter().map(String::as_str).collect(),
         _ => Vec::new(),
     };
     let mut out: Vec<String> = pool
@@ -90,6 +100,9 @@ impl App {
                 self.apply_filter(&rest.join(" "));
             }
             fx.push(Effect::CloseLogs);
+            return fx;
+        }
+        if let Some(fx) = self.images_command(first, rest) {
             return fx;
         }
         match (first, rest) {

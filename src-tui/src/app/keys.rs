@@ -87,6 +87,9 @@ impl App {
             Mode::Confirm(c) => return self.on_confirm_key(c, k),
             Mode::Input(kind, input) => return self.on_input_key(kind, input, k),
         }
+        if let Some(fx) = self.on_images_popup_key(k) {
+            return fx;
+        }
         let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
         let full = self.layout == Layout::Full;
         self.measure_logs();
@@ -235,6 +238,21 @@ impl App {
             }
             Action::Run => return self.run_selected_image(),
             Action::Edit => return self.edit_selected_container(),
+            Action::ImageFilter => return self.cycle_image_filter(),
+            Action::History => return self.open_history(),
+            Action::CheckUpdates => self.check_updates(),
+            Action::Pull if self.view == View::Images => {
+                let tag = self
+                    .selected_row()
+                    .and_then(|r| match &r.key {
+                        crate::kinds::RowKey::Image(id) => self.snapshot.images.get(id),
+                        _ => None,
+                    })
+                    .and_then(|i| wharf_core::rules::prune::real_tags(i).into_iter().next())
+                    .unwrap_or_default();
+                self.mode = Mode::Input(PromptKind::Command, Input::new(&format!("pull {tag}")));
+                Vec::new()
+            }
             a if a.is_mutating() => return self.on_mutating(a),
             _ => return None,
         };

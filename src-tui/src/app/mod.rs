@@ -8,6 +8,7 @@
 mod actions;
 mod change;
 pub mod command_line;
+mod images;
 mod keys;
 mod navigation;
 mod prompts;
@@ -34,6 +35,7 @@ use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
 use crate::run_form::RunFormState;
 
+pub use images::{HistoryView, ImagesState, TransferView};
 pub use run_form::Created;
 pub use settings::Settings;
 
@@ -89,6 +91,8 @@ pub struct App {
     pub run_form: Option<RunFormState>,
     /// A container the form created, to select when the snapshot shows it.
     pub created: Option<Created>,
+    /// Images and registries: filter, update marks, transfer and history views.
+    pub images: ImagesState,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -124,6 +128,7 @@ impl App {
             quit: false,
             run_form: None,
             created: None,
+            images: ImagesState::default(),
         };
         for v in View::ALL {
             let t = TableState {
@@ -281,6 +286,16 @@ impl App {
                 Vec::new()
             }
             Msg::RunForm { id, result } => self.edit_form_loaded(id, result),
+            Msg::Transfer { job, event } => self.on_transfer(job, event),
+            Msg::History { id, result } => self.on_history(id, result),
+            Msg::Updates(u) => self.on_updates(u),
+            Msg::LoginTarget {
+                host,
+                user,
+                password,
+                target,
+            } => self.on_login_target(host, user, password, target),
+            Msg::Login(r) => self.on_login(r),
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),

@@ -26,6 +26,11 @@ impl App {
                 self.mode = Mode::Confirm(c);
                 Vec::new()
             }
+            KeyCode::Char('p') if c.has_no_prune() => {
+                c.toggle_no_prune();
+                self.mode = Mode::Confirm(c);
+                Vec::new()
+            }
             KeyCode::Char('v') if c.has_volumes() => {
                 c.toggle_volumes();
                 self.mode = Mode::Confirm(c);
@@ -82,6 +87,9 @@ impl App {
                 }
                 Vec::new()
             }
+            k @ (PromptKind::LoginUser(_)
+            | PromptKind::LoginPassword { .. }
+            | PromptKind::LoginSave { .. }) => self.on_login_prompt(k, text),
             PromptKind::Filter | PromptKind::Command => Vec::new(),
         }
     }

@@ -124,6 +124,8 @@ impl App {
             stats: &self.stats,
             now: self.now_secs(),
             show_stopped: self.show_stopped,
+            image_filter: self.images.filter,
+            updates: &self.images.marks,
         };
         let mut rows = (self.view.kind().rows)(&cx);
         if let Some(f) = &t.filter {

@@ -136,7 +136,7 @@ fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
         name: c.name.clone(),
         cells: vec![
             Cell::text(c.name.clone()).tone(Tone::Accent),
-            Cell::text(c.image.clone()),
+            image_cell(c, cx),
             Cell::text(state_text).tone(if stale {
                 Tone::Error
             } else {
@@ -159,6 +159,21 @@ fn container_row(c: &Container, cx: &RowContext<'_>) -> Row {
 /// The RISK cell, from the core's security findings: `!N` in red for N high findings, else
 /// `!N` in yellow for medium ones, `ok` for neither; empty until the container is inspected.
 /// Sorted by weight (a high outweighs any number of mediums).
+/// The image, with the last update check's mark of the image it runs (`rules::images`).
+fn image_cell(c: &Container, cx: &RowContext<'_>) -> Cell {
+    use wharf_core::rules::images::Freshness;
+    match cx.updates.containers.get(&c.id) {
+        Some(f) => {
+            Cell::text(format!("{} [{}]", c.image, f.label())).tone(if *f == Freshness::Outdated {
+                Tone::Paused
+            } else {
+                Tone::Normal
+            })
+        }
+        None => Cell::text(c.image.clone()),
+    }
+}
+
 fn risk_cell(c: &Container) -> Cell {
     use wharf_core::rules::findings::{of_container, Severity};
     let Some(found) = of_container(c) else {

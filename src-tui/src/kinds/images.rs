@@ -1,8 +1,11 @@
 //! Images: tags, size, age and how many containers use each (the core's usage rule); removal
 //! takes only the tags it showed; the run key opens the run form for the selected image.
+//! The list follows the core's dangling/unused filter, and an update check's result shows as
+//! a badge after the tags (`rules::images`).
 
 use wharf_core::command::Command;
 use wharf_core::model::ImageId;
+use wharf_core::rules::images::Freshness;
 use wharf_core::rules::prune::real_tags;
 use wharf_core::rules::usage::Usage;
 
@@ -27,6 +30,10 @@ pub const KIND: Kind = Kind {
         Action::Remove,
         Action::Mark,
         Action::SortNext,
+        Action::Pull,
+        Action::History,
+        Action::ImageFilter,
+        Action::CheckUpdates,
         Action::Help,
         Action::Quit,
     ],
@@ -45,19 +52,26 @@ fn rows(cx: &RowContext<'_>) -> Vec<Row> {
     cx.snap
         .images
         .values()
+        .filter(|i| cx.image_filter.keeps(i, &usage))
         .map(|i| {
-            let name = if i.tags.is_empty() {
+            let mut name = if i.tags.is_empty() {
                 "<none>".to_owned()
             } else {
                 i.tags.join(", ")
             };
+            let fresh = cx.updates.images.get(&i.id).copied();
+            if let Some(f) = fresh {
+                name.push_str(&format!("  [{}]", f.label()));
+            }
             let n = usage.image_users(&i.id).len();
             Row {
                 key: RowKey::Image(i.id.clone()),
                 name: i.display_name().to_owned(),
                 search: format!("{name} {}", i.id.short()),
                 cells: vec![
-                    Cell::text(name).tone(if i.is_dangling() {
+                    Cell::text(name).tone(if fresh == Some(Freshness::Outdated) {
+                        Tone::Paused
+                    } else if i.is_dangling() {
                         Tone::Muted
                     } else {
                         Tone::Accent
@@ -108,12 +122,16 @@ fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {
             id: ImageId::clone(id),
             tags,
             force: false,
+            no_prune: false,
         });
     }
     Some(Act::Run(Confirm {
         title: format!("Remove {}?", plural(cmds.len(), "image")),
         objects,
         commands: cmds,
-        notes: vec!["f: force (also untag images that other tags or containers use)".into()],
+        notes: vec![
+            "f: force (also untag images that other tags or containers use)".into(),
+            "p: keep the untagged parent images (no-prune)".into(),
+        ],
     }))
 }

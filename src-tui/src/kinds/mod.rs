@@ -132,6 +132,9 @@ pub struct RowContext<'a> {
     /// Unix seconds, fixed per frame (and in tests).
     pub now: i64,
     pub show_stopped: bool,
+    /// The images view's filter (dangling, unused) and the last update check's marks.
+    pub image_filter: wharf_core::rules::images::ImageFilter,
+    pub updates: &'a wharf_core::rules::images::UpdateMarks,
 }
 
 /// What a mutating action applies to.

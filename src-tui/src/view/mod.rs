@@ -3,6 +3,7 @@
 
 mod details;
 mod engine;
+mod images;
 mod logs;
 mod popup;
 mod run_form;
@@ -54,6 +55,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         }
     }
     footer(f, app, a.footer);
+    images::draw(f, app, &app.images);
     match &app.mode {
         Mode::Confirm(c) => popup::confirm(f, app, c),
         Mode::Help(offset) => popup::help(f, app, *offset),
@@ -250,9 +252,18 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
     let p = &app.settings.palette;
     let line = match &app.mode {
         Mode::Input(kind, input) => {
-            let before: String = input.text.chars().take(input.cursor).collect();
-            let at: String = input.text.chars().skip(input.cursor).take(1).collect();
-            let after: String = input.text.chars().skip(input.cursor + 1).collect();
+            // A password is never drawn: one dot per character.
+            let hidden = matches!(kind, crate::prompt::PromptKind::LoginPassword { .. });
+            let shown = |s: String| {
+                if hidden {
+                    "•".repeat(s.chars().count())
+                } else {
+                    s
+                }
+            };
+            let before = shown(input.text.chars().take(input.cursor).collect());
+            let at = shown(input.text.chars().skip(input.cursor).take(1).collect());
+            let after = shown(input.text.chars().skip(input.cursor + 1).collect());
             let mut spans = vec![Span::styled(
                 kind.label(),
                 Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
@@ -263,6 +274,14 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                 Style::default().add_modifier(Modifier::REVERSED),
             ));
             spans.push(Span::raw(after));
+            if let crate::prompt::PromptKind::LoginSave { .. } = kind {
+                if let Some(t) = &app.images.save_target {
+                    spans.push(Span::styled(
+                        format!("   w: {}", inert(&t.describe())),
+                        Style::default().fg(p.paused),
+                    ));
+                }
+            }
             if let crate::prompt::PromptKind::Exec(_) = kind {
                 // Said before the shell starts, and again in the shell's banner.
                 spans.push(Span::styled(

@@ -58,6 +58,12 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     if c.has_volumes() {
         opts.push(format!("[{}] volumes", if c.volumes() { "x" } else { " " }));
     }
+    if c.has_no_prune() {
+        opts.push(format!(
+            "[{}] p: keep untagged parents",
+            if c.no_prune() { "x" } else { " " }
+        ));
+    }
     if !opts.is_empty() {
         lines.push(Line::raw(opts.join("   ")));
     }

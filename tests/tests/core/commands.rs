@@ -141,6 +141,7 @@ async fn error_paths_are_typed() {
                 id: ImageId::from(image_id.as_str()),
                 tags: vec![te.image()],
                 force: false,
+                no_prune: false,
             },
         )
         .await,
@@ -327,6 +328,7 @@ async fn removing_an_image_with_several_tags_removes_them_all() {
         id: ImageId::from(img.id.as_str()),
         tags: img.tags.clone(),
         force: false,
+        no_prune: false,
     };
 
     // In use by a container: refused as the engine refuses it, and no tag is lost.

@@ -7,6 +7,7 @@
 mod commands;
 mod common;
 mod faults;
+mod images;
 mod logs;
 mod reconnect;
 mod recreate;

@@ -196,6 +196,7 @@ async fn image_removal_leaves_a_moved_tag_to_its_new_image() {
         id: ImageId::from(id.as_str()),
         tags: tags.clone(),
         force: false,
+        no_prune: false,
     };
     te.docker_ok(&["tag", &other, &tags[1]]);
     let out = execute(&engine, &cmd)
@@ -249,6 +250,7 @@ async fn image_removal_keeps_an_image_tagged_after_confirmation() {
         id: ImageId::from(id.as_str()),
         tags: tags.clone(),
         force: false,
+        no_prune: false,
     };
     te.docker_ok(&["tag", &id, &late]);
     let out = execute(&engine, &cmd)
@@ -288,6 +290,7 @@ async fn removing_what_is_in_use_is_refused_with_the_engines_reason() {
             id: ImageId::from(id.as_str()),
             tags: tags.clone(),
             force: false,
+            no_prune: false,
         },
     )
     .await
@@ -388,6 +391,7 @@ async fn read_only_engine_refuses_every_mutation_before_sending() {
             id: ImageId::from(img.as_str()),
             tags: tags.clone(),
             force: true,
+            no_prune: false,
         },
         Command::CreateNetwork {
             name: "wharf-test-ro-net".into(),

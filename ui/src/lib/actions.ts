@@ -15,7 +15,7 @@ const VERBS: Record<Command["action"], string> = {
   start: "Start", stop: "Stop", restart: "Restart", pause: "Pause", unpause: "Unpause", kill: "Kill",
   remove: "Remove", rename: "Rename", remove_image: "Remove", create_network: "Create",
   remove_network: "Remove", create_volume: "Create", remove_volume: "Remove", prune: "Prune", run: "Run",
-  recreate: "Recreate", update: "Update", connect: "Connect", disconnect: "Disconnect",
+  recreate: "Recreate", update: "Update", connect: "Connect", disconnect: "Disconnect", tag: "Tag",
 };
 
 /**

@@ -45,3 +45,14 @@ export type { Usage } from "./generated/Usage";
 export type { Volume } from "./generated/Volume";
 /** What `snapshot` and `store://changed` carry. */
 export type { SnapshotView as Snapshot } from "./generated/SnapshotView";
+export type { HistoryEntry } from "./generated/HistoryEntry";
+export type { ImageFilter } from "./generated/ImageFilter";
+export type { Freshness } from "./generated/Freshness";
+export type { LayerProgress } from "./generated/LayerProgress";
+export type { Save } from "./generated/Save";
+export type { SaveOutcome } from "./generated/SaveOutcome";
+export type { SaveTarget } from "./generated/SaveTarget";
+export type { Transfer } from "./generated/Transfer";
+export type { TransferRequest } from "./generated/TransferRequest";
+export type { TransferUpdate } from "./generated/TransferUpdate";
+export type { UpdateMarks } from "./generated/UpdateMarks";

@@ -9,6 +9,33 @@ import { formDialog } from "../lib/ui";
 import type { View } from "./view";
 import { statusLine } from "./container";
 import { isAlive, openRun, READ_ONLY_TITLE, renameContainer, stateBadge } from "./common";
+import { backend } from "../lib/backend";
+import { errorText, toast } from "../lib/ui";
+import type { Freshness, ImageFilter, UpdateMarks } from "../lib/types";
+import { exportImages, loadImages, loginDialog, pullImage, pushImage, removeImages, showHistory, tagImage } from "./images";
+
+/** The last update check (wharf-core's marks for images and the containers running them);
+ * views showing marks re-render when it changes. */
+const updateMarks: { marks: UpdateMarks | null; listeners: Set<() => void> } = { marks: null, listeners: new Set() };
+
+async function checkUpdates(ids: string[]): Promise<void> {
+  toast(`Checking ${ids.length} image(s) against their registries…`);
+  try {
+    updateMarks.marks = await backend().checkUpdates(ids);
+    const outdated = Object.values(updateMarks.marks.images).filter((f) => f === "outdated").length;
+    toast(`Update check: ${outdated} outdated`, outdated > 0 ? "error" : "info");
+    for (const l of updateMarks.listeners) l();
+  } catch (e) {
+    toast(errorText(e), "error");
+  }
+}
+
+/** "outdated" / "current" / "unknown" as a badge; nothing before a check. */
+function freshnessBadge(f: Freshness | undefined, why: string[] | undefined): Node {
+  if (!f) return h("span");
+  const text = f === "outdated" ? "outdated" : f === "up_to_date" ? "current" : "unknown";
+  return h("span", { class: `badge fresh-${f}`, "data-freshness": f, title: why?.join("\n") ?? "" }, text);
+}
 
 function ports(c: Container): string {
   return c.ports.map((p) => (p.host_port ? `${p.host_ip ?? "0.0.0.0"}:${p.host_port}->` : "") + `${p.container_port}/${p.protocol}`).join(", ");
@@ -46,7 +73,7 @@ export function containersView(open: (id: string) => void): View {
       { title: "Name", text: (c) => c.name, cell: (c) => h("a", { href: `#/container/${c.id}`, class: "name" }, c.name) },
       { title: "State", text: (c) => c.state, cell: (c) => stateBadge(c.state) },
       { title: "Status", text: (c) => statusLine(c) },
-      { title: "Image", text: (c) => c.image },
+      { title: "Image", text: (c) => c.image, cell: (c) => h("span", {}, c.image, " ", freshnessBadge(updateMarks.marks?.containers[c.id], undefined)) },
       { title: "Project", text: (c) => c.compose?.project ?? "" },
       { title: "Ports", text: ports },
       findingsColumn,
@@ -65,7 +92,12 @@ export function containersView(open: (id: string) => void): View {
       { label: "Run…", needs: "none", mutating: true, readOnlyTitle: READ_ONLY_TITLE, run: () => openRun() },
     ],
   });
-  return tableView(t, (s) => s.containers.map((c) => ({ ...c, findings: s.findings[c.id] ?? null })));
+  const view = tableView(t, (s) => s.containers.map((c) => ({ ...c, findings: s.findings[c.id] ?? null })));
+  // An update check marks containers too: show it without waiting for the next snapshot.
+  let lastSnap: Snapshot | null = null;
+  const rerender = () => { if (lastSnap) view.update(lastSnap); };
+  updateMarks.listeners.add(rerender);
+  return { ...view, update: (s) => { lastSnap = s; view.update(s); }, destroy: () => { updateMarks.listeners.delete(rerender); } };
 }
 
 function createNetwork() {
@@ -121,19 +153,53 @@ export function imagesView(): View {
       { title: "Size", text: (i) => bytes(i.size), sort: (i) => i.size },
       usersColumn,
       { title: "Created", text: (i) => ago(i.created), sort: (i) => -i.created },
+      { title: "Update", text: (i) => updateMarks.marks?.images[i.id] ?? "", cell: (i) => freshnessBadge(updateMarks.marks?.images[i.id], updateMarks.marks?.why[i.id]) },
       { title: "", text: () => "", sort: () => 0, cell: runButton },
     ],
     actions: [
-      { label: "Remove", mutating: true, run: async (rows) => {
-        // The tags shown now are the only ones the removal may take (wharf-core re-checks each).
-        await runCommands(rows.map((i) => ({ action: "remove_image", id: i.id, tags: i.tags.filter((t) => t !== "<none>:<none>"), force: false })), rows.map(name), "images");
-      } },
+      { label: "Pull…", needs: "none", mutating: true, run: () => pullImage() },
+      { label: "Load…", needs: "none", mutating: true, run: () => loadImages() },
+      { label: "Log in…", needs: "none", mutating: false, run: () => loginDialog().then(() => undefined) },
+      { label: "Check updates", needs: "none", mutating: false, run: () => checkUpdates(shown.map((i) => i.id)) },
+      { label: "Pull again", needs: "one", mutating: true, applies: (i) => !i.tags.every((x) => x === "<none>:<none>"), run: ([i]) => pullImage(name(i)) },
+      { label: "Push…", needs: "one", mutating: true, run: ([i]) => pushImage(i) },
+      { label: "Tag…", needs: "one", mutating: true, run: ([i]) => tagImage(i) },
+      { label: "History", needs: "one", mutating: false, run: ([i]) => showHistory(i) },
+      { label: "Export", mutating: false, run: (rows) => exportImages(rows).then(() => undefined) },
+      { label: "Remove…", mutating: true, run: (rows) => removeImages(rows) },
     ],
   });
-  return tableView(t, (s) => {
+  // The dangling/unused chips: wharf-core's rule answers which ids each keeps.
+  let filter: ImageFilter = "all";
+  let kept: Set<string> | null = null;
+  let last: Snapshot | null = null;
+  let shown: Image[] = [];
+  const chips = h("div", { class: "chips", role: "group", "aria-label": "Show images" },
+    (["all", "dangling", "unused"] as ImageFilter[]).map((f) => h("button", {
+      type: "button", class: "chip", "data-filter": f, "aria-pressed": String(f === "all"),
+      onclick: () => { filter = f; kept = null; for (const c of chips.querySelectorAll("button")) c.setAttribute("aria-pressed", String(c.dataset.filter === f)); refresh(); render(); },
+    }, f === "all" ? "All" : f === "dangling" ? "Dangling" : "Unused")));
+  // Asked again on every snapshot while a chip is on; the previous answer shows meanwhile.
+  const refresh = () => {
+    if (filter === "all") return;
+    const asked = filter;
+    void backend().imageFilter(asked).then((ids) => { if (asked === filter) { kept = new Set(ids); render(); } })
+      .catch((e) => toast(errorText(e), "error"));
+  };
+  const render = () => {
+    if (!last) return;
+    const s = last;
     readOnly = s.read_only;
-    return s.images.map((i) => ({ ...i, users: s.usage.images[i.id]?.length ?? 0 }));
-  });
+    shown = s.images.filter((i) => filter === "all" || (kept?.has(i.id) ?? false));
+    t.setRows(shown.map((i) => ({ ...i, users: s.usage.images[i.id]?.length ?? 0 })), s.read_only);
+  };
+  updateMarks.listeners.add(render);
+  return {
+    el: h("div", { class: "images-view" }, chips, t.el),
+    update: (s) => { last = s; refresh(); render(); },
+    focusFilter: () => t.focusFilter(),
+    destroy: () => { updateMarks.listeners.delete(render); },
+  };
 }
 
 export function networksView(): View {

@@ -32,7 +32,7 @@ pub(crate) struct Link {
     send: Arc<dyn Fn(BollardRequest) -> Sent + Send + Sync>,
 }
 
-type Sent = BoxFuture<'static, std::result::Result<Response<Incoming>, BollardError>>;
+pub(crate) type Sent = BoxFuture<'static, std::result::Result<Response<Incoming>, BollardError>>;
 
 /// What `GET /_ping` said.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +58,17 @@ impl Link {
             REQUEST_TIMEOUT_SECS,
             version,
         )
+    }
+
+    /// The engine's base URL (`http://localhost` for a unix socket), for requests Wharf
+    /// builds itself (image transfers, `/auth`: see `engine::transfer`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Send one request Wharf built itself, under the same deadlines as bollard's calls.
+    pub fn send(&self, req: BollardRequest) -> Sent {
+        (self.send)(req)
     }
 
     /// `GET /_ping` (unversioned, so any engine answers it), within the quick deadline.

@@ -2,9 +2,10 @@
 // IPC implementation (./tauri.ts, the only module that imports @tauri-apps/*), in a plain
 // browser it is the in-memory stub (./stub.ts) used by the browser tests.
 import type {
-  AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EditPrefill, EngineInfo, ExecEvent, Finding, LogBatch,
-  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Saved, SeriesRequest,
-  Snapshot, StatsUpdate,
+  AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
+  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
+  Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
+  UpdateMarks, EditPrefill, RecreatePreview,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -56,6 +57,16 @@ export interface Backend {
   containerRunForm(id: string): Promise<EditPrefill>;
   /** What recreating `id` from `form` changes (wharf-core's diff, secrets masked). */
   recreatePreview(id: string, form: RunForm): Promise<RecreatePreview>;
+  /** Pull, push, save or load with progress; `stop()` cancels (the engine stops the transfer). */
+  imageTransfer(request: TransferRequest, cb: (u: TransferUpdate) => void): Promise<StreamHandle>;
+  imageHistory(id: string): Promise<HistoryEntry[]>;
+  /** The image ids wharf-core's filter keeps now (dangling = untagged, unused = no container). */
+  imageFilter(filter: ImageFilter): Promise<string[]>;
+  /** Check these images' tags against their registries; marks images and their containers. */
+  checkUpdates(ids: string[]): Promise<UpdateMarks>;
+  /** Where saving a login to `server` would go (shown before the user chooses to save). */
+  loginTarget(server: string): Promise<SaveTarget>;
+  login(server: string, username: string, password: string, save: Save): Promise<SaveOutcome>;
 }
 
 let current: Backend | null = null;

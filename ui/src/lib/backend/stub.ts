@@ -5,6 +5,7 @@ import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type {
   Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
   Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
+  Image, TransferRequest,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
@@ -107,6 +108,15 @@ export class StubEngine {
   revision = 1;
   commands: { cmd: Command; confirmed: boolean }[] = [];
   execInput = "";
+  /** Images: transfers asked for, how many were cancelled, update checks and logins (without
+   * the password: only its length), and the pace of the canned transfer (tests slow it). */
+  transfers: TransferRequest[] = [];
+  cancelled = 0;
+  transferSteps = 5;
+  transferTick = 40;
+  checked: string[][] = [];
+  logins: { server: string; username: string; save: string; passwordLength: number }[] = [];
+  get images(): Image[] { return this.snapshot().images; }
   listeners = new Set<(s: Snapshot) => void>();
   openStreams = 0;
   /** What `--insecure-skip-tls-verify` with an unverified endpoint looks like (tests set it). */
@@ -431,6 +441,52 @@ export function createStubBackend(): Backend {
       const c = eng.containers.find((x) => x.id === id);
       if (!c) throw { kind: "not_found", message: `no such container: ${id}`, hint: null };
       return cannedDiff(c, cannedRunForm(c, eng.edits), form);
+    },
+    // Images: canned progress for the page's tests (the real rules and transfers are proved
+    // by the core's tests, src-tauri/tests/images.rs and the real app under WebDriver).
+    async imageTransfer(request, cb) {
+      eng.transfers.push(request);
+      const what = request.kind === "pull" || request.kind === "push" ? `${request.kind} ${request.reference}` : request.kind;
+      if (request.kind === "pull" && /[A-Z]/.test(request.reference)) {
+        setTimeout(() => cb({ kind: "failed", error: { kind: "invalid_input", message: `'${request.reference}' is not a valid image name: repository names must be lowercase`, hint: null } }), 10);
+        return stream(() => undefined);
+      }
+      const total = [4_000_000, 1_000_000];
+      let step = 0;
+      const tick = () => {
+        step += 1;
+        const layers = total.map((t, i) => {
+          const current = Math.min(t, Math.round((t * step) / (eng.transferSteps - i)));
+          return { id: `layer${i}abcdef`, status: current >= t ? "Pull complete" : "Downloading", current, total: t, done: current >= t };
+        });
+        const transfer = { what, layers, status: "", current: layers.reduce((a, l) => a + l.current, 0),
+          total: total.reduce((a, b) => a + b, 0), layers_done: layers.filter((l) => l.done).length };
+        if (transfer.layers_done === layers.length) {
+          clearInterval(timer);
+          cb({ kind: "done", transfer, image: "sha256:" + hex(0xfeed), digest: null });
+        } else cb({ kind: "progress", transfer });
+      };
+      const timer = setInterval(tick, eng.transferTick);
+      return stream(() => { eng.cancelled += 1; clearInterval(timer); });
+    },
+    imageHistory: async () => [
+      { id: "sha256:" + hex(0xbb), created: Math.floor(now() / 1000) - 3600, created_by: "/bin/sh -c #(nop)  CMD [\"sh\"]", size: 0, comment: "", tags: ["busybox:test"] },
+      { id: "<missing>", created: Math.floor(now() / 1000) - 7200, created_by: "/bin/sh -c #(nop) ADD file:abc in / ", size: 4_400_000, comment: "imported", tags: [] },
+    ],
+    imageFilter: async (filter) => eng.images.filter((i) => filter === "all" || (filter === "dangling" ? i.tags.length === 0 : !eng.containers.some((c) => c.image_id === i.id))).map((i) => i.id),
+    async checkUpdates(ids) {
+      eng.checked.push(ids);
+      const images: Record<string, "outdated" | "up_to_date"> = {};
+      for (const id of ids) images[id] = eng.images.find((i) => i.id === id)?.tags.length ? "outdated" : "up_to_date";
+      const containers: Record<string, "outdated" | "up_to_date"> = {};
+      for (const c of eng.containers) if (c.image_id && images[c.image_id]) containers[c.id] = images[c.image_id];
+      return { images, containers, why: {} };
+    },
+    loginTarget: async () => ({ kind: "plain_file", path: "/root/.docker/config.json" }),
+    async login(server, username, password, save) {
+      eng.logins.push({ server, username, save, passwordLength: password.length });
+      if (password !== "right") throw { kind: "denied", message: `login to ${server}: unauthorized: authentication required`, hint: null };
+      return save === "session" ? { kept: "session" } : { kept: "saved", kind: "plain_file", path: "/root/.docker/config.json" };
     },
   };
 }

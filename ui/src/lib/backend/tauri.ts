@@ -4,7 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
-import type { ExecEvent, LogBatch, Snapshot, StatsUpdate } from "../types";
+import type { ExecEvent, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
 const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
@@ -67,5 +67,15 @@ export function createTauriBackend(): Backend {
     switchContext: (name) => invoke("switch_context", { name }),
     containerRunForm: (id) => invoke("container_run_form", { id }),
     recreatePreview: (id, form) => invoke("recreate_preview", { id, form }),
+    async imageTransfer(request, cb) {
+      const channel = new Channel<TransferUpdate>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("image_transfer", { request, channel }));
+    },
+    imageHistory: (id) => invoke("image_history", { id }),
+    imageFilter: (filter) => invoke("image_filter", { filter }),
+    checkUpdates: (ids) => invoke("check_updates", { ids }),
+    loginTarget: (server) => invoke("login_target", { server }),
+    login: (server, username, password, save) => invoke("login", { server, username, password, save }),
   };
 }

@@ -8,9 +8,13 @@ import type { RunForm } from "./RunForm";
 import type { UpdateForm } from "./UpdateForm";
 import type { VolumeName } from "./VolumeName";
 
-export type Command = { "action": "start", id: ContainerId, } | { "action": "stop", id: ContainerId, timeout: number | null, } | { "action": "restart", id: ContainerId, timeout: number | null, } | { "action": "pause", id: ContainerId, } | { "action": "unpause", id: ContainerId, } | { "action": "kill", id: ContainerId, signal: string, } | { "action": "remove", id: ContainerId, force: boolean, volumes: boolean, } | { "action": "rename", id: ContainerId, name: string, } | { "action": "remove_image", id: ImageId, tags: Array<string>, force: boolean, } | { "action": "create_network", name: string, driver: string | null, internal: boolean, 
+export type Command = { "action": "start", id: ContainerId, } | { "action": "stop", id: ContainerId, timeout: number | null, } | { "action": "restart", id: ContainerId, timeout: number | null, } | { "action": "pause", id: ContainerId, } | { "action": "unpause", id: ContainerId, } | { "action": "kill", id: ContainerId, signal: string, } | { "action": "remove", id: ContainerId, force: boolean, volumes: boolean, } | { "action": "rename", id: ContainerId, name: string, } | { "action": "remove_image", id: ImageId, tags: Array<string>, force: boolean, 
+/**
+ * Keep the untagged parent images `docker rmi` would remove with it (`--no-prune`).
+ */
+no_prune: boolean, } | { "action": "create_network", name: string, driver: string | null, internal: boolean, 
 /**
  * Subnet, gateway, IP range, driver options, attachable, labels (all optional;
  * parsed by `spec::network` before anything is sent).
  */
-options: NetworkForm, } | { "action": "remove_network", id: NetworkId, } | { "action": "create_volume", name: string, driver: string | null, } | { "action": "remove_volume", name: VolumeName, force: boolean, } | { "action": "prune", plan: PrunePlan, } | { "action": "run", form: RunForm, start: boolean, } | { "action": "recreate", id: ContainerId, form: RunForm, } | { "action": "update", id: ContainerId, limits: UpdateForm, } | { "action": "connect", network: string, container: ContainerId, aliases: Array<string>, } | { "action": "disconnect", network: string, container: ContainerId, force: boolean, };
+options: NetworkForm, } | { "action": "remove_network", id: NetworkId, } | { "action": "create_volume", name: string, driver: string | null, } | { "action": "remove_volume", name: VolumeName, force: boolean, } | { "action": "prune", plan: PrunePlan, } | { "action": "run", form: RunForm, start: boolean, } | { "action": "recreate", id: ContainerId, form: RunForm, } | { "action": "update", id: ContainerId, limits: UpdateForm, } | { "action": "connect", network: string, container: ContainerId, aliases: Array<string>, } | { "action": "disconnect", network: string, container: ContainerId, force: boolean, } | { "action": "tag", id: ImageId, target: string, };
