@@ -5,6 +5,7 @@
 //! `connect` decides where to connect; `convert` turns wire types into model types;
 //! `connect::transport_error` explains connection failures.
 
+mod build;
 pub mod connect;
 mod convert;
 mod create;
@@ -15,6 +16,7 @@ mod fuzz_documents;
 mod fuzz_tests;
 mod lifecycle;
 mod logs;
+mod search;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,10 +36,12 @@ use crate::model::{
 pub use connect::Endpoint;
 // Where the UIs have always found it; the type is model data (rules use it too).
 pub use crate::model::Processes;
+pub use build::{BuildEvent, BuildStream};
 pub use connect::transport_error::is_timeout;
 pub use convert::rfc3339_secs as rfc3339_to_unix;
 pub use exec::{ExecSession, ExecSpec};
 pub use logs::{LogChunk, LogOptions, LogStream};
+pub use search::{SearchQuery, SearchResult};
 
 /// The oldest engine API Wharf supports (Docker 20.10).
 pub const MIN_API_VERSION: (usize, usize) = (1, 41);

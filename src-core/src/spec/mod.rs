@@ -2,7 +2,9 @@
 //! rejecting bad input with a precise message. [`run`] is the run form; its field parsers are
 //! in `fields` and its `docker run` line in `cmdline`.
 
+pub mod build;
 pub(crate) mod cmdline;
+pub mod dockerignore;
 pub(crate) mod fields;
 pub mod run;
 #[cfg(test)]

@@ -23,7 +23,8 @@ use limits::{
     parse_restart, parse_user, parse_workdir,
 };
 use mounts::{parse_mount, parse_networks};
-use values::{parse_image, parse_port, words};
+pub(crate) use values::parse_image;
+use values::{parse_port, words};
 
 type Parsed<T> = std::result::Result<T, String>;
 
