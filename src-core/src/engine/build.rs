@@ -207,6 +207,9 @@ impl Engine {
             nocache: plan.no_cache,
             pull: plan.pull.then(|| "1".to_owned()),
             rm: true,
+            // A failed step's container too (the CLI keeps it unless --force-rm): it is the
+            // builder's, not the user's, and nothing in Wharf would ever show or remove it.
+            forcerm: true,
             buildargs: (!plan.args.is_empty()).then(|| {
                 plan.args
                     .iter()

@@ -263,8 +263,10 @@ pub(crate) fn write<W: Write>(
     let root = walk.root.clone();
     walk.dir(&root, "")?;
     if let Some(line) = walk.extra_ignore.take() {
-        // No .dockerignore in the context: one that hides the added Dockerfile.
-        let text = format!("\n{line}\n");
+        // No .dockerignore in the context: one that hides the added Dockerfile, and itself
+        // (the CLI's leaves itself in the context, so `COPY .` copied a file the user never
+        // made; the engine drops a .dockerignore that excludes itself).
+        let text = format!("\n{line}\n.dockerignore\n");
         let mut h = Header::new_gnu();
         h.set_entry_type(EntryType::Regular);
         h.set_mode(0o644);
@@ -386,7 +388,10 @@ mod tests {
             [
                 (".dockerfile.abc".to_owned(), "FROM x\n".to_owned()),
                 ("a".to_owned(), "a".to_owned()),
-                (".dockerignore".to_owned(), "\n.dockerfile.abc\n".to_owned()),
+                (
+                    ".dockerignore".to_owned(),
+                    "\n.dockerfile.abc\n.dockerignore\n".to_owned()
+                ),
             ]
         );
     }
