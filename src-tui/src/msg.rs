@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use wharf_core::command::{Command, Outcome};
-use wharf_core::engine::{LogOptions, Processes};
+use wharf_core::engine::{BuildEvent, LogOptions, Processes, SearchQuery, SearchResult};
 use wharf_core::error::CoreError;
 use wharf_core::model::{ContainerId, DiskUsage, PruneTarget};
 use wharf_core::rules::prune::PrunePlan;
+use wharf_core::spec::build::BuildPlan;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
@@ -43,6 +44,16 @@ pub enum Msg {
     LogsEnded(Option<CoreError>),
     ExecDone(Result<String, String>),
     Saved(Result<PathBuf, String>),
+    /// An event of build `gen` (its last is `Done` or an error).
+    Build {
+        gen: u64,
+        event: Result<BuildEvent, CoreError>,
+    },
+    /// What `:search term` found.
+    SearchResults {
+        term: String,
+        result: Result<Vec<SearchResult>, CoreError>,
+    },
 }
 
 /// Work for the loop; the app never does I/O itself.
@@ -72,4 +83,12 @@ pub enum Effect {
         path: PathBuf,
         text: String,
     },
+    /// Start build `gen` (a running build is cancelled first: one at a time).
+    Build {
+        gen: u64,
+        plan: BuildPlan,
+    },
+    /// Cancel the running build (its stream is dropped).
+    CancelBuild,
+    Search(SearchQuery),
 }

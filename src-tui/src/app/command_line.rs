@@ -9,6 +9,7 @@ use crate::msg::Effect;
 use crate::prompt::Mode;
 const VERBS: &[&str] = &[
     "quit", "q", "help", "prune", "create", "run", "tail", "save", "sort", "filter", "stopped",
+    "build", "search",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -121,6 +122,16 @@ impl App {
             }
             ("run", []) => self.open_run_form(""),
             ("run", [image]) => self.open_run_form(image),
+            ("build", []) => self.open_build(""),
+            ("build", [dir]) => self.open_build(dir),
+            ("search", [term]) => self.open_search(term),
+            ("search", _) => {
+                self.toast(
+                    "search needs one term: :search NAME or :search REGISTRY/NAME",
+                    true,
+                );
+                Vec::new()
+            }
             ("create", ["network", name]) => {
                 self.on_prompt_submit(crate::prompt::PromptKind::CreateNetwork, name)
             }
