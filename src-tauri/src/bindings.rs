@@ -31,9 +31,11 @@ use wharf_core::rules::networks::BUILTIN_NETWORKS;
 
 use crate::commands::{AppInfo, ImageFormat, LogRequest, Removal, Saved};
 use crate::link::SnapshotView;
-use crate::streams::{ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
+use crate::streams::{BuildBatch, ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
+use wharf_core::engine::{SearchQuery, SearchResult};
 use wharf_core::rules::findings::FindingsSummary;
 use wharf_core::rules::prune::PrunePlan;
+use wharf_core::spec::build::{BuildFieldError, BuildForm};
 use wharf_core::spec::run::{RunForm, RunPreview};
 
 const HEADER: &str =
@@ -69,6 +71,11 @@ fn generate(out: &Path) {
         SeriesRequest,
         RunPreview,
         FindingsSummary,
+        BuildForm,
+        BuildFieldError,
+        BuildBatch,
+        SearchQuery,
+        SearchResult,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(

@@ -26,4 +26,7 @@ pub const COMMANDS: &[&str] = &[
     "streams_reset",
     "contexts",
     "switch_context",
+    "build_check",
+    "build_start",
+    "image_search",
 ];

@@ -131,6 +131,9 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::streams_reset,
             commands::contexts,
             commands::switch_context,
+            commands::build_check,
+            commands::build_start,
+            commands::image_search,
         ])
 }
 

@@ -1,4 +1,4 @@
-//! Logs, stats (numbers: the page draws the charts) and exec streamed to the page over `tauri::ipc::Channel`s.
+//! Logs, stats (numbers: the page draws the charts), exec and build output streamed to the page over `tauri::ipc::Channel`s.
 //!
 //! Every stream is a task registered under a numeric id in [`Streams`]; the page stops it with
 //! `stream_stop(id)`, and all of them stop when the window is destroyed, the page reloads
@@ -18,9 +18,10 @@ use tauri::async_runtime::JoinHandle;
 use tauri::ipc::Channel;
 use tokio::io::AsyncWrite;
 use tokio::sync::watch;
-use wharf_core::engine::{Engine, LogChunk, LogOptions};
+use wharf_core::engine::{BuildEvent, Engine, LogChunk, LogOptions};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{ContainerId, Sample};
+use wharf_core::spec::build::BuildPlan;
 use wharf_core::streams::logs::LogEvent;
 use wharf_core::streams::{LogBuffer, LogFollower, LogLine, StatsView};
 use wharf_core::Result;
@@ -358,6 +359,64 @@ pub fn take_utf8(buf: &mut Vec<u8>) -> String {
             let s = String::from_utf8_lossy(buf).into_owned();
             buf.clear();
             s
+        }
+    }
+}
+
+/// Events of a build taken per message at most: a `RUN` that floods its output costs one
+/// message per this many lines, not one per line.
+const BUILD_BATCH_MAX: usize = 256;
+
+/// Build events for the page, in order; `ended` on the last batch, with `error` when the
+/// build failed or was refused (its `Done` event carries the image id otherwise).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BuildBatch {
+    pub events: Vec<BuildEvent>,
+    pub ended: bool,
+    pub error: Option<ErrorReport>,
+}
+
+/// Run a build and send its events (made inert by the core) as they come, batched: what is
+/// ready at once goes in one message. Aborting the task drops the build stream, which cancels
+/// the build.
+pub async fn build(engine: Engine, plan: BuildPlan, ch: Channel<BuildBatch>) {
+    let mut events = wharf_core::streams::build::output(&engine, &plan);
+    loop {
+        let Some(first) = events.next().await else {
+            // The core always ends with `Done` or an error; a bare end is reported as ended.
+            let _ = ch.send(BuildBatch {
+                events: Vec::new(),
+                ended: true,
+                error: None,
+            });
+            return;
+        };
+        let mut batch = BuildBatch {
+            events: Vec::new(),
+            ended: false,
+            error: None,
+        };
+        let mut next = Some(first);
+        while let Some(item) = next.take() {
+            match item {
+                Ok(e) => {
+                    batch.ended = matches!(e, BuildEvent::Done { .. });
+                    batch.events.push(e);
+                }
+                Err(e) => {
+                    batch.ended = true;
+                    batch.error = Some(ErrorReport::from(e));
+                }
+            }
+            if batch.ended || batch.events.len() >= BUILD_BATCH_MAX {
+                break;
+            }
+            next = futures_util::FutureExt::now_or_never(events.next()).flatten();
+        }
+        let ended = batch.ended;
+        if ch.send(batch).is_err() || ended {
+            return;
         }
     }
 }
