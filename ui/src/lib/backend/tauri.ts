@@ -4,7 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
-import type { ExecEvent, LogBatch, Snapshot, StatsUpdate } from "../types";
+import type { BuildBatch, ExecEvent, LogBatch, Snapshot, StatsUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
 const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
@@ -65,5 +65,12 @@ export function createTauriBackend(): Backend {
     streamsReset: () => invoke("streams_reset"),
     contexts: () => invoke("contexts"),
     switchContext: (name) => invoke("switch_context", { name }),
+    buildCheck: (form) => invoke("build_check", { form }),
+    async build(form, cb) {
+      const channel = new Channel<BuildBatch>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("build_start", { form, channel }));
+    },
+    imageSearch: (query) => invoke("image_search", { query }),
   };
 }
