@@ -363,9 +363,12 @@ pub fn take_utf8(buf: &mut Vec<u8>) -> String {
     }
 }
 
-/// Events of a build taken per message at most: a `RUN` that floods its output costs one
-/// message per this many lines, not one per line.
+/// Events of a build taken per message at most.
 const BUILD_BATCH_MAX: usize = 256;
+/// Collect build output this long before sending: a `RUN` that floods its output costs at most
+/// one message per interval (≤ 256 lines each), and the engine is not read further ahead, so
+/// a flood waits in the engine's pipe instead of piling up in the webview.
+const BUILD_BATCH: Duration = Duration::from_millis(50);
 
 /// Build events for the page, in order; `ended` on the last batch, with `error` when the
 /// build failed or was refused (its `Done` event carries the image id otherwise).
@@ -377,45 +380,51 @@ pub struct BuildBatch {
     pub error: Option<ErrorReport>,
 }
 
-/// Run a build and send its events (made inert by the core) as they come, batched: what is
-/// ready at once goes in one message. Aborting the task drops the build stream, which cancels
-/// the build.
+/// Run a build and send its events (made inert by the core) in batches. Aborting the task
+/// drops the build stream, which cancels the build.
 pub async fn build(engine: Engine, plan: BuildPlan, ch: Channel<BuildBatch>) {
-    let mut events = wharf_core::streams::build::output(&engine, &plan);
+    let events = wharf_core::streams::build::output(&engine, &plan);
+    pace_build(events, |b| ch.send(b).is_ok()).await;
+}
+
+/// Send `events` through `send` in batches (see [`BUILD_BATCH`]) until the last one, or until
+/// `send` says the page is gone.
+async fn pace_build<S>(mut events: S, mut send: impl FnMut(BuildBatch) -> bool)
+where
+    S: Stream<Item = Result<BuildEvent>> + Unpin,
+{
     loop {
-        let Some(first) = events.next().await else {
-            // The core always ends with `Done` or an error; a bare end is reported as ended.
-            let _ = ch.send(BuildBatch {
-                events: Vec::new(),
-                ended: true,
-                error: None,
-            });
-            return;
-        };
         let mut batch = BuildBatch {
             events: Vec::new(),
             ended: false,
             error: None,
         };
-        let mut next = Some(first);
-        while let Some(item) = next.take() {
+        let mut deadline = None;
+        while !batch.ended && batch.events.len() < BUILD_BATCH_MAX {
+            let item = match deadline {
+                // The first event of a batch is waited for as long as it takes.
+                None => events.next().await,
+                Some(at) => match tokio::time::timeout_at(at, events.next()).await {
+                    Ok(item) => item,
+                    Err(_) => break,
+                },
+            };
+            deadline.get_or_insert_with(|| tokio::time::Instant::now() + BUILD_BATCH);
             match item {
-                Ok(e) => {
+                Some(Ok(e)) => {
                     batch.ended = matches!(e, BuildEvent::Done { .. });
                     batch.events.push(e);
                 }
-                Err(e) => {
+                Some(Err(e)) => {
                     batch.ended = true;
                     batch.error = Some(ErrorReport::from(e));
                 }
+                // The core always ends with `Done` or an error; a bare end is still an end.
+                None => batch.ended = true,
             }
-            if batch.ended || batch.events.len() >= BUILD_BATCH_MAX {
-                break;
-            }
-            next = futures_util::FutureExt::now_or_never(events.next()).flatten();
         }
         let ended = batch.ended;
-        if ch.send(batch).is_err() || ended {
+        if !send(batch) || ended {
             return;
         }
     }
@@ -517,5 +526,59 @@ mod tests {
         assert!(buf.is_empty());
         let mut bad = vec![b'a', 0xff, b'b'];
         assert_eq!(take_utf8(&mut bad), "a\u{fffd}b");
+    }
+
+    /// A flood of build output goes out in few messages of bounded size, in order, ending
+    /// with the last event; nothing is lost.
+    #[tokio::test]
+    async fn build_output_is_batched_and_ends_with_the_result() {
+        let n = 1000;
+        let flood = (0..n)
+            .map(|i| {
+                Ok(BuildEvent::Output {
+                    text: format!("line {i}"),
+                })
+            })
+            .chain(std::iter::once(Ok(BuildEvent::Done {
+                id: "sha256:x".into(),
+                tags: Vec::new(),
+            })));
+        let mut batches = Vec::new();
+        pace_build(futures_util::stream::iter(flood), |b| {
+            batches.push(b);
+            true
+        })
+        .await;
+        assert!(
+            batches.len() <= n / BUILD_BATCH_MAX + 2,
+            "{}",
+            batches.len()
+        );
+        assert!(batches.iter().all(|b| b.events.len() <= BUILD_BATCH_MAX));
+        let all: Vec<&BuildEvent> = batches.iter().flat_map(|b| &b.events).collect();
+        assert_eq!(all.len(), n + 1);
+        assert!(matches!(all[0], BuildEvent::Output { text } if text == "line 0"));
+        let last = batches.last().unwrap();
+        assert!(last.ended && last.error.is_none());
+        assert!(matches!(last.events.last(), Some(BuildEvent::Done { .. })));
+        // An error ends the stream too, reported as such.
+        let mut out = Vec::new();
+        pace_build(
+            futures_util::stream::iter(vec![Err(wharf_core::CoreError::new(
+                wharf_core::ErrorKind::Engine,
+                "build failed: no",
+            ))]),
+            |b| {
+                out.push(b);
+                true
+            },
+        )
+        .await;
+        assert_eq!(out.len(), 1);
+        assert!(out[0].ended);
+        assert_eq!(
+            out[0].error.as_ref().map(|e| e.message.as_str()),
+            Some("build failed: no")
+        );
     }
 }
