@@ -260,3 +260,28 @@ fn search_lists_results_and_offers_a_pull() {
     });
     assert!(render(&app).contains("127.0.0.1:5000 does not offer search"));
 }
+
+#[test]
+fn the_form_and_the_search_results_as_drawn() {
+    let mut app = app(80, 24);
+    command_line(&mut app, "build /nonexistent/wharf-build-ctx");
+    // The tags line focused and edited, with a bad tag.
+    fill(&mut app, Line::List(BuildField::Tags), "Bad:Tag:x");
+    let screen = render(&app);
+    assert!(!screen.contains('\x1b'));
+    insta::assert_snapshot!("build_form_errors_80x24", screen);
+
+    app.update(code(KeyCode::Esc));
+    command_line(&mut app, "search web");
+    app.update(Msg::SearchResults {
+        term: "web".into(),
+        result: Ok(vec![SearchResult {
+            name: "web".into(),
+            description: "a web server\u{1b}]0;title\u{7}".into(),
+            stars: 12,
+            official: true,
+            automated: false,
+        }]),
+    });
+    insta::assert_snapshot!("search_results_80x24", render(&app));
+}

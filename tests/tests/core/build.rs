@@ -337,6 +337,48 @@ async fn a_dockerfile_outside_the_context_is_sent_but_not_copied() {
     assert_eq!(run(te, &t, &["ls", "-A", "/ctx"]).trim(), "a.txt");
 }
 
+/// A context the core cannot send whole (here a file name that is not UTF-8, after 4 MB were
+/// already sent) ends the build with the core's reason, not the broken request's, and the
+/// engine builds nothing from the partial context.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_that_cannot_be_sent_builds_nothing_and_says_why() {
+    use std::os::unix::ffi::OsStrExt;
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(
+        dir.path(),
+        "Dockerfile",
+        &format!("FROM {}\nCOPY . /ctx\n", te.image()),
+    );
+    write(dir.path(), "a-big.bin", &"x".repeat(4 << 20));
+    std::fs::write(
+        dir.path().join(std::ffi::OsStr::from_bytes(b"z-\xff.txt")),
+        "bad name",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let t = tag("unsendable");
+    let _guard = Built {
+        te,
+        refs: vec![t.clone()],
+    };
+    let (events, result) = build(
+        &engine,
+        &plan(BuildForm {
+            context: dir.path().display().to_string(),
+            tags: vec![t.clone()],
+            ..Default::default()
+        }),
+    )
+    .await;
+    let e = result
+        .err()
+        .unwrap_or_else(|| panic!("the build succeeded: {events:?}"));
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(e.to_string().contains("not UTF-8"), "{e}");
+    assert!(te.docker(&["image", "inspect", &t]).is_err());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_a_build_stops_it() {
     let te = require_engine!();
