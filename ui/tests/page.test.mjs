@@ -697,6 +697,11 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForSelector("[data-testid=search-results] li[data-name=nginx]");
     assert.match(await page.textContent("[data-testid=search-results]"), /★ 1200.*nginx.*official.*<i>not italic<\/i>/s);
     assert.equal(await page.locator("[data-testid=search-results] i").count(), 0);
+    assert.equal(await page.locator("[data-testid=search-results] li").count(), 2);
+    // "Official only" is sent to the engine as its is-official filter.
+    await page.check("input[name=official-only]");
+    await page.press("input[name=image-search]", "Enter");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=search-results] li").length === 1);
     await page.fill("input[name=image-search]", "127.0.0.1:5000/web");
     await page.press("input[name=image-search]", "Enter");
     await page.waitForSelector("[data-testid=search-results] [role=alert]");

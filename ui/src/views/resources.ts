@@ -137,6 +137,7 @@ function openBuild(select: (id: string) => void): Promise<void> {
 function searchBox(): HTMLElement {
   const input = h("input", { type: "search", name: "image-search", placeholder: "Search images (name, or registry:port/name)…",
     "aria-label": "Search images", autocomplete: "off", spellcheck: "false" });
+  const official = h("input", { type: "checkbox", name: "official-only" });
   const results = h("div", { class: "search-results", "data-testid": "search-results", "aria-live": "polite" });
   let generation = 0;
   const row = (r: SearchResult) => h("li", { "data-name": r.name },
@@ -153,7 +154,7 @@ function searchBox(): HTMLElement {
     const g = ++generation;
     replace(results, h("p", { class: "muted" }, "Searching…"));
     try {
-      const found = await backend().imageSearch({ term, limit: 25, official_only: false, min_stars: null });
+      const found = await backend().imageSearch({ term, limit: 25, official_only: official.checked, min_stars: null });
       if (g !== generation) return;
       replace(results, found.length ? h("ul", {}, found.map(row)) : h("p", { class: "muted" }, "No image matches."));
     } catch (e) {
@@ -161,7 +162,7 @@ function searchBox(): HTMLElement {
     }
   };
   return h("form", { class: "image-search", onsubmit: (e: Event) => { e.preventDefault(); void search(); } },
-    input, h("button", { type: "submit" }, "Search"), results);
+    input, h("label", { class: "check" }, official, " Official only"), h("button", { type: "submit" }, "Search"), results);
 }
 
 export function networksView(): View {

@@ -414,7 +414,7 @@ export function createStubBackend(): Backend {
         { name: query.term, description: "The official image <i>not italic</i>", stars: 1200, official: true, automated: false },
         { name: `someone/${query.term}-tools`, description: "", stars: 3, official: false, automated: true },
       ];
-      return found;
+      return query.official_only ? found.filter((r) => r.official) : found;
     },
   };
 }
