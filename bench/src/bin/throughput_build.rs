@@ -92,6 +92,8 @@ async fn main() -> Result<(), String> {
 
     println!("| operation | bytes | Wharf s | Wharf MB/s | docker CLI s | docker CLI MB/s |");
     println!("|---|---|---|---|---|---|");
+    // Every image made, by id: a second build under the same tag leaves the first untagged.
+    let mut made: Vec<String> = Vec::new();
     let result = async {
         for round in 1..=2 {
             let t = Instant::now();
@@ -100,14 +102,18 @@ async fn main() -> Result<(), String> {
             loop {
                 match stream.next().await {
                     Some(Ok(BuildEvent::Context { bytes, .. })) => sent = bytes,
-                    Some(Ok(BuildEvent::Done { .. })) | None => break,
+                    Some(Ok(BuildEvent::Done { id, .. })) => {
+                        made.push(id);
+                        break;
+                    }
+                    None => break,
                     Some(Ok(_)) => {}
                     Some(Err(e)) => return Err(format!("wharf build: {e}")),
                 }
             }
             let wharf = t.elapsed().as_secs_f64();
             let t = Instant::now();
-            docker(&[
+            let id = docker(&[
                 "build",
                 "-q",
                 "--no-cache",
@@ -115,6 +121,7 @@ async fn main() -> Result<(), String> {
                 &cli_tag,
                 &dir.display().to_string(),
             ])?;
+            made.push(id.trim().to_owned());
             let cli = t.elapsed().as_secs_f64();
             row(
                 &format!("build {mb} MB context (run {round}, {sent} B tar)"),
@@ -127,7 +134,7 @@ async fn main() -> Result<(), String> {
     }
     .await;
     // Cleanup whatever happened.
-    for t in [&wharf_tag, &cli_tag] {
+    for t in [&wharf_tag, &cli_tag].into_iter().chain(made.iter()) {
         if let Err(e) = docker(&["rmi", "-f", t]) {
             if !e.contains("No such image") {
                 eprintln!("cleanup of {t}: {e}");
