@@ -8,12 +8,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use wharf_core::audit::AuditLog;
 use wharf_core::engine::{BuildEvent, Engine, Policy, SearchQuery};
 use wharf_core::spec::build::{BuildForm, BuildPlan};
 use wharf_core::streams::build as builds;
 use wharf_core::{CoreError, ErrorKind};
 use wharf_tests::{
-    require_engine, unique_name, wait_until_blocking, TestEngine, TestRegistry, LABEL,
+    require_engine, unique_name, wait_for, wait_until_blocking, TestEngine, TestRegistry, LABEL,
 };
 
 use crate::common::{connect, TIMEOUT};
@@ -382,7 +383,14 @@ async fn a_context_that_cannot_be_sent_builds_nothing_and_says_why() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_a_build_stops_it() {
     let te = require_engine!();
-    let engine = connect(te.host()).await;
+    let audit_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let audit_path = audit_dir.path().join("audit.jsonl");
+    let engine = connect(te.host()).await.with_policy(Policy {
+        read_only: false,
+        audit: Some(std::sync::Arc::new(
+            AuditLog::open(&audit_path).unwrap_or_else(|e| panic!("{e}")),
+        )),
+    });
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     write(
         dir.path(),
@@ -431,6 +439,21 @@ async fn cancelling_a_build_stops_it() {
             .is_err()
     });
     assert!(te.docker(&["image", "inspect", &t]).is_err());
+    // The cancelled build is in the audit log, under its tag, as cancelled.
+    let line = wait_for(TIMEOUT, "the audit line of the build", || {
+        let text = std::fs::read_to_string(&audit_path).unwrap_or_default();
+        async move {
+            text.lines()
+                .find(|l| l.contains("\"image.build\""))
+                .map(str::to_owned)
+        }
+    })
+    .await;
+    let v: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert_eq!(v["targets"], serde_json::json!([t]), "{line}");
+    assert_eq!(v["result"], "error", "{line}");
+    assert_eq!(v["error"]["kind"], "cancelled", "{line}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
