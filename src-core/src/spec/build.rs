@@ -22,7 +22,7 @@ use crate::spec::fields::parse_image;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct BuildForm {
-    /// The context directory (absolute, or relative to Wharf's current directory).
+    /// The context directory (absolute, `~/…`, or relative to Wharf's current directory).
     pub context: String,
     /// The Dockerfile: empty = `Dockerfile` in the context; relative = to the context.
     pub dockerfile: String,
@@ -107,6 +107,18 @@ fn key_value(what: &str, s: &str) -> Result<(String, String), String> {
     Ok((k.to_owned(), v.to_owned()))
 }
 
+/// `~` and `~/…` as the user's home (`HOME`), as a shell would have expanded them for the CLI.
+fn expand_home(p: &str) -> PathBuf {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    match (p.strip_prefix('~'), home) {
+        (Some(""), Some(h)) => PathBuf::from(h),
+        (Some(rest), Some(h)) if rest.starts_with('/') => {
+            PathBuf::from(h).join(rest.trim_start_matches('/'))
+        }
+        _ => PathBuf::from(p),
+    }
+}
+
 /// Absolute, with `.` and `..` resolved lexically (no symlinks followed).
 fn absolute(p: &Path, base: &Path) -> PathBuf {
     let joined = if p.is_absolute() {
@@ -149,7 +161,7 @@ impl BuildForm {
                 "the context directory is required: the folder the Dockerfile builds from".into(),
             );
         } else {
-            let p = absolute(Path::new(ctx), &cwd);
+            let p = absolute(&expand_home(ctx), &cwd);
             match std::fs::metadata(&p) {
                 Ok(m) if m.is_dir() => context = Some(p),
                 Ok(_) => err(
@@ -167,7 +179,10 @@ impl BuildForm {
         let df = self.dockerfile.trim();
         let mut dockerfile = None;
         if let Some(c) = &context {
-            let p = absolute(Path::new(if df.is_empty() { "Dockerfile" } else { df }), c);
+            let p = absolute(
+                &expand_home(if df.is_empty() { "Dockerfile" } else { df }),
+                c,
+            );
             match std::fs::metadata(&p) {
                 Ok(m) if m.is_file() => dockerfile = Some(p),
                 Ok(_) => err(
@@ -325,6 +340,15 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("/nonexistent/wharf-ctx"));
         assert!(BuildForm::default().parse().is_err());
+    }
+
+    #[test]
+    fn home_is_expanded_like_a_shell_would() {
+        let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+        assert_eq!(expand_home("~"), home);
+        assert_eq!(expand_home("~/src/app"), home.join("src/app"));
+        assert_eq!(expand_home("~user/x"), PathBuf::from("~user/x"));
+        assert_eq!(expand_home("a/~/b"), PathBuf::from("a/~/b"));
     }
 
     #[test]

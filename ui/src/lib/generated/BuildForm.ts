@@ -6,7 +6,7 @@
  */
 export type BuildForm = { 
 /**
- * The context directory (absolute, or relative to Wharf's current directory).
+ * The context directory (absolute, `~/…`, or relative to Wharf's current directory).
  */
 context: string, 
 /**
