@@ -33,9 +33,11 @@ use crate::commands::{
     AppInfo, EditPrefill, ImageFormat, LogRequest, RecreatePreview, Removal, Saved,
 };
 use crate::link::SnapshotView;
-use crate::streams::{ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
+use crate::streams::{BuildBatch, ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
+use wharf_core::engine::{SearchQuery, SearchResult};
 use wharf_core::rules::findings::FindingsSummary;
 use wharf_core::rules::prune::PrunePlan;
+use wharf_core::spec::build::{BuildFieldError, BuildForm};
 use wharf_core::spec::run::{RunForm, RunPreview};
 
 const HEADER: &str =
@@ -81,6 +83,11 @@ fn generate(out: &Path) {
         wharf_core::engine::Save,
         wharf_core::rules::images::ImageFilter,
         wharf_core::rules::images::UpdateMarks,
+        BuildForm,
+        BuildFieldError,
+        BuildBatch,
+        SearchQuery,
+        SearchResult,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(

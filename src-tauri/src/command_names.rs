@@ -34,4 +34,7 @@ pub const COMMANDS: &[&str] = &[
     "check_updates",
     "login_target",
     "login",
+    "build_check",
+    "build_start",
+    "image_search",
 ];

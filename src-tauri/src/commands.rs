@@ -15,19 +15,22 @@ use wharf_core::chart::{self, ChartOptions, Metric};
 use wharf_core::command::{self, Command, Outcome};
 use wharf_core::destroy::plan_prune;
 use wharf_core::engine::connect::{list_contexts, ContextSummary, EnvVars};
-use wharf_core::engine::{ExecSpec, LogOptions, Processes};
+use wharf_core::engine::{ExecSpec, LogOptions, Processes, SearchQuery, SearchResult};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample};
 use wharf_core::rules::findings::{of_container, Finding};
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::rules::removal::container_removal;
 use wharf_core::rules::secrets::display_preview;
+use wharf_core::spec::build::{BuildFieldError, BuildForm};
 use wharf_core::spec::run::{RunForm, RunPreview};
 use wharf_core::streams::logs::fetch;
 use wharf_core::{CoreError, ErrorKind};
 
 use crate::link::{Args, Link, SnapshotPayload};
-use crate::streams::{self, ExecControl, ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
+use crate::streams::{
+    self, BuildBatch, ExecControl, ExecEvent, LogBatch, SeriesRequest, StatsUpdate,
+};
 use crate::Desk;
 
 pub type CmdResult<T> = Result<T, ErrorReport>;
@@ -704,4 +707,49 @@ pub async fn login(
     let live = link.live()?;
     let creds = wharf_core::engine::RegistryCredentials::new(&server, &username, password);
     Ok(desk.keychain.login(&live.engine, creds, save).await?)
+}
+
+/// The build form's problems as the core sees them (empty: it would build). Two `stat`s, off
+/// the async workers. Allowed in read-only mode: it changes nothing.
+#[tauri::command]
+pub async fn build_check(form: BuildForm) -> CmdResult<Vec<BuildFieldError>> {
+    tauri::async_runtime::spawn_blocking(move || form.parse().err().unwrap_or_default())
+        .await
+        .map_err(|e| {
+            ErrorReport::from(CoreError::new(
+                ErrorKind::Cancelled,
+                format!("build check: {e}"),
+            ))
+        })
+}
+
+/// Build the form's directory; the output comes over `channel` in batches, the last one
+/// `ended` with the image id in its `Done` event or an error. `stream_stop(id)` cancels the
+/// build. Refused in read-only mode, and when the form has errors (every one, as the error).
+#[tauri::command]
+pub fn build_start(
+    desk: State<'_, Desk>,
+    form: BuildForm,
+    channel: Channel<BuildBatch>,
+) -> CmdResult<u64> {
+    refuse_in_read_only(&desk, "build")?;
+    let plan = form.parse().map_err(|errors| {
+        let lines: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+        ErrorReport::from(CoreError::invalid_input(lines.join("; ")))
+    })?;
+    let link = desk.link();
+    let engine = link.live()?.engine.clone();
+    let task = tauri::async_runtime::spawn(streams::build(engine, plan, channel));
+    Ok(desk.streams.add(task, None))
+}
+
+/// Search the registry the term names (Docker Hub for a bare name); results made inert.
+#[tauri::command]
+pub async fn image_search(
+    desk: State<'_, Desk>,
+    query: SearchQuery,
+) -> CmdResult<Vec<SearchResult>> {
+    let link = desk.link();
+    let engine = link.live()?.engine.clone();
+    Ok(wharf_core::streams::build::search(&engine, &query).await?)
 }

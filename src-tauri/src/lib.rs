@@ -142,6 +142,9 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::check_updates,
             commands::login_target,
             commands::login,
+            commands::build_check,
+            commands::build_start,
+            commands::image_search,
         ])
 }
 

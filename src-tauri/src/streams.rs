@@ -1,4 +1,4 @@
-//! Logs, stats (numbers: the page draws the charts) and exec streamed to the page over `tauri::ipc::Channel`s.
+//! Logs, stats (numbers: the page draws the charts), exec and build output streamed to the page over `tauri::ipc::Channel`s.
 //!
 //! Every stream is a task registered under a numeric id in [`Streams`]; the page stops it with
 //! `stream_stop(id)`, and all of them stop when the window is destroyed, the page reloads
@@ -18,9 +18,10 @@ use tauri::async_runtime::JoinHandle;
 use tauri::ipc::Channel;
 use tokio::io::AsyncWrite;
 use tokio::sync::watch;
-use wharf_core::engine::{Engine, LogChunk, LogOptions};
+use wharf_core::engine::{BuildEvent, Engine, LogChunk, LogOptions};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{ContainerId, Sample};
+use wharf_core::spec::build::BuildPlan;
 use wharf_core::streams::logs::LogEvent;
 use wharf_core::streams::{LogBuffer, LogFollower, LogLine, StatsView};
 use wharf_core::Result;
@@ -362,6 +363,73 @@ pub fn take_utf8(buf: &mut Vec<u8>) -> String {
     }
 }
 
+/// Events of a build taken per message at most.
+const BUILD_BATCH_MAX: usize = 256;
+/// Collect build output this long before sending: a `RUN` that floods its output costs at most
+/// one message per interval (≤ 256 lines each), and the engine is not read further ahead, so
+/// a flood waits in the engine's pipe instead of piling up in the webview.
+const BUILD_BATCH: Duration = Duration::from_millis(50);
+
+/// Build events for the page, in order; `ended` on the last batch, with `error` when the
+/// build failed or was refused (its `Done` event carries the image id otherwise).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BuildBatch {
+    pub events: Vec<BuildEvent>,
+    pub ended: bool,
+    pub error: Option<ErrorReport>,
+}
+
+/// Run a build and send its events (made inert by the core) in batches. Aborting the task
+/// drops the build stream, which cancels the build.
+pub async fn build(engine: Engine, plan: BuildPlan, ch: Channel<BuildBatch>) {
+    let events = wharf_core::streams::build::output(&engine, &plan);
+    pace_build(events, |b| ch.send(b).is_ok()).await;
+}
+
+/// Send `events` through `send` in batches (see [`BUILD_BATCH`]) until the last one, or until
+/// `send` says the page is gone.
+async fn pace_build<S>(mut events: S, mut send: impl FnMut(BuildBatch) -> bool)
+where
+    S: Stream<Item = Result<BuildEvent>> + Unpin,
+{
+    loop {
+        let mut batch = BuildBatch {
+            events: Vec::new(),
+            ended: false,
+            error: None,
+        };
+        let mut deadline = None;
+        while !batch.ended && batch.events.len() < BUILD_BATCH_MAX {
+            let item = match deadline {
+                // The first event of a batch is waited for as long as it takes.
+                None => events.next().await,
+                Some(at) => match tokio::time::timeout_at(at, events.next()).await {
+                    Ok(item) => item,
+                    Err(_) => break,
+                },
+            };
+            deadline.get_or_insert_with(|| tokio::time::Instant::now() + BUILD_BATCH);
+            match item {
+                Some(Ok(e)) => {
+                    batch.ended = matches!(e, BuildEvent::Done { .. });
+                    batch.events.push(e);
+                }
+                Some(Err(e)) => {
+                    batch.ended = true;
+                    batch.error = Some(ErrorReport::from(e));
+                }
+                // The core always ends with `Done` or an error; a bare end is still an end.
+                None => batch.ended = true,
+            }
+        }
+        let ended = batch.ended;
+        if !send(batch) || ended {
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,6 +526,60 @@ mod tests {
         assert!(buf.is_empty());
         let mut bad = vec![b'a', 0xff, b'b'];
         assert_eq!(take_utf8(&mut bad), "a\u{fffd}b");
+    }
+
+    /// A flood of build output goes out in few messages of bounded size, in order, ending
+    /// with the last event; nothing is lost.
+    #[tokio::test]
+    async fn build_output_is_batched_and_ends_with_the_result() {
+        let n = 1000;
+        let flood = (0..n)
+            .map(|i| {
+                Ok(BuildEvent::Output {
+                    text: format!("line {i}"),
+                })
+            })
+            .chain(std::iter::once(Ok(BuildEvent::Done {
+                id: "sha256:x".into(),
+                tags: Vec::new(),
+            })));
+        let mut batches = Vec::new();
+        pace_build(futures_util::stream::iter(flood), |b| {
+            batches.push(b);
+            true
+        })
+        .await;
+        assert!(
+            batches.len() <= n / BUILD_BATCH_MAX + 2,
+            "{}",
+            batches.len()
+        );
+        assert!(batches.iter().all(|b| b.events.len() <= BUILD_BATCH_MAX));
+        let all: Vec<&BuildEvent> = batches.iter().flat_map(|b| &b.events).collect();
+        assert_eq!(all.len(), n + 1);
+        assert!(matches!(all[0], BuildEvent::Output { text } if text == "line 0"));
+        let last = batches.last().unwrap();
+        assert!(last.ended && last.error.is_none());
+        assert!(matches!(last.events.last(), Some(BuildEvent::Done { .. })));
+        // An error ends the stream too, reported as such.
+        let mut out = Vec::new();
+        pace_build(
+            futures_util::stream::iter(vec![Err(wharf_core::CoreError::new(
+                wharf_core::ErrorKind::Engine,
+                "build failed: no",
+            ))]),
+            |b| {
+                out.push(b);
+                true
+            },
+        )
+        .await;
+        assert_eq!(out.len(), 1);
+        assert!(out[0].ended);
+        assert_eq!(
+            out[0].error.as_ref().map(|e| e.message.as_str()),
+            Some("build failed: no")
+        );
     }
 }
 

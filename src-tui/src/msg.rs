@@ -7,12 +7,13 @@ use std::sync::Arc;
 use crossterm::event::{KeyEvent, MouseEvent};
 use wharf_core::command::{Command, Outcome};
 use wharf_core::engine::{
-    HistoryEntry, LogOptions, Processes, RegistryCredentials, Save, SaveOutcome, SaveTarget,
-    Secret, TagUpdate, TransferEvent,
+    BuildEvent, HistoryEntry, LogOptions, Processes, RegistryCredentials, Save, SaveOutcome,
+    SaveTarget, SearchQuery, SearchResult, Secret, TagUpdate, TransferEvent,
 };
 use wharf_core::error::CoreError;
 use wharf_core::model::{ContainerId, DiskUsage, Image, ImageId, PruneTarget};
 use wharf_core::rules::prune::PrunePlan;
+use wharf_core::spec::build::BuildPlan;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
@@ -46,6 +47,16 @@ pub enum Msg {
     LogsEnded(Option<CoreError>),
     ExecDone(Result<String, String>),
     Saved(Result<PathBuf, String>),
+    /// An event of build `gen` (its last is `Done` or an error).
+    Build {
+        gen: u64,
+        event: Result<BuildEvent, CoreError>,
+    },
+    /// What `:search term` found.
+    SearchResults {
+        term: String,
+        result: Result<Vec<SearchResult>, CoreError>,
+    },
     /// A container's configuration as a run form, for editing (asked by
     /// [`Effect::LoadRunForm`]).
     RunForm {
@@ -132,4 +143,12 @@ pub enum Effect {
         creds: RegistryCredentials,
         save: Save,
     },
+    /// Start build `gen` (a running build is cancelled first: one at a time).
+    Build {
+        gen: u64,
+        plan: BuildPlan,
+    },
+    /// Cancel the running build (its stream is dropped).
+    CancelBuild,
+    Search(SearchQuery),
 }

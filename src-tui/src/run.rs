@@ -47,6 +47,8 @@ pub async fn run(
     let mut stats_rx = hub.subscribe();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut logs: Option<Logs> = None;
+    // The running build's task: aborting it drops the build stream, which cancels the build.
+    let mut build: Option<tokio::task::JoinHandle<()>> = None;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let size = terminal.size()?;
@@ -143,6 +145,25 @@ pub async fn run(
                 | Effect::CheckUpdates(_)
                 | Effect::LoginTarget { .. }
                 | Effect::Login { .. }) => images(e, &engine, &keychain, &tx, &mut transfers),
+                Effect::Build { gen, plan } => {
+                    if let Some(old) = build.take() {
+                        old.abort();
+                    }
+                    let (engine, tx) = (engine.clone(), tx.clone());
+                    build = Some(tokio::spawn(async move {
+                        let mut events = wharf_core::streams::build::output(&engine, &plan);
+                        while let Some(event) = events.next().await {
+                            if tx.send(Msg::Build { gen, event }).is_err() {
+                                return;
+                            }
+                        }
+                    }));
+                }
+                Effect::CancelBuild => {
+                    if let Some(old) = build.take() {
+                        old.abort();
+                    }
+                }
                 other => apply(other, &engine, &tx, &mut logs, terminal),
             }
         }
@@ -247,6 +268,15 @@ fn apply(
                 let _ = tx.send(Msg::Saved(result));
             });
         }
+        Effect::Search(query) => {
+            tokio::spawn(async move {
+                let result = wharf_core::streams::build::search(&engine, &query).await;
+                let _ = tx.send(Msg::SearchResults {
+                    term: query.term,
+                    result,
+                });
+            });
+        }
         Effect::LoadRunForm(id) => {
             tokio::spawn(async move {
                 let result = engine.run_form(id.as_str()).await.map(Box::new);
@@ -259,7 +289,9 @@ fn apply(
         | Effect::LoadHistory(_)
         | Effect::CheckUpdates(_)
         | Effect::LoginTarget { .. }
-        | Effect::Login { .. } => {}
+        | Effect::Login { .. }
+        | Effect::Build { .. }
+        | Effect::CancelBuild => {}
     }
 }
 

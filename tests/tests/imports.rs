@@ -46,6 +46,7 @@ const TUI_LAYERS: &[&str] = &[
     "config",
     "details",
     "run_form",
+    "build_form",
     "filter",
     "kinds",
     "layout",

@@ -11,7 +11,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -84,6 +84,7 @@ after(async () => {
   for (const m of made) {
     try {
       if (typeof m === "string") docker("rm", "-f", "-v", m);
+      else if (m.image) docker("rmi", "-f", m.image);
       else if (m.section === "volumes") docker("volume", "rm", "-f", m.name);
       else docker("network", "rm", m.name);
     } catch { /* already gone */ }
@@ -290,6 +291,39 @@ test("the real app edits a container's env and recreates it", { skip: why ? `SKI
   const env = docker("inspect", "-f", "{{json .Config.Env}}", name);
   assert.ok(env.includes("MODE=after") && !env.includes("MODE=before"), env);
   await s.waitFor("the new container's page", "return location.hash.startsWith(`#/container/${arguments[0]}`)", 30_000, now);
+});
+
+test("the real app builds a small context from the Build dialog: live output, the image in the engine, selected in the table", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const s = session;
+  const dir = mkdtempSync(`${tmpdir()}/wharf-desk-build-`);
+  writeFileSync(`${dir}/Dockerfile`, `FROM ${image}\nCOPY hello.txt /hello.txt\nRUN echo from-the-desktop-build && cat /hello.txt\n`);
+  writeFileSync(`${dir}/hello.txt`, "hello from the context\n");
+  writeFileSync(`${dir}/secret.txt`, "not sent\n");
+  writeFileSync(`${dir}/.dockerignore`, "secret.txt\n");
+  const tag = `wharf-desk-${run}-built:1`;
+  made.push({ image: tag });
+  const fill = (selector, value) => s.script(
+    "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
+  try {
+    await s.script("location.hash = '#/images'");
+    await s.click(await s.find("[data-table=images] button[data-action=build]"));
+    await s.waitFor("the build dialog", "return document.querySelector('dialog.build input[name=context]') !== null");
+    await fill("dialog.build input[name=context]", dir);
+    await fill("dialog.build textarea[name=tags]", tag);
+    await s.waitFor("Build enabled", "return document.querySelector('[data-testid=build]')?.disabled === false");
+    await s.click(await s.find("[data-testid=build]"));
+    // The dialog closes on success; until then the output shows the RUN's own lines.
+    await s.waitFor("the build's output", "return document.querySelector('[data-testid=build-output]')?.textContent.includes('from-the-desktop-build') || !document.querySelector('dialog.build')", 60_000);
+    await s.waitFor("the dialog to close", "return !document.querySelector('dialog.build') || document.querySelector('[data-testid=build-error]:not([hidden])')?.textContent", 60_000);
+    assert.equal(await s.script("return document.querySelector('dialog.build') === null"), true, "the build failed");
+    const id = docker("image", "inspect", "-f", "{{.Id}}", tag);
+    assert.equal(docker("run", "--rm", "--label", `wharf.test=${run}`, tag, "cat", "/hello.txt"), "hello from the context");
+    assert.throws(() => docker("run", "--rm", "--label", `wharf.test=${run}`, tag, "cat", "/secret.txt"));
+    // Selected in the images table once the store lists it.
+    await s.waitFor("the new image selected", "return document.querySelector(`[data-table=images] tr.selected[data-id='${arguments[0]}']`) !== null", 30_000, id);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // Last: if the access control ever let `plugin:window|close` through, it would end the session.

@@ -790,4 +790,93 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(d, { cmd: { action: "disconnect", network: "shop_default", container: id, force: false }, confirmed: true });
     assert.deepEqual(errors, []);
   });
+
+  test("build dialog: errors under their field, live output as inert text, then the new image selected", async () => {
+    const page = await open("#/images");
+    await page.click("[data-table=images] button[data-action=build]");
+    const dlg = page.locator("dialog.build");
+    await dlg.waitFor();
+    // Empty: the directory is required (the core's verdict, placed under its field).
+    await page.waitForSelector("[data-error-for=context]:not([hidden])");
+    assert.ok(await page.isDisabled("[data-testid=build]"));
+    await page.fill("dialog.build input[name=context]", "/home/me/app");
+    await page.fill("dialog.build textarea[name=tags]", "app:1\nBad Tag");
+    await page.waitForSelector("[data-error-for=tags]:not([hidden])");
+    assert.match(await page.textContent("[data-error-for=tags]"), /^line 2: tag: /);
+    assert.equal(await dlg.locator("textarea[name=tags]").getAttribute("aria-invalid"), "true");
+    await page.fill("dialog.build textarea[name=tags]", "app:1\n\n");
+    await page.fill("dialog.build textarea[name=args]", "VERSION=2");
+    await page.fill("dialog.build input[name=target]", "final");
+    await page.waitForSelector("[data-testid=build]:not([disabled])");
+    await page.click("[data-testid=build]");
+    // The output streams in: steps bold, markup shown as text.
+    await page.waitForSelector("[data-testid=build-output] .step");
+    const sent = await page.evaluate(() => window.__wharfStub.builds.at(-1));
+    assert.deepEqual(sent.tags, ["app:1"], "blank lines are not entries");
+    assert.deepEqual(sent.args, ["VERSION=2"]);
+    assert.equal(sent.target, "final");
+    await dlg.waitFor({ state: "detached" });
+    await page.waitForSelector(".toast:has-text('Built app:1')");
+    const id = await page.evaluate(() => window.__wharfStub.built.at(-1).id);
+    await page.waitForSelector(`[data-table=images] tr.selected[data-id="${id}"]`);
+    assert.equal(await page.locator("[data-table=images] tr.selected").count(), 1);
+    assert.deepEqual(errors, []);
+  });
+
+  test("build dialog: a failed build shows the engine's error; Cancel stops a running build", async () => {
+    const page = await open("#/images");
+    await page.click("[data-table=images] button[data-action=build]");
+    await page.fill("dialog.build input[name=context]", "/home/me/fail");
+    await page.waitForSelector("[data-testid=build]:not([disabled])");
+    await page.click("[data-testid=build]");
+    await page.waitForSelector("[data-testid=build-error]:not([hidden])");
+    assert.match(await page.textContent("[data-testid=build-error]"), /returned a non-zero code: 3/);
+    // The output kept what came, markup as text, never as elements.
+    const out = page.locator("[data-testid=build-output]");
+    assert.match(await out.textContent(), /hello <b>not bold<\/b> & escaped/);
+    assert.equal(await out.locator("b").count(), 0);
+    assert.equal(await page.evaluate(() => window.__wharfStub.built.length), 0);
+    // Again with a build that runs until stopped: Cancel stops its stream.
+    await page.fill("dialog.build input[name=context]", "/home/me/slow");
+    await page.waitForSelector("[data-testid=build]:not([disabled])");
+    await page.click("[data-testid=build]");
+    await page.waitForSelector("[data-testid=build-output] .step");
+    assert.equal(await page.textContent("[data-testid=build-cancel]"), "Cancel");
+    const stopped = await page.evaluate(() => window.__wharfStub.buildsStopped);
+    await page.click("[data-testid=build-cancel]");
+    await page.waitForSelector("[data-testid=build-output] .error:has-text('Build cancelled')");
+    assert.equal(await page.evaluate(() => window.__wharfStub.buildsStopped), stopped + 1);
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 0);
+    // Close closes now.
+    await page.click("[data-testid=build-cancel]");
+    await page.locator("dialog.build").waitFor({ state: "detached" });
+    assert.deepEqual(errors, []);
+  });
+
+  test("image search lists results as text, and says when a registry offers none", async () => {
+    const page = await open("#/images");
+    await page.fill("input[name=image-search]", "nginx");
+    await page.press("input[name=image-search]", "Enter");
+    await page.waitForSelector("[data-testid=search-results] li[data-name=nginx]");
+    assert.match(await page.textContent("[data-testid=search-results]"), /★ 1200.*nginx.*official.*<i>not italic<\/i>/s);
+    assert.equal(await page.locator("[data-testid=search-results] i").count(), 0);
+    assert.equal(await page.locator("[data-testid=search-results] li").count(), 2);
+    // "Official only" is sent to the engine as its is-official filter.
+    await page.check("input[name=official-only]");
+    await page.press("input[name=image-search]", "Enter");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=search-results] li").length === 1);
+    await page.fill("input[name=image-search]", "127.0.0.1:5000/web");
+    await page.press("input[name=image-search]", "Enter");
+    await page.waitForSelector("[data-testid=search-results] [role=alert]");
+    assert.match(await page.textContent("[data-testid=search-results]"), /127\.0\.0\.1:5000 does not offer search/);
+    assert.deepEqual(errors, []);
+  });
+
+  test("read-only: Build is disabled with a tooltip saying why", async () => {
+    const page = await open("#/images");
+    await page.evaluate(() => { const s = window.__wharfStub; s.readOnly = true; s.publish(); });
+    await page.waitForSelector("[data-table=images] button[data-action=build][disabled]");
+    assert.match(await page.getAttribute("[data-table=images] button[data-action=build]", "title"), /read-only/);
+    assert.deepEqual(errors, []);
+  });
 });

@@ -6,6 +6,7 @@
 //! `connect::transport_error` explains connection failures.
 
 mod archive;
+mod build;
 pub mod connect;
 mod convert;
 mod create;
@@ -20,6 +21,7 @@ mod lifecycle;
 mod logs;
 mod networks;
 mod recreate;
+mod search;
 mod transfer;
 mod update;
 mod updates;
@@ -51,11 +53,13 @@ pub use updates::{
 };
 // Where the UIs have always found it; the type is model data (rules use it too).
 pub use crate::model::Processes;
+pub use build::{BuildEvent, BuildStream};
 pub use connect::transport_error::is_timeout;
 pub use convert::rfc3339_secs as rfc3339_to_unix;
 pub use exec::{ExecSession, ExecSpec};
 pub use logs::{LogChunk, LogOptions, LogStream};
 pub use recreate::Recreated;
+pub use search::{SearchQuery, SearchResult};
 
 /// The oldest engine API Wharf supports (Docker 20.10).
 pub const MIN_API_VERSION: (usize, usize) = (1, 41);

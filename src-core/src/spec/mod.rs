@@ -2,8 +2,10 @@
 //! rejecting bad input with a precise message. [`run`] is the run form; its field parsers are
 //! in `fields` and its `docker run` line in `cmdline`.
 
+pub mod build;
 pub(crate) mod cmdline;
 pub mod diff;
+pub mod dockerignore;
 pub(crate) mod fields;
 pub mod network;
 pub mod run;

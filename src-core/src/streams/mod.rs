@@ -2,6 +2,7 @@
 //! when it is dropped. The cost of Wharf grows with what is watched, not with how many
 //! containers exist.
 
+pub mod build;
 mod cgroup;
 #[cfg(test)]
 mod fuzz_tests;

@@ -32,6 +32,8 @@ const VERBS: &[&str] = &[
     "check",
     "dangling",
     "unused",
+    "build",
+    "search",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -151,6 +153,16 @@ impl App {
             ("update", words) => self.update_command(words),
             ("connect", words) => self.connect_command(words),
             ("disconnect", words) => self.disconnect_command(words),
+            ("build", []) => self.open_build(""),
+            ("build", [dir]) => self.open_build(dir),
+            ("search", [term]) => self.open_search(term),
+            ("search", _) => {
+                self.toast(
+                    "search needs one term: :search NAME or :search REGISTRY/NAME",
+                    true,
+                );
+                Vec::new()
+            }
             ("create", ["volume", name]) => {
                 self.on_prompt_submit(crate::prompt::PromptKind::CreateVolume, name)
             }

@@ -14,7 +14,12 @@ use crate::prompt::{Input, Mode, PromptKind};
 
 impl App {
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
-        if !self.settings.mouse || !matches!(self.mode, Mode::Normal) || self.run_form.is_some() {
+        if !self.settings.mouse
+            || !matches!(self.mode, Mode::Normal)
+            || self.run_form.is_some()
+            || self.build.is_some()
+            || self.search.is_some()
+        {
             return Vec::new();
         }
         let areas = self.areas();
@@ -65,6 +70,12 @@ impl App {
 
     pub(super) fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
         let key = Key::from_event(&k);
+        if self.build.is_some() && matches!(self.mode, Mode::Normal) {
+            return self.on_build_key(k);
+        }
+        if self.search.is_some() && matches!(self.mode, Mode::Normal) {
+            return self.on_search_key(k);
+        }
         if self.run_form.is_some() && matches!(self.mode, Mode::Normal) {
             return self.on_form_key(k);
         }

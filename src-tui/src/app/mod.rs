@@ -6,6 +6,7 @@
 //! confirmation, and read-only mode refuses every mutating action before it is built.
 
 mod actions;
+mod build;
 mod change;
 pub mod command_line;
 mod images;
@@ -27,6 +28,7 @@ use wharf_core::model::DiskUsage;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
+use crate::build_form::{BuildPanel, SearchPanel};
 use crate::details::Details;
 use crate::filter::Filter;
 use crate::kinds::{self, Row, RowKey, View};
@@ -93,6 +95,14 @@ pub struct App {
     pub created: Option<Created>,
     /// Images and registries: filter, update marks, transfer and history views.
     pub images: ImagesState,
+    /// The build panel (`:build`), when open: it takes the keys and the screen.
+    pub build: Option<BuildPanel>,
+    /// The generation of the latest build started (events of older ones are dropped).
+    build_gen: u64,
+    /// An image just built, to select when the snapshot shows it.
+    pub built: Option<wharf_core::model::ImageId>,
+    /// `:search` results, when open.
+    pub search: Option<SearchPanel>,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -129,6 +139,10 @@ impl App {
             run_form: None,
             created: None,
             images: ImagesState::default(),
+            build: None,
+            build_gen: 0,
+            built: None,
+            search: None,
         };
         for v in View::ALL {
             let t = TableState {
@@ -211,7 +225,9 @@ impl App {
                         d.gone = true;
                     }
                 }
-                self.select_created()
+                let mut fx = self.select_created();
+                fx.extend(self.select_built());
+                fx
             }
             Msg::Stats(s) => {
                 self.stats = s;
@@ -303,6 +319,8 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Build { gen, event } => self.on_build_event(gen, event),
+            Msg::SearchResults { term, result } => self.on_search_results(term, result),
         }
     }
 }

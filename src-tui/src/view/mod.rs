@@ -1,6 +1,7 @@
 //! Rendering: pure functions of the app state. No I/O, no locks, no clock reads: the time is
 //! the app's `now_ms`, set by the loop (and fixed in snapshot tests).
 
+mod build;
 mod details;
 mod engine;
 mod images;
@@ -40,7 +41,12 @@ pub fn tone_style(app: &App, tone: Tone) -> Style {
 pub fn draw(f: &mut Frame, app: &App) {
     let a = app.areas();
     header(f, app, a.header);
-    if let Some(form) = &app.run_form {
+    let body = crate::layout::areas(app.size, None).table;
+    if let Some(b) = &app.build {
+        build::draw(f, app, b, body);
+    } else if let Some(s) = &app.search {
+        build::draw_search(f, app, s, body);
+    } else if let Some(form) = &app.run_form {
         // The form takes the screen between header and footer.
         let body = crate::layout::areas(app.size, None).table;
         run_form::draw(f, app, form, body);
@@ -49,7 +55,8 @@ pub fn draw(f: &mut Frame, app: &App) {
     } else if a.table.height > 0 {
         table::draw(f, app, a.table);
     }
-    if let Some(d) = app.details.as_ref().filter(|_| app.run_form.is_none()) {
+    let panel = app.run_form.is_some() || app.build.is_some() || app.search.is_some();
+    if let Some(d) = app.details.as_ref().filter(|_| !panel) {
         if a.details.height > 0 {
             details::draw(f, app, d, a.details);
         }
@@ -313,6 +320,7 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                     Style::default().fg(p.running)
                 },
             )),
+            None if app.build.is_some() || app.search.is_some() => Line::from(build::footer(app)),
             None if app.run_form.is_some() => Line::from(
                 app.run_form
                     .as_ref()

@@ -40,6 +40,7 @@ export class Table<T> {
   readonly el: HTMLElement;
   private rows: T[] = [];
   private selected = new Set<string>();
+  private pendingSelect: string | null = null;
   private sortCol = 0;
   private sortDir = 1;
   private filter = "";
@@ -69,11 +70,29 @@ export class Table<T> {
     this.filterInput.focus();
   }
 
+  /** Make `id` the one selected row, now or as soon as a later `setRows` has it (an object
+   * just made reaches the page with the next snapshot); a filter that hides it is cleared. */
+  select(id: string) {
+    this.pendingSelect = id;
+    this.applyPendingSelect();
+    this.render();
+  }
+
+  private applyPendingSelect() {
+    const id = this.pendingSelect;
+    if (id === null || !this.rows.some((r) => this.spec.id(r) === id)) return;
+    this.pendingSelect = null;
+    this.selected = new Set([id]);
+    if (this.filter) { this.filter = ""; this.filterInput.value = ""; }
+    queueMicrotask(() => this.body.querySelector(`tr[data-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: "nearest" }));
+  }
+
   setRows(rows: T[], readOnly: boolean) {
     this.rows = rows;
     this.readOnly = readOnly;
     const ids = new Set(rows.map((r) => this.spec.id(r)));
     for (const id of [...this.selected]) if (!ids.has(id)) this.selected.delete(id);
+    this.applyPendingSelect();
     this.render();
   }
 

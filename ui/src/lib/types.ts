@@ -2,6 +2,12 @@
 // (ts-rs, see src-tauri/src/bindings.rs) and checked by `cargo test`. Never edit those by hand;
 // only page-side names and aliases live here.
 export type { AppInfo } from "./generated/AppInfo";
+export type { BuildBatch } from "./generated/BuildBatch";
+export type { BuildEvent } from "./generated/BuildEvent";
+export type { BuildFieldError } from "./generated/BuildFieldError";
+export type { BuildForm } from "./generated/BuildForm";
+export type { SearchQuery } from "./generated/SearchQuery";
+export type { SearchResult } from "./generated/SearchResult";
 export type { ChartOptions } from "./generated/ChartOptions";
 export type { ChartStyle } from "./generated/ChartStyle";
 export type { Command } from "./generated/Command";

@@ -1,16 +1,15 @@
 // Table views of each resource kind: a descriptor per kind for the one Table.
 import { removeContainers, runCommands, runFromForm } from "../lib/actions";
-import { h } from "../lib/dom";
+import { h, replace } from "../lib/dom";
 import { ago, bytes, shortId } from "../lib/format";
 import { Table } from "../lib/table";
 import { BUILTIN_NETWORKS } from "../lib/generated/rules";
-import type { Command, Container, EngineEvent, FindingCounts, Image, Network, Snapshot, Volume } from "../lib/types";
-import { formDialog } from "../lib/ui";
+import { backend } from "../lib/backend";
+import type { Command, Container, EngineEvent, FindingCounts, Image, Network, SearchResult, Snapshot, Volume } from "../lib/types";
+import { errorText, formDialog, toast } from "../lib/ui";
 import type { View } from "./view";
 import { statusLine } from "./container";
 import { isAlive, openRun, READ_ONLY_TITLE, renameContainer, stateBadge } from "./common";
-import { backend } from "../lib/backend";
-import { errorText, toast } from "../lib/ui";
 import type { Freshness, ImageFilter, UpdateMarks } from "../lib/types";
 import { exportImages, loadImages, loginDialog, pullImage, pushImage, removeImages, showHistory, tagImage } from "./images";
 
@@ -167,6 +166,7 @@ export function imagesView(): View {
       { label: "History", needs: "one", mutating: false, run: ([i]) => showHistory(i) },
       { label: "Export", mutating: false, run: (rows) => exportImages(rows).then(() => undefined) },
       { label: "Remove…", mutating: true, run: (rows) => removeImages(rows) },
+      { label: "Build…", needs: "none", mutating: true, readOnlyTitle: READ_ONLY_BUILD_TITLE, run: () => openBuild((id) => t.select(id)) },
     ],
   });
   // The dangling/unused chips: wharf-core's rule answers which ids each keeps.
@@ -195,11 +195,53 @@ export function imagesView(): View {
   };
   updateMarks.listeners.add(render);
   return {
-    el: h("div", { class: "images-view" }, chips, t.el),
+    el: h("div", { class: "images-view" }, chips, searchBox(), t.el),
     update: (s) => { last = s; refresh(); render(); },
     focusFilter: () => t.focusFilter(),
     destroy: () => { updateMarks.listeners.delete(render); },
   };
+}
+
+const READ_ONLY_BUILD_TITLE = "Wharf is in read-only mode: restart it without --read-only to build images";
+
+/** Open the build dialog (its module loads on first use); the new image is selected after. */
+function openBuild(select: (id: string) => void): Promise<void> {
+  return import("./build").then(({ openBuildForm }) => openBuildForm())
+    .then((id) => { if (id) select(id); })
+    .catch((e) => toast(errorText(e), "error"));
+}
+
+/** Search the registry a term names through the engine; results (or why there are none)
+ * listed under the box, each name copyable (pulling is its own action). */
+function searchBox(): HTMLElement {
+  const input = h("input", { type: "search", name: "image-search", placeholder: "Search images (name, or registry:port/name)…",
+    "aria-label": "Search images", autocomplete: "off", spellcheck: "false" });
+  const official = h("input", { type: "checkbox", name: "official-only" });
+  const results = h("div", { class: "search-results", "data-testid": "search-results", "aria-live": "polite" });
+  let generation = 0;
+  const row = (r: SearchResult) => h("li", { "data-name": r.name },
+    h("span", { class: "stars", title: "stars" }, `★ ${r.stars}`), " ",
+    h("strong", {}, r.name), r.official ? h("span", { class: "badge" }, "official") : null,
+    r.automated ? h("span", { class: "badge" }, "automated") : null, " ",
+    h("span", { class: "muted" }, r.description), " ",
+    h("button", { type: "button", "data-action": "copy-name", onclick: async () => {
+      try { await navigator.clipboard.writeText(r.name); toast(`Copied ${r.name}`); } catch (e) { toast(errorText(e), "error"); }
+    } }, "Copy name"));
+  const search = async () => {
+    const term = input.value.trim();
+    if (!term) { replace(results); return; }
+    const g = ++generation;
+    replace(results, h("p", { class: "muted" }, "Searching…"));
+    try {
+      const found = await backend().imageSearch({ term, limit: 25, official_only: official.checked, min_stars: null });
+      if (g !== generation) return;
+      replace(results, found.length ? h("ul", {}, found.map(row)) : h("p", { class: "muted" }, "No image matches."));
+    } catch (e) {
+      if (g === generation) replace(results, h("p", { class: "form-error", role: "alert" }, errorText(e)));
+    }
+  };
+  return h("form", { class: "image-search", onsubmit: (e: Event) => { e.preventDefault(); void search(); } },
+    input, h("label", { class: "check" }, official, " Official only"), h("button", { type: "submit" }, "Search"), results);
 }
 
 export function networksView(): View {

@@ -2,7 +2,7 @@
 // IPC implementation (./tauri.ts, the only module that imports @tauri-apps/*), in a plain
 // browser it is the in-memory stub (./stub.ts) used by the browser tests.
 import type {
-  AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
+  AppInfo, BuildBatch, BuildFieldError, BuildForm, SearchQuery, SearchResult, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
   LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
   Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
   UpdateMarks, EditPrefill, RecreatePreview,
@@ -67,6 +67,13 @@ export interface Backend {
   /** Where saving a login to `server` would go (shown before the user chooses to save). */
   loginTarget(server: string): Promise<SaveTarget>;
   login(server: string, username: string, password: string, save: Save): Promise<SaveOutcome>;
+  /** wharf-core's problems with a build form as typed (empty: it would build). */
+  buildCheck(form: BuildForm): Promise<BuildFieldError[]>;
+  /** Build the form's directory; batches of events until one is `ended` (the `done` event
+   * holds the image id, or `error` says why not). `stop()` cancels the build. */
+  build(form: BuildForm, cb: (b: BuildBatch) => void): Promise<StreamHandle>;
+  /** Search the registry the term names; results made inert by the core. */
+  imageSearch(query: SearchQuery): Promise<SearchResult[]>;
 }
 
 let current: Backend | null = null;

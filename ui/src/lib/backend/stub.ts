@@ -3,9 +3,10 @@
 // `window.__wharfStub` exposes it so tests can inspect what the page asked for.
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type {
+  BuildBatch, BuildFieldError, BuildForm, Image, SearchResult,
   Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
   Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
-  Image, TransferRequest,
+  TransferRequest,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
@@ -178,6 +179,7 @@ export class StubEngine {
         paused: cs.filter((c) => c.state === "paused").length, stopped: cs.filter((c) => c.state === "exited").length },
       containers: cs,
       images: [
+        ...this.built,
         { id: "sha256:" + hex(0xbb), tags: ["busybox:test"], digests: [], created: Math.floor(now() / 1000) - 86400 * 3, size: 2_100_000, containers: cs.length, labels: {} },
         { id: "sha256:" + hex(0xcc), tags: [], digests: [], created: Math.floor(now() / 1000) - 86400 * 9, size: 5_500_000, containers: 0, labels: {} },
       ],
@@ -205,6 +207,11 @@ export class StubEngine {
   previewDelay: (f: RunForm) => number = () => 0;
   /** Tests set it (then `publish()`) to show read-only mode. */
   readOnly = false;
+  /** Images the stub's builds made, and every form a build was started with. */
+  built: Image[] = [];
+  builds: BuildForm[] = [];
+  /** Builds stopped by the page (its Cancel). */
+  buildsStopped = 0;
 
   /** Containers the fake store has not inspected yet (tests set it): no findings. */
   uninspected = new Set<string>();
@@ -488,5 +495,50 @@ export function createStubBackend(): Backend {
       if (password !== "right") throw { kind: "denied", message: `login to ${server}: unauthorized: authentication required`, hint: null };
       return save === "session" ? { kept: "session" } : { kept: "saved", kind: "plain_file", path: "/root/.docker/config.json" };
     },
+    buildCheck: async (form) => cannedBuildErrors(form),
+    async build(form, cb) {
+      // Canned, like the run form's preview: a context named …/fail fails at its RUN step, one
+      // named …/slow runs until stopped; others build an image with the form's tags.
+      eng.builds.push(form);
+      const errors = cannedBuildErrors(form);
+      if (errors.length) throw { kind: "invalid_input", message: errors.map((e) => e.message).join("; "), hint: null };
+      const send = (b: Partial<BuildBatch>) => cb({ events: [], ended: false, error: null, ...b });
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      const later = (ms: number, f: () => void) => timers.push(setTimeout(f, ms));
+      later(10, () => send({ events: [{ kind: "context", bytes: 3072, entries: 3 },
+        { kind: "step", text: "Step 1/2 : FROM busybox:test" }, { kind: "output", text: " ---> " + hex(0xbb).slice(0, 12) },
+        { kind: "step", text: "Step 2/2 : RUN echo hello" }, { kind: "output", text: " ---> Running in 0123456789ab" },
+        { kind: "output", text: "hello <b>not bold</b> & escaped" }] }));
+      if (form.context.endsWith("/fail")) {
+        later(40, () => send({ ended: true, error: { kind: "engine", message: "build failed: The command '/bin/sh -c echo hello' returned a non-zero code: 3", hint: null } }));
+      } else if (!form.context.endsWith("/slow")) {
+        later(60, () => {
+          const id = "sha256:" + hex(0xb1d00 + eng.built.length);
+          eng.built.push({ id, tags: form.tags.length ? form.tags : ["<none>:<none>"], digests: [], created: Math.floor(now() / 1000), size: 2_200_000, containers: 0, labels: {} });
+          eng.publish();
+          send({ events: [{ kind: "done", id, tags: form.tags }], ended: true });
+        });
+      }
+      return stream(() => { eng.buildsStopped += 1; timers.forEach(clearTimeout); });
+    },
+    async imageSearch(query) {
+      // A loopback registry (v2 only) has no search, as the engine reports it.
+      const reg = query.term.includes("/") ? query.term.split("/")[0] : "";
+      if (reg.includes(":") || reg.includes(".")) throw { kind: "not_found", message: `${reg} does not offer search`, hint: null };
+      const found: SearchResult[] = [
+        { name: query.term, description: "The official image <i>not italic</i>", stars: 1200, official: true, automated: false },
+        { name: `someone/${query.term}-tools`, description: "", stars: 3, official: false, automated: true },
+      ];
+      return query.official_only ? found.filter((r) => r.official) : found;
+    },
   };
+}
+
+/** The stub's canned build-form errors (the real rules are wharf-core's `spec::build`). */
+function cannedBuildErrors(f: BuildForm): BuildFieldError[] {
+  const errors: BuildFieldError[] = [];
+  if (!f.context.trim()) errors.push({ field: "context", entry: null, message: "the context directory is required" });
+  f.tags.forEach((t, i) => { if (/\s|[A-Z]/.test(t)) errors.push({ field: "tags", entry: i, message: `tag: image name part '${t}' must be lowercase` }); });
+  f.args.forEach((a, i) => { if (!a.includes("=")) errors.push({ field: "args", entry: i, message: `build argument '${a}' is not KEY=VALUE` }); });
+  return errors;
 }

@@ -4,7 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
-import type { ExecEvent, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
+import type { BuildBatch, ExecEvent, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
 const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
@@ -77,5 +77,12 @@ export function createTauriBackend(): Backend {
     checkUpdates: (ids) => invoke("check_updates", { ids }),
     loginTarget: (server) => invoke("login_target", { server }),
     login: (server, username, password, save) => invoke("login", { server, username, password, save }),
+    buildCheck: (form) => invoke("build_check", { form }),
+    async build(form, cb) {
+      const channel = new Channel<BuildBatch>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("build_start", { form, channel }));
+    },
+    imageSearch: (query) => invoke("image_search", { query }),
   };
 }
