@@ -71,8 +71,10 @@ fn build_panel_builds_the_directory_and_selects_the_image() {
 
     w.keys(&["Enter"]);
     let repo = &tag[..tag.len().min(30)];
+    // A table row (with its CREATED column), not the status line naming the tag: the row is
+    // there once the store lists the image, and that is when the app selects it.
     w.wait("the images view with the new image", |s| {
-        !s.contains("Build an image") && s.contains(repo)
+        !s.contains("Build an image") && s.lines().any(|l| l.contains(repo) && l.contains(" ago"))
     });
     // The new image is the selected row: the run key opens the run form for it.
     w.keys(&["r"]);
