@@ -9,6 +9,7 @@ pub mod connect;
 mod convert;
 mod create;
 mod exec;
+mod files;
 #[cfg(test)]
 mod fuzz_documents;
 #[cfg(test)]
@@ -37,6 +38,9 @@ pub use crate::model::Processes;
 pub use connect::transport_error::is_timeout;
 pub use convert::rfc3339_secs as rfc3339_to_unix;
 pub use exec::{ExecSession, ExecSpec};
+pub use files::{
+    OnProgress, LIST_BYTE_BUDGET, LIST_CHILD_BUDGET, LIST_ENTRY_BUDGET, PROGRESS_STEP,
+};
 pub use logs::{LogChunk, LogOptions, LogStream};
 
 /// The oldest engine API Wharf supports (Docker 20.10).

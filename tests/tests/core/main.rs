@@ -7,6 +7,7 @@
 mod commands;
 mod common;
 mod faults;
+mod files;
 mod logs;
 mod reconnect;
 mod run;
