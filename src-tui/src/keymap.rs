@@ -65,6 +65,10 @@ pub enum Action {
     RevealSecrets,
     // The run form: run what it says.
     Submit,
+    // The Files tab: up a directory, copy the selected entry out, copy a host path in.
+    ParentDir,
+    CopyOut,
+    CopyIn,
 }
 
 impl Action {
@@ -120,6 +124,9 @@ impl Action {
             SectionPrev => "previous section",
             RevealSecrets => "reveal secrets",
             Submit => "run the form",
+            ParentDir => "parent folder",
+            CopyOut => "copy out to host",
+            CopyIn => "copy in from host",
         }
     }
 
@@ -128,7 +135,17 @@ impl Action {
         use Action::*;
         matches!(
             self,
-            Start | Stop | Run | Restart | PauseToggle | Kill | Remove | Rename | Exec | Create
+            Start
+                | Stop
+                | Run
+                | Restart
+                | PauseToggle
+                | Kill
+                | Remove
+                | Rename
+                | Exec
+                | Create
+                | CopyIn
         )
     }
 }
@@ -349,6 +366,9 @@ impl Default for KeyMap {
             (SectionPrev, vec![k('[')]),
             (RevealSecrets, vec![k('x')]),
             (Submit, vec![Key::ctrl('s')]),
+            (ParentDir, vec![c(K::Backspace)]),
+            (CopyOut, vec![k('o')]),
+            (CopyIn, vec![k('O')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

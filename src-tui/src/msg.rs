@@ -8,7 +8,9 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use wharf_core::command::{Command, Outcome};
 use wharf_core::engine::{LogOptions, Processes};
 use wharf_core::error::CoreError;
-use wharf_core::model::{ContainerId, DiskUsage, PruneTarget};
+use wharf_core::model::{
+    ContainerId, CopyProgress, CopyReport, DirListing, DiskUsage, FileChange, PruneTarget,
+};
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
@@ -43,6 +45,21 @@ pub enum Msg {
     LogsEnded(Option<CoreError>),
     ExecDone(Result<String, String>),
     Saved(Result<PathBuf, String>),
+    /// A directory listing of the open container's Files tab.
+    Listing {
+        id: ContainerId,
+        dir: String,
+        result: Result<DirListing, CoreError>,
+    },
+    /// `docker diff` of the open container.
+    Changes {
+        id: ContainerId,
+        result: Result<Vec<FileChange>, CoreError>,
+    },
+    /// The copy in flight moved bytes.
+    CopyProgress(CopyProgress),
+    /// The copy in flight ended.
+    CopyDone(Result<CopyReport, CoreError>),
 }
 
 /// Work for the loop; the app never does I/O itself.
@@ -72,4 +89,24 @@ pub enum Effect {
         path: PathBuf,
         text: String,
     },
+    ListDir {
+        id: ContainerId,
+        dir: String,
+    },
+    LoadChanges(ContainerId),
+    /// Copy `src` out of the container into the host folder `dest` (one copy at a time).
+    CopyOut {
+        id: ContainerId,
+        src: String,
+        dest: PathBuf,
+        overwrite: bool,
+    },
+    /// Copy the host path `src` into the container directory `dest`.
+    CopyIn {
+        id: ContainerId,
+        src: PathBuf,
+        dest: String,
+    },
+    /// Drop the copy in flight (the core removes what a copy out wrote).
+    CancelCopy,
 }

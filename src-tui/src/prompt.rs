@@ -27,6 +27,22 @@ pub enum PromptKind {
     LogSearch,
     /// The command to run in a container's shell, editable before it starts.
     Exec(ContainerId),
+    /// The host folder to copy a container path into.
+    CopyOut {
+        id: ContainerId,
+        src: String,
+    },
+    /// The host path to copy into a container directory.
+    CopyIn {
+        id: ContainerId,
+        dest: String,
+    },
+    /// `y` replaces the host path a copy out found in its way.
+    Overwrite {
+        id: ContainerId,
+        src: String,
+        dest: std::path::PathBuf,
+    },
 }
 
 impl PromptKind {
@@ -40,6 +56,9 @@ impl PromptKind {
             PromptKind::SaveLogs => "save logs to: ",
             PromptKind::LogSearch => "search logs: ",
             PromptKind::Exec(_) => "run in container: ",
+            PromptKind::CopyOut { .. } => "copy out to host folder: ",
+            PromptKind::CopyIn { .. } => "copy in from host path: ",
+            PromptKind::Overwrite { .. } => "already on the host; type y to overwrite it: ",
         }
     }
 }

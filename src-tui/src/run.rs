@@ -26,6 +26,9 @@ const FRAME: Duration = Duration::from_millis(16);
 /// Log chunks taken per loop turn before the loop looks at keys again.
 const LOG_BUDGET: usize = 256;
 
+/// The copy in flight: aborting its task drops the core's copy future, which cancels it.
+type CopyTask = Option<tokio::task::JoinHandle<()>>;
+
 struct Logs {
     id: ContainerId,
     follower: LogFollower,
@@ -43,6 +46,7 @@ pub async fn run(
     let mut stats_rx = hub.subscribe();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut logs: Option<Logs> = None;
+    let mut copy: CopyTask = None;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let size = terminal.size()?;
@@ -133,7 +137,7 @@ pub async fn run(
                     app.update(Msg::Tick(now_ms()));
                     app.update(Msg::ExecDone(r));
                 }
-                other => apply(other, &engine, &tx, &mut logs, terminal),
+                other => apply(other, &engine, &tx, &mut logs, &mut copy, terminal),
             }
         }
         if app.quit {
@@ -180,6 +184,7 @@ fn apply(
     engine: &Engine,
     tx: &mpsc::UnboundedSender<Msg>,
     logs: &mut Option<Logs>,
+    copy: &mut CopyTask,
     terminal: &mut DefaultTerminal,
 ) {
     let engine = engine.clone();
@@ -238,5 +243,51 @@ fn apply(
             });
         }
         Effect::Exec { .. } => {}
+        Effect::ListDir { id, dir } => {
+            tokio::spawn(async move {
+                let result = engine.list_dir(id.as_str(), &dir).await;
+                let _ = tx.send(Msg::Listing { id, dir, result });
+            });
+        }
+        Effect::LoadChanges(id) => {
+            tokio::spawn(async move {
+                let result = engine.changes(id.as_str()).await;
+                let _ = tx.send(Msg::Changes { id, result });
+            });
+        }
+        Effect::CopyOut {
+            id,
+            src,
+            dest,
+            overwrite,
+        } => {
+            let progress = progress_to(&tx);
+            *copy = Some(tokio::spawn(async move {
+                let result = engine
+                    .copy_out(id.as_str(), &src, &dest, overwrite, progress)
+                    .await;
+                let _ = tx.send(Msg::CopyDone(result));
+            }));
+        }
+        Effect::CopyIn { id, src, dest } => {
+            let progress = progress_to(&tx);
+            *copy = Some(tokio::spawn(async move {
+                let result = engine.copy_in(id.as_str(), &src, &dest, progress).await;
+                let _ = tx.send(Msg::CopyDone(result));
+            }));
+        }
+        Effect::CancelCopy => {
+            if let Some(task) = copy.take() {
+                task.abort();
+            }
+        }
     }
+}
+
+/// Progress reports as messages to the loop (the loop may be gone when the app quits).
+fn progress_to(tx: &mpsc::UnboundedSender<Msg>) -> wharf_core::engine::OnProgress {
+    let tx = tx.clone();
+    std::sync::Arc::new(move |p| {
+        let _ = tx.send(Msg::CopyProgress(p));
+    })
 }

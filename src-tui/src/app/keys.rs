@@ -88,6 +88,9 @@ impl App {
             Mode::Input(kind, input) => return self.on_input_key(kind, input, k),
         }
         let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
+        if self.copy.is_some() && actions.contains(&Action::Back) {
+            return self.cancel_copy();
+        }
         let full = self.layout == Layout::Full;
         self.measure_logs();
         if let Some(d) = &mut self.details {

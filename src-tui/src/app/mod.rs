@@ -7,6 +7,7 @@
 
 mod actions;
 pub mod command_line;
+mod files;
 mod keys;
 mod navigation;
 mod prompts;
@@ -32,6 +33,7 @@ pub use crate::layout::Layout;
 use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
 use crate::run_form::RunFormState;
+pub use files::CopyState;
 
 pub use run_form::Created;
 pub use settings::Settings;
@@ -88,6 +90,8 @@ pub struct App {
     pub run_form: Option<RunFormState>,
     /// A container the form created, to select when the snapshot shows it.
     pub created: Option<Created>,
+    /// The file copy in flight (one at a time).
+    pub copy: Option<CopyState>,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -123,6 +127,7 @@ impl App {
             quit: false,
             run_form: None,
             created: None,
+            copy: None,
         };
         for v in View::ALL {
             let t = TableState {
@@ -286,6 +291,19 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Listing { id, dir, result } => {
+                self.on_listing(id, dir, result);
+                Vec::new()
+            }
+            Msg::Changes { id, result } => {
+                self.on_changes(id, result);
+                Vec::new()
+            }
+            Msg::CopyProgress(p) => {
+                self.on_copy_progress(p);
+                Vec::new()
+            }
+            Msg::CopyDone(r) => self.on_copy_done(r),
         }
     }
 }
