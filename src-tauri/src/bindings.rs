@@ -29,9 +29,9 @@ use wharf_core::model::{
 use wharf_core::rules::containers::ALIVE_STATES;
 use wharf_core::rules::networks::BUILTIN_NETWORKS;
 
-use crate::commands::{AppInfo, ImageFormat, LogRequest, Removal, Saved};
+use crate::commands::{AppInfo, ImageFormat, Listing, LogRequest, Removal, Saved};
 use crate::link::SnapshotView;
-use crate::streams::{ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
+use crate::streams::{CopyEvent, ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
 use wharf_core::rules::findings::FindingsSummary;
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::spec::run::{RunForm, RunPreview};
@@ -69,6 +69,9 @@ fn generate(out: &Path) {
         SeriesRequest,
         RunPreview,
         FindingsSummary,
+        Listing,
+        CopyEvent,
+        wharf_core::model::FileChange,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(

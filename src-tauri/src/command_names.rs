@@ -26,4 +26,8 @@ pub const COMMANDS: &[&str] = &[
     "streams_reset",
     "contexts",
     "switch_context",
+    "container_changes",
+    "container_ls",
+    "copy_out",
+    "copy_in",
 ];

@@ -131,6 +131,10 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::streams_reset,
             commands::contexts,
             commands::switch_context,
+            commands::container_changes,
+            commands::container_ls,
+            commands::copy_out,
+            commands::copy_in,
         ])
 }
 

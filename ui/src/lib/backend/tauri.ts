@@ -4,7 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
-import type { ExecEvent, LogBatch, Snapshot, StatsUpdate } from "../types";
+import type { CopyEvent, ExecEvent, LogBatch, Snapshot, StatsUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
 const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
@@ -65,5 +65,17 @@ export function createTauriBackend(): Backend {
     streamsReset: () => invoke("streams_reset"),
     contexts: () => invoke("contexts"),
     switchContext: (name) => invoke("switch_context", { name }),
+    containerChanges: (id) => invoke("container_changes", { id }),
+    listDir: (id, dir) => invoke("container_ls", { id, dir }),
+    async copyOut(id, src, dest, overwrite, cb) {
+      const channel = new Channel<CopyEvent>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("copy_out", { id, src, dest, overwrite, channel }));
+    },
+    async copyIn(id, src, dest, cb) {
+      const channel = new Channel<CopyEvent>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("copy_in", { id, src, dest, channel }));
+    },
   };
 }
