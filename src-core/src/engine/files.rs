@@ -294,7 +294,7 @@ impl Engine {
             Err(e) => return Err(e),
         }
         let src_owned = src.to_path_buf();
-        let total = tokio::task::spawn_blocking(move || tarsafe::estimate(&src_owned))
+        let (total, entries) = tokio::task::spawn_blocking(move || tarsafe::estimate(&src_owned))
             .await
             .map_err(|e| CoreError::new(ErrorKind::Engine, format!("{what}: {e}")))?;
         let (tx, mut rx) = mpsc::channel::<io::Result<Bytes>>(CHANNEL_CHUNKS);
@@ -352,7 +352,7 @@ impl Engine {
                 src.file_name().unwrap_or_default().to_string_lossy()
             ),
             bytes,
-            written: 1,
+            written: entries,
             skipped: Vec::new(),
         })
     }

@@ -155,7 +155,7 @@ pub struct CopyReport {
     /// Archive bytes moved.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub bytes: u64,
-    /// Files, directories and links written.
+    /// Files, directories and links written (copy in: archived, as the engine unpacks all).
     pub written: u32,
     /// Entries refused for safety or left alone (copy out only).
     pub skipped: Vec<SkippedEntry>,

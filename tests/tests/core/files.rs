@@ -351,3 +351,36 @@ async fn copy_in_needs_an_existing_directory_and_a_writable_engine() {
     // Listing and copying out stay allowed: they change nothing in the engine.
     ro.list_dir(c.id(), "/tmp").await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_copy_out_leaves_nothing_on_the_host() {
+    let te = require_engine!();
+    let engine = connect(te.host()).await;
+    let c = sleeper(te, "cancel");
+    exec(
+        te,
+        &c,
+        "mkdir /big && head -c 40000000 /dev/urandom > /big/blob",
+    );
+    let host = tempfile::tempdir().unwrap();
+    // Cancel (drop the future) as soon as the first progress report shows bytes moving.
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let tx = Mutex::new(Some(tx));
+    let progress: OnProgress = Arc::new(move |_| {
+        if let Some(tx) = tx.lock().unwrap().take() {
+            let _ = tx.send(());
+        }
+    });
+    let copy = engine.copy_out(c.id(), "/big", host.path(), false, progress);
+    tokio::select! {
+        r = copy => panic!("the copy finished before it was cancelled: {r:?}"),
+        _ = rx => {}
+    }
+    // The blocking worker notices the closed channel and removes what it wrote.
+    wharf_tests::wait_until(
+        std::time::Duration::from_secs(20),
+        "the partial copy removed",
+        || async { fs::read_dir(host.path()).unwrap().count() == 0 },
+    )
+    .await;
+}

@@ -545,26 +545,28 @@ fn set_mtime(file: &File, secs: u64) {
 }
 
 /// The size of the archive [`pack`] will write for `path` (headers and padded contents;
-/// long names add PAX headers, so this is an estimate for progress only).
-pub(crate) fn estimate(path: &Path) -> u64 {
-    fn walk(p: &Path, n: &mut u64) {
+/// long names add PAX headers, so this is an estimate for progress only), and how many
+/// entries it holds. Symlinks are not followed, as in [`pack`].
+pub(crate) fn estimate(path: &Path) -> (u64, u32) {
+    fn walk(p: &Path, n: &mut u64, entries: &mut u32) {
         let Ok(m) = fs::symlink_metadata(p) else {
             return;
         };
         *n += 512;
+        *entries = entries.saturating_add(1);
         if m.is_file() {
             *n += m.len().div_ceil(512) * 512;
         } else if m.is_dir() {
             if let Ok(rd) = fs::read_dir(p) {
                 for e in rd.flatten() {
-                    walk(&e.path(), n);
+                    walk(&e.path(), n, entries);
                 }
             }
         }
     }
-    let mut n = 1024;
-    walk(path, &mut n);
-    n
+    let (mut n, mut entries) = (1024, 0);
+    walk(path, &mut n, &mut entries);
+    (n, entries)
 }
 
 /// Write an archive of the host `path` named `name` inside it. Symlinks are archived as links
