@@ -14,7 +14,7 @@ target: string,
  */
 bytes: number, 
 /**
- * Files, directories and links written.
+ * Files, directories and links written (copy in: archived, as the engine unpacks all).
  */
 written: number, 
 /**
