@@ -218,11 +218,16 @@ fn copy_in_goes_to_the_directory_shown_and_read_only_refuses_it() {
 
     let mut ro = files_app(false);
     ro.settings.read_only = true;
-    ro.update(key('O'));
-    type_text(&mut ro, "/home/me/site");
-    let fx = ro.update(code(KeyCode::Enter));
+    let fx = ro.update(key('O'));
     assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(ro.mode, Mode::Normal), "no prompt opens");
     assert!(ro.toast.as_ref().unwrap().text.contains("read-only"));
+    // Browsing and copying out stay allowed.
+    ro.update(key('o'));
+    assert!(matches!(
+        &ro.mode,
+        Mode::Input(PromptKind::CopyOut { .. }, _)
+    ));
 }
 
 #[test]
