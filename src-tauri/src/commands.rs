@@ -516,6 +516,11 @@ pub async fn switch_context(desk: State<'_, Desk>, name: String) -> CmdResult<Ap
 
 // ---- container files --------------------------------------------------------------------
 
+/// Errors about container paths quote them (and the engine's messages do too): inert.
+fn inert_error(e: CoreError) -> ErrorReport {
+    streams::inert_report(ErrorReport::from(e))
+}
+
 /// `docker diff`, paths made inert (the container chose them).
 #[tauri::command]
 pub async fn container_changes(
@@ -523,7 +528,12 @@ pub async fn container_changes(
     id: ContainerId,
 ) -> CmdResult<Vec<wharf_core::model::FileChange>> {
     let link = desk.link();
-    let mut list = link.live()?.engine.changes(id.as_str()).await?;
+    let mut list = link
+        .live()?
+        .engine
+        .changes(id.as_str())
+        .await
+        .map_err(inert_error)?;
     for c in &mut list {
         c.path = wharf_core::streams::text::inert(&c.path).into_owned();
     }
@@ -560,7 +570,12 @@ pub async fn container_ls(
     dir: String,
 ) -> CmdResult<Listing> {
     let link = desk.link();
-    let l = link.live()?.engine.list_dir(id.as_str(), &dir).await?;
+    let l = link
+        .live()?
+        .engine
+        .list_dir(id.as_str(), &dir)
+        .await
+        .map_err(inert_error)?;
     let inert = |s: &str| wharf_core::streams::text::inert(s).into_owned();
     Ok(Listing {
         shown_dir: inert(&l.dir),

@@ -495,8 +495,17 @@ pub fn copy_end(ch: &Channel<CopyEvent>, r: Result<wharf_core::model::CopyReport
             CopyEvent::Done { report }
         }
         Err(e) => CopyEvent::Error {
-            error: ErrorReport::from(e),
+            error: inert_report(ErrorReport::from(e)),
         },
     };
     let _ = ch.send(ev);
+}
+
+/// An error whose message and hint may quote container paths, made inert.
+pub fn inert_report(mut r: ErrorReport) -> ErrorReport {
+    r.message = wharf_core::streams::text::inert(&r.message).into_owned();
+    r.hint = r
+        .hint
+        .map(|h| wharf_core::streams::text::inert(&h).into_owned());
+    r
 }

@@ -131,7 +131,16 @@ fn copy_in_is_refused_in_read_only_mode() {
         )
         .unwrap_err();
     assert_eq!(kind(&err), "denied", "{err}");
-    // Browsing stays allowed.
+    // Browsing stays allowed; an error quoting a container path quotes it inert.
     t.invoke("container_ls", json!({ "id": c.id(), "dir": "/" }))
         .unwrap();
+    let err = t
+        .invoke(
+            "container_ls",
+            json!({ "id": c.id(), "dir": "/no\u{202e}such" }),
+        )
+        .unwrap_err();
+    assert_eq!(kind(&err), "not_found", "{err}");
+    let msg = err["message"].as_str().unwrap();
+    assert!(!msg.contains('\u{202e}'), "{msg}");
 }
