@@ -30,10 +30,10 @@ use wharf_core::rules::containers::ALIVE_STATES;
 use wharf_core::rules::networks::BUILTIN_NETWORKS;
 
 use crate::commands::{
-    AppInfo, EditPrefill, ImageFormat, LogRequest, RecreatePreview, Removal, Saved,
+    AppInfo, EditPrefill, ImageFormat, Listing, LogRequest, RecreatePreview, Removal, Saved,
 };
 use crate::link::SnapshotView;
-use crate::streams::{BuildBatch, ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
+use crate::streams::{BuildBatch, CopyEvent, ExecEvent, LogBatch, SeriesRequest, StatsUpdate};
 use wharf_core::engine::{SearchQuery, SearchResult};
 use wharf_core::rules::findings::FindingsSummary;
 use wharf_core::rules::prune::PrunePlan;
@@ -88,6 +88,9 @@ fn generate(out: &Path) {
         BuildBatch,
         SearchQuery,
         SearchResult,
+        Listing,
+        CopyEvent,
+        wharf_core::model::FileChange,
     );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(

@@ -37,4 +37,8 @@ pub const COMMANDS: &[&str] = &[
     "build_check",
     "build_start",
     "image_search",
+    "container_changes",
+    "container_ls",
+    "copy_out",
+    "copy_in",
 ];

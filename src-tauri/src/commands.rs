@@ -753,3 +753,137 @@ pub async fn image_search(
     let engine = link.live()?.engine.clone();
     Ok(wharf_core::streams::build::search(&engine, &query).await?)
 }
+
+// ---- container files --------------------------------------------------------------------
+
+/// Errors about container paths quote them (and the engine's messages do too): inert.
+fn inert_error(e: CoreError) -> ErrorReport {
+    streams::inert_report(ErrorReport::from(e))
+}
+
+/// `docker diff`, paths made inert (the container chose them).
+#[tauri::command]
+pub async fn container_changes(
+    desk: State<'_, Desk>,
+    id: ContainerId,
+) -> CmdResult<Vec<wharf_core::model::FileChange>> {
+    let link = desk.link();
+    let mut list = link
+        .live()?
+        .engine
+        .changes(id.as_str())
+        .await
+        .map_err(inert_error)?;
+    for c in &mut list {
+        c.path = wharf_core::streams::text::inert(&c.path).into_owned();
+    }
+    Ok(list)
+}
+
+/// One row of a directory listing: the entry as the container named it (what the page sends
+/// back to open or copy it) and the same name and link target made inert (what it shows).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FileRow {
+    pub entry: wharf_core::model::FileEntry,
+    pub shown: String,
+    pub shown_target: Option<String>,
+    /// `drwxr-xr-x`, from the core.
+    pub mode: String,
+}
+
+/// A directory of a container, bounded by the core (`truncated` says why it stopped).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Listing {
+    pub dir: String,
+    /// `dir` made inert, for the breadcrumb (same `/`-separated parts).
+    pub shown_dir: String,
+    pub rows: Vec<FileRow>,
+    pub truncated: Option<String>,
+}
+
+#[tauri::command]
+pub async fn container_ls(
+    desk: State<'_, Desk>,
+    id: ContainerId,
+    dir: String,
+) -> CmdResult<Listing> {
+    let link = desk.link();
+    let l = link
+        .live()?
+        .engine
+        .list_dir(id.as_str(), &dir)
+        .await
+        .map_err(inert_error)?;
+    let inert = |s: &str| wharf_core::streams::text::inert(s).into_owned();
+    Ok(Listing {
+        shown_dir: inert(&l.dir),
+        dir: l.dir,
+        rows: l
+            .entries
+            .into_iter()
+            .map(|e| FileRow {
+                shown: inert(&e.name),
+                shown_target: e.link_target.as_deref().map(inert),
+                mode: e.mode_string(),
+                entry: e,
+            })
+            .collect(),
+        truncated: l.truncated,
+    })
+}
+
+/// Copy `src` out of the container into the host folder `dest` the user typed. The core never
+/// writes outside `dest`, never follows a host symlink, and replaces an existing path only
+/// with `overwrite: true`, which the page sends after asking about that path. Progress and
+/// the end come over `channel`; `stream_stop` cancels (the core removes what it wrote).
+#[tauri::command]
+pub fn copy_out(
+    desk: State<'_, Desk>,
+    id: ContainerId,
+    src: String,
+    dest: String,
+    overwrite: bool,
+    channel: Channel<streams::CopyEvent>,
+) -> CmdResult<u64> {
+    let link = desk.link();
+    let engine = link.live()?.engine.clone();
+    let task = tauri::async_runtime::spawn(async move {
+        let progress = streams::copy_progress(channel.clone());
+        let r = engine
+            .copy_out(
+                id.as_str(),
+                &src,
+                std::path::Path::new(&dest),
+                overwrite,
+                progress,
+            )
+            .await;
+        streams::copy_end(&channel, r);
+    });
+    Ok(desk.streams.add(task, None))
+}
+
+/// Copy the host path `src` into the container directory `dest`. Refused in read-only mode
+/// (here and by the core's engine handle, which also records it in the audit log).
+#[tauri::command]
+pub fn copy_in(
+    desk: State<'_, Desk>,
+    id: ContainerId,
+    src: String,
+    dest: String,
+    channel: Channel<streams::CopyEvent>,
+) -> CmdResult<u64> {
+    refuse_in_read_only(&desk, "copy in")?;
+    let link = desk.link();
+    let engine = link.live()?.engine.clone();
+    let task = tauri::async_runtime::spawn(async move {
+        let progress = streams::copy_progress(channel.clone());
+        let r = engine
+            .copy_in(id.as_str(), std::path::Path::new(&src), &dest, progress)
+            .await;
+        streams::copy_end(&channel, r);
+    });
+    Ok(desk.streams.add(task, None))
+}

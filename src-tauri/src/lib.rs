@@ -145,6 +145,10 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::build_check,
             commands::build_start,
             commands::image_search,
+            commands::container_changes,
+            commands::container_ls,
+            commands::copy_out,
+            commands::copy_in,
         ])
 }
 

@@ -641,3 +641,52 @@ pub async fn transfer(
         }
     }
 }
+
+/// What a file copy sends: progress (at most every 256 KiB, from the core), then its end.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CopyEvent {
+    Progress {
+        progress: wharf_core::model::CopyProgress,
+    },
+    Done {
+        report: wharf_core::model::CopyReport,
+    },
+    Error {
+        error: ErrorReport,
+    },
+}
+
+/// The core's progress callback, sending to `ch` (a page that is gone just stops listening).
+pub fn copy_progress(ch: Channel<CopyEvent>) -> wharf_core::engine::OnProgress {
+    Arc::new(move |progress| {
+        let _ = ch.send(CopyEvent::Progress { progress });
+    })
+}
+
+/// Send a copy's end; skipped entries' names are container text, made inert.
+pub fn copy_end(ch: &Channel<CopyEvent>, r: Result<wharf_core::model::CopyReport>) {
+    let ev = match r {
+        Ok(mut report) => {
+            for s in &mut report.skipped {
+                s.path = wharf_core::streams::text::inert(&s.path).into_owned();
+                s.reason = wharf_core::streams::text::inert(&s.reason).into_owned();
+            }
+            CopyEvent::Done { report }
+        }
+        Err(e) => CopyEvent::Error {
+            error: inert_report(ErrorReport::from(e)),
+        },
+    };
+    let _ = ch.send(ev);
+}
+
+/// An error whose message and hint may quote container paths, made inert.
+pub fn inert_report(mut r: ErrorReport) -> ErrorReport {
+    r.message = wharf_core::streams::text::inert(&r.message).into_owned();
+    r.hint = r
+        .hint
+        .map(|h| wharf_core::streams::text::inert(&h).into_owned());
+    r
+}

@@ -6,6 +6,7 @@ use wharf_core::error::CoreError;
 use wharf_core::model::ContainerId;
 use wharf_core::streams::{LogBuffer, LogQuery};
 
+use crate::files::{ChangesState, FilesState};
 use crate::keymap::Action;
 use crate::msg::Effect;
 use crate::prompt::{Input, Mode, PromptKind};
@@ -23,10 +24,14 @@ pub enum Tab {
     Labels,
     /// Security findings: the core's rules on the container's inspect data.
     Findings,
+    /// A file browser over the archive API.
+    Files,
+    /// `docker diff`.
+    Changes,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 10] = [
+    pub const ALL: [Tab; 12] = [
         Tab::Logs,
         Tab::Stats,
         Tab::Inspect,
@@ -37,6 +42,8 @@ impl Tab {
         Tab::Networks,
         Tab::Labels,
         Tab::Findings,
+        Tab::Files,
+        Tab::Changes,
     ];
 
     pub fn title(self) -> &'static str {
@@ -51,6 +58,8 @@ impl Tab {
             Tab::Networks => "Networks",
             Tab::Labels => "Labels",
             Tab::Findings => "Findings",
+            Tab::Files => "Files",
+            Tab::Changes => "Changes",
         }
     }
 
@@ -239,6 +248,8 @@ pub struct Details {
     pub secrets_shown: bool,
     /// How many env values the masking hides.
     pub secrets_masked: usize,
+    pub files: FilesState,
+    pub changes: ChangesState,
 }
 
 impl Details {
@@ -256,11 +267,13 @@ impl Details {
             inspect_json: None,
             secrets_shown: false,
             secrets_masked: 0,
+            files: FilesState::new(),
+            changes: None,
         }
     }
 
     /// What to load when opened: logs and inspect always, processes for the Top tab.
-    pub fn load_effects(&self) -> Vec<Effect> {
+    pub fn load_effects(&mut self) -> Vec<Effect> {
         let mut fx = vec![
             Effect::OpenLogs {
                 id: self.id.clone(),
@@ -271,7 +284,23 @@ impl Details {
         if self.tab == Tab::Top {
             fx.push(Effect::LoadTop(self.id.clone()));
         }
+        fx.extend(self.tab_effects());
         fx
+    }
+
+    /// What the Files and Changes tabs load when shown.
+    fn tab_effects(&mut self) -> Vec<Effect> {
+        match self.tab {
+            Tab::Files => {
+                let dir = self.files.dir.clone();
+                self.files.open(&self.id, dir)
+            }
+            Tab::Changes => {
+                self.changes = None;
+                vec![Effect::LoadChanges(self.id.clone())]
+            }
+            _ => Vec::new(),
+        }
     }
 
     pub fn reopen_logs(&mut self) -> Vec<Effect> {
@@ -370,7 +399,7 @@ impl Details {
         if tab == Tab::Top {
             vec![Effect::LoadTop(self.id.clone())]
         } else {
-            Vec::new()
+            self.tab_effects()
         }
     }
 
@@ -383,6 +412,13 @@ impl Details {
         full: bool,
     ) -> Option<Vec<Effect>> {
         let page = 20i32;
+        if self.tab == Tab::Files {
+            for a in actions {
+                if let Some(fx) = self.files.on_key(&self.id, *a, mode) {
+                    return Some(fx);
+                }
+            }
+        }
         for a in actions {
             let fx = match a {
                 Action::NextTab => self.switch(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),

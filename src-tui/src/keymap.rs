@@ -74,6 +74,10 @@ pub enum Action {
     History,
     CheckUpdates,
     Pull,
+    // The Files tab: up a directory, copy the selected entry out, copy a host path in.
+    ParentDir,
+    CopyOut,
+    CopyIn,
 }
 
 impl Action {
@@ -134,6 +138,9 @@ impl Action {
             History => "history",
             CheckUpdates => "check updates",
             Pull => "pull",
+            ParentDir => "parent folder",
+            CopyOut => "copy out to host",
+            CopyIn => "copy in from host",
         }
     }
 
@@ -153,6 +160,7 @@ impl Action {
                 | Edit
                 | Exec
                 | Create
+                | CopyIn
         )
     }
 }
@@ -378,6 +386,9 @@ impl Default for KeyMap {
             (History, vec![k('h')]),
             (CheckUpdates, vec![k('U')]),
             (Pull, vec![k('P')]),
+            (ParentDir, vec![c(K::Backspace)]),
+            (CopyOut, vec![k('o')]),
+            (CopyIn, vec![k('O')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

@@ -8,6 +8,7 @@ mod clipboard;
 mod config;
 mod details;
 mod exec;
+mod files;
 mod filter;
 mod format;
 mod keymap;

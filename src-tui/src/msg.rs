@@ -11,7 +11,10 @@ use wharf_core::engine::{
     SaveTarget, SearchQuery, SearchResult, Secret, TagUpdate, TransferEvent,
 };
 use wharf_core::error::CoreError;
-use wharf_core::model::{ContainerId, DiskUsage, Image, ImageId, PruneTarget};
+use wharf_core::model::{
+    ContainerId, CopyProgress, CopyReport, DirListing, DiskUsage, FileChange, Image, ImageId,
+    PruneTarget,
+};
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::spec::build::BuildPlan;
 use wharf_core::store::Snapshot;
@@ -47,6 +50,21 @@ pub enum Msg {
     LogsEnded(Option<CoreError>),
     ExecDone(Result<String, String>),
     Saved(Result<PathBuf, String>),
+    /// A directory listing of the open container's Files tab.
+    Listing {
+        id: ContainerId,
+        dir: String,
+        result: Result<DirListing, CoreError>,
+    },
+    /// `docker diff` of the open container.
+    Changes {
+        id: ContainerId,
+        result: Result<Vec<FileChange>, CoreError>,
+    },
+    /// The copy in flight moved bytes.
+    CopyProgress(CopyProgress),
+    /// The copy in flight ended.
+    CopyDone(Result<CopyReport, CoreError>),
     /// An event of build `gen` (its last is `Done` or an error).
     Build {
         gen: u64,
@@ -151,4 +169,24 @@ pub enum Effect {
     /// Cancel the running build (its stream is dropped).
     CancelBuild,
     Search(SearchQuery),
+    ListDir {
+        id: ContainerId,
+        dir: String,
+    },
+    LoadChanges(ContainerId),
+    /// Copy `src` out of the container into the host folder `dest` (one copy at a time).
+    CopyOut {
+        id: ContainerId,
+        src: String,
+        dest: PathBuf,
+        overwrite: bool,
+    },
+    /// Copy the host path `src` into the container directory `dest`.
+    CopyIn {
+        id: ContainerId,
+        src: PathBuf,
+        dest: String,
+    },
+    /// Drop the copy in flight (the core removes what a copy out wrote).
+    CancelCopy,
 }

@@ -39,6 +39,22 @@ pub enum PromptKind {
         user: String,
         password: wharf_core::engine::Secret,
     },
+    /// The host folder to copy a container path into.
+    CopyOut {
+        id: ContainerId,
+        src: String,
+    },
+    /// The host path to copy into a container directory.
+    CopyIn {
+        id: ContainerId,
+        dest: String,
+    },
+    /// `y` replaces the host path a copy out found in its way.
+    Overwrite {
+        id: ContainerId,
+        src: String,
+        dest: std::path::PathBuf,
+    },
 }
 
 impl PromptKind {
@@ -57,6 +73,9 @@ impl PromptKind {
             PromptKind::LoginUser(_) => "registry user: ",
             PromptKind::LoginPassword { .. } => "password (hidden): ",
             PromptKind::LoginSave { .. } => "keep the login: s = this session only, w = save: ",
+            PromptKind::CopyOut { .. } => "copy out to host folder: ",
+            PromptKind::CopyIn { .. } => "copy in from host path: ",
+            PromptKind::Overwrite { .. } => "already on the host; type y to overwrite it: ",
         }
     }
 }

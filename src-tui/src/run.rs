@@ -27,6 +27,9 @@ const FRAME: Duration = Duration::from_millis(16);
 /// Log chunks taken per loop turn before the loop looks at keys again.
 const LOG_BUDGET: usize = 256;
 
+/// The copy in flight: aborting its task drops the core's copy future, which cancels it.
+type CopyTask = Option<tokio::task::JoinHandle<()>>;
+
 struct Logs {
     id: ContainerId,
     follower: LogFollower,
@@ -49,6 +52,7 @@ pub async fn run(
     let mut logs: Option<Logs> = None;
     // The running build's task: aborting it drops the build stream, which cancels the build.
     let mut build: Option<tokio::task::JoinHandle<()>> = None;
+    let mut copy: CopyTask = None;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let size = terminal.size()?;
@@ -164,7 +168,7 @@ pub async fn run(
                         old.abort();
                     }
                 }
-                other => apply(other, &engine, &tx, &mut logs, terminal),
+                other => apply(other, &engine, &tx, &mut logs, &mut copy, terminal),
             }
         }
         if app.quit {
@@ -211,6 +215,7 @@ fn apply(
     engine: &Engine,
     tx: &mpsc::UnboundedSender<Msg>,
     logs: &mut Option<Logs>,
+    copy: &mut CopyTask,
     terminal: &mut DefaultTerminal,
 ) {
     let engine = engine.clone();
@@ -267,6 +272,44 @@ fn apply(
                     .map_err(|e| format!("{}: {e}", path.display()));
                 let _ = tx.send(Msg::Saved(result));
             });
+        }
+        Effect::ListDir { id, dir } => {
+            tokio::spawn(async move {
+                let result = engine.list_dir(id.as_str(), &dir).await;
+                let _ = tx.send(Msg::Listing { id, dir, result });
+            });
+        }
+        Effect::LoadChanges(id) => {
+            tokio::spawn(async move {
+                let result = engine.changes(id.as_str()).await;
+                let _ = tx.send(Msg::Changes { id, result });
+            });
+        }
+        Effect::CopyOut {
+            id,
+            src,
+            dest,
+            overwrite,
+        } => {
+            let progress = progress_to(&tx);
+            *copy = Some(tokio::spawn(async move {
+                let result = engine
+                    .copy_out(id.as_str(), &src, &dest, overwrite, progress)
+                    .await;
+                let _ = tx.send(Msg::CopyDone(result));
+            }));
+        }
+        Effect::CopyIn { id, src, dest } => {
+            let progress = progress_to(&tx);
+            *copy = Some(tokio::spawn(async move {
+                let result = engine.copy_in(id.as_str(), &src, &dest, progress).await;
+                let _ = tx.send(Msg::CopyDone(result));
+            }));
+        }
+        Effect::CancelCopy => {
+            if let Some(task) = copy.take() {
+                task.abort();
+            }
         }
         Effect::Search(query) => {
             tokio::spawn(async move {
@@ -369,4 +412,12 @@ fn images(
         }
         other => tracing::warn!("not an images effect: {other:?}"),
     }
+}
+
+/// Progress reports as messages to the loop (the loop may be gone when the app quits).
+fn progress_to(tx: &mpsc::UnboundedSender<Msg>) -> wharf_core::engine::OnProgress {
+    let tx = tx.clone();
+    std::sync::Arc::new(move |p| {
+        let _ = tx.send(Msg::CopyProgress(p));
+    })
 }

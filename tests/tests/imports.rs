@@ -45,6 +45,7 @@ const TUI_LAYERS: &[&str] = &[
     "app",
     "config",
     "details",
+    "files",
     "run_form",
     "build_form",
     "filter",

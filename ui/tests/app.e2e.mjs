@@ -393,3 +393,19 @@ test("the real app pulls an image from a loopback registry with a progress dialo
     registry.kill();
   }
 });
+
+// Issue #11, files: the container page's Files tab lists `/` through the archive API and opens
+// a folder made with the docker CLI, with the file's size as the engine has it.
+test("the real app lists a container's folder in the Files tab", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const busy = made[1];
+  const s = session;
+  docker("exec", busy, "sh", "-c", "mkdir -p /wharf-files/inner && printf 12345 > /wharf-files/five.txt");
+  const id = docker("inspect", "-f", "{{.Id}}", busy);
+  await s.script("location.hash = arguments[0]", `#/container/${id}/files`);
+  await s.waitFor("the listing of /", "return !!document.querySelector('[data-testid=files] tr[data-name=\"wharf-files\"]')", 30_000);
+  await s.script("document.querySelector('[data-testid=files] tr[data-name=\"wharf-files\"] a').click()");
+  const row = await s.waitFor("five.txt in /wharf-files", "return document.querySelector('[data-testid=files] tr[data-name=\"five.txt\"]')?.textContent", 30_000);
+  assert.match(row, /-rw-r--r--/);
+  assert.match(row, /5 ?B/);
+  assert.match(await s.script("return document.querySelector('[data-testid=crumbs]').textContent"), /wharf-files/);
+});

@@ -879,4 +879,58 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.match(await page.getAttribute("[data-table=images] button[data-action=build]", "title"), /read-only/);
     assert.deepEqual(errors, []);
   });
+
+  // Issue #11, files: a breadcrumb and a table from the core's listing, into a folder and
+  // back, a progress bar that moves and a Cancel that stops the copy, an overwrite asked first.
+  test("the Files tab browses folders and copies with a progress bar and Cancel", async () => {
+    const page = await open("#/containers");
+    await page.dblclick("tr:has(a.name:text-is('db'))");
+    await page.click("[data-tab=files]");
+    await page.waitForSelector("[data-testid=files] tr[data-name=srv]");
+    // Names the core made inert are shown as such; nothing becomes markup.
+    assert.ok((await page.textContent("[data-testid=files]")).includes("evil⟨U+202E⟩txt.sh"));
+    assert.match(await page.textContent("[data-testid=files] tr[data-name=pw]"), /→ \/etc\/passwd/);
+    await page.click("[data-testid=files] a:text-is('srv/')");
+    await page.waitForSelector("[data-testid=files] tr[data-name=www]");
+    assert.match(await page.textContent("[data-testid=crumbs]"), /srv/);
+    await page.dblclick("[data-testid=files] tr[data-name=www]");
+    await page.waitForSelector("[data-testid=files] tr[data-name='index.html']");
+    await page.click("[data-testid=crumbs] button:text-is('/')");
+    await page.waitForSelector("[data-testid=files] tr[data-name=etc]");
+    await page.click("[data-testid=files] a:text-is('etc/')");
+    await page.waitForSelector("[data-testid=truncated]:has-text('listing truncated')");
+    await page.click("[data-action=up]");
+    await page.waitForSelector("[data-testid=files] tr[data-name=srv]");
+    assert.deepEqual(await page.evaluate(() => window.__wharfStub.listed), ["/", "/srv", "/srv/www", "/", "/etc", "/"]);
+
+    // Copy out: the bar moves, then the toast names the target.
+    await page.click("[data-testid=files] tr[data-name='hosts.txt']");
+    await page.fill("[data-testid=host-path]", "/tmp/out");
+    await page.click("[data-action=copy-out]");
+    await page.waitForFunction(() => { const b = document.querySelector("[data-testid=copy-progress]"); return b && b.value > 0 && b.value < b.max; });
+    await page.waitForSelector(".toast:has-text('done → /tmp/out/hosts.txt')");
+    assert.equal(await page.locator(".copy-progress").isHidden(), true);
+    // Copy in, cancelled halfway.
+    await page.fill("[data-testid=host-path]", "/home/me/site");
+    await page.click("[data-action=copy-in]");
+    await page.waitForFunction(() => document.querySelector("[data-testid=copy-progress]").value > 0);
+    await page.click("[data-action=copy-cancel]");
+    await page.waitForSelector(".toast:has-text('Copy cancelled')");
+    assert.equal(await page.evaluate(() => window.__wharfStub.copyCancelled), 1);
+    // An existing host path: asked first, then sent again with overwrite.
+    await page.click("[data-testid=files] tr[data-name='hosts.txt']");
+    await page.fill("[data-testid=host-path]", "/exists");
+    await page.click("[data-action=copy-out]");
+    await page.waitForSelector("dialog.confirm:has-text('already exists on the host')");
+    await page.click("dialog.confirm [data-testid=confirm]");
+    await page.waitForSelector(".toast:has-text('done → /exists/hosts.txt')");
+    const copies = await page.evaluate(() => window.__wharfStub.copies.map((c) => [c.dir, c.src, c.dest, c.overwrite]));
+    assert.deepEqual(copies, [["out", "/hosts.txt", "/tmp/out", false], ["in", "/home/me/site", "/", false],
+      ["out", "/hosts.txt", "/exists", false], ["out", "/hosts.txt", "/exists", true]]);
+
+    await page.click("[data-tab=changes]");
+    await page.waitForSelector("[data-testid=changes] tr.change-added:has-text('/made-here')");
+    assert.match(await page.textContent("[data-testid=changes] tr.change-deleted"), /D\s*\/bin\/cat/);
+    assert.deepEqual(errors, []);
+  });
 });

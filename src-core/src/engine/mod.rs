@@ -12,6 +12,7 @@ mod convert;
 mod create;
 mod credentials;
 mod exec;
+mod files;
 #[cfg(test)]
 mod fuzz_documents;
 #[cfg(test)]
@@ -57,6 +58,9 @@ pub use build::{BuildEvent, BuildStream};
 pub use connect::transport_error::is_timeout;
 pub use convert::rfc3339_secs as rfc3339_to_unix;
 pub use exec::{ExecSession, ExecSpec};
+pub use files::{
+    OnProgress, LIST_BYTE_BUDGET, LIST_CHILD_BUDGET, LIST_ENTRY_BUDGET, PROGRESS_STEP,
+};
 pub use logs::{LogChunk, LogOptions, LogStream};
 pub use recreate::Recreated;
 pub use search::{SearchQuery, SearchResult};

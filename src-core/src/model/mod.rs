@@ -5,6 +5,7 @@
 
 mod container;
 mod event;
+mod files;
 mod ids;
 mod image;
 mod network;
@@ -17,6 +18,9 @@ pub use container::{
     SecurityFacts, COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL,
 };
 pub use event::{EngineEvent, EventKind};
+pub use files::{
+    ChangeKind, CopyProgress, CopyReport, DirListing, FileChange, FileEntry, FileKind, SkippedEntry,
+};
 pub use ids::{short_id, ContainerId, ImageId, NetworkId, VolumeName};
 pub use image::Image;
 pub use network::Network;

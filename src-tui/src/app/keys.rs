@@ -102,6 +102,20 @@ impl App {
             return fx;
         }
         let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
+        if self.copy.is_some() && actions.contains(&Action::Back) {
+            return self.cancel_copy();
+        }
+        // The Files tab's one mutating key, refused before its prompt opens (like the table's).
+        if self.settings.read_only
+            && actions.contains(&Action::CopyIn)
+            && self.details.as_ref().is_some_and(|d| d.tab == Tab::Files)
+        {
+            self.toast(
+                format!("read-only mode: {} is disabled", Action::CopyIn.label()),
+                true,
+            );
+            return Vec::new();
+        }
         let full = self.layout == Layout::Full;
         self.measure_logs();
         if let Some(d) = &mut self.details {

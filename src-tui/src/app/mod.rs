@@ -9,6 +9,7 @@ mod actions;
 mod build;
 mod change;
 pub mod command_line;
+mod files;
 mod images;
 mod keys;
 mod navigation;
@@ -36,6 +37,7 @@ pub use crate::layout::Layout;
 use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
 use crate::run_form::RunFormState;
+pub use files::CopyState;
 
 pub use images::{HistoryView, ImagesState, TransferView};
 pub use run_form::Created;
@@ -103,6 +105,8 @@ pub struct App {
     pub built: Option<wharf_core::model::ImageId>,
     /// `:search` results, when open.
     pub search: Option<SearchPanel>,
+    /// The file copy in flight (one at a time).
+    pub copy: Option<CopyState>,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -143,6 +147,7 @@ impl App {
             build_gen: 0,
             built: None,
             search: None,
+            copy: None,
         };
         for v in View::ALL {
             let t = TableState {
@@ -321,6 +326,19 @@ impl App {
             }
             Msg::Build { gen, event } => self.on_build_event(gen, event),
             Msg::SearchResults { term, result } => self.on_search_results(term, result),
+            Msg::Listing { id, dir, result } => {
+                self.on_listing(id, dir, result);
+                Vec::new()
+            }
+            Msg::Changes { id, result } => {
+                self.on_changes(id, result);
+                Vec::new()
+            }
+            Msg::CopyProgress(p) => {
+                self.on_copy_progress(p);
+                Vec::new()
+            }
+            Msg::CopyDone(r) => self.on_copy_done(r),
         }
     }
 }

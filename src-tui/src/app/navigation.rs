@@ -36,7 +36,7 @@ impl App {
             .containers
             .get(&id)
             .map_or_else(|| id.short().to_owned(), |c| c.name.clone());
-        let d = Details::new(
+        let mut d = Details::new(
             id,
             name,
             tab,

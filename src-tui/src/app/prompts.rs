@@ -90,6 +90,20 @@ impl App {
             k @ (PromptKind::LoginUser(_)
             | PromptKind::LoginPassword { .. }
             | PromptKind::LoginSave { .. }) => self.on_login_prompt(k, text),
+            PromptKind::CopyOut { id, src } if !text.is_empty() => {
+                self.start_copy_out(id, src, expand_home(text), false)
+            }
+            PromptKind::CopyIn { id, dest } if !text.is_empty() => {
+                self.start_copy_in(id, expand_home(text), dest)
+            }
+            PromptKind::Overwrite { id, src, dest } if text.eq_ignore_ascii_case("y") => {
+                self.start_copy_out(id, src, dest, true)
+            }
+            PromptKind::Overwrite { .. } => {
+                self.toast("not overwritten", false);
+                Vec::new()
+            }
+            PromptKind::CopyOut { .. } | PromptKind::CopyIn { .. } => Vec::new(),
             PromptKind::Filter | PromptKind::Command => Vec::new(),
         }
     }

@@ -99,6 +99,8 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
             list(f, app, d, inner, or_none(lines, "no labels"));
         }
         Tab::Findings => findings(f, app, d, c.map(|c| &**c), inner),
+        Tab::Files => super::files::files(f, app, d, inner),
+        Tab::Changes => super::files::changes(f, app, d, inner),
     }
 }
 

@@ -4,6 +4,7 @@
 mod build;
 mod details;
 mod engine;
+mod files;
 mod images;
 mod logs;
 mod popup;
@@ -235,6 +236,9 @@ fn hints(app: &App) -> Vec<Action> {
                 Help,
             ]
         }
+        (Some(d), _) if d.tab == crate::details::Tab::Files => {
+            vec![Back, NextTab, Open, ParentDir, CopyOut, CopyIn, Zoom, Help]
+        }
         (Some(d), _) if d.tab == crate::details::Tab::Inspect => {
             vec![
                 Back,
@@ -330,6 +334,12 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
             None => {
                 let km = &app.settings.keymap;
                 let mut spans = Vec::new();
+                if let Some(c) = &app.copy {
+                    spans.push(Span::styled(
+                        files::progress(&c.what, c.progress),
+                        Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
+                    ));
+                }
                 // The oldest request in flight (ids grow), and how many more.
                 if let Some(what) = app.pending.values().next() {
                     let more = app.pending.len() - 1;
@@ -363,6 +373,8 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(line), area);
 }
 
+#[cfg(test)]
+mod files_tests;
 #[cfg(test)]
 mod run_form_tests;
 #[cfg(test)]

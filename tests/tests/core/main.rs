@@ -8,6 +8,7 @@ mod build;
 mod commands;
 mod common;
 mod faults;
+mod files;
 mod images;
 mod logs;
 mod reconnect;

@@ -110,17 +110,17 @@ fn a_hostile_container_is_inert_on_screen_and_in_saved_logs() {
     });
     assert_inert(&mut w, &title, "labels");
 
-    // Findings (one more), then the logs again (one more).
+    // Findings (one more), then the logs again (three more).
     w.keys(&["Tab"]);
     w.wait("the findings", |s| {
         s.contains("Runs as root") && s.contains("CIS Docker Benchmark 4.1")
     });
     assert_inert(&mut w, &title, "findings");
 
-    // Saved logs (Logs tab, ctrl-s, a path of the test's own).
+    // Saved logs (Logs tab after Files and Changes, ctrl-s, a path of the test's own).
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("hostile.log");
-    w.keys(&["Tab"]);
+    w.keys(&["Tab", "Tab", "Tab"]);
     w.wait_for_text(" following ");
     w.keys(&["C-s"]);
     w.wait_for_text("save logs to:");

@@ -11,11 +11,12 @@ import { whileVisible } from "../lib/visible";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
 import { findingsList } from "./findings";
+import { changesPanel, filesPanel } from "./files";
 import { connectNetwork, disconnectNetwork, editContainer, isAlive, renameContainer, stateBadge, updateLimits } from "./common";
 import type { View } from "./view";
 
-export type Tab = "stats" | "logs" | "inspect" | "top" | "exec" | "findings";
-export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec", "findings"];
+export type Tab = "stats" | "logs" | "inspect" | "top" | "exec" | "findings" | "files" | "changes";
+export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec", "findings", "files", "changes"];
 const METRICS: Metric[] = ["cpu", "memory", "network", "block_io"];
 const CHART = { width: 520, height: 220 };
 const WINDOW_SECS = 300;
@@ -176,7 +177,8 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
     shownTab = t;
     panel = t === "stats" ? statsPanel(current) : t === "logs" ? logsPanel(current.id, current.name)
       : t === "inspect" ? inspectPanel(current.id) : t === "top" ? topPanel(current.id)
-      : t === "findings" ? findingsPanel(current.id) : lazyTerminal(current.id, readOnly);
+      : t === "findings" ? findingsPanel(current.id) : t === "files" ? filesPanel(current.id, readOnly)
+      : t === "changes" ? changesPanel(current.id) : lazyTerminal(current.id, readOnly);
     replace(body, panel.el);
     replace(tabs, TABS.map((x) => h("button", { type: "button", role: "tab", "aria-selected": x === t ? "true" : "false", "data-tab": x, onclick: () => onTab(x) }, x)));
   }

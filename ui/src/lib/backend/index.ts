@@ -5,7 +5,7 @@ import type {
   AppInfo, BuildBatch, BuildFieldError, BuildForm, SearchQuery, SearchResult, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
   LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
   Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
-  UpdateMarks, EditPrefill, RecreatePreview,
+  UpdateMarks, EditPrefill, RecreatePreview, Listing, CopyEvent, FileChange,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -74,6 +74,15 @@ export interface Backend {
   build(form: BuildForm, cb: (b: BuildBatch) => void): Promise<StreamHandle>;
   /** Search the registry the term names; results made inert by the core. */
   imageSearch(query: SearchQuery): Promise<SearchResult[]>;
+  /** `docker diff` of a container (paths made inert by the core). */
+  containerChanges(id: string): Promise<FileChange[]>;
+  /** A directory of a container, bounded by the core (`truncated` says why it stopped). */
+  listDir(id: string, dir: string): Promise<Listing>;
+  /** Copy `src` out of the container into the host folder `dest`; an existing host path is
+   * replaced only with `overwrite` (after asking). Stopping the handle cancels the copy. */
+  copyOut(id: string, src: string, dest: string, overwrite: boolean, cb: (e: CopyEvent) => void): Promise<StreamHandle>;
+  /** Copy the host path `src` into the container folder `dest` (refused in read-only mode). */
+  copyIn(id: string, src: string, dest: string, cb: (e: CopyEvent) => void): Promise<StreamHandle>;
 }
 
 let current: Backend | null = null;

@@ -6,7 +6,7 @@ import type {
   BuildBatch, BuildFieldError, BuildForm, Image, SearchResult,
   Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
   Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
-  TransferRequest,
+  TransferRequest, CopyEvent, FileEntry, FileRow, Listing,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
@@ -118,6 +118,10 @@ export class StubEngine {
   checked: string[][] = [];
   logins: { server: string; username: string; save: string; passwordLength: number }[] = [];
   get images(): Image[] { return this.snapshot().images; }
+  /** Directories listed and copies asked for, for the page tests. */
+  listed: string[] = [];
+  copies: { dir: "in" | "out"; id: string; src: string; dest: string; overwrite: boolean }[] = [];
+  copyCancelled = 0;
   listeners = new Set<(s: Snapshot) => void>();
   openStreams = 0;
   /** What `--insecure-skip-tls-verify` with an unverified endpoint looks like (tests set it). */
@@ -333,6 +337,35 @@ export class StubEngine {
   }
 }
 
+function fileRow(name: string, kind: FileEntry["kind"], size = 0, target: string | null = null): FileRow {
+  const entry: FileEntry = { name, kind, size, mode: kind === "dir" ? 0o755 : 0o644, mtime: 1_612_325_106, link_target: target };
+  const mode = (kind === "dir" ? "d" : kind === "symlink" ? "l" : "-") + (kind === "dir" ? "rwxr-xr-x" : "rw-r--r--");
+  return { entry, shown: name.replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase()}⟩`), shown_target: target, mode };
+}
+
+/** A small fake file system: `/` has etc and srv (srv/www inside), a file with a bidi name. */
+function stubListing(dir: string): Listing {
+  const rows: Record<string, FileRow[]> = {
+    "/": [fileRow("etc", "dir"), fileRow("srv", "dir"), fileRow("hosts.txt", "file", 12_345), fileRow("evil\u202etxt.sh", "file", 7), fileRow("pw", "symlink", 0, "/etc/passwd")],
+    "/etc": [fileRow("group", "file", 10), fileRow("passwd", "file", 300)],
+    "/srv": [fileRow("www", "dir")],
+    "/srv/www": [fileRow("index.html", "file", 2048)],
+  };
+  return { dir, shown_dir: dir, rows: rows[dir] ?? [], truncated: dir === "/etc" ? "listing truncated: showing the first 2 entries" : null };
+}
+
+function stubCopy(cb: (e: CopyEvent) => void, conflict: string | null, target: string, stream: (stop: () => void) => StreamHandle): StreamHandle {
+  const total = 4 * 1024 * 1024;
+  let step = 0;
+  const t = setInterval(() => {
+    if (conflict) { clearInterval(t); cb({ type: "error", error: { kind: "conflict", message: conflict, hint: "confirm overwriting that path, or choose another folder" } }); return; }
+    step += 1;
+    cb({ type: "progress", progress: { bytes: (total / 8) * step, total } });
+    if (step === 8) { clearInterval(t); cb({ type: "done", report: { target, bytes: total, written: 1, skipped: [] } }); }
+  }, 40);
+  return stream(() => clearInterval(t));
+}
+
 function sample(t: number, i: number): Sample {
   const cpu = 20 + 15 * Math.sin(i / 5);
   return {
@@ -530,6 +563,26 @@ export function createStubBackend(): Backend {
         { name: `someone/${query.term}-tools`, description: "", stars: 3, official: false, automated: true },
       ];
       return query.official_only ? found.filter((r) => r.official) : found;
+    },
+    containerChanges: async () => [
+      { path: "/etc", kind: "changed" }, { path: "/etc/group", kind: "changed" },
+      { path: "/made-here", kind: "added" }, { path: "/bin/cat", kind: "deleted" },
+    ],
+    async listDir(_id, dir) {
+      eng.listed.push(dir);
+      return stubListing(dir);
+    },
+    // A copy moves 4 MiB in 8 steps, one every 40 ms (long enough to see and cancel the bar);
+    // the host path "/exists" is "already there" unless overwriting.
+    async copyOut(id, src, dest, overwrite, cb) {
+      eng.copies.push({ dir: "out", id, src, dest, overwrite });
+      const h = stubCopy(cb, overwrite || !dest.startsWith("/exists") ? null : `${dest}/${src.split("/").pop()} already exists on the host`, `${dest}/${src.split("/").pop()}`, stream);
+      return { stop() { eng.copyCancelled += 1; h.stop(); } };
+    },
+    async copyIn(id, src, dest, cb) {
+      eng.copies.push({ dir: "in", id, src, dest, overwrite: false });
+      const h = stubCopy(cb, null, `${dest}/${src.split("/").pop()}`, stream);
+      return { stop() { eng.copyCancelled += 1; h.stop(); } };
     },
   };
 }

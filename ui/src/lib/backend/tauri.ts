@@ -4,7 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
-import type { BuildBatch, ExecEvent, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
+import type { BuildBatch, CopyEvent, ExecEvent, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
 const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
@@ -84,5 +84,17 @@ export function createTauriBackend(): Backend {
       return handle(await invoke<number>("build_start", { form, channel }));
     },
     imageSearch: (query) => invoke("image_search", { query }),
+    containerChanges: (id) => invoke("container_changes", { id }),
+    listDir: (id, dir) => invoke("container_ls", { id, dir }),
+    async copyOut(id, src, dest, overwrite, cb) {
+      const channel = new Channel<CopyEvent>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("copy_out", { id, src, dest, overwrite, channel }));
+    },
+    async copyIn(id, src, dest, cb) {
+      const channel = new Channel<CopyEvent>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("copy_in", { id, src, dest, channel }));
+    },
   };
 }
