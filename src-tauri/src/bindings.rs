@@ -14,10 +14,11 @@
 //! themselves, so the page never spells them again.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::any::TypeId;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 
-use ts_rs::{Config, TS};
+use ts_rs::{Config, TypeVisitor, TS};
 use wharf_core::chart::{chart_style, ChartOptions, ChartStyle, Metric};
 use wharf_core::command::{Command, Outcome};
 use wharf_core::engine::connect::ContextSummary;
@@ -46,8 +47,9 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/generated"
 
 fn generate(out: &Path) {
     let cfg = Config::new().with_large_int("number").with_out_dir(out);
+    let mut files = Files::default();
     macro_rules! export {
-        ($($t:ty),* $(,)?) => { $( <$t>::export_all(&cfg).unwrap(); )* };
+        ($($t:ty),* $(,)?) => { $( <$t>::export_all(&cfg).unwrap(); files.visit::<$t>(); )* };
     }
     export!(
         SnapshotView<'static>,
@@ -92,6 +94,13 @@ fn generate(out: &Path) {
         CopyEvent,
         wharf_core::model::FileChange,
     );
+    // ts-rs writes each type to a file named after it, so two Rust types with one name (a
+    // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.
+    assert!(
+        files.clashes.is_empty(),
+        "two Rust types export to the same TypeScript file (rename one with #[ts(rename)]): {:?}",
+        files.clashes
+    );
     std::fs::write(out.join("rules.ts"), rules_module()).unwrap();
     std::fs::write(
         out.join("commands.ts"),
@@ -113,6 +122,31 @@ fn generate(out: &Path) {
         ),
     )
     .unwrap();
+}
+
+/// Every exported type and its dependencies by output file, to catch two types that share one.
+#[derive(Default)]
+struct Files {
+    seen: HashSet<TypeId>,
+    owner: BTreeMap<PathBuf, TypeId>,
+    clashes: Vec<PathBuf>,
+}
+
+impl TypeVisitor for Files {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        let Some(path) = T::output_path() else {
+            return;
+        };
+        if !self.seen.insert(TypeId::of::<T>()) {
+            return;
+        }
+        // Instances of one generic type share its file (their TypeIds differ).
+        let generic = TypeId::of::<T::WithoutGenerics>();
+        if *self.owner.entry(path.clone()).or_insert(generic) != generic {
+            self.clashes.push(path);
+        }
+        T::visit_dependencies(self);
+    }
 }
 
 /// One command of every kind, so `is_destructive` can be asked about each action.
