@@ -105,13 +105,13 @@ test("the real app shows the engine's containers and stops one from the UI", { s
   writeFileSync(`${docsDir}/desktop-dashboard.png`, await s.screenshot());
 
   // Containers table: select ours, Stop, confirm in the dialog that names it.
-  await s.click(await s.find("[data-section=containers]"));
+  await s.clickOn("[data-section=containers]");
   await s.waitFor(`${web} in the table`, "return [...document.querySelectorAll('a.name')].some(a => a.textContent === arguments[0])", 30_000, web);
   await s.script("const row = [...document.querySelectorAll('tr[data-id]')].find(r => r.querySelector('a.name')?.textContent === arguments[0]); row.querySelector('input[type=checkbox]').click();", web);
-  await s.click(await s.find("button[data-action=stop]"));
+  await s.clickOn("button[data-action=stop]");
   const dialog = await s.waitFor("the confirmation", "return document.querySelector('dialog.confirm')?.textContent");
   assert.match(dialog, new RegExp(`Stop ${web}\\?`));
-  await s.click(await s.find("[data-testid=confirm]"));
+  await s.clickOn("[data-testid=confirm]");
   const deadline = Date.now() + 30_000;
   while (docker("inspect", "-f", "{{.State.Status}}", web) !== "exited") {
     assert.ok(Date.now() < deadline, `${web} was not stopped in the engine`);
@@ -148,10 +148,10 @@ test("the real app renames a container and creates a volume and a network in the
   await s.script("location.hash = '#/containers'");
   await s.waitFor(`${web} in the table`, "return [...document.querySelectorAll('a.name')].some(a => a.textContent === arguments[0])", 30_000, web);
   await s.script("const row = [...document.querySelectorAll('tr[data-id]')].find(r => r.querySelector('a.name')?.textContent === arguments[0]); row.querySelector('input[type=checkbox]').click();", web);
-  await s.click(await s.find("button[data-action=rename]"));
+  await s.clickOn("button[data-action=rename]");
   await s.waitFor("the rename dialog", "return document.querySelector('dialog.form input[name=name]')?.value === arguments[0]", 10_000, web);
   await fill("dialog.form input[name=name]", renamed);
-  await s.click(await s.find("dialog.form [data-testid=submit]"));
+  await s.clickOn("dialog.form [data-testid=submit]");
   made[0] = renamed;
   await until(`${web} was not renamed in the engine`, () => {
     try { return docker("inspect", "-f", "{{.Name}}", renamed) === `/${renamed}`; } catch { return false; }
@@ -164,11 +164,11 @@ test("the real app renames a container and creates a volume and a network in the
     ["networks", `wharf-desk-${run}-net`, (n) => docker("network", "inspect", "-f", "{{.Name}}", n)],
   ]) {
     made.push({ section, name });
-    await s.click(await s.find(`[data-section=${section}]`));
-    await s.click(await s.find(`[data-table=${section}] button[data-action=create]`));
+    await s.clickOn(`[data-section=${section}]`);
+    await s.clickOn(`[data-table=${section}] button[data-action=create]`);
     await s.waitFor("the create dialog", "return document.querySelector('dialog.form input[name=name]') !== null");
     await fill("dialog.form input[name=name]", name);
-    await s.click(await s.find("dialog.form [data-testid=submit]"));
+    await s.clickOn("dialog.form [data-testid=submit]");
     await until(`${name} was not created in the engine`, () => {
       try { return check(name) === name; } catch { return false; }
     });
@@ -213,7 +213,7 @@ test("the real app runs a container from its form: a bad port is explained, the 
   const fill = (selector, value) => s.script(
     "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
   await s.script("location.hash = '#/containers'");
-  await s.click(await s.find("[data-table=containers] button[data-action=run]"));
+  await s.clickOn("[data-table=containers] button[data-action=run]");
   await s.waitFor("the run form", "return document.querySelector('dialog.run input[name=image]') !== null");
   await s.script("document.querySelectorAll('dialog.run details').forEach((d) => { d.open = true; })");
   await fill("dialog.run input[name=image]", image);
@@ -221,7 +221,7 @@ test("the real app runs a container from its form: a bad port is explained, the 
   await fill("dialog.run input[name=command]", "sh -c 'echo from-the-form; sleep 3600'");
   await fill("dialog.run input[name=memory]", "48m");
   for (const [list, value] of [["ports", "127.0.0.1:70000:80"], ["labels", `wharf.test=${run}`], ["env", "MODE=e2e"]]) {
-    await s.click(await s.find(`dialog.run [data-add=${list}]`));
+    await s.clickOn(`dialog.run [data-add=${list}]`);
     await fill(`dialog.run input[name='${list}.0']`, value);
   }
   // The core's message, under the port row; Run stays disabled.
@@ -239,7 +239,7 @@ test("the real app runs a container from its form: a bad port is explained, the 
   assert.ok(!warnings.includes("no_memory_limit") && !warnings.includes("ports_on_all_interfaces"), `${warnings}`);
   mkdirSync(docsDir, { recursive: true });
   writeFileSync(`${docsDir}/desktop-run-form.png`, await s.screenshot());
-  await s.click(await s.find("[data-testid=run]"));
+  await s.clickOn("[data-testid=run]");
   // Created and started in the engine, as the form said.
   const deadline = Date.now() + 30_000;
   let state = "";
@@ -272,15 +272,15 @@ test("the real app edits a container's env and recreates it", { skip: why ? `SKI
   const fill = (selector, value) => s.script(
     "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
   await s.script("location.hash = arguments[0]", `#/container/${old}/stats`);
-  await s.click(await s.find("button[data-action=edit]"));
+  await s.clickOn("button[data-action=edit]");
   await s.waitFor("the edit form", "return document.querySelector('dialog.run h2')?.textContent === `Edit ${arguments[0]}` && document.querySelector(\"dialog.run input[name='env.0']\")?.value === 'MODE=before'", 30_000, name);
   await fill("dialog.run input[name='env.0']", "MODE=after");
   await s.waitFor("Recreate enabled", "return document.querySelector('[data-testid=run]')?.disabled === false");
-  await s.click(await s.find("[data-testid=run]"));
+  await s.clickOn("[data-testid=run]");
   const listed = await s.waitFor("the diff in the confirmation", "const d = document.querySelector('dialog.confirm ul.names'); return d ? d.textContent : null");
   assert.equal(listed, "environment MODE: before → after");
   assert.equal(docker("inspect", "-f", "{{.Id}}", name), old, "nothing happens before the confirmation");
-  await s.click(await s.find("dialog.confirm [data-testid=confirm]"));
+  await s.clickOn("dialog.confirm [data-testid=confirm]");
   const deadline = Date.now() + 30_000;
   let now = old;
   while (now === old || docker("inspect", "-f", "{{.State.Running}}", name) !== "true") {
@@ -306,12 +306,12 @@ test("the real app builds a small context from the Build dialog: live output, th
     "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
   try {
     await s.script("location.hash = '#/images'");
-    await s.click(await s.find("[data-table=images] button[data-action=build]"));
+    await s.clickOn("[data-table=images] button[data-action=build]");
     await s.waitFor("the build dialog", "return document.querySelector('dialog.build input[name=context]') !== null");
     await fill("dialog.build input[name=context]", dir);
     await fill("dialog.build textarea[name=tags]", tag);
     await s.waitFor("Build enabled", "return document.querySelector('[data-testid=build]')?.disabled === false");
-    await s.click(await s.find("[data-testid=build]"));
+    await s.clickOn("[data-testid=build]");
     // The dialog closes on success; until then the output shows the RUN's own lines.
     await s.waitFor("the build's output", "return document.querySelector('[data-testid=build-output]')?.textContent.includes('from-the-desktop-build') || !document.querySelector('dialog.build')", 60_000);
     await s.waitFor("the dialog to close", "return !document.querySelector('dialog.build') || document.querySelector('[data-testid=build-error]:not([hidden])')?.textContent", 60_000);
@@ -374,10 +374,10 @@ test("the real app pulls an image from a loopback registry with a progress dialo
     docker("rmi", "-f", id);
 
     await s.script("location.hash = '#/images'");
-    await s.click(await s.find("[data-table=images] button[data-action=pull]"));
+    await s.clickOn("[data-table=images] button[data-action=pull]");
     await s.waitFor("the pull dialog", "return document.querySelector('dialog input[name=value]') !== null");
     await s.script("const i = document.querySelector('dialog input[name=value]'); i.value = arguments[0]; i.dispatchEvent(new Event('input'));", ref);
-    await s.click(await s.find("dialog [data-testid=submit]"));
+    await s.clickOn("dialog [data-testid=submit]");
     await s.waitFor("progress bars", "return document.querySelectorAll('dialog.transfer progress').length >= 2", 60_000);
     await s.waitFor("the pull to finish", "return document.querySelector('dialog.transfer')?.dataset.done === 'true'", 120_000);
     const result = await s.script("return document.querySelector('dialog.transfer .result').textContent");
@@ -385,7 +385,7 @@ test("the real app pulls an image from a loopback registry with a progress dialo
     const bars = await s.script("return [...document.querySelectorAll('dialog.transfer progress')].map((p) => p.value === p.max)");
     assert.ok(bars.every(Boolean), `every bar full: ${bars}`);
     assert.equal(docker("image", "inspect", "-f", "{{.Id}}", ref), id, "the engine has the pulled image");
-    await s.click(await s.find("[data-testid=transfer-cancel]"));
+    await s.clickOn("[data-testid=transfer-cancel]");
     await s.waitFor("the image listed", "return [...document.querySelectorAll('[data-table=images] td')].some((td) => td.textContent === arguments[0])", 30_000, ref);
   } finally {
     try { docker("rmi", "-f", ref); } catch { /* not pulled */ }

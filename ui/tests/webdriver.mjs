@@ -18,6 +18,15 @@ export class Session {
     return Object.values(el)[0];
   }
   click(el) { return this.cmd("POST", `/element/${el}/click`, {}); }
+  /** Find `css` and click it; found again when a re-render replaced the element in between
+   * (a snapshot from the engine can redraw a toolbar at any moment). */
+  async clickOn(css) {
+    for (let attempt = 0; ; attempt++) {
+      try { return await this.click(await this.find(css)); } catch (e) {
+        if (attempt >= 4 || !String(e).includes("stale element")) throw e;
+      }
+    }
+  }
   async screenshot() { return Buffer.from(await this.cmd("GET", "/screenshot"), "base64"); }
 
   /** Poll `src` (a script returning a truthy value when done) until it holds. */
