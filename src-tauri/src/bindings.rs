@@ -188,6 +188,9 @@ fn every_command() -> Vec<Command> {
             id: ImageId::new("i"),
             target: "t".into(),
         },
+        Command::UpdateImages {
+            plan: Default::default(),
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -213,6 +216,7 @@ fn every_command() -> Vec<Command> {
             Command::Connect { .. } => 17,
             Command::Disconnect { .. } => 18,
             Command::Tag { .. } => 19,
+            Command::UpdateImages { .. } => 20,
         })
         .collect();
     assert_eq!(

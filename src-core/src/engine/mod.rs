@@ -6,6 +6,7 @@
 //! `connect::transport_error` explains connection failures.
 
 mod archive;
+mod bulk;
 pub mod connect;
 mod convert;
 mod create;
@@ -39,6 +40,11 @@ use crate::model::{
     Container, DiskUsage, EngineEvent, EngineInfo, Image, Network, RawStats, Volume,
 };
 
+pub use bulk::{
+    classify as classify_image_update, exclusion as image_update_exclusion,
+    Candidate as ImageUpdateCandidate, ContainerUpdate, ImageUpdateEvent, ImageUpdateEvents,
+    ImageUpdateExcluded, ImageUpdateItem, ImageUpdatePlan, ImageUpdateReport,
+};
 pub use connect::Endpoint;
 pub use credentials::{
     registry_of, server_key, Keychain, RegistryCredentials, Save, SaveOutcome, SaveTarget, Secret,

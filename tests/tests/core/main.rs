@@ -4,6 +4,7 @@
 //! test is wharf-core. Waits poll with timeouts; nothing sleeps a fixed time to "let things
 //! settle".
 
+mod bulk_update;
 mod commands;
 mod common;
 mod faults;
