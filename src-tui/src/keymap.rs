@@ -74,6 +74,8 @@ pub enum Action {
     History,
     CheckUpdates,
     Pull,
+    // Containers: recreate the marked (or all outdated) ones on their tag's newer image.
+    UpdateImages,
 }
 
 impl Action {
@@ -134,6 +136,7 @@ impl Action {
             History => "history",
             CheckUpdates => "check updates",
             Pull => "pull",
+            UpdateImages => "update images",
         }
     }
 
@@ -153,6 +156,7 @@ impl Action {
                 | Edit
                 | Exec
                 | Create
+                | UpdateImages
         )
     }
 }
@@ -378,6 +382,7 @@ impl Default for KeyMap {
             (History, vec![k('h')]),
             (CheckUpdates, vec![k('U')]),
             (Pull, vec![k('P')]),
+            (UpdateImages, vec![k('O')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use crossterm::event::{KeyEvent, MouseEvent};
 use wharf_core::command::{Command, Outcome};
 use wharf_core::engine::{
-    HistoryEntry, LogOptions, Processes, RegistryCredentials, Save, SaveOutcome, SaveTarget,
-    Secret, TagUpdate, TransferEvent,
+    HistoryEntry, ImageUpdateEvent, ImageUpdatePlan, LogOptions, Processes, RegistryCredentials,
+    Save, SaveOutcome, SaveTarget, Secret, TagUpdate, TransferEvent,
 };
 use wharf_core::error::CoreError;
 use wharf_core::model::{ContainerId, DiskUsage, Image, ImageId, PruneTarget};
@@ -71,6 +71,13 @@ pub enum Msg {
         target: Result<SaveTarget, CoreError>,
     },
     Login(Result<SaveOutcome, CoreError>),
+    /// The plan of a bulk image update (asked by [`Effect::PlanImageUpdates`]).
+    ImageUpdatePlan(Result<ImageUpdatePlan, CoreError>),
+    /// Progress or the end of bulk image update `job` (run in the transfer view).
+    ImageUpdate {
+        job: u64,
+        event: Result<ImageUpdateEvent, CoreError>,
+    },
 }
 
 /// A long image transfer the loop runs as a stream (cancelled by dropping it).
@@ -85,6 +92,8 @@ pub enum TransferJob {
         overwrite: bool,
     },
     Load(PathBuf),
+    /// A confirmed bulk image update: pulls, then one recreate per container.
+    UpdateImages(Box<ImageUpdatePlan>),
 }
 
 /// Work for the loop; the app never does I/O itself.
@@ -132,4 +141,6 @@ pub enum Effect {
         creds: RegistryCredentials,
         save: Save,
     },
+    /// Plan a bulk image update of these containers (the core asks their registries).
+    PlanImageUpdates(Vec<ContainerId>),
 }

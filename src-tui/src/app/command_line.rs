@@ -30,6 +30,7 @@ const VERBS: &[&str] = &[
     "load",
     "login",
     "check",
+    "update-images",
     "dangling",
     "unused",
 ];
@@ -148,6 +149,7 @@ impl App {
             ("run", []) => self.open_run_form(""),
             ("run", [image]) => self.open_run_form(image),
             ("create", ["network", words @ ..]) => self.create_network_command(words),
+            ("update-images", []) => self.update_images(),
             ("update", words) => self.update_command(words),
             ("connect", words) => self.connect_command(words),
             ("disconnect", words) => self.disconnect_command(words),

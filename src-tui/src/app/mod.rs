@@ -6,6 +6,7 @@
 //! confirmation, and read-only mode refuses every mutating action before it is built.
 
 mod actions;
+mod bulk_update;
 mod change;
 pub mod command_line;
 mod images;
@@ -296,6 +297,8 @@ impl App {
                 target,
             } => self.on_login_target(host, user, password, target),
             Msg::Login(r) => self.on_login(r),
+            Msg::ImageUpdatePlan(r) => self.on_image_update_plan(r),
+            Msg::ImageUpdate { job, event } => self.on_image_update(job, event),
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),

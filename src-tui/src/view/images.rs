@@ -90,6 +90,7 @@ fn transfer(f: &mut Frame, app: &App, t: &crate::app::TransferView) {
         Some(Ok(done)) => lines.push(Line::styled(done.clone(), Style::default().fg(p.running))),
         Some(Err(e)) => lines.push(Line::styled(e.clone(), Style::default().fg(p.error))),
     }
+    lines.extend(t.lines.iter().map(|l| Line::raw(l.clone())));
     let height = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2);
