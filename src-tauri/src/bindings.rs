@@ -75,6 +75,7 @@ fn generate(out: &Path) {
         EditPrefill,
         crate::commands::TransferRequest,
         crate::streams::TransferUpdate,
+        crate::streams::ImageUpdateProgress,
         wharf_core::engine::HistoryEntry,
         wharf_core::engine::SaveTarget,
         wharf_core::engine::SaveOutcome,

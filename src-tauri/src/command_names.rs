@@ -34,4 +34,6 @@ pub const COMMANDS: &[&str] = &[
     "check_updates",
     "login_target",
     "login",
+    "image_update_plan",
+    "image_update",
 ];

@@ -142,6 +142,8 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::check_updates,
             commands::login_target,
             commands::login,
+            commands::image_update_plan,
+            commands::image_update,
         ])
 }
 

@@ -12,6 +12,7 @@ import { isAlive, openRun, READ_ONLY_TITLE, renameContainer, stateBadge } from "
 import { backend } from "../lib/backend";
 import { errorText, toast } from "../lib/ui";
 import type { Freshness, ImageFilter, UpdateMarks } from "../lib/types";
+import { updateImages } from "./bulk_update";
 import { exportImages, loadImages, loginDialog, pullImage, pushImage, removeImages, showHistory, tagImage } from "./images";
 
 /** The last update check (wharf-core's marks for images and the containers running them);
@@ -28,6 +29,11 @@ async function checkUpdates(ids: string[]): Promise<void> {
   } catch (e) {
     toast(errorText(e), "error");
   }
+}
+
+/** The containers the last update check marked outdated. */
+function outdatedContainers(): string[] {
+  return Object.entries(updateMarks.marks?.containers ?? {}).filter(([, f]) => f === "outdated").map(([id]) => id);
 }
 
 /** "outdated" / "current" / "unknown" as a badge; nothing before a check. */
@@ -90,6 +96,9 @@ export function containersView(open: (id: string) => void): View {
       { label: "Rename…", needs: "one", mutating: true, run: ([c]) => renameContainer(c).then(() => undefined) },
       { label: "Remove", mutating: true, run: (r) => removeContainers(r.map((c) => c.id)).then(() => undefined) },
       { label: "Run…", needs: "none", mutating: true, readOnlyTitle: READ_ONLY_TITLE, run: () => openRun() },
+      // The selected containers, or every one the last update check marked outdated.
+      { label: "Update images…", needs: "none", mutating: true, enabled: () => outdatedContainers().length > 0,
+        run: (r) => updateImages(r.length ? r.map((c) => c.id) : outdatedContainers()) },
     ],
   });
   const view = tableView(t, (s) => s.containers.map((c) => ({ ...c, findings: s.findings[c.id] ?? null })));

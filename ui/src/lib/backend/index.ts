@@ -5,7 +5,7 @@ import type {
   AppInfo, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
   LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
   Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
-  UpdateMarks, EditPrefill, RecreatePreview,
+  UpdateMarks, EditPrefill, RecreatePreview, ImageUpdatePlan, ImageUpdateProgress,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -67,6 +67,12 @@ export interface Backend {
   /** Where saving a login to `server` would go (shown before the user chooses to save). */
   loginTarget(server: string): Promise<SaveTarget>;
   login(server: string, username: string, password: string, save: Save): Promise<SaveOutcome>;
+  /** wharf-core's plan of a bulk image update of these containers: the outdated ones it can
+   * recreate on their tag's newer image, and each one left out with why. */
+  imageUpdatePlan(ids: string[]): Promise<ImageUpdatePlan>;
+  /** Run a confirmed plan: pulls, then one recreate per container (a failure is put back);
+   * progress and the per-container report arrive through `cb`; `stop()` cancels the rest. */
+  imageUpdate(plan: ImageUpdatePlan, confirmed: boolean, cb: (u: ImageUpdateProgress) => void): Promise<StreamHandle>;
 }
 
 let current: Backend | null = null;

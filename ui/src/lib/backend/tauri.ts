@@ -4,7 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
-import type { ExecEvent, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
+import type { ExecEvent, ImageUpdateProgress, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
 const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
@@ -77,5 +77,11 @@ export function createTauriBackend(): Backend {
     checkUpdates: (ids) => invoke("check_updates", { ids }),
     loginTarget: (server) => invoke("login_target", { server }),
     login: (server, username, password, save) => invoke("login", { server, username, password, save }),
+    imageUpdatePlan: (ids) => invoke("image_update_plan", { ids }),
+    async imageUpdate(plan, confirmed, cb) {
+      const channel = new Channel<ImageUpdateProgress>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("image_update", { plan, confirmed, channel }));
+    },
   };
 }
