@@ -21,7 +21,8 @@
 //!
 //! Read-only engines refuse the run before any pull. Dropping the stream cancels it: a pull
 //! in flight is dropped (the engine cancels it) and no further container is touched; a
-//! recreate in flight is cut between engine calls like any dropped request.
+//! recreate in flight runs on as its own task to its end or its rollback, since cutting it
+//! between two engine calls would leave the old container stopped under its aside name.
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
@@ -485,9 +486,22 @@ impl Engine {
                     continue;
                 }
             };
-            report
-                .containers
-                .push(self.update_one(item, &new_image).await);
+            // Its own task: a recreate cut between two engine calls would leave the old
+            // container renamed aside and stopped, so once started it runs to its end (or
+            // its rollback) even when the stream is dropped; dropping stops the next ones.
+            let engine = self.clone();
+            let it = item.clone();
+            let task = tokio::spawn(async move { engine.update_one(&it, &new_image).await });
+            let done = match task.await {
+                Ok(d) => d,
+                Err(e) => ContainerUpdate::Failed {
+                    id: item.id.clone(),
+                    name: item.name.clone(),
+                    step: "recreate".to_owned(),
+                    error: format!("the update task ended abnormally: {e}"),
+                },
+            };
+            report.containers.push(done);
         }
         report
     }

@@ -315,3 +315,108 @@ fn images_id(te: &TestEngine, r: &str) -> String {
         .trim()
         .to_owned()
 }
+
+/// `docker inspect -f FORMAT what`, trimmed; empty when it is gone.
+fn field(te: &TestEngine, what: &str, format: &str) -> String {
+    te.docker(&["inspect", "--type", "container", "-f", format, what])
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_run_finishes_the_started_container_a_stale_plan_and_a_failed_pull_touch_nothing()
+{
+    let te = require_engine!();
+    let Some(reg) = TestRegistry::start_or_skip() else {
+        return;
+    };
+    let engine = connect(te.host()).await;
+    let (_k, keychain) = empty_keychain();
+    let mut images = Images::new(te);
+    let old = image_from(te, &mut images, "head -c 1000 /dev/urandom > /blob");
+    let new = image_from(te, &mut images, "head -c 2000 /dev/urandom > /blob");
+    let r = reg.reference(&repo("bulk-drop"), wharf_tests::run_id());
+    images.tag(&old, &r);
+    te.docker_ok(&["push", &r]);
+    let mut c = Cleanup {
+        te,
+        names: Vec::new(),
+        volumes: Vec::new(),
+    };
+    let (name_a, id_a) = c.run("bulk-a", &[], &r);
+    let (name_b, id_b) = c.run("bulk-b", &[], &r);
+    let (_, id_c) = c.run("bulk-c", &[], &r);
+    te.docker_ok(&["tag", &new, &r]);
+    te.docker_ok(&["push", &r]);
+    te.docker_ok(&["tag", &old, &r]);
+    te.docker_ok(&["rmi", &new]);
+    images.hold(&new);
+    let ids: Vec<ContainerId> = [&id_a, &id_b, &id_c]
+        .iter()
+        .map(|i| ContainerId::from(i.as_str()))
+        .collect();
+    let plan = engine.plan_image_updates(&ids, &keychain).await;
+    assert_eq!(plan.items.len(), 3, "{plan:?}");
+
+    // Dropped as the first container's recreate starts: that one still ends (on the new
+    // image, under its name, nothing left aside), the second is never touched.
+    {
+        let mut events = engine.update_images(&plan.only(&ids[..2]), &keychain);
+        loop {
+            match events.next().await {
+                Some(Ok(ImageUpdateEvent::Recreating { index: 0, .. })) => break,
+                Some(Ok(_)) => {}
+                other => panic!("no recreate started: {other:?}"),
+            }
+        }
+    }
+    // Settled: the name runs the new image and nothing is left under a temporary or aside
+    // name (the old container's removal is the recreate's last step).
+    let leftovers = || {
+        te.docker_ok(&[
+            "ps",
+            "-a",
+            "--format",
+            "{{.Names}}",
+            "--filter",
+            &format!("name={name_a}-wharf-"),
+        ])
+        .trim()
+        .to_owned()
+    };
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while field(te, &name_a, "{{.Image}} {{.State.Running}}") != format!("{new} true")
+        || !leftovers().is_empty()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name_a} was not finished: {}",
+            te.docker_ok(&["ps", "-a", "--filter", &format!("name={name_a}")])
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(field(te, &id_b, "{{.Image}}"), old, "{name_b} was touched");
+
+    // A plan made when the container ran another image: skipped, untouched.
+    let mut stale = plan.only(&ids[2..]);
+    stale.items[0].image = wharf_core::model::ImageId::from(new.as_str());
+    let (_, report) = run(&engine, &stale, &keychain).await;
+    match &report.containers[..] {
+        [ContainerUpdate::Skipped { why, .. }] => assert!(why.contains("now runs"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(field(te, &id_c, "{{.Image}}"), old);
+
+    // The registry gone: the pull fails, the container is not touched.
+    drop(reg);
+    let (_, report) = run(&engine, &plan.only(&ids[1..2]), &keychain).await;
+    match &report.containers[..] {
+        [ContainerUpdate::Failed { step, .. }] => assert!(step.starts_with("pull "), "{step}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        field(te, &id_b, "{{.Image}} {{.State.Running}}"),
+        format!("{old} true")
+    );
+}
