@@ -11,7 +11,7 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use serde_json::Value;
 use wharf_core::audit::AuditLog;
-use wharf_core::command::Command;
+use wharf_core::command::{execute, Command};
 use wharf_core::engine::{ContainerUpdate, Engine, ImageUpdateEvent, ImageUpdateReport, Policy};
 use wharf_core::model::ContainerId;
 use wharf_core::ErrorKind;
@@ -220,10 +220,22 @@ async fn outdated_containers_move_to_the_new_image_and_a_failure_is_put_back() {
         Some(Err(e)) => assert_eq!(e.kind(), ErrorKind::Denied, "{e}"),
         other => panic!("read-only ran: {other:?}"),
     }
+    let e = execute(&ro, &cmd)
+        .await
+        .expect_err("read-only ran the command");
+    assert_eq!(e.kind(), ErrorKind::Denied, "{e}");
     assert!(
         te.docker(&["image", "inspect", &new]).is_err(),
         "pulled read-only"
     );
+    // An empty plan is refused before anything is asked.
+    let empty = Command::UpdateImages {
+        plan: plan.only(&[]),
+    };
+    let e = execute(&engine, &empty)
+        .await
+        .expect_err("ran an empty plan");
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
 
     let (pulls, report) = run(&engine, &plan, &keychain).await;
     assert!(
