@@ -31,9 +31,11 @@ async function checkUpdates(ids: string[]): Promise<void> {
   }
 }
 
-/** The containers the last update check marked outdated. */
-function outdatedContainers(): string[] {
-  return Object.entries(updateMarks.marks?.containers ?? {}).filter(([, f]) => f === "outdated").map(([id]) => id);
+/** The containers of `s` the last update check marked outdated (a container recreated since
+ * has a new id, unmarked until the next check). */
+function outdatedContainers(s: Snapshot | null): string[] {
+  const here = new Set(s?.containers.map((c) => c.id) ?? []);
+  return Object.entries(updateMarks.marks?.containers ?? {}).filter(([id, f]) => f === "outdated" && here.has(id)).map(([id]) => id);
 }
 
 /** "outdated" / "current" / "unknown" as a badge; nothing before a check. */
@@ -73,6 +75,7 @@ const findingsColumn = {
 };
 
 export function containersView(open: (id: string) => void): View {
+  let lastSnap: Snapshot | null = null;
   const t = new Table<Row>({
     name: "containers", id: (c) => c.id, empty: "No containers.", onOpen: (c) => open(c.id),
     columns: [
@@ -97,13 +100,12 @@ export function containersView(open: (id: string) => void): View {
       { label: "Remove", mutating: true, run: (r) => removeContainers(r.map((c) => c.id)).then(() => undefined) },
       { label: "Run…", needs: "none", mutating: true, readOnlyTitle: READ_ONLY_TITLE, run: () => openRun() },
       // The selected containers, or every one the last update check marked outdated.
-      { label: "Update images…", needs: "none", mutating: true, enabled: () => outdatedContainers().length > 0,
-        run: (r) => updateImages(r.length ? r.map((c) => c.id) : outdatedContainers()) },
+      { label: "Update images…", needs: "none", mutating: true, enabled: () => outdatedContainers(lastSnap).length > 0,
+        run: (r) => updateImages(r.length ? r.map((c) => c.id) : outdatedContainers(lastSnap)) },
     ],
   });
   const view = tableView(t, (s) => s.containers.map((c) => ({ ...c, findings: s.findings[c.id] ?? null })));
   // An update check marks containers too: show it without waiting for the next snapshot.
-  let lastSnap: Snapshot | null = null;
   const rerender = () => { if (lastSnap) view.update(lastSnap); };
   updateMarks.listeners.add(rerender);
   return { ...view, update: (s) => { lastSnap = s; view.update(s); }, destroy: () => { updateMarks.listeners.delete(rerender); } };
