@@ -8,7 +8,7 @@
 //! (`engine/bulk.rs`); this file only chooses the containers and shows what comes back.
 
 use wharf_core::command::Command;
-use wharf_core::engine::{ContainerUpdate, ImageUpdateEvent, ImageUpdatePlan, Transfer};
+use wharf_core::engine::{ContainerUpdate, ImageUpdateEvent, ImageUpdatePlan};
 use wharf_core::error::CoreError;
 use wharf_core::model::ContainerId;
 use wharf_core::rules::images::{inert_transfer, Freshness};
@@ -158,8 +158,7 @@ impl App {
             Ok(ImageUpdateEvent::Recreating {
                 name, index, count, ..
             }) => {
-                let what = view.progress.what.clone();
-                view.progress = Transfer::new(what);
+                // The pull's bars stay (they show it complete); the status says who is next.
                 view.progress.status = inert(&format!("recreating {name} ({}/{count})", index + 1));
             }
             Ok(ImageUpdateEvent::Finished { report }) => {

@@ -70,6 +70,7 @@ fn plan_confirm_run_and_report() {
         vec![Command::UpdateImages { plan: plan.clone() }]
     );
     let screen = render(&app);
+    insta::assert_snapshot!("bulk_update_confirmation", screen);
     for text in [
         "nightly-job",
         "sick",
@@ -92,7 +93,17 @@ fn plan_confirm_run_and_report() {
         other => panic!("{other:?}"),
     };
     let mut t = Transfer::new("pull busybox:latest");
-    t.status = "Downloading".into();
+    t.status = "Digest: sha256:9999".into();
+    t.layers = vec![wharf_core::engine::LayerProgress {
+        id: "0123456789ab".into(),
+        status: "Pull complete".into(),
+        current: 2000,
+        total: 2000,
+        done: true,
+    }];
+    t.current = 2000;
+    t.total = 2000;
+    t.layers_done = 1;
     app.update(Msg::ImageUpdate {
         job,
         event: Ok(ImageUpdateEvent::Pull {
@@ -128,7 +139,10 @@ fn plan_confirm_run_and_report() {
                 id: cid('f'),
                 name: "sick".into(),
                 step: "recreate".into(),
-                error: "could not start the new container: boom. Nothing was changed".into(),
+                error: "recreate sick: could not start the new container: unable to find user \
+                        olduser: no matching entries in passwd file. Nothing was changed: the old \
+                        container sick (ffffffffffff) is back, running, unchanged"
+                    .into(),
             },
         ],
     };
@@ -137,6 +151,7 @@ fn plan_confirm_run_and_report() {
         event: Ok(ImageUpdateEvent::Finished { report }),
     });
     let screen = render(&app);
+    insta::assert_snapshot!("bulk_update_outcome", screen);
     for text in [
         "1 updated, 0 skipped, 1 failed",
         "nightly-job: updated 444444444444 → 888888888888",
