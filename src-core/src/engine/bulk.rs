@@ -423,6 +423,8 @@ impl Engine {
         keychain: &Keychain,
         tx: &tokio::sync::mpsc::UnboundedSender<Result<ImageUpdateEvent>>,
     ) -> ImageUpdateReport {
+        // A send fails only when the stream was dropped: the work then ends at its next await
+        // (a started recreate excepted, see `update_images`), so the results are not needed.
         let refs = plan.references();
         // Reference → the pulled image id, or the pull's error.
         let mut pulled: BTreeMap<&str, std::result::Result<ImageId, String>> = BTreeMap::new();
