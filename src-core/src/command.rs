@@ -17,7 +17,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::destroy::{self, ObjectReport, PruneReport};
-use crate::engine::Engine;
+use crate::engine::{Engine, ImageUpdateEvent, ImageUpdatePlan, ImageUpdateReport};
 use crate::error::{CoreError, Result};
 use crate::model::{ContainerId, ImageId, NetworkId, VolumeName};
 use crate::rules::prune::PrunePlan;
@@ -134,6 +134,15 @@ pub enum Command {
         id: ImageId,
         target: String,
     },
+    /// Recreate the plan's containers on the newer image their tag names in the registry
+    /// (`engine/bulk.rs`): each reference pulled once, each container re-checked, then
+    /// recreated from its own form and put back on failure. Destructive: the old containers
+    /// are replaced; the confirmation names every container and its image
+    /// (`ImageUpdatePlan::confirmation_lines`). The UIs run it as a stream
+    /// (`Engine::update_images`) for its progress and with their session's keychain.
+    UpdateImages {
+        plan: ImageUpdatePlan,
+    },
 }
 
 /// What a command produced.
@@ -167,6 +176,10 @@ pub enum Outcome {
         new: ContainerId,
         name: String,
     },
+    /// A bulk image update: per container updated, skipped or failed (and put back).
+    ImagesUpdated {
+        report: ImageUpdateReport,
+    },
 }
 
 impl Command {
@@ -182,7 +195,8 @@ impl Command {
             | Command::RemoveVolume { .. }
             | Command::Prune { .. }
             | Command::Recreate { .. }
-            | Command::Disconnect { .. } => true,
+            | Command::Disconnect { .. }
+            | Command::UpdateImages { .. } => true,
             Command::Start { .. }
             | Command::Pause { .. }
             | Command::Unpause { .. }
@@ -219,6 +233,7 @@ impl Command {
             Command::Connect { .. } => "connect",
             Command::Disconnect { .. } => "disconnect",
             Command::Tag { .. } => "tag",
+            Command::UpdateImages { .. } => "update images",
         }
     }
 
@@ -276,6 +291,7 @@ impl Command {
                 network, container, ..
             } => vec![network, container.as_str()],
             Command::Tag { id, target } => vec![id.as_str(), target],
+            Command::UpdateImages { plan } => plan.items.iter().map(|i| i.id.as_str()).collect(),
         }
     }
 
@@ -300,6 +316,9 @@ impl Command {
                 Err(CoreError::invalid_input("the network name is empty"))
             }
             Command::CreateVolume { name, .. } => spec::validate_name("volume", name),
+            Command::UpdateImages { plan } if plan.items.is_empty() => Err(
+                CoreError::invalid_input("no container to update: none of them is outdated"),
+            ),
             Command::Prune { plan } => destroy::validate_plan(plan),
             Command::Run { form, .. } | Command::Recreate { form, .. } => {
                 form.parse().map(drop).map_err(FieldError::into_error)
@@ -394,6 +413,13 @@ impl fmt::Display for Command {
                 Ok(())
             }
             Command::Tag { id, target } => write!(f, "tag {} as {}", id.short(), target.trim()),
+            Command::UpdateImages { plan } => {
+                write!(f, "update the image of {} container", plan.items.len())?;
+                if plan.items.len() != 1 {
+                    f.write_str("s")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -496,7 +522,26 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
                 })
         }
         Command::Tag { id, target } => done(engine.tag(id.as_str(), target.trim()).await),
+        Command::UpdateImages { plan } => update_images(engine, plan).await,
     }
+}
+
+/// Run a bulk image update to its end without showing progress, with the credentials of
+/// `config.json` (the UIs run `Engine::update_images` themselves, with their session's
+/// keychain, which also holds the logins made in the session).
+async fn update_images(engine: &Engine, plan: &ImageUpdatePlan) -> Result<Outcome> {
+    use futures_util::StreamExt;
+    let keychain = crate::engine::Keychain::from_env();
+    let mut events = engine.update_images(plan, &keychain);
+    while let Some(ev) = events.next().await {
+        if let ImageUpdateEvent::Finished { report } = ev? {
+            return Ok(Outcome::ImagesUpdated { report });
+        }
+    }
+    Err(CoreError::new(
+        crate::error::ErrorKind::Engine,
+        "the image update ended without a report",
+    ))
 }
 
 /// Create (and start) a container from `form`. A start that fails leaves the created

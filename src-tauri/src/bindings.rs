@@ -79,6 +79,7 @@ fn generate(out: &Path) {
         EditPrefill,
         crate::commands::TransferRequest,
         crate::streams::TransferUpdate,
+        crate::streams::ImageUpdateProgress,
         wharf_core::engine::HistoryEntry,
         wharf_core::engine::SaveTarget,
         wharf_core::engine::SaveOutcome,
@@ -232,6 +233,9 @@ fn every_command() -> Vec<Command> {
             id: ImageId::new("i"),
             target: "t".into(),
         },
+        Command::UpdateImages {
+            plan: Default::default(),
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -257,6 +261,7 @@ fn every_command() -> Vec<Command> {
             Command::Connect { .. } => 17,
             Command::Disconnect { .. } => 18,
             Command::Tag { .. } => 19,
+            Command::UpdateImages { .. } => 20,
         })
         .collect();
     assert_eq!(

@@ -41,4 +41,6 @@ pub const COMMANDS: &[&str] = &[
     "container_ls",
     "copy_out",
     "copy_in",
+    "image_update_plan",
+    "image_update",
 ];

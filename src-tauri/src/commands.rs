@@ -887,3 +887,52 @@ pub fn copy_in(
     });
     Ok(desk.streams.add(task, None))
 }
+
+// ---- bulk image update (issue #11) ----------------------------------------------------------
+
+/// The plan of a bulk image update of containers `ids` (wharf-core's rules: outdated by the
+/// registry, not paused, not `--rm`, by tag), each left-out container with why (registry text
+/// made inert).
+#[tauri::command]
+pub async fn image_update_plan(
+    desk: State<'_, Desk>,
+    ids: Vec<ContainerId>,
+) -> CmdResult<wharf_core::engine::ImageUpdatePlan> {
+    refuse_in_read_only(&desk, "update images")?;
+    let link = desk.link();
+    let live = link.live()?;
+    let mut plan = live.engine.plan_image_updates(&ids, &desk.keychain).await;
+    for e in &mut plan.excluded {
+        e.why = wharf_core::streams::text::inert(&e.why).into_owned();
+    }
+    Ok(plan)
+}
+
+/// Run a confirmed bulk image update (`Command::UpdateImages`, destructive): pulls and then
+/// one recreate per container, progress over `channel`; `stream_stop` cancels what is left.
+#[tauri::command]
+pub fn image_update(
+    desk: State<'_, Desk>,
+    plan: wharf_core::engine::ImageUpdatePlan,
+    confirmed: bool,
+    channel: Channel<streams::ImageUpdateProgress>,
+) -> CmdResult<u64> {
+    let cmd = Command::UpdateImages { plan };
+    refuse_in_read_only(&desk, &cmd.to_string())?;
+    if !confirmed {
+        return Err(ErrorReport::from(CoreError::invalid_input(format!(
+            "{cmd}: needs confirmation"
+        ))));
+    }
+    cmd.validate()?;
+    let Command::UpdateImages { plan } = &cmd else {
+        return Err(ErrorReport::from(CoreError::invalid_input(
+            "not an image update",
+        )));
+    };
+    let link = desk.link();
+    let engine = link.live()?.engine.clone();
+    let stream = engine.update_images(plan, &desk.keychain);
+    let task = tauri::async_runtime::spawn(streams::image_update(stream, channel));
+    Ok(desk.streams.add(task, None))
+}

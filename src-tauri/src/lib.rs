@@ -149,6 +149,8 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::container_ls,
             commands::copy_out,
             commands::copy_in,
+            commands::image_update_plan,
+            commands::image_update,
         ])
 }
 

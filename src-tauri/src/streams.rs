@@ -658,6 +658,31 @@ pub enum CopyEvent {
     },
 }
 
+/// A bulk image update's progress for the page: pulls (registry text inert), each container
+/// as its recreate starts, then the report (engine text inert), or the error that stopped it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImageUpdateProgress {
+    Pull {
+        reference: String,
+        index: u32,
+        count: u32,
+        transfer: wharf_core::engine::Transfer,
+    },
+    Recreating {
+        name: String,
+        index: u32,
+        count: u32,
+    },
+    Finished {
+        report: wharf_core::engine::ImageUpdateReport,
+    },
+    Failed {
+        error: ErrorReport,
+    },
+}
+
 /// The core's progress callback, sending to `ch` (a page that is gone just stops listening).
 pub fn copy_progress(ch: Channel<CopyEvent>) -> wharf_core::engine::OnProgress {
     Arc::new(move |progress| {
@@ -689,4 +714,65 @@ pub fn inert_report(mut r: ErrorReport) -> ErrorReport {
         .hint
         .map(|h| wharf_core::streams::text::inert(&h).into_owned());
     r
+}
+
+/// Forward a bulk image update to the page until it ends or the page goes.
+pub async fn image_update(
+    stream: wharf_core::engine::ImageUpdateEvents,
+    ch: Channel<ImageUpdateProgress>,
+) {
+    use wharf_core::engine::{ContainerUpdate, ImageUpdateEvent};
+    use wharf_core::rules::images::inert_transfer;
+    use wharf_core::streams::text::inert;
+    let mut stream = stream;
+    while let Some(event) = stream.next().await {
+        let (msg, last) = match event {
+            Ok(ImageUpdateEvent::Pull {
+                reference,
+                index,
+                count,
+                transfer,
+            }) => (
+                ImageUpdateProgress::Pull {
+                    reference: inert(&reference).into_owned(),
+                    index,
+                    count,
+                    transfer: inert_transfer(&transfer).into_owned(),
+                },
+                false,
+            ),
+            Ok(ImageUpdateEvent::Recreating {
+                name, index, count, ..
+            }) => (
+                ImageUpdateProgress::Recreating {
+                    name: inert(&name).into_owned(),
+                    index,
+                    count,
+                },
+                false,
+            ),
+            Ok(ImageUpdateEvent::Finished { mut report }) => {
+                for c in &mut report.containers {
+                    match c {
+                        ContainerUpdate::Skipped { why, .. } => *why = inert(why).into_owned(),
+                        ContainerUpdate::Failed { step, error, .. } => {
+                            *step = inert(step).into_owned();
+                            *error = inert(error).into_owned();
+                        }
+                        ContainerUpdate::Updated { .. } => {}
+                    }
+                }
+                (ImageUpdateProgress::Finished { report }, true)
+            }
+            Err(e) => (
+                ImageUpdateProgress::Failed {
+                    error: inert_report(ErrorReport::from(&e)),
+                },
+                true,
+            ),
+        };
+        if ch.send(msg).is_err() || last {
+            return;
+        }
+    }
 }

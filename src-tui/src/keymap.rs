@@ -78,6 +78,8 @@ pub enum Action {
     ParentDir,
     CopyOut,
     CopyIn,
+    // Containers: recreate the marked (or all outdated) ones on their tag's newer image.
+    UpdateImages,
 }
 
 impl Action {
@@ -141,6 +143,7 @@ impl Action {
             ParentDir => "parent folder",
             CopyOut => "copy out to host",
             CopyIn => "copy in from host",
+            UpdateImages => "update images",
         }
     }
 
@@ -161,6 +164,7 @@ impl Action {
                 | Exec
                 | Create
                 | CopyIn
+                | UpdateImages
         )
     }
 }
@@ -389,6 +393,7 @@ impl Default for KeyMap {
             (ParentDir, vec![c(K::Backspace)]),
             (CopyOut, vec![k('o')]),
             (CopyIn, vec![k('O')]),
+            (UpdateImages, vec![k('A')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

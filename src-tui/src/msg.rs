@@ -7,8 +7,9 @@ use std::sync::Arc;
 use crossterm::event::{KeyEvent, MouseEvent};
 use wharf_core::command::{Command, Outcome};
 use wharf_core::engine::{
-    BuildEvent, HistoryEntry, LogOptions, Processes, RegistryCredentials, Save, SaveOutcome,
-    SaveTarget, SearchQuery, SearchResult, Secret, TagUpdate, TransferEvent,
+    BuildEvent, HistoryEntry, ImageUpdateEvent, ImageUpdatePlan, LogOptions, Processes,
+    RegistryCredentials, Save, SaveOutcome, SaveTarget, SearchQuery, SearchResult, Secret,
+    TagUpdate, TransferEvent,
 };
 use wharf_core::error::CoreError;
 use wharf_core::model::{
@@ -100,6 +101,13 @@ pub enum Msg {
         target: Result<SaveTarget, CoreError>,
     },
     Login(Result<SaveOutcome, CoreError>),
+    /// The plan of a bulk image update (asked by [`Effect::PlanImageUpdates`]).
+    ImageUpdatePlan(Result<ImageUpdatePlan, CoreError>),
+    /// Progress or the end of bulk image update `job` (run in the transfer view).
+    ImageUpdate {
+        job: u64,
+        event: Result<ImageUpdateEvent, CoreError>,
+    },
 }
 
 /// A long image transfer the loop runs as a stream (cancelled by dropping it).
@@ -114,6 +122,8 @@ pub enum TransferJob {
         overwrite: bool,
     },
     Load(PathBuf),
+    /// A confirmed bulk image update: pulls, then one recreate per container.
+    UpdateImages(Box<ImageUpdatePlan>),
 }
 
 /// Work for the loop; the app never does I/O itself.
@@ -189,4 +199,6 @@ pub enum Effect {
     },
     /// Drop the copy in flight (the core removes what a copy out wrote).
     CancelCopy,
+    /// Plan a bulk image update of these containers (the core asks their registries).
+    PlanImageUpdates(Vec<ContainerId>),
 }

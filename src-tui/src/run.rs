@@ -148,7 +148,10 @@ pub async fn run(
                 | Effect::LoadHistory(_)
                 | Effect::CheckUpdates(_)
                 | Effect::LoginTarget { .. }
-                | Effect::Login { .. }) => images(e, &engine, &keychain, &tx, &mut transfers),
+                | Effect::Login { .. }
+                | Effect::PlanImageUpdates(_)) => {
+                    images(e, &engine, &keychain, &tx, &mut transfers)
+                }
                 Effect::Build { gen, plan } => {
                     if let Some(old) = build.take() {
                         old.abort();
@@ -334,7 +337,8 @@ fn apply(
         | Effect::LoginTarget { .. }
         | Effect::Login { .. }
         | Effect::Build { .. }
-        | Effect::CancelBuild => {}
+        | Effect::CancelBuild
+        | Effect::PlanImageUpdates(_) => {}
     }
 }
 
@@ -353,8 +357,30 @@ fn images(
     // Finished tasks leave their handles; drop those first.
     transfers.retain(|_, h| !h.is_finished());
     match e {
+        Effect::StartTransfer {
+            job,
+            what: TransferJob::UpdateImages(plan),
+        } => {
+            let stream = engine.update_images(&plan, &keychain);
+            let task = tokio::spawn(async move {
+                let mut stream = stream;
+                while let Some(event) = stream.next().await {
+                    if tx.send(Msg::ImageUpdate { job, event }).is_err() {
+                        return;
+                    }
+                }
+            });
+            transfers.insert(job, task.abort_handle());
+        }
+        Effect::PlanImageUpdates(ids) => {
+            tokio::spawn(async move {
+                let plan = engine.plan_image_updates(&ids, &keychain).await;
+                let _ = tx.send(Msg::ImageUpdatePlan(Ok(plan)));
+            });
+        }
         Effect::StartTransfer { job, what } => {
             let stream = match what {
+                TransferJob::UpdateImages(_) => return,
                 TransferJob::Pull(r) => engine.pull(&r, &keychain),
                 TransferJob::Push(r) => engine.push(&r, &keychain),
                 TransferJob::Save {

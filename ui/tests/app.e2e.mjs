@@ -409,3 +409,68 @@ test("the real app lists a container's folder in the Files tab", { skip: why ? `
   assert.match(row, /5 ?B/);
   assert.match(await s.script("return document.querySelector('[data-testid=crumbs]').textContent"), /wharf-files/);
 });
+
+test("the real app updates an outdated container onto its tag's newer image (issue #11)", { skip: why ? `SKIPPED: ${why}` : (!existsSync("/usr/bin/docker-registry") ? "SKIPPED: no /usr/bin/docker-registry" : false), timeout: 180_000 }, async () => {
+  const s = session;
+  const port = await new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => { const p = srv.address().port; srv.close(() => resolve(p)); });
+  });
+  const dir = `${tmpdir()}/wharf-desk-bulk-registry-${process.pid}`;
+  mkdirSync(`${dir}/data`, { recursive: true });
+  writeFileSync(`${dir}/config.yml`, `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n  secret: wharf-test\n`);
+  const registry = spawn("/usr/bin/docker-registry", ["serve", `${dir}/config.yml`], { stdio: ["ignore", openSync(`${dir}/log`, "w"), openSync(`${dir}/log`, "a")] });
+  const ref = `127.0.0.1:${port}/wharf-test/deskbulk:${run}`;
+  const name = `wharf-desk-${run}-bulk`;
+  const ids = [];
+  try {
+    for (let i = 0; ; i++) {
+      try { await fetch(`http://127.0.0.1:${port}/v2/`); break; } catch {
+        assert.ok(i < 150, "the registry did not start");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    // Two images of its own (a layer on the test image each): the container runs the first,
+    // the registry then holds the second under the same tag.
+    const layered = (suffix, bytes) => {
+      const b = `wharf-desk-${run}-bulk-${suffix}`;
+      docker("run", "--name", b, "--label", `wharf.test=${run}`, image, "sh", "-c", `head -c ${bytes} /dev/urandom > /blob`);
+      const id = docker("commit", b);
+      docker("rm", "-f", b);
+      ids.push(id);
+      return id;
+    };
+    const oldId = layered("v1", 1000);
+    const newId = layered("v2", 2000);
+    docker("tag", oldId, ref);
+    docker("push", ref);
+    docker("run", "-d", "--name", name, "--label", `wharf.test=${run}`, "-e", "KEEP=yes", ref, "sleep", "3600");
+    docker("tag", newId, ref);
+    docker("push", ref);
+    docker("tag", oldId, ref);
+    docker("rmi", newId);
+
+    await s.script("location.hash = '#/images'");
+    await s.click(await s.find("[data-table=images] button[data-action=check-updates]"));
+    await s.waitFor("the image marked outdated", "return document.querySelector('[data-table=images] [data-freshness=outdated]') !== null", 60_000);
+    await s.script("location.hash = '#/containers'");
+    await s.waitFor("Update images… enabled", "const b = document.querySelector('button[data-action=update-images]'); return b && !b.disabled", 30_000);
+    await s.click(await s.find("button[data-action=update-images]"));
+    const planned = await s.waitFor("the plan", "const l = document.querySelectorAll('[data-testid=update-plan] li'); return l.length ? [...l].map((x) => x.textContent) : null", 60_000);
+    assert.equal(planned.length, 1, `${planned}`);
+    assert.ok(planned[0].includes(name) && planned[0].includes(ref), planned[0]);
+    await s.click(await s.find("dialog.update-images [data-testid=confirm]"));
+    await s.waitFor("the update to finish", "return document.querySelector('dialog.update-images')?.dataset.done === 'true'", 120_000);
+    const result = await s.script("return document.querySelector('dialog.update-images .result').textContent");
+    assert.match(result, /1 updated, 0 skipped, 0 failed/);
+    assert.equal(docker("inspect", "-f", "{{.Image}} {{.State.Running}}", name), `${newId} true`);
+    assert.ok(docker("inspect", "-f", "{{json .Config.Env}}", name).includes("KEEP=yes"));
+    assert.equal(docker("image", "inspect", "-f", "{{.Id}}", oldId), oldId, "the old image is kept");
+    await s.click(await s.find("dialog.update-images button.cancel"));
+  } finally {
+    try { docker("rm", "-f", "-v", name); } catch { /* gone */ }
+    for (const r of [ref, ...ids]) try { docker("rmi", "-f", r); } catch { /* gone */ }
+    registry.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -933,4 +933,43 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.match(await page.textContent("[data-testid=changes] tr.change-deleted"), /D\s*\/bin\/cat/);
     assert.deepEqual(errors, []);
   });
+
+  test("update images: disabled before a check, the plan as the confirmation, progress, a line per container (issue #11)", async () => {
+    const page = await open("#/containers");
+    await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    assert.ok(await page.isDisabled("button[data-action=update-images]"), "nothing outdated before a check");
+    await page.evaluate(() => { location.hash = "#/images"; });
+    await page.click("button[data-action=check-updates]");
+    await page.waitForSelector("[data-table=images] [data-freshness=outdated]");
+    await page.evaluate(() => { location.hash = "#/containers"; window.__wharfStub.transferTick = 150; });
+    await page.waitForSelector("[data-table=containers] [data-freshness=outdated]");
+    await page.click("button[data-action=update-images]:not([disabled])");
+    const dlg = page.locator("dialog.update-images");
+    await dlg.waitFor();
+    // Every outdated container is planned, the paused one left out with why.
+    const planned = await page.$$eval("[data-testid=update-plan] li", (ls) => ls.map((l) => l.textContent));
+    assert.equal(planned.length, 4, `${planned}`);
+    assert.ok(planned.every((t) => t.includes("→ busybox:test")), `${planned}`);
+    assert.match(await page.textContent("[data-testid=update-excluded]"), /worker: it is paused/);
+    assert.equal(await page.locator("[data-testid=update-plan] input:checked").count(), 4, "checked by default");
+    await page.uncheck("[data-testid=update-plan] li:has-text('old-job') input");
+    assert.equal(await page.textContent("dialog.update-images [data-testid=confirm]"), "Update 3");
+    await page.click("dialog.update-images [data-testid=confirm]");
+    // The pull's bars, then each container as its recreate starts.
+    await page.waitForSelector("dialog.update-images [data-testid=overall]");
+    await page.waitForSelector("dialog.update-images [data-testid=recreating]");
+    await page.waitForSelector("dialog.update-images[data-done=true]");
+    const sent = await page.evaluate(() => window.__wharfStub.imageUpdates);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].confirmed, true);
+    assert.deepEqual(sent[0].plan.items.map((i) => i.name).sort(), ["db", "evil<script>alert(1)</script>", "web"]);
+    const results = await page.$$eval("[data-testid=update-results] li", (ls) => ls.map((l) => [l.dataset.result, l.textContent]));
+    assert.equal(results.length, 3);
+    assert.ok(results.some(([r, t]) => r === "updated" && /^web: updated [0-9a-f]{12} → [0-9a-f]{12}$/.test(t)), `${results}`);
+    assert.ok(results.some(([r, t]) => r === "failed" && t.includes("db: failed at recreate") && t.includes("is back")), `${results}`);
+    assert.match(await page.textContent("dialog.update-images .result"), /2 updated, 0 skipped, 1 failed/);
+    await page.click("dialog.update-images button.cancel");
+    await dlg.waitFor({ state: "detached" });
+    assert.deepEqual(errors, []);
+  });
 });

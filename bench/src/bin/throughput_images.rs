@@ -216,7 +216,12 @@ async fn main() {
             }
         }
         let first = if round % 2 == 1 { "Wharf" } else { "CLI" };
-        row(&format!("pull (round {round}, {first} first)"), bytes, wharf, cli);
+        row(
+            &format!("pull (round {round}, {first} first)"),
+            bytes,
+            wharf,
+            cli,
+        );
     }
 
     gone();

@@ -7,6 +7,7 @@
 
 mod archive;
 mod build;
+mod bulk;
 pub mod connect;
 mod convert;
 mod create;
@@ -42,6 +43,11 @@ use crate::model::{
     Container, DiskUsage, EngineEvent, EngineInfo, Image, Network, RawStats, Volume,
 };
 
+pub use bulk::{
+    classify as classify_image_update, exclusion as image_update_exclusion,
+    Candidate as ImageUpdateCandidate, ContainerUpdate, ImageUpdateEvent, ImageUpdateEvents,
+    ImageUpdateExcluded, ImageUpdateItem, ImageUpdatePlan, ImageUpdateReport,
+};
 pub use connect::Endpoint;
 pub use credentials::{
     registry_of, server_key, Keychain, RegistryCredentials, Save, SaveOutcome, SaveTarget, Secret,

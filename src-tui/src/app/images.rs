@@ -44,6 +44,8 @@ pub struct TransferView {
     pub progress: Transfer,
     /// `None` while running; then the result line.
     pub finished: Option<Result<String, String>>,
+    /// Lines under the result (a bulk image update's one line per container).
+    pub lines: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +100,7 @@ impl App {
             job,
             progress: Transfer::new(what.describe()),
             finished: None,
+            lines: Vec::new(),
         });
         vec![Effect::StartTransfer { job, what }]
     }
@@ -485,6 +488,7 @@ impl TransferJob {
             TransferJob::Push(_) => "push",
             TransferJob::Save { .. } => "export",
             TransferJob::Load(_) => "load",
+            TransferJob::UpdateImages(_) => "update images",
         }
         .to_owned()
     }
@@ -503,6 +507,9 @@ impl TransferJob {
                 path.display()
             ),
             TransferJob::Load(p) => format!("load {}", p.display()),
+            TransferJob::UpdateImages(plan) => {
+                format!("update the image of {} container(s)", plan.items.len())
+            }
         }
     }
 }

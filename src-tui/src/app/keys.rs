@@ -266,6 +266,7 @@ impl App {
             Action::ImageFilter => return self.cycle_image_filter(),
             Action::History => return self.open_history(),
             Action::CheckUpdates => self.check_updates(),
+            Action::UpdateImages => self.update_images(),
             Action::Pull if self.view == View::Images => {
                 let tag = self
                     .selected_row()

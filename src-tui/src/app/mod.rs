@@ -7,6 +7,7 @@
 
 mod actions;
 mod build;
+mod bulk_update;
 mod change;
 pub mod command_line;
 mod files;
@@ -317,6 +318,8 @@ impl App {
                 target,
             } => self.on_login_target(host, user, password, target),
             Msg::Login(r) => self.on_login(r),
+            Msg::ImageUpdatePlan(r) => self.on_image_update_plan(r),
+            Msg::ImageUpdate { job, event } => self.on_image_update(job, event),
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),

@@ -13,6 +13,9 @@ impl App {
     pub fn on_confirm_key(&mut self, mut c: Confirm, k: KeyEvent) -> Vec<Effect> {
         match k.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                if let Some(fx) = self.confirmed_image_update(&c.commands) {
+                    return fx;
+                }
                 let fx = self.execute(c.commands);
                 self.track_edit_request(&fx);
                 fx

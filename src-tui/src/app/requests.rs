@@ -134,6 +134,18 @@ pub(super) fn outcome_text(o: &Outcome) -> Result<String, String> {
             old.short(),
             new.short()
         )),
+        Outcome::ImagesUpdated { report } => {
+            let text = format!("{}: {}", report.summary(), report.lines().join("; "));
+            let failed = report
+                .containers
+                .iter()
+                .any(|c| matches!(c, wharf_core::engine::ContainerUpdate::Failed { .. }));
+            if failed {
+                Err(text)
+            } else {
+                Ok(text)
+            }
+        }
         Outcome::Pruned { report } => {
             let head = format!(
                 "removed {} of {}, reclaimed {}",

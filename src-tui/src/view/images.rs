@@ -90,6 +90,14 @@ fn transfer(f: &mut Frame, app: &App, t: &crate::app::TransferView) {
         Some(Ok(done)) => lines.push(Line::styled(done.clone(), Style::default().fg(p.running))),
         Some(Err(e)) => lines.push(Line::styled(e.clone(), Style::default().fg(p.error))),
     }
+    // A container's failure says what was put back: wrapped, never cut at the border.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    for l in &t.lines {
+        let chars: Vec<char> = l.chars().collect();
+        for chunk in chars.chunks(inner) {
+            lines.push(Line::raw(chunk.iter().collect::<String>()));
+        }
+    }
     let height = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2);

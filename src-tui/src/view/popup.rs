@@ -150,6 +150,7 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
                 Rename,
                 Exec,
                 Create,
+                UpdateImages,
             ],
         ),
         (

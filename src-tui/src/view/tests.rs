@@ -906,8 +906,19 @@ fn help_shows_every_key_or_scrolls() {
     for (w, h) in [(80, 24), (120, 50)] {
         let mut app = app(w, h);
         app.update(key('?'));
-        let text = render(&app);
-        for needle in ["D del", "save logs", "previous section", ":containers"] {
+        // Every screen of the help, scrolled down with j.
+        let mut text = render(&app);
+        for _ in 0..10 {
+            app.update(key('j'));
+            text.push_str(&render(&app));
+        }
+        for needle in [
+            "D del",
+            "save logs",
+            "previous section",
+            ":containers",
+            "update images",
+        ] {
             assert!(text.contains(needle), "{w}x{h}: {needle} missing:\n{text}");
         }
     }

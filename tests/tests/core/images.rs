@@ -25,26 +25,26 @@ use wharf_tests::{require_engine, wait_until_blocking, TestEngine, TestRegistry}
 use crate::common::{connect, synced_store, wait, TIMEOUT};
 
 /// Removes every image reference and id it holds when dropped (`docker rmi -f`).
-struct Images<'a> {
+pub(crate) struct Images<'a> {
     te: &'a TestEngine,
     refs: Vec<String>,
 }
 
 impl<'a> Images<'a> {
-    fn new(te: &'a TestEngine) -> Images<'a> {
+    pub(crate) fn new(te: &'a TestEngine) -> Images<'a> {
         Images {
             te,
             refs: Vec::new(),
         }
     }
 
-    fn hold(&mut self, r: &str) {
+    pub(crate) fn hold(&mut self, r: &str) {
         self.refs.push(r.to_owned());
     }
 
     /// A new image: the test image plus one layer of `bytes` random bytes (and a comment),
     /// committed from a container that wrote them. Returns its id.
-    fn make(&mut self, bytes: usize, comment: &str) -> String {
+    pub(crate) fn make(&mut self, bytes: usize, comment: &str) -> String {
         let te = self.te;
         let c = te
             .container("layer")
@@ -63,12 +63,12 @@ impl<'a> Images<'a> {
         id
     }
 
-    fn tag(&mut self, id: &str, r: &str) {
+    pub(crate) fn tag(&mut self, id: &str, r: &str) {
         self.te.docker_ok(&["tag", id, r]);
         self.hold(r);
     }
 
-    fn exists(&self, r: &str) -> bool {
+    pub(crate) fn exists(&self, r: &str) -> bool {
         self.te.docker(&["image", "inspect", r]).is_ok()
     }
 }
@@ -107,11 +107,11 @@ async fn collect(
     panic!("the transfer ended without Done or an error");
 }
 
-fn repo(name: &str) -> String {
+pub(crate) fn repo(name: &str) -> String {
     format!("wharf-test/{name}")
 }
 
-fn empty_keychain() -> (tempfile::TempDir, Keychain) {
+pub(crate) fn empty_keychain() -> (tempfile::TempDir, Keychain) {
     let dir = tempfile::tempdir().expect("temp dir");
     let k = Keychain::at(dir.path());
     (dir, k)

@@ -5,6 +5,7 @@
 //! settle".
 
 mod build;
+mod bulk_update;
 mod commands;
 mod common;
 mod faults;

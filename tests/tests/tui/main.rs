@@ -2,6 +2,7 @@
 //! engine, driven with keys, read from the screen, checked with the engine.
 
 mod build;
+mod bulk_update;
 mod files;
 mod hostile;
 mod images;

@@ -25,6 +25,8 @@ export interface BulkAction<T> {
   /** In read-only mode a mutating action is hidden, or with this, shown disabled with it as
    * the tooltip (an action users look for, such as "Run…"). */
   readOnlyTitle?: string;
+  /** Enabled only while this holds (besides `needs`), e.g. "an update check found outdated". */
+  enabled?(): boolean;
 }
 
 export interface TableSpec<T> {
@@ -161,7 +163,8 @@ export class Table<T> {
       const needs = a.needs ?? "selection";
       const refused = a.mutating && this.readOnly;
       const ok = !refused && (needs === "none" ||
-        ((needs === "one" ? sel.length === 1 : sel.length > 0) && (!a.applies || sel.every((r) => a.applies!(r)))));
+        ((needs === "one" ? sel.length === 1 : sel.length > 0) && (!a.applies || sel.every((r) => a.applies!(r)))))
+        && (!a.enabled || a.enabled());
       return h("button", {
         type: "button", disabled: !ok, title: refused ? a.readOnlyTitle : null,
         "data-action": a.label.toLowerCase().replace(/[^a-z]+/g, "-").replace(/-$/, ""),

@@ -69,3 +69,8 @@ export type { Transfer } from "./generated/Transfer";
 export type { TransferRequest } from "./generated/TransferRequest";
 export type { TransferUpdate } from "./generated/TransferUpdate";
 export type { UpdateMarks } from "./generated/UpdateMarks";
+export type { ImageUpdatePlan } from "./generated/ImageUpdatePlan";
+export type { ImageUpdateItem } from "./generated/ImageUpdateItem";
+export type { ImageUpdateProgress } from "./generated/ImageUpdateProgress";
+export type { ImageUpdateReport } from "./generated/ImageUpdateReport";
+export type { ContainerUpdate } from "./generated/ContainerUpdate";

@@ -11,6 +11,7 @@ import type { View } from "./view";
 import { statusLine } from "./container";
 import { isAlive, openRun, READ_ONLY_TITLE, renameContainer, stateBadge } from "./common";
 import type { Freshness, ImageFilter, UpdateMarks } from "../lib/types";
+import { updateImages } from "./bulk_update";
 import { exportImages, loadImages, loginDialog, pullImage, pushImage, removeImages, showHistory, tagImage } from "./images";
 
 /** The last update check (wharf-core's marks for images and the containers running them);
@@ -27,6 +28,13 @@ async function checkUpdates(ids: string[]): Promise<void> {
   } catch (e) {
     toast(errorText(e), "error");
   }
+}
+
+/** The containers of `s` the last update check marked outdated (a container recreated since
+ * has a new id, unmarked until the next check). */
+function outdatedContainers(s: Snapshot | null): string[] {
+  const here = new Set(s?.containers.map((c) => c.id) ?? []);
+  return Object.entries(updateMarks.marks?.containers ?? {}).filter(([id, f]) => f === "outdated" && here.has(id)).map(([id]) => id);
 }
 
 /** "outdated" / "current" / "unknown" as a badge; nothing before a check. */
@@ -66,6 +74,7 @@ const findingsColumn = {
 };
 
 export function containersView(open: (id: string) => void): View {
+  let lastSnap: Snapshot | null = null;
   const t = new Table<Row>({
     name: "containers", id: (c) => c.id, empty: "No containers.", onOpen: (c) => open(c.id),
     columns: [
@@ -89,11 +98,13 @@ export function containersView(open: (id: string) => void): View {
       { label: "Rename…", needs: "one", mutating: true, run: ([c]) => renameContainer(c).then(() => undefined) },
       { label: "Remove", mutating: true, run: (r) => removeContainers(r.map((c) => c.id)).then(() => undefined) },
       { label: "Run…", needs: "none", mutating: true, readOnlyTitle: READ_ONLY_TITLE, run: () => openRun() },
+      // The selected containers, or every one the last update check marked outdated.
+      { label: "Update images…", needs: "none", mutating: true, enabled: () => outdatedContainers(lastSnap).length > 0,
+        run: (r) => updateImages(r.length ? r.map((c) => c.id) : outdatedContainers(lastSnap)) },
     ],
   });
   const view = tableView(t, (s) => s.containers.map((c) => ({ ...c, findings: s.findings[c.id] ?? null })));
   // An update check marks containers too: show it without waiting for the next snapshot.
-  let lastSnap: Snapshot | null = null;
   const rerender = () => { if (lastSnap) view.update(lastSnap); };
   updateMarks.listeners.add(rerender);
   return { ...view, update: (s) => { lastSnap = s; view.update(s); }, destroy: () => { updateMarks.listeners.delete(rerender); } };

@@ -5,7 +5,7 @@ import type {
   AppInfo, BuildBatch, BuildFieldError, BuildForm, SearchQuery, SearchResult, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
   LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
   Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
-  UpdateMarks, EditPrefill, RecreatePreview, Listing, CopyEvent, FileChange,
+  UpdateMarks, EditPrefill, RecreatePreview, Listing, CopyEvent, FileChange, ImageUpdatePlan, ImageUpdateProgress,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -83,6 +83,12 @@ export interface Backend {
   copyOut(id: string, src: string, dest: string, overwrite: boolean, cb: (e: CopyEvent) => void): Promise<StreamHandle>;
   /** Copy the host path `src` into the container folder `dest` (refused in read-only mode). */
   copyIn(id: string, src: string, dest: string, cb: (e: CopyEvent) => void): Promise<StreamHandle>;
+  /** wharf-core's plan of a bulk image update of these containers: the outdated ones it can
+   * recreate on their tag's newer image, and each one left out with why. */
+  imageUpdatePlan(ids: string[]): Promise<ImageUpdatePlan>;
+  /** Run a confirmed plan: pulls, then one recreate per container (a failure is put back);
+   * progress and the per-container report arrive through `cb`; `stop()` cancels the rest. */
+  imageUpdate(plan: ImageUpdatePlan, confirmed: boolean, cb: (u: ImageUpdateProgress) => void): Promise<StreamHandle>;
 }
 
 let current: Backend | null = null;

@@ -6,7 +6,7 @@ import type {
   BuildBatch, BuildFieldError, BuildForm, Image, SearchResult,
   Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
   Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
-  TransferRequest, CopyEvent, FileEntry, FileRow, Listing,
+  TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
@@ -116,6 +116,9 @@ export class StubEngine {
   transferSteps = 5;
   transferTick = 40;
   checked: string[][] = [];
+  /** Bulk image updates: the ids planned, and each plan run (with `confirmed`). */
+  updatePlans: string[][] = [];
+  imageUpdates: { plan: ImageUpdatePlan; confirmed: boolean }[] = [];
   logins: { server: string; username: string; save: string; passwordLength: number }[] = [];
   get images(): Image[] { return this.snapshot().images; }
   /** Directories listed and copies asked for, for the page tests. */
@@ -521,6 +524,36 @@ export function createStubBackend(): Backend {
       const containers: Record<string, "outdated" | "up_to_date"> = {};
       for (const c of eng.containers) if (c.image_id && images[c.image_id]) containers[c.id] = images[c.image_id];
       return { images, containers, why: {} };
+    },
+    // Bulk image update: canned answers for the page's tests (the rules and the real run are
+    // proved by the core's tests, src-tauri/tests/bulk_update.rs): a paused container is left
+    // out, "db" fails and is put back, the others are updated.
+    async imageUpdatePlan(ids) {
+      eng.updatePlans.push(ids);
+      const cs = eng.containers.filter((c) => ids.includes(c.id));
+      const paused = cs.filter((c) => c.state === "paused");
+      return {
+        items: cs.filter((c) => c.state !== "paused").map((c) => ({ id: c.id, name: c.name, reference: c.image,
+          image: c.image_id ?? "", digest: "sha256:" + hex(0xd1)})),
+        excluded: paused.map((c) => ({ id: c.id, name: c.name,
+          why: "it is paused: it could not be put back paused if the update failed; unpause it first" })),
+      };
+    },
+    async imageUpdate(plan, confirmed, cb) {
+      eng.imageUpdates.push({ plan, confirmed });
+      const steps: (() => void)[] = [];
+      const transfer = (done: boolean) => ({ what: `pull busybox:test`, status: "", current: done ? 100 : 40, total: 100,
+        layers_done: done ? 1 : 0, layers: [{ id: "layer0abcdef", status: done ? "Pull complete" : "Downloading", current: done ? 100 : 40, total: 100, done }] });
+      steps.push(() => cb({ kind: "pull", reference: "busybox:test", index: 0, count: 1, transfer: transfer(false) }));
+      steps.push(() => cb({ kind: "pull", reference: "busybox:test", index: 0, count: 1, transfer: transfer(true) }));
+      plan.items.forEach((i, n) => steps.push(() => cb({ kind: "recreating", name: i.name, index: n, count: plan.items.length })));
+      steps.push(() => cb({ kind: "finished", report: { containers: plan.items.map((i) => i.name === "db"
+        ? { result: "failed" as const, id: i.id, name: i.name, step: "recreate",
+          error: `recreate ${i.name}: could not start the new container: port is already allocated. Nothing was changed: the old container ${i.name} is back, running, unchanged` }
+        : { result: "updated" as const, id: i.id, name: i.name, new_id: hex(0xabc), old_image: i.image, new_image: "sha256:" + hex(0xfeed) }) } }));
+      let n = 0;
+      const timer = setInterval(() => { steps[n++]?.(); if (n >= steps.length) clearInterval(timer); }, eng.transferTick);
+      return stream(() => clearInterval(timer));
     },
     loginTarget: async () => ({ kind: "plain_file", path: "/root/.docker/config.json" }),
     async login(server, username, password, save) {

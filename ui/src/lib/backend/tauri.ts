@@ -4,7 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
-import type { BuildBatch, CopyEvent, ExecEvent, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
+import type { BuildBatch, CopyEvent, ExecEvent, ImageUpdateProgress, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
 const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
@@ -95,6 +95,12 @@ export function createTauriBackend(): Backend {
       const channel = new Channel<CopyEvent>();
       channel.onmessage = cb;
       return handle(await invoke<number>("copy_in", { id, src, dest, channel }));
+    },
+    imageUpdatePlan: (ids) => invoke("image_update_plan", { ids }),
+    async imageUpdate(plan, confirmed, cb) {
+      const channel = new Channel<ImageUpdateProgress>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("image_update", { plan, confirmed, channel }));
     },
   };
 }
