@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use wharf_core::command::{Command, Outcome};
+use wharf_core::engine::connect::ContextSummary;
 use wharf_core::engine::{
     HistoryEntry, LogOptions, Processes, RegistryCredentials, Save, SaveOutcome, SaveTarget,
     Secret, TagUpdate, TransferEvent,
@@ -71,6 +72,14 @@ pub enum Msg {
         target: Result<SaveTarget, CoreError>,
     },
     Login(Result<SaveOutcome, CoreError>),
+    /// The docker contexts (for `:ctx`'s picker and completion).
+    Contexts(Result<Vec<ContextSummary>, CoreError>),
+    /// A switch to context `name` ended: the loop already follows the new engine (`Ok`), or
+    /// kept the current one (`Err`).
+    Switched {
+        name: String,
+        result: Result<crate::app::Switched, CoreError>,
+    },
 }
 
 /// A long image transfer the loop runs as a stream (cancelled by dropping it).
@@ -132,4 +141,9 @@ pub enum Effect {
         creds: RegistryCredentials,
         save: Save,
     },
+    /// List the docker contexts (answered by [`Msg::Contexts`]).
+    ListContexts,
+    /// Connect to context `name` in the background and switch to it once it answers
+    /// (answered by [`Msg::Switched`]).
+    SwitchContext(String),
 }

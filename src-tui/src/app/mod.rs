@@ -8,6 +8,7 @@
 mod actions;
 mod change;
 pub mod command_line;
+mod contexts;
 mod images;
 mod keys;
 mod navigation;
@@ -35,6 +36,7 @@ use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
 use crate::run_form::RunFormState;
 
+pub use contexts::{ContextsState, Picker, Switched};
 pub use images::{HistoryView, ImagesState, TransferView};
 pub use run_form::Created;
 pub use settings::Settings;
@@ -93,6 +95,8 @@ pub struct App {
     pub created: Option<Created>,
     /// Images and registries: filter, update marks, transfer and history views.
     pub images: ImagesState,
+    /// The context followed, a switch under way, the `:ctx` picker.
+    pub contexts: ContextsState,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -129,6 +133,7 @@ impl App {
             run_form: None,
             created: None,
             images: ImagesState::default(),
+            contexts: ContextsState::default(),
         };
         for v in View::ALL {
             let t = TableState {
@@ -296,6 +301,11 @@ impl App {
                 target,
             } => self.on_login_target(host, user, password, target),
             Msg::Login(r) => self.on_login(r),
+            Msg::Contexts(list) => {
+                self.on_contexts(list);
+                Vec::new()
+            }
+            Msg::Switched { name, result } => self.on_switched(name, result),
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),

@@ -1,6 +1,7 @@
 //! Rendering: pure functions of the app state. No I/O, no locks, no clock reads: the time is
 //! the app's `now_ms`, set by the loop (and fixed in snapshot tests).
 
+mod contexts;
 mod details;
 mod engine;
 mod images;
@@ -56,6 +57,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
     footer(f, app, a.footer);
     images::draw(f, app, &app.images);
+    if let Some(picker) = &app.contexts.picker {
+        contexts::draw(f, app, picker);
+    }
     match &app.mode {
         Mode::Confirm(c) => popup::confirm(f, app, c),
         Mode::Help(offset) => popup::help(f, app, *offset),
@@ -128,6 +132,13 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
             Style::default().fg(p.error).add_modifier(Modifier::BOLD),
         ));
     }
+    if let Some(ctx) = &app.contexts.current {
+        // Which context, then its endpoint: a switch shows here first.
+        line1.push(Span::styled(
+            format!("{} ", inert(ctx)),
+            Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
+        ));
+    }
     line1.extend([
         Span::styled(
             inert(&s.endpoint),
@@ -136,6 +147,13 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         Span::raw("  "),
         Span::styled(format!("● {}", inert(&state)), style),
     ]);
+    if let Some(next) = &app.contexts.switching {
+        // The current engine stays in use until the next one answers.
+        line1.push(Span::styled(
+            format!("  → connecting to {}…", inert(next)),
+            Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
+        ));
+    }
     if !s.refresh_failures.is_empty() {
         // Objects whose rows show their last data because refetching them fails.
         line1.push(Span::styled(
@@ -293,7 +311,11 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                 ));
             }
             if *kind == crate::prompt::PromptKind::Command {
-                let c = crate::app::command_line::completions(&input.text, &app.image_names());
+                let c = crate::app::command_line::completions(
+                    &input.text,
+                    &app.image_names(),
+                    &app.contexts.names,
+                );
                 if !c.is_empty() && !input.text.is_empty() {
                     spans.push(Span::styled(
                         format!("   {}", c.join(" ")),
