@@ -202,10 +202,15 @@ fn a_switch_clears_what_named_the_old_engines_objects() {
     assert!(toast(&app).contains("switched to other (unix:///tmp/other.sock)"));
     // The loop sends the new engine's snapshot next: its lists and endpoint show.
     let mut s = empty_synced();
-    s.endpoint = "unix:///tmp/other.sock".into();
+    // The store names the context in its endpoint (`ctx NAME: ADDRESS`).
+    s.endpoint = "ctx other: unix:///tmp/other.sock".into();
     app.update(Msg::Snapshot(Arc::new(s)));
     let screen = render(&app);
-    assert!(screen.contains("other unix:///tmp/other.sock"), "{screen}");
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("ctx other: unix:///tmp/other.sock"),
+        "{screen}"
+    );
     assert!(!screen.contains("shop-web-1"), "{screen}");
     // Back to the first one through the picker: `default` is a context like the others.
     assert_eq!(

@@ -132,13 +132,6 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
             Style::default().fg(p.error).add_modifier(Modifier::BOLD),
         ));
     }
-    if let Some(ctx) = &app.contexts.current {
-        // Which context, then its endpoint: a switch shows here first.
-        line1.push(Span::styled(
-            format!("{} ", inert(ctx)),
-            Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
-        ));
-    }
     line1.extend([
         Span::styled(
             inert(&s.endpoint),
