@@ -5,27 +5,10 @@
 //! switch shows the other engine's labelled container and not the first's; read-only carries
 //! over; and `:ctx default` comes back.
 
-use std::path::Path;
-
-use sha2::Digest;
-use wharf_tests::{require_engine, require_private_engine, PrivateOpts};
+use wharf_tests::{require_engine, require_private_engine, write_context, PrivateOpts};
 
 use crate::require_tmux;
 use crate::term::Wharf;
-
-/// A context as `docker context create NAME --docker host=HOST` writes it.
-fn write_context(config: &Path, name: &str, host: &str) {
-    let id = hex::encode(sha2::Sha256::digest(name.as_bytes()));
-    let dir = config.join("contexts/meta").join(id);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let meta = serde_json::json!({
-        "Name": name,
-        "Metadata": {"Description": format!("the {name} engine")},
-        "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": false}},
-    });
-    std::fs::write(dir.join("meta.json"), meta.to_string())
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-}
 
 fn command(w: &Wharf, line: &str) {
     w.keys(&[":"]);
