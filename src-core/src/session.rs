@@ -66,6 +66,19 @@ impl SessionOptions {
             ..self.clone()
         }
     }
+
+    /// [`SessionOptions::for_context`] for an address instead (`:host URL`): the address
+    /// replaces any context, the rest carries over the same way.
+    pub fn for_host(&self, host: &str) -> SessionOptions {
+        SessionOptions {
+            connect: ConnectOptions {
+                host: Some(host.to_owned()),
+                context: None,
+                ..self.connect.clone()
+            },
+            ..self.clone()
+        }
+    }
 }
 
 /// The longest a switch waits for the new engine's first answer. The store's own request
@@ -166,7 +179,23 @@ impl Session {
         name: &str,
         policy: Policy,
     ) -> std::result::Result<Session, SessionError> {
-        let options = options.for_context(name);
+        Session::open_answering(options.for_context(name), policy).await
+    }
+
+    /// [`Session::switch`] to an address (see [`SessionOptions::for_host`]).
+    pub async fn switch_host(
+        options: &SessionOptions,
+        host: &str,
+        policy: Policy,
+    ) -> std::result::Result<Session, SessionError> {
+        Session::open_answering(options.for_host(host), policy).await
+    }
+
+    /// Open a session on `options` under `policy` and wait until its engine has answered.
+    async fn open_answering(
+        options: SessionOptions,
+        policy: Policy,
+    ) -> std::result::Result<Session, SessionError> {
         let session = Session::open_with(&options.connect, policy, options.stats.clone())?;
         let mut rx = session.store.subscribe();
         let waited = tokio::time::timeout(
@@ -265,6 +294,12 @@ mod tests {
         assert!(next.read_only && next.connect.allow_insecure_tls);
         assert_eq!(next.audit_log, start.audit_log);
         assert_eq!(next.stats.interval, Duration::from_millis(1234));
+        // From a context to an address: the address replaces the context.
+        let by_host = next.for_host("tcp://127.0.0.1:2");
+        assert_eq!(by_host.connect.host.as_deref(), Some("tcp://127.0.0.1:2"));
+        assert_eq!(by_host.connect.context, None);
+        assert!(by_host.read_only && by_host.connect.allow_insecure_tls);
+        assert_eq!(by_host.audit_log, start.audit_log);
     }
 
     #[tokio::test]
@@ -301,5 +336,15 @@ mod tests {
         assert_eq!(e.error.kind(), ErrorKind::Unavailable, "{e}");
         assert_eq!(e.context.as_deref(), Some("gone"));
         assert!(e.endpoint.contains("gone.sock"), "{}", e.endpoint);
+        // An address where nothing listens (loopback port 1): the client builds, nothing
+        // answers, the switch fails.
+        let e = match Session::switch_host(&start, "tcp://127.0.0.1:1", start.policy().unwrap())
+            .await
+        {
+            Err(e) => e,
+            Ok(_) => panic!("a switch to a closed port succeeded"),
+        };
+        assert_eq!(e.error.kind(), ErrorKind::Unavailable, "{e}");
+        assert_eq!(e.endpoint, "tcp://127.0.0.1:1");
     }
 }

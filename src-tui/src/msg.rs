@@ -146,4 +146,6 @@ pub enum Effect {
     /// Connect to context `name` in the background and switch to it once it answers
     /// (answered by [`Msg::Switched`]).
     SwitchContext(String),
+    /// The same for an address (`:host URL`).
+    SwitchHost(String),
 }

@@ -188,14 +188,24 @@ pub async fn run(
                     // A few small files: read here, answered on the next turn.
                     let _ = tx.send(Msg::Contexts(list_contexts(&options.connect.env)));
                 }
-                Effect::SwitchContext(name) => {
+                e @ (Effect::SwitchContext(_) | Effect::SwitchHost(_)) => {
                     // In the background: the UI and the current session go on meanwhile.
                     // The policy (read-only, the open audit log) is the current session's.
                     let options = options.clone();
                     let policy = engine.policy().clone();
                     let done = switch_tx.clone();
                     tokio::spawn(async move {
-                        let result = Session::switch(&options, &name, policy).await;
+                        let (name, result) = match e {
+                            Effect::SwitchHost(host) => {
+                                let r = Session::switch_host(&options, &host, policy).await;
+                                (host, r)
+                            }
+                            Effect::SwitchContext(name) => {
+                                let r = Session::switch(&options, &name, policy).await;
+                                (name, r)
+                            }
+                            _ => return,
+                        };
                         // The loop is gone only when the app quit.
                         let _ = done.send((name, result));
                     });
@@ -318,7 +328,8 @@ fn apply(
         | Effect::LoginTarget { .. }
         | Effect::Login { .. }
         | Effect::ListContexts
-        | Effect::SwitchContext(_) => {}
+        | Effect::SwitchContext(_)
+        | Effect::SwitchHost(_) => {}
     }
 }
 

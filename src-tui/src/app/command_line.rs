@@ -33,6 +33,7 @@ const VERBS: &[&str] = &[
     "dangling",
     "unused",
     "ctx",
+    "host",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -149,6 +150,7 @@ impl App {
                 self.prune_preview(target)
             }
             ("ctx" | "context", words) => self.ctx_command(words),
+            ("host", words) => self.host_command(words),
             ("run", []) => self.open_run_form(""),
             ("run", [image]) => self.open_run_form(image),
             ("create", ["network", words @ ..]) => self.create_network_command(words),

@@ -92,10 +92,40 @@ impl App {
         }
     }
 
+    /// `:host URL`: switch to an address rather than a context.
+    pub(super) fn host_command(&mut self, words: &[&str]) -> Vec<Effect> {
+        match words {
+            [url] => {
+                if self.refuse_second_switch() {
+                    return Vec::new();
+                }
+                self.contexts.switching = Some((*url).to_owned());
+                self.toast(format!("connecting to {url}…"), false);
+                vec![Effect::SwitchHost((*url).to_owned())]
+            }
+            _ => {
+                self.toast(
+                    "usage: :host URL (unix:///path, tcp://host:port, ssh://user@host)",
+                    true,
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// One switch at a time: a second one waits for the first.
+    fn refuse_second_switch(&mut self) -> bool {
+        match self.contexts.switching.clone() {
+            Some(busy) => {
+                self.toast(format!("already connecting to {busy}…"), true);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn switch_to(&mut self, name: &str) -> Vec<Effect> {
-        if let Some(busy) = &self.contexts.switching {
-            let busy = busy.clone();
-            self.toast(format!("already connecting to {busy}…"), true);
+        if self.refuse_second_switch() {
             return Vec::new();
         }
         if self.contexts.current.as_deref() == Some(name) {

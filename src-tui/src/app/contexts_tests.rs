@@ -219,3 +219,29 @@ fn a_switch_clears_what_named_the_old_engines_objects() {
     );
     assert!(command_line(&mut app, "ctx a b").is_empty());
 }
+
+#[test]
+fn host_switches_to_an_address() {
+    let mut app = on_context(Some("other"));
+    let fx = command_line(&mut app, "host tcp://127.0.0.1:2375");
+    assert_eq!(fx, vec![Effect::SwitchHost("tcp://127.0.0.1:2375".into())]);
+    assert!(render(&app).contains("connecting to tcp://127.0.0.1:2375…"));
+    assert!(command_line(&mut app, "ctx prod").is_empty());
+    let fx = app.update(Msg::Switched {
+        name: "tcp://127.0.0.1:2375".into(),
+        result: Ok(Switched {
+            endpoint: "tcp://127.0.0.1:2375".into(),
+            context: None,
+            tls_unverified: false,
+        }),
+    });
+    assert_eq!(fx, vec![Effect::CloseLogs]);
+    // No context now: `:ctx other` goes back.
+    assert_eq!(app.contexts.current, None);
+    assert!(toast(&app).contains("switched to tcp://127.0.0.1:2375"));
+    assert_eq!(
+        command_line(&mut app, "ctx other"),
+        vec![Effect::SwitchContext("other".into())]
+    );
+    assert!(command_line(&mut app, "host").is_empty());
+}

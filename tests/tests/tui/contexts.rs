@@ -3,7 +3,7 @@
 //! docker context written into a temp `DOCKER_CONFIG`, beside a context whose socket does not
 //! exist. A failed switch leaves the current engine's list (filter included) in place; a
 //! switch shows the other engine's labelled container and not the first's; read-only carries
-//! over; and `:ctx default` comes back.
+//! over; `:ctx default` comes back, and `:host URL` reaches an engine by address.
 
 use wharf_tests::{require_engine, require_private_engine, write_context, PrivateOpts};
 
@@ -86,6 +86,13 @@ fn ctx_switches_engine_live_and_a_broken_context_leaves_the_current_one() {
         s.contains("switched to default") && !s.contains(there.name())
     });
     w.filter_to(here.name());
+
+    // `:host URL` reaches an engine by address, no context needed.
+    command(&w, &format!("host {}", other.host()));
+    let s = w.wait(&format!("{} shows through :host", there.name()), |s| {
+        s.contains(there.name()) && s.contains(&format!("switched to {}", other.host()))
+    });
+    assert!(!s.contains(here.name()), "{s}");
 }
 
 /// A frozen engine (SIGSTOP: its socket accepts, nothing answers) named by a context: the
