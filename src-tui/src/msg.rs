@@ -78,8 +78,16 @@ pub enum Msg {
     /// kept the current one (`Err`).
     Switched {
         name: String,
-        result: Result<crate::app::Switched, CoreError>,
+        result: Result<Switched, CoreError>,
     },
+}
+
+/// What the loop reports once a switch's new session is connected (it keeps the session).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switched {
+    pub endpoint: String,
+    pub context: Option<String>,
+    pub tls_unverified: bool,
 }
 
 /// A long image transfer the loop runs as a stream (cancelled by dropping it).

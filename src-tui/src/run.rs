@@ -24,9 +24,9 @@ use wharf_core::session::{Session, SessionError, SessionOptions};
 use wharf_core::streams::logs::LogEvent;
 use wharf_core::streams::{LogFollower, StatsHub};
 
-use crate::app::{App, Switched};
+use crate::app::App;
 use crate::exec::Events;
-use crate::msg::{Effect, Msg, TransferJob};
+use crate::msg::{Effect, Msg, Switched, TransferJob};
 
 const FRAME: Duration = Duration::from_millis(16);
 /// Log chunks taken per loop turn before the loop looks at keys again.

@@ -12,7 +12,7 @@ use wharf_core::engine::connect::ContextSummary;
 use wharf_core::error::CoreError;
 
 use super::{App, ImagesState};
-use crate::msg::Effect;
+use crate::msg::{Effect, Switched};
 use crate::prompt::{Mode, PromptKind};
 
 /// The name of the implicit context: `DOCKER_HOST` or the default socket.
@@ -38,14 +38,6 @@ pub struct Picker {
     /// `None` while listing.
     pub rows: Option<Result<Vec<ContextSummary>, String>>,
     pub selected: usize,
-}
-
-/// What the loop reports once the new session is connected (it keeps the session itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Switched {
-    pub endpoint: String,
-    pub context: Option<String>,
-    pub tls_unverified: bool,
 }
 
 impl Picker {

@@ -9,9 +9,8 @@ use crossterm::event::KeyCode;
 use wharf_core::engine::connect::ContextSummary;
 use wharf_core::error::{CoreError, ErrorKind};
 
-use super::Switched;
 use crate::app::App;
-use crate::msg::{Effect, Msg};
+use crate::msg::{Effect, Msg, Switched};
 use crate::prompt::{Mode, PromptKind};
 use crate::view::tests::fixtures::*;
 

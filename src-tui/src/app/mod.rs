@@ -36,7 +36,7 @@ use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
 use crate::run_form::RunFormState;
 
-pub use contexts::{ContextsState, Picker, Switched};
+pub use contexts::{ContextsState, Picker};
 pub use images::{HistoryView, ImagesState, TransferView};
 pub use run_form::Created;
 pub use settings::Settings;
