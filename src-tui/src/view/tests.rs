@@ -1029,15 +1029,14 @@ fn invisible_characters_are_shown_as_markers() {
 #[test]
 fn context_picker_and_switching() {
     use wharf_core::engine::connect::ContextSummary;
-    let row = |name: &str, host: &str, description: Option<&str>, error: Option<&str>| {
-        ContextSummary {
+    let row =
+        |name: &str, host: &str, description: Option<&str>, error: Option<&str>| ContextSummary {
             name: name.into(),
             description: description.map(str::to_owned),
             host: host.into(),
             current: false,
             error: error.map(str::to_owned),
-        }
-    };
+        };
     let mut app = app(120, 30);
     app.contexts.current = Some("prod".into());
     command(&mut app, "ctx");

@@ -15,4 +15,5 @@ mod run;
 mod safety;
 mod stats;
 mod store;
+mod switch;
 mod tls;
