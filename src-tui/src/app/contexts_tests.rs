@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use wharf_core::engine::connect::ContextSummary;
 use wharf_core::error::{CoreError, ErrorKind};
 
@@ -84,6 +84,15 @@ fn the_picker_lists_every_context_and_marks_the_one_in_use() {
         "cannot list contexts in /cfg: permission denied",
     ))));
     assert!(render(&app).contains("permission denied"));
+    // A click goes to the picker's owner, not to the table under it.
+    let before = app.table().selected;
+    app.update(Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 5,
+        row: 5,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.table().selected, before);
     app.update(code(KeyCode::Esc));
     assert!(app.contexts.picker.is_none());
 }

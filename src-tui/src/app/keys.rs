@@ -14,7 +14,11 @@ use crate::prompt::{Input, Mode, PromptKind};
 
 impl App {
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
-        if !self.settings.mouse || !matches!(self.mode, Mode::Normal) || self.run_form.is_some() {
+        if !self.settings.mouse
+            || !matches!(self.mode, Mode::Normal)
+            || self.run_form.is_some()
+            || self.contexts.picker.is_some()
+        {
             return Vec::new();
         }
         let areas = self.areas();
