@@ -218,9 +218,9 @@ impl Session {
         match reason {
             None => Ok(session),
             Some(reason) => Err(SessionError {
-                error: CoreError::new(ErrorKind::Unavailable, reason).with_hint(
-                    "the current engine stays connected; check the context with `docker context inspect`",
-                ),
+                // The store's reason already carries its hint (what to check); the front ends
+                // add that the current engine stays.
+                error: CoreError::new(ErrorKind::Unavailable, reason),
                 endpoint: session.endpoint.clone(),
                 context: session.context.clone(),
             }),

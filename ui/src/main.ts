@@ -109,7 +109,7 @@ function renderEngine(s: Snapshot) {
       toast(`Switched to ${name}`);
       setSnapshot(await backend().snapshot());
     } catch (e) {
-      toast(errorText(e), "error");
+      toast(`Cannot switch to ${name}: ${errorText(e)} (still on ${s.context ?? s.endpoint})`, "error");
       select.value = s.context ?? "default";
     } finally { select.disabled = false; }
   } }, contexts.filter((c) => c.error === null).map((c) => h("option", { value: c.name, selected: (s.context ?? "default") === c.name }, c.name)));
