@@ -14,7 +14,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use wharf_core::chart::{self, ChartOptions, Metric};
 use wharf_core::command::{self, Command, Outcome};
 use wharf_core::destroy::plan_prune;
-use wharf_core::engine::connect::{list_contexts, ContextSummary, EnvVars};
+use wharf_core::engine::connect::{list_contexts, ContextSummary};
 use wharf_core::engine::{ExecSpec, LogOptions, Processes, SearchQuery, SearchResult};
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample};
@@ -22,12 +22,13 @@ use wharf_core::rules::findings::{of_container, Finding};
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::rules::removal::container_removal;
 use wharf_core::rules::secrets::display_preview;
+use wharf_core::session::Session;
 use wharf_core::spec::build::{BuildFieldError, BuildForm};
 use wharf_core::spec::run::{RunForm, RunPreview};
 use wharf_core::streams::logs::fetch;
 use wharf_core::{CoreError, ErrorKind};
 
-use crate::link::{Args, Link, SnapshotPayload};
+use crate::link::{Link, SnapshotPayload};
 use crate::streams::{
     self, BuildBatch, ExecControl, ExecEvent, LogBatch, SeriesRequest, StatsUpdate,
 };
@@ -496,24 +497,22 @@ pub fn streams_reset(desk: State<'_, Desk>) {
     desk.streams.clear();
 }
 
+/// The contexts, read in the environment a switch resolves them in.
 #[tauri::command]
-pub fn contexts() -> CmdResult<Vec<ContextSummary>> {
-    Ok(list_contexts(&EnvVars::from_process())?)
+pub fn contexts(desk: State<'_, Desk>) -> CmdResult<Vec<ContextSummary>> {
+    Ok(list_contexts(&desk.options.connect.env)?)
 }
 
-/// Follow another docker context (`default` for DOCKER_HOST or the default socket).
+/// Follow another docker context (`default` for DOCKER_HOST or the default socket). The
+/// core's `Session::switch`, as in the terminal UI: the options the app started with but the
+/// engine, under the same policy (read-only, the open audit log), and only once the new engine
+/// has answered; until then, and when it does not, the current link stays.
 #[tauri::command]
 pub async fn switch_context(desk: State<'_, Desk>, name: String) -> CmdResult<AppInfo> {
-    let args = Args {
-        context: Some(name),
-        insecure_skip_tls_verify: desk.insecure_skip_tls_verify,
-        ..Args::default()
-    };
-    let link = Link::open_with(&args.connect_options(), &desk.policy);
-    if let Some(f) = &link.failure {
-        return Err(f.clone());
-    }
-    desk.replace(link);
+    let session = Session::switch(&desk.options, &name, desk.policy.clone())
+        .await
+        .map_err(|e| e.error)?;
+    desk.replace(Link::from_session(Ok(session)));
     Ok(app_info(desk))
 }
 

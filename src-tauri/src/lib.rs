@@ -23,6 +23,7 @@ use std::sync::Arc;
 use tauri::{Builder, Manager, Runtime, WindowEvent};
 use tokio::sync::watch;
 use wharf_core::engine::Policy;
+use wharf_core::session::SessionOptions;
 
 pub use link::{Args, Link};
 
@@ -34,8 +35,9 @@ pub struct Desk {
     /// Read-only and the audit log, enforced by the core's engine handle (kept for context
     /// switches).
     pub policy: Policy,
-    /// `--insecure-skip-tls-verify`, kept for context switches.
-    pub insecure_skip_tls_verify: bool,
+    /// What the link was opened with: a context switch keeps all of it but the engine
+    /// (`SessionOptions::for_context`, the core's rule, as in the terminal UI).
+    pub options: SessionOptions,
     /// `--view`: what the page opens first.
     pub initial_view: Option<String>,
     pub streams: streams::Streams,
@@ -66,7 +68,7 @@ impl Desk {
             link,
             read_only: args.read_only,
             policy,
-            insecure_skip_tls_verify: args.insecure_skip_tls_verify,
+            options,
             initial_view: args.view.clone(),
             streams: streams::Streams::default(),
             keychain: wharf_core::engine::Keychain::from_env(),

@@ -318,3 +318,51 @@ fn the_snapshot_carries_the_cores_usage_counts() {
         ev["usage"]
     );
 }
+
+/// The desktop's switch is the core's `Session::switch`, as the terminal UI's: a context where
+/// nothing answers fails and the current link stays (it used to replace the link with a dead
+/// one); a reachable one switches, and read-only carries over to the new engine handle.
+#[test]
+fn a_context_switch_waits_for_the_engine_and_keeps_read_only() {
+    use tauri::Manager;
+    let engine = require_engine!();
+    let config = tempfile::tempdir().unwrap();
+    wharf_tests::write_context(config.path(), "again", engine.host());
+    // Resolves and builds a client (what opening a link accepts), but nothing answers there.
+    wharf_tests::write_context(config.path(), "gone", "tcp://127.0.0.1:9");
+    let t = TestApp::new(wharf_desktop::Args {
+        host: Some(engine.host().to_owned()),
+        read_only: true,
+        env: Some(wharf_core::engine::connect::EnvVars {
+            docker_config: Some(config.path().into()),
+            ..Default::default()
+        }),
+        ..wharf_desktop::Args::default()
+    });
+    let list = t.invoke("contexts", json!({})).unwrap();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["default", "again", "gone"], "{list}");
+
+    let err = t
+        .invoke("switch_context", json!({ "name": "gone" }))
+        .unwrap_err();
+    assert_eq!(kind(&err), "unavailable", "{err}");
+    let info = t.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["endpoint"], engine.host(), "{info}");
+    assert!(info["context"].is_null(), "{info}");
+
+    let info = t
+        .invoke("switch_context", json!({ "name": "again" }))
+        .unwrap();
+    assert_eq!(info["context"], "again", "{info}");
+    let snap = t.invoke("snapshot", json!({})).unwrap();
+    assert_eq!(snap["connection"]["state"], "connected", "{snap}");
+    let desk = t.app.state::<wharf_desktop::Desk>();
+    let link = desk.link();
+    assert!(link.live().unwrap().engine.is_read_only());
+}

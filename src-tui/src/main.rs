@@ -216,9 +216,7 @@ fn main() -> ExitCode {
     tracing::info!(endpoint = %session.endpoint, context = ?session.context, "starting");
     let view = View::parse(&cfg.default_view).unwrap_or(View::Containers);
     let result = rt.block_on(async move {
-        let Session {
-            store, stats: hub, ..
-        } = session;
+        let store = &session.store;
         // Wait a little for the first listing before taking over the terminal: the requests
         // progress only while this (single) thread waits, and the first frame then already
         // shows the containers. A slow or unreachable engine gets the UI after the wait,
@@ -236,7 +234,7 @@ fn main() -> ExitCode {
                 tracing::warn!(error = %e, "mouse capture unavailable");
             }
         }
-        let r = run::run(&mut terminal, app, store, hub).await;
+        let r = run::run(&mut terminal, app, session, options).await;
         if cfg.mouse {
             // Best effort on the way out; the terminal is restored below regardless.
             let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);

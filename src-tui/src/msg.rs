@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use wharf_core::command::{Command, Outcome};
+use wharf_core::engine::connect::ContextSummary;
 use wharf_core::engine::{
     BuildEvent, HistoryEntry, ImageUpdateEvent, ImageUpdatePlan, LogOptions, Processes,
     RegistryCredentials, Save, SaveOutcome, SaveTarget, SearchQuery, SearchResult, Secret,
@@ -108,6 +109,22 @@ pub enum Msg {
         job: u64,
         event: Result<ImageUpdateEvent, CoreError>,
     },
+    /// The docker contexts (for `:ctx`'s picker and completion).
+    Contexts(Result<Vec<ContextSummary>, CoreError>),
+    /// A switch to context `name` ended: the loop already follows the new engine (`Ok`), or
+    /// kept the current one (`Err`).
+    Switched {
+        name: String,
+        result: Result<Switched, CoreError>,
+    },
+}
+
+/// What the loop reports once a switch's new session is connected (it keeps the session).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switched {
+    pub endpoint: String,
+    pub context: Option<String>,
+    pub tls_unverified: bool,
 }
 
 /// A long image transfer the loop runs as a stream (cancelled by dropping it).
@@ -201,4 +218,11 @@ pub enum Effect {
     CancelCopy,
     /// Plan a bulk image update of these containers (the core asks their registries).
     PlanImageUpdates(Vec<ContainerId>),
+    /// List the docker contexts (answered by [`Msg::Contexts`]).
+    ListContexts,
+    /// Connect to context `name` in the background and switch to it once it answers
+    /// (answered by [`Msg::Switched`]).
+    SwitchContext(String),
+    /// The same for an address (`:host URL`).
+    SwitchHost(String),
 }

@@ -1,6 +1,10 @@
 //! The one loop: it owns the terminal, turns everything that happens into `Msg`s for
 //! `App::update`, carries out the `Effect`s, and draws when something changed — at most
 //! every `FRAME` so a flood of log lines or events cannot starve the keyboard.
+//!
+//! It also owns the session: a `:ctx` switch connects the next one in the background (the
+//! core's `Session::switch`) and only once that answers replaces the current one, closing the
+//! old engine's log follower, transfers and stats hub with it.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -13,15 +17,16 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use wharf_core::clock::now_ms;
 use wharf_core::command::execute;
+use wharf_core::engine::connect::list_contexts;
 use wharf_core::engine::{Engine, Keychain};
 use wharf_core::model::ContainerId;
-use wharf_core::store::Store;
+use wharf_core::session::{Session, SessionError, SessionOptions};
 use wharf_core::streams::logs::LogEvent;
 use wharf_core::streams::{LogFollower, StatsHub};
 
 use crate::app::App;
 use crate::exec::Events;
-use crate::msg::{Effect, Msg, TransferJob};
+use crate::msg::{Effect, Msg, Switched, TransferJob};
 
 const FRAME: Duration = Duration::from_millis(16);
 /// Log chunks taken per loop turn before the loop looks at keys again.
@@ -35,20 +40,28 @@ struct Logs {
     follower: LogFollower,
 }
 
+/// A switch's end, from its background task: the connected session or why not.
+type SwitchDone = (String, Result<Session, SessionError>);
+
+/// `options` are what the session was opened with: a switch keeps all but the engine.
 pub async fn run(
     terminal: &mut DefaultTerminal,
     mut app: App,
-    store: Store,
-    hub: StatsHub,
+    session: Session,
+    options: SessionOptions,
 ) -> std::io::Result<()> {
-    let engine = store.engine().clone();
+    let mut session = session;
+    let mut engine = session.engine.clone();
     // Registry credentials: the docker config's, plus logins of this session (memory only).
     let keychain = Keychain::from_env();
     let mut transfers: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
     let mut events = spawn_events();
-    let mut snap_rx = store.subscribe();
-    let mut stats_rx = hub.subscribe();
+    let mut snap_rx = session.store.subscribe();
+    let mut stats_rx = session.stats.subscribe();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let (switch_tx, mut switch_rx) = mpsc::unbounded_channel::<SwitchDone>();
+    app.contexts.current = session.context.clone();
+    app.update(Msg::Contexts(list_contexts(&options.connect.env)));
     let mut logs: Option<Logs> = None;
     // The running build's task: aborting it drops the build stream, which cancels the build.
     let mut build: Option<tokio::task::JoinHandle<()>> = None;
@@ -61,7 +74,7 @@ pub async fn run(
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
     let mut seen_data = false;
-    watch_visible(&app, &hub);
+    watch_visible(&app, &session.stats);
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
             terminal.draw(|f| crate::view::draw(f, &app))?;
@@ -81,6 +94,34 @@ pub async fn run(
                 None => return Ok(()),
             },
             Some(m) = rx.recv() => m,
+            Some((name, result)) = switch_rx.recv() => match result {
+                Ok(next) => {
+                    // Connected: only now does the old engine go, with everything that
+                    // followed it (its store and hub drop with the old session).
+                    logs = None;
+                    for (_, h) in transfers.drain() {
+                        h.abort();
+                    }
+                    engine = next.engine.clone();
+                    snap_rx = next.store.subscribe();
+                    stats_rx = next.stats.subscribe();
+                    // The new store's current snapshot is news to the app.
+                    snap_rx.mark_changed();
+                    let info = Switched {
+                        endpoint: next.endpoint.clone(),
+                        context: next.context.clone(),
+                        tls_unverified: next.tls_unverified,
+                    };
+                    tracing::info!(endpoint = %next.endpoint, context = ?next.context, "switched engine");
+                    session = next;
+                    seen_data = false;
+                    Msg::Switched { name, result: Ok(info) }
+                }
+                Err(e) => {
+                    tracing::warn!(context = %name, error = %e, "switch failed");
+                    Msg::Switched { name, result: Err(e.error) }
+                }
+            },
             Ok(()) = snap_rx.changed() => Msg::Snapshot(snap_rx.borrow_and_update().clone()),
             Ok(()) = stats_rx.changed() => Msg::Stats(stats_rx.borrow_and_update().clone()),
             ev = next_log(&mut logs), if logs_live => {
@@ -171,6 +212,32 @@ pub async fn run(
                         old.abort();
                     }
                 }
+                Effect::ListContexts => {
+                    // A few small files: read here, answered on the next turn.
+                    let _ = tx.send(Msg::Contexts(list_contexts(&options.connect.env)));
+                }
+                e @ (Effect::SwitchContext(_) | Effect::SwitchHost(_)) => {
+                    // In the background: the UI and the current session go on meanwhile.
+                    // The policy (read-only, the open audit log) is the current session's.
+                    let options = options.clone();
+                    let policy = engine.policy().clone();
+                    let done = switch_tx.clone();
+                    tokio::spawn(async move {
+                        let (name, result) = match e {
+                            Effect::SwitchHost(host) => {
+                                let r = Session::switch_host(&options, &host, policy).await;
+                                (host, r)
+                            }
+                            Effect::SwitchContext(name) => {
+                                let r = Session::switch(&options, &name, policy).await;
+                                (name, r)
+                            }
+                            _ => return,
+                        };
+                        // The loop is gone only when the app quit.
+                        let _ = done.send((name, result));
+                    });
+                }
                 other => apply(other, &engine, &tx, &mut logs, &mut copy, terminal),
             }
         }
@@ -179,7 +246,7 @@ pub async fn run(
         }
         // After a message only: log chunks (which `continue` above) change neither the rows
         // on screen nor the focus, and working out which rows are visible takes a layout.
-        watch_visible(&app, &hub);
+        watch_visible(&app, &session.stats);
     }
 }
 
@@ -339,6 +406,7 @@ fn apply(
         | Effect::Build { .. }
         | Effect::CancelBuild
         | Effect::PlanImageUpdates(_) => {}
+        Effect::ListContexts | Effect::SwitchContext(_) | Effect::SwitchHost(_) => {}
     }
 }
 

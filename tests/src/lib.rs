@@ -25,6 +25,7 @@
 //! ```
 
 mod cli;
+mod contexts;
 mod engine;
 mod process;
 mod registry;
@@ -36,6 +37,7 @@ mod wait;
 use std::sync::OnceLock;
 
 pub use cli::DockerCli;
+pub use contexts::write_context;
 pub use engine::{Frozen, PrivateOpts, TestEngine};
 pub use registry::TestRegistry;
 pub use resources::{unique_name, ContainerBuilder, TestContainer, TestNetwork, TestVolume};

@@ -99,12 +99,20 @@ let contexts: ContextSummary[] = [];
 function renderEngine(s: Snapshot) {
   const [text, cls] = connectionText(s);
   const select = h("select", { "aria-label": "Docker context", onchange: async () => {
+    // The switch waits until the new engine answers (the core's rule); the current one
+    // stays until then, and after a failure.
+    const name = select.value;
+    select.disabled = true;
+    toast(`Connecting to ${name}…`);
     try {
-      await backend().switchContext(select.value);
-      toast(`Switched to ${select.value}`);
+      await backend().switchContext(name);
+      toast(`Switched to ${name}`);
       setSnapshot(await backend().snapshot());
-    } catch (e) { toast(errorText(e), "error"); }
-  } }, contexts.map((c) => h("option", { value: c.name, selected: (s.context ?? "default") === c.name }, c.name)));
+    } catch (e) {
+      toast(`Cannot switch to ${name}: ${errorText(e)} (still on ${s.context ?? s.endpoint})`, "error");
+      select.value = s.context ?? "default";
+    } finally { select.disabled = false; }
+  } }, contexts.filter((c) => c.error === null).map((c) => h("option", { value: c.name, selected: (s.context ?? "default") === c.name }, c.name)));
   replace(engineBox,
     h("div", { class: `state ${cls}`, "data-state": s.connection.state }, h("span", { class: "dot" }), text),
     h("div", { class: "endpoint mono", title: s.endpoint }, s.endpoint),

@@ -110,6 +110,34 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.equal(await page.locator("dialog.confirm").count(), 0);
   });
 
+  test("the contexts card fits its card at the default window size, long endpoints cut with a tooltip (#13)", async () => {
+    // 1280×820 is the app's default window (tauri.conf.json).
+    const page = await open("#/dashboard", { viewport: { width: 1280, height: 820 } });
+    const host = "ssh://deploy-automation@build-runner-0042.eu-central-1.compute.internal.example.com:2222";
+    await page.evaluate((host) => {
+      window.__wharfStub.contexts = [
+        { name: "default", description: "Current DOCKER_HOST based configuration", host: "unix:///var/run/docker.sock", current: true, error: null },
+        { name: "production-eu-central-frankfurt-primary", description: "the production swarm manager in Frankfurt, reached over SSH through the bastion", host, current: false, error: null },
+        { name: "5e1f00" + "0".repeat(58), description: null, host: "", current: false, error: "malformed context file /root/.docker/contexts/meta/5e1f/meta.json: EOF while parsing an object at line 1 column 24" },
+      ];
+    }, host);
+    await page.evaluate(() => { location.hash = "#/engine"; });
+    const card = page.locator("[data-testid=contexts]");
+    await card.locator("td.host").nth(1).waitFor();
+    const over = await card.evaluate((el) => {
+      const right = el.getBoundingClientRect().right;
+      const wide = [...el.querySelectorAll("*")]
+        .filter((e) => e.getBoundingClientRect().right > right + 0.5)
+        .map((e) => `${e.tagName}.${e.className}: ${e.getBoundingClientRect().right} > ${right}`);
+      if (el.scrollWidth > el.clientWidth + 1) wide.push(`the card scrolls: ${el.scrollWidth} > ${el.clientWidth}`);
+      return wide;
+    });
+    assert.deepEqual(over, [], "elements wider than the contexts card");
+    assert.equal(await card.locator("td.host").nth(1).getAttribute("title"), host);
+    assert.match(await card.locator("td.about.error").textContent(), /malformed context file/);
+    assert.deepEqual(errors, []);
+  });
+
   test("prune lists the plan's exact objects first and sends that plan (issue #9 item 1)", async () => {
     const page = await open("#/engine");
     await page.click("button[data-prune='unused anonymous volumes']");

@@ -35,6 +35,8 @@ const VERBS: &[&str] = &[
     "unused",
     "build",
     "search",
+    "ctx",
+    "host",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -47,8 +49,9 @@ const PRUNE_TARGETS: &[&str] = &[
     "build-cache",
 ];
 
-/// Candidates for the word being typed; `images` are the local image names `:run` completes.
-pub fn completions(text: &str, images: &[String]) -> Vec<String> {
+/// Candidates for the word being typed; `images` are the local image names `:run` completes,
+/// `contexts` the docker contexts `:ctx` does.
+pub fn completions(text: &str, images: &[String], contexts: &[String]) -> Vec<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let trailing_space = text.ends_with(' ');
     let (done, partial) = if trailing_space || words.is_empty() {
@@ -65,6 +68,7 @@ pub fn completions(text: &str, images: &[String]) -> Vec<String> {
         ["prune"] => PRUNE_TARGETS.to_vec(),
         ["create"] => vec!["network", "volume"],
         ["run"] | ["pull"] | ["push"] => images.iter().map(String::as_str).collect(),
+        ["ctx"] | ["context"] => contexts.iter().map(String::as_str).collect(),
         _ => Vec::new(),
     };
     let mut out: Vec<String> = pool
@@ -148,6 +152,8 @@ impl App {
                 };
                 self.prune_preview(target)
             }
+            ("ctx" | "context", words) => self.ctx_command(words),
+            ("host", words) => self.host_command(words),
             ("run", []) => self.open_run_form(""),
             ("run", [image]) => self.open_run_form(image),
             ("create", ["network", words @ ..]) => self.create_network_command(words),
@@ -233,13 +239,29 @@ mod tests {
     #[test]
     fn completes_views_verbs_and_arguments() {
         let none: &[String] = &[];
-        assert_eq!(completions("im", none), vec!["images"]);
-        assert!(completions("", none).contains(&"containers".to_owned()));
-        assert_eq!(completions("prune im", none), vec!["images", "images-all"]);
-        assert_eq!(completions("create v", none), vec!["volume"]);
-        assert!(completions("zz", none).is_empty());
+        assert_eq!(completions("im", none, none), vec!["images"]);
+        assert!(completions("", none, none).contains(&"containers".to_owned()));
+        assert_eq!(
+            completions("prune im", none, none),
+            vec!["images", "images-all"]
+        );
+        assert_eq!(completions("create v", none, none), vec!["volume"]);
+        assert!(completions("zz", none, none).is_empty());
         let images = ["busybox:1.36".to_owned(), "nginx:1.25".to_owned()];
-        assert_eq!(completions("run b", &images), vec!["busybox:1.36"]);
-        assert_eq!(completions("ru", &images), vec!["run"]);
+        assert_eq!(completions("run b", &images, none), vec!["busybox:1.36"]);
+        assert_eq!(completions("ru", &images, none), vec!["run"]);
+        let contexts = [
+            "default".to_owned(),
+            "prod".to_owned(),
+            "prod-eu".to_owned(),
+        ];
+        assert_eq!(completions("ct", none, &contexts), vec!["ctx"]);
+        assert_eq!(
+            completions("ctx pr", none, &contexts),
+            vec!["prod", "prod-eu"]
+        );
+        assert_eq!(completions("ctx ", none, &contexts).len(), 3);
+        // Images are not contexts, nor the other way round.
+        assert!(completions("ctx b", &images, &contexts).is_empty());
     }
 }

@@ -19,6 +19,7 @@ impl App {
             || self.run_form.is_some()
             || self.build.is_some()
             || self.search.is_some()
+            || self.contexts.picker.is_some()
         {
             return Vec::new();
         }
@@ -98,6 +99,9 @@ impl App {
             Mode::Confirm(c) => return self.on_confirm_key(c, k),
             Mode::Input(kind, input) => return self.on_input_key(kind, input, k),
         }
+        if let Some(fx) = self.on_picker_key(k) {
+            return fx;
+        }
         if let Some(fx) = self.on_images_popup_key(k) {
             return fx;
         }
@@ -146,7 +150,8 @@ impl App {
             }
             Action::Command => {
                 self.mode = Mode::Input(PromptKind::Command, Input::default());
-                Vec::new()
+                // Fresh context names for `:ctx` completion (a few small files).
+                vec![Effect::ListContexts]
             }
             Action::Filter => {
                 let current = self
@@ -316,7 +321,11 @@ impl App {
                 }
             }
             KeyCode::Tab if kind == PromptKind::Command => {
-                input.complete(&command_line::completions(&input.text, &self.image_names()));
+                input.complete(&command_line::completions(
+                    &input.text,
+                    &self.image_names(),
+                    &self.contexts.names,
+                ));
                 self.mode = Mode::Input(kind, input);
                 Vec::new()
             }

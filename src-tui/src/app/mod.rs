@@ -10,6 +10,7 @@ mod build;
 mod bulk_update;
 mod change;
 pub mod command_line;
+mod contexts;
 mod files;
 mod images;
 mod keys;
@@ -40,6 +41,7 @@ use crate::prompt::Mode;
 use crate::run_form::RunFormState;
 pub use files::CopyState;
 
+pub use contexts::{ContextsState, Picker};
 pub use images::{HistoryView, ImagesState, TransferView};
 pub use run_form::Created;
 pub use settings::Settings;
@@ -108,6 +110,8 @@ pub struct App {
     pub search: Option<SearchPanel>,
     /// The file copy in flight (one at a time).
     pub copy: Option<CopyState>,
+    /// The context followed, a switch under way, the `:ctx` picker.
+    pub contexts: ContextsState,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -149,6 +153,7 @@ impl App {
             built: None,
             search: None,
             copy: None,
+            contexts: ContextsState::default(),
         };
         for v in View::ALL {
             let t = TableState {
@@ -320,6 +325,11 @@ impl App {
             Msg::Login(r) => self.on_login(r),
             Msg::ImageUpdatePlan(r) => self.on_image_update_plan(r),
             Msg::ImageUpdate { job, event } => self.on_image_update(job, event),
+            Msg::Contexts(list) => {
+                self.on_contexts(list);
+                Vec::new()
+            }
+            Msg::Switched { name, result } => self.on_switched(name, result),
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),

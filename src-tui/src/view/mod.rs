@@ -2,6 +2,7 @@
 //! the app's `now_ms`, set by the loop (and fixed in snapshot tests).
 
 mod build;
+mod contexts;
 mod details;
 mod engine;
 mod files;
@@ -64,6 +65,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
     footer(f, app, a.footer);
     images::draw(f, app, &app.images);
+    if let Some(picker) = &app.contexts.picker {
+        contexts::draw(f, app, picker);
+    }
     match &app.mode {
         Mode::Confirm(c) => popup::confirm(f, app, c),
         Mode::Help(offset) => popup::help(f, app, *offset),
@@ -144,6 +148,13 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         Span::raw("  "),
         Span::styled(format!("● {}", inert(&state)), style),
     ]);
+    if let Some(next) = &app.contexts.switching {
+        // The current engine stays in use until the next one answers.
+        line1.push(Span::styled(
+            format!("  → connecting to {}…", inert(next)),
+            Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
+        ));
+    }
     if !s.refresh_failures.is_empty() {
         // Objects whose rows show their last data because refetching them fails.
         line1.push(Span::styled(
@@ -304,7 +315,11 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                 ));
             }
             if *kind == crate::prompt::PromptKind::Command {
-                let c = crate::app::command_line::completions(&input.text, &app.image_names());
+                let c = crate::app::command_line::completions(
+                    &input.text,
+                    &app.image_names(),
+                    &app.contexts.names,
+                );
                 if !c.is_empty() && !input.text.is_empty() {
                     spans.push(Span::styled(
                         format!("   {}", c.join(" ")),

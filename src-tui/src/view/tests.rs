@@ -1034,3 +1034,46 @@ fn invisible_characters_are_shown_as_markers() {
         assert!(all.contains(marker), "{marker} missing:\n{all}");
     }
 }
+
+/// `:ctx`'s picker over the containers, the context in use marked, a broken file's row in its
+/// place with the error, while a switch is shown in the header.
+#[test]
+fn context_picker_and_switching() {
+    use wharf_core::engine::connect::ContextSummary;
+    let row =
+        |name: &str, host: &str, description: Option<&str>, error: Option<&str>| ContextSummary {
+            name: name.into(),
+            description: description.map(str::to_owned),
+            host: host.into(),
+            current: false,
+            error: error.map(str::to_owned),
+        };
+    let mut app = app(120, 30);
+    app.contexts.current = Some("prod".into());
+    command(&mut app, "ctx");
+    app.update(Msg::Contexts(Ok(vec![
+        row(
+            "default",
+            "unix:///var/run/docker.sock",
+            Some("Current DOCKER_HOST based configuration"),
+            None,
+        ),
+        row(
+            "prod",
+            "ssh://deploy@prod-1.example.internal",
+            Some("production"),
+            None,
+        ),
+        row("staging", "tcp://10.0.0.7:2376", None, None),
+        row(
+            "5e1f00aa",
+            "",
+            None,
+            Some("malformed context file /root/.docker/contexts/meta/5e1f00aa/meta.json"),
+        ),
+    ])));
+    snap("context_picker", &app);
+    app.update(key('j'));
+    app.update(code(KeyCode::Enter));
+    snap("context_switching", &app);
+}

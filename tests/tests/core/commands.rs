@@ -306,6 +306,9 @@ async fn engine_facts_and_disk_usage() {
     assert_eq!(info.negotiated_api_version, engine.api_version());
     assert!(info.cpus >= 1 && info.memory > 0);
     assert!(!info.kernel.is_empty() && !info.storage_driver.is_empty());
+    // 20.10 sends an empty `Platform.Name`; the Engine page's "Platform" must still say
+    // something (the OS/arch fallback).
+    assert!(!info.platform.trim().is_empty(), "{info:?}");
 
     let _img = te.image();
     let df = engine

@@ -18,4 +18,5 @@ mod run;
 mod safety;
 mod stats;
 mod store;
+mod switch;
 mod tls;

@@ -3,6 +3,7 @@
 
 mod build;
 mod bulk_update;
+mod contexts;
 mod files;
 mod hostile;
 mod images;

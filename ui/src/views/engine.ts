@@ -28,14 +28,20 @@ function info(e: EngineInfo): Node {
 
 export function engineView(): View {
   const facts = h("div", { class: "card" }, "Loading…");
-  const ctx = h("div", { class: "card" });
+  const ctx = h("div", { class: "card contexts", "data-testid": "contexts" });
   const prune = h("div", { class: "card" });
   const el = h("section", { class: "engine" }, facts, ctx, prune);
   const load = () => backend().engineInfo().then((e) => replace(facts, h("h3", {}, "Engine"), info(e)),
     (e) => replace(facts, h("h3", {}, "Engine"), h("p", { class: "error" }, errorText(e))));
   void load();
   void backend().contexts().then((list) => replace(ctx, h("h3", {}, "Docker contexts"), list.length === 0 ? h("p", { class: "muted" }, "No contexts.") :
-    h("table", { class: "grid" }, h("tbody", {}, list.map((c) => h("tr", {}, h("td", {}, c.name, c.current ? " (current)" : ""), h("td", { class: "mono" }, c.host), h("td", {}, c.description ?? "")))))),
+    h("table", { class: "grid" }, h("tbody", {}, list.map((c) => {
+      // Long names, endpoints and errors are cut to the card (#13), whole in the tooltip.
+      const name = c.name + (c.current ? " (current)" : "");
+      const about = c.error ?? c.description ?? "";
+      return h("tr", {}, h("td", { class: "name", title: name }, name), h("td", { class: "mono host", title: c.host }, c.host),
+        h("td", { class: c.error ? "about error" : "about", title: about }, about));
+    })))),
   (e) => replace(ctx, h("h3", {}, "Docker contexts"), h("p", { class: "error" }, errorText(e))));
   let ro: boolean | null = null;
   return {

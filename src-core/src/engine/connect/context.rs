@@ -5,7 +5,7 @@
 //!
 //! Only the docker endpoint's `Host` and `SkipTLSVerify` and the description are read; the
 //! rest of `config.json` (registry credentials among it) is never kept. A malformed file is
-//! reported with its path when it is needed, and skipped with a warning when only listing.
+//! reported with its path when it is needed, and listed as a row carrying its error.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -31,6 +31,10 @@ pub struct ContextSummary {
     pub host: String,
     /// The context used when no flag is given.
     pub current: bool,
+    /// Why this context's file cannot be used (malformed JSON, unreadable): the row stays in
+    /// the list with this instead of vanishing, named by its directory since the file's own
+    /// name could not be read.
+    pub error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -233,7 +237,8 @@ fn stored(config_dir: &Path) -> Vec<(PathBuf, Result<Meta>)> {
 }
 
 /// Every context, `default` first, then by name, marking the one used without flags
-/// (`DOCKER_HOST` means `default`). Malformed context files are skipped with a warning.
+/// (`DOCKER_HOST` means `default`). A malformed context file is a row with its error (named by
+/// its directory), after the good ones, so one bad file neither hides nor breaks the list.
 pub fn list_contexts(env: &EnvVars) -> Result<Vec<ContextSummary>> {
     let current = if env.host().is_some() {
         DEFAULT_CONTEXT.to_owned()
@@ -249,6 +254,7 @@ pub fn list_contexts(env: &EnvVars) -> Result<Vec<ContextSummary>> {
         }
     };
     let mut by_name = BTreeMap::new();
+    let mut broken = Vec::new();
     if let Some(dir) = env.config_dir() {
         if let Err(e) = fs::read_dir(meta_root(&dir)) {
             if e.kind() != io::ErrorKind::NotFound {
@@ -277,7 +283,20 @@ pub fn list_contexts(env: &EnvVars) -> Result<Vec<ContextSummary>> {
                         .filter(|d| !d.is_empty());
                     by_name.insert(meta.name, (description, host));
                 }
-                Err(e) => tracing::warn!(error = %e, "skipping a context"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "a context file cannot be read");
+                    let dir = path
+                        .parent()
+                        .and_then(Path::file_name)
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                    broken.push(ContextSummary {
+                        name: dir,
+                        description: None,
+                        host: String::new(),
+                        current: false,
+                        error: Some(e.to_string()),
+                    });
+                }
             }
         }
     }
@@ -293,6 +312,7 @@ pub fn list_contexts(env: &EnvVars) -> Result<Vec<ContextSummary>> {
         description: Some(default_description.to_owned()),
         host: default_host,
         current: current == DEFAULT_CONTEXT,
+        error: None,
     }];
     all.extend(
         by_name
@@ -302,7 +322,10 @@ pub fn list_contexts(env: &EnvVars) -> Result<Vec<ContextSummary>> {
                 name,
                 description,
                 host,
+                error: None,
             }),
     );
+    broken.sort_by(|a, b| a.name.cmp(&b.name));
+    all.extend(broken);
     Ok(all)
 }

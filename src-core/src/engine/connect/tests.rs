@@ -421,7 +421,7 @@ fn unknown_context_is_named_with_the_available_ones() {
 }
 
 #[test]
-fn malformed_context_file_is_named_when_used_and_skipped_when_listed() {
+fn malformed_context_file_is_named_when_used_and_listed_with_its_error() {
     let mut w = World::new();
     w.context("good", "tcp://g:2375", false, &[]);
     let bad_dir = w
@@ -438,12 +438,14 @@ fn malformed_context_file_is_named_when_used_and_skipped_when_listed() {
     let err = w.resolve(&w.opts()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
     says(&err, &bad_dir.join("meta.json").display().to_string());
-    let names: Vec<String> = list_contexts(&w.env)
-        .unwrap()
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
-    assert_eq!(names, ["default", "good"]);
+    let list = list_contexts(&w.env).unwrap();
+    let names: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
+    let id = hex::encode(sha2::Sha256::digest(b"bad"));
+    assert_eq!(names, ["default", "good", id.as_str()]);
+    assert!(list[..2].iter().all(|c| c.error.is_none()));
+    let error = list[2].error.as_deref().unwrap_or_default();
+    assert!(error.contains("malformed context file"), "{error}");
+    assert!(!list[2].current && list[2].host.is_empty());
 }
 
 #[test]

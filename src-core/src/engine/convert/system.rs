@@ -59,7 +59,7 @@ pub(crate) fn raw_stats(s: m::ContainerStatsResponse) -> RawStats {
 pub(crate) fn engine_info(v: m::SystemVersion, i: m::SystemInfo, negotiated: String) -> EngineInfo {
     let n = |x: Option<i64>| x.and_then(|x| u64::try_from(x).ok()).unwrap_or(0);
     EngineInfo {
-        platform: v.platform.map(|p| p.name).unwrap_or_default(),
+        platform: platform(&v, &i),
         version: v.version.unwrap_or_default(),
         api_version: v.api_version.unwrap_or_default(),
         negotiated_api_version: negotiated,
@@ -88,6 +88,27 @@ pub(crate) fn engine_info(v: m::SystemVersion, i: m::SystemInfo, negotiated: Str
             .unwrap_or_default(),
         system_time: i.system_time.unwrap_or_default(),
         warnings: i.warnings.unwrap_or_default(),
+    }
+}
+
+/// The engine's product name (`Docker Engine - Community`). Docker 20.10 sends an empty
+/// `Platform.Name`, which left the Engine page's "Platform" blank: the engine's OS/arch as
+/// `docker version` prints them (`linux/amd64`) stand in, else the info's operating system.
+fn platform(v: &m::SystemVersion, i: &m::SystemInfo) -> String {
+    fn given(s: &Option<String>) -> Option<&str> {
+        s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    if let Some(name) = v.platform.as_ref().map(|p| p.name.trim()) {
+        if !name.is_empty() {
+            return name.to_owned();
+        }
+    }
+    let os = given(&v.os).or(given(&i.os_type));
+    let arch = given(&v.arch).or(given(&i.architecture));
+    match (os, arch) {
+        (Some(os), Some(arch)) => format!("{os}/{arch}"),
+        (Some(one), None) | (None, Some(one)) => one.to_owned(),
+        (None, None) => given(&i.operating_system).unwrap_or_default().to_owned(),
     }
 }
 
@@ -210,4 +231,48 @@ pub(crate) fn disk_usage_from_lists(
             reclaimable: 0,
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(platform: Option<&str>) -> m::SystemVersion {
+        m::SystemVersion {
+            platform: platform.map(|name| m::SystemVersionPlatform { name: name.into() }),
+            os: Some("linux".into()),
+            arch: Some("amd64".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn platform_is_the_product_name_when_the_engine_sends_one() {
+        let v = version(Some("Docker Engine - Community"));
+        let i = engine_info(v, m::SystemInfo::default(), "1.45".into());
+        assert_eq!(i.platform, "Docker Engine - Community");
+    }
+
+    #[test]
+    fn platform_falls_back_to_os_and_arch_on_20_10() {
+        // What dockerd 20.10 answers: `"Platform":{"Name":""}`.
+        let i = engine_info(version(Some("")), m::SystemInfo::default(), "1.41".into());
+        assert_eq!(i.platform, "linux/amd64");
+        // No version fields at all: the info's.
+        let info = m::SystemInfo {
+            os_type: Some("linux".into()),
+            architecture: Some("x86_64".into()),
+            operating_system: Some("Debian GNU/Linux 12 (bookworm)".into()),
+            ..Default::default()
+        };
+        let i = engine_info(m::SystemVersion::default(), info.clone(), "1.41".into());
+        assert_eq!(i.platform, "linux/x86_64");
+        let only_os = m::SystemInfo {
+            os_type: None,
+            architecture: None,
+            ..info
+        };
+        let i = engine_info(m::SystemVersion::default(), only_os, "1.41".into());
+        assert_eq!(i.platform, "Debian GNU/Linux 12 (bookworm)");
+    }
 }

@@ -6,7 +6,7 @@ import type {
   BuildBatch, BuildFieldError, BuildForm, Image, SearchResult,
   Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
   Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
-  TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan,
+  TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan, ContextSummary,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
@@ -132,6 +132,8 @@ export class StubEngine {
   // Tests set these (then `publish()`) to show a frozen engine or an object that fails to refresh.
   connection: Snapshot["connection"] = { state: "connected", since_ms: now() - 60_000 };
   refreshFailures: Snapshot["refresh_failures"] = [];
+  /** The docker contexts listed (tests replace them, e.g. with long endpoints). */
+  contexts: ContextSummary[] = [{ name: "default", description: "Current DOCKER_HOST", host: "unix:///stub/docker.sock", current: true, error: null }];
   /** Every `stats` call, as the page made it. */
   statsCalls: { visible: string[]; focus: string | null; series: SeriesRequest | null; top: number | null }[] = [];
   /** The series kept per focused container, sampled whether or not a stream is open (as the
@@ -472,7 +474,7 @@ export function createStubBackend(): Backend {
       return h;
     },
     streamsReset: async () => undefined,
-    contexts: async () => [{ name: "default", description: "Current DOCKER_HOST", host: "unix:///stub/docker.sock", current: true }],
+    contexts: async () => eng.contexts,
     switchContext: async () => ({ version: "stub", read_only: false, endpoint: "unix:///stub/docker.sock", context: null, tls_unverified: false, initial_view: null }),
     async containerRunForm(id) {
       const c = eng.containers.find((x) => x.id === id);

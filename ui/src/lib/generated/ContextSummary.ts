@@ -11,4 +11,10 @@ host: string,
 /**
  * The context used when no flag is given.
  */
-current: boolean, };
+current: boolean, 
+/**
+ * Why this context's file cannot be used (malformed JSON, unreadable): the row stays in
+ * the list with this instead of vanishing, named by its directory since the file's own
+ * name could not be read.
+ */
+error: string | null, };
