@@ -29,8 +29,8 @@ const warmup = Number(opt("--warmup", "8"));
 const cpuWindow = Number(opt("--window", "30"));
 const statsHash = opt("--stats-hash", "");
 // --perf PREFIX: also sample each CPU window with `perf record` (the tree's processes) and write
-// PREFIX-VIEW.txt, the hottest shared objects and symbols. Perf's sampling costs CPU, so a
-// profiled run is separate from the measured one.
+// PREFIX-VIEW.txt, the hottest shared objects and symbols (PERF_FREQ samples a second, default
+// 499). Perf's sampling costs CPU, so a profiled run is separate from the measured one.
 const perfPrefix = opt("--perf", "");
 // --smaps PREFIX: also copy each process's /proc/PID/smaps at the last run's memory reading to
 // PREFIX-EXE.smaps, to see where the memory is (which library's code, heap, anonymous maps).
@@ -66,14 +66,19 @@ async function cpu(s, view) {
     await s.script("location.hash = arguments[0]", hash);
   }
   await sleep(warmup * 1000);
+  // The page's own counters (window.__wharfLive: stats messages, samples, chart draws and the
+  // ms spent in them), read around the window, as rates per second.
+  const counters = () => s.script("return window.__wharfLive ? Object.assign({}, window.__wharfLive) : null").catch(() => null);
+  const live0 = await counters();
   const a = cpuTicks();
   const t0 = Date.now();
   let perf = null;
   if (perfPrefix) {
-    perf = spawn("perf", ["record", "-q", "-F", "499", "-g", "-o", `${perfPrefix}-${view}.data`, "-p", [...a.keys()].join(","), "--", "sleep", String(cpuWindow)], { stdio: "ignore" });
+    perf = spawn("perf", ["record", "-q", "-F", process.env.PERF_FREQ ?? "499", "-g", "-o", `${perfPrefix}-${view}.data`, "-p", [...a.keys()].join(","), "--", "sleep", String(cpuWindow)], { stdio: "ignore" });
   }
   await sleep(cpuWindow * 1000);
   const b = cpuTicks();
+  const live1 = await counters();
   if (perf) {
     await new Promise((res) => perf.once("exit", res));
     const report = execFileSync("perf", ["report", "-i", `${perfPrefix}-${view}.data`, "--stdio", "--no-children", "--sort", "comm,dso,sym", "-g", "none", "--percent-limit", "0.7"], { maxBuffer: 64 << 20 }).toString();
@@ -88,7 +93,8 @@ async function cpu(s, view) {
     total += d;
   }
   const pctOf = (v) => +((100 * v) / secs).toFixed(2);
-  return { view, seconds: +secs.toFixed(1), total_pct: pctOf(total), per_exe_pct: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, pctOf(v)])) };
+  const page = live0 && live1 ? Object.fromEntries(Object.keys(live1).map((k) => [`${k}_per_s`, +((live1[k] - (live0[k] ?? 0)) / secs).toFixed(3)])) : null;
+  return { view, seconds: +secs.toFixed(1), total_pct: pctOf(total), per_exe_pct: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, pctOf(v)])), page };
 }
 
 function memory() {

@@ -362,6 +362,45 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  // Issue #14: a second's work on the Stats tab is one message, one redraw per chart, and text
+  // written only where a figure changed (each write makes WebKit lay out and repaint).
+  test("one stats message per sample, one redraw per chart, and only changed figures are written", async () => {
+    const page = await open("#/containers");
+    await page.dblclick("tr:has(a.name:text-is('web'))");
+    await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 0);
+    await page.waitForFunction(() => document.querySelector(".numbers b")?.textContent.includes("%"));
+    await page.evaluate(() => window.__wharfStub.stopSampler());
+    const watch = () => page.evaluate(() => {
+      window.__mutations = 0;
+      window.__observer?.disconnect();
+      window.__observer = new MutationObserver((ms) => { window.__mutations += ms.length; });
+      for (const el of document.querySelectorAll(".numbers, .chart-caption")) window.__observer.observe(el, { childList: true, subtree: true, characterData: true });
+      return { ...window.__wharfLive };
+    });
+    // The same latest sample again, nothing new in the series: nothing is written or drawn.
+    const before = await watch();
+    await page.evaluate(() => { for (const l of window.__wharfStub.sampleListeners) l(); });
+    await page.waitForFunction((n) => window.__wharfLive.messages > n, before.messages);
+    const same = await page.evaluate(() => ({ mutations: window.__mutations, live: { ...window.__wharfLive } }));
+    assert.equal(same.mutations, 0, "no text node replaced");
+    assert.equal(same.live.texts, before.texts);
+    assert.equal(same.live.draws, before.draws, "no redraw without a new sample");
+    // One new sample: one message carrying it, each of the four charts redrawn once, and the
+    // changed figures written (the PIDs did not change).
+    const pids = await page.textContent(".numbers span:last-child b");
+    const mid = await watch();
+    await page.evaluate(() => window.__wharfStub.tick());
+    await page.waitForFunction((n) => window.__wharfLive.draws >= n + 4, mid.draws);
+    const after = await page.evaluate(() => ({ mutations: window.__mutations, live: { ...window.__wharfLive } }));
+    assert.equal(after.live.messages, mid.messages + 1);
+    assert.equal(after.live.samples, mid.samples + 1);
+    assert.equal(after.live.draws, mid.draws + 4);
+    assert.ok(after.mutations > 0 && after.live.texts > mid.texts, "the figures that moved were written");
+    assert.equal(await page.textContent(".numbers span:last-child b"), pids);
+    assert.ok(after.live.texts - mid.texts < 5 + 4, "unchanged figures were not rewritten");
+    assert.deepEqual(errors, []);
+  });
+
   test("live graphs build no Intl number or date format (WebKit would load ICU data for them) and work in the POSIX locale", async () => {
     const ctx = await browser.newContext({ viewport: { width: 1300, height: 850 } });
     // As WebKitGTK with LANG=C: navigator.language is "C", a tag Intl refuses.

@@ -8,6 +8,7 @@ import { h, replace } from "../lib/dom";
 import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, Metric, Sample, Snapshot } from "../lib/types";
 import { whileVisible } from "../lib/visible";
+import { LIVE, setText } from "../lib/meter";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
 import { findingsList } from "./findings";
@@ -62,12 +63,13 @@ function statsPanel(c: Container) {
       replace(numbers, h("span", {}, "CPU ", nums.cpu), h("span", {}, "Memory ", nums.mem), h("span", {}, "Net ", nums.net),
         h("span", {}, "Block ", nums.blk), h("span", {}, "PIDs ", nums.pids));
     }
-    // Text of existing nodes only: no new elements, no layout beyond these five.
-    nums.cpu.textContent = pct(s.cpu_pct);
-    nums.mem.textContent = `${bytes(s.mem_used)} / ${bytes(s.mem_limit)}`;
-    nums.net.textContent = `↓${bytes(s.net_rx_rate)}/s ↑${bytes(s.net_tx_rate)}/s`;
-    nums.blk.textContent = `r ${bytes(s.blk_read_rate)}/s w ${bytes(s.blk_write_rate)}/s`;
-    nums.pids.textContent = String(s.pids);
+    // Text of existing nodes only, and only what changed: no new elements, no layout beyond
+    // the figures that moved.
+    setText(nums.cpu, pct(s.cpu_pct));
+    setText(nums.mem, `${bytes(s.mem_used)} / ${bytes(s.mem_limit)}`);
+    setText(nums.net, `↓${bytes(s.net_rx_rate)}/s ↑${bytes(s.net_tx_rate)}/s`);
+    setText(nums.blk, `r ${bytes(s.blk_read_rate)}/s w ${bytes(s.blk_write_rate)}/s`);
+    setText(nums.pids, String(s.pids));
   };
   void import("../lib/chart").then(({ LiveChart }) => {
     if (closed) return;
@@ -79,6 +81,8 @@ function statsPanel(c: Container) {
     pending = [];
   }).catch((e) => { grid.textContent = `Graphs unavailable: ${errorText(e)}`; });
   const live = whileVisible(() => backend().stats([c.id], c.id, { after_ms: newest }, null, (u) => {
+    LIVE.messages++;
+    LIVE.samples += u.series?.samples.length ?? 0;
     const s = u.latest[c.id];
     if (s) showNumbers(s);
     const samples = u.series?.samples ?? [];

@@ -159,7 +159,15 @@ export class StubEngine {
   }
 
   startSampler() {
-    this.sampler ??= setInterval(() => this.tick(), 1000);
+    if (!this.manual) this.sampler ??= setInterval(() => this.tick(), 1000);
+  }
+
+  /** Tests that count what one sample costs stop the clock and `tick()` by hand. */
+  private manual = false;
+  stopSampler() {
+    this.manual = true;
+    if (this.sampler) clearInterval(this.sampler);
+    this.sampler = null;
   }
   containers: Container[] = [
     container(0, "web", "running", { compose: { project: "shop", service: "web" } }),
