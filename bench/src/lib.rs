@@ -11,6 +11,8 @@ use wharf_core::model::{
 };
 use wharf_core::store::{ConnectionState, Snapshot, EVENT_HISTORY};
 
+pub mod throughput;
+
 /// A 64-hex-digit id that differs per `i`.
 pub fn hex_id(i: usize) -> String {
     format!("{:016x}{:048x}", i as u64 * 0x9e37_79b9_7f4a_7c15, i)

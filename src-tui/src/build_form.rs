@@ -136,9 +136,18 @@ pub struct BuildPanel {
     pub scroll: usize,
     /// The context as sent: tar bytes and entries.
     pub context: Option<(u64, u64)>,
+    /// The form as opened: Esc on a form that differs asks before discarding it.
+    pub initial: BuildForm,
+    /// "Discard this build form?" is asked.
+    pub discard: bool,
 }
 
 impl BuildPanel {
+    /// The user typed something since the panel opened.
+    pub fn changed(&self) -> bool {
+        self.form != self.initial
+    }
+
     pub fn new(context: &str) -> BuildPanel {
         let mut p = BuildPanel {
             form: BuildForm {
@@ -152,7 +161,10 @@ impl BuildPanel {
             output: VecDeque::new(),
             scroll: 0,
             context: None,
+            initial: BuildForm::default(),
+            discard: false,
         };
+        p.initial = p.form.clone();
         p.check();
         p
     }

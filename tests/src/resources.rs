@@ -59,6 +59,14 @@ impl<'e> ContainerBuilder<'e> {
     }
 
     /// The command and its arguments, e.g. `&["sh", "-c", "echo hi; sleep 60"]`.
+    /// A short name instead of [`unique_name`]'s, for a test that must see the whole name in a
+    /// table column (a CI run id makes unique names longer than the NAME column). The caller
+    /// keeps it unique on its engine.
+    pub fn named(mut self, name: &str) -> Self {
+        name.clone_into(&mut self.name);
+        self
+    }
+
     pub fn cmd(mut self, cmd: &[&str]) -> Self {
         self.cmd = cmd.iter().map(|s| s.to_string()).collect();
         self

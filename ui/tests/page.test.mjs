@@ -914,8 +914,15 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForSelector("[data-testid=build-output] .error:has-text('Build cancelled')");
     assert.equal(await page.evaluate(() => window.__wharfStub.buildsStopped), stopped + 1);
     assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 0);
-    // Close closes now.
+    // Close on the changed form asks first; keeping it keeps what was typed.
     await page.click("[data-testid=build-cancel]");
+    const ask = page.locator("dialog.confirm:not(.build)");
+    await ask.waitFor();
+    assert.match(await ask.textContent(), /Discard this build form\?/);
+    await ask.locator(".cancel").click();
+    assert.equal(await page.inputValue("dialog.build input[name=context]"), "/home/me/slow", "kept");
+    await page.click("[data-testid=build-cancel]");
+    await ask.locator("[data-testid=confirm]").click();
     await page.locator("dialog.build").waitFor({ state: "detached" });
     assert.deepEqual(errors, []);
   });

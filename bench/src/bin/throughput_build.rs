@@ -9,10 +9,10 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use futures_util::StreamExt;
+use wharf_bench::throughput::{docker, row};
 use wharf_core::engine::connect::{resolve, ConnectOptions};
 use wharf_core::engine::{BuildEvent, Engine};
 use wharf_core::spec::build::BuildForm;
@@ -33,28 +33,6 @@ fn fill(path: &Path, mb: usize) -> std::io::Result<u64> {
     }
     f.flush()?;
     Ok((mb as u64) << 20)
-}
-
-fn docker(args: &[&str]) -> Result<String, String> {
-    let out = Command::new("docker")
-        .args(args)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .map_err(|e| format!("docker: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
-
-fn row(op: &str, bytes: u64, wharf: f64, cli: f64) {
-    let mb = bytes as f64 / 1e6;
-    println!(
-        "| {op} | {bytes} | {wharf:.2} | {:.1} | {cli:.2} | {:.1} |",
-        mb / wharf,
-        mb / cli
-    );
 }
 
 #[tokio::main]
@@ -111,7 +89,7 @@ async fn main() -> Result<(), String> {
                     Some(Err(e)) => return Err(format!("wharf build: {e}")),
                 }
             }
-            let wharf = t.elapsed().as_secs_f64();
+            let wharf = t.elapsed();
             let t = Instant::now();
             let id = docker(&[
                 "build",
@@ -122,7 +100,7 @@ async fn main() -> Result<(), String> {
                 &dir.display().to_string(),
             ])?;
             made.push(id.trim().to_owned());
-            let cli = t.elapsed().as_secs_f64();
+            let cli = t.elapsed();
             row(
                 &format!("build {mb} MB context (run {round}, {sent} B tar)"),
                 bytes,

@@ -17,29 +17,16 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_util::StreamExt;
+use wharf_bench::throughput::{docker_ok, row};
 use wharf_core::engine::connect::{resolve, ConnectOptions};
 use wharf_core::engine::{ContainerUpdate, Engine, ImageUpdateEvent, Keychain};
 use wharf_core::model::ContainerId;
 
 const SIZE: usize = 50 * 1024 * 1024;
 const CONTAINERS: usize = 3;
-
-fn docker(args: &[&str]) -> String {
-    let out = Command::new("docker")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("docker {args:?}: {e}"));
-    if !out.status.success() {
-        panic!(
-            "docker {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
 
 /// What the run made, removed on drop (also after a panic).
 struct Made {
@@ -87,7 +74,7 @@ impl Drop for Made {
 /// The base image plus one layer of `SIZE` random bytes; its id.
 fn layered(base: &str, made: &mut Made, name: &str) -> String {
     made.containers.push(name.to_owned());
-    docker(&[
+    docker_ok(&[
         "run",
         "--name",
         name,
@@ -96,21 +83,10 @@ fn layered(base: &str, made: &mut Made, name: &str) -> String {
         "-c",
         &format!("head -c {SIZE} /dev/urandom > /blob"),
     ]);
-    let id = docker(&["commit", name]);
-    docker(&["rm", "-f", name]);
+    let id = docker_ok(&["commit", name]);
+    docker_ok(&["rm", "-f", name]);
     made.images.push(id.clone());
     id
-}
-
-fn row(op: &str, bytes: u64, wharf: Duration, cli: Duration) {
-    let mb = bytes as f64 / 1e6;
-    println!(
-        "| {op} | {bytes} | {:.2} | {:.1} | {:.2} | {:.1} |",
-        wharf.as_secs_f64(),
-        mb / wharf.as_secs_f64(),
-        cli.as_secs_f64(),
-        mb / cli.as_secs_f64()
-    );
 }
 
 #[tokio::main]
@@ -139,16 +115,16 @@ async fn main() {
         let repo = format!("{registry}/wharf-bench/bulk-{tool}");
         made.repos.push(repo.clone());
         let r = format!("{repo}:{run}");
-        docker(&["tag", &base, &r]);
+        docker_ok(&["tag", &base, &r]);
         made.images.push(r.clone());
-        docker(&["push", "-q", &r]);
+        docker_ok(&["push", "-q", &r]);
         let names: Vec<String> = (0..CONTAINERS)
             .map(|i| {
                 let n = format!("wharf-bench-{run}-bulk-{tool}-{i}");
                 made.containers.push(n.clone());
                 // `sleep` as PID 1 ignores SIGTERM: a 1 s stop timeout (kept by both
                 // recreates) so the stops do not hide the transfer behind 10 s waits.
-                docker(&[
+                docker_ok(&[
                     "run",
                     "-d",
                     "--name",
@@ -165,10 +141,10 @@ async fn main() {
             })
             .collect();
         let new = layered(&base, &mut made, &format!("wharf-bench-{run}-layer-{tool}"));
-        docker(&["tag", &new, &r]);
-        docker(&["push", "-q", &r]);
-        docker(&["tag", &base, &r]);
-        docker(&["rmi", &new]);
+        docker_ok(&["tag", &new, &r]);
+        docker_ok(&["push", "-q", &r]);
+        docker_ok(&["tag", &base, &r]);
+        docker_ok(&["rmi", &new]);
         (r, names, new)
     };
     let (_rw, names_w, _) = setup("wharf");
@@ -180,7 +156,7 @@ async fn main() {
 
     let ids: Vec<ContainerId> = names_w
         .iter()
-        .map(|n| ContainerId::from(docker(&["inspect", "-f", "{{.Id}}", n])))
+        .map(|n| ContainerId::from(docker_ok(&["inspect", "-f", "{{.Id}}", n])))
         .collect();
     let t = Instant::now();
     let plan = engine.plan_image_updates(&ids, &keychain).await;
@@ -203,12 +179,12 @@ async fn main() {
     );
 
     let t = Instant::now();
-    docker(&["pull", "-q", &rc]);
+    docker_ok(&["pull", "-q", &rc]);
     for n in &names_c {
         let temp = format!("{n}-new");
         let aside = format!("{n}-old");
         made.containers.push(temp.clone());
-        docker(&[
+        docker_ok(&[
             "create",
             "--name",
             &temp,
@@ -220,11 +196,11 @@ async fn main() {
             "sleep",
             "600",
         ]);
-        docker(&["stop", n]);
-        docker(&["rename", n, &aside]);
-        docker(&["rename", &temp, n]);
-        docker(&["start", n]);
-        docker(&["rm", &aside]);
+        docker_ok(&["stop", n]);
+        docker_ok(&["rename", n, &aside]);
+        docker_ok(&["rename", &temp, n]);
+        docker_ok(&["start", n]);
+        docker_ok(&["rm", &aside]);
     }
     let cli = t.elapsed();
     row(

@@ -7,30 +7,14 @@
 //! makes is removed at the end.
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
+use wharf_bench::throughput::{docker, row};
 use wharf_core::engine::connect::{resolve, ConnectOptions};
 use wharf_core::engine::Engine;
 
 const SIZE: usize = 50 * 1000 * 1000;
-
-fn docker(args: &[&str]) -> Result<String, String> {
-    let out = Command::new("docker")
-        .args(args)
-        .output()
-        .map_err(|e| format!("docker: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-    } else {
-        Err(format!(
-            "docker {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
 
 /// Incompressible bytes without a dependency (xorshift).
 fn noise(len: usize) -> Vec<u8> {
@@ -44,15 +28,6 @@ fn noise(len: usize) -> Vec<u8> {
     }
     out.truncate(len);
     out
-}
-
-fn row(op: &str, bytes: usize, wharf: f64, cli: f64) {
-    let mb = bytes as f64 / 1e6;
-    println!(
-        "| {op} | {bytes} | {wharf:.3} | {:.1} | {cli:.3} | {:.1} |",
-        mb / wharf,
-        mb / cli
-    );
 }
 
 struct Removed(String);
@@ -98,15 +73,15 @@ async fn main() -> Result<(), String> {
         .copy_in(&id, &src, "/tmp", quiet.clone())
         .await
         .map_err(|e| e.to_string())?;
-    let wharf_in = t.elapsed().as_secs_f64();
+    let wharf_in = t.elapsed();
     let t = Instant::now();
     docker(&[
         "cp",
         src.to_str().unwrap_or_default(),
         &format!("{id}:/tmp/cli.bin"),
     ])?;
-    let cli_in = t.elapsed().as_secs_f64();
-    row("copy in 50 MB file", SIZE, wharf_in, cli_in);
+    let cli_in = t.elapsed();
+    row("copy in 50 MB file", SIZE as u64, wharf_in, cli_in);
     // Out.
     let out_w = dir.join("wharf");
     let out_c = dir.join("cli");
@@ -118,15 +93,15 @@ async fn main() -> Result<(), String> {
         .copy_out(&id, "/tmp/payload.bin", &out_w, false, quiet)
         .await
         .map_err(|e| e.to_string())?;
-    let wharf_out = t.elapsed().as_secs_f64();
+    let wharf_out = t.elapsed();
     let t = Instant::now();
     docker(&[
         "cp",
         &format!("{id}:/tmp/cli.bin"),
         out_c.to_str().unwrap_or_default(),
     ])?;
-    let cli_out = t.elapsed().as_secs_f64();
-    row("copy out 50 MB file", SIZE, wharf_out, cli_out);
+    let cli_out = t.elapsed();
+    row("copy out 50 MB file", SIZE as u64, wharf_out, cli_out);
     check_same(&src, &out_w.join("payload.bin"))?;
     if let Err(e) = std::fs::remove_dir_all(&dir) {
         eprintln!("cleanup {}: {e}", dir.display());

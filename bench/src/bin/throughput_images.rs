@@ -14,24 +14,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use wharf_bench::throughput::{docker_ok, row};
 use wharf_core::engine::connect::{resolve, ConnectOptions};
 use wharf_core::engine::{Engine, Keychain, TransferEvent};
 
 const SIZE: usize = 50 * 1024 * 1024;
-
-fn docker(args: &[&str]) -> String {
-    let out = Command::new("docker")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("docker {args:?}: {e}"));
-    if !out.status.success() {
-        panic!(
-            "docker {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
 
 /// A loopback registry in its own directory, killed on drop.
 struct Registry {
@@ -76,17 +63,6 @@ impl Drop for Registry {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn row(op: &str, bytes: u64, wharf: Duration, cli: Duration) {
-    let mb = bytes as f64 / 1e6;
-    println!(
-        "| {op} | {bytes} | {:.2} | {:.1} | {:.2} | {:.1} |",
-        wharf.as_secs_f64(),
-        mb / wharf.as_secs_f64(),
-        cli.as_secs_f64(),
-        mb / cli.as_secs_f64()
-    );
 }
 
 /// Drive a transfer stream to its end, panicking on an error.
@@ -148,7 +124,7 @@ async fn main() {
         .expect("tar");
     assert!(ok.success());
     let local = format!("wharf-bench/big:{tag}");
-    let id = docker(&["import", &tar.display().to_string(), &local]);
+    let id = docker_ok(&["import", &tar.display().to_string(), &local]);
     let bytes = engine
         .inspect_image(&id)
         .await
@@ -159,8 +135,8 @@ async fn main() {
     let reg_w = Registry::start(&dir.join("reg-wharf"));
     let reg_c = Registry::start(&dir.join("reg-cli"));
     let (rw, rc) = (reg_w.reference(&tag), reg_c.reference(&tag));
-    docker(&["tag", &id, &rw]);
-    docker(&["tag", &id, &rc]);
+    docker_ok(&["tag", &id, &rw]);
+    docker_ok(&["tag", &id, &rc]);
 
     println!("| operation | bytes | Wharf s | Wharf MB/s | docker CLI s | docker CLI MB/s |");
     println!("|---|---|---|---|---|---|");
@@ -168,7 +144,7 @@ async fn main() {
     let t = Instant::now();
     finish("push", engine.push(&rw, &keychain)).await;
     let wharf = t.elapsed();
-    let (_, cli) = timed(|| docker(&["push", "-q", &rc]));
+    let (_, cli) = timed(|| docker_ok(&["push", "-q", &rc]));
     row("push", bytes, wharf, cli);
 
     // Save and load while the image is here.
@@ -181,7 +157,7 @@ async fn main() {
     )
     .await;
     let wharf = t.elapsed();
-    let (_, cli) = timed(|| docker(&["save", "-o", &ctar.display().to_string(), &local]));
+    let (_, cli) = timed(|| docker_ok(&["save", "-o", &ctar.display().to_string(), &local]));
     let saved = std::fs::metadata(&wtar).map(|m| m.len()).unwrap_or(bytes);
     row("save", saved, wharf, cli);
 
@@ -197,7 +173,7 @@ async fn main() {
     finish("load", engine.load(&wtar)).await;
     let wharf = t.elapsed();
     gone();
-    let (_, cli) = timed(|| docker(&["load", "-q", "-i", &ctar.display().to_string()]));
+    let (_, cli) = timed(|| docker_ok(&["load", "-q", "-i", &ctar.display().to_string()]));
     row("load", saved, wharf, cli);
 
     // Three rounds, the order swapped each time: whoever pulls first after the removals meets
@@ -212,7 +188,7 @@ async fn main() {
                 finish("pull", engine.pull(&rw, &keychain)).await;
                 wharf = t.elapsed();
             } else {
-                cli = timed(|| docker(&["pull", "-q", &rc])).1;
+                cli = timed(|| docker_ok(&["pull", "-q", &rc])).1;
             }
         }
         let first = if round % 2 == 1 { "Wharf" } else { "CLI" };

@@ -239,14 +239,7 @@ impl Engine {
             if sent.is_none() && tar_task.is_finished() {
                 let s = (&mut tar_task).await.map_err(join_error)??;
                 sent = Some(s);
-                send(
-                    tx,
-                    BuildEvent::Context {
-                        bytes: s.bytes,
-                        entries: s.entries,
-                    },
-                )
-                .await?;
+                send(tx, s.into()).await?;
             }
             let info = match item {
                 None => break,
@@ -300,14 +293,7 @@ impl Engine {
         drop(output);
         if sent.is_none() {
             let s = tar_task.await.map_err(join_error)??;
-            send(
-                tx,
-                BuildEvent::Context {
-                    bytes: s.bytes,
-                    entries: s.entries,
-                },
-            )
-            .await?;
+            send(tx, s.into()).await?;
         }
         let id = image_id.ok_or_else(|| {
             CoreError::new(
@@ -353,6 +339,15 @@ async fn send(tx: &mpsc::Sender<Result<BuildEvent>>, event: BuildEvent) -> Resul
     tx.send(Ok(event))
         .await
         .map_err(|_| CoreError::new(ErrorKind::Cancelled, "build cancelled"))
+}
+
+impl From<context::Sent> for BuildEvent {
+    fn from(s: context::Sent) -> Self {
+        BuildEvent::Context {
+            bytes: s.bytes,
+            entries: s.entries,
+        }
+    }
 }
 
 #[cfg(test)]

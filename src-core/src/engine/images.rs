@@ -262,6 +262,29 @@ impl Engine {
         })
     }
 
+    /// An empty POST to `path` with `X-Registry-Auth` for `registry` (pull and push): the
+    /// credentials are looked up when the future runs, not when it is made.
+    fn authed_post(
+        &self,
+        path: String,
+        registry: &str,
+        keychain: &Keychain,
+    ) -> BoxFuture<'static, Result<hyper::Response<hyper::body::Incoming>>> {
+        let (engine, keychain, registry) = (self.clone(), keychain.clone(), registry.to_owned());
+        Box::pin(async move {
+            let creds = keychain.credentials_for(&registry).await?;
+            let auth = auth_header(creds.as_ref())?;
+            engine
+                .raw(
+                    hyper::Method::POST,
+                    &path,
+                    &[("X-Registry-Auth", auth)],
+                    Body::Full(Bytes::new()),
+                )
+                .await
+        })
+    }
+
     /// Pull `reference` (name, `name:tag` or `name@digest`) with this session's credentials
     /// for its registry. Progress per layer, then `Done` with the image id. Dropping the
     /// stream cancels the pull.
@@ -275,8 +298,6 @@ impl Engine {
             return failed(e);
         }
         let registry = registry_of(&r.repository);
-        let engine = self.clone();
-        let keychain = keychain.clone();
         let from = match &r.digest {
             Some(d) => format!("{}@{d}", r.repository),
             None => r.repository.clone(),
@@ -285,19 +306,7 @@ impl Engine {
         if let (Some(t), None) = (&r.tag, &r.digest) {
             path.push_str(&format!("&tag={}", q(t)));
         }
-        let registry2 = registry.clone();
-        let send: BoxFuture<'static, Result<_>> = Box::pin(async move {
-            let creds = keychain.credentials_for(&registry2).await?;
-            let auth = auth_header(creds.as_ref())?;
-            engine
-                .raw(
-                    hyper::Method::POST,
-                    &path,
-                    &[("X-Registry-Auth", auth)],
-                    Body::Full(Bytes::new()),
-                )
-                .await
-        });
+        let send = self.authed_post(path, &registry, keychain);
         let finder = self.clone();
         let target = shown.clone();
         let finish: Finish = Box::new(move |_t, _loaded, _digest| {
@@ -337,26 +346,12 @@ impl Engine {
             return failed(e);
         }
         let registry = registry_of(&r.repository);
-        let engine = self.clone();
-        let keychain = keychain.clone();
         let path = format!(
             "/images/{}/push?tag={}",
             r.repository,
             q(r.tag.as_deref().unwrap_or("latest"))
         );
-        let registry2 = registry.clone();
-        let send: BoxFuture<'static, Result<_>> = Box::pin(async move {
-            let creds = keychain.credentials_for(&registry2).await?;
-            let auth = auth_header(creds.as_ref())?;
-            engine
-                .raw(
-                    hyper::Method::POST,
-                    &path,
-                    &[("X-Registry-Auth", auth)],
-                    Body::Full(Bytes::new()),
-                )
-                .await
-        });
+        let send = self.authed_post(path, &registry, keychain);
         let finish: Finish = Box::new(move |t, _loaded, digest| {
             Box::pin(async move {
                 // Older engines say it in the last status only: `tag: digest: sha256:… size: N`.

@@ -110,6 +110,15 @@ impl App {
         };
         let actions: Vec<Action> = self.settings.keymap.actions(Key::from_event(&k)).collect();
         let mut fx = Vec::new();
+        if b.discard {
+            if matches!(k.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
+                self.toast("build form discarded", false);
+                return fx;
+            }
+            b.discard = false;
+            self.build = Some(b);
+            return fx;
+        }
         match b.stage.clone() {
             Stage::Form if b.editing.is_some() => {
                 let submit = actions.contains(&Action::Submit);
@@ -148,6 +157,8 @@ impl App {
                             }
                         }
                         Action::Submit => fx = self.start_build(&mut b),
+                        // What was typed is not thrown away unasked.
+                        Action::Back | Action::Quit if b.changed() => b.discard = true,
                         Action::Back | Action::Quit => return fx,
                         _ => continue,
                     }

@@ -71,6 +71,34 @@ fn build_opens_with_its_context_and_is_refused_read_only() {
 }
 
 #[test]
+fn esc_closes_an_untouched_form_and_asks_before_discarding_a_changed_one() {
+    let mut app = app(120, 40);
+    let d = context();
+    command_line(&mut app, &format!("build {}", d.path().display()));
+    fill(&mut app, Line::List(BuildField::Tags), "shop/web:2");
+    app.update(code(KeyCode::Esc));
+    let b = app
+        .build
+        .as_ref()
+        .expect("a changed form is not closed by Esc");
+    assert!(b.discard);
+    assert!(render(&app).contains("Discard this build form?"));
+    // Any other key keeps the form as typed.
+    app.update(key('n'));
+    let b = app.build.as_ref().expect("kept");
+    assert!(!b.discard);
+    assert_eq!(b.form.tags, vec!["shop/web:2".to_owned()]);
+    // Asked again, y discards it.
+    app.update(code(KeyCode::Esc));
+    app.update(key('y'));
+    assert!(app.build.is_none());
+    assert!(app
+        .toast
+        .as_ref()
+        .is_some_and(|t| t.text.contains("discarded")));
+}
+
+#[test]
 fn an_invalid_form_builds_nothing() {
     let mut app = app(120, 40);
     let d = context();
@@ -271,7 +299,11 @@ fn the_form_and_the_search_results_as_drawn() {
     assert!(!screen.contains('\x1b'));
     insta::assert_snapshot!("build_form_errors_80x24", screen);
 
+    // Changed: Esc asks, y discards.
     app.update(code(KeyCode::Esc));
+    app.update(key('y'));
+    assert!(app.build.is_none());
+    app.toast = None; // its note would cover the search's key hints below
     command_line(&mut app, "search web");
     app.update(Msg::SearchResults {
         term: "web".into(),

@@ -133,12 +133,9 @@ impl App {
         job: u64,
         event: Result<ImageUpdateEvent, CoreError>,
     ) -> Vec<Effect> {
-        let Some(view) = self.images.transfer.as_mut().filter(|t| t.job == job) else {
+        let Some(view) = self.running_transfer(job) else {
             return Vec::new();
         };
-        if view.finished.is_some() {
-            return Vec::new();
-        }
         match event {
             Ok(ImageUpdateEvent::Pull {
                 reference,

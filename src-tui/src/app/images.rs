@@ -105,17 +105,23 @@ impl App {
         vec![Effect::StartTransfer { job, what }]
     }
 
+    /// The transfer view of `job` while it runs (a late event of an older job or of a finished
+    /// one is dropped).
+    pub(super) fn running_transfer(&mut self, job: u64) -> Option<&mut TransferView> {
+        self.images
+            .transfer
+            .as_mut()
+            .filter(|t| t.job == job && t.finished.is_none())
+    }
+
     pub(super) fn on_transfer(
         &mut self,
         job: u64,
         event: Result<TransferEvent, CoreError>,
     ) -> Vec<Effect> {
-        let Some(view) = self.images.transfer.as_mut().filter(|t| t.job == job) else {
+        let Some(view) = self.running_transfer(job) else {
             return Vec::new();
         };
-        if view.finished.is_some() {
-            return Vec::new();
-        }
         match event {
             Ok(TransferEvent::Progress(t)) => view.progress = inert_transfer(&t).into_owned(),
             Ok(TransferEvent::Done {

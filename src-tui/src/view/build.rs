@@ -73,6 +73,9 @@ pub fn draw(f: &mut Frame, app: &App, b: &BuildPanel, body: Rect) {
             }
         }
         f.render_widget(Paragraph::new(lines), body);
+        if b.discard {
+            super::run_form::discard(f, app, "build form");
+        }
         return;
     }
     // The output: the last lines that fit, or earlier ones when scrolled back.

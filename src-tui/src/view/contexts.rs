@@ -3,7 +3,6 @@
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::popup::centered;
@@ -78,19 +77,13 @@ pub fn draw(f: &mut Frame, app: &App, picker: &Picker) {
         .saturating_add(2)
         .min(area.height.saturating_sub(2));
     let r = centered(area, width, height);
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(Style::default().fg(p.accent))
-                .title(" docker contexts (* in use) ")
-                .title_bottom(
-                    Line::styled(" enter: switch  esc: close ", Style::default().fg(p.muted))
-                        .right_aligned(),
-                ),
-        ),
+    super::popup::framed(
+        f,
+        app,
         r,
+        lines,
+        " docker contexts (* in use) ".into(),
+        Some(" enter: switch  esc: close "),
     );
 }
 

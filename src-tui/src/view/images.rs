@@ -5,7 +5,6 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::popup::centered;
@@ -102,17 +101,7 @@ fn transfer(f: &mut Frame, app: &App, t: &crate::app::TransferView) {
         .unwrap_or(u16::MAX)
         .saturating_add(2);
     let r = bottom_right(area, width, height);
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(Style::default().fg(p.accent))
-                .title(format!(" {} ", pr.what))
-                .title_bottom(Line::styled(hint, Style::default().fg(p.muted)).right_aligned()),
-        ),
-        r,
-    );
+    super::popup::framed(f, app, r, lines, format!(" {} ", pr.what), Some(hint));
 }
 
 /// Over the table's lower part, so the list (where a pulled image appears) stays visible.
@@ -163,16 +152,8 @@ fn history(f: &mut Frame, app: &App, h: &crate::app::HistoryView) {
         Style::default().fg(p.muted),
     ));
     let r = centered(area, width, height);
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(Style::default().fg(p.accent))
-                .title(format!(" history of {} ", crate::format::inert(&h.image))),
-        ),
-        r,
-    );
+    let title = format!(" history of {} ", crate::format::inert(&h.image));
+    super::popup::framed(f, app, r, lines, title, None);
 }
 
 #[cfg(test)]

@@ -324,3 +324,26 @@ pub(super) fn answer_keys(
         Span::raw(no_tail),
     ])
 }
+
+/// A framed popup at `r` (cleared first) holding `lines`: the accent border, `title` at the top
+/// and, when given, the keys `hint` at the bottom right in the muted colour.
+pub(super) fn framed(
+    f: &mut Frame,
+    app: &App,
+    r: Rect,
+    lines: Vec<Line<'_>>,
+    title: String,
+    hint: Option<&str>,
+) {
+    let p = &app.settings.palette;
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(p.accent))
+        .title(title);
+    if let Some(hint) = hint {
+        block =
+            block.title_bottom(Line::styled(hint, Style::default().fg(p.muted)).right_aligned());
+    }
+    f.render_widget(Clear, r);
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}

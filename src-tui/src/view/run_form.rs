@@ -55,7 +55,7 @@ pub fn draw(f: &mut Frame, app: &App, form: &RunFormState, body: Rect) {
     );
     draw_panel(f, app, form, panel);
     match form.overlay {
-        Some(Overlay::Discard) => discard(f, app),
+        Some(Overlay::Discard) => discard(f, app, "run form"),
         Some(Overlay::Explain(offset)) => explain(f, app, form, offset),
         None => {}
     }
@@ -299,11 +299,12 @@ fn draw_panel(f: &mut Frame, app: &App, form: &RunFormState, area: Rect) {
     f.render_widget(Paragraph::new(lines), area);
 }
 
-fn discard(f: &mut Frame, app: &App) {
+/// "Discard this `what`?" over a changed form (the run form's and the build panel's).
+pub(super) fn discard(f: &mut Frame, app: &App, what: &str) {
     let p = &app.settings.palette;
     let lines = vec![
         Line::from(Span::styled(
-            "Discard this run form?",
+            format!("Discard this {what}?"),
             Style::default().add_modifier(Modifier::BOLD),
         )),
         Line::raw(""),
@@ -317,7 +318,7 @@ fn discard(f: &mut Frame, app: &App) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(Style::default().fg(p.error))
-                .title(" run form "),
+                .title(format!(" {what} ")),
         ),
         r,
     );

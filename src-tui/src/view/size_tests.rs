@@ -313,6 +313,14 @@ fn states() -> Vec<(&'static str, Build)> {
             run_form_filled(a);
             a.update(code(KeyCode::Esc));
         }),
+        ("build form discard?", |a| {
+            command(a, "build /tmp");
+            a.update(key('j'));
+            a.update(code(KeyCode::Enter));
+            a.update(key('x'));
+            a.update(code(KeyCode::Enter));
+            a.update(code(KeyCode::Esc));
+        }),
         ("run form from an image", |a| {
             command(a, "images");
             a.update(key('r'));

@@ -21,8 +21,19 @@ fn ctx_switches_engine_live_and_a_broken_context_leaves_the_current_one() {
     require_tmux!();
     let shared = require_engine!();
     let other = require_private_engine!(PrivateOpts::default());
-    let here = shared.container("ctx-here").cmd(&["sleep", "3600"]).start();
-    let there = other.container("ctx-there").cmd(&["sleep", "3600"]).start();
+    // Names short enough to show whole in the NAME column, so that both "shows" and "does not
+    // show" are real checks; the pid keeps parallel runs on the shared engine apart.
+    let pid = std::process::id();
+    let here = shared
+        .container("ctx-here")
+        .named(&format!("wharf-ctx-here-{pid}"))
+        .cmd(&["sleep", "3600"])
+        .start();
+    let there = other
+        .container("ctx-there")
+        .named(&format!("wharf-ctx-there-{pid}"))
+        .cmd(&["sleep", "3600"])
+        .start();
     let config = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     write_context(config.path(), "other", other.host());
     let missing = config.path().join("missing.sock");

@@ -8,7 +8,7 @@ import { backend, type StreamHandle } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { bytes } from "../lib/format";
 import type { BuildEvent, BuildFieldError, BuildForm } from "../lib/types";
-import { errorText, toast } from "../lib/ui";
+import { confirmAction, errorText, toast } from "../lib/ui";
 
 /** How long typing may pause before the core is asked. */
 export const CHECK_DEBOUNCE_MS = 150;
@@ -60,6 +60,8 @@ function line(e: BuildEvent): { text: string; cls: string } {
 export function openBuildForm(initial: Partial<BuildForm> = {}): Promise<string | null> {
   return new Promise((resolve) => {
     const form: BuildForm = { ...EMPTY, ...initial };
+    const opened = JSON.stringify(form);
+    const changed = () => JSON.stringify(form) !== opened;
     const inputs = new Map<Key, HTMLInputElement | HTMLTextAreaElement>();
     const errorSlots = new Map<Key, HTMLElement>();
     const lineOf = new Map<Key, number[]>();
@@ -72,7 +74,7 @@ export function openBuildForm(initial: Partial<BuildForm> = {}): Promise<string 
     let handle: StreamHandle | null = null;
 
     const buildBtn = h("button", { type: "submit", class: "primary", "data-testid": "build", disabled: true }, "Build");
-    const cancelBtn = h("button", { type: "button", class: "cancel", "data-testid": "build-cancel", onclick: () => cancel() }, "Close");
+    const cancelBtn = h("button", { type: "button", class: "cancel", "data-testid": "build-cancel", onclick: () => void cancel() }, "Close");
     const status = h("span", { class: "muted", "data-testid": "build-status", "aria-live": "polite" }, "Checking…");
     const output = h("pre", { class: "build-output mono", "data-testid": "build-output", hidden: true });
     const failure = h("p", { class: "form-error", role: "alert", "data-testid": "build-error", hidden: true });
@@ -182,13 +184,15 @@ export function openBuildForm(initial: Partial<BuildForm> = {}): Promise<string 
       if (!ok) status.textContent = "Not built";
     }
 
-    function cancel() {
+    async function cancel() {
       if (current) {
         stopBuild();
         append("Build cancelled", "error");
         finished(false);
         return;
       }
+      // What was typed is not thrown away unasked.
+      if (changed() && !(await confirmAction("Discard this build form?", "Discard", ["The values typed in the form are lost."]))) return;
       close(null);
     }
 
@@ -232,7 +236,7 @@ export function openBuildForm(initial: Partial<BuildForm> = {}): Promise<string 
         finished(false);
       }
     });
-    dlg.addEventListener("cancel", (e) => { e.preventDefault(); cancel(); });
+    dlg.addEventListener("cancel", (e) => { e.preventDefault(); void cancel(); });
     document.body.appendChild(dlg);
     dlg.showModal();
     inputs.get(form.context ? "tags" : "context")?.focus();

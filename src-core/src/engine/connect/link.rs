@@ -151,14 +151,34 @@ pub(super) fn link(endpoint: &Endpoint) -> Result<Link> {
                 key: key.clone(),
                 skip_verify: *skip_verify,
             };
-            let config = tls::client_config(&files)?;
+            let asked = tls::CertAsked::default();
+            let config = tls::client_config(&files, &asked)?;
             let https = hyper_rustls::HttpsConnectorBuilder::new()
                 .with_tls_config(config)
                 .https_only()
                 .enable_http1()
                 .wrap_connector(tcp_connector());
             let url = format!("https://{}", authority(host, *port));
-            Ok(over_hyper(https, url, Pool::PerRequest, deadline::QUICK))
+            let link = over_hyper(https, url, Pool::PerRequest, deadline::QUICK);
+            if files.cert.is_some() {
+                return Ok(link);
+            }
+            // Without a client certificate: an engine that asked for one and then closed the
+            // connection refused it (its alert can be lost in a race; `tls::NoClientCert`).
+            let inner = link.send;
+            let send = move |req: BollardRequest| -> Sent {
+                let (sent, asked) = (inner(req), asked.clone());
+                Box::pin(async move {
+                    sent.await.map_err(|e| match asked.get() {
+                        true => transport_error::after_cert_request(e),
+                        false => e,
+                    })
+                })
+            };
+            Ok(Link {
+                url: link.url,
+                send: Arc::new(send),
+            })
         }
         Transport::Ssh { user, host, port } => {
             host::check_ssh_target(user.as_deref(), host)?;

@@ -11,12 +11,15 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::ResolvesClientCert;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::pem::{self, PemObject};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use serde::Serialize;
 
@@ -32,6 +35,38 @@ pub struct TlsFiles {
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
     pub skip_verify: bool,
+}
+
+/// Whether an engine asked this client for a certificate it did not have.
+#[derive(Debug, Clone, Default)]
+pub(super) struct CertAsked(Arc<AtomicBool>);
+
+impl CertAsked {
+    pub(super) fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// The client's certificate "resolver" when none was given: it has no certificate, as rustls'
+/// own `with_no_client_auth`, and records that the engine asked for one. In TLS 1.3 the engine
+/// refuses a missing certificate only after the client finished its handshake; its alert then
+/// races the client's request, and when the request reaches a socket the engine has closed,
+/// the reset can destroy the alert before it is read, leaving only "closed the connection".
+/// The record lets that error still say what happened (`transport_error`).
+#[derive(Debug)]
+struct NoClientCert {
+    asked: CertAsked,
+}
+
+impl ResolvesClientCert for NoClientCert {
+    fn resolve(&self, _: &[&[u8]], _: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        self.asked.0.store(true, Ordering::Relaxed);
+        None
+    }
+
+    fn has_certs(&self) -> bool {
+        false
+    }
 }
 
 /// TLS settings from `DOCKER_TLS_VERIFY` / `DOCKER_TLS` and `DOCKER_CERT_PATH` (default: the
@@ -130,12 +165,15 @@ pub(super) fn admit(transport: &Transport, allow_insecure: bool, why: &str) -> R
              unverified TLS explicitly",
         ));
     }
-    client_config(&TlsFiles {
-        ca: ca.clone(),
-        cert: cert.clone(),
-        key: key.clone(),
-        skip_verify: *skip_verify,
-    })
+    client_config(
+        &TlsFiles {
+            ca: ca.clone(),
+            cert: cert.clone(),
+            key: key.clone(),
+            skip_verify: *skip_verify,
+        },
+        &CertAsked::default(),
+    )
     .map(|_| ())
 }
 
@@ -143,8 +181,9 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// The rustls configuration for `files`, reading and checking every file.
-pub(super) fn client_config(files: &TlsFiles) -> Result<ClientConfig> {
+/// The rustls configuration for `files`, reading and checking every file. Without a client
+/// certificate, `asked` records whether an engine asked for one.
+pub(super) fn client_config(files: &TlsFiles, asked: &CertAsked) -> Result<ClientConfig> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -157,7 +196,9 @@ pub(super) fn client_config(files: &TlsFiles) -> Result<ClientConfig> {
         builder.with_root_certificates(roots(files.ca.as_deref())?)
     };
     match (&files.cert, &files.key) {
-        (None, None) => Ok(builder.with_no_client_auth()),
+        (None, None) => Ok(builder.with_client_cert_resolver(Arc::new(NoClientCert {
+            asked: asked.clone(),
+        }))),
         (Some(cert), Some(key)) => {
             let chain = read_certs(cert, "client certificate")?;
             let key_der = read_key(key)?;
@@ -406,13 +447,17 @@ mod tests {
             ),
         ];
         for (files, names, says) in cases {
-            let err = client_config(&files).unwrap_err();
+            let err = client_config(&files, &CertAsked::default()).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Config, "{err}");
             assert!(
                 err.message().contains(names) && err.message().contains(says),
                 "{err}"
             );
         }
-        assert!(client_config(&files("ca.pem", Some("cert.pem"), Some("key.pem"))).is_ok());
+        assert!(client_config(
+            &files("ca.pem", Some("cert.pem"), Some("key.pem")),
+            &CertAsked::default()
+        )
+        .is_ok());
     }
 }

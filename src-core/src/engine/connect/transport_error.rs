@@ -120,8 +120,58 @@ fn find<'a, T: StdError + 'static>(chain: &[&'a (dyn StdError + 'static)]) -> Op
     chain.iter().find_map(|e| e.downcast_ref::<T>())
 }
 
+fn no_client_cert(target: &str) -> CoreError {
+    CoreError::new(
+        ErrorKind::Denied,
+        format!("the engine at {target} requires a client certificate and none was given"),
+    )
+    .with_hint(
+        "put cert.pem and key.pem beside ca.pem in DOCKER_CERT_PATH, or in the context's TLS files",
+    )
+}
+
+/// The engine asked for a client certificate, none was given, and then it closed the
+/// connection without an answer: its refusal, whose alert was lost (see `tls::NoClientCert`).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the engine asked for a client certificate, none was given, and it closed the connection: {0}"
+)]
+pub(super) struct ClientCertRequired(String);
+
+/// `err` of a request over TLS without a client certificate, once the engine has asked for
+/// one: a connection closed or reset before any answer becomes [`ClientCertRequired`].
+pub(super) fn after_cert_request(err: BollardError) -> BollardError {
+    let closed = {
+        let chain = chain(&err);
+        chain.iter().any(|e| {
+            e.downcast_ref::<hyper::Error>()
+                .is_some_and(|h| h.is_incomplete_message() || h.is_canceled())
+                || e.downcast_ref::<io::Error>().is_some_and(|io| {
+                    matches!(
+                        io.kind(),
+                        io::ErrorKind::ConnectionReset
+                            | io::ErrorKind::BrokenPipe
+                            | io::ErrorKind::UnexpectedEof
+                    )
+                })
+        }) && find::<rustls::Error>(&chain).is_none()
+    };
+    if !closed {
+        return err;
+    }
+    BollardError::IOError {
+        err: io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            ClientCertRequired(err.to_string()),
+        ),
+    }
+}
+
 fn transport(err: &BollardError, endpoint: &Endpoint, target: &str) -> CoreError {
     let chain = chain(err);
+    if find::<ClientCertRequired>(&chain).is_some() {
+        return no_client_cert(target);
+    }
     if let Some(ssh) = find::<SshError>(&chain) {
         return ssh.explain(&endpoint.transport, target);
     }
@@ -389,14 +439,7 @@ fn refused_by_engine(alert: AlertDescription, cert: Option<&Path>, target: &str)
             "the engine accepts client certificates signed by its own CA (dockerd --tlscacert); \
              use a certificate it issued",
         ),
-        None => CoreError::new(
-            ErrorKind::Denied,
-            format!("the engine at {target} requires a client certificate and none was given"),
-        )
-        .with_hint(
-            "put cert.pem and key.pem beside ca.pem in DOCKER_CERT_PATH, or in the context's TLS \
-             files",
-        ),
+        None => no_client_cert(target),
     }
 }
 
@@ -414,6 +457,39 @@ mod tests {
                 name: "prod".into(),
             },
         }
+    }
+
+    #[test]
+    fn a_reset_after_a_certificate_request_is_the_missing_client_certificate() {
+        let ep = endpoint(Transport::Tls {
+            host: "127.0.0.1".into(),
+            port: 2376,
+            ca: Some("/c/ca.pem".into()),
+            cert: None,
+            key: None,
+            skip_verify: false,
+        });
+        // The engine's alert lost to the reset its close caused: only the reset is left.
+        let reset = || BollardError::IOError {
+            err: io::ErrorKind::ConnectionReset.into(),
+        };
+        let err = classify(after_cert_request(reset()), &ep);
+        assert_eq!(err.kind(), ErrorKind::Denied, "{err}");
+        assert!(
+            err.to_string()
+                .contains("requires a client certificate and none was given"),
+            "{err}"
+        );
+        // Anything else is left as it was.
+        let refused = || BollardError::IOError {
+            err: io::ErrorKind::ConnectionRefused.into(),
+        };
+        let err = classify(after_cert_request(refused()), &ep);
+        assert_ne!(err.kind(), ErrorKind::Denied, "{err}");
+        assert_eq!(
+            classify(after_cert_request(refused()), &ep).to_string(),
+            classify(refused(), &ep).to_string()
+        );
     }
 
     #[test]
