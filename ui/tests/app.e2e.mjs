@@ -451,22 +451,22 @@ test("the real app updates an outdated container onto its tag's newer image (iss
     docker("rmi", newId);
 
     await s.script("location.hash = '#/images'");
-    await s.click(await s.find("[data-table=images] button[data-action=check-updates]"));
+    await s.clickOn("[data-table=images] button[data-action=check-updates]");
     await s.waitFor("the image marked outdated", "return document.querySelector('[data-table=images] [data-freshness=outdated]') !== null", 60_000);
     await s.script("location.hash = '#/containers'");
     await s.waitFor("Update images… enabled", "const b = document.querySelector('button[data-action=update-images]'); return b && !b.disabled", 30_000);
-    await s.click(await s.find("button[data-action=update-images]"));
+    await s.clickOn("button[data-action=update-images]");
     const planned = await s.waitFor("the plan", "const l = document.querySelectorAll('[data-testid=update-plan] li'); return l.length ? [...l].map((x) => x.textContent) : null", 60_000);
     assert.equal(planned.length, 1, `${planned}`);
     assert.ok(planned[0].includes(name) && planned[0].includes(ref), planned[0]);
-    await s.click(await s.find("dialog.update-images [data-testid=confirm]"));
+    await s.clickOn("dialog.update-images [data-testid=confirm]");
     await s.waitFor("the update to finish", "return document.querySelector('dialog.update-images')?.dataset.done === 'true'", 120_000);
     const result = await s.script("return document.querySelector('dialog.update-images .result').textContent");
     assert.match(result, /1 updated, 0 skipped, 0 failed/);
     assert.equal(docker("inspect", "-f", "{{.Image}} {{.State.Running}}", name), `${newId} true`);
     assert.ok(docker("inspect", "-f", "{{json .Config.Env}}", name).includes("KEEP=yes"));
     assert.equal(docker("image", "inspect", "-f", "{{.Id}}", oldId), oldId, "the old image is kept");
-    await s.click(await s.find("dialog.update-images button.cancel"));
+    await s.clickOn("dialog.update-images button.cancel");
   } finally {
     try { docker("rm", "-f", "-v", name); } catch { /* gone */ }
     for (const r of [ref, ...ids]) try { docker("rmi", "-f", r); } catch { /* gone */ }
