@@ -176,7 +176,7 @@ where
         .collect()
         .await;
     let mut failures_changed = false;
-    let mut image_refetched = false;
+    let mut images_refetched: Vec<ImageId> = Vec::new();
     for (delta, r) in results {
         let fetched = match r {
             Ok(f) => {
@@ -214,8 +214,8 @@ where
                 match i {
                     Some(i) => {
                         // An image whose last tag moved elsewhere keeps its id; replace in place.
+                        images_refetched.push(i.id.clone());
                         map.insert(i.id.clone(), Arc::new(i));
-                        image_refetched = true;
                     }
                     None => {
                         let key = ImageId(r.clone());
@@ -254,27 +254,38 @@ where
         w.cur.refresh_failures = Arc::new(retries.failures());
     }
     // Only a refetched image can have taken a tag from another one.
-    if image_refetched {
-        drop_stale_tags(&mut w.cur.images);
+    if !images_refetched.is_empty() {
+        drop_stale_tags(&mut w.cur.images, &images_refetched);
     }
     Ok(())
 }
 
-/// A tag lives on one image: when a refetch moved `busybox:latest` to a new image, the old
-/// image must no longer claim it.
-fn drop_stale_tags(images: &mut Arc<BTreeMap<ImageId, Arc<crate::model::Image>>>) {
+/// A tag lives on one image: when a refetch found `busybox:latest` on an image, any other image
+/// must no longer claim it (the engine sends no event for the image a tag left). What was just
+/// refetched is the engine's word and wins over what was not; the tag may well have moved back
+/// to an older image. Between two images refetched in the same batch (each fresh, but read at
+/// slightly different times) the newer image keeps it, as a build or pull would have moved it.
+fn drop_stale_tags(
+    images: &mut Arc<BTreeMap<ImageId, Arc<crate::model::Image>>>,
+    refetched: &[ImageId],
+) {
+    let fresh = |id: &ImageId| refetched.contains(id);
     let mut seen: HashMap<&str, (&ImageId, i64)> = HashMap::new();
     let mut stale: Vec<(ImageId, String)> = Vec::new();
     for (id, img) in images.iter() {
         for t in &img.tags {
-            if let Some((other, created)) = seen.get(t.as_str()) {
-                // Keep the tag on the newer image.
-                let loser = if img.created >= *created {
-                    (*other).clone()
-                } else {
-                    id.clone()
+            if let Some(&(other, created)) = seen.get(t.as_str()) {
+                let keep_this = match (fresh(id), fresh(other)) {
+                    (true, false) => true,
+                    (false, true) => false,
+                    _ => img.created >= created,
                 };
-                stale.push((loser, t.clone()));
+                if keep_this {
+                    stale.push((other.clone(), t.clone()));
+                    seen.insert(t, (id, img.created));
+                } else {
+                    stale.push((id.clone(), t.clone()));
+                }
             } else {
                 seen.insert(t, (id, img.created));
             }

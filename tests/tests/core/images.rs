@@ -684,3 +684,38 @@ async fn a_helper_that_never_answers_is_an_error_not_a_hang() {
         "{e}"
     );
 }
+
+/// A tag is one image's at a time: moved to another image and back (as a newer build or pull
+/// does, with no event for the image it left), the store shows it on the image that holds it,
+/// and only there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_moved_to_another_image_and_back_is_shown_where_it_is() {
+    let te = require_engine!();
+    let store = synced_store(te.host()).await;
+    let mut images = Images::new(te);
+    let old = images.make(1000, "old");
+    let new = images.make(2000, "new");
+    let r = format!("wharf-test/moved:{}", wharf_tests::run_id());
+    let holds = |s: &wharf_core::store::Snapshot, id: &str| {
+        s.images
+            .get(&ImageId::from(id))
+            .is_some_and(|i| i.tags.contains(&r))
+    };
+    images.tag(&old, &r);
+    wait(&store, "the tag on the old image", |s| holds(s, &old)).await;
+    images.tag(&new, &r);
+    wait(&store, "the tag on the new image only", |s| {
+        holds(s, &new) && !holds(s, &old)
+    })
+    .await;
+    images.tag(&old, &r);
+    wait(&store, "the tag back on the old image only", |s| {
+        holds(s, &old) && !holds(s, &new)
+    })
+    .await;
+    te.docker_ok(&["rmi", &new]);
+    wait(&store, "the new image gone, the old one tagged", |s| {
+        !s.images.contains_key(&ImageId::from(new.as_str())) && holds(s, &old)
+    })
+    .await;
+}
