@@ -15,7 +15,7 @@
 //!   [`RUN_DEADLINE`].
 //!
 //! Project start/stop/restart/remove need no tool: they are the containers' own commands on
-//! the ids of [`crate::rules::compose::ComposeProject`].
+//! the ids of [`crate::rules::compose::ComposeProject`] (`command::project_commands`).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -26,49 +26,11 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::command::Command;
 use crate::engine::connect::{authority, Transport};
 use crate::engine::{Endpoint, Engine};
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::rules::compose::ComposeProject;
-use crate::rules::removal::container_removal;
 use crate::streams::text::inert;
-
-/// Project start/stop/restart/remove: the containers' own commands, on the ids the project
-/// lists (what the confirmation showed), through the engine API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum ProjectAction {
-    Start,
-    Stop,
-    Restart,
-    Remove,
-}
-
-/// The commands `action` sends for project `p`: start what is not alive, stop what is,
-/// restart all, remove all (forced, with the removal rule's warning, for alive ones).
-/// Empty when nothing applies.
-pub fn project_commands(p: &ComposeProject, action: ProjectAction) -> Vec<Command> {
-    p.containers()
-        .filter_map(|c| {
-            let id = c.id.clone();
-            match action {
-                ProjectAction::Start if !c.state.is_alive() => Some(Command::Start { id }),
-                ProjectAction::Stop if c.state.is_alive() => {
-                    Some(Command::Stop { id, timeout: None })
-                }
-                ProjectAction::Restart => Some(Command::Restart { id, timeout: None }),
-                ProjectAction::Remove => Some(Command::Remove {
-                    id,
-                    force: container_removal(&c.name, c.state).force,
-                    volumes: false,
-                }),
-                _ => None,
-            }
-        })
-        .collect()
-}
 
 /// How long `docker compose version` may take to say whether the plugin is there.
 pub const DETECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -6,10 +6,9 @@
 use std::sync::Arc;
 
 use wharf_core::audit::AuditLog;
-use wharf_core::command::execute;
+use wharf_core::command::{execute, project_commands, ProjectAction};
 use wharf_core::compose::{
-    project_commands, run, ComposeAction, ComposeEvent, ComposeRun, ComposeTarget, ComposeTool,
-    ProjectAction,
+    run, ComposeAction, ComposeEvent, ComposeRun, ComposeTarget, ComposeTool,
 };
 use wharf_core::engine::Policy;
 use wharf_core::model::ContainerState;
