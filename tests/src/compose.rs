@@ -29,7 +29,7 @@ impl TestProject {
         let mut yaml = String::from("version: \"2.4\"\nservices:\n");
         for s in services {
             yaml.push_str(&format!(
-                "  {s}:\n    image: {}\n    command: sleep 3600\n    labels:\n      {LABEL}: \"{}\"\n",
+                "  {s}:\n    image: {}\n    command: sleep 3600\n    stop_signal: SIGKILL\n    labels:\n      {LABEL}: \"{}\"\n",
                 engine.image(),
                 run_id()
             ));
