@@ -96,6 +96,9 @@ fn generate(out: &Path) {
         wharf_core::model::FileChange,
         wharf_core::rules::compose::ComposeProject,
         wharf_core::command::ProjectAction,
+        wharf_core::compose::ComposeAction,
+        crate::compose::ComposeProgress,
+        crate::compose::DownPlan,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.
