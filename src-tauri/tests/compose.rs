@@ -13,23 +13,9 @@ use std::time::Duration;
 use common::{kind, TestApp};
 use serde_json::{json, Value};
 use wharf_desktop::Args;
-use wharf_tests::{require_engine, wait_until_blocking, TestEngine, TestProject};
+use wharf_tests::{require_engine, wait_until_blocking, TestProject};
 
 const T: Duration = Duration::from_secs(90);
-
-fn states(te: &TestEngine, project: &str) -> Vec<String> {
-    te.docker_ok(&[
-        "ps",
-        "-a",
-        "--filter",
-        &format!("label=com.docker.compose.project={project}"),
-        "--format",
-        "{{.State}}",
-    ])
-    .lines()
-    .map(str::to_owned)
-    .collect()
-}
 
 fn project(t: &TestApp, name: &str) -> Option<Value> {
     let snap = t.invoke("snapshot", json!({})).unwrap();
@@ -81,7 +67,7 @@ fn project_in_the_snapshot_stop_up_and_down() {
         )
         .unwrap_err();
     assert_eq!(kind(&refused), "invalid_input");
-    assert_eq!(states(te, &name), ["running"]);
+    assert_eq!(proj.states(te), ["running"]);
     let results = t
         .invoke(
             "project_action",
@@ -89,7 +75,7 @@ fn project_in_the_snapshot_stop_up_and_down() {
         )
         .unwrap();
     assert_eq!(results, json!([null]));
-    assert_eq!(states(te, &name), ["exited"]);
+    assert_eq!(proj.states(te), ["exited"]);
 
     // Up through the tool: its command and output over the channel, running again.
     let msgs = run(&mut t, &name, "up", false).unwrap();
@@ -103,7 +89,7 @@ fn project_in_the_snapshot_stop_up_and_down() {
         "{started}"
     );
     assert!(msgs.iter().any(|m| m["kind"] == "line"), "{msgs:?}");
-    assert_eq!(states(te, &name), ["running"]);
+    assert_eq!(proj.states(te), ["running"]);
 
     // Down: the plan names the container and the networks; refused unconfirmed; then gone.
     let plan = t
@@ -122,9 +108,9 @@ fn project_in_the_snapshot_stop_up_and_down() {
     assert!(lines.last().unwrap().contains("networks"), "{lines:?}");
     let refused = run(&mut t, &name, "down", false).unwrap_err();
     assert_eq!(kind(&refused), "invalid_input");
-    assert_eq!(states(te, &name), ["running"]);
+    assert_eq!(proj.states(te), ["running"]);
     run(&mut t, &name, "down", true).unwrap();
-    assert!(states(te, &name).is_empty());
+    assert!(proj.states(te).is_empty());
 }
 
 #[test]
@@ -145,5 +131,5 @@ fn read_only_refuses_compose() {
         )
         .unwrap_err();
     assert_eq!(kind(&e), "denied");
-    assert!(states(te, proj.name()).is_empty());
+    assert!(proj.states(te).is_empty());
 }

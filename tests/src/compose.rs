@@ -86,6 +86,21 @@ impl TestProject {
         }
     }
 
+    /// The states of the project's containers as the engine lists them, sorted.
+    pub fn states(&self, engine: &TestEngine) -> Vec<String> {
+        let out = engine.docker_ok(&[
+            "ps",
+            "-a",
+            "--filter",
+            &format!("label=com.docker.compose.project={}", self.name),
+            "--format",
+            "{{.State}}",
+        ]);
+        let mut v: Vec<String> = out.lines().map(str::to_owned).collect();
+        v.sort();
+        v
+    }
+
     /// `up -d` with the harness's own tool (a fixture that does not depend on Wharf).
     pub fn up(&self) {
         self.compose(&["up", "-d"])

@@ -49,7 +49,6 @@ pub fn draw(f: &mut Frame, app: &App, c: &ComposePanel, body: Rect) {
 
 /// The footer's key hints for the panel.
 pub fn footer(app: &App, c: &ComposePanel) -> Vec<Span<'static>> {
-    let p = &app.settings.palette;
     let km = &app.settings.keymap;
     let pairs: Vec<(String, &str)> = match c.finished {
         None => vec![
@@ -61,13 +60,5 @@ pub fn footer(app: &App, c: &ComposePanel) -> Vec<Span<'static>> {
             (km.hint(Action::Up), "scroll back"),
         ],
     };
-    let mut spans = Vec::new();
-    for (k, l) in pairs {
-        spans.push(Span::styled(k, Style::default().fg(p.accent)));
-        spans.push(Span::styled(
-            format!(" {l}  "),
-            Style::default().fg(p.muted),
-        ));
-    }
-    spans
+    super::hint_spans(app, pairs)
 }

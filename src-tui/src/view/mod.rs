@@ -408,3 +408,17 @@ mod run_form_tests;
 mod size_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+
+/// Key hints for a panel's footer: each key in the accent colour, its label muted.
+pub fn hint_spans(app: &App, pairs: Vec<(String, &str)>) -> Vec<Span<'static>> {
+    let p = &app.settings.palette;
+    let mut spans = Vec::new();
+    for (k, l) in pairs {
+        spans.push(Span::styled(k, Style::default().fg(p.accent)));
+        spans.push(Span::styled(
+            format!(" {l}  "),
+            Style::default().fg(p.muted),
+        ));
+    }
+    spans
+}

@@ -3,24 +3,10 @@
 //! containers) stops both in the engine; `:compose up` brings them back with the output in
 //! the panel; `:compose down`, confirmed naming the containers and networks, removes them.
 
-use wharf_tests::{require_engine, TestEngine, TestProject};
+use wharf_tests::{require_engine, TestProject};
 
 use crate::require_tmux;
 use crate::term::Wharf;
-
-fn states(engine: &TestEngine, project: &str) -> Vec<String> {
-    let out = engine.docker_ok(&[
-        "ps",
-        "-a",
-        "--filter",
-        &format!("label=com.docker.compose.project={project}"),
-        "--format",
-        "{{.State}}",
-    ]);
-    let mut v: Vec<String> = out.lines().map(str::to_owned).collect();
-    v.sort();
-    v
-}
 
 #[test]
 fn project_stop_up_and_down_from_the_terminal() {
@@ -45,10 +31,10 @@ fn project_stop_up_and_down_from_the_terminal() {
         s.contains("Stop 2 containers?")
     });
     assert!(s.contains("web") && s.contains("db"), "{s}");
-    assert_eq!(states(engine, &name), ["running", "running"]);
+    assert_eq!(proj.states(engine), ["running", "running"]);
     w.keys(&["y"]);
     w.wait_engine("both stopped", || {
-        states(engine, &name) == ["exited", "exited"]
+        proj.states(engine) == ["exited", "exited"]
     });
     w.wait("the row shows the project stopped", |s| {
         s.lines()
@@ -68,7 +54,7 @@ fn project_stop_up_and_down_from_the_terminal() {
         s.contains("docker-compose -p"),
         "the command is shown:\n{s}"
     );
-    assert_eq!(states(engine, &name), ["running", "running"]);
+    assert_eq!(proj.states(engine), ["running", "running"]);
     w.keys(&["Escape"]);
     w.wait("the projects view is back", |s| s.contains("WORKING DIR"));
 
@@ -83,14 +69,12 @@ fn project_stop_up_and_down_from_the_terminal() {
         s.contains("remove container") && s.contains("networks"),
         "{s}"
     );
-    assert_eq!(states(engine, &name).len(), 2, "nothing before the answer");
+    assert_eq!(proj.states(engine).len(), 2, "nothing before the answer");
     w.keys(&["y"]);
     let title = format!("compose down {name}  ");
     let s = w.wait("compose down finished", |s| {
         s.contains(&format!("{title}done")) || s.contains(&format!("{title}failed"))
     });
     assert!(s.contains(&format!("{title}done")), "{s}");
-    w.wait_engine("the containers removed", || {
-        states(engine, &name).is_empty()
-    });
+    w.wait_engine("the containers removed", || proj.states(engine).is_empty());
 }
