@@ -16,11 +16,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::compose::{ComposeAction, ComposeEvent, ComposeTarget, ComposeTool};
 use crate::destroy::{self, ObjectReport, PruneReport};
 use crate::engine::{Engine, ImageUpdateEvent, ImageUpdatePlan, ImageUpdateReport};
 use crate::error::{CoreError, Result};
 use crate::model::{ContainerId, ImageId, NetworkId, VolumeName};
+use crate::rules::compose::ComposeProject;
 use crate::rules::prune::PrunePlan;
+use crate::rules::removal::container_removal;
 use crate::spec;
 use crate::spec::network::NetworkForm;
 use crate::spec::run::{FieldError, RunForm};
@@ -143,6 +146,18 @@ pub enum Command {
     UpdateImages {
         plan: ImageUpdatePlan,
     },
+    /// `up -d`, `pull` or `build` of a compose project (or a file) through the compose tool
+    /// (`crate::compose`); the UIs run it as a stream for its output (`compose::run`).
+    /// `down` is its own command, [`Command::ComposeDown`], because it is destructive.
+    Compose {
+        target: ComposeTarget,
+        run: ComposeAction,
+    },
+    /// `down`: stop and remove the project's containers and networks. The confirmation names
+    /// the containers (`ComposeProject::down_confirmation`).
+    ComposeDown {
+        target: ComposeTarget,
+    },
 }
 
 /// What a command produced.
@@ -180,6 +195,11 @@ pub enum Outcome {
     ImagesUpdated {
         report: ImageUpdateReport,
     },
+    /// A compose command succeeded: its command line and its last output lines (inert).
+    Composed {
+        command: String,
+        output: Vec<String>,
+    },
 }
 
 impl Command {
@@ -196,7 +216,8 @@ impl Command {
             | Command::Prune { .. }
             | Command::Recreate { .. }
             | Command::Disconnect { .. }
-            | Command::UpdateImages { .. } => true,
+            | Command::UpdateImages { .. }
+            | Command::ComposeDown { .. } => true,
             Command::Start { .. }
             | Command::Pause { .. }
             | Command::Unpause { .. }
@@ -206,7 +227,8 @@ impl Command {
             | Command::Run { .. }
             | Command::Update { .. }
             | Command::Connect { .. }
-            | Command::Tag { .. } => false,
+            | Command::Tag { .. }
+            | Command::Compose { .. } => false,
         }
     }
 
@@ -234,6 +256,13 @@ impl Command {
             Command::Disconnect { .. } => "disconnect",
             Command::Tag { .. } => "tag",
             Command::UpdateImages { .. } => "update images",
+            Command::Compose { run, .. } => match run {
+                ComposeAction::Up => "compose up",
+                ComposeAction::Pull => "compose pull",
+                ComposeAction::Build => "compose build",
+                ComposeAction::Down => "compose down",
+            },
+            Command::ComposeDown { .. } => "compose down",
         }
     }
 
@@ -292,6 +321,13 @@ impl Command {
             } => vec![network, container.as_str()],
             Command::Tag { id, target } => vec![id.as_str(), target],
             Command::UpdateImages { plan } => plan.items.iter().map(|i| i.id.as_str()).collect(),
+            Command::Compose { target, .. } | Command::ComposeDown { target } => {
+                match (&target.project, target.files.first()) {
+                    (Some(p), _) => vec![p.as_str()],
+                    (None, Some(f)) => vec![f.to_str().unwrap_or("(file)")],
+                    (None, None) => vec![target.working_dir.to_str().unwrap_or("(dir)")],
+                }
+            }
         }
     }
 
@@ -320,6 +356,12 @@ impl Command {
                 CoreError::invalid_input("no container to update: none of them is outdated"),
             ),
             Command::Prune { plan } => destroy::validate_plan(plan),
+            Command::Compose {
+                run: ComposeAction::Down,
+                ..
+            } => Err(CoreError::invalid_input(
+                "compose down is the destructive command ComposeDown, confirmed first",
+            )),
             Command::Run { form, .. } | Command::Recreate { form, .. } => {
                 form.parse().map(drop).map_err(FieldError::into_error)
             }
@@ -413,6 +455,10 @@ impl fmt::Display for Command {
                 Ok(())
             }
             Command::Tag { id, target } => write!(f, "tag {} as {}", id.short(), target.trim()),
+            Command::Compose { target, run } => {
+                write!(f, "compose {} {}", run.as_str(), target.label())
+            }
+            Command::ComposeDown { target } => write!(f, "compose down {}", target.label()),
             Command::UpdateImages { plan } => {
                 write!(f, "update the image of {} container", plan.items.len())?;
                 if plan.items.len() != 1 {
@@ -523,7 +569,80 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
         }
         Command::Tag { id, target } => done(engine.tag(id.as_str(), target.trim()).await),
         Command::UpdateImages { plan } => update_images(engine, plan).await,
+        Command::Compose { target, run } => compose(engine, target, *run).await,
+        Command::ComposeDown { target } => compose(engine, target, ComposeAction::Down).await,
     }
+}
+
+/// The most output lines a compose command run by [`execute`] keeps (the last ones).
+pub const COMPOSE_OUTPUT_LINES: usize = 200;
+
+/// Run a compose command to its end with the tool on PATH, keeping its last lines (the UIs
+/// run `compose::run` themselves to show the output live).
+async fn compose(
+    engine: &Engine,
+    target: &ComposeTarget,
+    action: ComposeAction,
+) -> Result<Outcome> {
+    let tool = ComposeTool::detect().await?;
+    let mut run = crate::compose::run(engine, &tool, target, action)?;
+    let mut output = std::collections::VecDeque::new();
+    while let Some(ev) = run.next().await {
+        match ev {
+            ComposeEvent::Line { text, .. } => {
+                if output.len() == COMPOSE_OUTPUT_LINES {
+                    output.pop_front();
+                }
+                output.push_back(text);
+            }
+            ComposeEvent::Finished(r) => {
+                return r.map(|()| Outcome::Composed {
+                    command: run.command().to_owned(),
+                    output: output.into(),
+                })
+            }
+        }
+    }
+    Err(CoreError::new(
+        crate::error::ErrorKind::Cancelled,
+        format!("{} ended without a result", run.command()),
+    ))
+}
+
+/// Project start/stop/restart/remove: the containers' own commands, on the ids the project
+/// lists (what the confirmation showed), through the engine API: start what is not alive,
+/// stop what is, restart all, remove all (forced, as the removal rule says, for alive ones).
+/// Empty when nothing applies.
+pub fn project_commands(p: &ComposeProject, action: ProjectAction) -> Vec<Command> {
+    p.containers()
+        .filter_map(|c| {
+            let id = c.id.clone();
+            match action {
+                ProjectAction::Start if !c.state.is_alive() => Some(Command::Start { id }),
+                ProjectAction::Stop if c.state.is_alive() => {
+                    Some(Command::Stop { id, timeout: None })
+                }
+                ProjectAction::Restart => Some(Command::Restart { id, timeout: None }),
+                ProjectAction::Remove => Some(Command::Remove {
+                    id,
+                    force: container_removal(&c.name, c.state).force,
+                    volumes: false,
+                }),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// What a project's lifecycle action does (see [`project_commands`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectAction {
+    Start,
+    Stop,
+    Restart,
+    Remove,
 }
 
 /// Run a bulk image update to its end without showing progress, with the credentials of

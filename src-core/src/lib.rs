@@ -10,6 +10,7 @@ pub mod audit;
 pub mod chart;
 pub mod clock;
 pub mod command;
+pub mod compose;
 pub mod destroy;
 pub mod engine;
 pub mod error;

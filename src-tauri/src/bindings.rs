@@ -94,6 +94,11 @@ fn generate(out: &Path) {
         Listing,
         CopyEvent,
         wharf_core::model::FileChange,
+        wharf_core::rules::compose::ComposeProject,
+        wharf_core::command::ProjectAction,
+        wharf_core::compose::ComposeAction,
+        crate::compose::ComposeProgress,
+        crate::compose::DownPlan,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.
@@ -152,6 +157,11 @@ impl TypeVisitor for Files {
 
 /// One command of every kind, so `is_destructive` can be asked about each action.
 fn every_command() -> Vec<Command> {
+    let compose_target = || wharf_core::compose::ComposeTarget {
+        project: Some("shop".into()),
+        working_dir: "/srv/shop".into(),
+        files: vec![],
+    };
     let id = || ContainerId::new("c");
     let all = vec![
         Command::Start { id: id() },
@@ -236,6 +246,13 @@ fn every_command() -> Vec<Command> {
         Command::UpdateImages {
             plan: Default::default(),
         },
+        Command::Compose {
+            target: compose_target(),
+            run: wharf_core::compose::ComposeAction::Up,
+        },
+        Command::ComposeDown {
+            target: compose_target(),
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -262,6 +279,8 @@ fn every_command() -> Vec<Command> {
             Command::Disconnect { .. } => 18,
             Command::Tag { .. } => 19,
             Command::UpdateImages { .. } => 20,
+            Command::Compose { .. } => 21,
+            Command::ComposeDown { .. } => 22,
         })
         .collect();
     assert_eq!(

@@ -43,4 +43,7 @@ pub const COMMANDS: &[&str] = &[
     "copy_in",
     "image_update_plan",
     "image_update",
+    "compose_down_plan",
+    "project_action",
+    "compose_run",
 ];

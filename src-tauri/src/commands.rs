@@ -36,7 +36,7 @@ use crate::Desk;
 
 pub type CmdResult<T> = Result<T, ErrorReport>;
 
-fn refuse_in_read_only(desk: &Desk, what: &str) -> CmdResult<()> {
+pub(crate) fn refuse_in_read_only(desk: &Desk, what: &str) -> CmdResult<()> {
     if desk.read_only {
         return Err(ErrorReport::from(
             CoreError::new(

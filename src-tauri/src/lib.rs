@@ -13,6 +13,7 @@ pub mod bridge;
 /// permissions (build.rs), the page's `CommandName` type and the wiring tests.
 pub mod command_names;
 pub mod commands;
+pub mod compose;
 pub mod footprint;
 pub mod link;
 pub mod streams;
@@ -153,6 +154,9 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::copy_in,
             commands::image_update_plan,
             commands::image_update,
+            compose::compose_down_plan,
+            compose::project_action,
+            compose::compose_run,
         ])
 }
 

@@ -229,6 +229,9 @@ pub struct SnapshotView<'a> {
     pub findings: BTreeMap<&'a str, FindingCounts>,
     /// Engine-wide counts over the same findings: the dashboard's card.
     pub findings_summary: FindingsSummary,
+    /// Compose projects grouped from the (inert) containers' labels (`rules::compose`):
+    /// services with their containers, counts, working dir and config files.
+    pub projects: Vec<wharf_core::rules::compose::ComposeProject>,
 }
 
 /// How many findings of each severity a container has.
@@ -285,7 +288,11 @@ impl<'a> SnapshotView<'a> {
             findings.insert(c.id.as_str(), n);
             lists.push(list);
         }
+        let containers: Vec<Cow<'_, Container>> =
+            s.containers.values().map(|c| inert::container(c)).collect();
+        let projects = wharf_core::rules::compose::group(containers.iter().map(|c| c.as_ref()));
         SnapshotView {
+            projects,
             revision: s.revision,
             endpoint: &s.endpoint,
             context: link.context.as_deref(),
@@ -296,7 +303,7 @@ impl<'a> SnapshotView<'a> {
             read_only,
             tls_unverified: link.tls_unverified,
             engine: s.engine.as_deref().map(inert::engine_info),
-            containers: s.containers.values().map(|c| inert::container(c)).collect(),
+            containers,
             images: s.images.values().map(|i| inert::image(i)).collect(),
             networks: s.networks.values().map(|n| inert::network(n)).collect(),
             volumes: s.volumes.values().map(|v| inert::volume(v)).collect(),

@@ -22,6 +22,13 @@ use wharf_core::spec::build::BuildPlan;
 use wharf_core::store::Snapshot;
 use wharf_core::streams::StatsView;
 
+/// What a compose run reports to the app: a line of output (inert), then how it ended.
+#[derive(Debug)]
+pub enum ComposeUpdate {
+    Line(String),
+    Finished(Result<(), CoreError>),
+}
+
 /// Everything that can change the app's state.
 #[derive(Debug)]
 pub enum Msg {
@@ -71,6 +78,11 @@ pub enum Msg {
     Build {
         gen: u64,
         event: Result<BuildEvent, CoreError>,
+    },
+    /// Output and the end of compose run `gen`.
+    Compose {
+        gen: u64,
+        update: ComposeUpdate,
     },
     /// What `:search term` found.
     SearchResults {
@@ -195,6 +207,14 @@ pub enum Effect {
     },
     /// Cancel the running build (its stream is dropped).
     CancelBuild,
+    /// Run a compose command (`Command::Compose` or a confirmed `ComposeDown`) with the
+    /// session's engine, its output streamed as [`Msg::Compose`] (one run at a time).
+    Compose {
+        gen: u64,
+        cmd: Command,
+    },
+    /// Drop the running compose command (the core kills the tool and its process group).
+    CancelCompose,
     Search(SearchQuery),
     ListDir {
         id: ContainerId,

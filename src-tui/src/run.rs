@@ -26,7 +26,7 @@ use wharf_core::streams::{LogFollower, StatsHub};
 
 use crate::app::App;
 use crate::exec::Events;
-use crate::msg::{Effect, Msg, Switched, TransferJob};
+use crate::msg::{ComposeUpdate, Effect, Msg, Switched, TransferJob};
 
 const FRAME: Duration = Duration::from_millis(16);
 /// Log chunks taken per loop turn before the loop looks at keys again.
@@ -65,6 +65,7 @@ pub async fn run(
     let mut logs: Option<Logs> = None;
     // The running build's task: aborting it drops the build stream, which cancels the build.
     let mut build: Option<tokio::task::JoinHandle<()>> = None;
+    let mut compose: Option<tokio::task::JoinHandle<()>> = None;
     let mut copy: CopyTask = None;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -209,6 +210,23 @@ pub async fn run(
                 }
                 Effect::CancelBuild => {
                     if let Some(old) = build.take() {
+                        old.abort();
+                    }
+                }
+                Effect::Compose { gen, cmd } => {
+                    if let Some(old) = compose.take() {
+                        old.abort();
+                    }
+                    compose = Some(tokio::spawn(run_compose(
+                        engine.clone(),
+                        tx.clone(),
+                        gen,
+                        cmd,
+                    )));
+                }
+                Effect::CancelCompose => {
+                    // Dropping the run makes the core kill the tool and its process group.
+                    if let Some(old) = compose.take() {
                         old.abort();
                     }
                 }
@@ -405,6 +423,8 @@ fn apply(
         | Effect::Login { .. }
         | Effect::Build { .. }
         | Effect::CancelBuild
+        | Effect::Compose { .. }
+        | Effect::CancelCompose
         | Effect::PlanImageUpdates(_) => {}
         Effect::ListContexts | Effect::SwitchContext(_) | Effect::SwitchHost(_) => {}
     }
@@ -514,4 +534,43 @@ fn progress_to(tx: &mpsc::UnboundedSender<Msg>) -> wharf_core::engine::OnProgres
     std::sync::Arc::new(move |p| {
         let _ = tx.send(Msg::CopyProgress(p));
     })
+}
+
+/// One compose command: find the tool, run it against the session's engine, forward its
+/// lines and its end. Aborting this task drops the run (the core then kills the tool).
+async fn run_compose(
+    engine: Engine,
+    tx: mpsc::UnboundedSender<Msg>,
+    gen: u64,
+    cmd: wharf_core::command::Command,
+) {
+    use wharf_core::command::Command;
+    use wharf_core::compose::{self, ComposeAction, ComposeEvent, ComposeTool};
+    let send = |update| tx.send(Msg::Compose { gen, update }).is_ok();
+    let (target, action) = match cmd {
+        Command::Compose { target, run } => (target, run),
+        Command::ComposeDown { target } => (target, ComposeAction::Down),
+        _ => return,
+    };
+    let started = match ComposeTool::detect().await {
+        Ok(tool) => compose::run(&engine, &tool, &target, action),
+        Err(e) => Err(e),
+    };
+    let mut run = match started {
+        Ok(run) => run,
+        Err(e) => {
+            send(ComposeUpdate::Finished(Err(e)));
+            return;
+        }
+    };
+    send(ComposeUpdate::Line(format!("$ {}", run.command())));
+    while let Some(ev) = run.next().await {
+        let update = match ev {
+            ComposeEvent::Line { text, .. } => ComposeUpdate::Line(text),
+            ComposeEvent::Finished(r) => ComposeUpdate::Finished(r),
+        };
+        if !send(update) {
+            return;
+        }
+    }
 }

@@ -25,6 +25,7 @@
 //! ```
 
 mod cli;
+mod compose;
 mod contexts;
 mod engine;
 mod process;
@@ -37,6 +38,7 @@ mod wait;
 use std::sync::OnceLock;
 
 pub use cli::DockerCli;
+pub use compose::TestProject;
 pub use contexts::write_context;
 pub use engine::{Frozen, PrivateOpts, TestEngine};
 pub use registry::TestRegistry;

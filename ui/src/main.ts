@@ -9,7 +9,8 @@ import { errorText, toast } from "./lib/ui";
 import { containerView, TABS, type Tab } from "./views/container";
 import { dashboardView } from "./views/dashboard";
 import { engineView } from "./views/engine";
-import { composeView, containersView, eventsView, imagesView, networksView, volumesView } from "./views/resources";
+import { composeView } from "./views/compose";
+import { containersView, eventsView, imagesView, networksView, volumesView } from "./views/resources";
 import type { View } from "./views/view";
 
 // The one list of sections: sidebar order, Alt+N shortcuts and the view each route opens.

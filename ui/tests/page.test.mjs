@@ -110,6 +110,43 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.equal(await page.locator("dialog.confirm").count(), 0);
   });
 
+  test("compose projects: services, counts and working dir; down asks naming the containers and networks, output streams live (issue #12)", async () => {
+    const page = await open("#/compose");
+    const row = page.locator("[data-table=projects] tbody tr[data-id=shop]");
+    await row.waitFor();
+    const text = await row.textContent();
+    assert.match(text, /db 1\/1, web 1\/1/);
+    assert.match(text, /2 \/ 2/);
+    assert.match(text, /\/srv\/shop/);
+    assert.match(text, /docker-compose\.yml/);
+    await page.check("tr[data-id=shop] input[type=checkbox]");
+    // Down: the core's lines first; Cancel sends nothing.
+    await page.click("button[data-action=down]");
+    const dialog = page.locator("dialog.confirm");
+    const asked = await dialog.textContent();
+    assert.match(asked, /compose down shop\?/);
+    assert.match(asked, /remove container web/);
+    assert.match(asked, /remove container db/);
+    assert.match(asked, /networks of project shop/);
+    await page.click("dialog .cancel");
+    const runs = () => page.evaluate(() => window.__wharfStub.composeRuns.map((r) => `${r.project}:${r.action}:${r.confirmed}`));
+    assert.deepEqual(await runs(), []);
+    // Up needs no confirmation; its output comes in as it is sent, inert text, then done.
+    await page.click("button[data-action=up]");
+    await page.waitForSelector("[data-testid=compose-status]:has-text('done')");
+    assert.deepEqual(await runs(), ["shop:up:false"]);
+    assert.match(await page.textContent("[data-testid=compose-command]"), /docker-compose -p shop/);
+    const out = await page.textContent("[data-testid=compose-output]");
+    assert.match(out, /Creating shop_web_1 \.\.\. done/);
+    assert.equal(await page.locator("dialog.compose b, dialog.compose span[style]").count(), 0);
+    await page.click("dialog.compose .cancel");
+    await page.click("button[data-action=down]");
+    await page.click("[data-testid=confirm]");
+    await page.waitForSelector("[data-testid=compose-status]:has-text('done')");
+    assert.deepEqual(await runs(), ["shop:up:false", "shop:down:true"]);
+    assert.deepEqual(errors, []);
+  });
+
   test("the contexts card fits its card at the default window size, long endpoints cut with a tooltip (#13)", async () => {
     // 1280×820 is the app's default window (tauri.conf.json).
     const page = await open("#/dashboard", { viewport: { width: 1280, height: 820 } });

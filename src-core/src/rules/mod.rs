@@ -9,6 +9,7 @@
 //! them. Nothing here talks to an engine; the functions that act on these rules live in
 //! `crate::destroy`.
 
+pub mod compose;
 pub mod containers;
 pub use crate::findings;
 pub mod images;

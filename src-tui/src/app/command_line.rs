@@ -67,6 +67,7 @@ pub fn completions(text: &str, images: &[String], contexts: &[String]) -> Vec<St
             .collect(),
         ["prune"] => PRUNE_TARGETS.to_vec(),
         ["create"] => vec!["network", "volume"],
+        ["compose"] => vec!["up", "down", "pull", "build"],
         ["run"] | ["pull"] | ["push"] => images.iter().map(String::as_str).collect(),
         ["ctx"] | ["context"] => contexts.iter().map(String::as_str).collect(),
         _ => Vec::new(),
@@ -101,6 +102,10 @@ impl App {
         let Some((&first, rest)) = words.split_first() else {
             return Vec::new();
         };
+        // `:compose` alone opens the projects (an alias); with words it runs the compose tool.
+        if first == "compose" && !rest.is_empty() {
+            return self.compose_command(rest);
+        }
         if let Some(v) = View::by_alias(first) {
             let mut fx = self.go(v);
             if !rest.is_empty() {

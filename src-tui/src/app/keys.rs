@@ -18,6 +18,7 @@ impl App {
             || !matches!(self.mode, Mode::Normal)
             || self.run_form.is_some()
             || self.build.is_some()
+            || self.compose.is_some()
             || self.search.is_some()
             || self.contexts.picker.is_some()
         {
@@ -73,6 +74,9 @@ impl App {
         let key = Key::from_event(&k);
         if self.build.is_some() && matches!(self.mode, Mode::Normal) {
             return self.on_build_key(k);
+        }
+        if self.compose.is_some() && matches!(self.mode, Mode::Normal) {
+            return self.on_compose_key(k);
         }
         if self.search.is_some() && matches!(self.mode, Mode::Normal) {
             return self.on_search_key(k);

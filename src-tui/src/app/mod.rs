@@ -10,6 +10,7 @@ mod build;
 mod bulk_update;
 mod change;
 pub mod command_line;
+mod compose;
 mod contexts;
 mod files;
 mod images;
@@ -39,6 +40,7 @@ pub use crate::layout::Layout;
 use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
 use crate::run_form::RunFormState;
+pub use compose::ComposePanel;
 pub use files::CopyState;
 
 pub use contexts::{ContextsState, Picker};
@@ -108,6 +110,10 @@ pub struct App {
     pub built: Option<wharf_core::model::ImageId>,
     /// `:search` results, when open.
     pub search: Option<SearchPanel>,
+    /// The compose panel (`:compose`), when open: it takes the keys and the screen.
+    pub compose: Option<ComposePanel>,
+    /// The generation of the latest compose run (events of older ones are dropped).
+    compose_gen: u64,
     /// The file copy in flight (one at a time).
     pub copy: Option<CopyState>,
     /// The context followed, a switch under way, the `:ctx` picker.
@@ -152,6 +158,8 @@ impl App {
             build_gen: 0,
             built: None,
             search: None,
+            compose: None,
+            compose_gen: 0,
             copy: None,
             contexts: ContextsState::default(),
         };
@@ -338,6 +346,7 @@ impl App {
                 Vec::new()
             }
             Msg::Build { gen, event } => self.on_build_event(gen, event),
+            Msg::Compose { gen, update } => self.on_compose_update(gen, update),
             Msg::SearchResults { term, result } => self.on_search_results(term, result),
             Msg::Listing { id, dir, result } => {
                 self.on_listing(id, dir, result);

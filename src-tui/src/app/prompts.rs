@@ -16,6 +16,9 @@ impl App {
                 if let Some(fx) = self.confirmed_image_update(&c.commands) {
                     return fx;
                 }
+                if let Some(fx) = self.confirmed_compose(&c.commands) {
+                    return fx;
+                }
                 let fx = self.execute(c.commands);
                 self.track_edit_request(&fx);
                 fx

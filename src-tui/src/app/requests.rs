@@ -124,6 +124,10 @@ pub(super) fn outcome_text(o: &Outcome) -> Result<String, String> {
             }
         }
         Outcome::Created { id } => Ok(format!("created {}", id.get(..12).unwrap_or(id))),
+        Outcome::Composed { command, output } => Ok(match output.last() {
+            Some(last) => format!("{command}: {last}"),
+            None => command.clone(),
+        }),
         Outcome::ContainerCreated { id, name, started } => Ok(format!(
             "{} {name} ({})",
             if *started { "started" } else { "created" },

@@ -1,9 +1,12 @@
-//! Compose projects: containers grouped by their project label; lifecycle actions apply to
-//! every container of the selected projects (the containers kind's rules).
+//! Compose projects: containers grouped by their project label (`rules::compose`: services,
+//! counts, working dir, config files); lifecycle actions (start, stop, restart, remove) apply
+//! to every container of the selected projects by id (the containers kind's rules), and
+//! `:compose up|down|pull|build` runs the compose tool on the selected one (app/compose.rs).
 
 use std::collections::BTreeMap;
 
-use wharf_core::model::{ContainerState, COMPOSE_PROJECT_LABEL};
+use wharf_core::model::ContainerState;
+use wharf_core::rules::compose;
 
 use super::{col, Act, Cell, Column, Kind, Open, Row, RowContext, RowKey, Selection, Tone, View};
 use crate::keymap::Action;
@@ -24,6 +27,7 @@ pub const KIND: Kind = Kind {
         Action::Start,
         Action::Stop,
         Action::Restart,
+        Action::Remove,
         Action::Help,
         Action::Quit,
     ],
@@ -34,39 +38,58 @@ const COLUMNS: &[Column] = &[
     col("SERVICES", 8, 50, false),
     col("RUNNING", 7, 9, true),
     col("STATE", 8, 20, false),
+    col("WORKING DIR", 11, 60, false),
+    col("CONFIG FILES", 12, 80, false),
 ];
 
+/// One row per project (`rules::compose`): each service with its running/total containers,
+/// the project's counts and state, where compose ran and with which files.
 fn rows(cx: &RowContext<'_>) -> Vec<Row> {
-    cx.snap
-        .projects()
+    compose::projects(cx.snap)
         .into_iter()
-        .map(|(p, cs)| {
-            let mut services: Vec<&str> = cs
+        .map(|p| {
+            let services: Vec<String> = p
+                .services
                 .iter()
-                .filter_map(|c| c.compose.as_ref().and_then(|r| r.service.as_deref()))
+                .map(|s| {
+                    let up = s
+                        .containers
+                        .iter()
+                        .filter(|c| c.state == ContainerState::Running)
+                        .count();
+                    let name = if s.name.is_empty() { "?" } else { &s.name };
+                    format!("{name} {up}/{}", s.containers.len())
+                })
                 .collect();
-            services.sort_unstable();
-            services.dedup();
-            let running = cs
-                .iter()
-                .filter(|c| c.state == ContainerState::Running)
-                .count();
-            let (state, tone) = if running == cs.len() {
-                ("running", Tone::Running)
-            } else if running == 0 {
-                ("stopped", Tone::Stopped)
-            } else {
-                ("partly running", Tone::Paused)
+            let tone = match p.state_word() {
+                "running" => Tone::Running,
+                "stopped" => Tone::Stopped,
+                _ => Tone::Paused,
             };
+            let dir = p.working_dir.clone().unwrap_or_default();
+            let files = p
+                .config_files
+                .iter()
+                .map(|f| {
+                    // Relative to the working dir when inside it: the row stays readable.
+                    f.strip_prefix(&format!("{dir}/"))
+                        .filter(|_| !dir.is_empty())
+                        .unwrap_or(f)
+                        .to_owned()
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
             Row {
-                key: RowKey::Project(p.to_owned()),
-                name: p.to_owned(),
-                search: format!("{p} {}", services.join(" ")),
+                key: RowKey::Project(p.name.clone()),
+                name: p.name.clone(),
+                search: format!("{} {} {dir}", p.name, services.join(" ")),
                 cells: vec![
-                    Cell::text(p).tone(Tone::Accent),
+                    Cell::text(&p.name).tone(Tone::Accent),
                     Cell::text(services.join(", ")),
-                    Cell::num(format!("{running}/{}", cs.len()), running as f64),
-                    Cell::text(state).tone(tone),
+                    Cell::num(format!("{}/{}", p.running, p.total), p.running as f64),
+                    Cell::text(p.state_word()).tone(tone),
+                    Cell::text(dir).tone(Tone::Muted),
+                    Cell::text(files).tone(Tone::Muted),
                 ],
                 labels: BTreeMap::new(),
                 state: None,
@@ -99,8 +122,5 @@ fn open(r: &Row) -> Option<Open> {
     let RowKey::Project(p) = &r.key else {
         return None;
     };
-    Some(Open::Filtered(
-        View::Containers,
-        format!("{COMPOSE_PROJECT_LABEL}={p}"),
-    ))
+    Some(Open::Filtered(View::Containers, compose::project_filter(p)))
 }

@@ -201,12 +201,6 @@ pub fn footer(app: &App) -> Vec<Span<'static>> {
             Style::default().fg(p.muted),
         ));
     }
-    for (k, l) in pairs {
-        spans.push(Span::styled(k, Style::default().fg(p.accent)));
-        spans.push(Span::styled(
-            format!(" {l}  "),
-            Style::default().fg(p.muted),
-        ));
-    }
+    spans.extend(super::hint_spans(app, pairs));
     spans
 }

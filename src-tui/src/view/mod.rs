@@ -2,6 +2,7 @@
 //! the app's `now_ms`, set by the loop (and fixed in snapshot tests).
 
 mod build;
+mod compose;
 mod contexts;
 mod details;
 mod engine;
@@ -44,7 +45,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     let a = app.areas();
     header(f, app, a.header);
     let body = crate::layout::areas(app.size, None).table;
-    if let Some(b) = &app.build {
+    if let Some(c) = &app.compose {
+        compose::draw(f, app, c, body);
+    } else if let Some(b) = &app.build {
         build::draw(f, app, b, body);
     } else if let Some(s) = &app.search {
         build::draw_search(f, app, s, body);
@@ -57,7 +60,10 @@ pub fn draw(f: &mut Frame, app: &App) {
     } else if a.table.height > 0 {
         table::draw(f, app, a.table);
     }
-    let panel = app.run_form.is_some() || app.build.is_some() || app.search.is_some();
+    let panel = app.run_form.is_some()
+        || app.build.is_some()
+        || app.search.is_some()
+        || app.compose.is_some();
     if let Some(d) = app.details.as_ref().filter(|_| !panel) {
         if a.details.height > 0 {
             details::draw(f, app, d, a.details);
@@ -339,6 +345,12 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                     Style::default().fg(p.running)
                 },
             )),
+            None if app.compose.is_some() => Line::from(
+                app.compose
+                    .as_ref()
+                    .map(|c| compose::footer(app, c))
+                    .unwrap_or_default(),
+            ),
             None if app.build.is_some() || app.search.is_some() => Line::from(build::footer(app)),
             None if app.run_form.is_some() => Line::from(
                 app.run_form
@@ -396,3 +408,17 @@ mod run_form_tests;
 mod size_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+
+/// Key hints for a panel's footer: each key in the accent colour, its label muted.
+pub fn hint_spans(app: &App, pairs: Vec<(String, &str)>) -> Vec<Span<'static>> {
+    let p = &app.settings.palette;
+    let mut spans = Vec::new();
+    for (k, l) in pairs {
+        spans.push(Span::styled(k, Style::default().fg(p.accent)));
+        spans.push(Span::styled(
+            format!(" {l}  "),
+            Style::default().fg(p.muted),
+        ));
+    }
+    spans
+}

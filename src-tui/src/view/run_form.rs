@@ -339,7 +339,6 @@ pub const FORM_KEYS: &[(Action, &str)] = &[
 
 /// The footer under the form: its keys, or the editor's while a field is edited.
 pub fn footer(app: &App, form: &RunFormState) -> Vec<Span<'static>> {
-    let p = &app.settings.palette;
     let km = &app.settings.keymap;
     let pairs: Vec<(String, &str)> = if form.editing.is_some() {
         vec![
@@ -362,15 +361,7 @@ pub fn footer(app: &App, form: &RunFormState) -> Vec<Span<'static>> {
         .map(|(a, l)| (km.hint(a), l))
         .collect()
     };
-    let mut spans = Vec::new();
-    for (k, l) in pairs {
-        spans.push(Span::styled(k, Style::default().fg(p.accent)));
-        spans.push(Span::styled(
-            format!(" {l}  "),
-            Style::default().fg(p.muted),
-        ));
-    }
-    spans
+    super::hint_spans(app, pairs)
 }
 
 fn explain(f: &mut Frame, app: &App, form: &RunFormState, offset: u16) {

@@ -8,6 +8,7 @@ mod build;
 mod bulk_update;
 mod commands;
 mod common;
+mod compose;
 mod faults;
 mod files;
 mod images;

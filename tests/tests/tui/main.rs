@@ -3,6 +3,7 @@
 
 mod build;
 mod bulk_update;
+mod compose;
 mod contexts;
 mod files;
 mod hostile;

@@ -74,3 +74,8 @@ export type { ImageUpdateItem } from "./generated/ImageUpdateItem";
 export type { ImageUpdateProgress } from "./generated/ImageUpdateProgress";
 export type { ImageUpdateReport } from "./generated/ImageUpdateReport";
 export type { ContainerUpdate } from "./generated/ContainerUpdate";
+export type { ComposeAction } from "./generated/ComposeAction";
+export type { ComposeProgress } from "./generated/ComposeProgress";
+export type { ComposeProject } from "./generated/ComposeProject";
+export type { DownPlan } from "./generated/DownPlan";
+export type { ProjectAction } from "./generated/ProjectAction";

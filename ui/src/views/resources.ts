@@ -297,29 +297,6 @@ export function volumesView(): View {
   return tableView(t, (s) => s.volumes.map((v) => ({ ...v, users: s.usage.volumes[v.name]?.length ?? 0 })));
 }
 
-interface Project { name: string; containers: Container[] }
-
-export function composeView(): View {
-  const t = new Table<Project>({
-    name: "projects", id: (p) => p.name, empty: "No compose projects (containers labelled com.docker.compose.project).",
-    columns: [
-      { title: "Project", text: (p) => p.name },
-      { title: "Services", text: (p) => [...new Set(p.containers.map((c) => c.compose?.service ?? "?"))].sort().join(", ") },
-      { title: "Running", text: (p) => `${p.containers.filter((c) => c.state === "running").length} / ${p.containers.length}`, sort: (p) => p.containers.filter((c) => c.state === "running").length },
-    ],
-    actions: [
-      { label: "Start", mutating: true, run: async (rows) => { const cs = rows.flatMap((p) => p.containers); await containerActions(cs, (c) => ({ action: "start", id: c.id })); } },
-      { label: "Stop", mutating: true, run: async (rows) => { const cs = rows.flatMap((p) => p.containers.filter((c) => c.state === "running")); await containerActions(cs, (c) => ({ action: "stop", id: c.id, timeout: null })); } },
-      { label: "Restart", mutating: true, run: async (rows) => { const cs = rows.flatMap((p) => p.containers); await containerActions(cs, (c) => ({ action: "restart", id: c.id, timeout: null })); } },
-    ],
-  });
-  return tableView(t, (s) => {
-    const m = new Map<string, Container[]>();
-    for (const c of s.containers) if (c.compose) m.set(c.compose.project, [...(m.get(c.compose.project) ?? []), c]);
-    return [...m].map(([name, containers]) => ({ name, containers }));
-  });
-}
-
 export function eventsView(): View {
   const t = new Table<EngineEvent & { key: string }>({
     name: "events", id: (e) => e.key, empty: "No events yet: they appear as the engine reports them.",

@@ -305,7 +305,7 @@ fn bracketed(host: &str) -> String {
     }
 }
 
-fn authority(host: &str, port: u16) -> String {
+pub(crate) fn authority(host: &str, port: u16) -> String {
     format!("{}:{port}", bracketed(host))
 }
 

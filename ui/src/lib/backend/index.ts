@@ -6,6 +6,7 @@ import type {
   LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
   Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
   UpdateMarks, EditPrefill, RecreatePreview, Listing, CopyEvent, FileChange, ImageUpdatePlan, ImageUpdateProgress,
+  ComposeAction, ComposeProgress, DownPlan, ErrorReport, ProjectAction,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -89,6 +90,14 @@ export interface Backend {
   /** Run a confirmed plan: pulls, then one recreate per container (a failure is put back);
    * progress and the per-container report arrive through `cb`; `stop()` cancels the rest. */
   imageUpdate(plan: ImageUpdatePlan, confirmed: boolean, cb: (u: ImageUpdateProgress) => void): Promise<StreamHandle>;
+  /** What `compose down` of project `name` removes: one line per container, and its networks. */
+  composeDownPlan(name: string): Promise<DownPlan>;
+  /** Start, stop, restart or remove every container of project `name` (remove and the
+   * other destructive ones need `confirmed`); one entry per container: null or its error. */
+  projectAction(name: string, action: ProjectAction, confirmed: boolean): Promise<(ErrorReport | null)[]>;
+  /** Run compose `action` on a project (or `up` on a file) with the session's engine; its
+   * output comes through `cb`; `stop()` kills the tool. Down needs `confirmed`. */
+  composeRun(project: string | null, file: string | null, action: ComposeAction, confirmed: boolean, cb: (u: ComposeProgress) => void): Promise<StreamHandle>;
 }
 
 let current: Backend | null = null;

@@ -7,6 +7,7 @@ import type {
   Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
   Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
   TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan, ContextSummary,
+  ComposeAction, ComposeProject,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
@@ -119,6 +120,25 @@ export class StubEngine {
   /** Bulk image updates: the ids planned, and each plan run (with `confirmed`). */
   updatePlans: string[][] = [];
   imageUpdates: { plan: ImageUpdatePlan; confirmed: boolean }[] = [];
+  /** Compose runs and project actions the page asked for. */
+  composeRuns: { project: string | null; file: string | null; action: ComposeAction; confirmed: boolean }[] = [];
+  projectActions: { name: string; action: string; confirmed: boolean }[] = [];
+
+  /** wharf-core's grouping (rules::compose), as the desktop sends it in every snapshot. */
+  projects(): ComposeProject[] {
+    const m = new Map<string, Container[]>();
+    for (const c of this.containers) if (c.compose) m.set(c.compose.project, [...(m.get(c.compose.project) ?? []), c]);
+    return [...m].sort(([a], [b]) => a.localeCompare(b)).map(([name, cs]) => {
+      const services = new Map<string, Container[]>();
+      for (const c of cs) services.set(c.compose?.service ?? "", [...(services.get(c.compose?.service ?? "") ?? []), c]);
+      return {
+        name, working_dir: `/srv/${name}`, config_files: [`/srv/${name}/docker-compose.yml`],
+        services: [...services].sort(([a], [b]) => a.localeCompare(b)).map(([s, list]) => ({
+          name: s, containers: list.map((c) => ({ id: c.id, name: c.name, state: c.state })) })),
+        running: cs.filter((c) => c.state === "running").length, total: cs.length,
+      };
+    });
+  }
   logins: { server: string; username: string; save: string; passwordLength: number }[] = [];
   get images(): Image[] { return this.snapshot().images; }
   /** Directories listed and copies asked for, for the page tests. */
@@ -195,6 +215,7 @@ export class StubEngine {
       engine: { ...engine, containers: cs.length, running: cs.filter((c) => c.state === "running").length,
         paused: cs.filter((c) => c.state === "paused").length, stopped: cs.filter((c) => c.state === "exited").length },
       containers: cs,
+      projects: this.projects(),
       images: [
         ...this.built,
         { id: "sha256:" + hex(0xbb), tags: ["busybox:test"], digests: [], created: Math.floor(now() / 1000) - 86400 * 3, size: 2_100_000, containers: cs.length, labels: {} },
@@ -561,6 +582,38 @@ export function createStubBackend(): Backend {
         ? { result: "failed" as const, id: i.id, name: i.name, step: "recreate",
           error: `recreate ${i.name}: could not start the new container: port is already allocated. Nothing was changed: the old container ${i.name} is back, running, unchanged` }
         : { result: "updated" as const, id: i.id, name: i.name, new_id: hex(0xabc), old_image: i.image, new_image: "sha256:" + hex(0xfeed) }) } }));
+      let n = 0;
+      const timer = setInterval(() => { steps[n++]?.(); if (n >= steps.length) clearInterval(timer); }, eng.transferTick);
+      return stream(() => clearInterval(timer));
+    },
+    async composeDownPlan(name) {
+      const p = eng.projects().find((x) => x.name === name);
+      if (!p) throw { kind: "not_found", message: `compose project ${name} has no containers`, hint: null };
+      return { project: name, lines: [...p.services.flatMap((s) => s.containers.map((c) => `remove container ${c.name} (${c.state})`)),
+        `remove the networks of project ${name} (compose's ${name}_default and the others it made)`] };
+    },
+    async projectAction(name, action, confirmed) {
+      if (eng.readOnly) throw { kind: "denied", message: `${action} project ${name}: Wharf is in read-only mode`, hint: null };
+      eng.projectActions.push({ name, action, confirmed });
+      const cs = eng.containers.filter((c) => c.compose?.project === name);
+      for (const c of cs) {
+        if (action === "stop") c.state = "exited";
+        if (action === "start" || action === "restart") c.state = "running";
+      }
+      if (action === "remove") eng.containers = eng.containers.filter((c) => c.compose?.project !== name);
+      eng.publish();
+      return cs.map(() => null);
+    },
+    async composeRun(project, file, action, confirmed, cb) {
+      if (eng.readOnly) throw { kind: "denied", message: `compose ${action}: Wharf is in read-only mode`, hint: null };
+      if (action === "down" && !confirmed) throw { kind: "invalid_input", message: `compose down ${project}: needs confirmation`, hint: null };
+      eng.composeRuns.push({ project, file, action, confirmed });
+      const steps: (() => void)[] = [
+        () => cb({ kind: "started", command: `docker-compose -p ${project} --project-directory /srv/${project} ${action === "up" ? "up -d" : action}` }),
+        () => cb({ kind: "line", text: `Creating ${project}_web_1 ... done`, stderr: true }),
+        () => cb({ kind: "line", text: "\u241b[31mnot red", stderr: false }),
+        () => cb({ kind: "finished", error: null }),
+      ];
       let n = 0;
       const timer = setInterval(() => { steps[n++]?.(); if (n >= steps.length) clearInterval(timer); }, eng.transferTick);
       return stream(() => clearInterval(timer));

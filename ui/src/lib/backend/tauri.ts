@@ -4,7 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
-import type { BuildBatch, CopyEvent, ExecEvent, ImageUpdateProgress, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
+import type { BuildBatch, ComposeProgress, CopyEvent, ExecEvent, ImageUpdateProgress, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
 const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
@@ -101,6 +101,13 @@ export function createTauriBackend(): Backend {
       const channel = new Channel<ImageUpdateProgress>();
       channel.onmessage = cb;
       return handle(await invoke<number>("image_update", { plan, confirmed, channel }));
+    },
+    composeDownPlan: (name) => invoke("compose_down_plan", { name }),
+    projectAction: (name, action, confirmed) => invoke("project_action", { name, action, confirmed }),
+    async composeRun(project, file, action, confirmed, cb) {
+      const channel = new Channel<ComposeProgress>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("compose_run", { project, file, action, confirmed, channel }));
     },
   };
 }

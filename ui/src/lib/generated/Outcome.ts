@@ -11,4 +11,4 @@ export type Outcome = { "outcome": "done" } | { "outcome": "removed", items: Arr
 /**
  * Its name (the engine's pick when the form left it empty).
  */
-name: string, started: boolean, } | { "outcome": "recreated", old: ContainerId, new: ContainerId, name: string, } | { "outcome": "images_updated", report: ImageUpdateReport, };
+name: string, started: boolean, } | { "outcome": "recreated", old: ContainerId, new: ContainerId, name: string, } | { "outcome": "images_updated", report: ImageUpdateReport, } | { "outcome": "composed", command: string, output: Array<string>, };

@@ -10,7 +10,7 @@ export const BUILTIN_NETWORKS: readonly string[] = ["bridge","host","none"];
 export const ALIVE_STATES: readonly ContainerState[] = ["running","paused","restarting"];
 
 /** Commands that must be confirmed (`Command::is_destructive`). */
-export const DESTRUCTIVE_ACTIONS: readonly Command["action"][] = ["stop","restart","kill","remove","remove_image","remove_network","remove_volume","prune","recreate","disconnect","update_images"];
+export const DESTRUCTIVE_ACTIONS: readonly Command["action"][] = ["stop","restart","kill","remove","remove_image","remove_network","remove_volume","prune","recreate","disconnect","update_images","compose_down"];
 
 /** An empty run form (`RunForm::default()`): every field, as the core reads it. */
 export const EMPTY_RUN_FORM: RunForm = {"image":"","name":"","command":"","entrypoint":"","ports":[],"publish_all":false,"env":[],"env_file":"","mounts":[],"networks":[],"restart":"","memory":"","memory_swap":"","memory_reservation":"","cpus":"","cpu_shares":"","cpuset":"","pids_limit":"","user":"","workdir":"","hostname":"","cap_add":[],"cap_drop":[],"privileged":false,"read_only":false,"auto_remove":false,"labels":[],"health_cmd":"","health_interval":"","health_timeout":"","health_retries":"","pid":""};
