@@ -1,6 +1,8 @@
 //! The SSH transport: the system `ssh` runs `docker system dial-stdio` on the remote host and
-//! HTTP flows over its stdin/stdout, as with the docker CLI. Each hyper connection is one ssh
-//! process, killed when the connection is dropped.
+//! HTTP flows over its stdin/stdout, as with the docker CLI. Each hyper connection is one SSH
+//! session, run by one ssh process (killed when the connection is dropped) over a connection
+//! shared with the engine's other sessions: an OpenSSH ControlMaster that Wharf starts and
+//! owns ([`super::ssh_mux`]), so listing, logs and stats do not each log in again.
 //!
 //! Wharf does not use bollard's SSH connector: it hands `user@host:port` to ssh as a host name,
 //! so any custom port fails. Here the user and port go to ssh as `-l` and `-p`, everything else
@@ -15,6 +17,7 @@
 
 use std::future::Future;
 use std::io;
+use std::path::Path;
 use std::pin::Pin;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -26,11 +29,13 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
 
+use super::ssh_mux::{Lease, Mux};
 use super::Transport;
 use crate::error::{CoreError, ErrorKind};
+use crate::model::SshCost;
 
 /// How long ssh may take to set up the TCP connection.
-const SSH_CONNECT_TIMEOUT_SECS: u32 = 10;
+pub(super) const SSH_CONNECT_TIMEOUT_SECS: u32 = 10;
 
 /// Options that no user configuration may change for Wharf's sessions: no agent, X11 or port
 /// forwarding rides along to an engine host (whoever controls that host could use them), no
@@ -52,7 +57,7 @@ const SSH_ALIVE_INTERVAL_SECS: u32 = 5;
 const SSH_ALIVE_COUNT: u32 = 3;
 
 /// How much of ssh's stderr (its last bytes) is kept for the error message.
-const STDERR_LIMIT: usize = 4096;
+pub(super) const STDERR_LIMIT: usize = 4096;
 
 /// Why an SSH connection to the engine failed.
 #[derive(Debug, thiserror::Error)]
@@ -66,7 +71,7 @@ pub(crate) enum SshError {
 }
 
 #[derive(Debug)]
-struct Target {
+pub(super) struct Target {
     user: Option<String>,
     host: String,
     port: Option<u16>,
@@ -74,20 +79,32 @@ struct Target {
 
 #[derive(Debug, Clone)]
 pub(super) struct SshConnector {
-    target: Arc<Target>,
+    mux: Arc<Mux>,
 }
 
 impl SshConnector {
-    pub fn new(user: Option<String>, host: String, port: Option<u16>) -> SshConnector {
-        SshConnector {
-            target: Arc::new(Target { user, host, port }),
-        }
+    /// A connector whose sessions share SSH connections (see [`Mux`]); `Err` when Wharf's
+    /// private directory for the control sockets cannot be made.
+    pub fn new(
+        user: Option<String>,
+        host: String,
+        port: Option<u16>,
+    ) -> Result<SshConnector, SshError> {
+        let target = Target { user, host, port };
+        Ok(SshConnector {
+            mux: Arc::new(Mux::new(target)?),
+        })
+    }
+
+    /// What this engine's SSH costs right now.
+    pub fn cost(&self) -> SshCost {
+        self.mux.cost()
     }
 }
 
-/// The ssh command line: `ssh -o BatchMode=yes … [-l user] [-p port] -- host docker system
-/// dial-stdio`. The `--` keeps a host name from being read as an option.
-fn command(target: &Target) -> Command {
+/// The options every ssh Wharf runs gets, master or session: `ssh -o BatchMode=yes … [-l
+/// user] [-p port]`, before the control options and `--`.
+fn base(target: &Target) -> Command {
     let mut cmd = Command::new("ssh");
     cmd.args(["-o", "BatchMode=yes"])
         .arg("-o")
@@ -95,8 +112,7 @@ fn command(target: &Target) -> Command {
         .arg("-o")
         .arg(format!("ServerAliveInterval={SSH_ALIVE_INTERVAL_SECS}"))
         .arg("-o")
-        .arg(format!("ServerAliveCountMax={SSH_ALIVE_COUNT}"))
-        .arg("-T");
+        .arg(format!("ServerAliveCountMax={SSH_ALIVE_COUNT}"));
     for option in LOCKED_OPTIONS {
         cmd.arg("-o").arg(option);
     }
@@ -106,7 +122,35 @@ fn command(target: &Target) -> Command {
     if let Some(port) = target.port {
         cmd.arg("-p").arg(port.to_string());
     }
-    cmd.arg("--")
+    cmd
+}
+
+/// The master of one shared connection: `ssh … -M -N -S <control> -o ControlPersist=no --
+/// host`. It logs in, runs nothing (`-N`), serves sessions on the control socket and stays
+/// Wharf's child (`ControlPersist=no`: a user's `ControlPersist yes` would fork it away).
+pub(super) fn master_command(target: &Target, control: &Path) -> Command {
+    let mut cmd = base(target);
+    cmd.args(["-M", "-N", "-n", "-S"])
+        .arg(control)
+        .args(["-o", "ControlMaster=yes", "-o", "ControlPersist=no"])
+        .arg("--")
+        .arg(&target.host)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+/// One session over a master: `ssh … -S <control> -o ControlMaster=no -T -- host docker
+/// system dial-stdio`. The `--` keeps a host name from being read as an option; the base
+/// options stay although the master decides most of them, in case ssh has to connect itself.
+fn command(target: &Target, control: &Path) -> Command {
+    let mut cmd = base(target);
+    cmd.arg("-S")
+        .arg(control)
+        .args(["-o", "ControlMaster=no", "-T"])
+        .arg("--")
         .arg(&target.host)
         .args(["docker", "system", "dial-stdio"])
         .stdin(Stdio::piped())
@@ -126,9 +170,13 @@ impl tower_service::Service<Uri> for SshConnector {
     }
 
     fn call(&mut self, _: Uri) -> Self::Future {
-        let target = Arc::clone(&self.target);
+        let mux = Arc::clone(&self.mux);
         Box::pin(async move {
-            let mut child = command(&target).spawn().map_err(SshError::Spawn)?;
+            let lease = mux.lease().await?;
+            let target = mux.target();
+            let mut child = command(target, lease.control())
+                .spawn()
+                .map_err(SshError::Spawn)?;
             let piped =
                 || SshError::Spawn(io::Error::other("ssh's standard streams were not piped"));
             let stdin = child.stdin.take().ok_or_else(piped)?;
@@ -137,6 +185,7 @@ impl tower_service::Service<Uri> for SshConnector {
             tracing::debug!(host = %target.host, port = ?target.port, "ssh session started");
             Ok(TokioIo::new(SshStream {
                 _child: child,
+                lease: Some(lease),
                 stdin: Some(stdin),
                 stdout,
                 stderr,
@@ -149,8 +198,11 @@ impl tower_service::Service<Uri> for SshConnector {
 }
 
 /// One ssh process as a byte stream: writes go to its stdin, reads come from its stdout.
+/// It holds one session of a shared connection until dropped (after its process is killed).
 pub(crate) struct SshStream {
     _child: Child,
+    /// Released at EOF: ssh ends with its session, although hyper may keep this a while.
+    lease: Option<Lease>,
     stdin: Option<ChildStdin>,
     stdout: ChildStdout,
     stderr: ChildStderr,
@@ -204,7 +256,11 @@ impl AsyncRead for SshStream {
             this.answered = true;
             return Poll::Ready(Ok(()));
         }
-        if this.answered || buf.remaining() == 0 {
+        if buf.remaining() == 0 {
+            return Poll::Ready(Ok(()));
+        }
+        this.lease = None;
+        if this.answered {
             return Poll::Ready(Ok(()));
         }
         // EOF before the engine said anything: the session failed; ssh's stderr says why.
@@ -366,7 +422,7 @@ mod tests {
             host: "build.example".into(),
             port: Some(2222),
         };
-        let cmd = command(&target);
+        let cmd = command(&target, Path::new("/tmp/wharf-ssh.x/m0"));
         let args: Vec<String> = cmd
             .as_std()
             .get_args()
@@ -374,7 +430,10 @@ mod tests {
             .collect();
         let joined = args.join(" ");
         assert!(
-            joined.ends_with("-l deploy -p 2222 -- build.example docker system dial-stdio"),
+            joined.ends_with(
+                "-l deploy -p 2222 -S /tmp/wharf-ssh.x/m0 -o ControlMaster=no -T -- \
+                 build.example docker system dial-stdio"
+            ),
             "{joined}"
         );
         assert!(joined.contains("BatchMode=yes"), "{joined}");
@@ -392,13 +451,38 @@ mod tests {
             host: "build.example".into(),
             port: None,
         };
-        let args: Vec<String> = command(&target)
-            .as_std()
-            .get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        // Every option is `-o VALUE` before `--`, where ssh still reads options.
-        let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+        let control = Path::new("/tmp/wharf-ssh.x/m0");
+        let args_of = |cmd: Command| -> Vec<String> {
+            cmd.as_std()
+                .get_args()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect()
+        };
+        let session = args_of(command(&target, control));
+        let master = args_of(master_command(&target, control));
+        for (args, tail) in [
+            (
+                &session,
+                &["--", "build.example", "docker", "system", "dial-stdio"][..],
+            ),
+            (&master, &["--", "build.example"][..]),
+        ] {
+            // Every option is `-o VALUE` before `--`, where ssh still reads options.
+            let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+            locked_before(&args[..end]);
+            assert_eq!(args[end..], *tail);
+        }
+        // The master stays Wharf's child, whatever ControlPersist a user's config sets.
+        let joined = master.join(" ");
+        assert!(
+            joined.contains(
+                "-M -N -n -S /tmp/wharf-ssh.x/m0 -o ControlMaster=yes -o ControlPersist=no"
+            ),
+            "{joined}"
+        );
+    }
+
+    fn locked_before(args: &[String]) {
         for option in [
             "BatchMode=yes",
             "ForwardAgent=no",
@@ -407,16 +491,12 @@ mod tests {
             "PermitLocalCommand=no",
             "StrictHostKeyChecking=yes",
         ] {
-            let at = args[..end].iter().position(|a| a == option);
+            let at = args.iter().position(|a| a == option);
             assert!(
                 at.is_some_and(|i| i > 0 && args[i - 1] == "-o"),
                 "{option} missing from {args:?}"
             );
         }
-        assert_eq!(
-            args[end..],
-            ["--", "build.example", "docker", "system", "dial-stdio"]
-        );
     }
 
     fn ssh_session(stderr: &str) -> CoreError {
