@@ -20,7 +20,9 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::process::{Child, ChildStderr};
 
-use super::ssh::{master_command, SshError, Target, SSH_CONNECT_TIMEOUT_SECS, STDERR_LIMIT};
+use super::ssh_command::{
+    master_command, SshError, Target, SSH_CONNECT_TIMEOUT_SECS, STDERR_LIMIT,
+};
 use crate::model::SshCost;
 
 /// Sessions one connection carries at most: two under sshd's default `MaxSessions` of 10,
