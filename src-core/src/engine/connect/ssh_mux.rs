@@ -13,6 +13,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -52,6 +53,9 @@ pub(crate) struct Mux {
 /// One ControlMaster: an ssh child holding one TCP connection.
 #[derive(Debug)]
 struct Master {
+    /// Ends the master if Wharf dies without dropping it (see [`watchdog`]); killed on drop,
+    /// first (fields drop in order), so it never signals a master already gone.
+    _watchdog: Child,
     /// Killed when the last holder drops it (declared before `_dir`, so it ends first).
     child: Mutex<Child>,
     control: PathBuf,
@@ -127,15 +131,42 @@ impl Master {
             }
             tokio::time::sleep(MASTER_POLL).await;
         }
+        let watchdog = watchdog(&child)?;
         tokio::spawn(drain(stderr));
         tracing::debug!(?target, id, "ssh connection shared");
         Ok(Master {
+            _watchdog: watchdog,
             child: Mutex::new(child),
             control,
             sessions: AtomicU32::new(0),
             _dir: Arc::clone(dir),
         })
     }
+}
+
+/// A master runs nothing and reads no stdin, so unlike a session's ssh it would outlive a
+/// Wharf that exits without running destructors (a desktop app's `exit`, a crash, SIGKILL),
+/// holding its connection open. Its watchdog is a shell that waits on a pipe only Wharf
+/// holds and sends the master SIGTERM when that pipe closes, whatever ended Wharf. (No
+/// `prctl(PR_SET_PDEATHSIG)`: the crate forbids `unsafe`, and it fires when the spawning
+/// thread, not the process, ends.)
+fn watchdog(master: &Child) -> Result<Child, SshError> {
+    let pid = master
+        .id()
+        .ok_or_else(|| SshError::Spawn(io::Error::other("ssh ended as it started")))?;
+    tokio::process::Command::new("sh")
+        .args([
+            "-c",
+            "read -r _; kill -TERM \"$1\" 2>/dev/null",
+            "wharf-ssh-watchdog",
+        ])
+        .arg(pid.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(SshError::Spawn)
 }
 
 /// Read a running master's stderr until it ends, so it never blocks on a full pipe; what it
