@@ -25,7 +25,7 @@ use wharf_core::engine::connect::ContextSummary;
 use wharf_core::engine::Processes;
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{
-    ContainerId, DiskUsage, EngineInfo, ImageId, NetworkId, PruneTarget, VolumeName,
+    ContainerId, DiskUsage, EngineInfo, ImageId, NetworkId, PruneTarget, SshCost, VolumeName,
 };
 use wharf_core::rules::containers::ALIVE_STATES;
 use wharf_core::rules::networks::BUILTIN_NETWORKS;
@@ -66,6 +66,7 @@ fn generate(out: &Path) {
         Removal,
         ErrorReport,
         DiskUsage,
+        SshCost,
         EngineInfo,
         Processes,
         ContextSummary,

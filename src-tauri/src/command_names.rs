@@ -14,6 +14,7 @@ pub const COMMANDS: &[&str] = &[
     "container_findings",
     "top",
     "disk_usage",
+    "ssh_cost",
     "engine_info",
     "logs_start",
     "logs_save",

@@ -17,7 +17,7 @@ use wharf_core::destroy::plan_prune;
 use wharf_core::engine::connect::{list_contexts, ContextSummary};
 use wharf_core::engine::{ExecSpec, LogOptions, Processes, SearchQuery, SearchResult};
 use wharf_core::error::ErrorReport;
-use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample};
+use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample, SshCost};
 use wharf_core::rules::findings::{of_container, Finding};
 use wharf_core::rules::prune::PrunePlan;
 use wharf_core::rules::removal::container_removal;
@@ -225,6 +225,14 @@ pub async fn top(desk: State<'_, Desk>, id: ContainerId) -> CmdResult<Processes>
 pub async fn disk_usage(desk: State<'_, Desk>) -> CmdResult<Vec<DiskUsage>> {
     let link = desk.link();
     Ok(link.live()?.engine.disk_usage().await?)
+}
+
+/// What reaching the engine over SSH costs now: connections, sessions in use and ssh
+/// processes (`null` for the other transports). Counters in the engine handle, no request.
+#[tauri::command]
+pub async fn ssh_cost(desk: State<'_, Desk>) -> CmdResult<Option<SshCost>> {
+    let link = desk.link();
+    Ok(link.live()?.engine.ssh_cost())
 }
 
 #[tauri::command]

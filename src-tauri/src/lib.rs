@@ -125,6 +125,7 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::container_findings,
             commands::top,
             commands::disk_usage,
+            commands::ssh_cost,
             commands::engine_info,
             commands::logs_start,
             commands::logs_save,

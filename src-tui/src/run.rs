@@ -152,7 +152,13 @@ pub async fn run(
         };
         // A bare clock tick redraws only when it changes something on screen.
         let redraw = match &msg {
-            Msg::Tick(now) => app.tick_shows(*now),
+            Msg::Tick(now) => {
+                // The SSH cost is counters in the engine handle: read, not asked for.
+                let cost = engine.ssh_cost();
+                let changed = cost != app.ssh_cost;
+                app.ssh_cost = cost;
+                app.tick_shows(*now) || (changed && app.view == crate::kinds::View::Engine)
+            }
             _ => true,
         };
         // The frame limit is for floods (log lines, events, mouse motion). Keys and resizes

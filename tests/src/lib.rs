@@ -43,7 +43,7 @@ pub use contexts::write_context;
 pub use engine::{Frozen, PrivateOpts, TestEngine};
 pub use registry::TestRegistry;
 pub use resources::{unique_name, ContainerBuilder, TestContainer, TestNetwork, TestVolume};
-pub use sshd::TestSshd;
+pub use sshd::{ssh_children, TestSshd, MAX_SESSIONS};
 pub use tls::TlsMaterial;
 pub use wait::{wait_for, wait_for_blocking, wait_until, wait_until_blocking};
 

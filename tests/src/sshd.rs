@@ -18,6 +18,10 @@ use crate::in_ci;
 
 const SSHD: &str = "/usr/sbin/sshd";
 
+/// sshd's `MaxSessions`, written out although it is the default: sessions per connection that
+/// Wharf's shared connections must stay under.
+pub const MAX_SESSIONS: u32 = 10;
+
 /// A loopback sshd for one test; see the module docs.
 #[derive(Debug)]
 pub struct TestSshd {
@@ -55,7 +59,8 @@ impl TestSshd {
              AuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\n\
              KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n\
              PermitRootLogin prohibit-password\nAllowAgentForwarding yes\nX11Forwarding no\n\
-             SetEnv DOCKER_HOST={docker_host}\nLogLevel DEBUG1\n",
+             SetEnv DOCKER_HOST={docker_host}\nLogLevel DEBUG1\n\
+             MaxSessions {MAX_SESSIONS}\n",
             d = d.display()
         );
         std::fs::write(d.join("sshd_config"), sshd_config).map_err(|e| e.to_string())?;
@@ -146,6 +151,22 @@ impl TestSshd {
         std::fs::read_to_string(self.dir.path().join("sshd.log")).unwrap_or_default()
     }
 
+    /// Established TCP connections from this machine to this sshd (client side, from
+    /// `/proc/net/tcp`): the SSH connections any client holds.
+    pub fn tcp_connections(&self) -> usize {
+        let port = format!(":{:04X}", self.port);
+        std::fs::read_to_string("/proc/net/tcp")
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+            .filter(|line| {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                // local, remote, state (01 = ESTABLISHED): the client end has the port remote.
+                f.len() > 3 && f[2].ends_with(&port) && f[3] == "01"
+            })
+            .count()
+    }
+
     fn wait_listening(&self) -> Result<(), String> {
         crate::process::wait_listening(self.port, Duration::from_secs(10), "sshd", || self.log())
     }
@@ -180,4 +201,30 @@ fn chmod_x(path: &Path) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
         .map_err(|e| e.to_string())
+}
+
+/// Live (not zombie) `ssh` processes whose parent is this test process, by pid, each with
+/// whether it is a ControlMaster (`-M` on its command line).
+pub fn ssh_children() -> Vec<(u32, bool)> {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| {
+            let dir = e.ok()?.path();
+            let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
+            let (head, rest) = stat.rsplit_once(')')?;
+            let (pid, comm) = head.split_once(" (")?;
+            let mut f = rest.split_whitespace();
+            let state = f.next().unwrap_or("Z");
+            let ppid = f.next().unwrap_or("");
+            if comm != "ssh" || ppid != me || state == "Z" || state == "X" {
+                return None;
+            }
+            let cmdline = std::fs::read(dir.join("cmdline")).unwrap_or_default();
+            let master = cmdline.split(|b| *b == 0).any(|a| a == b"-M");
+            Some((pid.trim().parse().ok()?, master))
+        })
+        .collect()
 }

@@ -1,7 +1,8 @@
 //! An engine reached over SSH (a loopback sshd made by the test, `docker system dial-stdio` on
 //! the other side) freezes: the store says so, and the ssh processes of timed-out requests
-//! are killed instead of piling up; after SIGCONT it recovers, and dropping the store leaves
-//! no ssh process behind.
+//! are killed instead of piling up while the one shared connection (its ControlMaster) stays;
+//! after SIGCONT it recovers, and dropping the store leaves no ssh process (master included)
+//! and no TCP connection behind.
 //!
 //! Its own test binary: it puts the `ssh` shim of [`TestSshd`] (which adds `-F` with the
 //! test's client config) first on `PATH`, which must not leak into other tests and must happen
@@ -14,28 +15,23 @@ use std::time::{Duration, Instant};
 use wharf_core::engine::connect::{resolve, ConnectOptions};
 use wharf_core::engine::Engine;
 use wharf_core::store::{ConnectionState, Store};
-use wharf_tests::{require_private_engine, wait_until, PrivateOpts, TestSshd};
+use wharf_tests::{require_private_engine, ssh_children, wait_until, PrivateOpts, TestSshd};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Live (not zombie) `ssh` processes whose parent is this test process, by pid.
-fn ssh_children() -> Vec<u32> {
-    let me = std::process::id().to_string();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
-        .filter_map(|stat| {
-            let (head, rest) = stat.rsplit_once(')')?;
-            let (pid, comm) = head.split_once(" (")?;
-            let mut f = rest.split_whitespace();
-            let state = f.next().unwrap_or("Z");
-            let ppid = f.next().unwrap_or("");
-            (comm == "ssh" && ppid == me && state != "Z" && state != "X")
-                .then(|| pid.trim().parse().ok())
-                .flatten()
-        })
+/// This test's ssh processes that run a session (not a ControlMaster), by pid.
+fn ssh_sessions() -> Vec<u32> {
+    ssh_children()
+        .into_iter()
+        .filter_map(|(pid, master)| (!master).then_some(pid))
+        .collect()
+}
+
+/// This test's ControlMasters (one per shared SSH connection), by pid.
+fn ssh_masters() -> Vec<u32> {
+    ssh_children()
+        .into_iter()
+        .filter_map(|(pid, master)| master.then_some(pid))
         .collect()
 }
 
@@ -77,10 +73,18 @@ async fn frozen_over_ssh(te: &wharf_tests::TestEngine, sshd: &TestSshd) {
         .wait_for(TIMEOUT, |s| s.synced && s.connection.is_connected())
         .await
         .unwrap_or_else(|e| panic!("never synced over ssh: {e}"));
-    assert!(!ssh_children().is_empty());
+    assert!(!ssh_sessions().is_empty());
+    let masters = ssh_masters();
+    assert_eq!(
+        masters.len(),
+        1,
+        "one shared connection: {:?}",
+        ssh_children()
+    );
 
-    // The events stream's and the pool's idle connections: each is one ssh process.
-    let before = ssh_children();
+    // The events stream's and the pool's idle connections: each is one session, run by one ssh
+    // process over the master. The engine is frozen, not the host: the master stays.
+    let before = ssh_sessions();
     let frozen = te.freeze();
     store
         .wait_for(Duration::from_secs(15), |s| {
@@ -94,7 +98,7 @@ async fn frozen_over_ssh(te: &wharf_tests::TestEngine, sshd: &TestSshd) {
     let start = Instant::now();
     let mut most = 0;
     let left = loop {
-        let now = ssh_children();
+        let now = ssh_sessions();
         most = most.max(now.len());
         if !now.iter().any(|p| before.contains(p)) {
             break now;
@@ -107,6 +111,12 @@ async fn frozen_over_ssh(te: &wharf_tests::TestEngine, sshd: &TestSshd) {
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
     let all_ended = start.elapsed();
+    // The frozen engine's sessions share the one connection: no new login was needed.
+    assert_eq!(
+        ssh_masters(),
+        masters,
+        "the master was replaced while frozen"
+    );
     // Idle ones are never replaced; one attempt at a time.
     assert!(
         most <= before.len() + 1,
@@ -125,14 +135,14 @@ async fn frozen_over_ssh(te: &wharf_tests::TestEngine, sshd: &TestSshd) {
 
     drop(store);
     wait_until(TIMEOUT, "no ssh process left", || {
-        let n = ssh_children().len();
+        let n = ssh_children().len() + sshd.tcp_connections();
         async move { n == 0 }
     })
     .await;
     eprintln!(
-        "FIGURE ssh: {} ssh processes before the freeze, at most {most} while frozen; all of \
-         them ended {:.1} s after 'not responding' ({} left then), none after the store was \
-         dropped",
+        "FIGURE ssh: {} session ssh processes (and 1 master) before the freeze, at most {most} \
+         while frozen; all of them ended {:.1} s after 'not responding' ({} left then), none \
+         (and no TCP connection) after the store was dropped",
         before.len(),
         all_ended.as_secs_f64(),
         left.len()

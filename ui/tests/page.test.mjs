@@ -175,6 +175,27 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("over SSH the Engine page shows the shared connections' cost, and follows it (issue #12)", async () => {
+    const page = await open("#/engine");
+    await page.locator(".engine .facts").first().waitFor();
+    const card = page.locator("[data-testid=ssh-cost]");
+    assert.equal(await card.isVisible(), false, "no SSH card for a unix socket");
+    await page.evaluate(() => {
+      window.__wharfStub.sshCost = { connections: 2, sessions: 9, processes: 11, sessions_per_connection: 8 };
+    });
+    await card.locator("dd").first().waitFor();
+    const text = await card.textContent();
+    assert.match(text, /SSH connections\s*2/);
+    assert.match(text, /Sessions in use\s*9 \(at most 8 per connection\)/);
+    assert.match(text, /ssh processes\s*11/);
+    // The counters are read again while the page is open.
+    await page.evaluate(() => {
+      window.__wharfStub.sshCost = { connections: 1, sessions: 3, processes: 4, sessions_per_connection: 8 };
+    });
+    await page.waitForFunction(() => /ssh processes\s*4/.test(document.querySelector("[data-testid=ssh-cost]").textContent));
+    assert.deepEqual(errors, []);
+  });
+
   test("prune lists the plan's exact objects first and sends that plan (issue #9 item 1)", async () => {
     const page = await open("#/engine");
     await page.click("button[data-prune='unused anonymous volumes']");

@@ -258,6 +258,12 @@ impl Engine {
             .clone()
     }
 
+    /// What reaching this engine over SSH costs now (connections, sessions, ssh processes);
+    /// `None` for the other transports. Cheap: counters, no request.
+    pub fn ssh_cost(&self) -> Option<crate::model::SshCost> {
+        self.link.ssh_cost()
+    }
+
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }

@@ -25,5 +25,5 @@ pub use ids::{short_id, ContainerId, ImageId, NetworkId, VolumeName};
 pub use image::Image;
 pub use network::Network;
 pub use stats::{RawStats, Sample};
-pub use system::{DiskUsage, DiskUsageKind, EngineInfo, PruneTarget};
+pub use system::{DiskUsage, DiskUsageKind, EngineInfo, PruneTarget, SshCost};
 pub use volume::Volume;

@@ -38,6 +38,39 @@ pub struct EngineInfo {
     pub warnings: Vec<String>,
 }
 
+/// What reaching an engine over SSH costs right now: Wharf shares one SSH connection (an
+/// OpenSSH ControlMaster) among up to `sessions_per_connection` sessions, each an HTTP
+/// connection to the engine (`docker system dial-stdio`) with its own local ssh process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SshCost {
+    /// SSH (TCP) connections to the host: one per master.
+    pub connections: u32,
+    /// Sessions in use on them.
+    pub sessions: u32,
+    /// Local ssh processes: the masters and one per session.
+    pub processes: u32,
+    /// The most sessions one connection carries (under sshd's `MaxSessions`).
+    pub sessions_per_connection: u32,
+}
+
+impl SshCost {
+    /// `1 SSH connection · 4 sessions (at most 8 each) · 5 ssh processes`.
+    pub fn describe(&self) -> String {
+        let s = |n: u32| if n == 1 { "" } else { "s" };
+        format!(
+            "{} SSH connection{} · {} session{} (at most {} each) · {} ssh process{}",
+            self.connections,
+            s(self.connections),
+            self.sessions,
+            s(self.sessions),
+            self.sessions_per_connection,
+            self.processes,
+            if self.processes == 1 { "" } else { "es" }
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]

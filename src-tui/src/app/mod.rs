@@ -86,6 +86,9 @@ pub struct App {
     pub snapshot: Arc<Snapshot>,
     pub stats: Arc<StatsView>,
     pub disk_usage: Option<Result<Vec<DiskUsage>, CoreError>>,
+    /// What the engine's SSH transport costs (connections, sessions, ssh processes), read
+    /// from the engine handle every tick; `None` for the other transports.
+    pub ssh_cost: Option<wharf_core::model::SshCost>,
     pub now_ms: i64,
     pub size: (u16, u16),
     pub command_history: Vec<String>,
@@ -144,6 +147,7 @@ impl App {
             snapshot,
             stats: Arc::default(),
             disk_usage: None,
+            ssh_cost: None,
             now_ms: 0,
             size: (80, 24),
             command_history: Vec::new(),

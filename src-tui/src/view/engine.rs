@@ -51,12 +51,13 @@ fn security(app: &App) -> [Line<'static>; 2] {
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let p = &app.settings.palette;
     let facts_height = 15
+        + u16::from(app.ssh_cost.is_some())
         + app
             .snapshot
             .engine
             .as_ref()
             .map_or(0, |e| u16::try_from(e.warnings.len()).unwrap_or(u16::MAX))
-            .min(u16::MAX - 13);
+            .min(u16::MAX - 14);
     let [facts_area, df_area] = Layout::default()
         .direction(Direction::Vertical)
         .constraints([Constraint::Length(facts_height), Constraint::Min(7)])
@@ -77,8 +78,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             Span::raw(crate::format::inert(&v)),
         ])
     };
-    let mut lines = vec![
-        kv("endpoint", app.snapshot.endpoint.clone()),
+    let mut lines = vec![kv("endpoint", app.snapshot.endpoint.clone())];
+    if let Some(cost) = &app.ssh_cost {
+        lines.push(kv("ssh", cost.describe()));
+    }
+    lines.extend([
         kv(
             "engine",
             format!("{} {}", e.platform, e.version).trim().to_owned(),
@@ -122,7 +126,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 e.swarm.clone()
             },
         ),
-    ];
+    ]);
     lines.extend(security(app));
     for w in &e.warnings {
         lines.push(Line::from(Span::styled(

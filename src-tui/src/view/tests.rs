@@ -307,6 +307,30 @@ fn engine_with_disk_usage() {
     snap("engine_with_disk_usage", &app);
 }
 
+/// Over SSH the engine view says what the shared connections cost (issue #12).
+#[test]
+fn engine_over_ssh_shows_its_cost() {
+    let mut app = app(120, 32);
+    command(&mut app, "engine");
+    app.update(Msg::DiskUsage(Ok(disk_usage())));
+    app.ssh_cost = Some(wharf_core::model::SshCost {
+        connections: 2,
+        sessions: 9,
+        processes: 11,
+        sessions_per_connection: 8,
+    });
+    let text = render(&app);
+    snap("engine_over_ssh", &app);
+    assert!(
+        text.contains(
+            "ssh             2 SSH connections · 9 sessions (at most 8 each) · 11 ssh processes"
+        ),
+        "{text}"
+    );
+    // The disk usage table still fits below the taller facts.
+    assert!(text.contains("Build Cache"), "{text}");
+}
+
 #[test]
 fn engine_disk_usage_loading() {
     let mut app = app(120, 30);

@@ -13,5 +13,6 @@ mod recreate;
 mod robustness;
 mod run_form;
 mod safety;
+mod ssh;
 mod term;
 mod trust;

@@ -16,6 +16,7 @@ export type { Container } from "./generated/Container";
 export type { ContainerState } from "./generated/ContainerState";
 export type { ContextSummary } from "./generated/ContextSummary";
 export type { DiskUsage } from "./generated/DiskUsage";
+export type { SshCost } from "./generated/SshCost";
 export type { EngineEvent } from "./generated/EngineEvent";
 export type { EngineInfo } from "./generated/EngineInfo";
 export type { ErrorReport } from "./generated/ErrorReport";

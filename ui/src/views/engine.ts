@@ -3,7 +3,7 @@ import { runPrune } from "../lib/actions";
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { bytes } from "../lib/format";
-import type { EngineInfo, PruneTarget, Snapshot } from "../lib/types";
+import type { EngineInfo, PruneTarget, Snapshot, SshCost } from "../lib/types";
 import { errorText } from "../lib/ui";
 import type { View } from "./view";
 
@@ -26,11 +26,35 @@ function info(e: EngineInfo): Node {
     e.warnings.length ? h("ul", { class: "warnings" }, e.warnings.map((w) => h("li", {}, w))) : null);
 }
 
+// Over SSH: the shared connections (issue #12), as the core counts them.
+function sshCost(c: SshCost): Node {
+  const rows: [string, string][] = [
+    ["SSH connections", String(c.connections)],
+    ["Sessions in use", `${c.sessions} (at most ${c.sessions_per_connection} per connection)`],
+    ["ssh processes", String(c.processes)],
+  ];
+  return h("dl", { class: "facts" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+/** How often the SSH card reads the counters (no engine request: the core counts locally). */
+const SSH_COST_MS = 2000;
+
 export function engineView(): View {
   const facts = h("div", { class: "card" }, "Loading…");
+  const ssh = h("div", { class: "card ssh", "data-testid": "ssh-cost", hidden: true });
   const ctx = h("div", { class: "card contexts", "data-testid": "contexts" });
   const prune = h("div", { class: "card" });
-  const el = h("section", { class: "engine" }, facts, ctx, prune);
+  const el = h("section", { class: "engine" }, facts, ssh, ctx, prune);
+  let last = "";
+  const loadSsh = () => backend().sshCost().then((c) => {
+    const key = JSON.stringify(c);
+    if (key === last) return;
+    last = key;
+    ssh.hidden = c === null;
+    if (c) replace(ssh, h("h3", {}, "SSH"), sshCost(c));
+  }, (e) => { last = ""; ssh.hidden = false; replace(ssh, h("h3", {}, "SSH"), h("p", { class: "error" }, errorText(e))); });
+  void loadSsh();
+  const timer = setInterval(() => void loadSsh(), SSH_COST_MS);
   const load = () => backend().engineInfo().then((e) => replace(facts, h("h3", {}, "Engine"), info(e)),
     (e) => replace(facts, h("h3", {}, "Engine"), h("p", { class: "error" }, errorText(e))));
   void load();
@@ -53,6 +77,6 @@ export function engineView(): View {
         h("div", { class: "actions" }, PRUNES.map(([label, target]) => h("button", { type: "button", class: "danger",
           "data-prune": label, onclick: () => void runPrune(target, label).then(() => load()) }, `Prune ${label}`))));
     },
-    destroy: () => undefined,
+    destroy: () => clearInterval(timer),
   };
 }

@@ -19,6 +19,7 @@ use super::{
     CONNECT_TIMEOUT, REQUEST_TIMEOUT_SECS, TCP_KEEPALIVE,
 };
 use crate::error::Result;
+use crate::model::SshCost;
 
 /// Wharf's way to one engine: a base URL and a function that sends one HTTP request there.
 ///
@@ -30,6 +31,8 @@ use crate::error::Result;
 pub(crate) struct Link {
     url: String,
     send: Arc<dyn Fn(BollardRequest) -> Sent + Send + Sync>,
+    /// Over SSH: the shared connections, for [`Link::ssh_cost`].
+    ssh: Option<ssh::SshConnector>,
 }
 
 pub(crate) type Sent = BoxFuture<'static, std::result::Result<Response<Incoming>, BollardError>>;
@@ -58,6 +61,11 @@ impl Link {
             REQUEST_TIMEOUT_SECS,
             version,
         )
+    }
+
+    /// What the SSH transport costs now; `None` for the other transports.
+    pub fn ssh_cost(&self) -> Option<SshCost> {
+        self.ssh.as_ref().map(ssh::SshConnector::cost)
     }
 
     /// The engine's base URL (`http://localhost` for a unix socket), for requests Wharf
@@ -176,20 +184,24 @@ pub(super) fn link(endpoint: &Endpoint) -> Result<Link> {
                 })
             };
             Ok(Link {
-                url: link.url,
                 send: Arc::new(send),
+                ..link
             })
         }
         Transport::Ssh { user, host, port } => {
             host::check_ssh_target(user.as_deref(), host)?;
-            let connector = ssh::SshConnector::new(user.clone(), host.clone(), *port);
-            // Each new connection costs a whole SSH login: keep idle ones a while.
-            Ok(over_hyper(
-                connector,
+            let connector = ssh::SshConnector::new(user.clone(), host.clone(), *port)
+                .map_err(|e| e.explain(&endpoint.transport, &endpoint.to_string()))?;
+            // Each new connection costs an SSH session (and an ssh process): keep idle ones a
+            // while.
+            let mut link = over_hyper(
+                connector.clone(),
                 "http://docker".to_owned(),
                 Pool::KeepIdle,
                 deadline::QUICK + deadline::SSH_EXTRA,
-            ))
+            );
+            link.ssh = Some(connector);
+            Ok(link)
         }
     }
 }
@@ -245,5 +257,6 @@ where
     Link {
         url,
         send: Arc::new(send),
+        ssh: None,
     }
 }

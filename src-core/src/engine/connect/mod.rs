@@ -17,6 +17,8 @@ mod deadline;
 mod host;
 mod link;
 mod ssh;
+mod ssh_command;
+mod ssh_mux;
 mod tls;
 pub(crate) mod transport_error;
 

@@ -1,13 +1,15 @@
 //! The SSH transport: the system `ssh` runs `docker system dial-stdio` on the remote host and
-//! HTTP flows over its stdin/stdout, as with the docker CLI. Each hyper connection is one ssh
-//! process, killed when the connection is dropped.
+//! HTTP flows over its stdin/stdout, as with the docker CLI. Each hyper connection is one SSH
+//! session, run by one ssh process (killed when the connection is dropped) over a connection
+//! shared with the engine's other sessions: an OpenSSH ControlMaster that Wharf starts and
+//! owns ([`super::ssh_mux`]), so listing, logs and stats do not each log in again.
 //!
 //! Wharf does not use bollard's SSH connector: it hands `user@host:port` to ssh as a host name,
 //! so any custom port fails. Here the user and port go to ssh as `-l` and `-p`, everything else
 //! (keys, agent, known_hosts, jump hosts) comes from the user's ssh configuration, and
 //! `BatchMode=yes` because nobody could answer a password prompt inside a TUI (the terminal
 //! belongs to Wharf; a prompt would corrupt the screen and wait forever). A few options are
-//! locked whatever that configuration says ([`LOCKED_OPTIONS`]: no forwarding, no unknown host
+//! locked whatever that configuration says ([`super::ssh_command::LOCKED_OPTIONS`]: no forwarding, no unknown host
 //! keys), and user and host names are checked by `host::check_ssh_target` before ssh runs. When ssh ends
 //! before the engine said anything, its stderr becomes the error ([`SshError::Session`]), which
 //! [`SshError::explain`] turns into a message (login refused, unknown host key, no docker
@@ -16,7 +18,6 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
@@ -24,96 +25,38 @@ use hyper::Uri;
 use hyper_util::client::legacy::connect::{Connected, Connection};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
+use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout};
 
+pub(crate) use super::ssh_command::SshError;
+use super::ssh_command::{command, Target, STDERR_LIMIT};
+use super::ssh_mux::{Lease, Mux};
 use super::Transport;
 use crate::error::{CoreError, ErrorKind};
-
-/// How long ssh may take to set up the TCP connection.
-const SSH_CONNECT_TIMEOUT_SECS: u32 = 10;
-
-/// Options that no user configuration may change for Wharf's sessions: no agent, X11 or port
-/// forwarding rides along to an engine host (whoever controls that host could use them), no
-/// `LocalCommand` runs here, and a host key that is not already in known_hosts is refused,
-/// never learnt silently (`accept-new` in a user's config included): Wharf connects in the
-/// background where nobody sees a fingerprint, so trusting a new host is done with `ssh` by
-/// hand (the error's hint says how).
-const LOCKED_OPTIONS: [&str; 5] = [
-    "ForwardAgent=no",
-    "ForwardX11=no",
-    "ClearAllForwardings=yes",
-    "PermitLocalCommand=no",
-    "StrictHostKeyChecking=yes",
-];
-/// ssh asks the server every this many seconds whether it is still there, and gives up after
-/// [`SSH_ALIVE_COUNT`] unanswered asks: a dead host or cut network ends the process (and so the
-/// connection) within 15 s, where TCP alone could wait for hours.
-const SSH_ALIVE_INTERVAL_SECS: u32 = 5;
-const SSH_ALIVE_COUNT: u32 = 3;
-
-/// How much of ssh's stderr (its last bytes) is kept for the error message.
-const STDERR_LIMIT: usize = 4096;
-
-/// Why an SSH connection to the engine failed.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum SshError {
-    /// The `ssh` program could not be started (usually: not installed).
-    #[error("cannot run ssh: {0}")]
-    Spawn(#[source] io::Error),
-    /// ssh ended before the engine answered; `stderr` is what it printed.
-    #[error("ssh ended before the engine answered: {stderr}")]
-    Session { stderr: String },
-}
-
-#[derive(Debug)]
-struct Target {
-    user: Option<String>,
-    host: String,
-    port: Option<u16>,
-}
+use crate::model::SshCost;
 
 #[derive(Debug, Clone)]
 pub(super) struct SshConnector {
-    target: Arc<Target>,
+    mux: Arc<Mux>,
 }
 
 impl SshConnector {
-    pub fn new(user: Option<String>, host: String, port: Option<u16>) -> SshConnector {
-        SshConnector {
-            target: Arc::new(Target { user, host, port }),
-        }
+    /// A connector whose sessions share SSH connections (see [`Mux`]); `Err` when Wharf's
+    /// private directory for the control sockets cannot be made.
+    pub fn new(
+        user: Option<String>,
+        host: String,
+        port: Option<u16>,
+    ) -> Result<SshConnector, SshError> {
+        let target = Target { user, host, port };
+        Ok(SshConnector {
+            mux: Arc::new(Mux::new(target)?),
+        })
     }
-}
 
-/// The ssh command line: `ssh -o BatchMode=yes … [-l user] [-p port] -- host docker system
-/// dial-stdio`. The `--` keeps a host name from being read as an option.
-fn command(target: &Target) -> Command {
-    let mut cmd = Command::new("ssh");
-    cmd.args(["-o", "BatchMode=yes"])
-        .arg("-o")
-        .arg(format!("ConnectTimeout={SSH_CONNECT_TIMEOUT_SECS}"))
-        .arg("-o")
-        .arg(format!("ServerAliveInterval={SSH_ALIVE_INTERVAL_SECS}"))
-        .arg("-o")
-        .arg(format!("ServerAliveCountMax={SSH_ALIVE_COUNT}"))
-        .arg("-T");
-    for option in LOCKED_OPTIONS {
-        cmd.arg("-o").arg(option);
+    /// What this engine's SSH costs right now.
+    pub fn cost(&self) -> SshCost {
+        self.mux.cost()
     }
-    if let Some(user) = &target.user {
-        cmd.arg("-l").arg(user);
-    }
-    if let Some(port) = target.port {
-        cmd.arg("-p").arg(port.to_string());
-    }
-    cmd.arg("--")
-        .arg(&target.host)
-        .args(["docker", "system", "dial-stdio"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    cmd
 }
 
 impl tower_service::Service<Uri> for SshConnector {
@@ -126,9 +69,13 @@ impl tower_service::Service<Uri> for SshConnector {
     }
 
     fn call(&mut self, _: Uri) -> Self::Future {
-        let target = Arc::clone(&self.target);
+        let mux = Arc::clone(&self.mux);
         Box::pin(async move {
-            let mut child = command(&target).spawn().map_err(SshError::Spawn)?;
+            let lease = mux.lease().await?;
+            let target = mux.target();
+            let mut child = command(target, lease.control())
+                .spawn()
+                .map_err(SshError::Spawn)?;
             let piped =
                 || SshError::Spawn(io::Error::other("ssh's standard streams were not piped"));
             let stdin = child.stdin.take().ok_or_else(piped)?;
@@ -137,6 +84,7 @@ impl tower_service::Service<Uri> for SshConnector {
             tracing::debug!(host = %target.host, port = ?target.port, "ssh session started");
             Ok(TokioIo::new(SshStream {
                 _child: child,
+                lease: Some(lease),
                 stdin: Some(stdin),
                 stdout,
                 stderr,
@@ -149,8 +97,11 @@ impl tower_service::Service<Uri> for SshConnector {
 }
 
 /// One ssh process as a byte stream: writes go to its stdin, reads come from its stdout.
+/// It holds one session of a shared connection until dropped (after its process is killed).
 pub(crate) struct SshStream {
     _child: Child,
+    /// Released at EOF: ssh ends with its session, although hyper may keep this a while.
+    lease: Option<Lease>,
     stdin: Option<ChildStdin>,
     stdout: ChildStdout,
     stderr: ChildStderr,
@@ -204,7 +155,11 @@ impl AsyncRead for SshStream {
             this.answered = true;
             return Poll::Ready(Ok(()));
         }
-        if this.answered || buf.remaining() == 0 {
+        if buf.remaining() == 0 {
+            return Poll::Ready(Ok(()));
+        }
+        this.lease = None;
+        if this.answered {
             return Poll::Ready(Ok(()));
         }
         // EOF before the engine said anything: the session failed; ssh's stderr says why.
@@ -358,66 +313,6 @@ impl SshError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn command_passes_user_and_port_as_options() {
-        let target = Target {
-            user: Some("deploy".into()),
-            host: "build.example".into(),
-            port: Some(2222),
-        };
-        let cmd = command(&target);
-        let args: Vec<String> = cmd
-            .as_std()
-            .get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        let joined = args.join(" ");
-        assert!(
-            joined.ends_with("-l deploy -p 2222 -- build.example docker system dial-stdio"),
-            "{joined}"
-        );
-        assert!(joined.contains("BatchMode=yes"), "{joined}");
-        // A dead host or cut network ends ssh (and the connection) instead of hanging.
-        assert!(
-            joined.contains("-o ServerAliveInterval=5 -o ServerAliveCountMax=3"),
-            "{joined}"
-        );
-    }
-
-    #[test]
-    fn command_locks_forwarding_and_host_key_checking() {
-        let target = Target {
-            user: None,
-            host: "build.example".into(),
-            port: None,
-        };
-        let args: Vec<String> = command(&target)
-            .as_std()
-            .get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        // Every option is `-o VALUE` before `--`, where ssh still reads options.
-        let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
-        for option in [
-            "BatchMode=yes",
-            "ForwardAgent=no",
-            "ForwardX11=no",
-            "ClearAllForwardings=yes",
-            "PermitLocalCommand=no",
-            "StrictHostKeyChecking=yes",
-        ] {
-            let at = args[..end].iter().position(|a| a == option);
-            assert!(
-                at.is_some_and(|i| i > 0 && args[i - 1] == "-o"),
-                "{option} missing from {args:?}"
-            );
-        }
-        assert_eq!(
-            args[end..],
-            ["--", "build.example", "docker", "system", "dial-stdio"]
-        );
-    }
 
     fn ssh_session(stderr: &str) -> CoreError {
         let session = SshError::Session {

@@ -7,6 +7,7 @@ import type {
   Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
   UpdateMarks, EditPrefill, RecreatePreview, Listing, CopyEvent, FileChange, ImageUpdatePlan, ImageUpdateProgress,
   ComposeAction, ComposeProgress, DownPlan, ErrorReport, ProjectAction,
+  SshCost,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -41,6 +42,8 @@ export interface Backend {
   top(id: string): Promise<Processes>;
   diskUsage(): Promise<DiskUsage[]>;
   engineInfo(): Promise<EngineInfo>;
+  /** What the engine's SSH transport costs now; `null` for the other transports. */
+  sshCost(): Promise<SshCost | null>;
   logs(id: string, req: LogRequest, cb: (b: LogBatch) => void): Promise<StreamHandle>;
   logsSave(id: string, name: string, timestamps: boolean): Promise<Saved>;
   /** Latest samples of `visible` and `focus` (with `top`, of only the `top` highest CPU and

@@ -8,6 +8,7 @@ import type {
   Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
   TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan, ContextSummary,
   ComposeAction, ComposeProject,
+  SshCost,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
@@ -152,6 +153,8 @@ export class StubEngine {
   // Tests set these (then `publish()`) to show a frozen engine or an object that fails to refresh.
   connection: Snapshot["connection"] = { state: "connected", since_ms: now() - 60_000 };
   refreshFailures: Snapshot["refresh_failures"] = [];
+  /** What SSH costs (tests set it to show an engine reached over SSH; `null`: not SSH). */
+  sshCost: SshCost | null = null;
   /** The docker contexts listed (tests replace them, e.g. with long endpoints). */
   contexts: ContextSummary[] = [{ name: "default", description: "Current DOCKER_HOST", host: "unix:///stub/docker.sock", current: true, error: null }];
   /** Every `stats` call, as the page made it. */
@@ -450,6 +453,7 @@ export function createStubBackend(): Backend {
       { kind: "build_cache", total: 0, active: 0, size: 0, reclaimable: 0 },
     ],
     engineInfo: async () => eng.snapshot().engine!,
+    sshCost: async () => eng.sshCost,
     async logs(_id, req, cb) {
       let seq = 0;
       const line = (text: string, stream: "stdout" | "stderr" = "stdout"): LogLine => ({

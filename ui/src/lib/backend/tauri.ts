@@ -37,6 +37,7 @@ export function createTauriBackend(): Backend {
     top: (id) => invoke("top", { id }),
     diskUsage: () => invoke("disk_usage"),
     engineInfo: () => invoke("engine_info"),
+    sshCost: () => invoke("ssh_cost"),
     async logs(id, request, cb) {
       const channel = new Channel<LogBatch>();
       channel.onmessage = cb;
