@@ -27,8 +27,8 @@ const CRATES: &[(&str, &[&str])] = &[
     (
         "src-core/src",
         &[
-            "session", "command", "destroy", "rules", "streams", "store", "engine", "audit",
-            "chart", "spec", "findings", "model", "error", "clock",
+            "history", "session", "command", "destroy", "rules", "streams", "store", "engine",
+            "audit", "chart", "spec", "findings", "model", "error", "clock",
         ],
     ),
     ("src-tauri/src", &[]),
