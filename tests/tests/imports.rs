@@ -38,6 +38,7 @@ const CRATES: &[(&str, &[&str])] = &[
 /// src-tui, highest first: the loop (run, exec, clipboard), the view, the app (with its
 /// details, config and filters), the kinds, then the base modules that use none of the others.
 const TUI_LAYERS: &[&str] = &[
+    "watch",
     "run",
     "exec",
     "clipboard",

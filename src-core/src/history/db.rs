@@ -244,6 +244,23 @@ impl HistoryDb {
         Ok(n)
     }
 
+    /// Every series key the database holds, in order.
+    pub fn keys(&self) -> Result<Vec<SeriesKey>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT engine, key FROM series ORDER BY engine, key")
+            .map_err(sql("prepare"))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(SeriesKey {
+                    engine: r.get(0)?,
+                    key: r.get(1)?,
+                })
+            })
+            .map_err(sql("list series"))?;
+        rows.map(|k| k.map_err(sql("read series"))).collect()
+    }
+
     /// Samples and markers of `key` over the last `range` (from the clock's now), at the
     /// range's tier.
     pub fn range(&self, key: &SeriesKey, range: HistoryRange) -> Result<HistorySeries> {

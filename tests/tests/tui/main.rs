@@ -14,3 +14,4 @@ mod run_form;
 mod safety;
 mod term;
 mod trust;
+mod watch;
