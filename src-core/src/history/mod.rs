@@ -27,6 +27,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::error::Result;
+
 pub use db::HistoryDb;
 pub use lock::WriterLock;
 
@@ -72,6 +74,31 @@ pub fn default_path() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/state")))
         .unwrap_or_else(|| PathBuf::from("."));
     base.join("wharf").join("history.sqlite3")
+}
+
+/// The database the UIs read: `WHARF_HISTORY` when set (as `wharf watch --history` takes it),
+/// else [`default_path`].
+pub fn resolve_path() -> PathBuf {
+    std::env::var_os("WHARF_HISTORY")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(default_path)
+}
+
+/// What a UI's graph of `key` over `range` draws from the database at `path`: nothing (not an
+/// error) when no recorder has made the file yet. Blocking (SQLite): call it off the UI's
+/// thread.
+pub fn read_range(path: &Path, key: &SeriesKey, range: HistoryRange) -> Result<HistorySeries> {
+    if !path.exists() {
+        let to = crate::clock::now_ms();
+        return Ok(HistorySeries {
+            from_ms: to - range.span_ms(),
+            to_ms: to,
+            step_ms: TIERS[range.tier()].step_ms,
+            ..Default::default()
+        });
+    }
+    HistoryDb::open(&HistoryOptions::new(path))?.range(key, range)
 }
 
 /// How a database is opened.

@@ -395,4 +395,6 @@ mod run_form_tests;
 #[cfg(test)]
 mod size_tests;
 #[cfg(test)]
+mod stats_tests;
+#[cfg(test)]
 pub(crate) mod tests;
