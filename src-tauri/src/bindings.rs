@@ -94,6 +94,8 @@ fn generate(out: &Path) {
         Listing,
         CopyEvent,
         wharf_core::model::FileChange,
+        wharf_core::history::HistoryRange,
+        wharf_core::history::HistorySeries,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::{
-    is_marker_event, HistoryOptions, HistoryRange, HistorySeries, Marker, SeriesKey, TIERS,
+    is_marker_event, HistoryMarker, HistoryOptions, HistoryRange, HistorySeries, SeriesKey, TIERS,
 };
 use crate::clock::Clock;
 use crate::error::{CoreError, ErrorKind, Result};
@@ -330,7 +330,7 @@ impl HistoryDb {
             .map_err(sql("prepare"))?;
         let rows = st
             .query_map(params![id, from_ms, to_ms], |r| {
-                Ok(Marker {
+                Ok(HistoryMarker {
                     at_ms: r.get(0)?,
                     action: r.get(1)?,
                     name: r.get(2)?,

@@ -210,7 +210,7 @@ impl HistoryRange {
 /// What a marker on a graph stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Marker {
+pub struct HistoryMarker {
     /// Unix milliseconds.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub at_ms: i64,
@@ -235,7 +235,7 @@ pub struct HistorySeries {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub step_ms: i64,
     pub samples: Vec<Sample>,
-    pub markers: Vec<Marker>,
+    pub markers: Vec<HistoryMarker>,
 }
 
 /// The container events kept as markers.

@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use ratatui::text::Span;
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
 use ratatui::Frame;
-use wharf_core::history::{HistoryRange, Marker as EventMarker};
+use wharf_core::history::{HistoryMarker as EventMarker, HistoryRange};
 use wharf_core::model::{ContainerId, ContainerState, Sample};
 
 use crate::app::App;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use wharf_core::history::{HistoryRange, HistorySeries, Marker};
+use wharf_core::history::{HistoryMarker, HistoryRange, HistorySeries};
 use wharf_core::model::Sample;
 
 use crate::app::App;
@@ -106,7 +106,7 @@ fn a_day_of_history_with_markers() {
         })
         .filter(|s| s.at_ms < live_start)
         .collect();
-    let marker = |mins: i64, action: &str, detail: &str| Marker {
+    let marker = |mins: i64, action: &str, detail: &str| HistoryMarker {
         at_ms: NOW_MS - mins * 60_000,
         action: action.into(),
         name: "shop-web-1".into(),
