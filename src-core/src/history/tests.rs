@@ -275,3 +275,57 @@ fn ranges_parse_and_pick_tiers() {
     }
     assert_eq!(HistoryRange::parse("2d"), None);
 }
+
+/// Not a check: the numbers docs/design.md quotes (`cargo test -p wharf-core --lib
+/// history::tests::measure -- --ignored --nocapture`). Ten containers, two hours at 1 s with
+/// realistic values, maintained every minute; bytes per stored row from the database's pages.
+#[test]
+#[ignore]
+fn measure_bytes_per_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::manual(T0);
+    let mut db = open(&dir, DEFAULT_CAP_BYTES, &clock);
+    let cs: Vec<Container> = (0..10)
+        .map(|i| container(&format!("id{i}"), &format!("c{i}"), None))
+        .collect();
+    let t = std::time::Instant::now();
+    for step in 0..7200i64 {
+        clock.set(T0 + step * 1000);
+        let batch: Vec<(&Container, Sample)> = cs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut s = sample(clock.now_ms(), (step % 37) as f64 * 0.37 + i as f64);
+                s.mem_used = 50_000_000 + (step as u64 % 1000) * 4096;
+                s.net_rx_rate = (step % 13) as f64 * 211.0;
+                s.net_tx_rate = (step % 7) as f64 * 97.0;
+                s.blk_write_rate = (step % 5) as f64 * 4096.0;
+                (c, s)
+            })
+            .collect();
+        db.record("unix:///e", &batch).unwrap();
+        if step % 60 == 59 {
+            db.maintain().unwrap();
+        }
+    }
+    let per_tick = t.elapsed() / 7200;
+    let m = db.maintain().unwrap();
+    let rows: Vec<i64> = (0..3)
+        .map(|tier| {
+            db.query(&key("name:c0"), 0, i64::MAX, tier)
+                .unwrap()
+                .samples
+                .len() as i64
+                * 10
+        })
+        .collect();
+    let total: i64 = rows.iter().sum();
+    let per_row = m.bytes as f64 / total as f64;
+    println!(
+        "rows per tier {rows:?}, {} bytes used, {per_row:.1} B/row, {:.0} KiB per container-day \
+         (tiers 1 and 2), {:.0} KiB per container for the 1 s hour, {per_tick:?} per tick of 10",
+        m.bytes,
+        (1440.0 + 96.0) * per_row / 1024.0,
+        3600.0 * per_row / 1024.0
+    );
+}
