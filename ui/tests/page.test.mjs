@@ -434,6 +434,7 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 1400);
     const calls = await page.evaluate(() => window.__wharfStub.historyCalls.map((c) => c.range));
     assert.deepEqual(calls, ["m15", "h24"]);
+    assert.equal(await page.evaluate(() => document.querySelector(".live-chart[data-metric=cpu]").liveChart.markCount), 3, "markers drawn on the chart");
     assert.equal(await page.locator(".charts .live-chart canvas").count(), 4, "the charts were replaced, not added");
     assert.deepEqual(errors, []);
   });

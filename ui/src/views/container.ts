@@ -61,6 +61,7 @@ function statsPanel(c: Container) {
   // The range: recorded history (the database `wharf watch` fills) with the live tail after it.
   let range: HistoryRange = "m15";
   let recorded: Sample[] = [];
+  let marks: number[] = [];
   const liveTail: Sample[] = [];
   const markers = h("ul", { class: "markers", "aria-label": "Recorded events" });
   const buttons = RANGES.map(([r, label]) => h("button", {
@@ -82,6 +83,7 @@ function statsPanel(c: Container) {
     const first = liveTail[0]?.at_ms ?? Infinity;
     const all = [...recorded.filter((s) => s.at_ms < first), ...liveTail];
     if (all.length) for (const ch of charts) ch.append(all);
+    for (const ch of charts) ch.setMarks(marks);
   };
   const pick = async (r: HistoryRange) => {
     range = r;
@@ -90,10 +92,12 @@ function statsPanel(c: Container) {
       const hist = await backend().statsHistory(c.id, r);
       if (closed || r !== range) return;
       recorded = hist.samples;
+      marks = hist.markers.map((m) => m.at_ms);
       replace(markers, ...hist.markers.map((m) => h("li", { class: `marker marker-${m.action.split(":")[0]}`, title: `${m.name} ${m.container}` }, markerText(m))));
     } catch (e) {
       if (closed || r !== range) return;
       recorded = [];
+      marks = [];
       replace(markers, h("li", { class: "marker-error" }, `History: ${errorText(e)}`));
     }
     rebuild();
