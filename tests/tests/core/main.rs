@@ -10,6 +10,7 @@ mod commands;
 mod common;
 mod faults;
 mod files;
+mod history;
 mod images;
 mod logs;
 mod reconnect;
