@@ -100,6 +100,8 @@ fn generate(out: &Path) {
         wharf_core::compose::ComposeAction,
         crate::compose::ComposeProgress,
         crate::compose::DownPlan,
+        wharf_core::history::HistoryRange,
+        wharf_core::history::HistorySeries,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "logs_start",
     "logs_save",
     "stats_watch",
+    "stats_history",
     "chart_export",
     "exec_open",
     "exec_write",

@@ -17,6 +17,7 @@ use wharf_core::destroy::plan_prune;
 use wharf_core::engine::connect::{list_contexts, ContextSummary};
 use wharf_core::engine::{ExecSpec, LogOptions, Processes, SearchQuery, SearchResult};
 use wharf_core::error::ErrorReport;
+use wharf_core::history::{self, HistoryRange, HistorySeries, SeriesKey};
 use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample, SshCost};
 use wharf_core::rules::findings::{of_container, Finding};
 use wharf_core::rules::prune::PrunePlan;
@@ -387,6 +388,33 @@ pub fn stats_watch(
     let task =
         tauri::async_runtime::spawn(streams::stats(views, visible, focus, series, top, channel));
     Ok(desk.streams.add(task, None))
+}
+
+/// What the history database recorded for container `id` over `range` (the Stats tab's
+/// 15m / 1h / 24h / 7d buttons): samples at the range's resolution and event markers, keyed by
+/// the container's compose service or name so a recreated container's line goes on.
+#[tauri::command]
+pub async fn stats_history(
+    desk: State<'_, Desk>,
+    id: ContainerId,
+    range: HistoryRange,
+) -> CmdResult<HistorySeries> {
+    let key = {
+        let link = desk.link();
+        let live = link.live()?;
+        let snap = live.store.snapshot();
+        let c = snap
+            .containers
+            .get(&id)
+            .ok_or_else(|| ErrorReport::from(CoreError::not_found(format!("no container {id}"))))?;
+        SeriesKey::of(&live.endpoint, c)
+    };
+    // SQLite is blocking: off the async workers.
+    let read = move || history::read_range(&history::resolve_path(), &key, range);
+    let result = tauri::async_runtime::spawn_blocking(read)
+        .await
+        .map_err(|e| ErrorReport::from(CoreError::new(ErrorKind::Io, e.to_string())))?;
+    Ok(result?)
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]

@@ -130,6 +130,7 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::logs_start,
             commands::logs_save,
             commands::stats_watch,
+            commands::stats_history,
             commands::chart_export,
             commands::exec_open,
             commands::exec_write,

@@ -3,6 +3,7 @@
 
 use wharf_core::engine::{LogOptions, Processes};
 use wharf_core::error::CoreError;
+use wharf_core::history::{HistoryRange, HistorySeries};
 use wharf_core::model::ContainerId;
 use wharf_core::streams::{LogBuffer, LogQuery};
 
@@ -250,6 +251,10 @@ pub struct Details {
     pub secrets_masked: usize,
     pub files: FilesState,
     pub changes: ChangesState,
+    /// The Stats tab's range, and what the history database holds for it (`None` while it
+    /// loads; `Err` with why it could not be read).
+    pub stats_range: HistoryRange,
+    pub history: Option<Result<HistorySeries, String>>,
 }
 
 impl Details {
@@ -269,6 +274,8 @@ impl Details {
             secrets_masked: 0,
             files: FilesState::new(),
             changes: None,
+            stats_range: HistoryRange::default(),
+            history: None,
         }
     }
 
@@ -299,6 +306,7 @@ impl Details {
                 self.changes = None;
                 vec![Effect::LoadChanges(self.id.clone())]
             }
+            Tab::Stats => self.set_stats_range(self.stats_range),
             _ => Vec::new(),
         }
     }
@@ -390,6 +398,43 @@ impl Details {
         };
         if let Some(n) = next {
             self.scroll = *n;
+        }
+    }
+
+    /// Show the Stats tab over `range`: its history is asked for again.
+    pub fn set_stats_range(&mut self, range: HistoryRange) -> Vec<Effect> {
+        self.stats_range = range;
+        self.history = None;
+        vec![Effect::LoadStatsHistory {
+            id: self.id.clone(),
+            range,
+        }]
+    }
+
+    /// The next longer (`]`) or shorter (`[`) range, staying at the ends.
+    fn step_stats_range(&mut self, longer: bool) -> Vec<Effect> {
+        let all = HistoryRange::ALL;
+        let i = all.iter().position(|r| *r == self.stats_range).unwrap_or(0);
+        let j = if longer {
+            (i + 1).min(all.len() - 1)
+        } else {
+            i.saturating_sub(1)
+        };
+        if i == j {
+            return Vec::new();
+        }
+        self.set_stats_range(all[j])
+    }
+
+    /// The history database's answer for (`id`, `range`); a stale answer is dropped.
+    pub fn set_history(
+        &mut self,
+        id: &ContainerId,
+        range: HistoryRange,
+        result: Result<HistorySeries, CoreError>,
+    ) {
+        if *id == self.id && range == self.stats_range {
+            self.history = Some(result.map_err(|e| e.to_string()));
         }
     }
 
@@ -488,6 +533,9 @@ impl Details {
                         self.scroll = next.unwrap_or(cur);
                     }
                     Vec::new()
+                }
+                Action::SectionNext | Action::SectionPrev if self.tab == Tab::Stats => {
+                    self.step_stats_range(*a == Action::SectionNext)
                 }
                 Action::SearchNext | Action::SearchPrev if self.tab == Tab::Inspect => {
                     self.next_inspect_match(*a == Action::SearchPrev);

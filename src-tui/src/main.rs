@@ -19,6 +19,7 @@ mod prompt;
 mod run;
 mod run_form;
 mod view;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,11 +40,13 @@ use crate::kinds::View;
 #[derive(Debug, Parser)]
 #[command(name = "wharf", version, about, long_about = None)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Engine address: unix:///path, tcp://host:port, https://host:port, ssh://user@host[:port].
-    #[arg(short = 'H', long)]
+    #[arg(short = 'H', long, global = true)]
     host: Option<String>,
     /// Docker context to use (see `docker context ls`).
-    #[arg(short = 'c', long)]
+    #[arg(short = 'c', long, global = true)]
     context: Option<String>,
     /// Refuse every action that changes the engine.
     #[arg(long)]
@@ -55,13 +58,13 @@ struct Args {
     #[arg(long)]
     view: Option<String>,
     /// Configuration file (default: $XDG_CONFIG_HOME/wharf/config.toml).
-    #[arg(long)]
+    #[arg(long, global = true)]
     config: Option<PathBuf>,
     /// Print the effective configuration and exit.
     #[arg(long)]
     print_config: bool,
     /// Where Wharf writes its own log (default: $XDG_STATE_HOME/wharf/wharf.log).
-    #[arg(long)]
+    #[arg(long, global = true)]
     log_file: Option<PathBuf>,
     /// Append one JSON line per engine call a user action makes to FILE (time, engine, call,
     /// target ids, result); also `audit_log = "FILE"` in the config.
@@ -69,8 +72,15 @@ struct Args {
     audit_log: Option<PathBuf>,
     /// Accept an engine's TLS certificate without verifying it. Insecure: use only when you
     /// know why (a context with SkipTLSVerify needs it).
-    #[arg(long)]
+    #[arg(long, global = true)]
     insecure_skip_tls_verify: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Record stats history and engine events of all running containers, with no UI (for a
+    /// systemd unit or a tmux pane); the UIs' graphs read what it records.
+    Watch(watch::WatchArgs),
 }
 
 fn init_logging(path: &std::path::Path) -> Result<(), String> {
@@ -159,33 +169,6 @@ fn main() -> ExitCode {
         print!("{}", cfg.to_toml(&settings.keymap));
         return ExitCode::SUCCESS;
     }
-    // Before anything touches the terminal (and before connecting): without one, ratatui's
-    // set-up fails halfway and a script, a pipe, a cron job or `ssh host wharf` got a panic.
-    if let Some(what) = missing_terminal() {
-        eprintln!(
-            "wharf: {what} is not a terminal; Wharf is an interactive terminal UI and needs one.\n\
-             Run it in a terminal; over SSH, ask for one: `ssh -t HOST wharf`."
-        );
-        return ExitCode::from(2);
-    }
-    let log_path = args
-        .log_file
-        .clone()
-        .unwrap_or_else(config::default_log_path);
-    if let Err(e) = init_logging(&log_path) {
-        eprintln!("wharf: {e}");
-        return ExitCode::from(2);
-    }
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("wharf: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     // The core's one setup: audit log, endpoint, engine handle (read-only and the audit log
     // are enforced there, on every call), store and stats hub.
     let options = SessionOptions {
@@ -201,6 +184,40 @@ fn main() -> ExitCode {
             interval: Duration::from_millis(cfg.refresh_ms),
             ..Default::default()
         },
+    };
+    let log_path = args
+        .log_file
+        .clone()
+        .unwrap_or_else(config::default_log_path);
+    if let Some(Command::Watch(w)) = &args.command {
+        if let Err(e) = init_logging(&log_path) {
+            eprintln!("wharf watch: {e}");
+            return ExitCode::from(2);
+        }
+        return watch::main(w, options);
+    }
+    // Before anything touches the terminal (and before connecting): without one, ratatui's
+    // set-up fails halfway and a script, a pipe, a cron job or `ssh host wharf` got a panic.
+    if let Some(what) = missing_terminal() {
+        eprintln!(
+            "wharf: {what} is not a terminal; Wharf is an interactive terminal UI and needs one.\n\
+             Run it in a terminal; over SSH, ask for one: `ssh -t HOST wharf`."
+        );
+        return ExitCode::from(2);
+    }
+    if let Err(e) = init_logging(&log_path) {
+        eprintln!("wharf: {e}");
+        return ExitCode::from(2);
+    }
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wharf: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
     };
     let session = {
         let _runtime = rt.enter();

@@ -13,6 +13,7 @@ use wharf_core::engine::{
     TagUpdate, TransferEvent,
 };
 use wharf_core::error::CoreError;
+use wharf_core::history::{HistoryRange, HistorySeries};
 use wharf_core::model::{
     ContainerId, CopyProgress, CopyReport, DirListing, DiskUsage, FileChange, Image, ImageId,
     PruneTarget,
@@ -106,6 +107,13 @@ pub enum Msg {
     },
     /// An update check's results.
     Updates(Vec<TagUpdate>),
+    /// The recorded history of container `id` over `range` (asked by
+    /// [`Effect::LoadStatsHistory`]).
+    StatsHistory {
+        id: ContainerId,
+        range: HistoryRange,
+        result: Result<HistorySeries, CoreError>,
+    },
     /// Where saving a login would go, for the login being typed.
     LoginTarget {
         host: String,
@@ -238,6 +246,12 @@ pub enum Effect {
     CancelCopy,
     /// Plan a bulk image update of these containers (the core asks their registries).
     PlanImageUpdates(Vec<ContainerId>),
+    /// Read container `id`'s recorded stats over `range` from the history database
+    /// (answered by [`Msg::StatsHistory`]).
+    LoadStatsHistory {
+        id: ContainerId,
+        range: HistoryRange,
+    },
     /// List the docker contexts (answered by [`Msg::Contexts`]).
     ListContexts,
     /// Connect to context `name` in the background and switch to it once it answers

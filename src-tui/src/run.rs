@@ -19,6 +19,8 @@ use wharf_core::clock::now_ms;
 use wharf_core::command::execute;
 use wharf_core::engine::connect::list_contexts;
 use wharf_core::engine::{Engine, Keychain};
+use wharf_core::error::CoreError;
+use wharf_core::history::{self, SeriesKey};
 use wharf_core::model::ContainerId;
 use wharf_core::session::{Session, SessionError, SessionOptions};
 use wharf_core::streams::logs::LogEvent;
@@ -236,6 +238,22 @@ pub async fn run(
                         old.abort();
                     }
                 }
+                Effect::LoadStatsHistory { id, range } => {
+                    // SQLite is blocking: read on the blocking pool, answer as a message.
+                    let key = app
+                        .snapshot
+                        .containers
+                        .get(&id)
+                        .map(|c| SeriesKey::of(&session.endpoint, c));
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = match key {
+                            Some(key) => history::read_range(&history::resolve_path(), &key, range),
+                            None => Err(CoreError::not_found(format!("no container {id}"))),
+                        };
+                        let _ = tx.send(Msg::StatsHistory { id, range, result });
+                    });
+                }
                 Effect::ListContexts => {
                     // A few small files: read here, answered on the next turn.
                     let _ = tx.send(Msg::Contexts(list_contexts(&options.connect.env)));
@@ -432,7 +450,10 @@ fn apply(
         | Effect::Compose { .. }
         | Effect::CancelCompose
         | Effect::PlanImageUpdates(_) => {}
-        Effect::ListContexts | Effect::SwitchContext(_) | Effect::SwitchHost(_) => {}
+        Effect::ListContexts
+        | Effect::SwitchContext(_)
+        | Effect::SwitchHost(_)
+        | Effect::LoadStatsHistory { .. } => {}
     }
 }
 

@@ -27,8 +27,8 @@ const CRATES: &[(&str, &[&str])] = &[
     (
         "src-core/src",
         &[
-            "session", "command", "compose", "destroy", "rules", "streams", "store", "engine",
-            "audit", "chart", "spec", "findings", "model", "error", "clock",
+            "history", "session", "command", "compose", "destroy", "rules", "streams", "store",
+            "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
         ],
     ),
     ("src-tauri/src", &[]),
@@ -38,6 +38,7 @@ const CRATES: &[(&str, &[&str])] = &[
 /// src-tui, highest first: the loop (run, exec, clipboard), the view, the app (with its
 /// details, config and filters), the kinds, then the base modules that use none of the others.
 const TUI_LAYERS: &[&str] = &[
+    "watch",
     "run",
     "exec",
     "clipboard",

@@ -459,6 +459,44 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("the Stats tab's range buttons draw recorded history before the live tail, with markers", async () => {
+    const page = await open("#/containers");
+    await page.evaluate(() => {
+      const stub = window.__wharfStub;
+      const web = stub.containers.find((c) => c.name === "web");
+      const now = Date.now();
+      // A day at one sample a minute, ending before the live tail begins; a die and a recreate.
+      const samples = Array.from({ length: 1400 }, (_, i) => ({
+        at_ms: now - (1440 - i) * 60_000, cpu_pct: 5, cpu_pct_of_limit: null, mem_used: 1 << 20, mem_limit: 1 << 30,
+        net_rx_rate: 0, net_tx_rate: 0, blk_read_rate: 0, blk_write_rate: 0, net_rx_total: 0, net_tx_total: 0,
+        blk_read_total: 0, blk_write_total: 0, pids: 1,
+      }));
+      const marker = (mins, action, detail) => ({ at_ms: now - mins * 60_000, action, name: "web", container: web.id.slice(0, 12), detail });
+      stub.history.set(web.id, { from_ms: 0, to_ms: now, step_ms: 60_000, samples,
+        markers: [marker(600, "die", "exit 137"), marker(599, "recreate", ""), marker(10, "health_status: unhealthy", "")] });
+    });
+    await page.dblclick("tr:has(a.name:text-is('web'))");
+    await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 0);
+    const pressed = () => page.evaluate(() => [...document.querySelectorAll(".range-bar .range")].map((b) => `${b.textContent}:${b.getAttribute("aria-pressed")}`));
+    assert.deepEqual(await pressed(), ["15m:true", "1h:false", "24h:false", "7d:false"]);
+    // 15 minutes: one marker in range, the history's last quarter hour under the live samples.
+    await page.waitForSelector(".markers li");
+    assert.deepEqual(await page.$$eval(".markers li", (xs) => xs.map((x) => x.textContent.replace(/^\d\d:\d\d:\d\d /, ""))), ["health_status: unhealthy"]);
+    await page.click(".range-bar .range[data-range=h24]");
+    await page.waitForFunction(() => document.querySelectorAll(".markers li").length === 3);
+    assert.deepEqual(await pressed(), ["15m:false", "1h:false", "24h:true", "7d:false"]);
+    const texts = await page.$$eval(".markers li", (xs) => xs.map((x) => x.textContent));
+    assert.match(texts[0], /^\d\d:\d\d:\d\d die exit 137$/);
+    assert.match(texts[1], /recreate$/);
+    // The day's samples and the live ones, in one chart that spans the day.
+    await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 1400);
+    const calls = await page.evaluate(() => window.__wharfStub.historyCalls.map((c) => c.range));
+    assert.deepEqual(calls, ["m15", "h24"]);
+    assert.equal(await page.evaluate(() => document.querySelector(".live-chart[data-metric=cpu]").liveChart.markCount), 3, "markers drawn on the chart");
+    assert.equal(await page.locator(".charts .live-chart canvas").count(), 4, "the charts were replaced, not added");
+    assert.deepEqual(errors, []);
+  });
+
   test("live graphs build no Intl number or date format (WebKit would load ICU data for them) and work in the POSIX locale", async () => {
     const ctx = await browser.newContext({ viewport: { width: 1300, height: 850 } });
     // As WebKitGTK with LANG=C: navigator.language is "C", a tag Intl refuses.

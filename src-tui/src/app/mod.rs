@@ -356,6 +356,12 @@ impl App {
                 self.on_listing(id, dir, result);
                 Vec::new()
             }
+            Msg::StatsHistory { id, range, result } => {
+                if let Some(d) = &mut self.details {
+                    d.set_history(&id, range, result);
+                }
+                Vec::new()
+            }
             Msg::Changes { id, result } => {
                 self.on_changes(id, result);
                 Vec::new()

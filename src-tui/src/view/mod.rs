@@ -407,6 +407,8 @@ mod run_form_tests;
 #[cfg(test)]
 mod size_tests;
 #[cfg(test)]
+mod stats_tests;
+#[cfg(test)]
 pub(crate) mod tests;
 
 /// Key hints for a panel's footer: each key in the accent colour, its label muted.

@@ -16,3 +16,4 @@ mod safety;
 mod ssh;
 mod term;
 mod trust;
+mod watch;

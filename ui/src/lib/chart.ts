@@ -59,6 +59,8 @@ export class LiveChart {
   /** Columns: x (Unix seconds), one per line, then the memory limit when the metric has one. */
   private readonly data: (number | null)[][];
   private latest: Sample | undefined;
+  /** Event markers (Unix seconds), drawn as vertical lines over the plot. */
+  private marks: number[] = [];
 
   constructor(readonly metric: Metric, size: ChartSize, dark: boolean, private readonly windowSecs = 300) {
     const style = CHART_STYLE.metrics.find((m) => m.metric === metric);
@@ -80,6 +82,7 @@ export class LiveChart {
       padding: [8, 16, 0, 0],
       // Labels only (no cursor values), as the export's legend.
       legend: { show: style.lines.length > 1 || style.limit, live: false },
+      hooks: { draw: [(u) => this.drawMarks(u, pal.limit)] },
       cursor: { show: false },
       scales: {
         x: { time: false, range: () => this.xRange() },
@@ -160,6 +163,33 @@ export class LiveChart {
     this.plot.batch(() => this.plot.setData(this.data as uPlot.AlignedData));
     LIVE.draws++;
     LIVE.draw_ms += performance.now() - t0;
+  }
+
+  /** Recorded events (die, oom, restart, health, recreate) as lines at their times. */
+  setMarks(atMs: number[]): void {
+    this.marks = atMs.map((ms) => ms / 1000);
+    this.plot.redraw(false);
+  }
+
+  /** Markers in the plot now (for the page tests). */
+  get markCount(): number { return this.marks.length; }
+
+  private drawMarks(u: uPlot, color: string): void {
+    if (!this.marks.length) return;
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.strokeStyle = color;
+    ctx.setLineDash([4, 3]);
+    ctx.lineWidth = 1;
+    for (const m of this.marks) {
+      const x = Math.round(u.valToPos(m, "x", true));
+      if (x < bbox.left || x > bbox.left + bbox.width) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, bbox.top);
+      ctx.lineTo(x, bbox.top + bbox.height);
+      ctx.stroke();
+    }
+    ctx.restore();
   }
 
   resize(size: ChartSize): void { this.plot.setSize(size); }

@@ -6,7 +6,7 @@ import { removeContainers, runCommands } from "../lib/actions";
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { ago, bytes, pct, shortId } from "../lib/format";
-import type { ChartOptions, Command, Container, Metric, Sample, Snapshot } from "../lib/types";
+import type { ChartOptions, Command, Container, HistoryMarker, HistoryRange, Metric, Sample, Snapshot } from "../lib/types";
 import { whileVisible } from "../lib/visible";
 import { LIVE, setText } from "../lib/meter";
 import { errorText, isDark, toast } from "../lib/ui";
@@ -21,6 +21,14 @@ export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec", "findings
 const METRICS: Metric[] = ["cpu", "memory", "network", "block_io"];
 const CHART = { width: 520, height: 220 };
 const WINDOW_SECS = 300;
+/** The Stats tab's ranges (wharf-core's `HistoryRange`), with their spans in seconds. */
+const RANGES: [HistoryRange, string, number][] = [["m15", "15m", 900], ["h1", "1h", 3600], ["h24", "24h", 86_400], ["d7", "7d", 604_800]];
+
+/** `12:03:04 die exit 137` (UTC, as the terminal shows it). */
+function markerText(m: HistoryMarker): string {
+  const t = new Date(m.at_ms).toISOString().slice(11, 19);
+  return `${t} ${m.action}${m.detail ? ` ${m.detail}` : ""}`;
+}
 
 /** The engine's status line is as old as the last event; recompute "Up …" from started_at. */
 export function statusLine(c: Container): string {
@@ -50,11 +58,51 @@ function statsPanel(c: Container) {
     return h("figure", { class: "chart" }, slot, h("figcaption", {},
       h("button", { type: "button", onclick: exp("png") }, "PNG"), h("button", { type: "button", onclick: exp("svg") }, "SVG")));
   }));
-  const el = h("div", { class: "stats-panel" }, numbers, grid);
+  // The range: recorded history (the database `wharf watch` fills) with the live tail after it.
+  let range: HistoryRange = "m15";
+  let recorded: Sample[] = [];
+  let marks: number[] = [];
+  const liveTail: Sample[] = [];
+  const markers = h("ul", { class: "markers", "aria-label": "Recorded events" });
+  const buttons = RANGES.map(([r, label]) => h("button", {
+    type: "button", class: "range", "data-range": r, "aria-pressed": String(r === range), onclick: () => void pick(r),
+  }, label));
+  const bar = h("div", { class: "range-bar", role: "group", "aria-label": "Range" }, ...buttons, markers);
+  const el = h("div", { class: "stats-panel" }, bar, numbers, grid);
   let closed = false;
   let charts: import("../lib/chart").LiveChart[] = [];
-  // Samples that arrive before uPlot has loaded wait here.
-  let pending: Sample[] = [];
+  let chartMod: typeof import("../lib/chart") | null = null;
+  const spanOf = (r: HistoryRange) => RANGES.find((x) => x[0] === r)![2];
+  /** New charts over the range: the recorded samples older than the live tail, then the tail. */
+  const rebuild = () => {
+    if (!chartMod || closed) return;
+    for (const ch of charts) ch.destroy();
+    const dark = isDark();
+    charts = METRICS.map((m) => new chartMod!.LiveChart(m, { width: figures.get(m)!.clientWidth || CHART.width, height: CHART.height }, dark, spanOf(range)));
+    charts.forEach((ch) => replace(figures.get(ch.metric)!, ch.el));
+    const first = liveTail[0]?.at_ms ?? Infinity;
+    const all = [...recorded.filter((s) => s.at_ms < first), ...liveTail];
+    if (all.length) for (const ch of charts) ch.append(all);
+    for (const ch of charts) ch.setMarks(marks);
+  };
+  const pick = async (r: HistoryRange) => {
+    range = r;
+    buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.range === r)));
+    try {
+      const hist = await backend().statsHistory(c.id, r);
+      if (closed || r !== range) return;
+      recorded = hist.samples;
+      marks = hist.markers.map((m) => m.at_ms);
+      replace(markers, ...hist.markers.map((m) => h("li", { class: `marker marker-${m.action.split(":")[0]}`, title: `${m.name} ${m.container}` }, markerText(m))));
+    } catch (e) {
+      if (closed || r !== range) return;
+      recorded = [];
+      marks = [];
+      replace(markers, h("li", { class: "marker-error" }, `History: ${errorText(e)}`));
+    }
+    rebuild();
+  };
+  void pick(range);
   let newest: number | null = null;
   let shownNumbers = false;
   const showNumbers = (s: Sample) => {
@@ -71,14 +119,11 @@ function statsPanel(c: Container) {
     setText(nums.blk, `r ${bytes(s.blk_read_rate)}/s w ${bytes(s.blk_write_rate)}/s`);
     setText(nums.pids, String(s.pids));
   };
-  void import("../lib/chart").then(({ LiveChart }) => {
+  void import("../lib/chart").then((mod) => {
     if (closed) return;
-    const dark = isDark();
+    chartMod = mod;
     // As wide as the grid made its cell (the window's width decides), at the export's height.
-    charts = METRICS.map((m) => new LiveChart(m, { width: figures.get(m)!.clientWidth || CHART.width, height: CHART.height }, dark, WINDOW_SECS));
-    charts.forEach((ch) => replace(figures.get(ch.metric)!, ch.el));
-    if (pending.length) for (const ch of charts) ch.append(pending);
-    pending = [];
+    rebuild();
   }).catch((e) => { grid.textContent = `Graphs unavailable: ${errorText(e)}`; });
   const live = whileVisible(() => backend().stats([c.id], c.id, { after_ms: newest }, null, (u) => {
     LIVE.messages++;
@@ -88,8 +133,12 @@ function statsPanel(c: Container) {
     const samples = u.series?.samples ?? [];
     if (!samples.length) return;
     newest = samples[samples.length - 1].at_ms;
+    liveTail.push(...samples);
+    // The core keeps 15 minutes live; so does the tail the charts are rebuilt from.
+    const from = newest - 900_000;
+    while (liveTail.length && liveTail[0].at_ms < from) liveTail.shift();
+    // Before uPlot has loaded, the tail waits for the first charts.
     if (charts.length) for (const ch of charts) ch.append(samples);
-    else pending.push(...samples);
   }), (e) => { numbers.textContent = errorText(e); });
   return { el, destroy: () => { closed = true; live.stop(); for (const ch of charts) ch.destroy(); } };
 }

@@ -5,7 +5,7 @@ import type {
   AppInfo, BuildBatch, BuildFieldError, BuildForm, SearchQuery, SearchResult, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
   LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
   Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
-  UpdateMarks, EditPrefill, RecreatePreview, Listing, CopyEvent, FileChange, ImageUpdatePlan, ImageUpdateProgress,
+  UpdateMarks, EditPrefill, HistoryRange, HistorySeries, RecreatePreview, Listing, CopyEvent, FileChange, ImageUpdatePlan, ImageUpdateProgress,
   ComposeAction, ComposeProgress, DownPlan, ErrorReport, ProjectAction,
   SshCost,
 } from "../types";
@@ -50,6 +50,9 @@ export interface Backend {
    * memory users); with `series`, the focus's new samples too. */
   stats(visible: string[], focus: string | null, series: SeriesRequest | null, top: number | null,
     cb: (u: StatsUpdate) => void): Promise<StreamHandle>;
+  /** What the history database recorded for `id` over `range` (`wharf watch` records it):
+   * samples at the range's resolution, oldest first, and event/recreate markers. */
+  statsHistory(id: string, range: HistoryRange): Promise<HistorySeries>;
   chartExport(id: string, name: string, metric: Metric, format: "svg" | "png",
     options: ChartOptions): Promise<Saved>;
   exec(id: string, cols: number, rows: number, cb: (e: ExecEvent) => void): Promise<ExecHandle>;

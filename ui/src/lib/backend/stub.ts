@@ -6,7 +6,7 @@ import type {
   BuildBatch, BuildFieldError, BuildForm, Image, SearchResult,
   Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
   Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
-  TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan, ContextSummary,
+  TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan, ContextSummary, HistoryRange, HistorySeries,
   ComposeAction, ComposeProject,
   SshCost,
 } from "../types";
@@ -157,6 +157,9 @@ export class StubEngine {
   sshCost: SshCost | null = null;
   /** The docker contexts listed (tests replace them, e.g. with long endpoints). */
   contexts: ContextSummary[] = [{ name: "default", description: "Current DOCKER_HOST", host: "unix:///stub/docker.sock", current: true, error: null }];
+  /** What the history database holds per container (tests set it), and the ranges asked. */
+  history = new Map<string, HistorySeries>();
+  historyCalls: { id: string; range: HistoryRange }[] = [];
   /** Every `stats` call, as the page made it. */
   statsCalls: { visible: string[]; focus: string | null; series: SeriesRequest | null; top: number | null }[] = [];
   /** The series kept per focused container, sampled whether or not a stream is open (as the
@@ -663,6 +666,17 @@ export function createStubBackend(): Backend {
         { name: `someone/${query.term}-tools`, description: "", stars: 3, official: false, automated: true },
       ];
       return query.official_only ? found.filter((r) => r.official) : found;
+    },
+    async statsHistory(id, range) {
+      eng.historyCalls.push({ id, range });
+      const span = { m15: 900_000, h1: 3_600_000, h24: 86_400_000, d7: 604_800_000 }[range];
+      const to = now();
+      const h = eng.history.get(id);
+      return {
+        from_ms: to - span, to_ms: to, step_ms: range === "h24" ? 60_000 : range === "d7" ? 900_000 : 1000,
+        samples: (h?.samples ?? []).filter((s) => s.at_ms >= to - span),
+        markers: (h?.markers ?? []).filter((m) => m.at_ms >= to - span),
+      };
     },
     containerChanges: async () => [
       { path: "/etc", kind: "changed" }, { path: "/etc/group", kind: "changed" },

@@ -86,6 +86,7 @@ export function createTauriBackend(): Backend {
     },
     imageSearch: (query) => invoke("image_search", { query }),
     containerChanges: (id) => invoke("container_changes", { id }),
+    statsHistory: (id, range) => invoke("stats_history", { id, range }),
     listDir: (id, dir) => invoke("container_ls", { id, dir }),
     async copyOut(id, src, dest, overwrite, cb) {
       const channel = new Channel<CopyEvent>();
