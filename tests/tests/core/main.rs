@@ -12,6 +12,7 @@ mod faults;
 mod files;
 mod images;
 mod logs;
+mod merged_logs;
 mod reconnect;
 mod recreate;
 mod run;
