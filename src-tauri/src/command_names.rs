@@ -17,6 +17,8 @@ pub const COMMANDS: &[&str] = &[
     "engine_info",
     "logs_start",
     "logs_save",
+    "logs_merged_start",
+    "logs_merged_save",
     "stats_watch",
     "chart_export",
     "exec_open",
