@@ -243,6 +243,9 @@ pub struct MergedFollower {
 const CHANNEL_DEPTH: usize = 256;
 /// How often waiting lines are looked at.
 const TICK: Duration = Duration::from_millis(50);
+/// How long lines are held for a source that has not answered yet (its history may come
+/// later than the others'): beyond the reorder window, so histories interleave.
+const HISTORY_GRACE: Duration = Duration::from_secs(2);
 
 impl MergedFollower {
     /// Follow the logs of what `sel` picks in the store's current snapshot (an error, and
@@ -332,12 +335,13 @@ use run::Merge;
 #[path = "merged_tests.rs"]
 mod tests;
 
-/// A marker line of the merge itself (not of a container), dated now.
-fn marker(text: String) -> LogLine {
+/// A marker line of the merge itself (not of a container), dated `at` (Unix seconds: a new
+/// container's creation, so the marker sorts before its first lines) or now.
+fn marker(text: String, at: Option<i64>) -> LogLine {
     LogLine {
         seq: 0,
         stream: LogStream::Stderr,
-        timestamp: Some(rfc3339_ms(now_ms())),
+        timestamp: Some(at.map_or_else(|| rfc3339_ms(now_ms()), crate::clock::rfc3339_utc)),
         text: StyledText {
             text: format!("── wharf: {text} ──"),
             runs: Vec::new(),
@@ -417,4 +421,7 @@ struct Source {
     generation: u64,
     reader: JoinHandle<()>,
     ended: bool,
+    /// When its reader started, and whether it said anything since (a line or its end).
+    started: std::time::Instant,
+    heard: bool,
 }

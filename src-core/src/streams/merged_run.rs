@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::{
     decorate, marker, now_key, pick, read, restarted, source_colour, source_prefix, Counters,
-    MergedEvent, Selection, Source, SourceMsg, CHANNEL_DEPTH, TICK,
+    MergedEvent, Selection, Source, SourceMsg, CHANNEL_DEPTH, HISTORY_GRACE, TICK,
 };
 use crate::engine::{Engine, LogOptions};
 use crate::model::Container;
@@ -98,7 +98,20 @@ impl Merge {
                 _ = tick.tick(), if !self.reorder.is_empty() => {}
             }
             let done = !self.opts.follow && self.sources.iter().all(|s| s.ended);
-            while let Some(line) = self.reorder.pop_ready(Instant::now(), done) {
+            // A source that has not answered yet holds everything back (up to the grace and
+            // the cap), so its history still goes in order.
+            let waiting = !done
+                && self
+                    .sources
+                    .iter()
+                    .any(|s| !s.heard && !s.ended && s.started.elapsed() < HISTORY_GRACE);
+            loop {
+                let line = if waiting {
+                    self.reorder.pop_over_cap()
+                } else {
+                    self.reorder.pop_ready(Instant::now(), done)
+                };
+                let Some(line) = line else { break };
                 if tx.send(MergedEvent::Line(line)).await.is_err() {
                     return;
                 }
@@ -129,10 +142,10 @@ impl Merge {
                             c.id.short(),
                             s.id.short()
                         );
-                        self.follow(i, &c, None, note);
+                        self.follow(i, &c, None, note, Some(c.created));
                     } else if s.id == c.id && s.ended && restarted(&c, s.followed_start) {
                         let note = format!("{} started again", s.prefix);
-                        self.follow(i, &c, c.started_at, note);
+                        self.follow(i, &c, c.started_at, note, c.started_at);
                     }
                 }
             }
@@ -153,6 +166,8 @@ impl Merge {
             generation: 0,
             reader,
             ended: false,
+            started: Instant::now(),
+            heard: false,
         });
         self.by_key.insert(key, i);
         self.counters
@@ -160,12 +175,19 @@ impl Merge {
             .store(self.sources.len(), Ordering::Relaxed);
         if !initial {
             let note = format!("following {} ({})", c.name, c.id.short());
-            self.note(i, note);
+            self.note(i, note, Some(c.created));
         }
     }
 
     /// Follow `c` as source `i` from now on (its log from `since`, else as asked).
-    fn follow(&mut self, i: usize, c: &Arc<Container>, since: Option<i64>, note: String) {
+    fn follow(
+        &mut self,
+        i: usize,
+        c: &Arc<Container>,
+        since: Option<i64>,
+        note: String,
+        at: Option<i64>,
+    ) {
         let generation = self.sources[i].generation + 1;
         let reader = self.spawn_reader(c, since, (i, generation));
         let s = &mut self.sources[i];
@@ -180,7 +202,9 @@ impl Merge {
         s.followed_start = c.started_at;
         s.generation = generation;
         s.ended = false;
-        self.note(i, note);
+        s.started = Instant::now();
+        s.heard = false;
+        self.note(i, note, at);
     }
 
     fn spawn_reader(&self, c: &Container, since: Option<i64>, tag: (usize, u64)) -> JoinHandle<()> {
@@ -204,27 +228,30 @@ impl Merge {
             .sources
             .get(i)
             .is_some_and(|s| s.generation == generation);
+        if current {
+            self.sources[i].heard = true;
+        }
         match msg {
             SourceMsg::Line(l) => self.push(i, l),
             SourceMsg::End if current => {
                 self.sources[i].ended = true;
                 if self.opts.follow {
                     let note = format!("{}: log ended", self.sources[i].prefix);
-                    self.note(i, note);
+                    self.note(i, note, None);
                 }
             }
             SourceMsg::Error(e) if current => {
                 self.sources[i].ended = true;
                 let note = format!("{}: {e}", self.sources[i].prefix);
-                self.note(i, note);
+                self.note(i, note, None);
             }
             // A replaced container's reader finishing.
             SourceMsg::End | SourceMsg::Error(_) => {}
         }
     }
 
-    fn note(&mut self, i: usize, text: String) {
-        self.push(i, marker(text));
+    fn note(&mut self, i: usize, text: String, at: Option<i64>) {
+        self.push(i, marker(text, at));
     }
 
     fn push(&mut self, i: usize, mut line: LogLine) {

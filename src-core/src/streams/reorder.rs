@@ -127,6 +127,15 @@ impl Reorder {
         }
     }
 
+    /// The earliest line if more than [`MAX_PENDING`] wait (while everything else is held).
+    pub fn pop_over_cap(&mut self) -> Option<LogLine> {
+        if self.heap.len() > MAX_PENDING {
+            self.heap.pop().map(|p| p.0.line)
+        } else {
+            None
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.heap.len()
     }

@@ -131,10 +131,13 @@ async fn a_recreated_container_keeps_its_place_and_its_new_lines_arrive() {
             key: PROJECT.into(),
             value: Some(project.clone()),
         },
-        &LogOptions::default(),
+        &LogOptions {
+            timestamps: true,
+            ..Default::default()
+        },
     )
     .unwrap_or_else(|e| panic!("merge: {e}"));
-    let mut buf = LogBuffer::new(1000, false);
+    let mut buf = LogBuffer::new(1000, true);
     drain_until(&mut f, &mut buf, "the old web line", |b| {
         texts(b).iter().any(|t| t == "web │ web-old")
     })
@@ -153,7 +156,12 @@ async fn a_recreated_container_keeps_its_place_and_its_new_lines_arrive() {
         .position(|t| t.contains("web was recreated") && t.contains(short))
         .unwrap_or_else(|| panic!("no switch line: {all:?}"));
     let new_at = all.iter().position(|t| t == "web │ web-new");
-    assert!(new_at > Some(switch), "{all:?}");
+    let stamped: Vec<_> = buf
+        .lines()
+        .iter()
+        .map(|l| (&l.timestamp, &l.text.text))
+        .collect();
+    assert!(new_at > Some(switch), "{stamped:?}");
     // Same source: no third one, same colour as before.
     assert_eq!(f.source_count(), 2);
     let colour = |text: &str| {
@@ -217,6 +225,12 @@ async fn a_flood_stays_bounded_and_does_not_hold_back_a_quiet_source() {
         assert!(buf.len() <= 500);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    eprintln!(
+        "flood: {} lines through a 500-line buffer, {quiet_seen} quiet lines meanwhile, \
+         reorder high water {} (cap {MAX_PENDING})",
+        buf.dropped() + buf.len() as u64,
+        f.pending_high_water()
+    );
     assert!(
         f.pending_high_water() <= MAX_PENDING + 1,
         "{}",
