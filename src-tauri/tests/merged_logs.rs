@@ -16,8 +16,7 @@ const T: Duration = Duration::from_secs(30);
 
 fn service(te: &TestEngine, project: &str, service: &str, script: &str) -> TestContainer {
     te.container(service)
-        .label("com.docker.compose.project", project)
-        .label("com.docker.compose.service", service)
+        .compose(project, service)
         .cmd(&["sh", "-c", script])
         .start()
 }

@@ -11,16 +11,28 @@ use wharf_tests::{require_engine, unique_name, wait_until_blocking, TestContaine
 use crate::common::{synced_store, wait, TIMEOUT};
 
 const PROJECT: &str = "com.docker.compose.project";
-const SERVICE: &str = "com.docker.compose.service";
 
 /// A container of compose `project`/`service` (labels only) running `script`.
 fn service(te: &TestEngine, project: &str, service: &str, script: &str) -> TestContainer {
     te.container(service)
-        .label(PROJECT, project)
-        .label(SERVICE, service)
-        .label("com.docker.compose.container-number", "1")
+        .compose(project, service)
         .cmd(&["sh", "-c", script])
         .start()
+}
+
+/// Services of `project` running their scripts, once the store lists them all.
+async fn services<const N: usize>(
+    te: &TestEngine,
+    store: &wharf_core::store::Store,
+    project: &str,
+    specs: [(&str, &str); N],
+) -> [TestContainer; N] {
+    let cs = specs.map(|(name, script)| service(te, project, name, script));
+    wait(store, "the project's containers", |s| {
+        s.projects().get(project).map(Vec::len) == Some(N)
+    })
+    .await;
+    cs
 }
 
 /// Drain `f` into `buf` until `done(buf)` or the timeout.
@@ -113,16 +125,18 @@ async fn a_recreated_container_keeps_its_place_and_its_new_lines_arrive() {
     let te = require_engine!();
     let project = unique_name("recreate");
     let store = synced_store(te.host()).await;
-    let old = service(te, &project, "web", "echo web-old; sleep 300");
-    let _db = service(
+    let [old, _db] = services(
         te,
+        &store,
         &project,
-        "db",
-        "i=0; while true; do i=$((i+1)); echo db $i; sleep 0.3; done",
-    );
-    wait(&store, "the project's containers", |s| {
-        s.projects().get(project.as_str()).map(Vec::len) == Some(2)
-    })
+        [
+            ("web", "echo web-old; sleep 300"),
+            (
+                "db",
+                "i=0; while true; do i=$((i+1)); echo db $i; sleep 0.3; done",
+            ),
+        ],
+    )
     .await;
     let mut f = MergedFollower::start(
         store.engine(),
@@ -187,16 +201,18 @@ async fn a_flood_stays_bounded_and_does_not_hold_back_a_quiet_source() {
     let te = require_engine!();
     let project = unique_name("flood");
     let store = synced_store(te.host()).await;
-    let _flood = service(te, &project, "flood", "yes flood-line-of-some-length");
-    let _quiet = service(
+    let _both = services(
         te,
+        &store,
         &project,
-        "quiet",
-        "i=0; while true; do i=$((i+1)); echo quiet $i; sleep 0.2; done",
-    );
-    wait(&store, "the project's containers", |s| {
-        s.projects().get(project.as_str()).map(Vec::len) == Some(2)
-    })
+        [
+            ("flood", "yes flood-line-of-some-length"),
+            (
+                "quiet",
+                "i=0; while true; do i=$((i+1)); echo quiet $i; sleep 0.2; done",
+            ),
+        ],
+    )
     .await;
     let mut f = MergedFollower::start(
         store.engine(),

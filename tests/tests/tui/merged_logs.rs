@@ -9,8 +9,7 @@ use crate::term::Wharf;
 
 fn service(te: &TestEngine, project: &str, service: &str, script: &str) -> TestContainer {
     te.container(service)
-        .label("com.docker.compose.project", project)
-        .label("com.docker.compose.service", service)
+        .compose(project, service)
         .cmd(&["sh", "-c", script])
         .start()
 }
