@@ -59,6 +59,7 @@ fn generate(out: &Path) {
         AppInfo,
         Saved,
         LogRequest,
+        crate::merged_logs::MergedSelection,
         ImageFormat,
         Command,
         Outcome,

@@ -18,6 +18,8 @@ pub const COMMANDS: &[&str] = &[
     "engine_info",
     "logs_start",
     "logs_save",
+    "logs_merged_start",
+    "logs_merged_save",
     "stats_watch",
     "stats_history",
     "chart_export",

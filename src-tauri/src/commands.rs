@@ -314,7 +314,7 @@ fn download_dir<R: Runtime>(app: &AppHandle<R>) -> CmdResult<PathBuf> {
 }
 
 /// A file name made only of safe characters from `stem`.
-fn file_name(stem: &str, ext: &str) -> String {
+pub(crate) fn file_name(stem: &str, ext: &str) -> String {
     let clean: String = stem
         .chars()
         .map(|c| {
@@ -331,7 +331,11 @@ fn file_name(stem: &str, ext: &str) -> String {
     format!("wharf-{}-{secs}.{ext}", clean.trim_start_matches('.'))
 }
 
-fn write_download<R: Runtime>(app: &AppHandle<R>, name: String, data: &[u8]) -> CmdResult<Saved> {
+pub(crate) fn write_download<R: Runtime>(
+    app: &AppHandle<R>,
+    name: String,
+    data: &[u8],
+) -> CmdResult<Saved> {
     let path = download_dir(app)?.join(name);
     std::fs::write(&path, data).map_err(|e| {
         ErrorReport::from(CoreError::new(

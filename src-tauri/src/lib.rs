@@ -16,6 +16,7 @@ pub mod commands;
 pub mod compose;
 pub mod footprint;
 pub mod link;
+pub mod merged_logs;
 pub mod streams;
 mod window_state;
 
@@ -129,6 +130,8 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::engine_info,
             commands::logs_start,
             commands::logs_save,
+            merged_logs::logs_merged_start,
+            merged_logs::logs_merged_save,
             commands::stats_watch,
             commands::stats_history,
             commands::chart_export,

@@ -23,7 +23,9 @@ use wharf_core::error::ErrorReport;
 use wharf_core::model::{ContainerId, Sample};
 use wharf_core::spec::build::BuildPlan;
 use wharf_core::streams::logs::LogEvent;
-use wharf_core::streams::{LogBuffer, LogFollower, LogLine, StatsView};
+use wharf_core::streams::{
+    LogBuffer, LogFollower, LogLine, MergedEvent, MergedFollower, StatsView,
+};
 use wharf_core::Result;
 
 /// Lines kept between two log batches; a faster producer loses the oldest (counted).
@@ -107,20 +109,55 @@ pub struct LogBatch {
 }
 
 pub async fn logs(engine: Engine, id: String, opts: LogOptions, ch: Channel<LogBatch>) {
-    let mut follower = LogFollower::start(&engine, &id, &opts);
-    let mut buf = LogBuffer::new(LOG_BUFFER_LINES, opts.timestamps);
+    let follower = LogFollower::start(&engine, &id, &opts);
+    pump(LogSource::One(follower), opts.timestamps, ch).await;
+}
+
+/// Where log lines come from: one container's follower, or merged logs (lines already split,
+/// prefixed and in time order).
+pub enum LogSource {
+    One(LogFollower),
+    Merged(MergedFollower),
+}
+
+impl LogSource {
+    /// Wait for the next event and put it into `buf`; `Some` when the stream finished.
+    async fn recv_into(&mut self, buf: &mut LogBuffer) -> Option<Result<()>> {
+        match self {
+            LogSource::One(f) => match f.recv().await {
+                None | Some(LogEvent::End) => Some(Ok(())),
+                Some(LogEvent::Error(e)) => Some(Err(e)),
+                Some(LogEvent::Chunk(c)) => {
+                    buf.push(&c);
+                    None
+                }
+            },
+            LogSource::Merged(f) => match f.recv().await {
+                None | Some(MergedEvent::End) => Some(Ok(())),
+                Some(MergedEvent::Line(l)) => {
+                    buf.push_line(l);
+                    None
+                }
+            },
+        }
+    }
+
+    fn drain_into(&mut self, buf: &mut LogBuffer) -> Option<Result<()>> {
+        match self {
+            LogSource::One(f) => f.drain_into(buf, 1024).1,
+            LogSource::Merged(f) => f.drain_into(buf, 1024).1,
+        }
+    }
+}
+
+/// Send `source`'s lines to the page in batches until it ends or the page stops listening.
+pub async fn pump(mut source: LogSource, timestamps: bool, ch: Channel<LogBatch>) {
+    let mut buf = LogBuffer::new(LOG_BUFFER_LINES, timestamps);
     let mut next_seq = 0u64;
     loop {
-        let mut done: Option<Result<()>> = match follower.recv().await {
-            None | Some(LogEvent::End) => Some(Ok(())),
-            Some(LogEvent::Error(e)) => Some(Err(e)),
-            Some(LogEvent::Chunk(c)) => {
-                buf.push(&c);
-                None
-            }
-        };
+        let mut done = source.recv_into(&mut buf).await;
         if done.is_none() {
-            done = follower.drain_into(&mut buf, 1024).1;
+            done = source.drain_into(&mut buf);
         }
         if done.is_some() {
             buf.flush();

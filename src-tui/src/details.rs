@@ -5,7 +5,7 @@ use wharf_core::engine::{LogOptions, Processes};
 use wharf_core::error::CoreError;
 use wharf_core::history::{HistoryRange, HistorySeries};
 use wharf_core::model::ContainerId;
-use wharf_core::streams::{LogBuffer, LogQuery};
+use wharf_core::streams::{LogBuffer, LogQuery, Selection};
 
 use crate::files::{ChangesState, FilesState};
 use crate::keymap::Action;
@@ -255,7 +255,13 @@ pub struct Details {
     /// loads; `Err` with why it could not be read).
     pub stats_range: HistoryRange,
     pub history: Option<Result<HistorySeries, String>>,
+    /// Merged logs of several containers instead of one container's details: only the
+    /// Logs tab, `id` is [`MERGED_ID`].
+    pub merged: Option<Selection>,
 }
+
+/// The `id` of a merged log pane: no container has it.
+pub const MERGED_ID: &str = "merged-logs";
 
 impl Details {
     pub fn new(id: ContainerId, name: String, tab: Tab, capacity: usize, tail: usize) -> Details {
@@ -276,18 +282,44 @@ impl Details {
             changes: None,
             stats_range: HistoryRange::default(),
             history: None,
+            merged: None,
+        }
+    }
+
+    /// A pane of merged logs (the Logs tab only).
+    pub fn merged(sel: Selection, capacity: usize, tail: usize) -> Details {
+        let name = format!("logs of {}", sel.describe());
+        let mut d = Details::new(
+            ContainerId::from(MERGED_ID),
+            name,
+            Tab::Logs,
+            capacity,
+            tail,
+        );
+        d.merged = Some(sel);
+        d
+    }
+
+    fn open_logs(&self) -> Effect {
+        match &self.merged {
+            Some(sel) => Effect::OpenMergedLogs {
+                sel: sel.clone(),
+                opts: self.logs.options(),
+            },
+            None => Effect::OpenLogs {
+                id: self.id.clone(),
+                opts: self.logs.options(),
+            },
         }
     }
 
     /// What to load when opened: logs and inspect always, processes for the Top tab.
     pub fn load_effects(&mut self) -> Vec<Effect> {
-        let mut fx = vec![
-            Effect::OpenLogs {
-                id: self.id.clone(),
-                opts: self.logs.options(),
-            },
-            Effect::LoadInspect(self.id.clone()),
-        ];
+        if self.merged.is_some() {
+            self.tab = Tab::Logs;
+            return vec![self.open_logs()];
+        }
+        let mut fx = vec![self.open_logs(), Effect::LoadInspect(self.id.clone())];
         if self.tab == Tab::Top {
             fx.push(Effect::LoadTop(self.id.clone()));
         }
@@ -315,10 +347,7 @@ impl Details {
         self.logs.buffer = LogBuffer::new(self.logs.buffer.capacity(), self.logs.timestamps);
         self.logs.ended = None;
         self.logs.scroll = 0;
-        vec![Effect::OpenLogs {
-            id: self.id.clone(),
-            opts: self.logs.options(),
-        }]
+        vec![self.open_logs()]
     }
 
     pub fn set_inspect(&mut self, r: Result<serde_json::Value, CoreError>) {
@@ -439,6 +468,10 @@ impl Details {
     }
 
     fn switch(&mut self, tab: Tab) -> Vec<Effect> {
+        if self.merged.is_some() {
+            // Merged logs have no other tab.
+            return Vec::new();
+        }
         self.tab = tab;
         self.scroll = 0;
         if tab == Tab::Top {
@@ -500,7 +533,10 @@ impl Details {
                     Vec::new()
                 }
                 Action::SaveLogs if self.tab == Tab::Logs => {
-                    let name = format!("{}.log", self.name);
+                    let name = match &self.merged {
+                        Some(sel) => format!("{}.log", file_stem(&sel.describe())),
+                        None => format!("{}.log", self.name),
+                    };
                     *mode = Mode::Input(PromptKind::SaveLogs, Input::new(&name));
                     Vec::new()
                 }
@@ -580,4 +616,17 @@ impl Details {
         }
         None
     }
+}
+
+/// A file name stem from a description: letters, digits, `.`, `_` and `-`; the rest `-`.
+fn file_stem(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }

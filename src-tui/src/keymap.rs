@@ -50,6 +50,8 @@ pub enum Action {
     Create,
     Copy,
     Logs,
+    /// Merged logs of the marked containers or the selected project.
+    MergedLogs,
     Stats,
     Inspect,
     // Inside logs.
@@ -122,6 +124,7 @@ impl Action {
             Create => "create",
             Copy => "copy id",
             Logs => "logs",
+            MergedLogs => "merged logs",
             Stats => "stats",
             Inspect => "inspect",
             Follow => "follow",
@@ -372,6 +375,7 @@ impl Default for KeyMap {
             (Create, vec![k('c')]),
             (Copy, vec![k('y')]),
             (Logs, vec![k('l')]),
+            (MergedLogs, vec![k('L')]),
             (Stats, vec![k('t')]),
             (Inspect, vec![k('i')]),
             (Follow, vec![k('f')]),

@@ -174,6 +174,11 @@ pub enum Effect {
         id: ContainerId,
         opts: LogOptions,
     },
+    /// Merged logs of what the selection picks (the loop gives the core the live store).
+    OpenMergedLogs {
+        sel: wharf_core::streams::Selection,
+        opts: LogOptions,
+    },
     CloseLogs,
     LoadInspect(ContainerId),
     LoadTop(ContainerId),

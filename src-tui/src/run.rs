@@ -24,7 +24,7 @@ use wharf_core::history::{self, SeriesKey};
 use wharf_core::model::ContainerId;
 use wharf_core::session::{Session, SessionError, SessionOptions};
 use wharf_core::streams::logs::LogEvent;
-use wharf_core::streams::{LogFollower, StatsHub};
+use wharf_core::streams::{LogFollower, MergedEvent, MergedFollower, StatsHub};
 
 use crate::app::App;
 use crate::exec::Events;
@@ -39,7 +39,53 @@ type CopyTask = Option<tokio::task::JoinHandle<()>>;
 
 struct Logs {
     id: ContainerId,
-    follower: LogFollower,
+    follower: Follower,
+}
+
+/// One container's log, or merged logs (whose lines come already split and prefixed).
+enum Follower {
+    One(LogFollower),
+    Merged(MergedFollower),
+}
+
+/// What a follower handed over.
+enum Got {
+    Chunk(wharf_core::engine::LogChunk),
+    Line(wharf_core::streams::LogLine),
+    End(Option<wharf_core::error::CoreError>),
+}
+
+impl Follower {
+    fn is_ended(&self) -> bool {
+        match self {
+            Follower::One(f) => f.is_ended(),
+            Follower::Merged(f) => f.is_ended(),
+        }
+    }
+
+    async fn recv(&mut self) -> Got {
+        match self {
+            Follower::One(f) => match f.recv().await {
+                Some(LogEvent::Chunk(c)) => Got::Chunk(c),
+                Some(LogEvent::End) | None => Got::End(None),
+                Some(LogEvent::Error(e)) => Got::End(Some(e)),
+            },
+            Follower::Merged(f) => match f.recv().await {
+                Some(MergedEvent::Line(l)) => Got::Line(l),
+                Some(MergedEvent::End) | None => Got::End(None),
+            },
+        }
+    }
+
+    fn drain_into(
+        &mut self,
+        buf: &mut wharf_core::streams::LogBuffer,
+    ) -> Option<wharf_core::error::Result<()>> {
+        match self {
+            Follower::One(f) => f.drain_into(buf, LOG_BUDGET).1,
+            Follower::Merged(f) => f.drain_into(buf, LOG_BUDGET).1,
+        }
+    }
 }
 
 /// A switch's end, from its background task: the connected session or why not.
@@ -129,11 +175,17 @@ pub async fn run(
             Ok(()) = stats_rx.changed() => Msg::Stats(stats_rx.borrow_and_update().clone()),
             ev = next_log(&mut logs), if logs_live => {
                 match ev {
-                    Some(LogEvent::Chunk(c)) => {
+                    got @ (Got::Chunk(_) | Got::Line(_)) => {
                         if let (Some(d), Some(l)) = (app.details.as_mut(), logs.as_mut()) {
                             if d.id == l.id {
-                                d.logs.buffer.push(&c);
-                                let (_, end) = l.follower.drain_into(&mut d.logs.buffer, LOG_BUDGET);
+                                match got {
+                                    Got::Chunk(c) => {
+                                        d.logs.buffer.push(&c);
+                                    }
+                                    Got::Line(line) => d.logs.buffer.push_line(line),
+                                    Got::End(_) => {}
+                                }
+                                let end = l.follower.drain_into(&mut d.logs.buffer);
                                 if let Some(end) = end {
                                     d.logs.ended = Some(match end {
                                         Ok(()) => "log stream ended".into(),
@@ -145,8 +197,7 @@ pub async fn run(
                         dirty = true;
                         continue;
                     }
-                    Some(LogEvent::End) | None => Msg::LogsEnded(None),
-                    Some(LogEvent::Error(e)) => Msg::LogsEnded(Some(e)),
+                    Got::End(e) => Msg::LogsEnded(e),
                 }
             }
             _ = tokio::time::sleep(FRAME.saturating_sub(last_draw.elapsed())), if dirty => continue,
@@ -280,6 +331,20 @@ pub async fn run(
                         let _ = done.send((name, result));
                     });
                 }
+                Effect::OpenMergedLogs { sel, opts } => {
+                    match MergedFollower::start(&engine, session.store.subscribe(), sel, &opts) {
+                        Ok(f) => {
+                            logs = Some(Logs {
+                                id: ContainerId::from(crate::details::MERGED_ID),
+                                follower: Follower::Merged(f),
+                            });
+                        }
+                        Err(e) => {
+                            logs = None;
+                            app.update(Msg::LogsEnded(Some(e)));
+                        }
+                    }
+                }
                 other => apply(other, &engine, &tx, &mut logs, &mut copy, terminal),
             }
         }
@@ -315,7 +380,7 @@ fn watch_visible(app: &App, hub: &StatsHub) {
     hub.watch(app.visible_container_ids(), focus);
 }
 
-async fn next_log(logs: &mut Option<Logs>) -> Option<LogEvent> {
+async fn next_log(logs: &mut Option<Logs>) -> Got {
     match logs {
         Some(l) => l.follower.recv().await,
         None => std::future::pending().await,
@@ -341,7 +406,7 @@ fn apply(
             });
         }
         Effect::OpenLogs { id, opts } => {
-            let follower = LogFollower::start(&engine, id.as_str(), &opts);
+            let follower = Follower::One(LogFollower::start(&engine, id.as_str(), &opts));
             *logs = Some(Logs { id, follower });
         }
         Effect::CloseLogs => *logs = None,
@@ -454,6 +519,8 @@ fn apply(
         | Effect::SwitchContext(_)
         | Effect::SwitchHost(_)
         | Effect::LoadStatsHistory { .. } => {}
+        // Handled in the loop, which has the store.
+        Effect::OpenMergedLogs { .. } => {}
     }
 }
 

@@ -95,6 +95,13 @@ impl<'e> ContainerBuilder<'e> {
         self.arg("--label").arg(&format!("{key}={value}"))
     }
 
+    /// Labels it as compose `project`'s `service` (container number 1), as compose would.
+    pub fn compose(self, project: &str, service: &str) -> Self {
+        self.label("com.docker.compose.project", project)
+            .label("com.docker.compose.service", service)
+            .label("com.docker.compose.container-number", "1")
+    }
+
     /// Publishes a port, `docker run -p` syntax; keep it on loopback, e.g. `127.0.0.1::80`.
     pub fn publish(self, spec: &str) -> Self {
         self.arg("-p").arg(spec)

@@ -12,6 +12,8 @@ import { engineView } from "./views/engine";
 import { composeView } from "./views/compose";
 import { containersView, eventsView, imagesView, networksView, volumesView } from "./views/resources";
 import type { View } from "./views/view";
+import { mergedLogsView, parseMerged } from "./views/merged";
+import type { MergedSelection } from "./lib/types";
 
 // The one list of sections: sidebar order, Alt+N shortcuts and the view each route opens.
 const SECTIONS = [
@@ -45,8 +47,10 @@ function openContainer(id: string) {
   go(`#/container/${id}/stats`);
 }
 
-function parse(): { section: Section | "container"; id?: string; tab?: Tab } {
+function parse(): { section: Section | "container" | "logs"; id?: string; tab?: Tab; merged?: MergedSelection } {
   const parts = location.hash.replace(/^#\/?/, "").split("/");
+  const merged = parts[0] === "logs" ? parseMerged(parts[1], parts[2]) : null;
+  if (merged) return { section: "logs", id: parts.slice(1).join("/"), merged };
   if (parts[0] === "container" && parts[1]) {
     const tab = TABS.includes(parts[2] as Tab) ? (parts[2] as Tab) : "stats";
     return { section: "container", id: decodeURIComponent(parts[1]), tab };
@@ -67,6 +71,7 @@ function route() {
     view?.destroy();
     const section = SECTIONS.find(([k]) => k === r.section);
     view = r.section === "container" ? containerView(r.id!, r.tab!, (t) => go(`#/container/${r.id}/${t}`))
+      : r.merged ? mergedLogsView(r.merged)
       : (section ?? SECTIONS[0])[2]();
     replace(main, view.el);
   } else if (view) {
@@ -75,7 +80,7 @@ function route() {
     replace(main, view.el);
   }
   if (snap) view!.update(snap);
-  renderNav(r.section === "container" ? "containers" : r.section);
+  renderNav(r.section === "container" ? "containers" : r.section === "logs" ? (r.merged?.kind === "project" ? "compose" : "containers") : r.section);
 }
 
 function renderNav(active: string) {

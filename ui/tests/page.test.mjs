@@ -383,6 +383,40 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("merged logs from selected containers and from a project: prefixes coloured, search, only matching, save", async () => {
+    const page = await open("#/containers");
+    await page.waitForSelector("[data-table=containers] tbody tr[data-id]");
+    for (const n of ["web", "db"]) await page.check(`tr:has(a.name:text-is("${n}")) input[type=checkbox]`);
+    await page.click("button[data-action=merged-logs]");
+    await page.waitForSelector("[data-testid=merged-logs] [data-testid=logs] .line");
+    assert.match(await page.textContent("[data-testid=merged-logs] h2"), /Logs of 2 containers/);
+    const calls = () => page.evaluate(() => window.__wharfStub.mergedCalls);
+    const first = (await calls())[0];
+    assert.equal(first.kind, "containers");
+    assert.equal(first.ids.length, 2);
+    const lines = () => page.$$eval("[data-testid=logs] .line", (ls) => ls.map((l) => l.textContent));
+    assert.deepEqual(await lines(), ["web │ GET / 200", "db  │ checkpoint complete", "web │ GET /cart 500"]);
+    // The prefix is in its source's colour.
+    const colours = await page.$$eval("[data-testid=logs] .line > span:first-child", (ss) => ss.map((s) => s.style.color));
+    assert.equal(colours[0], colours[2]);
+    assert.notEqual(colours[0], colours[1]);
+    await page.fill("input[aria-label='Search logs']", "web");
+    await page.check("label:has-text('only matching') input");
+    assert.equal(await page.locator("[data-testid=logs] .line").count(), 2);
+    await page.click("button:has-text('Save log…')");
+    await page.waitForSelector(".toast:has-text('Saved')");
+
+    // From the compose projects view: the selected project's logs.
+    await page.goto(server.url + "#/compose");
+    await page.waitForSelector("[data-table=projects] tbody tr[data-id=shop]");
+    await page.check("tr[data-id=shop] input[type=checkbox]");
+    await page.click("button[data-action=logs]");
+    await page.waitForSelector("[data-testid=merged-logs] [data-testid=logs] .line");
+    assert.match(await page.textContent("[data-testid=merged-logs] h2"), /Logs of project shop/);
+    assert.deepEqual((await calls()).at(-1), { kind: "project", name: "shop" });
+    assert.deepEqual(errors, []);
+  });
+
   test("streams stop when their view closes", async () => {
     const page = await open("#/containers");
     await page.dblclick("tr:has(a.name:text-is('db'))");

@@ -192,6 +192,23 @@ impl LogBuffer {
         self.next_seq += 1;
     }
 
+    /// Take the complete lines held so far (a reader that forwards lines elsewhere, as
+    /// merged logs do, keeps the buffer only for splitting and sanitizing).
+    pub fn take_lines(&mut self) -> std::collections::vec_deque::Drain<'_, LogLine> {
+        self.lines.drain(..)
+    }
+
+    /// Add a line made elsewhere (a merged log's): numbered here, oldest dropped beyond the
+    /// capacity.
+    pub fn push_line(&mut self, mut line: LogLine) {
+        if self.lines.len() >= self.capacity {
+            self.lines.pop_front();
+        }
+        line.seq = self.next_seq;
+        self.lines.push_back(line);
+        self.next_seq += 1;
+    }
+
     /// Indices of lines matching `q`.
     pub fn matching(&self, q: &LogQuery) -> Vec<usize> {
         self.lines

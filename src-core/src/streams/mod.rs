@@ -7,10 +7,13 @@ mod cgroup;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod logs;
+pub mod merged;
+pub mod reorder;
 mod series;
 pub mod stats;
 pub mod text;
 
 pub use logs::{LogBuffer, LogFollower, LogLine, LogQuery};
+pub use merged::{MergedEvent, MergedFollower, Selection};
 pub use series::{Series, SERIES_WINDOW_MS};
 pub use stats::{SampleSource, StatsHub, StatsView};

@@ -37,6 +37,7 @@ const VERBS: &[&str] = &[
     "search",
     "ctx",
     "host",
+    "logs",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -159,6 +160,7 @@ impl App {
             }
             ("ctx" | "context", words) => self.ctx_command(words),
             ("host", words) => self.host_command(words),
+            ("logs", words) => self.merged_logs_command(words),
             ("run", []) => self.open_run_form(""),
             ("run", [image]) => self.open_run_form(image),
             ("create", ["network", words @ ..]) => self.create_network_command(words),

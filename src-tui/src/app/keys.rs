@@ -194,6 +194,7 @@ impl App {
             }
             Action::Open => self.open_selected(Tab::Logs)?,
             Action::Logs => self.open_selected(Tab::Logs)?,
+            Action::MergedLogs => self.merged_logs_key(),
             Action::Stats => self.open_selected(Tab::Stats)?,
             Action::Inspect => self.open_selected(Tab::Inspect)?,
             Action::Zoom => {

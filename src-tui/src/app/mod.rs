@@ -15,6 +15,7 @@ mod contexts;
 mod files;
 mod images;
 mod keys;
+mod merged_logs;
 mod navigation;
 mod prompts;
 mod prune;
@@ -244,7 +245,10 @@ impl App {
                 self.snapshot = s;
                 self.refresh_rows();
                 if let Some(d) = &mut self.details {
-                    if !self.snapshot.containers.contains_key(&d.id) && self.snapshot.synced {
+                    if d.merged.is_none()
+                        && !self.snapshot.containers.contains_key(&d.id)
+                        && self.snapshot.synced
+                    {
                         d.gone = true;
                     }
                 }

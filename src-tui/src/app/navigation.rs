@@ -15,7 +15,7 @@ impl App {
         let Some(d) = &self.details else {
             return Vec::new();
         };
-        if self.layout != Layout::Split || self.view != View::Containers {
+        if self.layout != Layout::Split || self.view != View::Containers || d.merged.is_some() {
             return Vec::new();
         }
         match self.selected_row() {

@@ -19,7 +19,12 @@ pub fn draw(f: &mut Frame, app: &App, d: &Details, area: Rect) {
     if d.gone {
         title.push(Span::styled("(removed) ", Style::default().fg(p.error)));
     }
-    for t in Tab::ALL {
+    let tabs: &[Tab] = if d.merged.is_some() {
+        &[Tab::Logs]
+    } else {
+        &Tab::ALL
+    };
+    for &t in tabs {
         let st = if t == d.tab {
             Style::default()
                 .fg(p.accent)

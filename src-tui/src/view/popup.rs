@@ -157,6 +157,7 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
             "Details",
             &[
                 Logs,
+                MergedLogs,
                 Stats,
                 Inspect,
                 Follow,

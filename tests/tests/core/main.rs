@@ -14,6 +14,7 @@ mod files;
 mod history;
 mod images;
 mod logs;
+mod merged_logs;
 mod reconnect;
 mod recreate;
 mod run;

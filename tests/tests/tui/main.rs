@@ -9,6 +9,7 @@ mod files;
 mod hostile;
 mod images;
 mod journeys;
+mod merged_logs;
 mod recreate;
 mod robustness;
 mod run_form;

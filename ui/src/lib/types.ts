@@ -32,6 +32,7 @@ export type { Image } from "./generated/Image";
 export type { LogBatch } from "./generated/LogBatch";
 export type { LogLine } from "./generated/LogLine";
 export type { LogRequest } from "./generated/LogRequest";
+export type { MergedSelection } from "./generated/MergedSelection";
 export type { Metric } from "./generated/Metric";
 export type { Network } from "./generated/Network";
 export type { Outcome } from "./generated/Outcome";

@@ -10,6 +10,7 @@ import type { StreamHandle } from "../lib/backend";
 import type { ComposeAction, ComposeProgress, ComposeProject, ProjectAction } from "../lib/types";
 import { confirmAction, errorText, formDialog, toast } from "../lib/ui";
 import type { View } from "./view";
+import { mergedRoute } from "./merged";
 
 function servicesText(p: ComposeProject): string {
   return p.services.map((s) => `${s.name || "?"} ${s.containers.filter((c) => c.state === "running").length}/${s.containers.length}`).join(", ");
@@ -122,6 +123,7 @@ export function composeView(): View {
       { label: "Pull", mutating: true, needs: "one", run: (rows) => composeRun({ project: one(rows).name }, "pull") },
       { label: "Build", mutating: true, needs: "one", run: (rows) => composeRun({ project: one(rows).name }, "build") },
       { label: "Up a file…", needs: "none", mutating: true, run: upFile },
+      { label: "Logs", needs: "one", mutating: false, run: ([p]) => { location.hash = mergedRoute({ kind: "project", name: p.name }); } },
     ],
   });
   return {

@@ -1,9 +1,10 @@
-// A container's logs: follow, search with highlight, filter to matching lines, timestamps,
-// stdout/stderr toggles, save to a file. Lines arrive already sanitized by the core (escape
+// A container's logs, or merged logs of several (`merged`: wharf-core's merge, each line
+// already prefixed `source │ ` in its colour): follow, search with highlight, filter to
+// matching lines, timestamps, stdout/stderr toggles, save to a file. Lines arrive already sanitized by the core (escape
 // sequences made inert, colours as style runs) and are added as text nodes only.
 import { backend, type StreamHandle } from "../lib/backend";
 import { h, replace } from "../lib/dom";
-import type { LogLine, LogRequest, Style } from "../lib/types";
+import type { LogBatch, LogLine, LogRequest, MergedSelection, Style } from "../lib/types";
 import { errorText, toast } from "../lib/ui";
 
 const MAX_LINES = 5000;
@@ -48,7 +49,7 @@ function highlight(text: string, needle: RegExp | null): Node[] {
   return out;
 }
 
-export function logsPanel(id: string, name: string) {
+export function logsPanel(id: string, name: string, merged?: MergedSelection) {
   let lines: LogLine[] = [];
   let stream: StreamHandle | null = null;
   let status = "";
@@ -70,7 +71,8 @@ export function logsPanel(id: string, name: string) {
   };
   const save = h("button", { type: "button", onclick: async () => {
     try {
-      const s = await backend().logsSave(id, name, opts.timestamps);
+      const s = merged ? await backend().logsMergedSave(merged, name, opts.timestamps)
+        : await backend().logsSave(id, name, opts.timestamps);
       toast(`Saved ${s.path}`);
     } catch (e) { toast(errorText(e), "error"); }
   } }, "Save log…");
@@ -127,7 +129,7 @@ export function logsPanel(id: string, name: string) {
     lines = [];
     status = "";
     const my = ++gen;
-    void backend().logs(id, { ...opts }, (b) => {
+    const onBatch = (b: LogBatch) => {
       if (my !== gen) return;
       lines.push(...b.lines);
       const cut = Math.max(0, lines.length - MAX_LINES);
@@ -141,7 +143,9 @@ export function logsPanel(id: string, name: string) {
       out.append(...b.lines.map((l) => lineNode(l, null)));
       statusEl.textContent = `${lines.length} lines ${status}`;
       if (opts.follow) out.scrollTop = out.scrollHeight;
-    }).then((s) => { if (my === gen) stream = s; else s.stop(); }, (e) => { status = errorText(e); render(); });
+    };
+    const started = merged ? backend().logsMerged(merged, { ...opts }, onBatch) : backend().logs(id, { ...opts }, onBatch);
+    void started.then((s) => { if (my === gen) stream = s; else s.stop(); }, (e) => { status = errorText(e); render(); });
   }
 
   start();

@@ -8,6 +8,7 @@ import { backend } from "../lib/backend";
 import type { Command, Container, EngineEvent, FindingCounts, Image, Network, SearchResult, Snapshot, Volume } from "../lib/types";
 import { errorText, formDialog, toast } from "../lib/ui";
 import type { View } from "./view";
+import { mergedRoute } from "./merged";
 import { statusLine } from "./container";
 import { isAlive, openRun, READ_ONLY_TITLE, renameContainer, stateBadge } from "./common";
 import type { Freshness, ImageFilter, UpdateMarks } from "../lib/types";
@@ -97,6 +98,7 @@ export function containersView(open: (id: string) => void): View {
       { label: "Kill", mutating: true, applies: isAlive, run: (r) => containerActions(r, (c) => ({ action: "kill", id: c.id, signal: "SIGKILL" })).then(() => undefined) },
       { label: "Rename…", needs: "one", mutating: true, run: ([c]) => renameContainer(c).then(() => undefined) },
       { label: "Remove", mutating: true, run: (r) => removeContainers(r.map((c) => c.id)).then(() => undefined) },
+      { label: "Merged logs", mutating: false, run: (r) => { location.hash = mergedRoute({ kind: "containers", ids: r.map((c) => c.id) }); } },
       { label: "Run…", needs: "none", mutating: true, readOnlyTitle: READ_ONLY_TITLE, run: () => openRun() },
       // The selected containers, or every one the last update check marked outdated.
       { label: "Update images…", needs: "none", mutating: true, enabled: () => outdatedContainers(lastSnap).length > 0,

@@ -3,7 +3,7 @@
 // browser it is the in-memory stub (./stub.ts) used by the browser tests.
 import type {
   AppInfo, BuildBatch, BuildFieldError, BuildForm, SearchQuery, SearchResult, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
-  LogRequest, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
+  LogRequest, MergedSelection, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
   Snapshot, StatsUpdate, HistoryEntry, ImageFilter, Save, SaveOutcome, SaveTarget, TransferRequest, TransferUpdate,
   UpdateMarks, EditPrefill, HistoryRange, HistorySeries, RecreatePreview, Listing, CopyEvent, FileChange, ImageUpdatePlan, ImageUpdateProgress,
   ComposeAction, ComposeProgress, DownPlan, ErrorReport, ProjectAction,
@@ -46,6 +46,10 @@ export interface Backend {
   sshCost(): Promise<SshCost | null>;
   logs(id: string, req: LogRequest, cb: (b: LogBatch) => void): Promise<StreamHandle>;
   logsSave(id: string, name: string, timestamps: boolean): Promise<Saved>;
+  /** The merged logs of a project, a label or containers (wharf-core's merge: time order,
+   * a coloured `prefix │ ` per source, recreated containers followed). */
+  logsMerged(sel: MergedSelection, req: LogRequest, cb: (b: LogBatch) => void): Promise<StreamHandle>;
+  logsMergedSave(sel: MergedSelection, name: string, timestamps: boolean): Promise<Saved>;
   /** Latest samples of `visible` and `focus` (with `top`, of only the `top` highest CPU and
    * memory users); with `series`, the focus's new samples too. */
   stats(visible: string[], focus: string | null, series: SeriesRequest | null, top: number | null,

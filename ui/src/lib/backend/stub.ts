@@ -6,7 +6,7 @@ import type {
   BuildBatch, BuildFieldError, BuildForm, Image, SearchResult,
   Command, Container, ContainerState, EngineInfo, FieldError, Finding, FindingCounts, FindingsSummary, LogLine, Network,
   Outcome, PrunePlan, PruneTarget, RecreatePreview, Removal, RunForm, RunPreview, Sample, SeriesRequest, Snapshot, Style, Volume,
-  TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan, ContextSummary, HistoryRange, HistorySeries,
+  TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan, ContextSummary, HistoryRange, HistorySeries, MergedSelection,
   ComposeAction, ComposeProject,
   SshCost,
 } from "../types";
@@ -161,6 +161,7 @@ export class StubEngine {
   history = new Map<string, HistorySeries>();
   historyCalls: { id: string; range: HistoryRange }[] = [];
   /** Every `stats` call, as the page made it. */
+  mergedCalls: MergedSelection[] = [];
   statsCalls: { visible: string[]; focus: string | null; series: SeriesRequest | null; top: number | null }[] = [];
   /** The series kept per focused container, sampled whether or not a stream is open (as the
    * core's stats hub does); `tick()` takes one sample of each now. */
@@ -468,6 +469,22 @@ export function createStubBackend(): Backend {
       return stream(() => clearInterval(t));
     },
     logsSave: async (_id, name) => ({ path: `/root/Downloads/wharf-${name}.log`, bytes: 42 }),
+    async logsMerged(sel, req, cb) {
+      eng.mergedCalls.push(sel);
+      let seq = 0;
+      // As the core sends them: `prefix │ ` in the source's colour, then the line.
+      const line = (prefix: string, colour: number, text: string): LogLine => {
+        const head = `${prefix.padEnd(3)} │ `;
+        return {
+          seq: seq++, stream: "stdout", timestamp: null,
+          text: { text: head + text, runs: [[0, { ...plain, fg: { indexed: colour }, bold: true }], [new TextEncoder().encode(head).length, plain]] },
+          truncated: false,
+        };
+      };
+      setTimeout(() => cb({ lines: [line("web", 6, "GET / 200"), line("db", 3, "checkpoint complete"), line("web", 6, "GET /cart 500")], dropped: 0, ended: !req.follow, error: null }), 20);
+      return stream(() => undefined);
+    },
+    logsMergedSave: async (_sel, name) => ({ path: `/root/Downloads/wharf-${name}.log`, bytes: 42 }),
     async stats(visible, focus, series, top, cb) {
       eng.statsCalls.push({ visible, focus, series, top });
       if (focus && series) eng.watchSeries(focus);

@@ -44,6 +44,13 @@ export function createTauriBackend(): Backend {
       return handle(await invoke<number>("logs_start", { id, request, channel }));
     },
     logsSave: (id, name, timestamps) => invoke("logs_save", { id, name, timestamps }),
+    async logsMerged(selection, request, cb) {
+      const channel = new Channel<LogBatch>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("logs_merged_start", { selection, request, channel }));
+    },
+    logsMergedSave: (selection, name, timestamps) =>
+      invoke("logs_merged_save", { selection, name, timestamps }),
     async stats(visible, focus, series, top, cb) {
       const channel = new Channel<StatsUpdate>();
       channel.onmessage = cb;
