@@ -11,6 +11,8 @@
 //! a prune its [`PrunePlan`] (the exact objects), and they act on those ids only
 //! (see [`crate::destroy`]).
 
+mod swarm;
+
 use std::collections::HashMap;
 use std::fmt;
 
@@ -25,6 +27,7 @@ use crate::spec;
 use crate::spec::network::NetworkForm;
 use crate::spec::run::{FieldError, RunForm};
 use crate::spec::update::UpdateForm;
+pub use swarm::SwarmOp;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -143,6 +146,10 @@ pub enum Command {
     UpdateImages {
         plan: ImageUpdatePlan,
     },
+    /// A swarm change (nodes, services, stacks, secrets): see [`SwarmOp`].
+    Swarm {
+        op: SwarmOp,
+    },
 }
 
 /// What a command produced.
@@ -207,6 +214,7 @@ impl Command {
             | Command::Update { .. }
             | Command::Connect { .. }
             | Command::Tag { .. } => false,
+            Command::Swarm { op } => op.is_destructive(),
         }
     }
 
@@ -234,6 +242,7 @@ impl Command {
             Command::Disconnect { .. } => "disconnect",
             Command::Tag { .. } => "tag",
             Command::UpdateImages { .. } => "update images",
+            Command::Swarm { op } => op.verb(),
         }
     }
 
@@ -292,6 +301,7 @@ impl Command {
             } => vec![network, container.as_str()],
             Command::Tag { id, target } => vec![id.as_str(), target],
             Command::UpdateImages { plan } => plan.items.iter().map(|i| i.id.as_str()).collect(),
+            Command::Swarm { op } => op.targets(),
         }
     }
 
@@ -320,6 +330,7 @@ impl Command {
                 CoreError::invalid_input("no container to update: none of them is outdated"),
             ),
             Command::Prune { plan } => destroy::validate_plan(plan),
+            Command::Swarm { op } => op.validate(),
             Command::Run { form, .. } | Command::Recreate { form, .. } => {
                 form.parse().map(drop).map_err(FieldError::into_error)
             }
@@ -420,6 +431,7 @@ impl fmt::Display for Command {
                 }
                 Ok(())
             }
+            Command::Swarm { op } => op.fmt(f),
         }
     }
 }
@@ -523,6 +535,10 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
         }
         Command::Tag { id, target } => done(engine.tag(id.as_str(), target.trim()).await),
         Command::UpdateImages { plan } => update_images(engine, plan).await,
+        Command::Swarm { op } => op.execute(engine).await.map(|d| match d {
+            swarm::Done::Nothing => Outcome::Done,
+            swarm::Done::Created(id) => Outcome::Created { id },
+        }),
     }
 }
 

@@ -236,6 +236,15 @@ fn every_command() -> Vec<Command> {
         Command::UpdateImages {
             plan: Default::default(),
         },
+        // Whether a swarm op is destructive depends on the op (a drain is, an activate is
+        // not): the page asks `swarm_preview` for each, so this one is a non-destructive op.
+        Command::Swarm {
+            op: wharf_core::command::SwarmOp::UpdateService {
+                id: wharf_core::model::ServiceId::new("s"),
+                name: "s".into(),
+                change: wharf_core::engine::ServiceChange::Scale { replicas: 1 },
+            },
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -262,6 +271,7 @@ fn every_command() -> Vec<Command> {
             Command::Disconnect { .. } => 18,
             Command::Tag { .. } => 19,
             Command::UpdateImages { .. } => 20,
+            Command::Swarm { .. } => 21,
         })
         .collect();
     assert_eq!(

@@ -41,7 +41,7 @@ const engine: EngineInfo = {
   kernel: "6.1.0", arch: "x86_64", hostname: "stub-host", storage_driver: "overlay2",
   cgroup_driver: "cgroupfs", cgroup_version: "1", logging_driver: "json-file", cpus: 2,
   memory: 24 * 1024 ** 3, root_dir: "/var/lib/docker", containers: 0, running: 0, paused: 0,
-  stopped: 0, images: 2, swarm: "inactive", system_time: new Date().toISOString(), warnings: [],
+  stopped: 0, images: 2, swarm: "inactive", swarm_manager: false, node_id: null, system_time: new Date().toISOString(), warnings: [],
 };
 
 // Canned answers for the run form and the findings, for the page's layout and interaction
