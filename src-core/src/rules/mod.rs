@@ -17,4 +17,5 @@ pub mod networks;
 pub mod prune;
 pub mod removal;
 pub mod secrets;
+pub mod swarm;
 pub mod usage;

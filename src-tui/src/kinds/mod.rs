@@ -13,8 +13,13 @@ mod engine;
 mod events;
 mod images;
 mod networks;
+mod nodes;
 mod projects;
+mod secrets;
+mod services;
+mod stacks;
 mod table;
+mod tasks;
 mod volumes;
 
 use wharf_core::model::ContainerId;
@@ -34,28 +39,43 @@ pub enum View {
     Networks,
     Volumes,
     Projects,
+    Nodes,
+    Services,
+    Tasks,
+    Stacks,
+    Secrets,
     Events,
     Engine,
 }
 
 /// The registry: every kind, in the order the header lists them (and [`View`]'s order).
-pub const KINDS: [&Kind; 7] = [
+pub const KINDS: [&Kind; 12] = [
     &containers::KIND,
     &images::KIND,
     &networks::KIND,
     &volumes::KIND,
     &projects::KIND,
+    &nodes::KIND,
+    &services::KIND,
+    &tasks::KIND,
+    &stacks::KIND,
+    &secrets::KIND,
     &events::KIND,
     &engine::KIND,
 ];
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 12] = [
         View::Containers,
         View::Images,
         View::Networks,
         View::Volumes,
         View::Projects,
+        View::Nodes,
+        View::Services,
+        View::Tasks,
+        View::Stacks,
+        View::Secrets,
         View::Events,
         View::Engine,
     ];
@@ -109,6 +129,8 @@ pub struct Kind {
     pub open: fn(&Row) -> Option<Open>,
     /// Footer hints when no details pane is open (help and quit are moved first).
     pub hints: &'static [Action],
+    /// A swarm kind: empty, and saying so, on an engine that is not a swarm manager.
+    pub swarm: bool,
 }
 
 /// What opening a row shows.

@@ -27,6 +27,7 @@ pub const KIND: Kind = Kind {
         Action::Help,
         Action::Quit,
     ],
+    swarm: false,
 };
 
 const COLUMNS: &[Column] = &[
