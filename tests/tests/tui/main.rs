@@ -12,5 +12,6 @@ mod recreate;
 mod robustness;
 mod run_form;
 mod safety;
+mod swarm;
 mod term;
 mod trust;
