@@ -94,6 +94,7 @@ fn generate(out: &Path) {
         Listing,
         CopyEvent,
         wharf_core::model::FileChange,
+        crate::commands::SwarmPreview,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

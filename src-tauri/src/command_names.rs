@@ -43,4 +43,5 @@ pub const COMMANDS: &[&str] = &[
     "copy_in",
     "image_update_plan",
     "image_update",
+    "swarm_preview",
 ];

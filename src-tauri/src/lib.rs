@@ -153,6 +153,7 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::copy_in,
             commands::image_update_plan,
             commands::image_update,
+            commands::swarm_preview,
         ])
 }
 
