@@ -201,6 +201,26 @@ fn no_actions(_: Action, _: &Selection<'_>) -> Option<Act> {
     None
 }
 
+/// Run swarm ops, one confirmation line naming each (asked first when one is destructive).
+fn swarm_ops(
+    title: String,
+    ops: Vec<wharf_core::command::SwarmOp>,
+    notes: Vec<String>,
+) -> Option<Act> {
+    if ops.is_empty() {
+        return Some(Act::Nothing);
+    }
+    Some(Act::Run(Confirm {
+        title,
+        objects: ops.iter().map(ToString::to_string).collect(),
+        commands: ops
+            .into_iter()
+            .map(|op| wharf_core::command::Command::Swarm { op })
+            .collect(),
+        notes,
+    }))
+}
+
 /// "1 container", "3 containers".
 pub fn plural(n: usize, what: &str) -> String {
     if n == 1 {

@@ -1,12 +1,11 @@
 //! Swarm nodes: role, availability, status, engine version, labels. `s` drains, `S`
 //! activates, `p` pauses, `+` promotes, `-` demotes (draining and demoting are confirmed).
 
-use wharf_core::command::{Command, SwarmOp};
+use wharf_core::command::SwarmOp;
 use wharf_core::engine::{Availability, NodeRole};
 
 use super::{col, plural, Act, Cell, Column, Kind, Row, RowContext, RowKey, Selection, Tone, View};
 use crate::keymap::Action;
-use crate::prompt::Confirm;
 
 pub const KIND: Kind = Kind {
     view: View::Nodes,
@@ -120,18 +119,10 @@ fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {
         }),
         _ => return None,
     };
-    if nodes.is_empty() {
-        return Some(Act::Nothing);
-    }
     let ops: Vec<SwarmOp> = nodes.into_iter().map(|(id, n)| make(id, n)).collect();
     let mut notes = Vec::new();
     if a == Action::Stop {
         notes.push("their tasks stop and are rescheduled on other nodes".to_owned());
     }
-    Some(Act::Run(Confirm {
-        title: format!("{verb} {}?", plural(ops.len(), "node")),
-        objects: ops.iter().map(ToString::to_string).collect(),
-        commands: ops.into_iter().map(|op| Command::Swarm { op }).collect(),
-        notes,
-    }))
+    super::swarm_ops(format!("{verb} {}?", plural(ops.len(), "node")), ops, notes)
 }

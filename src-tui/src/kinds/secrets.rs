@@ -2,12 +2,12 @@
 //! value and Wharf shows none. `c` creates one (name, then the value hidden, or
 //! `NAME < FILE`), `D` removes.
 
-use wharf_core::command::{Command, SwarmOp};
+use wharf_core::command::SwarmOp;
 
 use super::{col, plural, Act, Cell, Column, Kind, Row, RowContext, RowKey, Selection, Tone, View};
 use crate::format::ago;
 use crate::keymap::Action;
-use crate::prompt::{Confirm, PromptKind};
+use crate::prompt::PromptKind;
 
 pub const KIND: Kind = Kind {
     view: View::Secrets,
@@ -76,15 +76,11 @@ fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {
                     _ => None,
                 })
                 .collect();
-            if ops.is_empty() {
-                return Some(Act::Nothing);
-            }
-            Some(Act::Run(Confirm {
-                title: format!("Remove {}?", plural(ops.len(), "secret")),
-                objects: ops.iter().map(ToString::to_string).collect(),
-                commands: ops.into_iter().map(|op| Command::Swarm { op }).collect(),
-                notes: vec!["services using them must not be running".to_owned()],
-            }))
+            super::swarm_ops(
+                format!("Remove {}?", plural(ops.len(), "secret")),
+                ops,
+                vec!["services using them must not be running".to_owned()],
+            )
         }
         _ => None,
     }

@@ -2,7 +2,7 @@
 //! state. Enter opens the service's tasks; `=` scales, `E` sets the image, `r` forces an
 //! update, `B` rolls back, `D` removes.
 
-use wharf_core::command::{Command, SwarmOp};
+use wharf_core::command::SwarmOp;
 use wharf_core::engine::{can_scale, ServiceChange};
 use wharf_core::rules::swarm::replicas;
 
@@ -10,7 +10,7 @@ use super::{
     col, plural, Act, Cell, Column, Kind, Open, Row, RowContext, RowKey, Selection, Tone, View,
 };
 use crate::keymap::Action;
-use crate::prompt::{Confirm, PromptKind};
+use crate::prompt::PromptKind;
 
 pub const KIND: Kind = Kind {
     view: View::Services,
@@ -96,15 +96,7 @@ fn targets(sel: &Selection<'_>) -> Vec<(wharf_core::model::ServiceId, String)> {
 }
 
 fn run(title: String, ops: Vec<SwarmOp>) -> Option<Act> {
-    if ops.is_empty() {
-        return Some(Act::Nothing);
-    }
-    Some(Act::Run(Confirm {
-        title,
-        objects: ops.iter().map(ToString::to_string).collect(),
-        commands: ops.into_iter().map(|op| Command::Swarm { op }).collect(),
-        notes: Vec::new(),
-    }))
+    super::swarm_ops(title, ops, Vec::new())
 }
 
 fn act(a: Action, sel: &Selection<'_>) -> Option<Act> {
