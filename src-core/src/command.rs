@@ -11,6 +11,8 @@
 //! a prune its [`PrunePlan`] (the exact objects), and they act on those ids only
 //! (see [`crate::destroy`]).
 
+mod swarm;
+
 use std::collections::HashMap;
 use std::fmt;
 
@@ -28,6 +30,7 @@ use crate::spec;
 use crate::spec::network::NetworkForm;
 use crate::spec::run::{FieldError, RunForm};
 use crate::spec::update::UpdateForm;
+pub use swarm::SwarmOp;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -158,6 +161,10 @@ pub enum Command {
     ComposeDown {
         target: ComposeTarget,
     },
+    /// A swarm change (nodes, services, stacks, secrets): see [`SwarmOp`].
+    Swarm {
+        op: SwarmOp,
+    },
 }
 
 /// What a command produced.
@@ -229,6 +236,7 @@ impl Command {
             | Command::Connect { .. }
             | Command::Tag { .. }
             | Command::Compose { .. } => false,
+            Command::Swarm { op } => op.is_destructive(),
         }
     }
 
@@ -263,6 +271,7 @@ impl Command {
                 ComposeAction::Down => "compose down",
             },
             Command::ComposeDown { .. } => "compose down",
+            Command::Swarm { op } => op.verb(),
         }
     }
 
@@ -328,6 +337,7 @@ impl Command {
                     (None, None) => vec![target.working_dir.to_str().unwrap_or("(dir)")],
                 }
             }
+            Command::Swarm { op } => op.targets(),
         }
     }
 
@@ -362,6 +372,7 @@ impl Command {
             } => Err(CoreError::invalid_input(
                 "compose down is the destructive command ComposeDown, confirmed first",
             )),
+            Command::Swarm { op } => op.validate(),
             Command::Run { form, .. } | Command::Recreate { form, .. } => {
                 form.parse().map(drop).map_err(FieldError::into_error)
             }
@@ -466,6 +477,7 @@ impl fmt::Display for Command {
                 }
                 Ok(())
             }
+            Command::Swarm { op } => op.fmt(f),
         }
     }
 }
@@ -571,6 +583,10 @@ pub async fn execute(engine: &Engine, cmd: &Command) -> Result<Outcome> {
         Command::UpdateImages { plan } => update_images(engine, plan).await,
         Command::Compose { target, run } => compose(engine, target, *run).await,
         Command::ComposeDown { target } => compose(engine, target, ComposeAction::Down).await,
+        Command::Swarm { op } => op.execute(engine).await.map(|d| match d {
+            swarm::Done::Nothing => Outcome::Done,
+            swarm::Done::Created(id) => Outcome::Created { id },
+        }),
     }
 }
 

@@ -103,6 +103,7 @@ fn generate(out: &Path) {
         crate::compose::DownPlan,
         wharf_core::history::HistoryRange,
         wharf_core::history::HistorySeries,
+        crate::commands::SwarmPreview,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.
@@ -257,6 +258,15 @@ fn every_command() -> Vec<Command> {
         Command::ComposeDown {
             target: compose_target(),
         },
+        // Whether a swarm op is destructive depends on the op (a drain is, an activate is
+        // not): the page asks `swarm_preview` for each, so this one is a non-destructive op.
+        Command::Swarm {
+            op: wharf_core::command::SwarmOp::UpdateService {
+                id: wharf_core::model::ServiceId::new("s"),
+                name: "s".into(),
+                change: wharf_core::engine::ServiceChange::Scale { replicas: 1 },
+            },
+        },
     ];
     // No wildcard: a new command fails to compile here until it is listed above.
     let kinds: std::collections::BTreeSet<usize> = all
@@ -285,6 +295,7 @@ fn every_command() -> Vec<Command> {
             Command::UpdateImages { .. } => 20,
             Command::Compose { .. } => 21,
             Command::ComposeDown { .. } => 22,
+            Command::Swarm { .. } => 23,
         })
         .collect();
     assert_eq!(

@@ -50,4 +50,5 @@ pub const COMMANDS: &[&str] = &[
     "compose_down_plan",
     "project_action",
     "compose_run",
+    "swarm_preview",
 ];

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 use wharf_core::chart::{self, ChartOptions, Metric};
-use wharf_core::command::{self, Command, Outcome};
+use wharf_core::command::{self, Command, Outcome, SwarmOp};
 use wharf_core::destroy::plan_prune;
 use wharf_core::engine::connect::{list_contexts, ContextSummary};
 use wharf_core::engine::{ExecSpec, LogOptions, Processes, SearchQuery, SearchResult};
@@ -95,6 +95,27 @@ pub async fn execute(desk: State<'_, Desk>, cmd: Command, confirmed: bool) -> Cm
     let link = desk.link();
     let live = link.live()?;
     Ok(command::execute(&live.engine, &cmd).await?)
+}
+
+/// What a swarm change is before it is sent: whether it must be confirmed (the core's
+/// `SwarmOp::is_destructive`: a drain is, an activate is not) and the sentence naming it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SwarmPreview {
+    pub destructive: bool,
+    pub text: String,
+}
+
+/// The page asks this before running a swarm op (`execute` refuses an unconfirmed
+/// destructive one anyway). Bad input (an empty secret, an image that is no reference) is
+/// refused here with the core's message, before any dialog.
+#[tauri::command]
+pub async fn swarm_preview(op: SwarmOp) -> CmdResult<SwarmPreview> {
+    op.validate()?;
+    Ok(SwarmPreview {
+        destructive: op.is_destructive(),
+        text: op.to_string(),
+    })
 }
 
 /// What pruning `target` would remove now: the exact objects the page lists in its

@@ -162,6 +162,7 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             compose::compose_down_plan,
             compose::project_action,
             compose::compose_run,
+            commands::swarm_preview,
         ])
 }
 

@@ -15,9 +15,12 @@ use tokio::sync::watch;
 use wharf_core::engine::connect::{ConnectOptions, EnvVars};
 use wharf_core::engine::Policy;
 use wharf_core::error::ErrorReport;
-use wharf_core::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
+use wharf_core::model::{
+    Container, EngineEvent, EngineInfo, Image, Network, Node, Secret, Service, Task, Volume,
+};
 use wharf_core::rules::findings::{of_container, summary, FindingsSummary, Severity};
 use wharf_core::rules::inert;
+use wharf_core::rules::swarm::{self, Replicas};
 use wharf_core::rules::usage::Usage;
 use wharf_core::session::{Session, SessionError, SessionOptions};
 use wharf_core::store::{ConnectionState, RefreshFailure, Snapshot};
@@ -232,6 +235,23 @@ pub struct SnapshotView<'a> {
     /// Compose projects grouped from the (inert) containers' labels (`rules::compose`):
     /// services with their containers, counts, working dir and config files.
     pub projects: Vec<wharf_core::rules::compose::ComposeProject>,
+    /// The engine is a swarm manager: the lists below are meaningful (empty otherwise).
+    pub swarm_manager: bool,
+    pub nodes: Vec<Cow<'a, Node>>,
+    /// Services with their running/desired tasks (`rules::swarm::replicas`).
+    pub services: Vec<ServiceView<'a>>,
+    /// Every service's tasks, current first, then history (`rules::swarm::tasks_of`).
+    pub tasks: Vec<Cow<'a, Task>>,
+    /// Metadata only: a secret's value is never returned by the engine nor kept by Wharf.
+    pub secrets: Vec<Cow<'a, Secret>>,
+}
+
+/// A service as the page shows it: the service, its replicas, and its task names.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ServiceView<'a> {
+    pub service: Cow<'a, Service>,
+    pub replicas: Replicas,
 }
 
 /// How many findings of each severity a container has.
@@ -315,6 +335,23 @@ impl<'a> SnapshotView<'a> {
             usage: Usage::of(s),
             findings,
             findings_summary: summary(&lists),
+            swarm_manager: s.is_swarm_manager(),
+            nodes: s.nodes.values().map(|n| inert::node(n)).collect(),
+            services: s
+                .services
+                .values()
+                .map(|v| ServiceView {
+                    service: inert::service(v),
+                    replicas: swarm::replicas(s, v),
+                })
+                .collect(),
+            tasks: s
+                .services
+                .keys()
+                .flat_map(|id| swarm::tasks_of(s, id))
+                .map(|t| inert::task(t))
+                .collect(),
+            secrets: s.secrets.values().map(|v| inert::secret(v)).collect(),
         }
     }
 }

@@ -82,6 +82,11 @@ pub enum Action {
     CopyIn,
     // Containers: recreate the marked (or all outdated) ones on their tag's newer image.
     UpdateImages,
+    // Swarm: set a service's replicas, roll it back, promote or demote a node.
+    Scale,
+    Rollback,
+    Promote,
+    Demote,
 }
 
 impl Action {
@@ -147,6 +152,10 @@ impl Action {
             CopyOut => "copy out to host",
             CopyIn => "copy in from host",
             UpdateImages => "update images",
+            Scale => "scale",
+            Rollback => "rollback",
+            Promote => "promote",
+            Demote => "demote",
         }
     }
 
@@ -168,6 +177,10 @@ impl Action {
                 | Create
                 | CopyIn
                 | UpdateImages
+                | Scale
+                | Rollback
+                | Promote
+                | Demote
         )
     }
 }
@@ -398,6 +411,10 @@ impl Default for KeyMap {
             (CopyOut, vec![k('o')]),
             (CopyIn, vec![k('O')]),
             (UpdateImages, vec![k('A')]),
+            (Scale, vec![k('=')]),
+            (Rollback, vec![k('B')]),
+            (Promote, vec![k('+')]),
+            (Demote, vec![k('-')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

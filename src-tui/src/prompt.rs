@@ -49,6 +49,20 @@ pub enum PromptKind {
         id: ContainerId,
         dest: String,
     },
+    /// A service's new replica count.
+    Scale {
+        id: wharf_core::model::ServiceId,
+        name: String,
+    },
+    /// A service's new image.
+    ServiceImage {
+        id: wharf_core::model::ServiceId,
+        name: String,
+    },
+    /// A new secret's name, or `NAME < FILE` to read its value from a file.
+    SecretName,
+    /// A new secret's value, shown as dots.
+    SecretValue(String),
     /// `y` replaces the host path a copy out found in its way.
     Overwrite {
         id: ContainerId,
@@ -76,6 +90,12 @@ impl PromptKind {
             PromptKind::CopyOut { .. } => "copy out to host folder: ",
             PromptKind::CopyIn { .. } => "copy in from host path: ",
             PromptKind::Overwrite { .. } => "already on the host; type y to overwrite it: ",
+            PromptKind::Scale { .. } => "replicas: ",
+            PromptKind::ServiceImage { .. } => "new image: ",
+            PromptKind::SecretName => {
+                "secret name (or NAME < FILE to read the value from a file): "
+            }
+            PromptKind::SecretValue(_) => "secret value (hidden): ",
         }
     }
 }

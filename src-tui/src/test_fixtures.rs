@@ -215,6 +215,8 @@ pub fn engine_info() -> EngineInfo {
         stopped: 2,
         images: 5,
         swarm: "inactive".into(),
+        swarm_manager: false,
+        node_id: None,
         system_time: "2023-11-14T22:13:20Z".into(),
         warnings: vec!["WARNING: bridge-nf-call-iptables is disabled".into()],
     }

@@ -32,6 +32,7 @@ mod process;
 mod registry;
 mod resources;
 mod sshd;
+mod swarm;
 mod tls;
 mod wait;
 
@@ -44,6 +45,7 @@ pub use engine::{Frozen, PrivateOpts, TestEngine};
 pub use registry::TestRegistry;
 pub use resources::{unique_name, ContainerBuilder, TestContainer, TestNetwork, TestVolume};
 pub use sshd::{ssh_children, TestSshd, MAX_SESSIONS};
+pub use swarm::TestSwarm;
 pub use tls::TlsMaterial;
 pub use wait::{wait_for, wait_for_blocking, wait_until, wait_until_blocking};
 

@@ -1,5 +1,6 @@
 // The page shell: sidebar with the engine and its state, hash routes, keyboard shortcuts,
 // the live snapshot, and the last view remembered across starts.
+import { swarmView } from "./views/swarm";
 import "./style.css";
 import { backend, initBackend } from "./lib/backend";
 import { h, replace } from "./lib/dom";
@@ -23,6 +24,7 @@ const SECTIONS = [
   ["networks", "Networks", networksView],
   ["volumes", "Volumes", volumesView],
   ["compose", "Compose projects", composeView],
+  ["swarm", "Swarm", swarmView],
   ["events", "Events", eventsView],
   ["engine", "Engine", engineView],
 ] as const satisfies readonly (readonly [string, string, () => View])[];

@@ -1176,4 +1176,34 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await dlg.waitFor({ state: "detached" });
     assert.deepEqual(errors, []);
   });
+  test("swarm: not a manager says so; scale sends one op unconfirmed, a drain asks first", async () => {
+    const page = await open("#/swarm");
+    await page.waitForSelector("[data-testid=swarm-note]:text('not a swarm manager')");
+    await page.evaluate(() => { window.__wharfStub.swarm = true; window.__wharfStub.publish(); });
+    await page.waitForSelector("[data-table=services] tbody tr[data-id=svc1]");
+    assert.equal((await page.textContent("[data-testid=swarm-note]")).trim(), "");
+    const sent = () => page.evaluate(() => window.__wharfStub.commands.filter((c) => c.cmd.action === "swarm"));
+    await page.check("[data-table=services] tr[data-id=svc1] input[type=checkbox]");
+    await page.click("[data-table=services] button[data-action=scale]");
+    await page.fill("dialog.form input[name=replicas]", "3");
+    await page.locator("dialog.form [data-testid=submit]").click();
+    await page.waitForSelector("[data-table=services] tr[data-id=svc1] td:text-is('3/3')");
+    await page.waitForSelector("[data-table=tasks] tbody tr[data-id=task3]");
+    let cmds = await sent();
+    assert.equal(cmds.length, 1);
+    assert.deepEqual(cmds[0].cmd.op.change, { change: "scale", replicas: 3 });
+    assert.equal(cmds[0].confirmed, false);
+    // A drain is destructive by the core's rule: confirmed first, then sent confirmed.
+    await page.check("[data-table=nodes] tr[data-id=node1] input[type=checkbox]");
+    await page.click("[data-table=nodes] button[data-action=drain]");
+    const dialog = page.locator("dialog.confirm");
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /stub-node/);
+    await dialog.locator("button.danger, button[data-testid=confirm], button:text-is('Apply')").first().click();
+    await page.waitForFunction(() => window.__wharfStub.commands.filter((c) => c.cmd.action === "swarm").length === 2);
+    cmds = await sent();
+    assert.equal(cmds[1].cmd.op.availability, "drain");
+    assert.equal(cmds[1].confirmed, true);
+    assert.deepEqual(errors, []);
+  });
 });

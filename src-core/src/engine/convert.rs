@@ -10,7 +10,9 @@ use bollard::models as m;
 
 mod run_form;
 mod security;
+mod swarm;
 mod system;
+pub(crate) use swarm::{node, secret, service, task};
 pub(crate) use system::{disk_usage, disk_usage_from_lists, engine_info, raw_stats};
 
 use crate::model::{

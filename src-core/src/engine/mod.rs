@@ -24,6 +24,7 @@ mod logs;
 mod networks;
 mod recreate;
 mod search;
+mod swarm;
 mod transfer;
 mod update;
 mod updates;
@@ -70,6 +71,9 @@ pub use files::{
 pub use logs::{LogChunk, LogOptions, LogStream};
 pub use recreate::Recreated;
 pub use search::{SearchQuery, SearchResult};
+pub use swarm::{
+    can_scale, Availability, NodeRole, SecretSource, SecretValue, ServiceChange, SECRET_MAX_BYTES,
+};
 
 /// The oldest engine API Wharf supports (Docker 20.10).
 pub const MIN_API_VERSION: (usize, usize) = (1, 41);
@@ -537,7 +541,7 @@ impl Engine {
 }
 
 /// An inspect answer without an id: nothing could refer to the object.
-fn no_id(kind: &str, id: &str) -> CoreError {
+pub(crate) fn no_id(kind: &str, id: &str) -> CoreError {
     CoreError::new(
         ErrorKind::Engine,
         format!("inspect {kind} {id}: no id in answer"),

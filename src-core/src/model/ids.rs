@@ -77,6 +77,22 @@ id_type!(
     /// Volumes are identified by name.
     VolumeName
 );
+id_type!(
+    /// A swarm node's id.
+    NodeId
+);
+id_type!(
+    /// A swarm service's id.
+    ServiceId
+);
+id_type!(
+    /// A swarm task's id.
+    TaskId
+);
+id_type!(
+    /// A swarm secret's id.
+    SecretId
+);
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ mod ids;
 mod image;
 mod network;
 mod stats;
+mod swarm;
 mod system;
 mod volume;
 
@@ -21,9 +22,12 @@ pub use event::{EngineEvent, EventKind};
 pub use files::{
     ChangeKind, CopyProgress, CopyReport, DirListing, FileChange, FileEntry, FileKind, SkippedEntry,
 };
-pub use ids::{short_id, ContainerId, ImageId, NetworkId, VolumeName};
+pub use ids::{
+    short_id, ContainerId, ImageId, NetworkId, NodeId, SecretId, ServiceId, TaskId, VolumeName,
+};
 pub use image::Image;
 pub use network::Network;
 pub use stats::{RawStats, Sample};
+pub use swarm::{Node, Secret, Service, ServiceMode, Task, STACK_LABEL};
 pub use system::{DiskUsage, DiskUsageKind, EngineInfo, PruneTarget, SshCost};
 pub use volume::Volume;

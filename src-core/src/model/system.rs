@@ -33,6 +33,13 @@ pub struct EngineInfo {
     pub images: u64,
     /// Swarm local node state (`inactive`, `active`, …).
     pub swarm: String,
+    /// Whether this engine is a swarm manager (`Swarm.ControlAvailable`): only then can it
+    /// list nodes, services, tasks and secrets.
+    #[serde(default)]
+    pub swarm_manager: bool,
+    /// This engine's node id in its swarm.
+    #[serde(default)]
+    pub node_id: Option<String>,
     /// The engine clock when asked, RFC 3339.
     pub system_time: String,
     pub warnings: Vec<String>,

@@ -10,7 +10,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use crate::model::{Container, EngineEvent, EngineInfo, Image, Network, Volume};
+use crate::model::{
+    Container, EngineEvent, EngineInfo, Image, Network, Node, Secret, Service, Task, Volume,
+};
 use crate::store::{ConnectionState, RefreshFailure};
 use crate::streams::text::{inert, needs_sanitizing};
 
@@ -84,6 +86,88 @@ pub fn image(i: &Image) -> Cow<'_, Image> {
     i.digests.iter_mut().for_each(fix);
     fix_map(&mut i.labels);
     Cow::Owned(i)
+}
+
+/// A swarm node, service, task or secret: every engine string made inert (names, images,
+/// labels, task messages and errors come from whoever created the object).
+pub fn node(n: &Node) -> Cow<'_, Node> {
+    let strings = [
+        n.hostname.as_str(),
+        &n.role,
+        &n.availability,
+        &n.state,
+        &n.engine_version,
+        &n.addr,
+    ];
+    if !any_needs(strings.into_iter()) && !map_needs(&n.labels) {
+        return Cow::Borrowed(n);
+    }
+    let mut n = n.clone();
+    for s in [
+        &mut n.hostname,
+        &mut n.role,
+        &mut n.availability,
+        &mut n.state,
+        &mut n.engine_version,
+        &mut n.addr,
+    ] {
+        fix(s);
+    }
+    fix_map(&mut n.labels);
+    Cow::Owned(n)
+}
+
+pub fn service(v: &Service) -> Cow<'_, Service> {
+    let strings = [v.name.as_str(), &v.image]
+        .into_iter()
+        .chain(v.ports.iter().map(String::as_str))
+        .chain(v.update_state.as_deref())
+        .chain(v.update_message.as_deref())
+        .chain(v.stack.as_deref());
+    if !any_needs(strings) && !map_needs(&v.labels) {
+        return Cow::Borrowed(v);
+    }
+    let mut v = v.clone();
+    fix(&mut v.name);
+    fix(&mut v.image);
+    v.ports.iter_mut().for_each(fix);
+    for s in [&mut v.update_state, &mut v.update_message, &mut v.stack] {
+        s.iter_mut().for_each(fix);
+    }
+    fix_map(&mut v.labels);
+    Cow::Owned(v)
+}
+
+pub fn task(t: &Task) -> Cow<'_, Task> {
+    let strings = [t.state.as_str(), &t.desired_state, &t.message, &t.image]
+        .into_iter()
+        .chain(t.error.as_deref());
+    if !any_needs(strings) {
+        return Cow::Borrowed(t);
+    }
+    let mut t = t.clone();
+    for s in [
+        &mut t.state,
+        &mut t.desired_state,
+        &mut t.message,
+        &mut t.image,
+    ] {
+        fix(s);
+    }
+    t.error.iter_mut().for_each(fix);
+    Cow::Owned(t)
+}
+
+pub fn secret(v: &Secret) -> Cow<'_, Secret> {
+    let strings = [v.name.as_str()].into_iter().chain(v.driver.as_deref());
+    if !any_needs(strings) && !map_needs(&v.labels) {
+        return Cow::Borrowed(v);
+    }
+    let mut v = v.clone();
+    fix(&mut v.name);
+    v.driver.iter_mut().for_each(fix);
+    fix_map(&mut v.labels);
+    Cow::Owned(v)
 }
 
 pub fn network(n: &Network) -> Cow<'_, Network> {

@@ -18,4 +18,5 @@ pub mod networks;
 pub mod prune;
 pub mod removal;
 pub mod secrets;
+pub mod swarm;
 pub mod usage;

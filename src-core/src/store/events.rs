@@ -1,6 +1,11 @@
 //! Engine event → what the store must refetch or remove.
 
-use crate::model::{ContainerId, EngineEvent, EventKind, NetworkId, VolumeName};
+use crate::model::{
+    ContainerId, EngineEvent, EventKind, NetworkId, NodeId, SecretId, ServiceId, VolumeName,
+};
+
+/// The label a swarm task's container carries with its service's id.
+const SERVICE_ID_LABEL: &str = "com.docker.swarm.service.id";
 
 /// One change the store must make to stay true to the engine.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -15,6 +20,17 @@ pub enum Delta {
     NetworkGone(NetworkId),
     Volume(VolumeName),
     VolumeGone(VolumeName),
+    Node(NodeId),
+    NodeGone(NodeId),
+    Service(ServiceId),
+    /// The service and its tasks are gone.
+    ServiceGone(ServiceId),
+    /// List this service's tasks again (tasks have no events of their own).
+    Tasks(ServiceId),
+    /// List every task again (a node changed: its tasks may move).
+    AllTasks,
+    Secret(SecretId),
+    SecretGone(SecretId),
     /// The engine itself changed (daemon reload): refetch its info.
     Engine,
 }
@@ -45,10 +61,32 @@ pub fn interpret(e: &EngineEvent) -> Vec<Delta> {
     }
     let verb = e.verb();
     match e.kind {
-        EventKind::Container => match verb {
-            "destroy" => vec![Delta::ContainerGone(ContainerId(id))],
-            v if CONTAINER_NOISE.contains(&v) => Vec::new(),
-            _ => vec![Delta::Container(ContainerId(id))],
+        EventKind::Container => {
+            let mut out = match verb {
+                "destroy" => vec![Delta::ContainerGone(ContainerId(id))],
+                v if CONTAINER_NOISE.contains(&v) => return Vec::new(),
+                _ => vec![Delta::Container(ContainerId(id))],
+            };
+            // A task's container started, died or went: its service's tasks changed state.
+            if let Some(s) = e.attributes.get(SERVICE_ID_LABEL).filter(|s| !s.is_empty()) {
+                out.push(Delta::Tasks(ServiceId(s.clone())));
+            }
+            out
+        }
+        EventKind::Service => match verb {
+            "remove" => vec![Delta::ServiceGone(ServiceId(id))],
+            _ => vec![
+                Delta::Service(ServiceId(id.clone())),
+                Delta::Tasks(ServiceId(id)),
+            ],
+        },
+        EventKind::Node => match verb {
+            "remove" => vec![Delta::NodeGone(NodeId(id)), Delta::AllTasks],
+            _ => vec![Delta::Node(NodeId(id)), Delta::AllTasks],
+        },
+        EventKind::Secret => match verb {
+            "remove" => vec![Delta::SecretGone(SecretId(id))],
+            _ => vec![Delta::Secret(SecretId(id))],
         },
         EventKind::Image => match verb {
             "delete" => vec![Delta::ImageGone(id)],
@@ -172,6 +210,33 @@ mod tests {
             ),
             (ev(K::Daemon, "reload", "", &[]), vec![D::Engine]),
             (ev(K::Plugin, "enable", "p", &[]), vec![]),
+            (
+                ev(K::Container, "start", "c1", &[(SERVICE_ID_LABEL, "s1")]),
+                vec![D::Container(c("c1")), D::Tasks(ServiceId("s1".into()))],
+            ),
+            (
+                ev(K::Service, "update", "s1", &[]),
+                vec![
+                    D::Service(ServiceId("s1".into())),
+                    D::Tasks(ServiceId("s1".into())),
+                ],
+            ),
+            (
+                ev(K::Service, "remove", "s1", &[]),
+                vec![D::ServiceGone(ServiceId("s1".into()))],
+            ),
+            (
+                ev(K::Node, "update", "n1", &[]),
+                vec![D::Node(NodeId("n1".into())), D::AllTasks],
+            ),
+            (
+                ev(K::Secret, "create", "x", &[]),
+                vec![D::Secret(SecretId("x".into()))],
+            ),
+            (
+                ev(K::Secret, "remove", "x", &[]),
+                vec![D::SecretGone(SecretId("x".into()))],
+            ),
             (ev(K::Container, "start", "", &[]), vec![]),
         ];
         for (e, want) in cases {

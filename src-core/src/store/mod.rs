@@ -8,6 +8,7 @@
 mod events;
 mod refresh;
 mod snapshot;
+mod swarm;
 mod sync;
 mod writer;
 

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use super::events::Delta;
 use super::snapshot::{ObjectRef, RefreshFailure};
-use crate::error::{CoreError, ErrorKind};
+use crate::error::{CoreError, ErrorKind, Result};
 
 pub(super) const RETRY_MIN: Duration = Duration::from_secs(1);
 pub(super) const RETRY_MAX: Duration = Duration::from_secs(60);
@@ -29,7 +29,21 @@ pub(super) fn object_of(d: &Delta) -> ObjectRef {
         Delta::Image(r) | Delta::ImageGone(r) => ObjectRef::Image(r.clone()),
         Delta::Network(i) | Delta::NetworkGone(i) => ObjectRef::Network(i.clone()),
         Delta::Volume(v) | Delta::VolumeGone(v) => ObjectRef::Volume(v.clone()),
+        Delta::Node(i) | Delta::NodeGone(i) => ObjectRef::Node(i.clone()),
+        Delta::Service(i) | Delta::ServiceGone(i) => ObjectRef::Service(i.clone()),
+        Delta::Tasks(i) => ObjectRef::Tasks(i.clone()),
+        Delta::AllTasks => ObjectRef::AllTasks,
+        Delta::Secret(i) | Delta::SecretGone(i) => ObjectRef::Secret(i.clone()),
         Delta::Engine => ObjectRef::Engine,
+    }
+}
+
+/// `NotFound` means the object is gone; other errors go to [`apply_with`].
+pub(super) fn gone_if_missing<T>(r: Result<T>) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

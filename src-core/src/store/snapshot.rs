@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::model::{
-    Container, ContainerId, EngineEvent, EngineInfo, Image, ImageId, Network, NetworkId, Volume,
-    VolumeName,
+    Container, ContainerId, EngineEvent, EngineInfo, Image, ImageId, Network, NetworkId, Node,
+    NodeId, Secret, SecretId, Service, ServiceId, Task, TaskId, Volume, VolumeName,
 };
 
 /// How many recent engine events a snapshot keeps for the Events view.
@@ -52,6 +52,13 @@ pub enum ObjectRef {
     Image(String),
     Network(NetworkId),
     Volume(VolumeName),
+    Node(NodeId),
+    Service(ServiceId),
+    /// The tasks of one service.
+    Tasks(ServiceId),
+    /// Every task (the periodic refresh: tasks have no events of their own).
+    AllTasks,
+    Secret(SecretId),
     /// The engine's own info.
     Engine,
 }
@@ -87,6 +94,12 @@ pub struct Snapshot {
     pub images: Arc<BTreeMap<ImageId, Arc<Image>>>,
     pub networks: Arc<BTreeMap<NetworkId, Arc<Network>>>,
     pub volumes: Arc<BTreeMap<VolumeName, Arc<Volume>>>,
+    /// Swarm objects, listed only when the engine is a swarm manager (empty otherwise).
+    pub nodes: Arc<BTreeMap<NodeId, Arc<Node>>>,
+    pub services: Arc<BTreeMap<ServiceId, Arc<Service>>>,
+    /// Tasks of every service, finished ones included (the engine keeps a few per slot).
+    pub tasks: Arc<BTreeMap<TaskId, Arc<Task>>>,
+    pub secrets: Arc<BTreeMap<SecretId, Arc<Secret>>>,
     /// Objects whose last refresh failed (usually none), ordered by object.
     pub refresh_failures: Arc<Vec<RefreshFailure>>,
     /// The most recent engine events, oldest first. Each is shared, so recording one more
@@ -106,6 +119,10 @@ impl Snapshot {
             images: Arc::default(),
             networks: Arc::default(),
             volumes: Arc::default(),
+            nodes: Arc::default(),
+            services: Arc::default(),
+            tasks: Arc::default(),
+            secrets: Arc::default(),
             refresh_failures: Arc::default(),
             events: Arc::default(),
         }
@@ -115,6 +132,11 @@ impl Snapshot {
     /// answering now. UIs keep showing them, marked as such.
     pub fn is_stale(&self) -> bool {
         self.synced && !self.connection.is_connected()
+    }
+
+    /// Whether the engine is a swarm manager (and the swarm lists are meaningful).
+    pub fn is_swarm_manager(&self) -> bool {
+        self.engine.as_ref().is_some_and(|e| e.swarm_manager)
     }
 
     /// Why `object`'s last refresh failed, when it did.

@@ -365,6 +365,16 @@ async fn session_inner(engine: &Engine, w: &mut Writer) -> Result<SessionEnd> {
     let forwarder = tokio::spawn(forward(engine.events(since), etx, overflow.clone()));
     let _forwarder = AbortOnDrop(forwarder);
 
+    // The swarm lists only exist on a manager; a failure to list them (the engine left the
+    // swarm meanwhile) leaves them empty rather than failing the whole listing.
+    if info.swarm_manager {
+        if let Err(e) = super::swarm::list(engine, &mut w.cur).await {
+            tracing::warn!(error = %e, "listing the swarm failed");
+            super::swarm::clear(&mut w.cur);
+        }
+    } else {
+        super::swarm::clear(&mut w.cur);
+    }
     w.cur.engine = Some(Arc::new(info));
     w.cur.images = Arc::new(
         images
@@ -390,6 +400,7 @@ async fn session_inner(engine: &Engine, w: &mut Writer) -> Result<SessionEnd> {
     w.cur.synced = true;
     w.publish();
     w.synced_at = Some(std::time::Instant::now());
+    let mut task_poll = tokio::time::Instant::now() + super::swarm::TASK_POLL;
 
     loop {
         if overflow.load(Ordering::Relaxed) {
@@ -405,8 +416,14 @@ async fn session_inner(engine: &Engine, w: &mut Writer) -> Result<SessionEnd> {
         // Events first; retries of failed objects when due; background detail inspection
         // only when no event is waiting.
         let mut inspect_more = false;
+        // Tasks have no events: list them every TASK_POLL while the manager has services.
+        let polling = w.cur.is_swarm_manager() && !w.cur.services.is_empty();
         let first = if pending.is_empty() {
-            let due = retries.next_due();
+            let due = match retries.next_due() {
+                Some(d) if polling => Some(d.min(task_poll)),
+                None if polling => Some(task_poll),
+                d => d,
+            };
             tokio::select! {
                 e = erx.recv() => match e {
                     Some(e) => Some(e),
@@ -455,6 +472,19 @@ async fn session_inner(engine: &Engine, w: &mut Writer) -> Result<SessionEnd> {
                     None => break,
                 }
             }
+        }
+        let now = tokio::time::Instant::now();
+        if polling && now >= task_poll {
+            task_poll = now + super::swarm::TASK_POLL;
+            if deltas.is_empty() {
+                // A quiet poll: publish only when a task changed.
+                let tasks = engine.list_tasks(None).await?;
+                if super::swarm::apply(&mut w.cur, super::swarm::SwarmFetched::AllTasks(tasks)) {
+                    w.publish();
+                }
+                continue;
+            }
+            deltas.push(Delta::AllTasks);
         }
         apply(engine, w, &mut retries, deltas).await?;
         w.publish();

@@ -10,7 +10,7 @@ use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
 
 use super::events::Delta;
-use super::refresh::{is_link_error, object_of, Retries};
+use super::refresh::{gone_if_missing, is_link_error, object_of, Retries};
 use super::snapshot::{ConnectionState, ObjectRef, Snapshot};
 use crate::clock::now_ms;
 use crate::engine::Engine;
@@ -88,18 +88,13 @@ pub(super) enum Fetched {
     Network(NetworkId, Option<crate::model::Network>),
     Volume(VolumeName, Option<crate::model::Volume>),
     Engine(crate::model::EngineInfo),
-}
-
-/// `NotFound` means the object is gone; other errors go to [`apply_with`].
-fn gone_if_missing<T>(r: Result<T>) -> Result<Option<T>> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    Swarm(super::swarm::SwarmFetched),
 }
 
 async fn fetch(engine: &Engine, d: Delta) -> Result<Fetched> {
+    if let Some(f) = super::swarm::fetch(engine, &d).await {
+        return f.map(Fetched::Swarm);
+    }
     Ok(match d {
         Delta::Container(id) => {
             let c = gone_if_missing(engine.inspect_container(id.as_str()).await)?;
@@ -122,6 +117,20 @@ async fn fetch(engine: &Engine, d: Delta) -> Result<Fetched> {
         }
         Delta::VolumeGone(name) => Fetched::Volume(name, None),
         Delta::Engine => Fetched::Engine(engine.info().await?),
+        // Answered by `swarm::fetch` above.
+        Delta::Node(_)
+        | Delta::NodeGone(_)
+        | Delta::Service(_)
+        | Delta::ServiceGone(_)
+        | Delta::Tasks(_)
+        | Delta::AllTasks
+        | Delta::Secret(_)
+        | Delta::SecretGone(_) => {
+            return Err(crate::error::CoreError::new(
+                ErrorKind::Engine,
+                "a swarm object was not refetched",
+            ))
+        }
     })
 }
 
@@ -248,6 +257,9 @@ where
                 }
             }
             Fetched::Engine(info) => w.cur.engine = Some(Arc::new(info)),
+            Fetched::Swarm(f) => {
+                super::swarm::apply(&mut w.cur, f);
+            }
         }
     }
     if failures_changed {

@@ -272,7 +272,7 @@ impl App {
                 vec![Effect::Copy(text)]
             }
             Action::Run => return self.run_selected_image(),
-            Action::Edit => return self.edit_selected_container(),
+            Action::Edit if self.view == View::Containers => return self.edit_selected_container(),
             Action::ImageFilter => return self.cycle_image_filter(),
             Action::History => return self.open_history(),
             Action::CheckUpdates => self.check_updates(),

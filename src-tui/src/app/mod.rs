@@ -22,6 +22,7 @@ mod prune;
 mod requests;
 mod run_form;
 mod settings;
+mod swarm;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

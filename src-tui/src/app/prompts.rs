@@ -109,13 +109,17 @@ impl App {
                 self.toast("not overwritten", false);
                 Vec::new()
             }
+            k @ (PromptKind::Scale { .. }
+            | PromptKind::ServiceImage { .. }
+            | PromptKind::SecretName
+            | PromptKind::SecretValue(_)) => self.on_swarm_prompt(k, text),
             PromptKind::CopyOut { .. } | PromptKind::CopyIn { .. } => Vec::new(),
             PromptKind::Filter | PromptKind::Command => Vec::new(),
         }
     }
 }
 
-fn expand_home(p: &str) -> std::path::PathBuf {
+pub(super) fn expand_home(p: &str) -> std::path::PathBuf {
     match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
         _ => std::path::PathBuf::from(p),

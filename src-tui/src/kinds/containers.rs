@@ -37,6 +37,7 @@ pub const KIND: Kind = Kind {
         Action::Help,
         Action::Quit,
     ],
+    swarm: false,
 };
 
 /// The shell Wharf starts when the user keeps the suggested command.

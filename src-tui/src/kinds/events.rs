@@ -12,6 +12,7 @@ pub const KIND: Kind = Kind {
     act: no_actions,
     open: super::opens_nothing,
     hints: super::VIEW_HINTS,
+    swarm: false,
 };
 
 const COLUMNS: &[Column] = &[

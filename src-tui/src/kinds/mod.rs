@@ -13,8 +13,13 @@ mod engine;
 mod events;
 mod images;
 mod networks;
+mod nodes;
 mod projects;
+mod secrets;
+mod services;
+mod stacks;
 mod table;
+mod tasks;
 mod volumes;
 
 use wharf_core::model::ContainerId;
@@ -34,28 +39,43 @@ pub enum View {
     Networks,
     Volumes,
     Projects,
+    Nodes,
+    Services,
+    Tasks,
+    Stacks,
+    Secrets,
     Events,
     Engine,
 }
 
 /// The registry: every kind, in the order the header lists them (and [`View`]'s order).
-pub const KINDS: [&Kind; 7] = [
+pub const KINDS: [&Kind; 12] = [
     &containers::KIND,
     &images::KIND,
     &networks::KIND,
     &volumes::KIND,
     &projects::KIND,
+    &nodes::KIND,
+    &services::KIND,
+    &tasks::KIND,
+    &stacks::KIND,
+    &secrets::KIND,
     &events::KIND,
     &engine::KIND,
 ];
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 12] = [
         View::Containers,
         View::Images,
         View::Networks,
         View::Volumes,
         View::Projects,
+        View::Nodes,
+        View::Services,
+        View::Tasks,
+        View::Stacks,
+        View::Secrets,
         View::Events,
         View::Engine,
     ];
@@ -109,6 +129,8 @@ pub struct Kind {
     pub open: fn(&Row) -> Option<Open>,
     /// Footer hints when no details pane is open (help and quit are moved first).
     pub hints: &'static [Action],
+    /// A swarm kind: empty, and saying so, on an engine that is not a swarm manager.
+    pub swarm: bool,
 }
 
 /// What opening a row shows.
@@ -177,6 +199,26 @@ const VIEW_HINTS: &[Action] = &[Action::Filter, Action::Command, Action::Help, A
 /// A kind whose rows take no action.
 fn no_actions(_: Action, _: &Selection<'_>) -> Option<Act> {
     None
+}
+
+/// Run swarm ops, one confirmation line naming each (asked first when one is destructive).
+fn swarm_ops(
+    title: String,
+    ops: Vec<wharf_core::command::SwarmOp>,
+    notes: Vec<String>,
+) -> Option<Act> {
+    if ops.is_empty() {
+        return Some(Act::Nothing);
+    }
+    Some(Act::Run(Confirm {
+        title,
+        objects: ops.iter().map(ToString::to_string).collect(),
+        commands: ops
+            .into_iter()
+            .map(|op| wharf_core::command::Command::Swarm { op })
+            .collect(),
+        notes,
+    }))
 }
 
 /// "1 container", "3 containers".

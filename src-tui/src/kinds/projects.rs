@@ -31,6 +31,7 @@ pub const KIND: Kind = Kind {
         Action::Help,
         Action::Quit,
     ],
+    swarm: false,
 };
 
 const COLUMNS: &[Column] = &[

@@ -5,7 +5,10 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use wharf_core::model::{ContainerId, ContainerState, ImageId, NetworkId, VolumeName};
+use wharf_core::model::{
+    ContainerId, ContainerState, ImageId, NetworkId, NodeId, SecretId, ServiceId, TaskId,
+    VolumeName,
+};
 
 use crate::format::inert;
 
@@ -95,6 +98,11 @@ pub enum RowKey {
     Project(String),
     /// An event: its time (nanoseconds) and its place in the list.
     Event(i64, usize),
+    Node(NodeId),
+    Service(ServiceId),
+    Task(TaskId),
+    Stack(String),
+    Secret(SecretId),
 }
 
 impl RowKey {
@@ -111,6 +119,10 @@ impl RowKey {
         match self {
             RowKey::Container(id) => Some(id.to_string()),
             RowKey::Image(id) => Some(id.to_string()),
+            RowKey::Node(id) => Some(id.to_string()),
+            RowKey::Service(id) => Some(id.to_string()),
+            RowKey::Task(id) => Some(id.to_string()),
+            RowKey::Secret(id) => Some(id.to_string()),
             _ => None,
         }
     }

@@ -18,6 +18,7 @@ pub const KIND: Kind = Kind {
     act,
     open: super::opens_nothing,
     hints: super::RESOURCE_HINTS,
+    swarm: false,
 };
 
 const COLUMNS: &[Column] = &[

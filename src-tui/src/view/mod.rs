@@ -184,7 +184,11 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         Style::default().fg(p.muted),
     ));
     let mut line2 = Vec::new();
-    for k in KINDS {
+    // The swarm kinds are listed on a swarm manager only (or while one is shown).
+    for k in KINDS
+        .iter()
+        .filter(|k| !k.swarm || s.is_swarm_manager() || k.view == app.view)
+    {
         let st = if k.view == app.view {
             Style::default()
                 .fg(p.accent)
@@ -281,7 +285,11 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
     let line = match &app.mode {
         Mode::Input(kind, input) => {
             // A password is never drawn: one dot per character.
-            let hidden = matches!(kind, crate::prompt::PromptKind::LoginPassword { .. });
+            let hidden = matches!(
+                kind,
+                crate::prompt::PromptKind::LoginPassword { .. }
+                    | crate::prompt::PromptKind::SecretValue(_)
+            );
             let shown = |s: String| {
                 if hidden {
                     "•".repeat(s.chars().count())
@@ -408,6 +416,8 @@ mod run_form_tests;
 mod size_tests;
 #[cfg(test)]
 mod stats_tests;
+#[cfg(test)]
+mod swarm_tests;
 #[cfg(test)]
 pub(crate) mod tests;
 

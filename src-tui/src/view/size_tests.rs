@@ -118,6 +118,11 @@ fn states() -> Vec<(&'static str, Build)> {
         ("networks", |a| command(a, "networks")),
         ("volumes", |a| command(a, "volumes")),
         ("projects", |a| command(a, "projects")),
+        ("nodes", |a| command(a, "nodes")),
+        ("services", |a| command(a, "services")),
+        ("tasks", |a| command(a, "tasks")),
+        ("stacks", |a| command(a, "stacks")),
+        ("secrets", |a| command(a, "secrets")),
         ("events", |a| command(a, "events")),
         ("engine", |a| command(a, "engine")),
         ("engine disk usage", |a| {

@@ -46,6 +46,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             "cannot reach the engine: see the reason above; Wharf keeps retrying".to_owned()
         } else if !app.snapshot.synced {
             "loading…".to_owned()
+        } else if app.view.kind().swarm && !app.snapshot.is_swarm_manager() {
+            wharf_core::rules::swarm::NOT_A_MANAGER.to_owned()
         } else if t.filter.is_some() {
             format!("no {} match the filter (esc clears it)", app.view.name())
         } else {

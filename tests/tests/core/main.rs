@@ -21,5 +21,6 @@ mod run;
 mod safety;
 mod stats;
 mod store;
+mod swarm;
 mod switch;
 mod tls;

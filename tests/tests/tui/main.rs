@@ -15,6 +15,7 @@ mod robustness;
 mod run_form;
 mod safety;
 mod ssh;
+mod swarm;
 mod term;
 mod trust;
 mod watch;

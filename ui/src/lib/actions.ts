@@ -16,7 +16,7 @@ const VERBS: Record<Command["action"], string> = {
   remove: "Remove", rename: "Rename", remove_image: "Remove", create_network: "Create",
   remove_network: "Remove", create_volume: "Create", remove_volume: "Remove", prune: "Prune", run: "Run",
   recreate: "Recreate", update: "Update", connect: "Connect", disconnect: "Disconnect", tag: "Tag",
-  update_images: "Update images", compose: "Compose", compose_down: "Compose down",
+  update_images: "Update images", compose: "Compose", compose_down: "Compose down", swarm: "Apply",
 };
 
 /**

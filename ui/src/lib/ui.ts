@@ -58,6 +58,8 @@ export function isDark(): boolean {
 /** One field of a [`formDialog`]. */
 export type Field =
   | { kind: "text"; name: string; label: string; value?: string; placeholder?: string; required?: boolean; suggestions?: string[];
+      /** Typed as dots (a secret's value). */
+      hidden?: boolean;
       /** The browser's own check; a name by default, `null` for free text the core parses. */
       pattern?: string | null }
   | { kind: "checkbox"; name: string; label: string; value?: boolean };
@@ -85,7 +87,7 @@ export function formDialog(
       }
       const list = f.suggestions ? `${f.name}-suggestions` : null;
       const input = h("input", {
-        type: "text", name: f.name, placeholder: f.placeholder ?? null, required: f.required ?? false,
+        type: f.hidden ? "password" : "text", name: f.name, placeholder: f.placeholder ?? null, required: f.required ?? false,
         pattern: f.pattern === undefined ? NAME_PATTERN : f.pattern, autocomplete: "off", spellcheck: "false", list,
         "aria-label": f.label,
       });

@@ -83,9 +83,16 @@ pub(crate) fn engine_info(v: m::SystemVersion, i: m::SystemInfo, negotiated: Str
         images: n(i.images),
         swarm: i
             .swarm
+            .as_ref()
             .and_then(|s| s.local_node_state)
             .map(|s| s.to_string())
             .unwrap_or_default(),
+        swarm_manager: i
+            .swarm
+            .as_ref()
+            .and_then(|s| s.control_available)
+            .unwrap_or(false),
+        node_id: i.swarm.and_then(|s| s.node_id).filter(|n| !n.is_empty()),
         system_time: i.system_time.unwrap_or_default(),
         warnings: i.warnings.unwrap_or_default(),
     }

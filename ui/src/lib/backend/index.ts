@@ -8,6 +8,7 @@ import type {
   UpdateMarks, EditPrefill, HistoryRange, HistorySeries, RecreatePreview, Listing, CopyEvent, FileChange, ImageUpdatePlan, ImageUpdateProgress,
   ComposeAction, ComposeProgress, DownPlan, ErrorReport, ProjectAction,
   SshCost,
+  SwarmOp, SwarmPreview,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -27,6 +28,8 @@ export interface Backend {
   /** Called with every batched store change. */
   onSnapshot(cb: (s: Snapshot) => void): Promise<() => void>;
   execute(cmd: Command, confirmed: boolean): Promise<Outcome>;
+  /** Whether a swarm op must be confirmed, and the sentence naming it (the core's rule). */
+  swarmPreview(op: SwarmOp): Promise<SwarmPreview>;
   /** The exact objects a prune would remove now (wharf-core's plan); send it back to prune. */
   prunePlan(target: PruneTarget): Promise<PrunePlan>;
   /** How removing each container goes, by wharf-core's rule (force + the warning to show). */

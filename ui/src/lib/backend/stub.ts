@@ -43,7 +43,7 @@ const engine: EngineInfo = {
   kernel: "6.1.0", arch: "x86_64", hostname: "stub-host", storage_driver: "overlay2",
   cgroup_driver: "cgroupfs", cgroup_version: "1", logging_driver: "json-file", cpus: 2,
   memory: 24 * 1024 ** 3, root_dir: "/var/lib/docker", containers: 0, running: 0, paused: 0,
-  stopped: 0, images: 2, swarm: "inactive", system_time: new Date().toISOString(), warnings: [],
+  stopped: 0, images: 2, swarm: "inactive", swarm_manager: false, node_id: null, system_time: new Date().toISOString(), warnings: [],
 };
 
 // Canned answers for the run form and the findings, for the page's layout and interaction
@@ -240,6 +240,27 @@ export class StubEngine {
         volumes: cs.length > 0 ? { shop_data: [cs[0].id] } : {},
       },
       events: cs.map((c, i) => ({ kind: "container", action: "start", actor_id: c.id, attributes: { name: c.name, image: c.image }, time_nano: (now() - 60_000 + i * 1000) * 1e6 })),
+      ...this.swarmLists(),
+    };
+  }
+
+  /** Tests set it (then `publish()`) to make the stub a swarm manager with one service. */
+  swarm = false;
+  replicas = 1;
+
+  swarmLists(): Pick<Snapshot, "swarm_manager" | "nodes" | "services" | "tasks" | "secrets"> {
+    if (!this.swarm) return { swarm_manager: false, nodes: [], services: [], tasks: [], secrets: [] };
+    const service = { id: "svc1", name: "web", mode: "replicated" as const, replicas: this.replicas, image: "busybox:test", ports: [],
+      update_state: null, update_message: null, stack: null, labels: {}, created: null, updated: null, version: 1 };
+    const tasks = Array.from({ length: this.replicas }, (_, i) => ({ id: `task${i + 1}`, service: "svc1", slot: i + 1, node: "node1",
+      state: "running", desired_state: "running", message: "started", error: null, image: "busybox:test", timestamp: null, container: null }));
+    return {
+      swarm_manager: true,
+      nodes: [{ id: "node1", hostname: "stub-node", role: "manager", availability: "active", state: "ready", leader: true,
+        reachability: "reachable", engine_version: "27.3.1", addr: "127.0.0.1", labels: {}, version: 1 }],
+      services: [{ service, replicas: { running: this.replicas, desired: this.replicas } }],
+      tasks,
+      secrets: [],
     };
   }
 
@@ -371,6 +392,9 @@ export class StubEngine {
         if (this.volumes.some((v) => v.name === cmd.name)) taken("volume", cmd.name);
         this.volumes.push(volume(cmd.name, cmd.driver ?? "local"));
         break;
+      case "swarm":
+        if (cmd.op.op === "update_service" && cmd.op.change.change === "scale") this.replicas = cmd.op.change.replicas;
+        break;
       default: break;
     }
     setTimeout(() => this.publish(), 30);
@@ -437,6 +461,15 @@ export function createStubBackend(): Backend {
         throw { kind: "invalid_input", message: "needs confirmation", hint: null };
       }
       return eng.apply(cmd);
+    },
+    async swarmPreview(op) {
+      // The core's rule, as the stub's answer: removals, drains, demotions and every service
+      // change but scaling are confirmed.
+      const destructive = op.op === "node_availability" ? op.availability === "drain"
+        : op.op === "node_role" ? op.role === "worker"
+        : op.op === "update_service" ? op.change.change !== "scale"
+        : op.op !== "create_secret";
+      return { destructive, text: `${op.op} ${"name" in op ? op.name : ""}` };
     },
     prunePlan: async (target) => eng.plan(target),
     containerRemovals: async (ids) => eng.removals(ids),

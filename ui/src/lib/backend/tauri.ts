@@ -29,6 +29,7 @@ export function createTauriBackend(): Backend {
       return listen<Snapshot>("store://changed", (e) => cb(e.payload));
     },
     execute: (cmd, confirmed) => invoke("execute", { cmd, confirmed }),
+    swarmPreview: (op) => invoke("swarm_preview", { op }),
     prunePlan: (target) => invoke("prune_plan", { target }),
     containerRemovals: (ids) => invoke("container_removals", { ids }),
     inspect: (id, reveal = false) => invoke("inspect", { id, reveal }),

@@ -8,6 +8,7 @@ import type { NetworkForm } from "./NetworkForm";
 import type { NetworkId } from "./NetworkId";
 import type { PrunePlan } from "./PrunePlan";
 import type { RunForm } from "./RunForm";
+import type { SwarmOp } from "./SwarmOp";
 import type { UpdateForm } from "./UpdateForm";
 import type { VolumeName } from "./VolumeName";
 
@@ -20,4 +21,4 @@ no_prune: boolean, } | { "action": "create_network", name: string, driver: strin
  * Subnet, gateway, IP range, driver options, attachable, labels (all optional;
  * parsed by `spec::network` before anything is sent).
  */
-options: NetworkForm, } | { "action": "remove_network", id: NetworkId, } | { "action": "create_volume", name: string, driver: string | null, } | { "action": "remove_volume", name: VolumeName, force: boolean, } | { "action": "prune", plan: PrunePlan, } | { "action": "run", form: RunForm, start: boolean, } | { "action": "recreate", id: ContainerId, form: RunForm, } | { "action": "update", id: ContainerId, limits: UpdateForm, } | { "action": "connect", network: string, container: ContainerId, aliases: Array<string>, } | { "action": "disconnect", network: string, container: ContainerId, force: boolean, } | { "action": "tag", id: ImageId, target: string, } | { "action": "update_images", plan: ImageUpdatePlan, } | { "action": "compose", target: ComposeTarget, run: ComposeAction, } | { "action": "compose_down", target: ComposeTarget, };
+options: NetworkForm, } | { "action": "remove_network", id: NetworkId, } | { "action": "create_volume", name: string, driver: string | null, } | { "action": "remove_volume", name: VolumeName, force: boolean, } | { "action": "prune", plan: PrunePlan, } | { "action": "run", form: RunForm, start: boolean, } | { "action": "recreate", id: ContainerId, form: RunForm, } | { "action": "update", id: ContainerId, limits: UpdateForm, } | { "action": "connect", network: string, container: ContainerId, aliases: Array<string>, } | { "action": "disconnect", network: string, container: ContainerId, force: boolean, } | { "action": "tag", id: ImageId, target: string, } | { "action": "update_images", plan: ImageUpdatePlan, } | { "action": "compose", target: ComposeTarget, run: ComposeAction, } | { "action": "compose_down", target: ComposeTarget, } | { "action": "swarm", op: SwarmOp, };

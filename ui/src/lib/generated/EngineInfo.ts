@@ -21,6 +21,15 @@ negotiated_api_version: string, min_api_version: string | null, os: string, os_t
  */
 swarm: string, 
 /**
+ * Whether this engine is a swarm manager (`Swarm.ControlAvailable`): only then can it
+ * list nodes, services, tasks and secrets.
+ */
+swarm_manager: boolean, 
+/**
+ * This engine's node id in its swarm.
+ */
+node_id: string | null, 
+/**
  * The engine clock when asked, RFC 3339.
  */
 system_time: string, warnings: Array<string>, };

@@ -8,7 +8,11 @@ import type { FindingCounts } from "./FindingCounts";
 import type { FindingsSummary } from "./FindingsSummary";
 import type { Image } from "./Image";
 import type { Network } from "./Network";
+import type { Node } from "./Node";
 import type { RefreshFailure } from "./RefreshFailure";
+import type { Secret } from "./Secret";
+import type { ServiceView } from "./ServiceView";
+import type { Task } from "./Task";
 import type { Usage } from "./Usage";
 import type { Volume } from "./Volume";
 
@@ -55,4 +59,20 @@ findings_summary: FindingsSummary,
  * Compose projects grouped from the (inert) containers' labels (`rules::compose`):
  * services with their containers, counts, working dir and config files.
  */
-projects: Array<ComposeProject>, };
+projects: Array<ComposeProject>, 
+/**
+ * The engine is a swarm manager: the lists below are meaningful (empty otherwise).
+ */
+swarm_manager: boolean, nodes: Array<Node>, 
+/**
+ * Services with their running/desired tasks (`rules::swarm::replicas`).
+ */
+services: Array<ServiceView>, 
+/**
+ * Every service's tasks, current first, then history (`rules::swarm::tasks_of`).
+ */
+tasks: Array<Task>, 
+/**
+ * Metadata only: a secret's value is never returned by the engine nor kept by Wharf.
+ */
+secrets: Array<Secret>, };

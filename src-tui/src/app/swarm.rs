@@ -1,0 +1,74 @@
+//! Answers to the swarm prompts: a service's replicas or image, a new secret's name and then
+//! its value (hidden; or `NAME < FILE`, read by the core). The commands are the core's
+//! [`SwarmOp`]s, confirmed first when destructive like every command.
+
+use wharf_core::command::{Command, SwarmOp};
+use wharf_core::engine::{SecretSource, SecretValue, ServiceChange};
+
+use super::App;
+use crate::msg::Effect;
+use crate::prompt::{Confirm, Input, Mode, PromptKind};
+
+impl App {
+    pub(super) fn on_swarm_prompt(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
+        let op = match kind {
+            PromptKind::Scale { id, name } => match text.parse::<u64>() {
+                Ok(replicas) => SwarmOp::UpdateService {
+                    id,
+                    name,
+                    change: ServiceChange::Scale { replicas },
+                },
+                Err(_) => {
+                    self.toast(
+                        format!("'{text}' is not a number of replicas (0 or more)"),
+                        true,
+                    );
+                    return Vec::new();
+                }
+            },
+            PromptKind::ServiceImage { id, name } => SwarmOp::UpdateService {
+                id,
+                name,
+                change: ServiceChange::Image {
+                    image: text.to_owned(),
+                },
+            },
+            PromptKind::SecretName => {
+                if let Some((name, path)) = text.split_once('<') {
+                    SwarmOp::CreateSecret {
+                        name: name.trim().to_owned(),
+                        source: SecretSource::File {
+                            path: super::prompts::expand_home(path.trim())
+                                .display()
+                                .to_string(),
+                        },
+                    }
+                } else if text.is_empty() {
+                    return Vec::new();
+                } else {
+                    self.mode =
+                        Mode::Input(PromptKind::SecretValue(text.to_owned()), Input::new(""));
+                    return Vec::new();
+                }
+            }
+            PromptKind::SecretValue(name) => SwarmOp::CreateSecret {
+                name,
+                source: SecretSource::Text {
+                    value: SecretValue::new(text),
+                },
+            },
+            _ => return Vec::new(),
+        };
+        let cmd = Command::Swarm { op };
+        if let Err(e) = cmd.validate() {
+            self.toast(e.to_string(), true);
+            return Vec::new();
+        }
+        self.confirm_or_run(Confirm {
+            title: format!("{cmd}?"),
+            objects: Vec::new(),
+            commands: vec![cmd],
+            notes: Vec::new(),
+        })
+    }
+}
