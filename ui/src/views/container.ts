@@ -72,6 +72,8 @@ function statsPanel(c: Container) {
   let closed = false;
   let charts: import("../lib/chart").LiveChart[] = [];
   let chartMod: typeof import("../lib/chart") | null = null;
+  /** The range the charts on screen were built for (null: none yet). */
+  let builtFor: HistoryRange | null = null;
   const spanOf = (r: HistoryRange) => RANGES.find((x) => x[0] === r)![2];
   /** New charts over the range: the recorded samples older than the live tail, then the tail. */
   const rebuild = () => {
@@ -84,6 +86,7 @@ function statsPanel(c: Container) {
     const all = [...recorded.filter((s) => s.at_ms < first), ...liveTail];
     if (all.length) for (const ch of charts) ch.append(all);
     for (const ch of charts) ch.setMarks(marks);
+    builtFor = range;
   };
   const pick = async (r: HistoryRange) => {
     range = r;
@@ -100,7 +103,9 @@ function statsPanel(c: Container) {
       marks = [];
       replace(markers, h("li", { class: "marker-error" }, `History: ${errorText(e)}`));
     }
-    rebuild();
+    // Charts already built for this range with no history to add stay as they are (on open,
+    // the chart module and an empty history both answering would otherwise build them twice).
+    if (recorded.length || marks.length || builtFor !== range) rebuild();
   };
   void pick(range);
   let newest: number | null = null;
