@@ -13,6 +13,17 @@ pub enum Mode {
     Help(u16),
     Confirm(Confirm),
     Input(PromptKind, Input),
+    /// A read-only text (a config's data).
+    Text(TextPopup),
+}
+
+/// What [`Mode::Text`] shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextPopup {
+    pub title: String,
+    /// Inert lines.
+    pub lines: Vec<String>,
+    pub scroll: u16,
 }
 
 /// What a text input is for.
@@ -63,6 +74,10 @@ pub enum PromptKind {
     SecretName,
     /// A new secret's value, shown as dots.
     SecretValue(String),
+    /// A new config's name, or `NAME < FILE` to read its data from a file.
+    ConfigName,
+    /// A new config's data (one line of text).
+    ConfigText(String),
     /// `y` replaces the host path a copy out found in its way.
     Overwrite {
         id: ContainerId,
@@ -96,6 +111,8 @@ impl PromptKind {
                 "secret name (or NAME < FILE to read the value from a file): "
             }
             PromptKind::SecretValue(_) => "secret value (hidden): ",
+            PromptKind::ConfigName => "config name (or NAME < FILE to read its data from a file): ",
+            PromptKind::ConfigText(_) => "config data (one line): ",
         }
     }
 }

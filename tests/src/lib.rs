@@ -33,6 +33,7 @@ mod registry;
 mod resources;
 mod sshd;
 mod swarm;
+mod swarm_node;
 mod tls;
 mod wait;
 
@@ -46,6 +47,7 @@ pub use registry::TestRegistry;
 pub use resources::{unique_name, ContainerBuilder, TestContainer, TestNetwork, TestVolume};
 pub use sshd::{ssh_children, TestSshd, MAX_SESSIONS};
 pub use swarm::TestSwarm;
+pub use swarm_node::{NetnsEngine, TwoNodeSwarm, WORKER_HOSTNAME};
 pub use tls::TlsMaterial;
 pub use wait::{wait_for, wait_for_blocking, wait_until, wait_until_blocking};
 

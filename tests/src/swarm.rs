@@ -17,6 +17,12 @@ pub struct TestSwarm<'e> {
 impl<'e> TestSwarm<'e> {
     /// `docker swarm init` on `engine` (a private one), on a free loopback port.
     pub fn init(engine: &'e TestEngine) -> Result<TestSwarm<'e>, String> {
+        Self::init_at(engine, "127.0.0.1")
+    }
+
+    /// `docker swarm init` on `engine`, listening and advertising on `addr` (an address of
+    /// this host, e.g. the host side of a veth pair other nodes reach) at a free port.
+    pub fn init_at(engine: &'e TestEngine, addr: &str) -> Result<TestSwarm<'e>, String> {
         assert!(
             engine.dir().is_some(),
             "swarm init is only for private engines"
@@ -25,42 +31,67 @@ impl<'e> TestSwarm<'e> {
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
             .port();
-        let listen = format!("127.0.0.1:{port}");
+        let listen = format!("{addr}:{port}");
         engine.docker(&[
             "swarm",
             "init",
             "--advertise-addr",
-            "127.0.0.1",
+            addr,
             "--listen-addr",
             &listen,
         ])?;
         Ok(TestSwarm { engine })
     }
 
+    /// The manager's engine.
+    pub fn engine(&self) -> &TestEngine {
+        self.engine
+    }
+
+    /// The address (`ip:port`) other nodes join at.
+    pub fn join_addr(&self) -> Result<String, String> {
+        self.engine
+            .docker(&[
+                "info",
+                "--format",
+                "{{range .Swarm.RemoteManagers}}{{.Addr}}{{end}}",
+            ])
+            .map(|s| s.trim().to_owned())
+    }
+
     /// A replicated service `name` running `sleep 3600` from `image`, created detached.
     /// `sleep` as PID 1 ignores SIGTERM: a short stop grace period keeps updates and drains
     /// from waiting 10 s per task.
     pub fn service(&self, name: &str, image: &str, replicas: u32) -> String {
+        self.service_running(name, image, replicas, &["sleep", "3600"])
+    }
+
+    /// Like [`TestSwarm::service`], running `command` (e.g. a loop that prints).
+    pub fn service_running(
+        &self,
+        name: &str,
+        image: &str,
+        replicas: u32,
+        command: &[&str],
+    ) -> String {
         let replicas = replicas.to_string();
-        self.engine
-            .docker_ok(&[
-                "service",
-                "create",
-                "--detach",
-                "--name",
-                name,
-                "--replicas",
-                &replicas,
-                "--stop-grace-period",
-                "1s",
-                "--label",
-                &format!("wharf.test={}", crate::run_id()),
-                image,
-                "sleep",
-                "3600",
-            ])
-            .trim()
-            .to_owned()
+        let label = format!("wharf.test={}", crate::run_id());
+        let mut args = vec![
+            "service",
+            "create",
+            "--detach",
+            "--name",
+            name,
+            "--replicas",
+            &replicas,
+            "--stop-grace-period",
+            "1s",
+            "--label",
+            &label,
+            image,
+        ];
+        args.extend_from_slice(command);
+        self.engine.docker_ok(&args).trim().to_owned()
     }
 
     /// Running tasks of `service`, per the CLI (the test's independent witness).

@@ -1,4 +1,4 @@
-//! Swarm commands: what a user can do to nodes, services, stacks and secrets, as data.
+//! Swarm commands: what a user can do to nodes, services, stacks, secrets and configs, as data.
 //!
 //! [`SwarmOp`] is carried by `Command::Swarm`, so it is confirmed, refused in read-only mode
 //! and audited like every other command. Ops act on ids; the names they carry are what the
@@ -8,9 +8,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Availability, Engine, NodeRole, SecretSource, ServiceChange};
+use crate::engine::{Availability, ConfigSource, Engine, NodeRole, SecretSource, ServiceChange};
 use crate::error::{CoreError, Result};
-use crate::model::{short_id, NodeId, SecretId, ServiceId};
+use crate::model::{short_id, ConfigId, NodeId, SecretId, ServiceId};
 use crate::spec;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +51,14 @@ pub enum SwarmOp {
         id: SecretId,
         name: String,
     },
+    CreateConfig {
+        name: String,
+        source: ConfigSource,
+    },
+    RemoveConfig {
+        id: ConfigId,
+        name: String,
+    },
 }
 
 /// What a swarm op produced: the new secret's id, or nothing.
@@ -68,8 +76,9 @@ impl SwarmOp {
             SwarmOp::UpdateService { change, .. } => !matches!(change, ServiceChange::Scale { .. }),
             SwarmOp::RemoveService { .. }
             | SwarmOp::RemoveStack { .. }
-            | SwarmOp::RemoveSecret { .. } => true,
-            SwarmOp::CreateSecret { .. } => false,
+            | SwarmOp::RemoveSecret { .. }
+            | SwarmOp::RemoveConfig { .. } => true,
+            SwarmOp::CreateSecret { .. } | SwarmOp::CreateConfig { .. } => false,
         }
     }
 
@@ -94,6 +103,8 @@ impl SwarmOp {
             SwarmOp::RemoveStack { .. } => "remove stack",
             SwarmOp::CreateSecret { .. } => "create secret",
             SwarmOp::RemoveSecret { .. } => "remove secret",
+            SwarmOp::CreateConfig { .. } => "create config",
+            SwarmOp::RemoveConfig { .. } => "remove config",
         }
     }
 
@@ -109,6 +120,8 @@ impl SwarmOp {
             SwarmOp::RemoveStack { services, .. } => services.iter().map(|s| s.as_str()).collect(),
             SwarmOp::CreateSecret { name, .. } => vec![name],
             SwarmOp::RemoveSecret { id, .. } => vec![id.as_str()],
+            SwarmOp::CreateConfig { name, .. } => vec![name],
+            SwarmOp::RemoveConfig { id, .. } => vec![id.as_str()],
         }
     }
 
@@ -129,6 +142,18 @@ impl SwarmOp {
                     }
                     SecretSource::File { path } if path.trim().is_empty() => {
                         Err(CoreError::invalid_input("no file named for the secret"))
+                    }
+                    _ => Ok(()),
+                }
+            }
+            SwarmOp::CreateConfig { name, source } => {
+                spec::validate_name("config", name)?;
+                match source {
+                    ConfigSource::Text { value } if value.is_empty() => {
+                        Err(CoreError::invalid_input("the config is empty"))
+                    }
+                    ConfigSource::File { path } if path.trim().is_empty() => {
+                        Err(CoreError::invalid_input("no file named for the config"))
                     }
                     _ => Ok(()),
                 }
@@ -163,6 +188,11 @@ impl SwarmOp {
                 .await
                 .map(|id| Done::Created(id.0)),
             SwarmOp::RemoveSecret { id, .. } => nothing(engine.remove_secret(id).await),
+            SwarmOp::CreateConfig { name, source } => engine
+                .create_config(name.trim(), source)
+                .await
+                .map(|id| Done::Created(id.0)),
+            SwarmOp::RemoveConfig { id, .. } => nothing(engine.remove_config(id).await),
         }
     }
 }
@@ -174,7 +204,9 @@ impl fmt::Display for SwarmOp {
             | SwarmOp::NodeRole { name, .. }
             | SwarmOp::RemoveService { name, .. }
             | SwarmOp::CreateSecret { name, .. }
-            | SwarmOp::RemoveSecret { name, .. } => write!(f, "{} {name}", self.verb()),
+            | SwarmOp::RemoveSecret { name, .. }
+            | SwarmOp::CreateConfig { name, .. }
+            | SwarmOp::RemoveConfig { name, .. } => write!(f, "{} {name}", self.verb()),
             SwarmOp::UpdateService { name, change, .. } => match change {
                 ServiceChange::Scale { replicas } => write!(f, "scale {name} to {replicas}"),
                 ServiceChange::Image { image } => {

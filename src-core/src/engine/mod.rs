@@ -24,7 +24,9 @@ mod logs;
 mod networks;
 mod recreate;
 mod search;
+mod service_logs;
 mod swarm;
+mod swarm_config;
 mod transfer;
 mod update;
 mod updates;
@@ -71,9 +73,11 @@ pub use files::{
 pub use logs::{LogChunk, LogOptions, LogStream};
 pub use recreate::Recreated;
 pub use search::{SearchQuery, SearchResult};
+pub use service_logs::TaskLogLine;
 pub use swarm::{
     can_scale, Availability, NodeRole, SecretSource, SecretValue, ServiceChange, SECRET_MAX_BYTES,
 };
+pub use swarm_config::{ConfigSource, CONFIG_MAX_BYTES};
 
 /// The oldest engine API Wharf supports (Docker 20.10).
 pub const MIN_API_VERSION: (usize, usize) = (1, 41);

@@ -93,6 +93,10 @@ id_type!(
     /// A swarm secret's id.
     SecretId
 );
+id_type!(
+    /// A swarm config's id.
+    ConfigId
+);
 
 #[cfg(test)]
 mod tests {

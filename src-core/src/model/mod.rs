@@ -11,6 +11,7 @@ mod image;
 mod network;
 mod stats;
 mod swarm;
+mod swarm_config;
 mod system;
 mod volume;
 
@@ -23,11 +24,13 @@ pub use files::{
     ChangeKind, CopyProgress, CopyReport, DirListing, FileChange, FileEntry, FileKind, SkippedEntry,
 };
 pub use ids::{
-    short_id, ContainerId, ImageId, NetworkId, NodeId, SecretId, ServiceId, TaskId, VolumeName,
+    short_id, ConfigId, ContainerId, ImageId, NetworkId, NodeId, SecretId, ServiceId, TaskId,
+    VolumeName,
 };
 pub use image::Image;
 pub use network::Network;
 pub use stats::{RawStats, Sample};
 pub use swarm::{Node, Secret, Service, ServiceMode, Task, STACK_LABEL};
+pub use swarm_config::{Config, CONFIG_PREVIEW_BYTES};
 pub use system::{DiskUsage, DiskUsageKind, EngineInfo, PruneTarget, SshCost};
 pub use volume::Volume;

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Container, EngineEvent, EngineInfo, Image, Network, Node, Secret, Service, Task, Volume,
+    Config, Container, EngineEvent, EngineInfo, Image, Network, Node, Secret, Service, Task, Volume,
 };
 use crate::store::{ConnectionState, RefreshFailure};
 use crate::streams::text::{inert, needs_sanitizing};
@@ -168,6 +168,38 @@ pub fn secret(v: &Secret) -> Cow<'_, Secret> {
     v.driver.iter_mut().for_each(fix);
     fix_map(&mut v.labels);
     Cow::Owned(v)
+}
+
+/// A swarm config with its name, labels and data made inert. The data keeps its line breaks
+/// and tabs (it is usually a file); every other control and escape is dropped line by line.
+pub fn config(v: &Config) -> Cow<'_, Config> {
+    let data_needs = v.data.as_deref().is_some_and(|d| {
+        d.split('\n')
+            .any(|l| needs_sanitizing(&l.replace('\t', " ")))
+    });
+    if !needs_sanitizing(&v.name) && !map_needs(&v.labels) && !data_needs {
+        return Cow::Borrowed(v);
+    }
+    let mut v = v.clone();
+    fix(&mut v.name);
+    fix_map(&mut v.labels);
+    if let Some(d) = v.data.as_mut() {
+        *d = config_data(d);
+    }
+    Cow::Owned(v)
+}
+
+/// A config's text, inert line by line (tabs kept).
+pub fn config_data(data: &str) -> String {
+    data.split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(|part| inert(part).into_owned())
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn network(n: &Network) -> Cow<'_, Network> {

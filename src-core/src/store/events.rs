@@ -1,7 +1,8 @@
 //! Engine event → what the store must refetch or remove.
 
 use crate::model::{
-    ContainerId, EngineEvent, EventKind, NetworkId, NodeId, SecretId, ServiceId, VolumeName,
+    ConfigId, ContainerId, EngineEvent, EventKind, NetworkId, NodeId, SecretId, ServiceId,
+    VolumeName,
 };
 
 /// The label a swarm task's container carries with its service's id.
@@ -31,6 +32,8 @@ pub enum Delta {
     AllTasks,
     Secret(SecretId),
     SecretGone(SecretId),
+    Config(ConfigId),
+    ConfigGone(ConfigId),
     /// The engine itself changed (daemon reload): refetch its info.
     Engine,
 }
@@ -87,6 +90,10 @@ pub fn interpret(e: &EngineEvent) -> Vec<Delta> {
         EventKind::Secret => match verb {
             "remove" => vec![Delta::SecretGone(SecretId(id))],
             _ => vec![Delta::Secret(SecretId(id))],
+        },
+        EventKind::Config => match verb {
+            "remove" => vec![Delta::ConfigGone(ConfigId(id))],
+            _ => vec![Delta::Config(ConfigId(id))],
         },
         EventKind::Image => match verb {
             "delete" => vec![Delta::ImageGone(id)],

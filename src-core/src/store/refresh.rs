@@ -34,6 +34,7 @@ pub(super) fn object_of(d: &Delta) -> ObjectRef {
         Delta::Tasks(i) => ObjectRef::Tasks(i.clone()),
         Delta::AllTasks => ObjectRef::AllTasks,
         Delta::Secret(i) | Delta::SecretGone(i) => ObjectRef::Secret(i.clone()),
+        Delta::Config(i) | Delta::ConfigGone(i) => ObjectRef::Config(i.clone()),
         Delta::Engine => ObjectRef::Engine,
     }
 }

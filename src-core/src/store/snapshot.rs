@@ -6,8 +6,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::model::{
-    Container, ContainerId, EngineEvent, EngineInfo, Image, ImageId, Network, NetworkId, Node,
-    NodeId, Secret, SecretId, Service, ServiceId, Task, TaskId, Volume, VolumeName,
+    Config, ConfigId, Container, ContainerId, EngineEvent, EngineInfo, Image, ImageId, Network,
+    NetworkId, Node, NodeId, Secret, SecretId, Service, ServiceId, Task, TaskId, Volume,
+    VolumeName,
 };
 
 /// How many recent engine events a snapshot keeps for the Events view.
@@ -59,6 +60,7 @@ pub enum ObjectRef {
     /// Every task (the periodic refresh: tasks have no events of their own).
     AllTasks,
     Secret(SecretId),
+    Config(ConfigId),
     /// The engine's own info.
     Engine,
 }
@@ -100,6 +102,7 @@ pub struct Snapshot {
     /// Tasks of every service, finished ones included (the engine keeps a few per slot).
     pub tasks: Arc<BTreeMap<TaskId, Arc<Task>>>,
     pub secrets: Arc<BTreeMap<SecretId, Arc<Secret>>>,
+    pub configs: Arc<BTreeMap<ConfigId, Arc<Config>>>,
     /// Objects whose last refresh failed (usually none), ordered by object.
     pub refresh_failures: Arc<Vec<RefreshFailure>>,
     /// The most recent engine events, oldest first. Each is shared, so recording one more
@@ -123,6 +126,7 @@ impl Snapshot {
             services: Arc::default(),
             tasks: Arc::default(),
             secrets: Arc::default(),
+            configs: Arc::default(),
             refresh_failures: Arc::default(),
             events: Arc::default(),
         }

@@ -1,5 +1,5 @@
-//! The swarm part of the live model: listing a manager's nodes, services, tasks and secrets,
-//! refetching one after its event, and putting what was found into the working copy.
+//! The swarm part of the live model: listing a manager's nodes, services, tasks, secrets and
+//! configs, refetching one after its event, and putting what was found into the working copy.
 //!
 //! Tasks have no events. A service's tasks are listed again after each of its events and each
 //! event of one of its containers on this node (`com.docker.swarm.service.id`); every task
@@ -14,7 +14,9 @@ use super::events::Delta;
 use super::snapshot::Snapshot;
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::model::{Node, NodeId, Secret, SecretId, Service, ServiceId, Task, TaskId};
+use crate::model::{
+    Config, ConfigId, Node, NodeId, Secret, SecretId, Service, ServiceId, Task, TaskId,
+};
 
 /// How often every task is listed again while the manager has services.
 pub(super) const TASK_POLL: Duration = Duration::from_secs(5);
@@ -26,6 +28,7 @@ pub(super) enum SwarmFetched {
     Tasks(ServiceId, Vec<Task>),
     AllTasks(Vec<Task>),
     Secret(SecretId, Option<Secret>),
+    Config(ConfigId, Option<Config>),
 }
 
 /// The refetch of a swarm delta; `None` for a delta that is not about the swarm.
@@ -47,6 +50,9 @@ pub(super) async fn fetch(engine: &Engine, d: &Delta) -> Option<Result<SwarmFetc
         Delta::Secret(id) => gone(engine.inspect_secret(id.as_str()).await)
             .map(|s| SwarmFetched::Secret(id.clone(), s)),
         Delta::SecretGone(id) => Ok(SwarmFetched::Secret(id.clone(), None)),
+        Delta::Config(id) => gone(engine.inspect_config(id.as_str()).await)
+            .map(|c| SwarmFetched::Config(id.clone(), c)),
+        Delta::ConfigGone(id) => Ok(SwarmFetched::Config(id.clone(), None)),
         _ => return None,
     })
 }
@@ -104,17 +110,19 @@ pub(super) fn apply(cur: &mut Snapshot, f: SwarmFetched) -> bool {
             cur.tasks = Arc::new(new);
         }
         SwarmFetched::Secret(id, s) => put(&mut cur.secrets, id, s),
+        SwarmFetched::Config(id, c) => put(&mut cur.configs, id, c),
     }
     true
 }
 
 /// A manager's whole swarm, listed together (after `/info` said it is a manager).
 pub(super) async fn list(engine: &Engine, cur: &mut Snapshot) -> Result<()> {
-    let (nodes, services, tasks, secrets) = tokio::try_join!(
+    let (nodes, services, tasks, secrets, configs) = tokio::try_join!(
         engine.list_nodes(),
         engine.list_services(),
         engine.list_tasks(None),
         engine.list_secrets(),
+        engine.list_configs(),
     )?;
     cur.nodes = Arc::new(
         nodes
@@ -135,6 +143,12 @@ pub(super) async fn list(engine: &Engine, cur: &mut Snapshot) -> Result<()> {
             .map(|s| (s.id.clone(), Arc::new(s)))
             .collect(),
     );
+    cur.configs = Arc::new(
+        configs
+            .into_iter()
+            .map(|c| (c.id.clone(), Arc::new(c)))
+            .collect(),
+    );
     Ok(())
 }
 
@@ -144,4 +158,5 @@ pub(super) fn clear(cur: &mut Snapshot) {
     cur.services = Arc::default();
     cur.tasks = Arc::default();
     cur.secrets = Arc::default();
+    cur.configs = Arc::default();
 }

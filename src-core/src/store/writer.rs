@@ -125,7 +125,9 @@ async fn fetch(engine: &Engine, d: Delta) -> Result<Fetched> {
         | Delta::Tasks(_)
         | Delta::AllTasks
         | Delta::Secret(_)
-        | Delta::SecretGone(_) => {
+        | Delta::SecretGone(_)
+        | Delta::Config(_)
+        | Delta::ConfigGone(_) => {
             return Err(crate::error::CoreError::new(
                 ErrorKind::Engine,
                 "a swarm object was not refetched",

@@ -45,6 +45,8 @@ pub enum Selection {
     Label { key: String, value: Option<String> },
     /// These containers (and whatever later replaces them under the same key).
     Containers(Vec<ContainerId>),
+    /// Every task of a Swarm service (by name or id), on every node, keyed by task slot.
+    Service(String),
 }
 
 impl Selection {
@@ -53,7 +55,7 @@ impl Selection {
         let input = input.trim();
         let bad = || {
             CoreError::invalid_input(format!(
-                "cannot merge logs of {input:?}: write project=NAME, label=KEY or label=KEY=VALUE"
+                "cannot merge logs of {input:?}: write project=NAME, service=NAME, label=KEY or label=KEY=VALUE"
             ))
         };
         let (what, rest) = input.split_once('=').ok_or_else(bad)?;
@@ -62,6 +64,7 @@ impl Selection {
         }
         match what {
             "project" => Ok(Selection::Project(rest.to_owned())),
+            "service" => Ok(Selection::Service(rest.to_owned())),
             "label" => {
                 let (key, value) = match rest.split_once('=') {
                     Some((k, v)) => (k, Some(v.to_owned())),
@@ -83,6 +86,7 @@ impl Selection {
     pub fn describe(&self) -> String {
         let s = match self {
             Selection::Project(p) => format!("project {p}"),
+            Selection::Service(s) => format!("service {s}"),
             Selection::Label { key, value: None } => format!("label {key}"),
             Selection::Label {
                 key,
@@ -102,11 +106,18 @@ impl Selection {
                 .get(key)
                 .is_some_and(|v| value.as_ref().is_none_or(|want| want == v)),
             Selection::Containers(_) => keys.contains(&source_key(c)),
+            // A service's tasks are read through the service, not as containers.
+            Selection::Service(_) => false,
         }
     }
 
     /// The containers selected in `snap`, one per source key (the newest), by key.
+    /// For a service: no containers (its tasks are read through the service), or the error
+    /// saying there is no such service.
     pub fn resolve(&self, snap: &Snapshot) -> Result<BTreeMap<String, Arc<Container>>> {
+        if let Selection::Service(wanted) = self {
+            return service_named(snap, wanted).map(|_| BTreeMap::new());
+        }
         let keys: HashSet<String> = match self {
             Selection::Containers(ids) => ids
                 .iter()
@@ -176,13 +187,32 @@ pub fn source_prefix(c: &Container) -> String {
         },
         None => c.name.clone(),
     };
-    let safe = inert(&raw);
+    cut_prefix(&raw)
+}
+
+/// `raw` made inert and cut to [`MAX_PREFIX`] characters.
+fn cut_prefix(raw: &str) -> String {
+    let safe = inert(raw);
     if safe.chars().count() > MAX_PREFIX {
         let cut: String = safe.chars().take(MAX_PREFIX - 1).collect();
         format!("{cut}…")
     } else {
         safe.into_owned()
     }
+}
+
+/// `NAME.SUFFIX` made inert, the name cut (with `…`) so that the whole fits [`MAX_PREFIX`]
+/// and the suffix (a task slot, a node) always shows: `a-very-long-servic….2`.
+fn service_prefix(name: &str, sep: char, suffix: &str) -> String {
+    let (name, suffix) = (inert(name), inert(suffix));
+    let room = MAX_PREFIX.saturating_sub(suffix.chars().count() + 1).max(1);
+    let name = if name.chars().count() > room {
+        let cut: String = name.chars().take(room - 1).collect();
+        format!("{cut}…")
+    } else {
+        name.into_owned()
+    };
+    format!("{name}{sep}{suffix}")
 }
 
 /// The palette index of the `i`th source.
@@ -258,9 +288,26 @@ impl MergedFollower {
         opts: &LogOptions,
     ) -> Result<MergedFollower> {
         let first = snapshots.borrow().clone();
-        let keys: HashSet<String> = sel.resolve(&first)?.into_keys().collect();
         let (tx, rx) = mpsc::channel(CHANNEL_DEPTH);
         let counters = Arc::new(Counters::default());
+        if let Selection::Service(wanted) = &sel {
+            let s = service_named(&first, wanted)?;
+            let merge = service::ServiceMerge::new(
+                engine.clone(),
+                s.id.clone(),
+                s.name.clone(),
+                opts.clone(),
+                counters.clone(),
+                snapshots,
+            );
+            return Ok(MergedFollower {
+                rx,
+                task: tokio::spawn(merge.run(tx)),
+                counters,
+                ended: false,
+            });
+        }
+        let keys: HashSet<String> = sel.resolve(&first)?.into_keys().collect();
         let merge = Merge::new(engine.clone(), sel, keys, opts.clone(), counters.clone());
         let task = tokio::spawn(merge.run(snapshots, tx));
         Ok(MergedFollower {
@@ -329,6 +376,34 @@ impl Drop for MergedFollower {
 
 #[path = "merged_run.rs"]
 mod run;
+#[path = "merged_service.rs"]
+mod service;
+
+/// The service `wanted` names (its name, its id or a prefix of its id) on this manager.
+fn service_named(snap: &Snapshot, wanted: &str) -> Result<Arc<crate::model::Service>> {
+    let wanted = wanted.trim();
+    let found = snap
+        .services
+        .values()
+        .find(|s| s.name == wanted || s.id.as_str() == wanted)
+        .or_else(|| {
+            let mut by_prefix = snap
+                .services
+                .values()
+                .filter(|s| wanted.len() >= 4 && s.id.as_str().starts_with(wanted));
+            match (by_prefix.next(), by_prefix.next()) {
+                (Some(s), None) => Some(s),
+                _ => None,
+            }
+        });
+    found.cloned().ok_or_else(|| {
+        let why = match snap.is_swarm_manager() {
+            true => format!("no service {} on this swarm", inert(wanted)),
+            false => "this engine is not a swarm manager".to_owned(),
+        };
+        CoreError::invalid_input(why)
+    })
+}
 use run::Merge;
 
 #[cfg(test)]

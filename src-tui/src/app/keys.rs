@@ -100,6 +100,20 @@ impl App {
                 self.mode = Mode::Help((i32::from(offset) + delta).clamp(0, 500) as u16);
                 return Vec::new();
             }
+            Mode::Text(mut t) => {
+                let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
+                let delta: i32 = match actions.first() {
+                    Some(Action::Down) => 1,
+                    Some(Action::Up) => -1,
+                    Some(Action::PageDown) => 10,
+                    Some(Action::PageUp) => -10,
+                    _ => return Vec::new(),
+                };
+                let last = t.lines.len().saturating_sub(1) as i32;
+                t.scroll = (i32::from(t.scroll) + delta).clamp(0, last.max(0)) as u16;
+                self.mode = Mode::Text(t);
+                return Vec::new();
+            }
             Mode::Confirm(c) => return self.on_confirm_key(c, k),
             Mode::Input(kind, input) => return self.on_input_key(kind, input, k),
         }

@@ -1,5 +1,5 @@
-//! Merged logs in the terminal: `L` on marked containers or a project, `:logs project=NAME`
-//! or `:logs label=KEY[=VALUE]`. The pane is the log pane (follow, search, only matches,
+//! Merged logs in the terminal: `L` on marked containers, a project or a Swarm service,
+//! `:logs project=NAME`, `:logs service=NAME` or `:logs label=KEY[=VALUE]`. The pane is the log pane (follow, search, only matches,
 //! save), fed by the core's merged follower; prefixes come coloured in the lines.
 
 use wharf_core::streams::Selection;
@@ -11,8 +11,8 @@ use crate::kinds::{RowKey, View};
 use crate::msg::Effect;
 
 /// What `L` or `:logs` without arguments says when nothing is chosen.
-const HOW: &str =
-    "mark containers (space) or select a project first, or :logs project=NAME / label=KEY=VALUE";
+const HOW: &str = "mark containers (space) or select a project or service first, or :logs \
+     project=NAME / service=NAME / label=KEY=VALUE";
 
 impl App {
     /// `L`: the marked containers (containers view) or the selected project (projects view).
@@ -29,6 +29,12 @@ impl App {
             }
             View::Projects => match self.selected_row().map(|r| &r.key) {
                 Some(RowKey::Project(p)) => Some(Selection::Project(p.clone())),
+                _ => None,
+            },
+            View::Services => match self.selected_row() {
+                Some(r) if matches!(r.key, RowKey::Service(_)) => {
+                    Some(Selection::Service(r.name.clone()))
+                }
                 _ => None,
             },
             _ => None,
@@ -68,8 +74,15 @@ impl App {
             return Vec::new();
         }
         let mut fx = self.go(View::Containers);
-        if let Selection::Project(p) = &sel {
-            let label = format!("{}={p}", wharf_core::model::COMPOSE_PROJECT_LABEL);
+        let label = match &sel {
+            Selection::Project(p) => {
+                Some(format!("{}={p}", wharf_core::model::COMPOSE_PROJECT_LABEL))
+            }
+            // The service's tasks that run on this node.
+            Selection::Service(s) => Some(format!("com.docker.swarm.service.name={s}")),
+            _ => None,
+        };
+        if let Some(label) = label {
             self.table_mut().filter = Filter::parse(&label).ok();
             self.refresh_rows();
         }

@@ -98,6 +98,11 @@ impl App {
                 }
                 Some(self.open_details(id, tab))
             }
+            Open::Config(id) => {
+                let c = self.snapshot.configs.get(&id)?.clone();
+                self.mode = crate::prompt::Mode::Text(super::swarm::config_popup(&c));
+                Some(Vec::new())
+            }
             Open::Filtered(view, filter) => {
                 let mut fx = self.go(view);
                 self.table_mut().filter = Filter::parse(&filter).ok();

@@ -112,7 +112,9 @@ impl App {
             k @ (PromptKind::Scale { .. }
             | PromptKind::ServiceImage { .. }
             | PromptKind::SecretName
-            | PromptKind::SecretValue(_)) => self.on_swarm_prompt(k, text),
+            | PromptKind::SecretValue(_)
+            | PromptKind::ConfigName
+            | PromptKind::ConfigText(_)) => self.on_swarm_prompt(k, text),
             PromptKind::CopyOut { .. } | PromptKind::CopyIn { .. } => Vec::new(),
             PromptKind::Filter | PromptKind::Command => Vec::new(),
         }

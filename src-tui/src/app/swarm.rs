@@ -3,11 +3,34 @@
 //! [`SwarmOp`]s, confirmed first when destructive like every command.
 
 use wharf_core::command::{Command, SwarmOp};
-use wharf_core::engine::{SecretSource, SecretValue, ServiceChange};
+use wharf_core::engine::{ConfigSource, SecretSource, SecretValue, ServiceChange};
+use wharf_core::model::Config;
 
 use super::App;
 use crate::msg::Effect;
-use crate::prompt::{Confirm, Input, Mode, PromptKind};
+use crate::prompt::{Confirm, Input, Mode, PromptKind, TextPopup};
+
+/// A config's data as the popup shows it: inert (the core's rule), line breaks kept; binary
+/// data and a cut preview say so.
+pub(super) fn config_popup(c: &Config) -> TextPopup {
+    let c = wharf_core::rules::inert::config(c);
+    let mut lines: Vec<String> = match &c.data {
+        Some(d) => d.lines().map(str::to_owned).collect(),
+        None => vec![format!("(binary data, {} bytes: not shown)", c.size)],
+    };
+    if c.truncated {
+        lines.push(format!(
+            "… (first {} of {} bytes)",
+            wharf_core::model::CONFIG_PREVIEW_BYTES,
+            c.size
+        ));
+    }
+    TextPopup {
+        title: format!("config {} ({} bytes)", c.name, c.size),
+        lines,
+        scroll: 0,
+    }
+}
 
 impl App {
     pub(super) fn on_swarm_prompt(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
@@ -51,6 +74,30 @@ impl App {
                     return Vec::new();
                 }
             }
+            PromptKind::ConfigName => {
+                if let Some((name, path)) = text.split_once('<') {
+                    SwarmOp::CreateConfig {
+                        name: name.trim().to_owned(),
+                        source: ConfigSource::File {
+                            path: super::prompts::expand_home(path.trim())
+                                .display()
+                                .to_string(),
+                        },
+                    }
+                } else if text.is_empty() {
+                    return Vec::new();
+                } else {
+                    self.mode =
+                        Mode::Input(PromptKind::ConfigText(text.to_owned()), Input::new(""));
+                    return Vec::new();
+                }
+            }
+            PromptKind::ConfigText(name) => SwarmOp::CreateConfig {
+                name,
+                source: ConfigSource::Text {
+                    value: text.to_owned(),
+                },
+            },
             PromptKind::SecretValue(name) => SwarmOp::CreateSecret {
                 name,
                 source: SecretSource::Text {

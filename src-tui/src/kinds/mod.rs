@@ -8,6 +8,7 @@
 //! registry; none of them matches on the kind. Below the app: kinds see the snapshot, never
 //! the app's state.
 
+mod configs;
 pub mod containers;
 mod engine;
 mod events;
@@ -46,10 +47,11 @@ pub enum View {
     Secrets,
     Events,
     Engine,
+    Configs,
 }
 
 /// The registry: every kind, in the order the header lists them (and [`View`]'s order).
-pub const KINDS: [&Kind; 12] = [
+pub const KINDS: [&Kind; 13] = [
     &containers::KIND,
     &images::KIND,
     &networks::KIND,
@@ -62,10 +64,11 @@ pub const KINDS: [&Kind; 12] = [
     &secrets::KIND,
     &events::KIND,
     &engine::KIND,
+    &configs::KIND,
 ];
 
 impl View {
-    pub const ALL: [View; 12] = [
+    pub const ALL: [View; 13] = [
         View::Containers,
         View::Images,
         View::Networks,
@@ -78,6 +81,7 @@ impl View {
         View::Secrets,
         View::Events,
         View::Engine,
+        View::Configs,
     ];
 
     /// This view's descriptor.
@@ -140,6 +144,8 @@ pub enum Open {
     Details(ContainerId),
     /// Another view with a `/` filter applied (a project's containers).
     Filtered(View, String),
+    /// A swarm config's data, in a popup.
+    Config(wharf_core::model::ConfigId),
 }
 
 /// A kind whose rows open nothing.

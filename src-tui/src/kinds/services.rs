@@ -24,6 +24,7 @@ pub const KIND: Kind = Kind {
     hints: &[
         Action::Open,
         Action::Filter,
+        Action::MergedLogs,
         Action::Scale,
         Action::Edit,
         Action::Restart,

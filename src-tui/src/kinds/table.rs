@@ -103,6 +103,7 @@ pub enum RowKey {
     Task(TaskId),
     Stack(String),
     Secret(SecretId),
+    Config(wharf_core::model::ConfigId),
 }
 
 impl RowKey {
@@ -123,6 +124,7 @@ impl RowKey {
             RowKey::Service(id) => Some(id.to_string()),
             RowKey::Task(id) => Some(id.to_string()),
             RowKey::Secret(id) => Some(id.to_string()),
+            RowKey::Config(id) => Some(id.to_string()),
             _ => None,
         }
     }

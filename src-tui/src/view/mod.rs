@@ -13,6 +13,7 @@ mod popup;
 mod run_form;
 mod stats;
 mod table;
+mod text_popup;
 
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -77,6 +78,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Confirm(c) => popup::confirm(f, app, c),
         Mode::Help(offset) => popup::help(f, app, *offset),
+        Mode::Text(t) => text_popup::draw(f, app, t),
         _ => {}
     }
 }

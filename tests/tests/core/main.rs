@@ -22,5 +22,6 @@ mod safety;
 mod stats;
 mod store;
 mod swarm;
+mod swarm_nodes;
 mod switch;
 mod tls;
