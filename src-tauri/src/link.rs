@@ -16,7 +16,7 @@ use wharf_core::engine::connect::{ConnectOptions, EnvVars};
 use wharf_core::engine::Policy;
 use wharf_core::error::ErrorReport;
 use wharf_core::model::{
-    Container, EngineEvent, EngineInfo, Image, Network, Node, Secret, Service, Task, Volume,
+    Config, Container, EngineEvent, EngineInfo, Image, Network, Node, Secret, Service, Task, Volume,
 };
 use wharf_core::rules::findings::{of_container, summary, FindingsSummary, Severity};
 use wharf_core::rules::inert;
@@ -244,6 +244,9 @@ pub struct SnapshotView<'a> {
     pub tasks: Vec<Cow<'a, Task>>,
     /// Metadata only: a secret's value is never returned by the engine nor kept by Wharf.
     pub secrets: Vec<Cow<'a, Secret>>,
+    /// Configs with their data made inert (`rules::inert::config`; text only, at most the
+    /// core's preview): the page shows the data only when asked ("Show data").
+    pub configs: Vec<Cow<'a, Config>>,
 }
 
 /// A service as the page shows it: the service, its replicas, and its task names.
@@ -352,6 +355,7 @@ impl<'a> SnapshotView<'a> {
                 .map(|t| inert::task(t))
                 .collect(),
             secrets: s.secrets.values().map(|v| inert::secret(v)).collect(),
+            configs: s.configs.values().map(|v| inert::config(v)).collect(),
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum MergedSelection {
     Project { name: String },
     Label { key: String, value: Option<String> },
     Containers { ids: Vec<ContainerId> },
+    /// Every task of a Swarm service, on every node.
+    Service { name: String },
 }
 
 impl From<MergedSelection> for Selection {
@@ -32,6 +34,7 @@ impl From<MergedSelection> for Selection {
             MergedSelection::Project { name } => Selection::Project(name),
             MergedSelection::Label { key, value } => Selection::Label { key, value },
             MergedSelection::Containers { ids } => Selection::Containers(ids),
+            MergedSelection::Service { name } => Selection::Service(name),
         }
     }
 }

@@ -1206,4 +1206,46 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.equal(cmds[1].confirmed, true);
     assert.deepEqual(errors, []);
   });
+  test("swarm configs: data only on Show data, as inert text; create sends the op unconfirmed, remove asks first; a service's Logs merges its tasks", async () => {
+    const page = await open("#/swarm");
+    await page.evaluate(() => { window.__wharfStub.swarm = true; window.__wharfStub.publish(); });
+    const row = "[data-table=configs] tbody tr[data-id=cfg1]";
+    await page.waitForSelector(row);
+    // The table has metadata, never the data.
+    assert.match(await page.textContent(row), /nginx\.conf/);
+    assert.doesNotMatch(await page.textContent("[data-table=configs]"), /listen 80/);
+    await page.check(`${row} input[type=checkbox]`);
+    await page.click("[data-table=configs] button[data-action=show-data]");
+    const data = page.locator("[data-testid=config-data]");
+    await data.waitFor();
+    // Text, not markup: the tags show as typed, line breaks and tabs kept.
+    assert.equal(await data.textContent(), "listen 80;\n<b>not bold</b>\ttab\n");
+    assert.equal(await page.locator("dialog.config-dialog b").count(), 0);
+    await page.click("dialog.config-dialog button:text-is('Close')");
+    await data.waitFor({ state: "detached" });
+    const sent = () => page.evaluate(() => window.__wharfStub.commands.filter((c) => c.cmd.action === "swarm"));
+    await page.click("[data-table=configs] button[data-action=create]");
+    await page.fill("dialog.form input[name=name]", "app.ini");
+    await page.fill("dialog.form input[name=value]", "mode=prod");
+    await page.locator("dialog.form [data-testid=submit]").click();
+    await page.waitForFunction(() => window.__wharfStub.commands.some((c) => c.cmd.op?.op === "create_config"));
+    let cmds = await sent();
+    assert.deepEqual(cmds[0].cmd.op, { op: "create_config", name: "app.ini", source: { from: "text", value: "mode=prod" } });
+    assert.equal(cmds[0].confirmed, false);
+    await page.check(`${row} input[type=checkbox]`);
+    await page.click("[data-table=configs] button[data-action=remove]");
+    const dialog = page.locator("dialog.confirm");
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /nginx\.conf/);
+    await dialog.locator("button:text-is('Apply')").click();
+    await page.waitForSelector(row, { state: "detached" });
+    cmds = await sent();
+    assert.deepEqual([cmds[1].cmd.op.op, cmds[1].cmd.op.id, cmds[1].confirmed], ["remove_config", "cfg1", true]);
+    // A service's logs: the merged view of every task, asked of the core by service name.
+    await page.check("[data-table=services] tr[data-id=svc1] input[type=checkbox]");
+    await page.click("[data-table=services] button[data-action=logs]");
+    await page.waitForFunction(() => location.hash === "#/logs/service/web");
+    await page.waitForFunction(() => window.__wharfStub.mergedCalls.some((c) => c.kind === "service" && c.name === "web"));
+    assert.deepEqual(errors, []);
+  });
 });

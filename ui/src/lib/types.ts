@@ -18,6 +18,7 @@ export type { Node as SwarmNode } from "./generated/Node";
 export type { ServiceView } from "./generated/ServiceView";
 export type { Task } from "./generated/Task";
 export type { Secret } from "./generated/Secret";
+export type { Config as SwarmConfig } from "./generated/Config";
 export type { SwarmOp } from "./generated/SwarmOp";
 export type { SwarmPreview } from "./generated/SwarmPreview";
 export type { ConnectionState } from "./generated/ConnectionState";

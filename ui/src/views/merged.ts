@@ -1,6 +1,7 @@
 // Merged logs of a compose project, a label selection or chosen containers: the log panel
 // (follow, search, only matching, save) over wharf-core's merge. Routed as
-// `#/logs/project/NAME`, `#/logs/label/KEY[=VALUE]` or `#/logs/containers/ID,ID`.
+// `#/logs/project/NAME`, `#/logs/service/NAME` (every task of a Swarm service, on every
+// node), `#/logs/label/KEY[=VALUE]` or `#/logs/containers/ID,ID`.
 import { h } from "../lib/dom";
 import type { MergedSelection } from "../lib/types";
 import { logsPanel } from "./logs";
@@ -12,6 +13,7 @@ export function mergedRoute(sel: MergedSelection): string {
     case "project": return `#/logs/project/${encodeURIComponent(sel.name)}`;
     case "label": return `#/logs/label/${encodeURIComponent(sel.value == null ? sel.key : `${sel.key}=${sel.value}`)}`;
     case "containers": return `#/logs/containers/${sel.ids.map(encodeURIComponent).join(",")}`;
+    case "service": return `#/logs/service/${encodeURIComponent(sel.name)}`;
   }
 }
 
@@ -20,6 +22,7 @@ export function parseMerged(kind: string | undefined, arg: string | undefined): 
   if (!arg) return null;
   const a = decodeURIComponent(arg);
   if (kind === "project") return { kind: "project", name: a };
+  if (kind === "service") return { kind: "service", name: a };
   if (kind === "label") {
     const i = a.indexOf("=");
     return i < 0 ? { kind: "label", key: a, value: null } : { kind: "label", key: a.slice(0, i), value: a.slice(i + 1) };
@@ -33,6 +36,7 @@ function describe(sel: MergedSelection): string {
     case "project": return `project ${sel.name}`;
     case "label": return `label ${sel.value == null ? sel.key : `${sel.key}=${sel.value}`}`;
     case "containers": return sel.ids.length === 1 ? "1 container" : `${sel.ids.length} containers`;
+    case "service": return `service ${sel.name}`;
   }
 }
 

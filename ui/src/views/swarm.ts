@@ -1,5 +1,5 @@
 // Swarm (when the engine is a swarm manager): nodes, services with their replicas (the
-// core's rule), every service's tasks, and secrets. Each change is a core SwarmOp: the page
+// core's rule), every service's tasks, secrets and configs (swarm_configs.ts). Each change is a core SwarmOp: the page
 // asks `swarmPreview` whether it must be confirmed (a drain is, an activate is not) and
 // sends it with `execute`. A secret's value is typed into a password field and sent once;
 // the snapshot never carries one.
@@ -9,6 +9,8 @@ import { shortId } from "../lib/format";
 import { Table } from "../lib/table";
 import type { Secret, ServiceView, Snapshot, SwarmNode, SwarmOp, Task } from "../lib/types";
 import { confirmAction, errorText, formDialog, toast } from "../lib/ui";
+import { configsTable } from "./swarm_configs";
+import { mergedRoute } from "./merged";
 import type { View } from "./view";
 
 const NOT_A_MANAGER = "This engine is not a swarm manager.";
@@ -89,6 +91,7 @@ function servicesTable() {
           return null;
         });
       } },
+      { label: "Logs", needs: "one", mutating: false, run: ([v]) => { location.hash = mergedRoute({ kind: "service", name: v.service.name }); } },
       { label: "Force update", mutating: true, run: change("force") },
       { label: "Rollback", mutating: true, run: change("rollback") },
       { label: "Remove", mutating: true, run: (rows) => all(rows, (v) => ({ op: "remove_service", id: v.service.id, name: v.service.name })) },
@@ -146,13 +149,15 @@ export function swarmView(): View {
   const services = servicesTable();
   const tasks = tasksTable(() => snap);
   const secrets = secretsTable();
+  const configs = configsTable(runSwarm);
   const note = h("p", { class: "muted", "data-testid": "swarm-note" });
   const el = h("section", { class: "swarm" },
     note,
     h("h2", {}, "Nodes"), nodes.el,
     h("h2", {}, "Services"), services.el,
     h("h2", {}, "Tasks"), tasks.el,
-    h("h2", {}, "Secrets"), secrets.el);
+    h("h2", {}, "Secrets"), secrets.el,
+    h("h2", {}, "Configs"), configs.el);
   return {
     el,
     update(s) {
@@ -162,6 +167,7 @@ export function swarmView(): View {
       services.setRows(s.services, s.read_only);
       tasks.setRows(s.tasks, s.read_only);
       secrets.setRows(s.secrets, s.read_only);
+      configs.setRows(s.configs, s.read_only);
     },
     focusFilter: () => services.focusFilter(),
     destroy: () => undefined,

@@ -248,8 +248,12 @@ export class StubEngine {
   swarm = false;
   replicas = 1;
 
-  swarmLists(): Pick<Snapshot, "swarm_manager" | "nodes" | "services" | "tasks" | "secrets"> {
-    if (!this.swarm) return { swarm_manager: false, nodes: [], services: [], tasks: [], secrets: [] };
+  /** Configs the stub lists while a manager (tests add and the ops below remove). */
+  configs: Snapshot["configs"] = [{ id: "cfg1", name: "nginx.conf", labels: {}, created: null, updated: null, size: 31,
+    data: "listen 80;\n<b>not bold</b>\ttab\n", truncated: false }];
+
+  swarmLists(): Pick<Snapshot, "swarm_manager" | "nodes" | "services" | "tasks" | "secrets" | "configs"> {
+    if (!this.swarm) return { swarm_manager: false, nodes: [], services: [], tasks: [], secrets: [], configs: [] };
     const service = { id: "svc1", name: "web", mode: "replicated" as const, replicas: this.replicas, image: "busybox:test", ports: [],
       update_state: null, update_message: null, stack: null, labels: {}, created: null, updated: null, version: 1 };
     const tasks = Array.from({ length: this.replicas }, (_, i) => ({ id: `task${i + 1}`, service: "svc1", slot: i + 1, node: "node1",
@@ -261,6 +265,7 @@ export class StubEngine {
       services: [{ service, replicas: { running: this.replicas, desired: this.replicas } }],
       tasks,
       secrets: [],
+      configs: this.configs,
     };
   }
 
@@ -394,6 +399,7 @@ export class StubEngine {
         break;
       case "swarm":
         if (cmd.op.op === "update_service" && cmd.op.change.change === "scale") this.replicas = cmd.op.change.replicas;
+        if (cmd.op.op === "remove_config") { const id = cmd.op.id; this.configs = this.configs.filter((c) => c.id !== id); }
         break;
       default: break;
     }
@@ -468,7 +474,7 @@ export function createStubBackend(): Backend {
       const destructive = op.op === "node_availability" ? op.availability === "drain"
         : op.op === "node_role" ? op.role === "worker"
         : op.op === "update_service" ? op.change.change !== "scale"
-        : op.op !== "create_secret";
+        : op.op !== "create_secret" && op.op !== "create_config";
       return { destructive, text: `${op.op} ${"name" in op ? op.name : ""}` };
     },
     prunePlan: async (target) => eng.plan(target),

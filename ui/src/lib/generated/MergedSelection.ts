@@ -4,4 +4,4 @@ import type { ContainerId } from "./ContainerId";
 /**
  * Which containers the page merges.
  */
-export type MergedSelection = { "kind": "project", name: string, } | { "kind": "label", key: string, value: string | null, } | { "kind": "containers", ids: Array<ContainerId>, };
+export type MergedSelection = { "kind": "project", name: string, } | { "kind": "label", key: string, value: string | null, } | { "kind": "containers", ids: Array<ContainerId>, } | { "kind": "service", name: string, };
