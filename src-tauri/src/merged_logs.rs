@@ -21,11 +21,20 @@ use crate::Desk;
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum MergedSelection {
-    Project { name: String },
-    Label { key: String, value: Option<String> },
-    Containers { ids: Vec<ContainerId> },
+    Project {
+        name: String,
+    },
+    Label {
+        key: String,
+        value: Option<String>,
+    },
+    Containers {
+        ids: Vec<ContainerId>,
+    },
     /// Every task of a Swarm service, on every node.
-    Service { name: String },
+    Service {
+        name: String,
+    },
 }
 
 impl From<MergedSelection> for Selection {
