@@ -16,6 +16,7 @@ mod run_form;
 mod safety;
 mod ssh;
 mod swarm;
+mod swarm_nodes;
 mod term;
 mod trust;
 mod watch;
