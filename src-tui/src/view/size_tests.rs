@@ -123,6 +123,7 @@ fn states() -> Vec<(&'static str, Build)> {
         ("tasks", |a| command(a, "tasks")),
         ("stacks", |a| command(a, "stacks")),
         ("secrets", |a| command(a, "secrets")),
+        ("configs", |a| command(a, "configs")),
         ("events", |a| command(a, "events")),
         ("engine", |a| command(a, "engine")),
         ("engine disk usage", |a| {

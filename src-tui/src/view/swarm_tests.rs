@@ -178,6 +178,17 @@ fn swarm_snapshot() -> Snapshot {
         updated: None,
     };
     s.secrets = Arc::new([(secret.id.clone(), Arc::new(secret))].into());
+    let config = wharf_core::model::Config {
+        id: wharf_core::model::ConfigId::from("cfg1234567890abc"),
+        name: "nginx.conf".into(),
+        labels: BTreeMap::new(),
+        created: Some("2023-11-14T22:00:00Z".into()),
+        updated: None,
+        size: 36,
+        data: Some("listen 80;\n\u{1b}]0;owned\u{7}title\tok\n".into()),
+        truncated: false,
+    };
+    s.configs = Arc::new([(config.id.clone(), Arc::new(config))].into());
     s
 }
 
@@ -223,6 +234,20 @@ fn swarm_views_drawn() {
     snap("swarm_stacks", &app);
     command(&mut app, "secrets");
     snap("swarm_secrets", &app);
+    command(&mut app, "configs");
+    snap("swarm_configs", &app);
+    // Enter shows the data, inert (the title escape is gone), tabs as spaces.
+    app.update(code(KeyCode::Enter));
+    let text = render(&app);
+    assert!(
+        text.contains("listen 80;") && text.contains("title    ok"),
+        "{text}"
+    );
+    assert!(!text.contains("owned"), "{text}");
+    snap("swarm_config_data", &app);
+    // Any other key closes it.
+    app.update(key('x'));
+    assert!(!render(&app).contains("listen 80;"));
 }
 
 #[test]
@@ -345,4 +370,43 @@ fn a_secret_value_is_typed_hidden_and_never_drawn() {
         [Command::Swarm { op: SwarmOp::CreateSecret { source: SecretSource::File { path }, .. } }]
             if path == "/tmp/cert.pem"
     ));
+}
+
+#[test]
+fn l_on_a_service_opens_its_merged_logs_and_c_on_configs_asks_name_then_text() {
+    let mut app = swarm_app(120, 10);
+    command(&mut app, "services");
+    select(&mut app, "shop_web");
+    let fx = app.update(key('L'));
+    let opened = fx.iter().find_map(|e| match e {
+        Effect::OpenMergedLogs { sel, .. } => Some(sel.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        opened,
+        Some(wharf_core::streams::Selection::Service("shop_web".into()))
+    );
+    command(&mut app, "configs");
+    app.update(key('c'));
+    assert!(render(&app).contains("config name"));
+    for c in "app.ini".chars() {
+        app.update(key(c));
+    }
+    app.update(code(KeyCode::Enter));
+    assert!(render(&app).contains("config data (one line)"));
+    for c in "a=1".chars() {
+        app.update(key(c));
+    }
+    let fx = app.update(code(KeyCode::Enter));
+    assert_eq!(
+        sent(&fx),
+        vec![Command::Swarm {
+            op: SwarmOp::CreateConfig {
+                name: "app.ini".into(),
+                source: wharf_core::engine::ConfigSource::Text {
+                    value: "a=1".into()
+                },
+            }
+        }]
+    );
 }
