@@ -19,6 +19,9 @@
 //! store's events, its stats hub's samples); nothing in the core needs history, and the UIs
 //! call it directly.
 
+pub mod archive;
+pub mod archive_follow;
+mod archive_search;
 mod db;
 mod lock;
 pub mod recorder;
@@ -29,6 +32,8 @@ use serde::Serialize;
 
 use crate::error::Result;
 
+pub use archive::{ArchiveChoice, ArchiveLimits, ArchiveSelector};
+pub use archive_search::{ArchiveEntry, ArchiveQuery, ArchiveResult};
 pub use db::HistoryDb;
 pub use lock::WriterLock;
 
@@ -247,3 +252,5 @@ pub fn is_marker_event(e: &EngineEvent) -> bool {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod archive_tests;
