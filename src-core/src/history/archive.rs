@@ -294,7 +294,10 @@ pub(super) fn inflate(data: &[u8], raw_bytes: i64) -> Result<Vec<ArchLine>> {
         .unwrap_or(0)
         .min(BLOCK_RAW_BYTES + MAX_LINE_BYTES + 64);
     let raw = zstd::bulk::decompress(data, cap.max(1)).map_err(|e| {
-        CoreError::new(ErrorKind::Io, format!("log archive: a block does not decompress: {e}"))
+        CoreError::new(
+            ErrorKind::Io,
+            format!("log archive: a block does not decompress: {e}"),
+        )
     })?;
     decode(&raw)
 }
@@ -422,7 +425,11 @@ pub(super) fn stored_bytes(conn: &Connection) -> Result<u64> {
 
 /// Delete blocks older than the limits keep, then the oldest while over the size cap (the hook
 /// in `HistoryDb::maintain`; the caller vacuums).
-pub(super) fn prune(conn: &Connection, now_ms: i64, limits: ArchiveLimits) -> Result<ArchivePruned> {
+pub(super) fn prune(
+    conn: &Connection,
+    now_ms: i64,
+    limits: ArchiveLimits,
+) -> Result<ArchivePruned> {
     let mut p = ArchivePruned::default();
     let cutoff_ns = now_ms
         .saturating_sub(limits.keep_ms)

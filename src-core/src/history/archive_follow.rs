@@ -101,7 +101,10 @@ pub fn split_timestamp(line: &[u8]) -> Option<(i64, &[u8])> {
         format!("{frac:0<9}").parse().ok()?
     };
     let rest = line.get(sp + 1..).unwrap_or(&[]);
-    Some((secs.saturating_mul(1_000_000_000).saturating_add(nanos), rest))
+    Some((
+        secs.saturating_mul(1_000_000_000).saturating_add(nanos),
+        rest,
+    ))
 }
 
 /// One container's follower: splits chunks into lines, drops what is archived already.
@@ -236,7 +239,8 @@ impl Archiver {
     /// Start followers for selected containers, stop those no longer selected.
     fn reconcile(&mut self, db: &mut HistoryDb, session: &Session, snap: &Snapshot) -> Result<()> {
         let now = Instant::now();
-        self.failed.retain(|_, at| now.duration_since(*at) < RETRY_AFTER);
+        self.failed
+            .retain(|_, at| now.duration_since(*at) < RETRY_AFTER);
         self.caught_up.retain(|id| {
             snap.containers
                 .get(id)
@@ -254,7 +258,9 @@ impl Archiver {
         let gone: Vec<ContainerId> = self
             .following
             .keys()
-            .filter(|id| !keep.contains(id) && snap.containers.get(*id).is_some_and(|c| !self.selected(c)))
+            .filter(|id| {
+                !keep.contains(id) && snap.containers.get(*id).is_some_and(|c| !self.selected(c))
+            })
             .cloned()
             .collect();
         for id in gone {

@@ -119,9 +119,9 @@ impl HistoryDb {
             q.limit.min(MAX_RESULTS)
         };
         let from_ns = q.from_ms.map_or(i64::MIN, |m| m.saturating_mul(1_000_000));
-        let to_ns = q
-            .to_ms
-            .map_or(i64::MAX, |m| m.saturating_mul(1_000_000).saturating_add(999_999));
+        let to_ns = q.to_ms.map_or(i64::MAX, |m| {
+            m.saturating_mul(1_000_000).saturating_add(999_999)
+        });
         let mut out = ArchiveResult::default();
         let mut hits: Vec<(i64, u64, ArchiveEntry)> = Vec::new();
         let mut seq = 0u64;

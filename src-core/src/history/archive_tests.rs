@@ -110,8 +110,10 @@ fn resume_points_count_lines_at_the_last_timestamp() {
     let mut db = open(&dir, &Clock::manual(T0));
     let mut l = lines(T0, 4, "a");
     l[3].ts_ns = l[2].ts_ns;
-    db.archive_write(&key("name:a"), "c1", "a", &l[..3]).unwrap();
-    db.archive_write(&key("name:a"), "c1", "a", &l[3..]).unwrap();
+    db.archive_write(&key("name:a"), "c1", "a", &l[..3])
+        .unwrap();
+    db.archive_write(&key("name:a"), "c1", "a", &l[3..])
+        .unwrap();
     assert_eq!(
         db.archive_resume("c1").unwrap(),
         Some(ResumePoint {
@@ -140,12 +142,17 @@ fn search_spans_recreates_with_a_marker_and_makes_text_inert() {
     assert_eq!(r.entries.iter().filter(|e| e.kind == "line").count(), 12);
     let marks: Vec<_> = r.entries.iter().filter(|e| e.kind == "recreate").collect();
     assert_eq!(marks.len(), 1, "{marks:?}");
-    assert!(marks[0].text.contains("now bbbb2222bbbb (was aaaa1111aaaa)"));
+    assert!(marks[0]
+        .text
+        .contains("now bbbb2222bbbb (was aaaa1111aaaa)"));
     // In time order: the marker sits between the two instances' lines.
     let pos = |pred: &dyn Fn(&ArchiveEntry) -> bool| r.entries.iter().position(pred).unwrap();
     assert!(pos(&|e| e.kind == "recreate") > pos(&|e| e.text.starts_with("old 4")));
     assert!(pos(&|e| e.kind == "recreate") < pos(&|e| e.text.starts_with("new")));
-    assert!(r.entries.iter().all(|e| !e.text.contains('\u{1b}') && !e.text.contains('\u{7}')));
+    assert!(r
+        .entries
+        .iter()
+        .all(|e| !e.text.contains('\u{1b}') && !e.text.contains('\u{7}')));
 
     // Scope, time range, substring, inverted, limit, bad regex.
     let mut q = query("old", false);
@@ -163,7 +170,10 @@ fn search_spans_recreates_with_a_marker_and_makes_text_inert() {
     q.limit = 3;
     let r = db.archive_search(&q).unwrap();
     assert!(r.truncated);
-    assert_eq!(r.entries.last().unwrap().text, "new 4 ".to_owned() + &"x".repeat(200));
+    assert_eq!(
+        r.entries.last().unwrap().text,
+        "new 4 ".to_owned() + &"x".repeat(200)
+    );
     assert!(db.archive_search(&query("(", true)).is_err());
 }
 

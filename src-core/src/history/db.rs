@@ -420,7 +420,10 @@ impl HistoryDb {
         for _ in 0..64 {
             m.bytes = self.used_bytes()?;
             // The log archive has its own cap (pruned above): it does not crowd out samples.
-            if m.bytes.saturating_sub(super::archive::stored_bytes(&self.conn)?) <= self.cap_bytes {
+            if m.bytes
+                .saturating_sub(super::archive::stored_bytes(&self.conn)?)
+                <= self.cap_bytes
+            {
                 break;
             }
             m.capped += self.drop_oldest()?;

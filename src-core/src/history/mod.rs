@@ -251,6 +251,6 @@ pub fn is_marker_event(e: &EngineEvent) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod archive_tests;
+#[cfg(test)]
+mod tests;
