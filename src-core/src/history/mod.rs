@@ -33,7 +33,9 @@ use serde::Serialize;
 use crate::error::Result;
 
 pub use archive::{ArchiveChoice, ArchiveLimits, ArchiveSelector};
-pub use archive_search::{ArchiveEntry, ArchiveQuery, ArchiveResult};
+pub use archive_search::{
+    ArchiveEntry, ArchiveQuery, ArchiveResult, MAX_RESULTS as ARCHIVE_MAX_RESULTS,
+};
 pub use db::HistoryDb;
 pub use lock::WriterLock;
 
