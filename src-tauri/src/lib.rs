@@ -17,6 +17,7 @@ pub mod compose;
 pub mod footprint;
 pub mod link;
 pub mod merged_logs;
+pub mod archive;
 pub mod streams;
 mod window_state;
 
@@ -163,6 +164,9 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             compose::project_action,
             compose::compose_run,
             commands::swarm_preview,
+            archive::archive_state,
+            archive::archive_set,
+            archive::archive_search,
         ])
 }
 
