@@ -88,9 +88,15 @@ pub async fn archive_search(
         let path = history::resolve_path();
         if !path.exists() {
             // Checked before anything is read: a bad pattern is an error even with no archive.
-            wharf_core::streams::LogQuery::parse(&query.pattern, query.regex).map(|_| ()).or_else(
-                |e| if query.pattern.is_empty() { Ok(()) } else { Err(e) },
-            )?;
+            wharf_core::streams::LogQuery::parse(&query.pattern, query.regex)
+                .map(|_| ())
+                .or_else(|e| {
+                    if query.pattern.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
+                })?;
             return Ok(ArchiveResult::default());
         }
         HistoryDb::open(&HistoryOptions::new(path))?.archive_search(&query)

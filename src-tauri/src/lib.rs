@@ -6,6 +6,7 @@
 //! exec over `tauri::ipc::Channel`s. [`run_with`] wires it all onto any Tauri runtime, so the
 //! tests can use the mock runtime.
 
+pub mod archive;
 #[cfg(test)]
 mod bindings;
 pub mod bridge;
@@ -17,7 +18,6 @@ pub mod compose;
 pub mod footprint;
 pub mod link;
 pub mod merged_logs;
-pub mod archive;
 pub mod streams;
 mod window_state;
 
