@@ -104,6 +104,9 @@ fn generate(out: &Path) {
         wharf_core::history::HistoryRange,
         wharf_core::history::HistorySeries,
         crate::commands::SwarmPreview,
+        crate::archive::ArchiveState,
+        wharf_core::history::ArchiveQuery,
+        wharf_core::history::ArchiveResult,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

@@ -51,4 +51,7 @@ pub const COMMANDS: &[&str] = &[
     "project_action",
     "compose_run",
     "swarm_preview",
+    "archive_state",
+    "archive_set",
+    "archive_search",
 ];

@@ -6,6 +6,7 @@
 //! exec over `tauri::ipc::Channel`s. [`run_with`] wires it all onto any Tauri runtime, so the
 //! tests can use the mock runtime.
 
+pub mod archive;
 #[cfg(test)]
 mod bindings;
 pub mod bridge;
@@ -163,6 +164,9 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             compose::project_action,
             compose::compose_run,
             commands::swarm_preview,
+            archive::archive_state,
+            archive::archive_set,
+            archive::archive_search,
         ])
 }
 

@@ -258,6 +258,8 @@ pub struct Details {
     /// Merged logs of several containers instead of one container's details: only the
     /// Logs tab, `id` is [`MERGED_ID`].
     pub merged: Option<Selection>,
+    /// An archive search instead of a container (`app::archive`): the Logs tab only.
+    pub archive: Option<wharf_core::history::ArchiveQuery>,
 }
 
 /// The `id` of a merged log pane: no container has it.
@@ -283,6 +285,7 @@ impl Details {
             stats_range: HistoryRange::default(),
             history: None,
             merged: None,
+            archive: None,
         }
     }
 
@@ -301,6 +304,9 @@ impl Details {
     }
 
     fn open_logs(&self) -> Effect {
+        if let Some(q) = &self.archive {
+            return Effect::ArchiveSearch(q.clone());
+        }
         match &self.merged {
             Some(sel) => Effect::OpenMergedLogs {
                 sel: sel.clone(),
@@ -315,7 +321,7 @@ impl Details {
 
     /// What to load when opened: logs and inspect always, processes for the Top tab.
     pub fn load_effects(&mut self) -> Vec<Effect> {
-        if self.merged.is_some() {
+        if self.merged.is_some() || self.archive.is_some() {
             self.tab = Tab::Logs;
             return vec![self.open_logs()];
         }

@@ -3,6 +3,7 @@
 //! terminal is restored on every exit path, panics included.
 
 mod app;
+mod archive_io;
 mod build_form;
 mod clipboard;
 mod config;

@@ -107,6 +107,10 @@ pub enum Msg {
     },
     /// An update check's results.
     Updates(Vec<TagUpdate>),
+    /// What an archive search found (asked by [`Effect::ArchiveSearch`]).
+    ArchiveFound(Result<wharf_core::history::ArchiveResult, CoreError>),
+    /// What turning archiving on or off did, to say (asked by [`Effect::ArchiveSet`]).
+    ArchiveSet(Result<String, CoreError>),
     /// The recorded history of container `id` over `range` (asked by
     /// [`Effect::LoadStatsHistory`]).
     StatsHistory {
@@ -264,4 +268,12 @@ pub enum Effect {
     SwitchContext(String),
     /// The same for an address (`:host URL`).
     SwitchHost(String),
+    /// Search the log archive (the loop fills in the engine; answered by
+    /// [`Msg::ArchiveFound`]).
+    ArchiveSearch(wharf_core::history::ArchiveQuery),
+    /// Archive `selector`'s logs (or stop) on this engine (answered by [`Msg::ArchiveSet`]).
+    ArchiveSet {
+        selector: String,
+        on: bool,
+    },
 }

@@ -305,6 +305,21 @@ pub async fn run(
                         let _ = tx.send(Msg::StatsHistory { id, range, result });
                     });
                 }
+                Effect::ArchiveSearch(mut q) => {
+                    q.engine.clone_from(&session.endpoint);
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let _ = tx.send(Msg::ArchiveFound(crate::archive_io::search(&q)));
+                    });
+                }
+                Effect::ArchiveSet { selector, on } => {
+                    let engine = session.endpoint.clone();
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let r = crate::archive_io::set(&engine, &selector, on);
+                        let _ = tx.send(Msg::ArchiveSet(r));
+                    });
+                }
                 Effect::ListContexts => {
                     // A few small files: read here, answered on the next turn.
                     let _ = tx.send(Msg::Contexts(list_contexts(&options.connect.env)));
@@ -518,7 +533,9 @@ fn apply(
         Effect::ListContexts
         | Effect::SwitchContext(_)
         | Effect::SwitchHost(_)
-        | Effect::LoadStatsHistory { .. } => {}
+        | Effect::LoadStatsHistory { .. }
+        | Effect::ArchiveSearch(_)
+        | Effect::ArchiveSet { .. } => {}
         // Handled in the loop, which has the store.
         Effect::OpenMergedLogs { .. } => {}
     }

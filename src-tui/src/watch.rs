@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use wharf_core::history::{self, recorder, HistoryDb, HistoryOptions, WriterLock};
+use wharf_core::history::{
+    self, archive_follow, recorder, ArchiveLimits, ArchiveSelector, HistoryDb, HistoryOptions,
+    WriterLock,
+};
 use wharf_core::session::{Session, SessionOptions};
 
 /// Options of `wharf watch`.
@@ -22,6 +25,17 @@ pub struct WatchArgs {
     /// exiting at once.
     #[arg(long, value_name = "SECONDS")]
     pub wait: Option<u64>,
+    /// Also archive the logs of these containers for this run, besides those chosen in the UIs:
+    /// `*`, `project=NAME`, `compose:PROJECT/SERVICE`, `name:NAME` or a container name
+    /// (repeatable).
+    #[arg(long, value_name = "SELECTOR")]
+    pub archive: Vec<String>,
+    /// Size cap of the log archive in MiB (compressed): the oldest blocks go first.
+    #[arg(long, value_name = "MIB", default_value_t = history::archive::DEFAULT_ARCHIVE_BYTES >> 20)]
+    pub archive_max_mib: u64,
+    /// Archived lines older than DAYS are deleted.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub archive_days: u32,
 }
 
 /// Run the recorder until a signal; the exit code says how it ended.
@@ -29,6 +43,16 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
     // The recorder only reads the engine.
     options.read_only = true;
     let path = args.history.clone().unwrap_or_else(history::default_path);
+    let mut selectors = Vec::new();
+    for s in &args.archive {
+        match ArchiveSelector::parse(s) {
+            Ok(sel) => selectors.push(sel),
+            Err(e) => {
+                eprintln!("wharf watch: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -59,15 +83,23 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
                 return ExitCode::from(3);
             }
         };
-        let mut db = match HistoryDb::open(&HistoryOptions {
+        let opts = HistoryOptions {
             cap_bytes: args.max_size_mib.max(1) << 20,
             ..HistoryOptions::new(&path)
-        }) {
-            Ok(db) => db,
-            Err(e) => {
-                eprintln!("wharf watch: {e}");
-                return ExitCode::from(2);
-            }
+        };
+        // Two connections: the recorder's (it maintains, the archive's bounds included) and
+        // the archiver's; SQLite serialises their short write transactions.
+        let (mut db, mut adb) =
+            match HistoryDb::open(&opts).and_then(|a| Ok((a, HistoryDb::open(&opts)?))) {
+                Ok(dbs) => dbs,
+                Err(e) => {
+                    eprintln!("wharf watch: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+        db.archive_limits = ArchiveLimits {
+            max_bytes: args.archive_max_mib.max(1) << 20,
+            keep_ms: i64::from(args.archive_days.max(1)) * 24 * 3600 * 1000,
         };
         let session = match Session::open(&options) {
             Ok(s) => s,
@@ -83,15 +115,47 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
             std::process::id()
         );
         let interval = options.stats.interval;
-        match recorder::run(&session, &mut db, interval, stop_signal()).await {
-            Ok(r) => {
+        // One stop for both loops: a signal, or the other loop failing.
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|v| *v).await;
+        };
+        let signal = {
+            let tx = stop_tx.clone();
+            async move {
+                tokio::select! {
+                    () = stop_signal() => {}
+                    _ = tx.closed() => {}
+                }
+                let _ = tx.send(true);
+            }
+        };
+        let rec = async {
+            let r = recorder::run(&session, &mut db, interval, stopped(stop_rx.clone())).await;
+            let _ = stop_tx.send(true);
+            r
+        };
+        let arc = async {
+            let r =
+                archive_follow::run(&session, &mut adb, selectors, stopped(stop_rx.clone())).await;
+            let _ = stop_tx.send(true);
+            r
+        };
+        let (r, a, ()) = tokio::join!(rec, arc, async {
+            tokio::select! {
+                () = signal => {}
+                () = stopped(stop_rx.clone()) => {}
+            }
+        });
+        match (r, a) {
+            (Ok(r), Ok(a)) => {
                 eprintln!(
-                    "wharf watch: stopped; {} samples and {} markers written",
-                    r.samples, r.markers
+                    "wharf watch: stopped; {} samples, {} markers and {} log lines written",
+                    r.samples, r.markers, a.lines
                 );
                 ExitCode::SUCCESS
             }
-            Err(e) => {
+            (Err(e), _) | (_, Err(e)) => {
                 eprintln!("wharf watch: {e}");
                 ExitCode::FAILURE
             }

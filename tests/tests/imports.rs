@@ -42,6 +42,7 @@ const TUI_LAYERS: &[&str] = &[
     "run",
     "exec",
     "clipboard",
+    "archive_io",
     "view",
     "app",
     "config",

@@ -1,5 +1,6 @@
 // The page shell: sidebar with the engine and its state, hash routes, keyboard shortcuts,
 // the live snapshot, and the last view remembered across starts.
+import { archiveView } from "./views/archive";
 import { swarmView } from "./views/swarm";
 import "./style.css";
 import { backend, initBackend } from "./lib/backend";
@@ -27,6 +28,7 @@ const SECTIONS = [
   ["swarm", "Swarm", swarmView],
   ["events", "Events", eventsView],
   ["engine", "Engine", engineView],
+  ["archive", "Log archive", archiveView],
 ] as const satisfies readonly (readonly [string, string, () => View])[];
 type Section = (typeof SECTIONS)[number][0];
 const LAST_VIEW = "wharf.lastView";

@@ -28,6 +28,10 @@ const driverBin = [process.env.TAURI_DRIVER, `${homedir()}/.cargo/bin/tauri-driv
 const docsDir = process.env.WHARF_SCREENSHOT_DIR ?? `${tmpdir()}/wharf-screenshots-${process.pid}`;
 const PORT = 4444 + (process.pid % 500) * 2;
 const driverLog = `${tmpdir()}/wharf-tauri-driver-${process.pid}.log`;
+// The history database the app reads and the archive toggle writes: a temporary one, never the
+// user's (the app inherits it through tauri-driver).
+const historyDb = `${tmpdir()}/wharf-e2e-history-${process.pid}.sqlite3`;
+process.env.WHARF_HISTORY = historyDb;
 
 function docker(...args) {
   return execFileSync("docker", args, { encoding: "utf8", timeout: 60_000 }).trim();
@@ -81,6 +85,7 @@ after(async () => {
   await session?.delete().catch(() => undefined);
   // The driver and everything it started (WebKitWebDriver, the app, WebKit's processes).
   await killTree(driver);
+  for (const f of ["", "-wal", "-shm"]) rmSync(`${historyDb}${f}`, { force: true });
   for (const m of made) {
     try {
       if (typeof m === "string") docker("rm", "-f", "-v", m);
@@ -473,4 +478,20 @@ test("the real app updates an outdated container onto its tag's newer image (iss
     registry.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the real app's archive toggle stores the choice in the history database, and the archive page searches it", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const web = made[0];
+  const s = session;
+  const id = docker("inspect", "-f", "{{.Id}}", web);
+  await s.script("location.hash = arguments[0]", `#/container/${id}/logs`);
+  await s.waitFor("the archive toggle", "return document.querySelector('button[data-action=archive]')?.getAttribute('aria-pressed') === 'false'", 30_000);
+  await s.clickOn("button[data-action=archive]");
+  await s.waitFor("the toggle on", "return document.querySelector('button[data-action=archive]')?.getAttribute('aria-pressed') === 'true'", 30_000);
+  const stored = execFileSync("sqlite3", ["-readonly", historyDb, "SELECT selector FROM archive_selection"], { encoding: "utf8" }).trim();
+  assert.equal(stored, `name:${web}`);
+  await s.clickOn("a[data-action=archive-search]");
+  const status = await s.waitFor("the search's answer", "return /lines found/.test(document.querySelector('[data-testid=archive-status]')?.textContent ?? '') && document.querySelector('[data-testid=archive-status]').textContent", 30_000);
+  assert.match(status, /^0 lines found/);
+  assert.match(await s.script("return document.querySelector('[data-testid=archive-selection]').textContent"), new RegExp(`name:${web}`));
 });

@@ -1248,4 +1248,48 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForFunction(() => window.__wharfStub.mergedCalls.some((c) => c.kind === "service" && c.name === "web"));
     assert.deepEqual(errors, []);
   });
+  test("log archive: the container page's toggle stores the choice; the search shows both instances with the recreate marker, as text", async () => {
+    const page = await open("#/containers");
+    await page.dblclick("tr:has(a.name:text-is('web'))");
+    const toggle = page.locator("button[data-action=archive]");
+    await toggle.waitFor();
+    assert.equal(await toggle.getAttribute("aria-pressed"), "false");
+    await toggle.click();
+    await page.waitForFunction(() => document.querySelector("button[data-action=archive]").getAttribute("aria-pressed") === "true");
+    assert.deepEqual(await page.evaluate(() => window.__wharfStub.archiveSelectors), ["compose:shop/web"]);
+    await page.evaluate(() => {
+      const now = Date.now();
+      const e = (mins, kind, container, text, stream = "stdout") => ({ kind, at_ms: now - mins * 60_000,
+        time: new Date(now - mins * 60_000).toISOString(), key: "compose:shop/web", name: "shop-web-1", container, stream, text });
+      window.__wharfStub.archiveEntries = [
+        e(120, "line", "aaaa1111aaaa", "hello from the old one"),
+        e(119, "line", "aaaa1111aaaa", "unrelated"),
+        e(60, "recreate", "bbbb2222bbbb", "── shop-web-1 was recreated: now bbbb2222bbbb (was aaaa1111aaaa) ──", "stderr"),
+        e(59, "line", "bbbb2222bbbb", "hello <b>not bold</b> from the new one", "stderr"),
+      ];
+    });
+    await page.click("a[data-action=archive-search]");
+    await page.waitForSelector("[data-testid=archive-results]");
+    assert.equal(await page.inputValue("input[name=scope]"), "compose:shop/web");
+    await page.fill("input[name=pattern]", "hello");
+    await page.click(".archive-form button[type=submit]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=archive-results] .archive-line").length === 3);
+    const rows = await page.$$eval("[data-testid=archive-results] .archive-line", (xs) => xs.map((x) => [x.dataset.kind, x.textContent]));
+    assert.deepEqual(rows.map((r) => r[0]), ["line", "recreate", "line"]);
+    assert.match(rows[0][1], /shop-web-1 │ hello from the old one$/);
+    assert.match(rows[1][1], /was recreated: now bbbb2222bbbb/);
+    assert.match(rows[2][1], /hello <b>not bold<\/b> from the new one$/);
+    assert.equal(await page.locator("[data-testid=archive-results] b").count(), 0, "text, never HTML");
+    assert.match(await page.textContent("[data-testid=archive-status]"), /^2 lines found/);
+    const last = await page.evaluate(() => window.__wharfStub.archiveCalls.at(-1));
+    assert.equal(last.scope, "compose:shop/web");
+    assert.equal(last.regex, false);
+    assert.ok(last.from_ms > Date.now() - 86_400_000 - 60_000, "the default range is the last 24 h");
+    // A bad regex is an error message, and the results are cleared.
+    await page.check("input[name=regex]");
+    await page.fill("input[name=pattern]", "(");
+    await page.click(".archive-form button[type=submit]");
+    await page.waitForSelector(".toast.error, .toast:has-text('invalid regular expression')");
+    assert.equal(await page.locator("[data-testid=archive-results] .archive-line").count(), 0);
+  });
 });

@@ -64,10 +64,12 @@ fn sql(what: &str) -> impl FnOnce(rusqlite::Error) -> CoreError + '_ {
 
 /// An open history database (reader or writer; writing needs the [`super::WriterLock`]).
 pub struct HistoryDb {
-    conn: Connection,
+    pub(super) conn: Connection,
     path: PathBuf,
     cap_bytes: u64,
-    clock: Clock,
+    pub(super) clock: Clock,
+    /// The log archive's bounds (`archive.rs`), applied by [`HistoryDb::maintain`].
+    pub archive_limits: super::archive::ArchiveLimits,
     /// Series ids by key, and the container id last recorded under each series.
     ids: HashMap<SeriesKey, i64>,
     current: HashMap<i64, String>,
@@ -92,6 +94,8 @@ pub struct Maintenance {
     pub capped: u64,
     /// Bytes in use afterwards.
     pub bytes: u64,
+    /// What the log archive's bounds removed.
+    pub archive: super::archive::ArchivePruned,
 }
 
 impl HistoryDb {
@@ -127,6 +131,7 @@ impl HistoryDb {
         )
         .map_err(sql("pragmas"))?;
         conn.execute_batch(SCHEMA).map_err(sql("schema"))?;
+        super::archive::create_tables(&conn)?;
         Ok(HistoryDb {
             conn,
             path: opts.path.clone(),
@@ -134,6 +139,7 @@ impl HistoryDb {
             clock: opts.clock.clone(),
             ids: HashMap::new(),
             current: HashMap::new(),
+            archive_limits: Default::default(),
         })
     }
 
@@ -145,7 +151,7 @@ impl HistoryDb {
         &self.clock
     }
 
-    fn series_id(&mut self, key: &SeriesKey) -> Result<i64> {
+    pub(super) fn series_id(&mut self, key: &SeriesKey) -> Result<i64> {
         if let Some(id) = self.ids.get(key) {
             return Ok(*id);
         }
@@ -408,11 +414,16 @@ impl HistoryDb {
         tx.execute("DELETE FROM markers WHERE at_ms < ?1", [now - oldest_kept])
             .map_err(sql("expire markers"))?;
         tx.commit().map_err(sql("commit"))?;
+        m.archive = super::archive::prune(&self.conn, now, self.archive_limits)?;
         self.vacuum()?;
         // Over the cap: the oldest quarter of the coarsest tier that has rows goes, until under.
         for _ in 0..64 {
             m.bytes = self.used_bytes()?;
-            if m.bytes <= self.cap_bytes {
+            // The log archive has its own cap (pruned above): it does not crowd out samples.
+            if m.bytes
+                .saturating_sub(super::archive::stored_bytes(&self.conn)?)
+                <= self.cap_bytes
+            {
                 break;
             }
             m.capped += self.drop_oldest()?;

@@ -19,6 +19,9 @@
 //! store's events, its stats hub's samples); nothing in the core needs history, and the UIs
 //! call it directly.
 
+pub mod archive;
+pub mod archive_follow;
+mod archive_search;
 mod db;
 mod lock;
 pub mod recorder;
@@ -29,6 +32,10 @@ use serde::Serialize;
 
 use crate::error::Result;
 
+pub use archive::{ArchiveChoice, ArchiveLimits, ArchiveSelector};
+pub use archive_search::{
+    ArchiveEntry, ArchiveQuery, ArchiveResult, MAX_RESULTS as ARCHIVE_MAX_RESULTS,
+};
 pub use db::HistoryDb;
 pub use lock::WriterLock;
 
@@ -245,5 +252,7 @@ pub fn is_marker_event(e: &EngineEvent) -> bool {
             || e.action.starts_with("health_status"))
 }
 
+#[cfg(test)]
+mod archive_tests;
 #[cfg(test)]
 mod tests;

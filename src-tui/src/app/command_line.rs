@@ -38,6 +38,7 @@ const VERBS: &[&str] = &[
     "ctx",
     "host",
     "logs",
+    "archive",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -161,6 +162,7 @@ impl App {
             ("ctx" | "context", words) => self.ctx_command(words),
             ("host", words) => self.host_command(words),
             ("logs", words) => self.merged_logs_command(words),
+            ("archive", words) => self.archive_command(words),
             ("run", []) => self.open_run_form(""),
             ("run", [image]) => self.open_run_form(image),
             ("create", ["network", words @ ..]) => self.create_network_command(words),

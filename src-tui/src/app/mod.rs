@@ -6,6 +6,7 @@
 //! confirmation, and read-only mode refuses every mutating action before it is built.
 
 mod actions;
+pub mod archive;
 mod build;
 mod bulk_update;
 mod change;
@@ -359,6 +360,14 @@ impl App {
             Msg::SearchResults { term, result } => self.on_search_results(term, result),
             Msg::Listing { id, dir, result } => {
                 self.on_listing(id, dir, result);
+                Vec::new()
+            }
+            Msg::ArchiveFound(result) => {
+                self.on_archive_found(result);
+                Vec::new()
+            }
+            Msg::ArchiveSet(result) => {
+                self.on_archive_set(result);
                 Vec::new()
             }
             Msg::StatsHistory { id, range, result } => {

@@ -91,3 +91,7 @@ export type { ComposeProgress } from "./generated/ComposeProgress";
 export type { ComposeProject } from "./generated/ComposeProject";
 export type { DownPlan } from "./generated/DownPlan";
 export type { ProjectAction } from "./generated/ProjectAction";
+export type { ArchiveEntry } from "./generated/ArchiveEntry";
+export type { ArchiveQuery } from "./generated/ArchiveQuery";
+export type { ArchiveResult } from "./generated/ArchiveResult";
+export type { ArchiveState } from "./generated/ArchiveState";

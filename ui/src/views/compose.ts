@@ -3,6 +3,7 @@
 // stop / restart / remove on the ids the core lists, and up / down / pull / build through the
 // compose tool with the output live in a dialog (Cancel stops the tool). Down is confirmed
 // first with the core's lines: every container and the project's networks.
+import { archiveRoute, toggleProjectArchive } from "./archive";
 import { h } from "../lib/dom";
 import { Table } from "../lib/table";
 import { backend } from "../lib/backend";
@@ -124,6 +125,8 @@ export function composeView(): View {
       { label: "Build", mutating: true, needs: "one", run: (rows) => composeRun({ project: one(rows).name }, "build") },
       { label: "Up a file…", needs: "none", mutating: true, run: upFile },
       { label: "Logs", needs: "one", mutating: false, run: ([p]) => { location.hash = mergedRoute({ kind: "project", name: p.name }); } },
+      { label: "Archive logs", needs: "one", mutating: false, run: ([p]) => toggleProjectArchive(p.name) },
+      { label: "Search archive", needs: "one", mutating: false, run: ([p]) => { location.hash = archiveRoute(`compose:${p.name}`); } },
     ],
   });
   return {

@@ -4,6 +4,7 @@
 // stream, and only while the page is visible.
 import { removeContainers, runCommands } from "../lib/actions";
 import { backend } from "../lib/backend";
+import { archiveRoute, archiveToggle, containerSelector } from "./archive";
 import { h, replace } from "../lib/dom";
 import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, HistoryMarker, HistoryRange, Metric, Sample, Snapshot } from "../lib/types";
@@ -270,7 +271,9 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
           h("button", { type: "button", "data-action": "connect", onclick: () => { if (current) void connectNetwork(current, s.networks.map((n) => n.name)); } }, "Connect…"),
           c.networks.length ? h("button", { type: "button", "data-action": "disconnect", onclick: () => { if (current) void disconnectNetwork(current); } }, "Disconnect…") : null,
           h("button", { type: "button", class: "danger", "data-action": "remove", onclick: () => { if (current) void removeContainers([current.id]); } }, "Remove"),
-        ));
+        ),
+        h("div", { class: "actions" }, archiveToggle(containerSelector(c)),
+          h("a", { href: archiveRoute(containerSelector(c)), "data-action": "archive-search" }, "Search the archive")));
       // The Findings tab follows the store: reloaded when the container's counts change (it
       // was not inspected yet, or its configuration changed).
       const findingsNow = JSON.stringify(s.findings[c.id] ?? null);

@@ -9,6 +9,7 @@ import type {
   ComposeAction, ComposeProgress, DownPlan, ErrorReport, ProjectAction,
   SshCost,
   SwarmOp, SwarmPreview,
+  ArchiveQuery, ArchiveResult, ArchiveState,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -30,6 +31,10 @@ export interface Backend {
   execute(cmd: Command, confirmed: boolean): Promise<Outcome>;
   /** Whether a swarm op must be confirmed, and the sentence naming it (the core's rule). */
   swarmPreview(op: SwarmOp): Promise<SwarmPreview>;
+  /** The log archive: what the current engine archives, a toggle, and the search. */
+  archiveState(): Promise<ArchiveState>;
+  archiveSet(selector: string, on: boolean): Promise<ArchiveState>;
+  archiveSearch(query: ArchiveQuery): Promise<ArchiveResult>;
   /** The exact objects a prune would remove now (wharf-core's plan); send it back to prune. */
   prunePlan(target: PruneTarget): Promise<PrunePlan>;
   /** How removing each container goes, by wharf-core's rule (force + the warning to show). */

@@ -9,6 +9,7 @@ import type {
   TransferRequest, CopyEvent, FileEntry, FileRow, Listing, ImageUpdatePlan, ContextSummary, HistoryRange, HistorySeries, MergedSelection,
   ComposeAction, ComposeProject,
   SshCost,
+  ArchiveEntry, ArchiveQuery,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
@@ -160,6 +161,10 @@ export class StubEngine {
   /** What the history database holds per container (tests set it), and the ranges asked. */
   history = new Map<string, HistorySeries>();
   historyCalls: { id: string; range: HistoryRange }[] = [];
+  /** The log archive: stored selectors and archived entries (tests set them), searches asked. */
+  archiveSelectors: string[] = [];
+  archiveEntries: ArchiveEntry[] = [];
+  archiveCalls: ArchiveQuery[] = [];
   /** Every `stats` call, as the page made it. */
   mergedCalls: MergedSelection[] = [];
   statsCalls: { visible: string[]; focus: string | null; series: SeriesRequest | null; top: number | null }[] = [];
@@ -467,6 +472,29 @@ export function createStubBackend(): Backend {
         throw { kind: "invalid_input", message: "needs confirmation", hint: null };
       }
       return eng.apply(cmd);
+    },
+    async archiveState() {
+      return { engine: "unix:///stub/docker.sock", selectors: [...eng.archiveSelectors] };
+    },
+    async archiveSet(selector, on) {
+      if (!/^(\*|compose:[^/]+(\/.+)?|name:.+)$/.test(selector)) {
+        throw { kind: "invalid_input", message: `archive selector ${JSON.stringify(selector)} is not valid`, hint: null };
+      }
+      eng.archiveSelectors = eng.archiveSelectors.filter((s) => s !== selector);
+      if (on) eng.archiveSelectors.push(selector);
+      return { engine: "unix:///stub/docker.sock", selectors: [...eng.archiveSelectors] };
+    },
+    async archiveSearch(query) {
+      eng.archiveCalls.push(query);
+      let re: RegExp;
+      try {
+        re = new RegExp(query.regex ? query.pattern : query.pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
+      } catch (e) {
+        throw { kind: "invalid_input", message: `invalid regular expression ${JSON.stringify(query.pattern)}`, hint: null };
+      }
+      const entries = eng.archiveEntries.filter((e) => (e.kind !== "line" || re.test(e.text))
+        && (query.from_ms === null || e.at_ms >= query.from_ms) && (query.to_ms === null || e.at_ms <= query.to_ms));
+      return { entries, scanned: eng.archiveEntries.length, truncated: false };
     },
     async swarmPreview(op) {
       // The core's rule, as the stub's answer: removals, drains, demotions and every service
