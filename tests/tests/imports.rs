@@ -27,7 +27,7 @@ const CRATES: &[(&str, &[&str])] = &[
     (
         "src-core/src",
         &[
-            "history", "session", "command", "compose", "destroy", "rules", "streams", "store",
+            "alerts", "history", "session", "command", "compose", "destroy", "rules", "streams", "store",
             "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
         ],
     ),

@@ -64,7 +64,7 @@ fn sql(what: &str) -> impl FnOnce(rusqlite::Error) -> CoreError + '_ {
 
 /// An open history database (reader or writer; writing needs the [`super::WriterLock`]).
 pub struct HistoryDb {
-    conn: Connection,
+    pub(super) conn: Connection,
     path: PathBuf,
     cap_bytes: u64,
     clock: Clock,
@@ -127,6 +127,7 @@ impl HistoryDb {
         )
         .map_err(sql("pragmas"))?;
         conn.execute_batch(SCHEMA).map_err(sql("schema"))?;
+        super::alerts::create(&conn)?;
         Ok(HistoryDb {
             conn,
             path: opts.path.clone(),

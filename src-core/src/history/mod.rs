@@ -19,6 +19,7 @@
 //! store's events, its stats hub's samples); nothing in the core needs history, and the UIs
 //! call it directly.
 
+mod alerts;
 mod db;
 mod lock;
 pub mod recorder;
@@ -29,6 +30,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 
+pub use alerts::{read_alerts, KEEP_ALERTS};
 pub use db::HistoryDb;
 pub use lock::WriterLock;
 
