@@ -75,6 +75,11 @@ pub enum Msg {
     CopyProgress(CopyProgress),
     /// The copy in flight ended.
     CopyDone(Result<CopyReport, CoreError>),
+    /// Alerts fired since the last look, newest first (`first`: the look at start).
+    Alerts {
+        first: bool,
+        result: Result<Vec<wharf_core::model::FiredAlert>, String>,
+    },
     /// An event of build `gen` (its last is `Done` or an error).
     Build {
         gen: u64,
@@ -264,4 +269,6 @@ pub enum Effect {
     SwitchContext(String),
     /// The same for an address (`:host URL`).
     SwitchHost(String),
+    /// Ring the terminal's bell (an alert arrived).
+    Bell,
 }

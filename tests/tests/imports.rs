@@ -40,6 +40,7 @@ const CRATES: &[(&str, &[&str])] = &[
 const TUI_LAYERS: &[&str] = &[
     "watch",
     "run",
+    "alerting",
     "exec",
     "clipboard",
     "view",

@@ -6,6 +6,7 @@
 //! confirmation, and read-only mode refuses every mutating action before it is built.
 
 mod actions;
+mod alerts;
 mod build;
 mod bulk_update;
 mod change;
@@ -123,6 +124,8 @@ pub struct App {
     pub copy: Option<CopyState>,
     /// The context followed, a switch under way, the `:ctx` picker.
     pub contexts: ContextsState,
+    /// Fired alerts read from the history, newest first (the alerts view).
+    pub alerts: Vec<wharf_core::model::FiredAlert>,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -168,6 +171,7 @@ impl App {
             compose_gen: 0,
             copy: None,
             contexts: ContextsState::default(),
+            alerts: Vec::new(),
         };
         for v in View::ALL {
             let t = TableState {
@@ -376,6 +380,7 @@ impl App {
                 Vec::new()
             }
             Msg::CopyDone(r) => self.on_copy_done(r),
+            Msg::Alerts { first, result } => self.on_alerts(first, result),
         }
     }
 }

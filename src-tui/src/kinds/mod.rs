@@ -8,6 +8,7 @@
 //! registry; none of them matches on the kind. Below the app: kinds see the snapshot, never
 //! the app's state.
 
+mod alerts;
 pub mod containers;
 mod engine;
 mod events;
@@ -46,10 +47,11 @@ pub enum View {
     Secrets,
     Events,
     Engine,
+    Alerts,
 }
 
 /// The registry: every kind, in the order the header lists them (and [`View`]'s order).
-pub const KINDS: [&Kind; 12] = [
+pub const KINDS: [&Kind; 13] = [
     &containers::KIND,
     &images::KIND,
     &networks::KIND,
@@ -62,10 +64,11 @@ pub const KINDS: [&Kind; 12] = [
     &secrets::KIND,
     &events::KIND,
     &engine::KIND,
+    &alerts::KIND,
 ];
 
 impl View {
-    pub const ALL: [View; 12] = [
+    pub const ALL: [View; 13] = [
         View::Containers,
         View::Images,
         View::Networks,
@@ -78,6 +81,7 @@ impl View {
         View::Secrets,
         View::Events,
         View::Engine,
+        View::Alerts,
     ];
 
     /// This view's descriptor.
@@ -157,6 +161,8 @@ pub struct RowContext<'a> {
     /// The images view's filter (dangling, unused) and the last update check's marks.
     pub image_filter: wharf_core::rules::images::ImageFilter,
     pub updates: &'a wharf_core::rules::images::UpdateMarks,
+    /// Fired alerts, newest first (the alerts view).
+    pub alerts: &'a [wharf_core::model::FiredAlert],
 }
 
 /// What a mutating action applies to.

@@ -103,6 +103,8 @@ pub enum RowKey {
     Task(TaskId),
     Stack(String),
     Secret(SecretId),
+    /// A fired alert: its id in the history.
+    Alert(i64),
 }
 
 impl RowKey {
