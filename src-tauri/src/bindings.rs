@@ -104,6 +104,8 @@ fn generate(out: &Path) {
         wharf_core::history::HistoryRange,
         wharf_core::history::HistorySeries,
         crate::commands::SwarmPreview,
+        crate::alerts::AlertRules,
+        wharf_core::model::FiredAlert,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

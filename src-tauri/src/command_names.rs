@@ -51,4 +51,7 @@ pub const COMMANDS: &[&str] = &[
     "project_action",
     "compose_run",
     "swarm_preview",
+    "alerts_list",
+    "alert_rules",
+    "alert_rules_save",
 ];

@@ -6,6 +6,7 @@
 //! exec over `tauri::ipc::Channel`s. [`run_with`] wires it all onto any Tauri runtime, so the
 //! tests can use the mock runtime.
 
+pub mod alerts;
 #[cfg(test)]
 mod bindings;
 pub mod bridge;
@@ -96,10 +97,12 @@ impl Desk {
 /// Register Wharf's state, commands, bridge and window handling on `builder`.
 pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
     builder
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let desk = tauri::async_runtime::block_on(async { Desk::open(&args) });
             app.manage(desk);
             bridge::spawn(app.handle().clone());
+            alerts::spawn(app.handle().clone());
             if let Some(w) = app.get_webview_window("main") {
                 window_state::restore(&w);
             }
@@ -163,6 +166,9 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             compose::project_action,
             compose::compose_run,
             commands::swarm_preview,
+            alerts::alerts_list,
+            alerts::alert_rules,
+            alerts::alert_rules_save,
         ])
 }
 

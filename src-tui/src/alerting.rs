@@ -22,6 +22,8 @@ const NEWEST: usize = 200;
 /// The UI's own evaluation, while it has the alerts lock.
 struct Evaluating {
     _lock: AlertsLock,
+    /// The rules file as it was read: an edit restarts the evaluation with the new rules.
+    stamp: Option<(std::time::SystemTime, u64)>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -91,9 +93,14 @@ impl Alerting {
             if history::WriterLock::is_held(&self.db) {
                 tracing::info!("a recorder runs: it evaluates the alert rules now");
                 self.evaluating = None;
+            } else if self.evaluating.as_ref().is_some_and(|e| e.stamp != alert_rules::stamp(&self.rules)) {
+                tracing::info!("the alert rules changed: evaluating them anew");
+                self.evaluating = None;
+            } else {
+                return;
             }
-            return;
         }
+        let stamp = alert_rules::stamp(&self.rules);
         // Cheap when there are no rules: the file is missing.
         let rules = match alert_rules::load(&self.rules) {
             Ok((_, rules)) if rules.is_empty() => return,
@@ -137,6 +144,7 @@ impl Alerting {
         });
         self.evaluating = Some(Evaluating {
             _lock: lock,
+            stamp,
             stop: Some(stop),
         });
     }

@@ -414,3 +414,9 @@ pub fn save(path: &Path, specs: &[RuleSpec]) -> Result<Vec<Rule>> {
     std::fs::rename(&tmp, path).map_err(io)?;
     Ok(rules)
 }
+
+/// What tells an evaluator the file changed (modified time and length); `None` when missing.
+pub fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}

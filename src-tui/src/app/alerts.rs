@@ -52,3 +52,7 @@ impl App {
         self.alerts.first().map(|a| a.id)
     }
 }
+
+#[cfg(test)]
+#[path = "alerts_tests.rs"]
+mod tests;

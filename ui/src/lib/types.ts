@@ -90,3 +90,7 @@ export type { ComposeProgress } from "./generated/ComposeProgress";
 export type { ComposeProject } from "./generated/ComposeProject";
 export type { DownPlan } from "./generated/DownPlan";
 export type { ProjectAction } from "./generated/ProjectAction";
+export type { ActionResult } from "./generated/ActionResult";
+export type { AlertRules } from "./generated/AlertRules";
+export type { FiredAlert } from "./generated/FiredAlert";
+export type { RuleSpec } from "./generated/RuleSpec";
