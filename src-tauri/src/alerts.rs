@@ -135,7 +135,11 @@ impl Drop for Evaluating {
 }
 
 /// Start evaluating the rules on `link` when the app may (see the module's rule).
-fn evaluate(link: &Arc<Link>, db: &std::path::Path, rules_path: &std::path::Path) -> Option<Evaluating> {
+fn evaluate(
+    link: &Arc<Link>,
+    db: &std::path::Path,
+    rules_path: &std::path::Path,
+) -> Option<Evaluating> {
     let session = link.live().ok()?;
     let stamp = alert_rules::stamp(rules_path);
     let rules = match alert_rules::load(rules_path) {
@@ -193,14 +197,11 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                 continue;
             };
             let link = desk.link();
-            if evaluating
-                .as_ref()
-                .is_some_and(|e| {
-                    !Arc::ptr_eq(&e.link, &link)
-                        || history::WriterLock::is_held(&db)
-                        || e.stamp != alert_rules::stamp(&rules_path)
-                })
-            {
+            if evaluating.as_ref().is_some_and(|e| {
+                !Arc::ptr_eq(&e.link, &link)
+                    || history::WriterLock::is_held(&db)
+                    || e.stamp != alert_rules::stamp(&rules_path)
+            }) {
                 evaluating = None;
             }
             if evaluating.is_none() {

@@ -48,7 +48,10 @@ fn rules_are_checked_and_saved_and_a_dying_container_notifies_once() {
     });
 
     // Nothing yet: empty, not an error.
-    assert_eq!(t.invoke("alert_rules", json!({})).unwrap()["rules"], json!([]));
+    assert_eq!(
+        t.invoke("alert_rules", json!({})).unwrap()["rules"],
+        json!([])
+    );
     assert_eq!(t.invoke("alerts_list", json!({})).unwrap(), json!([]));
 
     let tag = unique_name("deskal");
@@ -66,18 +69,27 @@ fn rules_are_checked_and_saved_and_a_dying_container_notifies_once() {
     };
     // The core's messages, naming the rule and the field; nothing is written.
     let bad = t
-        .invoke("alert_rules_save", json!({ "rules": [rule(Some("(unclosed"), 60)] }))
+        .invoke(
+            "alert_rules_save",
+            json!({ "rules": [rule(Some("(unclosed"), 60)] }),
+        )
         .unwrap_err();
     assert_eq!(kind(&bad), "invalid_input", "{bad}");
     assert!(
-        bad["message"].as_str().unwrap().starts_with("alert rule \"crashed\": trigger.log: bad regex"),
+        bad["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("alert rule \"crashed\": trigger.log: bad regex"),
         "{bad}"
     );
     let zero = t
         .invoke("alert_rules_save", json!({ "rules": [rule(None, 0)] }))
         .unwrap_err();
     assert!(
-        zero["message"].as_str().unwrap().contains("cooldown_secs: must be at least 1"),
+        zero["message"]
+            .as_str()
+            .unwrap()
+            .contains("cooldown_secs: must be at least 1"),
         "{zero}"
     );
     assert!(!rules_path.exists());
@@ -86,8 +98,13 @@ fn rules_are_checked_and_saved_and_a_dying_container_notifies_once() {
         .invoke("alert_rules_save", json!({ "rules": [rule(None, 600)] }))
         .unwrap();
     assert_eq!(saved["rules"][0]["name"], "crashed");
-    assert!(std::fs::read_to_string(&rules_path).unwrap().contains("[[rule]]"));
-    assert_eq!(t.invoke("alert_rules", json!({})).unwrap()["rules"], saved["rules"]);
+    assert!(std::fs::read_to_string(&rules_path)
+        .unwrap()
+        .contains("[[rule]]"));
+    assert_eq!(
+        t.invoke("alert_rules", json!({})).unwrap()["rules"],
+        saved["rules"]
+    );
 
     // The app evaluates (no recorder holds the database), a container dies twice: one alert.
     wait("the app holds the alerts lock", || {
@@ -108,7 +125,12 @@ fn rules_are_checked_and_saved_and_a_dying_container_notifies_once() {
     // Dies again (exit 6) within the cooldown.
     let _ = engine.docker(&["start", "-a", c.id()]);
     let list = wait("the page got the list", || {
-        fired.lock().unwrap().last().cloned().filter(|l| l.as_array().is_some_and(|a| !a.is_empty()))
+        fired
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .filter(|l| l.as_array().is_some_and(|a| !a.is_empty()))
     });
     assert_eq!(list[0]["rule"], "crashed");
     assert_eq!(list[0]["container"], c.name());

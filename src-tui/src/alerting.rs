@@ -93,7 +93,11 @@ impl Alerting {
             if history::WriterLock::is_held(&self.db) {
                 tracing::info!("a recorder runs: it evaluates the alert rules now");
                 self.evaluating = None;
-            } else if self.evaluating.as_ref().is_some_and(|e| e.stamp != alert_rules::stamp(&self.rules)) {
+            } else if self
+                .evaluating
+                .as_ref()
+                .is_some_and(|e| e.stamp != alert_rules::stamp(&self.rules))
+            {
                 tracing::info!("the alert rules changed: evaluating them anew");
                 self.evaluating = None;
             } else {

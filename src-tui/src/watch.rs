@@ -81,7 +81,10 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let alerts_path = args.alerts.clone().unwrap_or_else(alert_rules::default_path);
+        let alerts_path = args
+            .alerts
+            .clone()
+            .unwrap_or_else(alert_rules::default_path);
         let rules = match alert_rules::load(&alerts_path) {
             Ok((_, rules)) => rules,
             Err(e) => {

@@ -27,8 +27,8 @@ const CRATES: &[(&str, &[&str])] = &[
     (
         "src-core/src",
         &[
-            "alerts", "history", "session", "command", "compose", "destroy", "rules", "streams", "store",
-            "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
+            "alerts", "history", "session", "command", "compose", "destroy", "rules", "streams",
+            "store", "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
         ],
     ),
     ("src-tauri/src", &[]),

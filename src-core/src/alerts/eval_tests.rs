@@ -49,18 +49,30 @@ trigger = { event = "die" }
 cooldown_secs = 60
 notify = true"#,
     );
-    assert!(ev.on_event(ENGINE, &event("a1", "api", "die", &[("exitCode", "0")])).is_empty());
-    assert!(ev.on_event(ENGINE, &event("w1", "web", "die", &[("exitCode", "1")])).is_empty());
+    assert!(ev
+        .on_event(ENGINE, &event("a1", "api", "die", &[("exitCode", "0")]))
+        .is_empty());
+    assert!(ev
+        .on_event(ENGINE, &event("w1", "web", "die", &[("exitCode", "1")]))
+        .is_empty());
     let f = ev.on_event(ENGINE, &event("a1", "api", "die", &[("exitCode", "3")]));
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].cause, "exited with code 3");
     assert_eq!(f[0].target.name, "api");
     clock.advance(59_000);
-    assert!(ev.on_event(ENGINE, &event("a1", "api", "die", &[("exitCode", "3")])).is_empty());
+    assert!(ev
+        .on_event(ENGINE, &event("a1", "api", "die", &[("exitCode", "3")]))
+        .is_empty());
     // A recreated container (new id, same name) shares the cooldown.
-    assert!(ev.on_event(ENGINE, &event("a2", "api", "die", &[("exitCode", "3")])).is_empty());
+    assert!(ev
+        .on_event(ENGINE, &event("a2", "api", "die", &[("exitCode", "3")]))
+        .is_empty());
     clock.advance(1_000);
-    assert_eq!(ev.on_event(ENGINE, &event("a2", "api", "die", &[("exitCode", "3")])).len(), 1);
+    assert_eq!(
+        ev.on_event(ENGINE, &event("a2", "api", "die", &[("exitCode", "3")]))
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -79,16 +91,25 @@ cooldown_secs = 60
 notify = true"#,
     );
     let shop = [("com.docker.compose.project", "shop"), ("tier", "front")];
-    let other = [("com.docker.compose.project", "shopping"), ("tier", "front")];
-    assert!(ev.on_event(ENGINE, &event("x", "x", "oom", &other)).is_empty());
+    let other = [
+        ("com.docker.compose.project", "shopping"),
+        ("tier", "front"),
+    ];
+    assert!(ev
+        .on_event(ENGINE, &event("x", "x", "oom", &other))
+        .is_empty());
     assert!(ev.on_event(ENGINE, &event("y", "y", "oom", &[])).is_empty());
     let f = ev.on_event(ENGINE, &event("s", "s", "oom", &shop));
     assert_eq!((f.len(), f[0].cause.as_str()), (1, "killed: out of memory"));
-    assert!(ev.on_event(ENGINE, &event("s", "s", "health_status: healthy", &[])).is_empty());
+    assert!(ev
+        .on_event(ENGINE, &event("s", "s", "health_status: healthy", &[]))
+        .is_empty());
     let f = ev.on_event(ENGINE, &event("s", "s", "health_status: unhealthy", &[]));
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].rule_name, "sick");
-    assert!(ev.on_event(ENGINE, &event("s", "s", "health_status: unhealthy", &[])).is_empty());
+    assert!(ev
+        .on_event(ENGINE, &event("s", "s", "health_status: unhealthy", &[]))
+        .is_empty());
 }
 
 #[test]
@@ -106,7 +127,9 @@ notify = true"#,
         f
     };
     // The first start is not a restart.
-    assert!(ev.on_event(ENGINE, &event("c", "c", "start", &[])).is_empty());
+    assert!(ev
+        .on_event(ENGINE, &event("c", "c", "start", &[]))
+        .is_empty());
     assert!(cycle(&mut ev).is_empty());
     clock.advance(61_000); // the first restart leaves the window
     assert!(cycle(&mut ev).is_empty());
@@ -144,7 +167,10 @@ notify = true"#,
     };
     assert!(ev.on_sample(&t, &s(90.0, 10)).is_empty());
     clock.advance(5_000);
-    assert!(ev.on_sample(&t, &s(50.0, 10)).is_empty(), "dropped below: restart");
+    assert!(
+        ev.on_sample(&t, &s(50.0, 10)).is_empty(),
+        "dropped below: restart"
+    );
     clock.advance(1_000);
     assert!(ev.on_sample(&t, &s(90.0, 10)).is_empty());
     clock.advance(9_000);
@@ -175,12 +201,17 @@ notify = true"#,
     assert!(!ev.wants_stats(&w));
     assert!(ev.on_log_line(&w, "all good").is_empty());
     ev.seed("panic", "name:worker-1", 1_000_000 - 30_000);
-    assert!(ev.on_log_line(&w, "FATAL one").is_empty(), "seeded 30 s ago");
+    assert!(
+        ev.on_log_line(&w, "FATAL one").is_empty(),
+        "seeded 30 s ago"
+    );
     clock.advance(30_000);
     let f = ev.on_log_line(&w, "FATAL \u{1b}]0;pwned\u{7} two");
     assert_eq!(f.len(), 1);
     assert!(!f[0].cause.contains('\u{1b}'), "inert: {:?}", f[0].cause);
-    assert!(f[0].cause.starts_with("log line matched /panic|FATAL/: FATAL"));
+    assert!(f[0]
+        .cause
+        .starts_with("log line matched /panic|FATAL/: FATAL"));
 }
 
 #[test]

@@ -62,7 +62,11 @@ impl Target {
         Some(Target {
             engine: engine.to_owned(),
             id: e.actor_id.clone(),
-            name: e.name().unwrap_or_default().trim_start_matches('/').to_owned(),
+            name: e
+                .name()
+                .unwrap_or_default()
+                .trim_start_matches('/')
+                .to_owned(),
             project: crate::model::ComposeRef::from_labels(&e.attributes).map(|r| r.project),
             labels,
             key: key.key,

@@ -100,8 +100,15 @@ pub enum Trigger {
     Oom,
     Unhealthy,
     /// `restarts` restarts within `window_ms`.
-    RestartLoop { restarts: u32, window_ms: i64 },
-    Threshold { metric: Metric, above: f64, for_ms: i64 },
+    RestartLoop {
+        restarts: u32,
+        window_ms: i64,
+    },
+    Threshold {
+        metric: Metric,
+        above: f64,
+        for_ms: i64,
+    },
     Log(Regex),
 }
 
@@ -188,7 +195,11 @@ impl RuleSpec {
         };
         let s = &self.select;
         let select = Selector {
-            name: s.name.as_deref().map(|p| re("select.name", p)).transpose()?,
+            name: s
+                .name
+                .as_deref()
+                .map(|p| re("select.name", p))
+                .transpose()?,
             project: s
                 .project
                 .as_deref()
@@ -268,7 +279,10 @@ impl RuleSpec {
             }
         } else if let Some(p) = &t.log {
             if p.is_empty() {
-                return Err(err("trigger.log", "empty pattern matches every line".into()));
+                return Err(err(
+                    "trigger.log",
+                    "empty pattern matches every line".into(),
+                ));
             }
             Trigger::Log(re("trigger.log", p)?)
         } else {
@@ -292,8 +306,7 @@ impl RuleSpec {
         if self.cooldown_secs == 0 {
             return Err(err(
                 "cooldown_secs",
-                "must be at least 1 (how long before the rule fires again for a container)"
-                    .into(),
+                "must be at least 1 (how long before the rule fires again for a container)".into(),
             ));
         }
         if let Some(url) = &self.webhook {
@@ -394,9 +407,8 @@ pub fn save(path: &Path, specs: &[RuleSpec]) -> Result<Vec<Rule>> {
     let file = RulesFile {
         rules: specs.to_vec(),
     };
-    let text = toml::to_string(&file).map_err(|e| {
-        CoreError::new(ErrorKind::Config, format!("cannot write alert rules: {e}"))
-    })?;
+    let text = toml::to_string(&file)
+        .map_err(|e| CoreError::new(ErrorKind::Config, format!("cannot write alert rules: {e}")))?;
     let io = |e: std::io::Error| {
         CoreError::new(
             ErrorKind::Io,
@@ -409,8 +421,11 @@ pub fn save(path: &Path, specs: &[RuleSpec]) -> Result<Vec<Rule>> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, format!("# Wharf alert rules (see README: Alerts)\n{text}"))
-        .map_err(io)?;
+    std::fs::write(
+        &tmp,
+        format!("# Wharf alert rules (see README: Alerts)\n{text}"),
+    )
+    .map_err(io)?;
     std::fs::rename(&tmp, path).map_err(io)?;
     Ok(rules)
 }

@@ -47,7 +47,10 @@ impl AlertsLock {
         if e.kind() == ErrorKind::Conflict {
             CoreError::new(
                 ErrorKind::Conflict,
-                format!("another Wharf is evaluating the alert rules of {}", db.display()),
+                format!(
+                    "another Wharf is evaluating the alert rules of {}",
+                    db.display()
+                ),
             )
         } else {
             e
@@ -99,7 +102,11 @@ impl Drop for Followed {
 }
 
 /// Follow `id`'s new output and send its lines, split and made inert, to `tx`.
-fn follow_log(engine: &Engine, id: &ContainerId, tx: mpsc::Sender<(ContainerId, String)>) -> JoinHandle<()> {
+fn follow_log(
+    engine: &Engine,
+    id: &ContainerId,
+    tx: mpsc::Sender<(ContainerId, String)>,
+) -> JoinHandle<()> {
     let opts = LogOptions {
         follow: true,
         tail: Some(0),
@@ -242,9 +249,7 @@ impl Runner {
             .rules()
             .iter()
             .any(|r| matches!(r.trigger, super::rules::Trigger::Threshold { .. }))
-            .then(|| {
-                StatsHub::spawn(docker.clone(), snaps.clone(), HubConfig::default())
-            });
+            .then(|| StatsHub::spawn(docker.clone(), snaps.clone(), HubConfig::default()));
         let mut stats = hub.as_ref().map(StatsHub::subscribe);
         let (line_tx, mut line_rx) = mpsc::channel::<(ContainerId, String)>(LINE_QUEUE);
         let mut followed: HashMap<ContainerId, Followed> = HashMap::new();
@@ -324,7 +329,13 @@ impl Runner {
                 }
                 if !followed.contains_key(id) && self.eval.wants_logs(t) {
                     let task = follow_log(&docker, id, line_tx.clone());
-                    followed.insert(id.clone(), Followed { target: t.clone(), task });
+                    followed.insert(
+                        id.clone(),
+                        Followed {
+                            target: t.clone(),
+                            task,
+                        },
+                    );
                 }
             }
             if let Some(hub) = &hub {

@@ -31,9 +31,7 @@ CREATE INDEX IF NOT EXISTS alerts_rule_key ON alerts (rule, key, at_ms);
 ";
 
 fn sql(what: &str) -> impl FnOnce(rusqlite::Error) -> CoreError + '_ {
-    move |e| {
-        CoreError::new(ErrorKind::Io, format!("history database: {what}: {e}")).with_source(e)
-    }
+    move |e| CoreError::new(ErrorKind::Io, format!("history database: {what}: {e}")).with_source(e)
 }
 
 /// The alerts table (called by [`HistoryDb::open`]).

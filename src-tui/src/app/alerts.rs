@@ -13,7 +13,11 @@ pub const KEEP: usize = 500;
 impl App {
     /// Alerts read from the history (`first`: the look at start, which is listed, not
     /// announced).
-    pub fn on_alerts(&mut self, first: bool, result: Result<Vec<FiredAlert>, String>) -> Vec<Effect> {
+    pub fn on_alerts(
+        &mut self,
+        first: bool,
+        result: Result<Vec<FiredAlert>, String>,
+    ) -> Vec<Effect> {
         let list = match result {
             Ok(l) => l,
             Err(e) => {
@@ -29,7 +33,10 @@ impl App {
         if !first {
             // Oldest first, so the newest is the toast that stays.
             for a in list.iter().rev().filter(|a| a.notify && a.id > newest) {
-                self.toast(format!("ALERT {}: {} — {}", a.rule, a.container, a.cause), true);
+                self.toast(
+                    format!("ALERT {}: {} — {}", a.rule, a.container, a.cause),
+                    true,
+                );
                 fx.push(Effect::Bell);
             }
             fx.truncate(1);

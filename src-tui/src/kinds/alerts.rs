@@ -44,7 +44,11 @@ fn rows(cx: &RowContext<'_>) -> Vec<Row> {
                     Cell::text(a.rule.clone()).tone(Tone::Error),
                     Cell::text(a.container.clone()),
                     Cell::text(a.cause.clone()),
-                    Cell::text(actions.join(", ")).tone(if failed { Tone::Error } else { Tone::Muted }),
+                    Cell::text(actions.join(", ")).tone(if failed {
+                        Tone::Error
+                    } else {
+                        Tone::Muted
+                    }),
                 ],
                 labels: Default::default(),
                 state: None,

@@ -52,7 +52,8 @@ pub fn webhook_server() -> (String, mpsc::Receiver<serde_json::Value>) {
             }
             let mut body = vec![0; len];
             let _ = reader.read_exact(&mut body);
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
             if post {
                 if let Ok(v) = serde_json::from_slice(&body) {
                     let _ = tx.send(v);
@@ -74,7 +75,10 @@ fn count(db: &Path, rule: &str) -> usize {
 async fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + TIMEOUT * 3;
     while !f() {
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -155,7 +159,11 @@ notify = true
         let _line = te
             .container(&format!("{}-line", &tag[tag.len() - 4..]))
             .label("wharf.alert.test", &tag)
-            .cmd(&["sh", "-c", "while true; do echo ALERT-ME now; sleep 0.5; done"])
+            .cmd(&[
+                "sh",
+                "-c",
+                "while true; do echo ALERT-ME now; sleep 0.5; done",
+            ])
             .start();
         let die = te
             .container("x")
@@ -166,12 +174,23 @@ notify = true
             .container("x")
             .named(&format!("{tag}-oom"))
             .args(&["--memory", "8m", "--memory-swap", "8m"])
-            .cmd(&["sh", "-c", "x=$(yes wharf-fills-memory | head -c 200000000); sleep 60"])
+            .cmd(&[
+                "sh",
+                "-c",
+                "x=$(yes wharf-fills-memory | head -c 200000000); sleep 60",
+            ])
             .start();
         let _sick = te
             .container("x")
             .named(&format!("{tag}-sick"))
-            .args(&["--health-cmd", "false", "--health-interval", "1s", "--health-retries", "1"])
+            .args(&[
+                "--health-cmd",
+                "false",
+                "--health-interval",
+                "1s",
+                "--health-retries",
+                "1",
+            ])
             .cmd(&["sleep", "600"])
             .start();
         let looping = te
@@ -190,7 +209,11 @@ notify = true
         })
         .await;
         wait_until("the loop container restarted 5 times", || {
-            looping.inspect("{{.RestartCount}}").parse::<u32>().unwrap_or(0) >= 5
+            looping
+                .inspect("{{.RestartCount}}")
+                .parse::<u32>()
+                .unwrap_or(0)
+                >= 5
         })
         .await;
         // Health checks keep failing and lines keep coming meanwhile.
@@ -209,15 +232,23 @@ notify = true
         assert_eq!(n, 1, "rule {rule} fired {n} times: {all:#?}");
     }
     assert_eq!(fired.alerts, 5, "{all:#?}");
-    let died = all.iter().find(|a| a.rule == "died").unwrap_or_else(|| panic!());
+    let died = all
+        .iter()
+        .find(|a| a.rule == "died")
+        .unwrap_or_else(|| panic!());
     assert_eq!(died.container, die_name);
     assert_eq!(died.cause, "exited with code 3");
     assert_eq!(body["rule"], "died");
     assert_eq!(body["container"], die_name.as_str());
     assert_eq!(body["cause"], "exited with code 3");
-    assert!(body["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{body}");
     assert!(
-        died.actions.iter().any(|r| r.action == "webhook" && r.ok && r.detail == "HTTP 200"),
+        body["time"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{body}"
+    );
+    assert!(
+        died.actions
+            .iter()
+            .any(|r| r.action == "webhook" && r.ok && r.detail == "HTTP 200"),
         "{:?}",
         died.actions
     );
@@ -228,10 +259,24 @@ notify = true
     );
     let written = std::fs::read_to_string(&marks).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(written, format!("died|{die_name}|exited with code 3\n"));
-    let oom = all.iter().find(|a| a.rule == "oom").unwrap_or_else(|| panic!());
+    let oom = all
+        .iter()
+        .find(|a| a.rule == "oom")
+        .unwrap_or_else(|| panic!());
     assert_eq!(oom.cause, "killed: out of memory");
-    let line = all.iter().find(|a| a.rule == "line").unwrap_or_else(|| panic!());
-    assert!(line.cause.starts_with("log line matched /ALERT-ME/: ALERT-ME now"), "{}", line.cause);
-    let lp = all.iter().find(|a| a.rule == "loop").unwrap_or_else(|| panic!());
+    let line = all
+        .iter()
+        .find(|a| a.rule == "line")
+        .unwrap_or_else(|| panic!());
+    assert!(
+        line.cause
+            .starts_with("log line matched /ALERT-ME/: ALERT-ME now"),
+        "{}",
+        line.cause
+    );
+    let lp = all
+        .iter()
+        .find(|a| a.rule == "loop")
+        .unwrap_or_else(|| panic!());
     assert_eq!(lp.cause, "restarted 3 times within 5 min");
 }

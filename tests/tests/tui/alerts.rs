@@ -100,7 +100,10 @@ command = ["sh", "-c", "echo $WHARF_ALERT_CONTAINER >> {}"]
         std::fs::read_to_string(&out).is_ok_and(|s| s.contains(first.name()))
     });
     w.wait("the toast of watch's alert", |s| {
-        s.contains(&format!("ALERT crashed: {} — exited with code 4", first.name()))
+        s.contains(&format!(
+            "ALERT crashed: {} — exited with code 4",
+            first.name()
+        ))
     });
     // It stays one alert: the UI did not evaluate while watch recorded.
     w.keys(&[":"]);
@@ -128,14 +131,20 @@ command = ["sh", "-c", "echo $WHARF_ALERT_CONTAINER >> {}"]
         .cmd(&["sh", "-c", "exit 5"])
         .start();
     w.wait("the UI's own alert, toast and list", |s| {
-        s.contains(&format!("ALERT crashed: {} — exited with code 5", second.name()))
+        s.contains(&format!(
+            "ALERT crashed: {} — exited with code 5",
+            second.name()
+        ))
     });
     wait_until("its command ran", || {
         std::fs::read_to_string(&out).is_ok_and(|s| s.contains(second.name()))
     });
     let mut both = fired(&db, "crashed");
     both.sort();
-    assert_eq!(both, vec![first.name().to_owned(), second.name().to_owned()]);
+    assert_eq!(
+        both,
+        vec![first.name().to_owned(), second.name().to_owned()]
+    );
 }
 
 fn w_log(w: &Wharf) -> std::path::PathBuf {
