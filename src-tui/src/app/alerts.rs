@@ -43,7 +43,7 @@ impl App {
         }
         let mut all = list;
         all.append(&mut self.alerts);
-        all.sort_by(|a, b| b.id.cmp(&a.id));
+        all.sort_by_key(|a| std::cmp::Reverse(a.id));
         // The fresh read of an alert (its actions' results) wins: it comes first.
         all.dedup_by_key(|a| a.id);
         all.truncate(KEEP);
