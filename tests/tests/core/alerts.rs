@@ -1,5 +1,6 @@
 //! Alerts against a real engine: containers that die with a non-zero exit, are OOM-killed,
-//! turn unhealthy, restart in a loop and print a matching line each fire their rule exactly
+//! turn unhealthy, restart in a loop, hold memory above a threshold and print a matching line
+//! each fire their rule exactly
 //! once within its cooldown; the webhook reaches a local HTTP server and the command writes a
 //! file; each alert is kept in the history database with its actions' results.
 
@@ -123,6 +124,13 @@ cooldown_secs = 600
 notify = true
 
 [[rule]]
+name = "fat"
+select = {{ name = "^{tag}-fat" }}
+trigger = {{ threshold = "memory_bytes", above = 20000000, for_secs = 2 }}
+cooldown_secs = 600
+notify = true
+
+[[rule]]
 name = "line"
 select = {{ labels = {{ "wharf.alert.test" = "^{tag}$" }} }}
 trigger = {{ log = "ALERT-ME" }}
@@ -193,13 +201,25 @@ notify = true
             ])
             .cmd(&["sleep", "600"])
             .start();
+        // Holds ~30 MB in a shell variable (memory, not CPU: cheap on a shared machine); the
+        // `echo` keeps the shell from exec'ing `sleep` and dropping it.
+        let _fat = te
+            .container("x")
+            .named(&format!("{tag}-fat"))
+            .args(&["--memory", "256m"])
+            .cmd(&[
+                "sh",
+                "-c",
+                "x=$(yes wharf-holds-memory | head -c 30000000); sleep 600; echo ${#x}",
+            ])
+            .start();
         let looping = te
             .container("x")
             .named(&format!("{tag}-loop"))
             .args(&["--restart", "always"])
             .cmd(&["sh", "-c", "exit 1"])
             .start();
-        for rule in ["died", "oom", "sick", "loop", "line"] {
+        for rule in ["died", "oom", "sick", "loop", "line", "fat"] {
             wait_until(&format!("rule {rule} fired"), || count(&db, rule) >= 1).await;
         }
         // The same things go on happening within the cooldowns: no second alert.
@@ -227,11 +247,11 @@ notify = true
     };
     let (fired, (body, die_name)) = tokio::join!(run, drive);
     let all = alerts(&db);
-    for rule in ["died", "oom", "sick", "loop", "line"] {
+    for rule in ["died", "oom", "sick", "loop", "line", "fat"] {
         let n = all.iter().filter(|a| a.rule == rule).count();
         assert_eq!(n, 1, "rule {rule} fired {n} times: {all:#?}");
     }
-    assert_eq!(fired.alerts, 5, "{all:#?}");
+    assert_eq!(fired.alerts, 6, "{all:#?}");
     let died = all
         .iter()
         .find(|a| a.rule == "died")
@@ -279,4 +299,13 @@ notify = true
         .find(|a| a.rule == "loop")
         .unwrap_or_else(|| panic!());
     assert_eq!(lp.cause, "restarted 3 times within 5 min");
+    let fat = all
+        .iter()
+        .find(|a| a.rule == "fat")
+        .unwrap_or_else(|| panic!());
+    assert!(
+        fat.cause.starts_with("memory ") && fat.cause.contains("above 20000000 B for"),
+        "{}",
+        fat.cause
+    );
 }
