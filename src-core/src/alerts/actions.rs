@@ -159,3 +159,7 @@ pub async fn command(argv: &[String], alert: &FiredAlert) -> ActionResult {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "actions_tests.rs"]
+mod tests;
