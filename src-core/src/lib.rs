@@ -6,6 +6,7 @@
 //! rules both UIs share, and `session` is the one setup (engine + store + stats hub) both front
 //! ends call. Nothing here knows about terminals or webviews.
 
+pub mod alerts;
 pub mod audit;
 pub mod chart;
 pub mod clock;

@@ -107,6 +107,8 @@ fn generate(out: &Path) {
         crate::archive::ArchiveState,
         wharf_core::history::ArchiveQuery,
         wharf_core::history::ArchiveResult,
+        crate::alerts::AlertRules,
+        wharf_core::model::FiredAlert,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

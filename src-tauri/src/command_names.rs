@@ -54,4 +54,7 @@ pub const COMMANDS: &[&str] = &[
     "archive_state",
     "archive_set",
     "archive_search",
+    "alerts_list",
+    "alert_rules",
+    "alert_rules_save",
 ];

@@ -7,6 +7,7 @@
 //! tests can use the mock runtime.
 
 pub mod archive;
+pub mod alerts;
 #[cfg(test)]
 mod bindings;
 pub mod bridge;
@@ -97,10 +98,12 @@ impl Desk {
 /// Register Wharf's state, commands, bridge and window handling on `builder`.
 pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
     builder
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let desk = tauri::async_runtime::block_on(async { Desk::open(&args) });
             app.manage(desk);
             bridge::spawn(app.handle().clone());
+            alerts::spawn(app.handle().clone());
             if let Some(w) = app.get_webview_window("main") {
                 window_state::restore(&w);
             }
@@ -167,6 +170,9 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             archive::archive_state,
             archive::archive_set,
             archive::archive_search,
+            alerts::alerts_list,
+            alerts::alert_rules,
+            alerts::alert_rules_save,
         ])
 }
 

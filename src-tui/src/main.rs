@@ -2,6 +2,7 @@
 //! logging to a file (never the screen), and hands the terminal to the run loop; the
 //! terminal is restored on every exit path, panics included.
 
+mod alerting;
 mod app;
 mod archive_io;
 mod build_form;

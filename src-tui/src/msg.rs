@@ -75,6 +75,11 @@ pub enum Msg {
     CopyProgress(CopyProgress),
     /// The copy in flight ended.
     CopyDone(Result<CopyReport, CoreError>),
+    /// Alerts fired since the last look, newest first (`first`: the look at start).
+    Alerts {
+        first: bool,
+        result: Result<Vec<wharf_core::model::FiredAlert>, String>,
+    },
     /// An event of build `gen` (its last is `Done` or an error).
     Build {
         gen: u64,
@@ -276,4 +281,6 @@ pub enum Effect {
         selector: String,
         on: bool,
     },
+    /// Ring the terminal's bell (an alert arrived).
+    Bell,
 }

@@ -115,6 +115,7 @@ pub async fn run(
     let mut build: Option<tokio::task::JoinHandle<()>> = None;
     let mut compose: Option<tokio::task::JoinHandle<()>> = None;
     let mut copy: CopyTask = None;
+    let mut alerting = crate::alerting::Alerting::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let size = terminal.size()?;
@@ -162,6 +163,7 @@ pub async fn run(
                         tls_unverified: next.tls_unverified,
                     };
                     tracing::info!(endpoint = %next.endpoint, context = ?next.context, "switched engine");
+                    alerting.stop();
                     session = next;
                     seen_data = false;
                     Msg::Switched { name, result: Ok(info) }
@@ -210,6 +212,7 @@ pub async fn run(
                 let cost = engine.ssh_cost();
                 let changed = cost != app.ssh_cost;
                 app.ssh_cost = cost;
+                alerting.tick(&session, &tx);
                 app.tick_shows(*now) || (changed && app.view == crate::kinds::View::Engine)
             }
             _ => true,
@@ -228,7 +231,11 @@ pub async fn run(
         if at_once {
             last_draw = Instant::now() - FRAME;
         }
+        let answered = matches!(msg, Msg::Alerts { .. });
         let effects = app.update(msg);
+        if answered {
+            alerting.seen();
+        }
         dirty |= redraw;
         for e in effects {
             match e {
@@ -319,6 +326,12 @@ pub async fn run(
                         let r = crate::archive_io::set(&engine, &selector, on);
                         let _ = tx.send(Msg::ArchiveSet(r));
                     });
+                }
+                Effect::Bell => {
+                    // BEL moves no cursor: safe between frames.
+                    let mut out = std::io::stdout();
+                    let _ = out.write_all(b"\x07");
+                    let _ = out.flush();
                 }
                 Effect::ListContexts => {
                     // A few small files: read here, answered on the next turn.
@@ -536,6 +549,7 @@ fn apply(
         | Effect::LoadStatsHistory { .. }
         | Effect::ArchiveSearch(_)
         | Effect::ArchiveSet { .. } => {}
+        | Effect::Bell => {}
         // Handled in the loop, which has the store.
         Effect::OpenMergedLogs { .. } => {}
     }

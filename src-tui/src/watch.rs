@@ -1,11 +1,14 @@
 //! `wharf watch`: record stats history and engine events with no UI (a systemd unit, a tmux
 //! pane). One recorder per database (the core's writer lock); the UIs read the same file.
 //! Stops cleanly on SIGINT and SIGTERM: the last tick is written and the database tidied.
+//! With alert rules (`--alerts FILE`, default `$XDG_CONFIG_HOME/wharf/alerts.toml`) it also
+//! evaluates them (the core's `alerts::runner`), holding the alerts lock so no UI fires them too.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use wharf_core::alerts::{rules as alert_rules, runner as alert_runner};
 use wharf_core::history::{
     self, archive_follow, recorder, ArchiveLimits, ArchiveSelector, HistoryDb, HistoryOptions,
     WriterLock,
@@ -36,7 +39,14 @@ pub struct WatchArgs {
     /// Archived lines older than DAYS are deleted.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub archive_days: u32,
+    /// The alert rules (default: $XDG_CONFIG_HOME/wharf/alerts.toml; none when missing).
+    #[arg(long, value_name = "FILE", env = "WHARF_ALERTS")]
+    pub alerts: Option<PathBuf>,
 }
+
+/// How long `wharf watch` waits for a UI to give up evaluating the alerts (UIs look every
+/// 2 s).
+const ALERTS_HANDOVER: Duration = Duration::from_secs(10);
 
 /// Run the recorder until a signal; the exit code says how it ended.
 pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
@@ -65,7 +75,9 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
     };
     rt.block_on(async move {
         let lock = match args.wait {
-            None => WriterLock::try_acquire(&path),
+            // A UI asks whether the lock is held by taking it shared for an instant; a moment's
+            // patience keeps that from ever refusing a recorder.
+            None => WriterLock::acquire_within(&path, Duration::from_millis(500)).await,
             Some(secs) => {
                 if WriterLock::try_acquire(&path).is_err() {
                     eprintln!("wharf watch: waiting up to {secs} s for the other recorder");
@@ -101,6 +113,39 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
             max_bytes: args.archive_max_mib.max(1) << 20,
             keep_ms: i64::from(args.archive_days.max(1)) * 24 * 3600 * 1000,
         };
+        let alerts_path = args
+            .alerts
+            .clone()
+            .unwrap_or_else(alert_rules::default_path);
+        let rules = match alert_rules::load(&alerts_path) {
+            Ok((_, rules)) => rules,
+            Err(e) => {
+                eprintln!("wharf watch: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let alerts_lock = if rules.is_empty() {
+            None
+        } else {
+            match alert_runner::AlertsLock::acquire_within(&path, ALERTS_HANDOVER).await {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    eprintln!("wharf watch: {e}");
+                    return ExitCode::from(3);
+                }
+            }
+        };
+        let runner = match alerts_lock
+            .as_ref()
+            .map(|_| alert_runner::Runner::open(rules.clone(), &path, Default::default()))
+            .transpose()
+        {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("wharf watch: {e}");
+                return ExitCode::from(2);
+            }
+        };
         let session = match Session::open(&options) {
             Ok(s) => s,
             Err(e) => {
@@ -114,48 +159,69 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
             path.display(),
             std::process::id()
         );
+        if runner.is_some() {
+            eprintln!(
+                "wharf watch: evaluating {} alert rules from {}",
+                rules.len(),
+                alerts_path.display()
+            );
+        }
         let interval = options.stats.interval;
-        // One stop for both loops: a signal, or the other loop failing.
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|v| *v).await;
+            // An error means the sender is gone: stop too.
+            let _ = rx.wait_for(|s| *s).await;
         };
-        let signal = {
-            let tx = stop_tx.clone();
-            async move {
-                tokio::select! {
-                    () = stop_signal() => {}
-                    _ = tx.closed() => {}
-                }
-                let _ = tx.send(true);
-            }
-        };
-        let rec = async {
-            let r = recorder::run(&session, &mut db, interval, stopped(stop_rx.clone())).await;
-            let _ = stop_tx.send(true);
-            r
-        };
-        let arc = async {
-            let r =
-                archive_follow::run(&session, &mut adb, selectors, stopped(stop_rx.clone())).await;
-            let _ = stop_tx.send(true);
-            r
-        };
-        let (r, a, ()) = tokio::join!(rec, arc, async {
+        // Any loop failing ends the others too; a signal ends all three.
+        let stop_tx = &stop_tx;
+        let signal = async {
             tokio::select! {
-                () = signal => {}
+                () = stop_signal() => {}
                 () = stopped(stop_rx.clone()) => {}
             }
-        });
-        match (r, a) {
-            (Ok(r), Ok(a)) => {
+            let _ = stop_tx.send(true);
+        };
+        let alerting = async {
+            let r = match runner {
+                Some(r) => r.run(&session, stopped(stop_rx.clone())).await.map(Some),
+                None => Ok(None),
+            };
+            if r.is_err() {
+                let _ = stop_tx.send(true);
+            }
+            r
+        };
+        let recording = async {
+            let r = recorder::run(&session, &mut db, interval, stopped(stop_rx.clone())).await;
+            if r.is_err() {
+                let _ = stop_tx.send(true);
+            }
+            r
+        };
+        let archiving = async {
+            let r =
+                archive_follow::run(&session, &mut adb, selectors, stopped(stop_rx.clone())).await;
+            if r.is_err() {
+                let _ = stop_tx.send(true);
+            }
+            r
+        };
+        let (recorded, archived, alerted, ()) =
+            tokio::join!(recording, archiving, alerting, signal);
+        drop(alerts_lock);
+        match (recorded, archived, alerted) {
+            (Ok(r), Ok(l), Ok(a)) => {
                 eprintln!(
-                    "wharf watch: stopped; {} samples, {} markers and {} log lines written",
-                    r.samples, r.markers, a.lines
+                    "wharf watch: stopped; {} samples, {} markers and {} log lines written{}",
+                    r.samples,
+                    r.markers,
+                    l.lines,
+                    a.map(|a| format!(", {} alerts fired", a.alerts))
+                        .unwrap_or_default()
                 );
                 ExitCode::SUCCESS
             }
-            (Err(e), _) | (_, Err(e)) => {
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
                 eprintln!("wharf watch: {e}");
                 ExitCode::FAILURE
             }

@@ -27,8 +27,8 @@ const CRATES: &[(&str, &[&str])] = &[
     (
         "src-core/src",
         &[
-            "history", "session", "command", "compose", "destroy", "rules", "streams", "store",
-            "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
+            "alerts", "history", "session", "command", "compose", "destroy", "rules", "streams",
+            "store", "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
         ],
     ),
     ("src-tauri/src", &[]),
@@ -40,6 +40,7 @@ const CRATES: &[(&str, &[&str])] = &[
 const TUI_LAYERS: &[&str] = &[
     "watch",
     "run",
+    "alerting",
     "exec",
     "clipboard",
     "archive_io",

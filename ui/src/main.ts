@@ -2,6 +2,7 @@
 // the live snapshot, and the last view remembered across starts.
 import { archiveView } from "./views/archive";
 import { swarmView } from "./views/swarm";
+import { alertsView } from "./views/alerts";
 import "./style.css";
 import { backend, initBackend } from "./lib/backend";
 import { h, replace } from "./lib/dom";
@@ -29,6 +30,7 @@ const SECTIONS = [
   ["events", "Events", eventsView],
   ["engine", "Engine", engineView],
   ["archive", "Log archive", archiveView],
+  ["alerts", "Alerts", alertsView],
 ] as const satisfies readonly (readonly [string, string, () => View])[];
 type Section = (typeof SECTIONS)[number][0];
 const LAST_VIEW = "wharf.lastView";

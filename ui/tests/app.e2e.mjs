@@ -28,9 +28,11 @@ const driverBin = [process.env.TAURI_DRIVER, `${homedir()}/.cargo/bin/tauri-driv
 const docsDir = process.env.WHARF_SCREENSHOT_DIR ?? `${tmpdir()}/wharf-screenshots-${process.pid}`;
 const PORT = 4444 + (process.pid % 500) * 2;
 const driverLog = `${tmpdir()}/wharf-tauri-driver-${process.pid}.log`;
-// The history database the app reads and the archive toggle writes: a temporary one, never the
-// user's (the app inherits it through tauri-driver).
-const historyDb = `${tmpdir()}/wharf-e2e-history-${process.pid}.sqlite3`;
+// The app's own alert rules and history database (the archive toggle writes it too): temporary
+// ones, never the user's (the app inherits the environment through tauri-driver).
+const alertsDir = mkdtempSync(`${tmpdir()}/wharf-e2e-state-`);
+const historyDb = `${alertsDir}/history.sqlite3`;
+process.env.WHARF_ALERTS = `${alertsDir}/alerts.toml`;
 process.env.WHARF_HISTORY = historyDb;
 
 function docker(...args) {
@@ -85,7 +87,7 @@ after(async () => {
   await session?.delete().catch(() => undefined);
   // The driver and everything it started (WebKitWebDriver, the app, WebKit's processes).
   await killTree(driver);
-  for (const f of ["", "-wal", "-shm"]) rmSync(`${historyDb}${f}`, { force: true });
+  rmSync(alertsDir, { recursive: true, force: true });
   for (const m of made) {
     try {
       if (typeof m === "string") docker("rm", "-f", "-v", m);
@@ -494,4 +496,27 @@ test("the real app's archive toggle stores the choice in the history database, a
   const status = await s.waitFor("the search's answer", "return /lines found/.test(document.querySelector('[data-testid=archive-status]')?.textContent ?? '') && document.querySelector('[data-testid=archive-status]').textContent", 30_000);
   assert.match(status, /^0 lines found/);
   assert.match(await s.script("return document.querySelector('[data-testid=archive-selection]').textContent"), new RegExp(`name:${web}`));
+});
+
+test("the real app saves an alert rule from its editor and lists the alert a dying container fires", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const s = session;
+  const name = `wharf-desk-${run}-crash`;
+  const fill = (selector, value) => s.script(
+    "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
+  await s.script("location.hash = '#/alerts'");
+  await s.waitFor("the alerts page", "return document.querySelector('[data-testid=add-rule]') !== null");
+  await s.clickOn("[data-testid=add-rule]");
+  await s.waitFor("the rule dialog", "return document.querySelector('dialog.form input[name=sel_name]') !== null");
+  await fill("dialog.form input[name=name]", "crashed");
+  await fill("dialog.form input[name=sel_name]", `^${name}$`);
+  await fill("dialog.form input[name=event]", "die");
+  await fill("dialog.form input[name=cooldown_secs]", "600");
+  await s.clickOn("dialog.form [data-testid=submit]");
+  await s.waitFor("the rule listed", "return document.querySelector('[data-table=alert-rules] tr[data-rule=crashed]') !== null");
+  assert.match(readFileSync(process.env.WHARF_ALERTS, "utf8"), /name = "crashed"/);
+  // It keeps dying (the restart policy), so a die comes after the app started evaluating the
+  // saved rule; the cooldown keeps it one alert.
+  made.push(name);
+  docker("run", "-d", "--name", name, "--label", `wharf.test=${run}`, "--restart", "on-failure:5", image, "sh", "-c", "sleep 2; exit 7");
+  await s.waitFor("the alert in the list", "return [...document.querySelectorAll('[data-table=alerts] tbody tr')].some(r => r.textContent.includes(arguments[0]) && r.textContent.includes('exited with code 7'))", 60_000, name);
 });

@@ -1292,4 +1292,47 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForSelector(".toast.error, .toast:has-text('invalid regular expression')");
     assert.equal(await page.locator("[data-testid=archive-results] .archive-line").count(), 0);
   });
+  test("alerts page lists fired alerts live and edits rules with the core's messages", async () => {
+    const page = await open("#/alerts");
+    await page.waitForSelector("[data-testid=no-alerts]");
+    await page.waitForSelector("[data-testid=no-rules]");
+    // An alert fires while the page is open: it is listed at once, its name as text.
+    await page.evaluate(() => window.__wharfStub.fireAlert({
+      id: 7, at_ms: Date.now(), rule: "crashed", engine: "unix:///stub", container_id: "abc123def456",
+      container: "api<b>1</b>", key: "name:api", cause: "exited with code 3", notify: true,
+      actions: [{ action: "webhook", ok: true, detail: "HTTP 200" }],
+    }));
+    await page.waitForSelector("[data-table=alerts] tr[data-alert='7']");
+    const row = await page.textContent("[data-table=alerts] tr[data-alert='7']");
+    assert.match(row, /crashed/);
+    assert.match(row, /api<b>1<\/b>/);
+    assert.match(row, /exited with code 3/);
+    assert.match(row, /webhook ok/);
+    // A rule with a zero cooldown is refused with the rule and field named; the dialog stays.
+    await page.click("[data-testid=add-rule]");
+    await page.fill("dialog input[name=name]", "api died");
+    await page.fill("dialog input[name=sel_name]", "^api");
+    await page.fill("dialog input[name=event]", "die");
+    await page.fill("dialog input[name=cooldown_secs]", "0");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForSelector("dialog .form-error:not([hidden])");
+    assert.match(await page.textContent("dialog .form-error"), /alert rule "api died": cooldown_secs: must be at least 1/);
+    assert.deepEqual(await page.evaluate(() => window.__wharfStub.alertRules), []);
+    await page.fill("dialog input[name=cooldown_secs]", "300");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForSelector("[data-table=alert-rules] tr[data-rule='api died']");
+    const saved = await page.evaluate(() => window.__wharfStub.alertRules);
+    assert.equal(saved.length, 1);
+    assert.equal(saved[0].trigger.event, "die");
+    assert.equal(saved[0].select.name, "^api");
+    assert.equal(saved[0].cooldown_secs, 300);
+    assert.equal(saved[0].notify, true);
+    // Removing asks first, naming the rule.
+    await page.click("[data-testid=remove-rule]");
+    await page.waitForSelector("dialog.confirm li");
+    assert.equal(await page.textContent("dialog.confirm li"), "api died");
+    await page.click("dialog [data-testid=confirm]");
+    await page.waitForSelector("[data-testid=no-rules]");
+    assert.deepEqual(errors, []);
+  });
 });

@@ -132,6 +132,7 @@ impl HistoryDb {
         .map_err(sql("pragmas"))?;
         conn.execute_batch(SCHEMA).map_err(sql("schema"))?;
         super::archive::create_tables(&conn)?;
+        super::alerts::create(&conn)?;
         Ok(HistoryDb {
             conn,
             path: opts.path.clone(),

@@ -82,6 +82,20 @@ impl WriterLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Whether another process holds the lock of `db` now, asked without taking it for more
+    /// than an instant (a shared, non-blocking `flock` released at once). A recorder starting in
+    /// that instant waits for it ([`Self::acquire_within`]), so the question never makes a
+    /// `wharf watch` fail. Used by a UI to leave the alerts to a running `wharf watch`.
+    pub fn is_held(db: &Path) -> bool {
+        let Ok(file) = File::open(Self::path_for(db)) else {
+            return false;
+        };
+        match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockShared) {
+            Ok(()) => false,
+            Err(e) => e == rustix::io::Errno::WOULDBLOCK,
+        }
+    }
 }
 
 fn io(path: &Path, e: std::io::Error) -> CoreError {

@@ -22,6 +22,7 @@
 pub mod archive;
 pub mod archive_follow;
 mod archive_search;
+mod alerts;
 mod db;
 mod lock;
 pub mod recorder;
@@ -36,6 +37,7 @@ pub use archive::{ArchiveChoice, ArchiveLimits, ArchiveSelector};
 pub use archive_search::{
     ArchiveEntry, ArchiveQuery, ArchiveResult, MAX_RESULTS as ARCHIVE_MAX_RESULTS,
 };
+pub use alerts::{read_alerts, KEEP_ALERTS};
 pub use db::HistoryDb;
 pub use lock::WriterLock;
 

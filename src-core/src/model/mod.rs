@@ -3,6 +3,7 @@
 //! Conversions from the engine's wire types live in `engine::convert`; everything above the
 //! engine (store, streams, UIs) sees only these types.
 
+mod alert;
 mod container;
 mod event;
 mod files;
@@ -15,6 +16,7 @@ mod swarm_config;
 mod system;
 mod volume;
 
+pub use alert::{ActionResult, FiredAlert};
 pub use container::{
     ComposeRef, Container, ContainerState, Health, MountPoint, PortMapping, Processes, Protocol,
     SecurityFacts, COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL,

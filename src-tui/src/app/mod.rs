@@ -7,6 +7,7 @@
 
 mod actions;
 pub mod archive;
+mod alerts;
 mod build;
 mod bulk_update;
 mod change;
@@ -124,6 +125,8 @@ pub struct App {
     pub copy: Option<CopyState>,
     /// The context followed, a switch under way, the `:ctx` picker.
     pub contexts: ContextsState,
+    /// Fired alerts read from the history, newest first (the alerts view).
+    pub alerts: Vec<wharf_core::model::FiredAlert>,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -169,6 +172,7 @@ impl App {
             compose_gen: 0,
             copy: None,
             contexts: ContextsState::default(),
+            alerts: Vec::new(),
         };
         for v in View::ALL {
             let t = TableState {
@@ -385,6 +389,7 @@ impl App {
                 Vec::new()
             }
             Msg::CopyDone(r) => self.on_copy_done(r),
+            Msg::Alerts { first, result } => self.on_alerts(first, result),
         }
     }
 }

@@ -126,6 +126,7 @@ impl App {
             show_stopped: self.show_stopped,
             image_filter: self.images.filter,
             updates: &self.images.marks,
+            alerts: &self.alerts,
         };
         let mut rows = (self.view.kind().rows)(&cx);
         if let Some(f) = &t.filter {

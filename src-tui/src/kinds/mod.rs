@@ -9,6 +9,7 @@
 //! the app's state.
 
 mod configs;
+mod alerts;
 pub mod containers;
 mod engine;
 mod events;
@@ -48,10 +49,11 @@ pub enum View {
     Events,
     Engine,
     Configs,
+    Alerts,
 }
 
 /// The registry: every kind, in the order the header lists them (and [`View`]'s order).
-pub const KINDS: [&Kind; 13] = [
+pub const KINDS: [&Kind; 14] = [
     &containers::KIND,
     &images::KIND,
     &networks::KIND,
@@ -65,10 +67,11 @@ pub const KINDS: [&Kind; 13] = [
     &events::KIND,
     &engine::KIND,
     &configs::KIND,
+    &alerts::KIND,
 ];
 
 impl View {
-    pub const ALL: [View; 13] = [
+    pub const ALL: [View; 14] = [
         View::Containers,
         View::Images,
         View::Networks,
@@ -82,6 +85,7 @@ impl View {
         View::Events,
         View::Engine,
         View::Configs,
+        View::Alerts,
     ];
 
     /// This view's descriptor.
@@ -163,6 +167,8 @@ pub struct RowContext<'a> {
     /// The images view's filter (dangling, unused) and the last update check's marks.
     pub image_filter: wharf_core::rules::images::ImageFilter,
     pub updates: &'a wharf_core::rules::images::UpdateMarks,
+    /// Fired alerts, newest first (the alerts view).
+    pub alerts: &'a [wharf_core::model::FiredAlert],
 }
 
 /// What a mutating action applies to.

@@ -104,6 +104,8 @@ pub enum RowKey {
     Stack(String),
     Secret(SecretId),
     Config(wharf_core::model::ConfigId),
+    /// A fired alert: its id in the history.
+    Alert(i64),
 }
 
 impl RowKey {

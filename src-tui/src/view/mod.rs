@@ -186,11 +186,12 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
         Style::default().fg(p.muted),
     ));
     let mut line2 = Vec::new();
-    // The swarm kinds are listed on a swarm manager only (or while one is shown).
-    for k in KINDS
-        .iter()
-        .filter(|k| !k.swarm || s.is_swarm_manager() || k.view == app.view)
-    {
+    // The swarm kinds are listed on a swarm manager only (or while one is shown); alerts once
+    // one has fired (or while shown).
+    for k in KINDS.iter().filter(|k| {
+        (!k.swarm || s.is_swarm_manager() || k.view == app.view)
+            && (k.view != View::Alerts || !app.alerts.is_empty() || k.view == app.view)
+    }) {
         let st = if k.view == app.view {
             Style::default()
                 .fg(p.accent)

@@ -126,6 +126,24 @@ fn states() -> Vec<(&'static str, Build)> {
         ("configs", |a| command(a, "configs")),
         ("events", |a| command(a, "events")),
         ("engine", |a| command(a, "engine")),
+        ("alerts", |a| {
+            a.update(Msg::Alerts {
+                first: false,
+                result: Ok(vec![wharf_core::model::FiredAlert {
+                    id: 1,
+                    at_ms: 1_700_000_000_000,
+                    rule: "a rule with a long name".repeat(3),
+                    engine: "unix:///var/run/docker.sock".into(),
+                    container_id: "abc123abc123".into(),
+                    container: "shop-web-1".into(),
+                    key: "compose:shop/web".into(),
+                    cause: "log line matched /x/: ".to_owned() + &"long ".repeat(40),
+                    notify: true,
+                    actions: vec![],
+                }]),
+            });
+            command(a, "alerts");
+        }),
         ("engine disk usage", |a| {
             command(a, "engine");
             a.update(Msg::DiskUsage(Ok(disk_usage())));

@@ -4,6 +4,7 @@
 //! test is wharf-core. Waits poll with timeouts; nothing sleeps a fixed time to "let things
 //! settle".
 
+mod alerts;
 mod build;
 mod bulk_update;
 mod commands;

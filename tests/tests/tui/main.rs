@@ -3,6 +3,7 @@
 
 mod archive_search;
 mod archive_watch;
+mod alerts;
 mod build;
 mod bulk_update;
 mod compose;

@@ -191,6 +191,11 @@ impl Wharf {
     }
 
     /// The pane as plain text.
+    /// wharf's log file.
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join("wharf.log")
+    }
+
     pub fn screen(&mut self) -> String {
         let out = run(self.tmux().args(["capture-pane", "-p", "-t", "main"]));
         self.last = out.clone();

@@ -95,3 +95,7 @@ export type { ArchiveEntry } from "./generated/ArchiveEntry";
 export type { ArchiveQuery } from "./generated/ArchiveQuery";
 export type { ArchiveResult } from "./generated/ArchiveResult";
 export type { ArchiveState } from "./generated/ArchiveState";
+export type { ActionResult } from "./generated/ActionResult";
+export type { AlertRules } from "./generated/AlertRules";
+export type { FiredAlert } from "./generated/FiredAlert";
+export type { RuleSpec } from "./generated/RuleSpec";

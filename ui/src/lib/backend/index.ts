@@ -10,6 +10,7 @@ import type {
   SshCost,
   SwarmOp, SwarmPreview,
   ArchiveQuery, ArchiveResult, ArchiveState,
+  AlertRules, FiredAlert, RuleSpec,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -116,6 +117,14 @@ export interface Backend {
   /** Run compose `action` on a project (or `up` on a file) with the session's engine; its
    * output comes through `cb`; `stop()` kills the tool. Down needs `confirmed`. */
   composeRun(project: string | null, file: string | null, action: ComposeAction, confirmed: boolean, cb: (u: ComposeProgress) => void): Promise<StreamHandle>;
+  /** Fired alerts, newest first (kept in the history database by whoever evaluated). */
+  alertsList(): Promise<FiredAlert[]>;
+  /** Called with the whole list when an alert fires or its actions report. */
+  onAlerts(cb: (list: FiredAlert[]) => void): Promise<() => void>;
+  /** The alerts file and its rules. */
+  alertRules(): Promise<AlertRules>;
+  /** Checked by wharf-core (the rule and field named when one is bad) and saved. */
+  alertRulesSave(rules: RuleSpec[]): Promise<AlertRules>;
 }
 
 let current: Backend | null = null;

@@ -10,6 +10,7 @@ import type {
   ComposeAction, ComposeProject,
   SshCost,
   ArchiveEntry, ArchiveQuery,
+  FiredAlert, RuleSpec,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
@@ -109,6 +110,14 @@ function counts(list: Finding[]): FindingCounts {
 }
 
 export class StubEngine {
+  /** Fired alerts, newest first, and the rules file; `fireAlert` adds one and tells the page. */
+  alerts: FiredAlert[] = [];
+  alertRules: RuleSpec[] = [];
+  alertListeners = new Set<(l: FiredAlert[]) => void>();
+  fireAlert(a: FiredAlert) {
+    this.alerts = [a, ...this.alerts];
+    for (const l of this.alertListeners) l(this.alerts);
+  }
   revision = 1;
   commands: { cmd: Command; confirmed: boolean }[] = [];
   execInput = "";
@@ -781,6 +790,19 @@ export function createStubBackend(): Backend {
       eng.copies.push({ dir: "in", id, src, dest, overwrite: false });
       const h = stubCopy(cb, null, `${dest}/${src.split("/").pop()}`, stream);
       return { stop() { eng.copyCancelled += 1; h.stop(); } };
+    },
+    alertsList: async () => eng.alerts,
+    async onAlerts(cb) { eng.alertListeners.add(cb); return () => eng.alertListeners.delete(cb); },
+    alertRules: async () => ({ path: "/stub/config/wharf/alerts.toml", rules: eng.alertRules }),
+    async alertRulesSave(rules) {
+      // Two of wharf-core's checks, with its messages (the real ones are `alerts::rules`).
+      for (const [i, r] of rules.entries()) {
+        const who = r.name ? JSON.stringify(r.name) : `#${i + 1}`;
+        if (!r.name) throw { kind: "invalid_input", message: `alert rule ${who}: name: give the rule a name`, hint: null };
+        if (r.cooldown_secs < 1) throw { kind: "invalid_input", message: `alert rule ${who}: cooldown_secs: must be at least 1 (how long before the rule fires again for a container)`, hint: null };
+      }
+      eng.alertRules = rules;
+      return { path: "/stub/config/wharf/alerts.toml", rules };
     },
   };
 }

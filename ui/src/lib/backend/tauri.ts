@@ -4,6 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
+import type { FiredAlert } from "../types";
 import type { BuildBatch, ComposeProgress, CopyEvent, ExecEvent, ImageUpdateProgress, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
@@ -122,5 +123,11 @@ export function createTauriBackend(): Backend {
       channel.onmessage = cb;
       return handle(await invoke<number>("compose_run", { project, file, action, confirmed, channel }));
     },
+    alertsList: () => invoke("alerts_list"),
+    async onAlerts(cb) {
+      return listen<FiredAlert[]>("alerts://fired", (e) => cb(e.payload));
+    },
+    alertRules: () => invoke("alert_rules"),
+    alertRulesSave: (rules) => invoke("alert_rules_save", { rules }),
   };
 }

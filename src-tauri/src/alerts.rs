@@ -1,0 +1,240 @@
+//! Alerts in the desktop app: the fired alerts (read from the history database every 2 s and
+//! sent to the page as `alerts://fired`, with a desktop notification through Tauri's
+//! notification plugin for each new one whose rule asks), the rules editor's commands (the
+//! core checks and saves them, with the same messages as everywhere), and, while no
+//! `wharf watch` records into the database and no other UI evaluates, the rules' evaluation on
+//! the current link (the core's runner; stopped when the link is replaced or a recorder starts).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tokio::sync::oneshot;
+use wharf_core::alerts::rules::{self as alert_rules, RuleSpec};
+use wharf_core::alerts::runner::{AlertsLock, Runner};
+use wharf_core::error::{CoreError, ErrorKind};
+use wharf_core::history;
+use wharf_core::model::FiredAlert;
+
+use crate::commands::CmdResult;
+use crate::link::Link;
+use crate::Desk;
+
+/// New alerts for the page (newest first).
+pub const EVENT: &str = "alerts://fired";
+/// How often the app looks at the database.
+pub const EVERY: Duration = Duration::from_secs(2);
+/// How many of the newest alerts a look reads and the page lists.
+pub const NEWEST: usize = 200;
+
+/// One desktop notification as sent (kept for the app's tests and the log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+}
+
+/// The notifications this app sent: the hook the tests observe them by.
+#[derive(Debug, Default)]
+pub struct Notices(pub Mutex<Vec<Notice>>);
+
+/// The rules file and its rules, for the editor.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AlertRules {
+    pub path: String,
+    pub rules: Vec<RuleSpec>,
+}
+
+fn paths() -> (PathBuf, PathBuf) {
+    (history::resolve_path(), alert_rules::default_path())
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> wharf_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    let r = tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| CoreError::new(ErrorKind::Io, e.to_string()))?;
+    Ok(r?)
+}
+
+/// The newest fired alerts, newest first (none before anything fired).
+#[tauri::command]
+pub async fn alerts_list() -> CmdResult<Vec<FiredAlert>> {
+    let (db, _) = paths();
+    blocking(move || history::read_alerts(&db, 0, NEWEST)).await
+}
+
+/// The rules in the alerts file (an error naming the rule and field when one is bad).
+#[tauri::command]
+pub async fn alert_rules() -> CmdResult<AlertRules> {
+    let (_, path) = paths();
+    let p = path.clone();
+    let (file, _) = blocking(move || alert_rules::load(&p)).await?;
+    Ok(AlertRules {
+        path: path.display().to_string(),
+        rules: file.rules,
+    })
+}
+
+/// Check `rules` with the core and write them to the alerts file; nothing is written when one
+/// is bad (the error names it and its field).
+#[tauri::command]
+pub async fn alert_rules_save(rules: Vec<RuleSpec>) -> CmdResult<AlertRules> {
+    let (_, path) = paths();
+    let p = path.clone();
+    let saved = rules.clone();
+    blocking(move || alert_rules::save(&p, &saved).map(|_| ())).await?;
+    Ok(AlertRules {
+        path: path.display().to_string(),
+        rules,
+    })
+}
+
+/// Send the desktop notification of `a` (and remember it for the tests).
+fn notify<R: Runtime>(app: &AppHandle<R>, a: &FiredAlert) {
+    let notice = Notice {
+        title: format!("Wharf alert: {}", a.rule),
+        body: format!("{}: {}", a.container, a.cause),
+    };
+    if let Some(n) = app.try_state::<Notices>() {
+        if let Ok(mut sent) = n.0.lock() {
+            sent.push(notice.clone());
+        }
+    }
+    use tauri_plugin_notification::NotificationExt;
+    if let Err(e) = app
+        .notification()
+        .builder()
+        .title(&notice.title)
+        .body(&notice.body)
+        .show()
+    {
+        tracing::warn!(error = %e, "desktop notification");
+    }
+}
+
+/// The app's evaluation while it holds the alerts lock.
+struct Evaluating {
+    _lock: AlertsLock,
+    /// The rules file as it was read: an edit (this app's editor) restarts the evaluation.
+    stamp: Option<(std::time::SystemTime, u64)>,
+    link: Arc<Link>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Evaluating {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Start evaluating the rules on `link` when the app may (see the module's rule).
+fn evaluate(
+    link: &Arc<Link>,
+    db: &std::path::Path,
+    rules_path: &std::path::Path,
+) -> Option<Evaluating> {
+    let session = link.live().ok()?;
+    let stamp = alert_rules::stamp(rules_path);
+    let rules = match alert_rules::load(rules_path) {
+        Ok((_, r)) if !r.is_empty() => r,
+        Ok(_) => return None,
+        Err(e) => {
+            tracing::warn!(error = %e, "alert rules");
+            return None;
+        }
+    };
+    let lock = AlertsLock::for_ui(db)?;
+    let runner = match Runner::open(rules, db, Default::default()) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot evaluate the alert rules");
+            return None;
+        }
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let (engine, endpoint, snaps) = (
+        session.engine.clone(),
+        session.endpoint.clone(),
+        session.store.subscribe(),
+    );
+    tracing::info!(db = %db.display(), "evaluating the alert rules");
+    tauri::async_runtime::spawn(async move {
+        let stop = async move {
+            let _ = stopped.await;
+        };
+        if let Err(e) = runner.run_on(engine, endpoint, snaps, stop).await {
+            tracing::warn!(error = %e, "alert rules stopped");
+        }
+    });
+    Some(Evaluating {
+        _lock: lock,
+        stamp,
+        link: link.clone(),
+        stop: Some(stop),
+    })
+}
+
+/// The loop: look every [`EVERY`], announce what is new, evaluate when the app may.
+pub fn spawn<R: Runtime>(app: AppHandle<R>) {
+    app.manage(Notices::default());
+    tauri::async_runtime::spawn(async move {
+        let (db, rules_path) = paths();
+        let mut newest: Option<i64> = None;
+        let mut last: Vec<FiredAlert> = Vec::new();
+        let mut evaluating: Option<Evaluating> = None;
+        let mut tick = tokio::time::interval(EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            let Some(desk) = app.try_state::<Desk>() else {
+                continue;
+            };
+            let link = desk.link();
+            if evaluating.as_ref().is_some_and(|e| {
+                !Arc::ptr_eq(&e.link, &link)
+                    || history::WriterLock::is_held(&db)
+                    || e.stamp != alert_rules::stamp(&rules_path)
+            }) {
+                evaluating = None;
+            }
+            if evaluating.is_none() {
+                evaluating = evaluate(&link, &db, &rules_path);
+            }
+            let d = db.clone();
+            let list = match tauri::async_runtime::spawn_blocking(move || {
+                history::read_alerts(&d, 0, NEWEST)
+            })
+            .await
+            {
+                Ok(Ok(l)) => l,
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "reading alerts");
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            let top = list.first().map_or(0, |a| a.id);
+            if let Some(seen) = newest {
+                let fresh: Vec<&FiredAlert> = list.iter().filter(|a| a.id > seen).collect();
+                for a in fresh.iter().rev().filter(|a| a.notify) {
+                    notify(&app, a);
+                }
+            }
+            if list != last {
+                // New alerts, or their actions' results: the page re-lists.
+                if let Err(e) = app.emit(EVENT, &list) {
+                    tracing::warn!("emit {EVENT}: {e}");
+                }
+                last = list;
+            }
+            newest = Some(newest.unwrap_or(0).max(top));
+        }
+    });
+}
