@@ -32,7 +32,7 @@ fn svg_draws_every_graph_with_its_bands_and_legend() {
     assert!(svg.contains("CPU 1.50 cores · 75.0 % of 2 CPUs"), "caption");
     assert!(svg.contains("Memory 2 B of 4.0 GiB host"));
     assert!(svg.contains("Block write 2 B/s"));
-    assert!(svg.contains(">shop<") && svg.contains(">other<"), "legend");
+    assert!(svg.contains(">\nshop\n<") && svg.contains(">\nother\n<"), "legend");
     // The "other" band's own colour, and one mixed over the background for its fill.
     assert!(svg.contains("#94A3B8") || svg.contains("#94a3b8"), "{}", &svg[..300]);
 }
