@@ -6,6 +6,7 @@ mod app;
 mod build_form;
 mod clipboard;
 mod config;
+mod dash_export;
 mod details;
 mod exec;
 mod files;

@@ -69,6 +69,10 @@ pub enum PromptKind {
         src: String,
         dest: std::path::PathBuf,
     },
+    /// Where to export the dashboard's graphs (`.png`, `.svg` or `.csv`).
+    DashExport,
+    /// `y` replaces the file a dashboard export found in its way.
+    DashOverwrite(std::path::PathBuf),
 }
 
 impl PromptKind {
@@ -96,6 +100,8 @@ impl PromptKind {
                 "secret name (or NAME < FILE to read the value from a file): "
             }
             PromptKind::SecretValue(_) => "secret value (hidden): ",
+            PromptKind::DashExport => "export the graphs to (.png, .svg or .csv): ",
+            PromptKind::DashOverwrite(_) => "the file exists; type y to overwrite it: ",
         }
     }
 }

@@ -42,6 +42,7 @@ const TUI_LAYERS: &[&str] = &[
     "run",
     "exec",
     "clipboard",
+    "dash_export",
     "view",
     "app",
     "config",

@@ -20,6 +20,7 @@ const VERBS: &[&str] = &[
     "filter",
     "stopped",
     "update",
+    "dash",
     "connect",
     "disconnect",
     "pull",
@@ -108,6 +109,7 @@ impl App {
             return self.compose_command(rest);
         }
         if let Some(v) = View::by_alias(first) {
+            self.dash = None;
             let mut fx = self.go(v);
             if !rest.is_empty() {
                 self.apply_filter(&rest.join(" "));
@@ -161,6 +163,7 @@ impl App {
             ("ctx" | "context", words) => self.ctx_command(words),
             ("host", words) => self.host_command(words),
             ("logs", words) => self.merged_logs_command(words),
+            ("dash", words) => self.dash_command(words),
             ("run", []) => self.open_run_form(""),
             ("run", [image]) => self.open_run_form(image),
             ("create", ["network", words @ ..]) => self.create_network_command(words),

@@ -12,6 +12,7 @@ mod change;
 pub mod command_line;
 mod compose;
 mod contexts;
+mod dash;
 mod files;
 mod images;
 mod keys;
@@ -43,6 +44,7 @@ use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
 use crate::run_form::RunFormState;
 pub use compose::ComposePanel;
+pub use dash::{DashPanel, DASH_TOP};
 pub use files::CopyState;
 
 pub use contexts::{ContextsState, Picker};
@@ -123,6 +125,8 @@ pub struct App {
     pub copy: Option<CopyState>,
     /// The context followed, a switch under way, the `:ctx` picker.
     pub contexts: ContextsState,
+    /// The live dashboard (`:dash`), when open: it takes the keys and the screen.
+    pub dash: Option<DashPanel>,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -168,6 +172,7 @@ impl App {
             compose_gen: 0,
             copy: None,
             contexts: ContextsState::default(),
+            dash: None,
         };
         for v in View::ALL {
             let t = TableState {
@@ -253,6 +258,7 @@ impl App {
                         d.gone = true;
                     }
                 }
+                self.dash_refresh();
                 let mut fx = self.select_created();
                 fx.extend(self.select_built());
                 fx
@@ -265,6 +271,7 @@ impl App {
                         self.resort();
                     }
                 }
+                self.dash_on_stats();
                 Vec::new()
             }
             Msg::Outcome { req, result } => {
@@ -347,6 +354,10 @@ impl App {
                 Vec::new()
             }
             Msg::Switched { name, result } => self.on_switched(name, result),
+            Msg::DashExported { path, result } => {
+                self.on_dash_exported(path, result);
+                Vec::new()
+            }
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),

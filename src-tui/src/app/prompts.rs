@@ -114,6 +114,9 @@ impl App {
             | PromptKind::SecretName
             | PromptKind::SecretValue(_)) => self.on_swarm_prompt(k, text),
             PromptKind::CopyOut { .. } | PromptKind::CopyIn { .. } => Vec::new(),
+            k @ (PromptKind::DashExport | PromptKind::DashOverwrite(_)) => {
+                self.on_dash_prompt(k, text)
+            }
             PromptKind::Filter | PromptKind::Command => Vec::new(),
         }
     }
