@@ -9,6 +9,7 @@ mod bulk_update;
 mod commands;
 mod common;
 mod compose;
+mod dash;
 mod faults;
 mod files;
 mod history;
