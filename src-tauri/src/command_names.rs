@@ -51,4 +51,7 @@ pub const COMMANDS: &[&str] = &[
     "project_action",
     "compose_run",
     "swarm_preview",
+    "dash_sampling",
+    "dash_watch",
+    "dash_export",
 ];

@@ -17,6 +17,7 @@ pub mod compose;
 pub mod footprint;
 pub mod link;
 pub mod merged_logs;
+pub mod dash;
 pub mod streams;
 mod window_state;
 
@@ -132,6 +133,9 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::logs_save,
             merged_logs::logs_merged_start,
             merged_logs::logs_merged_save,
+            dash::dash_sampling,
+            dash::dash_watch,
+            dash::dash_export,
             commands::stats_watch,
             commands::stats_history,
             commands::chart_export,
