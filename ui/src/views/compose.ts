@@ -3,6 +3,7 @@
 // stop / restart / remove on the ids the core lists, and up / down / pull / build through the
 // compose tool with the output live in a dialog (Cancel stops the tool). Down is confirmed
 // first with the core's lines: every container and the project's networks.
+import { graphsRoute } from "./project_graphs";
 import { h } from "../lib/dom";
 import { Table } from "../lib/table";
 import { backend } from "../lib/backend";
@@ -124,6 +125,7 @@ export function composeView(): View {
       { label: "Build", mutating: true, needs: "one", run: (rows) => composeRun({ project: one(rows).name }, "build") },
       { label: "Up a file…", needs: "none", mutating: true, run: upFile },
       { label: "Logs", needs: "one", mutating: false, run: ([p]) => { location.hash = mergedRoute({ kind: "project", name: p.name }); } },
+      { label: "Graphs", needs: "one", mutating: false, run: ([p]) => { location.hash = graphsRoute(p.name); } },
     ],
   });
   return {

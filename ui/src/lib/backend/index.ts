@@ -9,6 +9,7 @@ import type {
   ComposeAction, ComposeProgress, DownPlan, ErrorReport, ProjectAction,
   SshCost,
   SwarmOp, SwarmPreview,
+  DashFormat, DashResume, DashScope, DashUpdate, Stacking,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -111,6 +112,14 @@ export interface Backend {
   /** Run compose `action` on a project (or `up` on a file) with the session's engine; its
    * output comes through `cb`; `stop()` kills the tool. Down needs `confirmed`. */
   composeRun(project: string | null, file: string | null, action: ComposeAction, confirmed: boolean, cb: (u: ComposeProgress) => void): Promise<StreamHandle>;
+  /** A dashboard is open (`on`): the core samples every running container until it closes. */
+  dashSampling(on: boolean): Promise<void>;
+  /** The engine-wide (or a project's) graphs: the whole series first (or when the bands
+   * change: `reset`), then only new points, once a second. With `resume` (after a pause), the
+   * first message is only the gap when the bands are unchanged. */
+  dash(scope: DashScope, stacking: Stacking, resume: DashResume | null, cb: (u: DashUpdate) => void): Promise<StreamHandle>;
+  /** The same graphs drawn by the core (PNG/SVG, plotters) or as CSV, in the download folder. */
+  dashExport(scope: DashScope, stacking: Stacking, format: DashFormat): Promise<Saved>;
 }
 
 let current: Backend | null = null;
