@@ -77,9 +77,7 @@ pub fn dash_watch(
     live.stats.sample_all(true);
     let views = live.stats.subscribe();
     let snaps = live.store.subscribe();
-    let task = tauri::async_runtime::spawn(stream(
-        views, snaps, scope, stacking, resume, channel,
-    ));
+    let task = tauri::async_runtime::spawn(stream(views, snaps, scope, stacking, resume, channel));
     Ok(desk.streams.add(task, None))
 }
 
@@ -180,7 +178,9 @@ pub fn dash_export<R: Runtime>(
         DashScope::Project { name } | DashScope::Service { name } => format!("dash-{name}"),
     };
     match format {
-        DashFormat::Png => write_download(&app, file_name(&stem, "png"), &dash::png(&series, &opts)?),
+        DashFormat::Png => {
+            write_download(&app, file_name(&stem, "png"), &dash::png(&series, &opts)?)
+        }
         DashFormat::Svg => write_download(
             &app,
             file_name(&stem, "svg"),
@@ -206,7 +206,10 @@ mod tests {
                 metric: DashMetric::Cpu,
                 caption: String::new(),
                 groups: groups.iter().map(|g| (*g).to_owned()).collect(),
-                values: groups.iter().map(|_| (0..n).map(|i| i as f64).collect()).collect(),
+                values: groups
+                    .iter()
+                    .map(|_| (0..n).map(|i| i as f64).collect())
+                    .collect(),
                 limit: None,
             }],
             ..Default::default()
@@ -218,7 +221,10 @@ mod tests {
         let mut sent = None;
         let u = next_update(series(10, &["a"]), &mut sent).unwrap();
         assert!(u.reset && u.series.at_ms.len() == 10);
-        assert!(next_update(series(10, &["a"]), &mut sent).is_none(), "nothing new");
+        assert!(
+            next_update(series(10, &["a"]), &mut sent).is_none(),
+            "nothing new"
+        );
         let u = next_update(series(12, &["a"]), &mut sent).unwrap();
         assert!(!u.reset);
         assert_eq!(u.series.at_ms, [10_000, 11_000]);

@@ -14,10 +14,10 @@ pub mod bridge;
 pub mod command_names;
 pub mod commands;
 pub mod compose;
+pub mod dash;
 pub mod footprint;
 pub mod link;
 pub mod merged_logs;
-pub mod dash;
 pub mod streams;
 mod window_state;
 

@@ -72,13 +72,12 @@ fn dash_watch_streams_a_busy_project_and_exports_it() {
     let next = t.wait_message(id, T, |m| {
         m["reset"] == false && times(m).first().is_some_and(|&x| x > newest)
     });
-    assert!(times(&next).len() <= 3, "only the new points: {:?}", times(&next));
-    let last = t
-        .messages(id)
-        .iter()
-        .flat_map(times)
-        .max()
-        .unwrap();
+    assert!(
+        times(&next).len() <= 3,
+        "only the new points: {:?}",
+        times(&next)
+    );
+    let last = t.messages(id).iter().flat_map(times).max().unwrap();
     let groups: Vec<Value> = first["series"]["charts"]
         .as_array()
         .unwrap()
@@ -87,7 +86,8 @@ fn dash_watch_streams_a_busy_project_and_exports_it() {
         .collect();
 
     // Paused, then resumed with the page's newest point and bands: the gap only.
-    t.invoke("stream_stop", json!({ "stream": stream })).unwrap();
+    t.invoke("stream_stop", json!({ "stream": stream }))
+        .unwrap();
     std::thread::sleep(Duration::from_secs(3));
     let (ch, id) = t.channel();
     t.invoke(
@@ -99,9 +99,16 @@ fn dash_watch_streams_a_busy_project_and_exports_it() {
     let gap = t.wait_message(id, T, |_| true);
     assert_eq!(gap["reset"], false, "same bands: appended");
     let gap = times(&gap);
-    assert!(gap.len() >= 2 && gap.iter().all(|&x| x > last), "{gap:?} after {last}");
+    assert!(
+        gap.len() >= 2 && gap.iter().all(|&x| x > last),
+        "{gap:?} after {last}"
+    );
 
-    for (format, magic) in [("png", &b"\x89PNG"[..]), ("svg", &b"<svg"[..]), ("csv", &b"at_ms,time,metric,group,value"[..])] {
+    for (format, magic) in [
+        ("png", &b"\x89PNG"[..]),
+        ("svg", &b"<svg"[..]),
+        ("csv", &b"at_ms,time,metric,group,value"[..]),
+    ] {
         let saved = t
             .invoke(
                 "dash_export",

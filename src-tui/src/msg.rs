@@ -138,7 +138,10 @@ pub enum Msg {
         result: Result<Switched, CoreError>,
     },
     /// How a dashboard export to `path` ended (asked by [`Effect::ExportDash`]).
-    DashExported { path: PathBuf, result: Exported },
+    DashExported {
+        path: PathBuf,
+        result: Exported,
+    },
 }
 
 /// How writing a dashboard export ended.

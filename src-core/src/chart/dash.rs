@@ -133,7 +133,12 @@ impl DashChart {
     pub fn totals(&self) -> Vec<f64> {
         let n = self.values.first().map_or(0, Vec::len);
         (0..n)
-            .map(|t| self.values.iter().map(|g| g.get(t).copied().unwrap_or(0.0)).sum())
+            .map(|t| {
+                self.values
+                    .iter()
+                    .map(|g| g.get(t).copied().unwrap_or(0.0))
+                    .sum()
+            })
             .collect()
     }
 }
@@ -261,9 +266,12 @@ fn draw_one<DB: DrawingBackend>(
             .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 10, y + 4)], color.filled()));
     }
     if let Some(limit) = chart.limit {
-        c.draw_series(LineSeries::new([(-span, limit), (0.0, limit)], RED.stroke_width(1)))?
-            .label("host")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 10, y)], RED));
+        c.draw_series(LineSeries::new(
+            [(-span, limit), (0.0, limit)],
+            RED.stroke_width(1),
+        ))?
+        .label("host")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 10, y)], RED));
     }
     if !chart.groups.is_empty() {
         c.configure_series_labels()

@@ -32,9 +32,16 @@ fn svg_draws_every_graph_with_its_bands_and_legend() {
     assert!(svg.contains("CPU 1.50 cores · 75.0 % of 2 CPUs"), "caption");
     assert!(svg.contains("Memory 2 B of 4.0 GiB host"));
     assert!(svg.contains("Block write 2 B/s"));
-    assert!(svg.contains(">\nshop\n<") && svg.contains(">\nother\n<"), "legend");
+    assert!(
+        svg.contains(">\nshop\n<") && svg.contains(">\nother\n<"),
+        "legend"
+    );
     // The "other" band's own colour, and one mixed over the background for its fill.
-    assert!(svg.contains("#94A3B8") || svg.contains("#94a3b8"), "{}", &svg[..300]);
+    assert!(
+        svg.contains("#94A3B8") || svg.contains("#94a3b8"),
+        "{}",
+        &svg[..300]
+    );
 }
 
 #[test]
@@ -51,7 +58,11 @@ fn csv_has_one_row_per_time_graph_and_group() {
     let mut rows = text.lines();
     assert_eq!(rows.next(), Some("at_ms,time,metric,group,value"));
     assert_eq!(text.lines().count(), 1 + 120 * 6 * 2);
-    assert!(text.contains("1700000000000,2023-11-14T22:13:20.000Z,cpu,shop,1\n"), "{}", &text[..200]);
+    assert!(
+        text.contains("1700000000000,2023-11-14T22:13:20.000Z,cpu,shop,1\n"),
+        "{}",
+        &text[..200]
+    );
 }
 
 #[test]

@@ -19,9 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::stats::{SampleSource, StatsView};
-use crate::chart::dash::{
-    caption, DashChart, DashMetric, DashSeries, MAX_GROUPS, OTHER_LABEL,
-};
+use crate::chart::dash::{caption, DashChart, DashMetric, DashSeries, MAX_GROUPS, OTHER_LABEL};
 use crate::model::{Container, ContainerId, ContainerState, Sample};
 use crate::store::Snapshot;
 
@@ -141,10 +139,7 @@ impl EngineSeries {
         scope: &DashScope,
         stacking: Stacking,
     ) -> DashSeries {
-        let (host_cpus, host_memory) = snap
-            .engine
-            .as_ref()
-            .map_or((0, 0), |e| (e.cpus, e.memory));
+        let (host_cpus, host_memory) = snap.engine.as_ref().map_or((0, 0), |e| (e.cpus, e.memory));
         let mut running = 0;
         let mut sampled = 0;
         // (group key, samples, hold) of each member with samples.
@@ -196,7 +191,10 @@ impl EngineSeries {
                     Stacking::Top { n } => n,
                 };
                 let chart = stack(by_key, keep, grid.len());
-                let total = chart.iter().map(|(_, v)| v.last().copied().unwrap_or(0.0)).sum();
+                let total = chart
+                    .iter()
+                    .map(|(_, v)| v.last().copied().unwrap_or(0.0))
+                    .sum();
                 let peak = (0..grid.len())
                     .map(|t| chart.iter().map(|(_, v)| v[t]).sum::<f64>())
                     .fold(0.0, f64::max);

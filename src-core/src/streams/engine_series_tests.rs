@@ -69,7 +69,11 @@ fn snap(cs: Vec<Container>) -> Snapshot {
         memory: 1000,
         ..Default::default()
     }));
-    s.containers = Arc::new(cs.into_iter().map(|c| (c.id.clone(), Arc::new(c))).collect());
+    s.containers = Arc::new(
+        cs.into_iter()
+            .map(|c| (c.id.clone(), Arc::new(c)))
+            .collect(),
+    );
     s
 }
 
@@ -119,7 +123,14 @@ fn engine_graphs_stack_by_project_and_sum_to_the_total() {
     assert_eq!(band(mem, "shop")[0], 300.0);
     assert_eq!(mem.limit, Some(1000.0), "the host's memory is within reach");
     // One project: its services are the bands.
-    let p = es.series(&v, &s, &DashScope::Project { name: "shop".into() }, Stacking::Group);
+    let p = es.series(
+        &v,
+        &s,
+        &DashScope::Project {
+            name: "shop".into(),
+        },
+        Stacking::Group,
+    );
     let cpu = p.chart(DashMetric::Cpu).unwrap();
     assert_eq!(cpu.groups, ["db", "web"]);
     assert_eq!(p.running, 2);
@@ -136,7 +147,11 @@ fn top_n_keeps_the_biggest_and_sums_the_rest_as_other() {
             .map(|i| {
                 let id: &'static str = ["c0", "c1", "c2", "c3", "c4"][i];
                 // CPU grows with i, memory shrinks with it.
-                (id, series(0, 5, 10.0 * (i + 1) as f64, 100 - i as u64), SampleSource::Cgroup)
+                (
+                    id,
+                    series(0, 5, 10.0 * (i + 1) as f64, 100 - i as u64),
+                    SampleSource::Cgroup,
+                )
             })
             .collect(),
     );
@@ -147,7 +162,11 @@ fn top_n_keeps_the_biggest_and_sums_the_rest_as_other() {
     assert_eq!(cpu.groups, ["n3", "n4", "other"]);
     assert!((band(cpu, "other")[0] - 0.6).abs() < 1e-9, "10+20+30 %");
     let mem = d.chart(DashMetric::Memory).unwrap();
-    assert_eq!(mem.groups, ["n0", "n1", "other"], "each graph ranks its own quantity");
+    assert_eq!(
+        mem.groups,
+        ["n0", "n1", "other"],
+        "each graph ranks its own quantity"
+    );
     // Nothing left over: no "other".
     let all = es.series(&v, &s, &DashScope::Engine, Stacking::Top { n: 9 });
     assert!(!all.charts[0].groups.iter().any(|g| g == "other"));
@@ -182,19 +201,34 @@ fn a_recreated_container_continues_its_band() {
         ("old", series(0, 5, 50.0, 1), SampleSource::Cgroup),
         ("new", series(6, 10, 50.0, 1), SampleSource::Cgroup),
     ]);
-    es.learn(&old, &view(vec![("old", series(0, 5, 50.0, 1), SampleSource::Cgroup)]));
+    es.learn(
+        &old,
+        &view(vec![("old", series(0, 5, 50.0, 1), SampleSource::Cgroup)]),
+    );
     let now = snap(vec![container("new", "web-1", Some(("shop", "web")), true)]);
     es.learn(&now, &v);
     for stacking in [Stacking::Group, Stacking::Top { n: 3 }] {
         let d = es.series(&v, &now, &DashScope::Engine, stacking);
         let cpu = d.chart(DashMetric::Cpu).unwrap();
-        assert_eq!(cpu.groups.len(), 1, "{stacking:?}: one band, not two: {:?}", cpu.groups);
+        assert_eq!(
+            cpu.groups.len(),
+            1,
+            "{stacking:?}: one band, not two: {:?}",
+            cpu.groups
+        );
         assert_eq!(cpu.values[0][0], 0.5);
         assert_eq!(cpu.values[0].last().copied(), Some(0.5));
-        assert_eq!(d.at_ms.len(), 9, "no point for the second nobody was sampled");
+        assert_eq!(
+            d.at_ms.len(),
+            9,
+            "no point for the second nobody was sampled"
+        );
     }
     // Forgotten once the hub no longer holds its samples either.
-    es.learn(&now, &view(vec![("new", series(6, 10, 50.0, 1), SampleSource::Cgroup)]));
+    es.learn(
+        &now,
+        &view(vec![("new", series(6, 10, 50.0, 1), SampleSource::Cgroup)]),
+    );
     assert!(!es.who.contains_key(&ContainerId::from("old")));
 }
 
@@ -229,7 +263,12 @@ fn nothing_sampled_gives_empty_graphs() {
     let v = StatsView::default();
     let mut es = EngineSeries::default();
     es.learn(&s, &v);
-    let d = es.series(&v, &s, &DashScope::Service { name: "x".into() }, Stacking::Group);
+    let d = es.series(
+        &v,
+        &s,
+        &DashScope::Service { name: "x".into() },
+        Stacking::Group,
+    );
     assert!(d.at_ms.is_empty());
     assert_eq!(d.charts.len(), 6);
     assert!(d.charts.iter().all(|c| c.groups.is_empty()));

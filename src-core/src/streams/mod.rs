@@ -14,8 +14,8 @@ mod series;
 pub mod stats;
 pub mod text;
 
+pub use engine_series::{DashScope, EngineSeries, Stacking};
 pub use logs::{LogBuffer, LogFollower, LogLine, LogQuery};
 pub use merged::{MergedEvent, MergedFollower, Selection};
 pub use series::{Series, SERIES_WINDOW_MS};
-pub use engine_series::{DashScope, EngineSeries, Stacking};
 pub use stats::{SampleSource, StatsHub, StatsView, ALL_API_INTERVAL};

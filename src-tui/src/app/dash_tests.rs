@@ -56,7 +56,10 @@ fn dash_opens_follows_samples_and_toggles_stacking() {
     let mut app = app();
     let fx = command_line(&mut app, "dash");
     assert!(fx.contains(&Effect::LoadDiskUsage), "{fx:?}");
-    assert_eq!(app.dash.as_ref().map(|d| &d.scope), Some(&DashScope::Engine));
+    assert_eq!(
+        app.dash.as_ref().map(|d| &d.scope),
+        Some(&DashScope::Engine)
+    );
     app.update(Msg::Stats(stats(1)));
     let d = app.dash.as_ref().unwrap();
     assert_eq!(d.series.at_ms.len(), 10);
@@ -66,7 +69,10 @@ fn dash_opens_follows_samples_and_toggles_stacking() {
     let screen = render(&app);
     assert!(screen.contains("Dashboard · engine"), "{screen}");
     assert!(screen.contains("CPU 0.75 cores"), "{screen}");
-    assert!(screen.contains("containers 3 running · 1 paused · 2 stopped"), "{screen}");
+    assert!(
+        screen.contains("containers 3 running · 1 paused · 2 stopped"),
+        "{screen}"
+    );
     app.update(key('s'));
     let d = app.dash.as_ref().unwrap();
     assert_eq!(d.stacking, Stacking::Top { n: 5 });
@@ -82,10 +88,15 @@ fn dash_of_a_project_and_an_unknown_name() {
     command_line(&mut app, "dash shop");
     assert_eq!(
         app.dash.as_ref().map(|d| d.scope.clone()),
-        Some(DashScope::Project { name: "shop".into() })
+        Some(DashScope::Project {
+            name: "shop".into()
+        })
     );
     app.update(Msg::Stats(stats(1)));
-    assert_eq!(app.dash.as_ref().unwrap().series.charts[0].groups, ["db", "web"]);
+    assert_eq!(
+        app.dash.as_ref().unwrap().series.charts[0].groups,
+        ["db", "web"]
+    );
     app.dash = None;
     let fx = command_line(&mut app, "dash nosuch");
     assert!(fx.is_empty() && app.dash.is_none());
@@ -104,7 +115,11 @@ fn export_asks_for_a_path_and_again_before_replacing() {
     app.update(key('e'));
     let fx = app.update(code(KeyCode::Enter));
     assert!(fx.is_empty(), "{fx:?}");
-    assert!(toast(&app).contains("nothing to export yet"), "{}", toast(&app));
+    assert!(
+        toast(&app).contains("nothing to export yet"),
+        "{}",
+        toast(&app)
+    );
     app.update(Msg::Stats(stats(1)));
     app.update(key('e'));
     let Mode::Input(PromptKind::DashExport, input) = &app.mode else {
@@ -124,7 +139,13 @@ fn export_asks_for_a_path_and_again_before_replacing() {
     }
     type_text(&mut app, "csv");
     let fx = app.update(code(KeyCode::Enter));
-    let [Effect::ExportDash { path, series, overwrite: false, .. }] = fx.as_slice() else {
+    let [Effect::ExportDash {
+        path,
+        series,
+        overwrite: false,
+        ..
+    }] = fx.as_slice()
+    else {
         panic!("expected one export, got {fx:?}");
     };
     assert_eq!(path, &std::path::PathBuf::from("wharf-dash.csv"));
@@ -134,11 +155,20 @@ fn export_asks_for_a_path_and_again_before_replacing() {
         path: path.clone(),
         result: Exported::Exists,
     });
-    assert!(matches!(&app.mode, Mode::Input(PromptKind::DashOverwrite(_), _)));
+    assert!(matches!(
+        &app.mode,
+        Mode::Input(PromptKind::DashOverwrite(_), _)
+    ));
     type_text(&mut app, "y");
     let fx = app.update(code(KeyCode::Enter));
     assert!(
-        matches!(fx.as_slice(), [Effect::ExportDash { overwrite: true, .. }]),
+        matches!(
+            fx.as_slice(),
+            [Effect::ExportDash {
+                overwrite: true,
+                ..
+            }]
+        ),
         "{fx:?}"
     );
     app.update(Msg::DashExported {

@@ -170,7 +170,10 @@ fn graph(f: &mut Frame, app: &App, s: &DashSeries, chart: &DashChart, area: Rect
             Axis::default()
                 .bounds([-span, 0.0])
                 .style(muted)
-                .labels(vec![Span::raw(format!("-{}m", (span / 60.0) as i64)), Span::raw("now")]),
+                .labels(vec![
+                    Span::raw(format!("-{}m", (span / 60.0) as i64)),
+                    Span::raw("now"),
+                ]),
         )
         .y_axis(
             Axis::default()

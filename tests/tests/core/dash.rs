@@ -61,7 +61,8 @@ async fn busy_project_shows(use_cgroups: bool) {
             agg.learn(&snap, &view);
             let engine = agg.series(&view, &snap, &DashScope::Engine, Stacking::Group);
             let mine = agg.series(&view, &snap, &scope, Stacking::Group);
-            let busy = |d: &DashSeries, g: &str| newest(d, DashMetric::Cpu, g).unwrap_or(0.0) > 0.05;
+            let busy =
+                |d: &DashSeries, g: &str| newest(d, DashMetric::Cpu, g).unwrap_or(0.0) > 0.05;
             if busy(&engine, &project)
                 && busy(&mine, "burn")
                 && newest(&mine, DashMetric::Memory, "rest").unwrap_or(0.0) > 0.0

@@ -50,10 +50,19 @@ fn dash_shows_a_busy_project_restacks_and_exports_png_svg_csv() {
             && s.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c))
     });
     assert!(screen.contains("2 running, 2 sampled"), "{screen}");
-    assert!(screen.contains("burn") && screen.contains("rest"), "legend: {screen}");
-    assert!(screen.contains("Memory") && screen.contains("Network rx"), "{screen}");
+    assert!(
+        screen.contains("burn") && screen.contains("rest"),
+        "legend: {screen}"
+    );
+    assert!(
+        screen.contains("Memory") && screen.contains("Network rx"),
+        "{screen}"
+    );
     assert!(screen.contains("Block write"), "{screen}");
-    assert!(screen.contains("containers ") && screen.contains("images "), "{screen}");
+    assert!(
+        screen.contains("containers ") && screen.contains("images "),
+        "{screen}"
+    );
 
     w.keys(&["s"]);
     w.wait_for_text("stacked top 5");
@@ -67,19 +76,24 @@ fn dash_shows_a_busy_project_restacks_and_exports_png_svg_csv() {
 
     let svg = dir.path().join("dash.svg");
     export(&mut w, &svg);
-    w.wait("the SVG written", |s| s.contains("dash.svg") && s.contains("exported"));
+    w.wait("the SVG written", |s| {
+        s.contains("dash.svg") && s.contains("exported")
+    });
     let text = std::fs::read_to_string(&svg).expect("the SVG");
     assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"));
     assert!(text.contains("cores"), "the CPU caption");
 
     let csv = dir.path().join("dash.csv");
     export(&mut w, &csv);
-    w.wait("the CSV written", |s| s.contains("dash.csv") && s.contains("exported"));
+    w.wait("the CSV written", |s| {
+        s.contains("dash.csv") && s.contains("exported")
+    });
     let text = std::fs::read_to_string(&csv).expect("the CSV");
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("at_ms,time,metric,group,value"));
     assert!(
-        text.lines().any(|l| l.contains(",cpu,") && l.contains("burn")),
+        text.lines()
+            .any(|l| l.contains(",cpu,") && l.contains("burn")),
         "{text}"
     );
     assert!(lines.all(|l| l.split(',').count() == 5), "{text}");
