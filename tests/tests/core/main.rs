@@ -10,6 +10,7 @@ mod commands;
 mod common;
 mod compose;
 mod dash;
+mod dash_cost;
 mod faults;
 mod files;
 mod history;
