@@ -36,11 +36,11 @@ const _: () = assert!(MAX_OPEN_CGROUPS * cgroup::FILES_PER_CONTAINER <= 768);
 /// How often a remote engine is asked for a one-shot sample of each running container while
 /// the dashboards sample them all. oxker keeps one streaming request per container, so the
 /// engine reads each container's counters once a second. A one-shot request reads them twice
-/// (the engine pairs two readings a second apart for its CPU share), so one every 20 s costs
-/// the engine 2/20 = 1/10 of oxker's readings for the same containers; with at most
-/// `api_concurrency` (4) requests in flight, each taking about a second, large engines are
-/// sampled even less often.
-pub const ALL_API_INTERVAL: Duration = Duration::from_secs(20);
+/// (the engine pairs two readings a second apart for its CPU share) and costs a request
+/// besides: at 20 s it measured 0.125 of oxker's extra engine CPU (20 containers,
+/// `tests/tests/core/dash_cost.rs`), so 30 s, with at most `api_concurrency` (4) requests in
+/// flight (each takes about a second): large engines are sampled even less often.
+pub const ALL_API_INTERVAL: Duration = Duration::from_secs(30);
 
 /// Where a container's samples come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

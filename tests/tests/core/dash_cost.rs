@@ -48,7 +48,11 @@ async fn dash_cost_remote_sampling_against_oxker() {
         .unwrap();
     let store = synced_store(te.host()).await;
     let cs: Vec<_> = (0..N)
-        .map(|i| te.container(&format!("cost{i}")).cmd(&["sleep", "900"]).start())
+        .map(|i| {
+            te.container(&format!("cost{i}"))
+                .cmd(&["sleep", "900"])
+                .start()
+        })
         .collect();
     wait(&store, "all running", |s| {
         s.containers.values().filter(|c| c.pid.is_some()).count() >= N
@@ -83,7 +87,7 @@ async fn dash_cost_remote_sampling_against_oxker() {
     let hub = StatsHub::spawn(store.engine().clone(), store.subscribe(), cfg);
     hub.sample_all(true);
     // Past the first pair of readings per container (one period).
-    tokio::time::sleep(Duration::from_secs(25)).await;
+    tokio::time::sleep(Duration::from_secs(35)).await;
     let wharf = measure(pid, SECS).await;
     let sampled = hub.view().series.len();
     drop(hub);
