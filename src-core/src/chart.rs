@@ -101,6 +101,8 @@ pub enum Unit {
     Bytes,
     /// `1.5 MiB/s`.
     BytesPerSec,
+    /// CPU in cores, `1.5 cores` (the dashboard's engine-wide CPU).
+    Cores,
 }
 
 impl Unit {
@@ -110,6 +112,7 @@ impl Unit {
         match self {
             Unit::Percent => 5.0,
             Unit::Bytes | Unit::BytesPerSec => 1024.0,
+            Unit::Cores => 0.1,
         }
     }
 }
@@ -174,6 +177,10 @@ pub struct Palette {
     /// Line colours, in the order [`LineStyle::color`] indexes.
     pub series: Vec<String>,
     pub limit: String,
+    /// Colours of the dashboard's stacked groups, in stacking order ([`dash`]).
+    pub stack: Vec<String>,
+    /// The colour of the summed rest ("other").
+    pub other: String,
 }
 
 /// Everything a live chart needs to look like an exported one.
@@ -191,6 +198,11 @@ pub struct ChartStyle {
     pub headroom: f64,
     /// Axis and caption text size in pixels.
     pub font_px: u32,
+    /// The dashboard's engine-wide graphs ([`dash`]).
+    pub dash: Vec<dash::DashStyle>,
+    /// A stacked band's fill: its colour mixed this much over the background (opaque, so
+    /// bands drawn over each other from the top down read as a stack).
+    pub stack_fill: f64,
 }
 
 const BLUE: RGBColor = RGBColor(0x3b, 0x82, 0xf6);
@@ -225,6 +237,8 @@ fn palette([bg, fg, grid]: [RGBColor; 3]) -> Palette {
         grid: hex(grid),
         series: SERIES.iter().map(|c| hex(*c)).collect(),
         limit: hex(RED),
+        stack: dash::STACK.iter().map(|c| hex(*c)).collect(),
+        other: hex(dash::OTHER),
     }
 }
 
@@ -283,6 +297,8 @@ pub fn chart_style() -> ChartStyle {
         line_width: LINE_WIDTH,
         headroom: HEADROOM,
         font_px: FONT_PX,
+        dash: dash::DashMetric::ALL.iter().map(|m| m.style()).collect(),
+        stack_fill: dash::STACK_FILL,
     }
 }
 
@@ -409,6 +425,7 @@ fn draw<DB: DrawingBackend>(
             Unit::Percent => format!("{y:.0} %"),
             Unit::Bytes => human_bytes(*y),
             Unit::BytesPerSec => format!("{}/s", human_bytes(*y)),
+            Unit::Cores => format!("{y:.1}"),
         })
         .draw()?;
     for line in &plan.lines {
@@ -494,15 +511,22 @@ pub fn png(samples: &[Sample], metric: Metric, opts: &ChartOptions) -> Result<Ve
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
         draw(root, &plan, opts).map_err(drawing_error)?;
     }
+    encode_png(&rgb, w, h)
+}
+
+/// An RGB buffer as a PNG file.
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
     let mut writer = enc.write_header().map_err(drawing_error)?;
-    writer.write_image_data(&rgb).map_err(drawing_error)?;
+    writer.write_image_data(rgb).map_err(drawing_error)?;
     writer.finish().map_err(drawing_error)?;
     Ok(out)
 }
+
+pub mod dash;
 
 #[cfg(test)]
 #[path = "chart_tests.rs"]

@@ -109,6 +109,11 @@ fn generate(out: &Path) {
         wharf_core::history::ArchiveResult,
         crate::alerts::AlertRules,
         wharf_core::model::FiredAlert,
+        crate::dash::DashUpdate,
+        crate::dash::DashResume,
+        crate::dash::DashFormat,
+        wharf_core::streams::DashScope,
+        wharf_core::streams::Stacking,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

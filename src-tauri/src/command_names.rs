@@ -57,4 +57,7 @@ pub const COMMANDS: &[&str] = &[
     "alerts_list",
     "alert_rules",
     "alert_rules_save",
+    "dash_sampling",
+    "dash_watch",
+    "dash_export",
 ];

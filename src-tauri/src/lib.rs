@@ -16,6 +16,7 @@ pub mod bridge;
 pub mod command_names;
 pub mod commands;
 pub mod compose;
+pub mod dash;
 pub mod footprint;
 pub mod link;
 pub mod merged_logs;
@@ -136,6 +137,9 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             commands::logs_save,
             merged_logs::logs_merged_start,
             merged_logs::logs_merged_save,
+            dash::dash_sampling,
+            dash::dash_watch,
+            dash::dash_export,
             commands::stats_watch,
             commands::stats_history,
             commands::chart_export,

@@ -87,6 +87,9 @@ pub enum Action {
     Rollback,
     Promote,
     Demote,
+    // `:dash`: stack by group or by top N; export the graphs (PNG, SVG or CSV).
+    DashStacking,
+    DashExport,
 }
 
 impl Action {
@@ -156,6 +159,8 @@ impl Action {
             Rollback => "rollback",
             Promote => "promote",
             Demote => "demote",
+            DashStacking => "group/top N",
+            DashExport => "export",
         }
     }
 
@@ -415,6 +420,8 @@ impl Default for KeyMap {
             (Rollback, vec![k('B')]),
             (Promote, vec![k('+')]),
             (Demote, vec![k('-')]),
+            (DashStacking, vec![k('s')]),
+            (DashExport, vec![k('e')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

@@ -8,6 +8,7 @@ mod archive_io;
 mod build_form;
 mod clipboard;
 mod config;
+mod dash_export;
 mod details;
 mod exec;
 mod files;

@@ -146,6 +146,20 @@ pub enum Msg {
         name: String,
         result: Result<Switched, CoreError>,
     },
+    /// How a dashboard export to `path` ended (asked by [`Effect::ExportDash`]).
+    DashExported {
+        path: PathBuf,
+        result: Exported,
+    },
+}
+
+/// How writing a dashboard export ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exported {
+    Written,
+    /// The file exists and overwriting was not asked for: nothing was written.
+    Exists,
+    Failed(String),
 }
 
 /// What the loop reports once a switch's new session is connected (it keeps the session).
@@ -283,4 +297,12 @@ pub enum Effect {
     },
     /// Ring the terminal's bell (an alert arrived).
     Bell,
+    /// Draw the dashboard's graphs (PNG or SVG by the path's extension) or write them as CSV
+    /// into `path`; an existing file is replaced only with `overwrite`.
+    ExportDash {
+        path: PathBuf,
+        series: Box<wharf_core::chart::dash::DashSeries>,
+        dark: bool,
+        overwrite: bool,
+    },
 }

@@ -84,6 +84,10 @@ pub enum PromptKind {
         src: String,
         dest: std::path::PathBuf,
     },
+    /// Where to export the dashboard's graphs (`.png`, `.svg` or `.csv`).
+    DashExport,
+    /// `y` replaces the file a dashboard export found in its way.
+    DashOverwrite(std::path::PathBuf),
 }
 
 impl PromptKind {
@@ -113,6 +117,8 @@ impl PromptKind {
             PromptKind::SecretValue(_) => "secret value (hidden): ",
             PromptKind::ConfigName => "config name (or NAME < FILE to read its data from a file): ",
             PromptKind::ConfigText(_) => "config data (one line): ",
+            PromptKind::DashExport => "export the graphs to (.png, .svg or .csv): ",
+            PromptKind::DashOverwrite(_) => "the file exists; type y to overwrite it: ",
         }
     }
 }

@@ -406,6 +406,8 @@ fn spawn_events() -> Events {
 fn watch_visible(app: &App, hub: &StatsHub) {
     let focus = app.details.as_ref().map(|d| d.id.clone());
     hub.watch(app.visible_container_ids(), focus);
+    // The dashboard's graphs are of every running container.
+    hub.sample_all(app.dash.is_some());
 }
 
 async fn next_log(logs: &mut Option<Logs>) -> Got {
@@ -476,6 +478,22 @@ fn apply(
                     .map(|()| path.clone())
                     .map_err(|e| format!("{}: {e}", path.display()));
                 let _ = tx.send(Msg::Saved(result));
+            });
+        }
+        Effect::ExportDash {
+            path,
+            series,
+            dark,
+            overwrite,
+        } => {
+            tokio::spawn(async move {
+                let target = path.clone();
+                let result = tokio::task::spawn_blocking(move || {
+                    crate::dash_export::write(&target, &series, dark, overwrite)
+                })
+                .await
+                .unwrap_or_else(|e| crate::msg::Exported::Failed(e.to_string()));
+                let _ = tx.send(Msg::DashExported { path, result });
             });
         }
         Effect::ListDir { id, dir } => {

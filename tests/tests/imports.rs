@@ -44,6 +44,7 @@ const TUI_LAYERS: &[&str] = &[
     "exec",
     "clipboard",
     "archive_io",
+    "dash_export",
     "view",
     "app",
     "config",

@@ -17,6 +17,7 @@ import { containersView, eventsView, imagesView, networksView, volumesView } fro
 import type { View } from "./views/view";
 import { mergedLogsView, parseMerged } from "./views/merged";
 import type { MergedSelection } from "./lib/types";
+import { projectGraphsView } from "./views/project_graphs";
 
 // The one list of sections: sidebar order, Alt+N shortcuts and the view each route opens.
 const SECTIONS = [
@@ -53,8 +54,9 @@ function openContainer(id: string) {
   go(`#/container/${id}/stats`);
 }
 
-function parse(): { section: Section | "container" | "logs"; id?: string; tab?: Tab; merged?: MergedSelection } {
+function parse(): { section: Section | "container" | "logs" | "graphs"; id?: string; tab?: Tab; merged?: MergedSelection } {
   const parts = location.hash.replace(/^#\/?/, "").split("/");
+  if (parts[0] === "graphs" && parts[1] === "project" && parts[2]) return { section: "graphs", id: decodeURIComponent(parts[2]) };
   const merged = parts[0] === "logs" ? parseMerged(parts[1], parts[2]) : null;
   if (merged) return { section: "logs", id: parts.slice(1).join("/"), merged };
   if (parts[0] === "container" && parts[1]) {
@@ -78,6 +80,7 @@ function route() {
     const section = SECTIONS.find(([k]) => k === r.section);
     view = r.section === "container" ? containerView(r.id!, r.tab!, (t) => go(`#/container/${r.id}/${t}`))
       : r.merged ? mergedLogsView(r.merged)
+      : r.section === "graphs" ? projectGraphsView(r.id!)
       : (section ?? SECTIONS[0])[2]();
     replace(main, view.el);
   } else if (view) {
@@ -86,7 +89,7 @@ function route() {
     replace(main, view.el);
   }
   if (snap) view!.update(snap);
-  renderNav(r.section === "container" ? "containers" : r.section === "logs" ? (r.merged?.kind === "project" ? "compose" : "containers") : r.section);
+  renderNav(r.section === "graphs" ? "compose" : r.section === "container" ? "containers" : r.section === "logs" ? (r.merged?.kind === "project" ? "compose" : "containers") : r.section);
 }
 
 function renderNav(active: string) {

@@ -615,7 +615,8 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
   test("the dashboard's stats stream pauses while the page is hidden", async () => {
     const page = await open("#/dashboard");
     await page.waitForSelector("ol.top li");
-    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 1);
+    // The top lists' stats stream and the live graphs' stream.
+    await page.waitForFunction(() => window.__wharfStub.openStreams === 2);
     // Only the samples the top lists show are asked for.
     assert.equal(await page.evaluate(() => window.__wharfStub.statsCalls.at(-1).top), 5);
     await page.evaluate(() => {
@@ -627,7 +628,7 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
       Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
       document.dispatchEvent(new Event("visibilitychange"));
     });
-    await page.waitForFunction(() => window.__wharfStub.openStreams === 1);
+    await page.waitForFunction(() => window.__wharfStub.openStreams === 2);
   });
 
   test("keyboard shortcuts and the remembered last view", async () => {
@@ -1333,6 +1334,91 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.equal(await page.textContent("dialog.confirm li"), "api died");
     await page.click("dialog [data-testid=confirm]");
     await page.waitForSelector("[data-testid=no-rules]");
+    assert.deepEqual(errors, []);
+  });
+
+  // Issue #13: engine-wide live graphs, numbers appended to the same canvases.
+  test("dashboard: an engine-wide sample appended over the channel shows without replacing the graph", async () => {
+    const page = await open("#/dashboard");
+    const sel = ".stack-chart[data-metric=cpu]";
+    await page.waitForFunction((s) => document.querySelector(s)?.stackChart.length > 0, sel);
+    assert.equal(await page.locator(".stack-chart").count(), 6, "six graphs");
+    const call = await page.evaluate(() => window.__wharfStub.dashCalls.at(-1));
+    assert.deepEqual(call, { scope: { kind: "engine" }, stacking: { by: "group" }, resume: null });
+    const before = await page.evaluate((s) => {
+      const ch = document.querySelector(s).stackChart;
+      window.__dashCanvas = ch.canvas;
+      return { len: ch.length, bands: ch.bands };
+    }, sel);
+    assert.deepEqual(before.bands, ["(no project)", "shop"]);
+    await page.evaluate(() => window.__wharfStub.tick());
+    await page.waitForFunction(([s, n]) => document.querySelector(s).stackChart.length > n, [sel, before.len]);
+    const after = await page.evaluate((s) => {
+      const ch = document.querySelector(s).stackChart;
+      return { same: ch.canvas === window.__dashCanvas, newest: ch.newestMs, stub: window.__wharfStub.dashTimes.at(-1), len: ch.length };
+    }, sel);
+    assert.ok(after.same, "the canvas element is the same node");
+    assert.equal(after.newest, after.stub, "the graph holds the newest point");
+    assert.equal(after.len, before.len + 1, "appended, not replaced");
+    assert.match(await page.textContent(`${sel} .chart-caption`), /^CPU \d+\.\d\d cores · \d+\.\d % of 4 CPUs$/);
+    assert.match(await page.textContent("[data-testid=dash-status]"), /3 running, 3 sampled/);
+    // Top 5: a new stream, new bands.
+    await page.click("[data-stack=top]");
+    await page.waitForFunction((s) => document.querySelector(s).stackChart.bands.includes("other"), sel);
+    assert.deepEqual((await page.evaluate(() => window.__wharfStub.dashCalls.at(-1))).stacking, { by: "top", n: 5 });
+    // Exports are the core's.
+    await page.click("[data-export=svg]");
+    await page.waitForSelector(".toasts :text('wharf-dash.svg')");
+    assert.deepEqual(await page.evaluate(() => window.__wharfStub.dashExports), ["svg"]);
+    assert.deepEqual(errors, []);
+  });
+
+  test("dashboard: hiding the page stops the graphs' stream; showing it asks for the gap only", async () => {
+    const page = await open("#/dashboard");
+    const sel = ".stack-chart[data-metric=memory]";
+    await page.waitForFunction((s) => document.querySelector(s)?.stackChart.length > 0, sel);
+    const setHidden = (hidden) => page.evaluate((h) => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, hidden);
+    await page.waitForFunction(() => window.__wharfStub.openStreams === 2);
+    assert.deepEqual(await page.evaluate(() => window.__wharfStub.dashSamplingCalls), [true]);
+    await setHidden(true);
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 0, "both streams stopped");
+    const paused = await page.evaluate((s) => {
+      const ch = document.querySelector(s).stackChart;
+      return { len: ch.length, newest: ch.newestMs, calls: window.__wharfStub.dashCalls.length, bands: ch.bands };
+    }, sel);
+    await page.evaluate(() => { for (let i = 0; i < 3; i++) window.__wharfStub.tick(); });
+    assert.equal(await page.evaluate((s) => document.querySelector(s).stackChart.length, sel), paused.len, "nothing drawn while hidden");
+    await setHidden(false);
+    const calls = await page.evaluate(() => window.__wharfStub.dashCalls);
+    assert.equal(calls.length, paused.calls + 1, "one new stream");
+    assert.equal(calls.at(-1).resume.after_ms, paused.newest, "it asks for what came after the newest point");
+    assert.deepEqual(calls.at(-1).resume.groups[1], paused.bands);
+    await page.waitForFunction(([s, n]) => document.querySelector(s).stackChart.length >= n + 3, [sel, paused.len]);
+    const held = await page.evaluate((s) => {
+      const ch = document.querySelector(s).stackChart;
+      return { newest: ch.newestMs, stub: window.__wharfStub.dashTimes.at(-1), len: ch.length };
+    }, sel);
+    assert.equal(held.newest, held.stub);
+    assert.equal(held.len, paused.len + 3, "the gap, each point once");
+    // Leaving the dashboard ends the core's sampling of every container.
+    await page.click("[data-section=containers]");
+    await page.waitForFunction(() => window.__wharfStub.dashSamplingCalls.at(-1) === false);
+    assert.deepEqual(errors, []);
+  });
+
+  test("a compose project's graphs open from the projects page", async () => {
+    const page = await open("#/compose");
+    await page.waitForSelector("[data-table=projects] tbody tr[data-id=shop]");
+    await page.check("tr[data-id=shop] input[type=checkbox]");
+    await page.click("button[data-action=graphs]");
+    await page.waitForFunction(() => location.hash === "#/graphs/project/shop");
+    await page.waitForFunction(() => document.querySelector(".stack-chart[data-metric=cpu]")?.stackChart.length > 0);
+    assert.deepEqual((await page.evaluate(() => window.__wharfStub.dashCalls.at(-1))).scope, { kind: "project", name: "shop" });
+    assert.match(await page.textContent("[data-testid=project-summary]"), /containers running/);
     assert.deepEqual(errors, []);
   });
 });

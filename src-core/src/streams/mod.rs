@@ -4,6 +4,7 @@
 
 pub mod build;
 mod cgroup;
+pub mod engine_series;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod logs;
@@ -13,7 +14,8 @@ mod series;
 pub mod stats;
 pub mod text;
 
+pub use engine_series::{DashScope, EngineSeries, Stacking};
 pub use logs::{LogBuffer, LogFollower, LogLine, LogQuery};
 pub use merged::{MergedEvent, MergedFollower, Selection};
 pub use series::{Series, SERIES_WINDOW_MS};
-pub use stats::{SampleSource, StatsHub, StatsView};
+pub use stats::{SampleSource, StatsHub, StatsView, ALL_API_INTERVAL};

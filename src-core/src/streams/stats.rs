@@ -33,6 +33,15 @@ use crate::store::Snapshot;
 const MAX_OPEN_CGROUPS: usize = 100;
 const _: () = assert!(MAX_OPEN_CGROUPS * cgroup::FILES_PER_CONTAINER <= 768);
 
+/// How often a remote engine is asked for a one-shot sample of each running container while
+/// the dashboards sample them all. oxker keeps one streaming request per container, so the
+/// engine reads each container's counters once a second. A one-shot request reads them twice
+/// (the engine pairs two readings a second apart for its CPU share) and costs a request
+/// besides: at 20 s it measured 0.125 of oxker's extra engine CPU (20 containers,
+/// `tests/tests/core/dash_cost.rs`), so 30 s, with at most `api_concurrency` (4) requests in
+/// flight (each takes about a second): large engines are sampled even less often.
+pub const ALL_API_INTERVAL: Duration = Duration::from_secs(30);
+
 /// Where a container's samples come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +107,9 @@ pub struct HubConfig {
     pub api_interval: Duration,
     /// At most this many one-shot API requests in flight.
     pub api_concurrency: usize,
+    /// Period of one-shot API samples for the containers sampled only because every running
+    /// one is ([`StatsHub::sample_all`]: the dashboards); see [`ALL_API_INTERVAL`].
+    pub all_api_interval: Duration,
     /// Read cgroup files when the engine is local; `false` forces the API path.
     pub use_cgroups: bool,
     pub cgroup_root: PathBuf,
@@ -110,6 +122,7 @@ impl Default for HubConfig {
             interval: Duration::from_secs(1),
             api_interval: Duration::from_secs(5),
             api_concurrency: 4,
+            all_api_interval: ALL_API_INTERVAL,
             use_cgroups: true,
             cgroup_root: PathBuf::from("/sys/fs/cgroup"),
             proc_root: PathBuf::from("/proc"),
@@ -121,6 +134,8 @@ impl Default for HubConfig {
 struct Watched {
     visible: Vec<ContainerId>,
     focus: Option<ContainerId>,
+    /// Sample every running container (a dashboard is open).
+    all: bool,
 }
 
 /// Handle on the sampling task; dropping it stops all sampling.
@@ -154,17 +169,26 @@ impl StatsHub {
         visible: impl IntoIterator<Item = ContainerId>,
         focus: Option<ContainerId>,
     ) {
-        let w = Watched {
-            visible: visible.into_iter().collect(),
-            focus,
-        };
+        let visible: Vec<ContainerId> = visible.into_iter().collect();
         self.watch_tx.send_if_modified(|cur| {
-            if *cur == w {
+            if cur.visible == visible && cur.focus == focus {
                 false
             } else {
-                *cur = w;
+                cur.visible = visible;
+                cur.focus = focus;
                 true
             }
+        });
+    }
+
+    /// Sample every running container besides what is on screen (`true` while a dashboard
+    /// is open): from cgroup files when local, else one-shot requests every
+    /// [`HubConfig::all_api_interval`]. Cheap when nothing changed.
+    pub fn sample_all(&self, on: bool) {
+        self.watch_tx.send_if_modified(|cur| {
+            let changed = cur.all != on;
+            cur.all = on;
+            changed
         });
     }
 
@@ -344,6 +368,16 @@ async fn sample_tick(
             }
         }
     }
+    // Only for the dashboards: at the slower API cadence when not local.
+    let mut background: HashSet<&ContainerId> = HashSet::new();
+    if w.all {
+        for c in snap.containers.values() {
+            if c.state == ContainerState::Running && seen.insert(&c.id) {
+                wanted.push((c.id.clone(), c.pid));
+                background.insert(&c.id);
+            }
+        }
+    }
     let wanted_ids: HashSet<&ContainerId> = wanted.iter().map(|(id, _)| id).collect();
 
     // Stop streams of containers no longer focused or running.
@@ -441,7 +475,11 @@ async fn sample_tick(
             continue;
         }
         let period = if t.prev.is_some() {
-            cfg.api_interval
+            if background.contains(id) {
+                cfg.all_api_interval
+            } else {
+                cfg.api_interval
+            }
         } else {
             // The first reading only primes the pair; the second comes soon after.
             cfg.interval

@@ -20,6 +20,7 @@ const VERBS: &[&str] = &[
     "filter",
     "stopped",
     "update",
+    "dash",
     "connect",
     "disconnect",
     "pull",
@@ -109,6 +110,7 @@ impl App {
             return self.compose_command(rest);
         }
         if let Some(v) = View::by_alias(first) {
+            self.dash = None;
             let mut fx = self.go(v);
             if !rest.is_empty() {
                 self.apply_filter(&rest.join(" "));
@@ -163,6 +165,7 @@ impl App {
             ("host", words) => self.host_command(words),
             ("logs", words) => self.merged_logs_command(words),
             ("archive", words) => self.archive_command(words),
+            ("dash", words) => self.dash_command(words),
             ("run", []) => self.open_run_form(""),
             ("run", [image]) => self.open_run_form(image),
             ("create", ["network", words @ ..]) => self.create_network_command(words),

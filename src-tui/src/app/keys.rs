@@ -19,6 +19,7 @@ impl App {
             || self.run_form.is_some()
             || self.build.is_some()
             || self.compose.is_some()
+            || self.dash.is_some()
             || self.search.is_some()
             || self.contexts.picker.is_some()
         {
@@ -77,6 +78,9 @@ impl App {
         }
         if self.compose.is_some() && matches!(self.mode, Mode::Normal) {
             return self.on_compose_key(k);
+        }
+        if self.dash.is_some() && matches!(self.mode, Mode::Normal) {
+            return self.on_dash_key(k);
         }
         if self.search.is_some() && matches!(self.mode, Mode::Normal) {
             return self.on_search_key(k);

@@ -14,6 +14,7 @@ mod change;
 pub mod command_line;
 mod compose;
 mod contexts;
+mod dash;
 mod files;
 mod images;
 mod keys;
@@ -45,6 +46,7 @@ use crate::msg::{Effect, Msg};
 use crate::prompt::Mode;
 use crate::run_form::RunFormState;
 pub use compose::ComposePanel;
+pub use dash::{DashPanel, DASH_TOP};
 pub use files::CopyState;
 
 pub use contexts::{ContextsState, Picker};
@@ -127,6 +129,8 @@ pub struct App {
     pub contexts: ContextsState,
     /// Fired alerts read from the history, newest first (the alerts view).
     pub alerts: Vec<wharf_core::model::FiredAlert>,
+    /// The live dashboard (`:dash`), when open: it takes the keys and the screen.
+    pub dash: Option<DashPanel>,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -173,6 +177,7 @@ impl App {
             copy: None,
             contexts: ContextsState::default(),
             alerts: Vec::new(),
+            dash: None,
         };
         for v in View::ALL {
             let t = TableState {
@@ -258,6 +263,7 @@ impl App {
                         d.gone = true;
                     }
                 }
+                self.dash_refresh();
                 let mut fx = self.select_created();
                 fx.extend(self.select_built());
                 fx
@@ -270,6 +276,7 @@ impl App {
                         self.resort();
                     }
                 }
+                self.dash_on_stats();
                 Vec::new()
             }
             Msg::Outcome { req, result } => {
@@ -352,6 +359,10 @@ impl App {
                 Vec::new()
             }
             Msg::Switched { name, result } => self.on_switched(name, result),
+            Msg::DashExported { path, result } => {
+                self.on_dash_exported(path, result);
+                Vec::new()
+            }
             Msg::Saved(r) => {
                 match r {
                     Ok(p) => self.toast(format!("logs saved to {}", p.display()), false),

@@ -116,6 +116,9 @@ impl App {
             | PromptKind::ConfigName
             | PromptKind::ConfigText(_)) => self.on_swarm_prompt(k, text),
             PromptKind::CopyOut { .. } | PromptKind::CopyIn { .. } => Vec::new(),
+            k @ (PromptKind::DashExport | PromptKind::DashOverwrite(_)) => {
+                self.on_dash_prompt(k, text)
+            }
             PromptKind::Filter | PromptKind::Command => Vec::new(),
         }
     }

@@ -4,6 +4,7 @@
 mod build;
 mod compose;
 mod contexts;
+mod dash;
 mod details;
 mod engine;
 mod files;
@@ -48,6 +49,8 @@ pub fn draw(f: &mut Frame, app: &App) {
     let body = crate::layout::areas(app.size, None).table;
     if let Some(c) = &app.compose {
         compose::draw(f, app, c, body);
+    } else if let Some(d) = &app.dash {
+        dash::draw(f, app, d, body);
     } else if let Some(b) = &app.build {
         build::draw(f, app, b, body);
     } else if let Some(s) = &app.search {
@@ -62,6 +65,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         table::draw(f, app, a.table);
     }
     let panel = app.run_form.is_some()
+        || app.dash.is_some()
         || app.build.is_some()
         || app.search.is_some()
         || app.compose.is_some();
@@ -363,6 +367,7 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                     .unwrap_or_default(),
             ),
             None if app.build.is_some() || app.search.is_some() => Line::from(build::footer(app)),
+            None if app.dash.is_some() => Line::from(dash::footer(app)),
             None if app.run_form.is_some() => Line::from(
                 app.run_form
                     .as_ref()

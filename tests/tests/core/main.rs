@@ -10,6 +10,8 @@ mod bulk_update;
 mod commands;
 mod common;
 mod compose;
+mod dash;
+mod dash_cost;
 mod faults;
 mod files;
 mod history;

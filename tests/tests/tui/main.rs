@@ -8,6 +8,7 @@ mod build;
 mod bulk_update;
 mod compose;
 mod contexts;
+mod dash;
 mod files;
 mod hostile;
 mod images;

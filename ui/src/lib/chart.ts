@@ -20,6 +20,7 @@ export function formatValue(unit: Unit, v: number): string {
     case "percent": return `${v.toFixed(0)} %`;
     case "bytes": return bytes(v);
     case "bytes_per_sec": return `${bytes(v)}/s`;
+    case "cores": return v.toFixed(1);
   }
 }
 

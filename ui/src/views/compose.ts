@@ -4,6 +4,7 @@
 // compose tool with the output live in a dialog (Cancel stops the tool). Down is confirmed
 // first with the core's lines: every container and the project's networks.
 import { archiveRoute, toggleProjectArchive } from "./archive";
+import { graphsRoute } from "./project_graphs";
 import { h } from "../lib/dom";
 import { Table } from "../lib/table";
 import { backend } from "../lib/backend";
@@ -127,6 +128,7 @@ export function composeView(): View {
       { label: "Logs", needs: "one", mutating: false, run: ([p]) => { location.hash = mergedRoute({ kind: "project", name: p.name }); } },
       { label: "Archive logs", needs: "one", mutating: false, run: ([p]) => toggleProjectArchive(p.name) },
       { label: "Search archive", needs: "one", mutating: false, run: ([p]) => { location.hash = archiveRoute(`compose:${p.name}`); } },
+      { label: "Graphs", needs: "one", mutating: false, run: ([p]) => { location.hash = graphsRoute(p.name); } },
     ],
   });
   return {

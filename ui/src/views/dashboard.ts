@@ -10,6 +10,7 @@ import type { Container, DiskUsage, Sample, Snapshot } from "../lib/types";
 import { errorText } from "../lib/ui";
 import { whileVisible, type Visible } from "../lib/visible";
 import { summaryCard } from "./findings";
+import { liveGraphs } from "./dashboard_live";
 import type { View } from "./view";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -110,7 +111,20 @@ export function dashboardView(open: (id: string) => void): View {
   const topMem = h("div", { class: "card" });
   const engine = h("div", { class: "card" });
   const findings = h("div", { class: "card", "data-testid": "findings-summary" });
-  const el = h("section", { class: "dashboard" }, stateCard, createdC, createdI, disk, topCpu, topMem, findings, engine);
+  const graphs = liveGraphs({ kind: "engine" });
+  const objects = h("div", { class: "card", "data-testid": "object-counts" });
+  const el = h("section", { class: "dashboard" }, graphs.el, stateCard, createdC, createdI, disk, topCpu, topMem, findings, engine, objects);
+  let diskRows: DiskUsage[] | null = null;
+  let objectCounts = [0, 0, 0];
+  // Counts of images, volumes and networks, with the engine's disk usage of each kind.
+  const renderObjects = () => {
+    const size = (kind: string) => { const r = diskRows?.find((x) => x.kind === kind); return r ? ` (${bytes(r.size)})` : ""; };
+    const [i, v, n] = objectCounts;
+    render(objects, `${i} ${v} ${n} ${size("images")} ${size("volumes")}`, () => replace(objects, h("h3", {}, "Objects"), h("dl", { class: "facts" },
+      h("dt", {}, "Images"), h("dd", { "data-count": "images" }, `${i}${size("images")}`),
+      h("dt", {}, "Volumes"), h("dd", { "data-count": "volumes" }, `${v}${size("volumes")}`),
+      h("dt", {}, "Networks"), h("dd", { "data-count": "networks" }, String(n)))));
+  };
   let live: Visible | null = null;
   let watched = "";
   let watchedIds: string[] = [];
@@ -137,7 +151,7 @@ export function dashboardView(open: (id: string) => void): View {
   };
 
   const refreshDisk = () => backend().diskUsage().then(
-    (rows) => { if (!destroyed) replace(disk, h("h3", {}, "Disk usage"), diskBars(rows)); },
+    (rows) => { if (!destroyed) { diskRows = rows; renderObjects(); replace(disk, h("h3", {}, "Disk usage"), diskBars(rows)); } },
     (e) => { if (!destroyed) replace(disk, h("h3", {}, "Disk usage"), h("p", { class: "error" }, errorText(e))); },
   );
   void refreshDisk();
@@ -162,6 +176,8 @@ export function dashboardView(open: (id: string) => void): View {
       const rows = factRows(snap);
       render(engine, JSON.stringify(rows), () => replace(engine, h("h3", {}, "Engine"), facts(rows)));
       render(findings, JSON.stringify(snap.findings_summary), () => summaryCard(findings, snap.findings_summary));
+      objectCounts = [snap.images.length, snap.volumes.length, snap.networks.length];
+      renderObjects();
       // Sample only running containers, and restart the stream only when that set changes.
       const ids = snap.containers.filter((c) => c.state === "running").map((c) => c.id).slice(0, 200);
       const key = ids.join(",");
@@ -177,6 +193,7 @@ export function dashboardView(open: (id: string) => void): View {
       destroyed = true;
       clearInterval(diskTimer);
       live?.stop();
+      graphs.destroy();
     },
   };
 }

@@ -11,6 +11,7 @@ import type {
   SwarmOp, SwarmPreview,
   ArchiveQuery, ArchiveResult, ArchiveState,
   AlertRules, FiredAlert, RuleSpec,
+  DashFormat, DashResume, DashScope, DashUpdate, Stacking,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -125,6 +126,14 @@ export interface Backend {
   alertRules(): Promise<AlertRules>;
   /** Checked by wharf-core (the rule and field named when one is bad) and saved. */
   alertRulesSave(rules: RuleSpec[]): Promise<AlertRules>;
+  /** A dashboard is open (`on`): the core samples every running container until it closes. */
+  dashSampling(on: boolean): Promise<void>;
+  /** The engine-wide (or a project's) graphs: the whole series first (or when the bands
+   * change: `reset`), then only new points, once a second. With `resume` (after a pause), the
+   * first message is only the gap when the bands are unchanged. */
+  dash(scope: DashScope, stacking: Stacking, resume: DashResume | null, cb: (u: DashUpdate) => void): Promise<StreamHandle>;
+  /** The same graphs drawn by the core (PNG/SVG, plotters) or as CSV, in the download folder. */
+  dashExport(scope: DashScope, stacking: Stacking, format: DashFormat): Promise<Saved>;
 }
 
 let current: Backend | null = null;

@@ -11,7 +11,9 @@ import type {
   SshCost,
   ArchiveEntry, ArchiveQuery,
   FiredAlert, RuleSpec,
+  DashResume, DashScope, DashSeries, Stacking,
 } from "../types";
+import { CHART_STYLE } from "../generated/chart_style";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 
 const now = () => Date.now();
@@ -182,8 +184,15 @@ export class StubEngine {
   series = new Map<string, Sample[]>();
   sampleListeners = new Set<() => void>();
   private sampler: ReturnType<typeof setInterval> | null = null;
+  /** Every `dash` stream the page opened, `dashSampling` calls, exports. */
+  dashCalls: { scope: DashScope; stacking: Stacking; resume: DashResume | null }[] = [];
+  dashSamplingCalls: boolean[] = [];
+  dashExports: string[] = [];
+  /** The dashboard's point times (Unix ms): 60 s of history, one more on every `tick()`. */
+  dashTimes: number[] = Array.from({ length: 60 }, (_, i) => now() - (60 - i) * 1000);
 
   tick() {
+    this.dashTimes.push(Math.max(now(), (this.dashTimes.at(-1) ?? 0) + 1));
     for (const [id, xs] of this.series) {
       const at = Math.max(now(), (xs.at(-1)?.at_ms ?? 0) + 1);
       xs.push(sample(at, xs.length + id.length));
@@ -460,6 +469,20 @@ function sample(t: number, i: number): Sample {
   };
 }
 
+/** What the core's `EngineSeries` gives for the stub's containers, roughly: two bands by
+ * project, three by top N, six graphs. */
+function dashSeries(times: number[], stacking: Stacking): DashSeries {
+  const groups = stacking.by === "group" ? ["(no project)", "shop"] : ["db", "web", "other"];
+  const charts = CHART_STYLE.dash.map((st) => {
+    const scale = st.unit === "cores" ? 0.2 : st.unit === "bytes" ? 50e6 : 4096;
+    const values = groups.map((_, g) => times.map((t) => scale * (g + 1) * (1.2 + Math.sin(t / 5000 + g))));
+    const total = values.reduce((a, v) => a + (v.at(-1) ?? 0), 0);
+    const caption = st.unit === "cores" ? `CPU ${total.toFixed(2)} cores · ${(total / 4 * 100).toFixed(1)} % of 4 CPUs` : `${st.title} ${Math.round(total)}`;
+    return { metric: st.metric, caption, groups, values, limit: null };
+  });
+  return { at_ms: times, charts, host_cpus: 4, host_memory: 8 * 1024 ** 3, running: 3, sampled: 3 };
+}
+
 const plain: Style = { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, reverse: false };
 
 export function createStubBackend(): Backend {
@@ -590,6 +613,36 @@ export function createStubBackend(): Backend {
       const first = setTimeout(send, 10);
       eng.sampleListeners.add(send);
       return stream(() => { clearTimeout(first); eng.sampleListeners.delete(send); });
+    },
+    async dashSampling(on) { eng.dashSamplingCalls.push(on); },
+    async dash(scope, stacking, resume, cb) {
+      eng.dashCalls.push({ scope, stacking, resume });
+      eng.startSampler();
+      // As src-tauri's `next_update`: whole when the bands differ from what was sent, else
+      // the points after the last one sent.
+      let sent: { groups: string[][]; after: number } | null = resume ? { groups: resume.groups, after: resume.after_ms } : null;
+      const send = () => {
+        const all = dashSeries(eng.dashTimes, stacking);
+        const groups = all.charts.map((c) => c.groups);
+        const newest = all.at_ms.at(-1) ?? 0;
+        if (sent && JSON.stringify(sent.groups) === JSON.stringify(groups)) {
+          const from = all.at_ms.findIndex((t) => t > sent!.after);
+          if (from < 0) return;
+          const tail: DashSeries = { ...all, at_ms: all.at_ms.slice(from), charts: all.charts.map((c) => ({ ...c, values: c.values.map((v) => v.slice(from)) })) };
+          cb({ reset: false, series: tail });
+        } else {
+          cb({ reset: true, series: all });
+        }
+        sent = { groups, after: newest };
+      };
+      const first = setTimeout(send, 10);
+      eng.sampleListeners.add(send);
+      return stream(() => { clearTimeout(first); eng.sampleListeners.delete(send); });
+    },
+    async dashExport(scope, _stacking, format) {
+      const name = scope.kind === "engine" ? "dash" : `dash-${scope.name}`;
+      eng.dashExports.push(format);
+      return { path: `/root/Downloads/wharf-${name}.${format}`, bytes: 2048 };
     },
     chartExport: async (_id, name, metric, format) => ({ path: `/root/Downloads/wharf-${name}-${metric}.${format}`, bytes: 1234 }),
     async exec(_id, _cols, _rows, cb) {

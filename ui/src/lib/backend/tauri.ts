@@ -5,7 +5,7 @@ import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
 import type { FiredAlert } from "../types";
-import type { BuildBatch, ComposeProgress, CopyEvent, ExecEvent, ImageUpdateProgress, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
+import type { BuildBatch, ComposeProgress, DashUpdate, CopyEvent, ExecEvent, ImageUpdateProgress, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
 const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
@@ -61,6 +61,13 @@ export function createTauriBackend(): Backend {
       channel.onmessage = cb;
       return handle(await invoke<number>("stats_watch", { visible, focus, series, top, channel }));
     },
+    dashSampling: (on) => invoke("dash_sampling", { on }),
+    async dash(scope, stacking, resume, cb) {
+      const channel = new Channel<DashUpdate>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("dash_watch", { scope, stacking, resume, channel }));
+    },
+    dashExport: (scope, stacking, format) => invoke("dash_export", { scope, stacking, format, options: null }),
     chartExport: (id, name, metric, format, options) =>
       invoke("chart_export", { id, name, metric, format, options }),
     async exec(id, cols, rows, cb) {

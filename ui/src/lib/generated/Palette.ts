@@ -7,4 +7,12 @@ export type Palette = { background: string, foreground: string, grid: string,
 /**
  * Line colours, in the order [`LineStyle::color`] indexes.
  */
-series: Array<string>, limit: string, };
+series: Array<string>, limit: string, 
+/**
+ * Colours of the dashboard's stacked groups, in stacking order ([`dash`]).
+ */
+stack: Array<string>, 
+/**
+ * The colour of the summed rest ("other").
+ */
+other: string, };

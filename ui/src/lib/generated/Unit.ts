@@ -3,4 +3,4 @@
 /**
  * How a metric's values are shown on its axis.
  */
-export type Unit = "percent" | "bytes" | "bytes_per_sec";
+export type Unit = "percent" | "bytes" | "bytes_per_sec" | "cores";

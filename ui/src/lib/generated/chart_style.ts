@@ -10,7 +10,18 @@ export const CHART_STYLE: ChartStyle = {
       "#3b82f6",
       "#f59e0b"
     ],
-    "limit": "#ef4444"
+    "limit": "#ef4444",
+    "stack": [
+      "#3b82f6",
+      "#f59e0b",
+      "#10b981",
+      "#8b5cf6",
+      "#ef4444",
+      "#06b6d4",
+      "#ec4899",
+      "#84cc16"
+    ],
+    "other": "#94a3b8"
   },
   "dark": {
     "background": "#1e1f24",
@@ -20,7 +31,18 @@ export const CHART_STYLE: ChartStyle = {
       "#3b82f6",
       "#f59e0b"
     ],
-    "limit": "#ef4444"
+    "limit": "#ef4444",
+    "stack": [
+      "#3b82f6",
+      "#f59e0b",
+      "#10b981",
+      "#8b5cf6",
+      "#ef4444",
+      "#06b6d4",
+      "#ec4899",
+      "#84cc16"
+    ],
+    "other": "#94a3b8"
   },
   "metrics": [
     {
@@ -93,5 +115,44 @@ export const CHART_STYLE: ChartStyle = {
   "fill_alpha": 0.15,
   "line_width": 2,
   "headroom": 1.15,
-  "font_px": 12
+  "font_px": 12,
+  "dash": [
+    {
+      "metric": "cpu",
+      "title": "CPU",
+      "unit": "cores",
+      "y_floor": 0.1
+    },
+    {
+      "metric": "memory",
+      "title": "Memory",
+      "unit": "bytes",
+      "y_floor": 1024.0
+    },
+    {
+      "metric": "net_rx",
+      "title": "Network rx",
+      "unit": "bytes_per_sec",
+      "y_floor": 1024.0
+    },
+    {
+      "metric": "net_tx",
+      "title": "Network tx",
+      "unit": "bytes_per_sec",
+      "y_floor": 1024.0
+    },
+    {
+      "metric": "block_read",
+      "title": "Block read",
+      "unit": "bytes_per_sec",
+      "y_floor": 1024.0
+    },
+    {
+      "metric": "block_write",
+      "title": "Block write",
+      "unit": "bytes_per_sec",
+      "y_floor": 1024.0
+    }
+  ],
+  "stack_fill": 0.55
 };

@@ -1,0 +1,195 @@
+//! `:dash [PROJECT | service NAME]`: the live dashboard panel. It takes the keys and the
+//! screen below the header (as the compose panel does) and shows the core's engine-wide
+//! graphs ([`EngineSeries`]) for the whole engine, one compose project or one Swarm service,
+//! stacked by group or by the top N containers (`s` toggles), with the state counts and the
+//! objects' counts and disk usage. While it is open the stats hub samples every running
+//! container (the loop calls `sample_all`); the graphs are recomputed when the hub publishes
+//! (once a second), never while drawing. `e` exports them as PNG, SVG or CSV (asks for the
+//! path; an existing file is replaced only after a `y`).
+
+use crossterm::event::KeyEvent;
+use wharf_core::chart::dash::DashSeries;
+use wharf_core::streams::{DashScope, EngineSeries, Stacking};
+
+use super::prompts::expand_home;
+use super::App;
+use crate::keymap::{Action, Key};
+use crate::msg::{Effect, Exported};
+use crate::prompt::{Input, Mode, PromptKind};
+
+/// Containers named in the "top N" stacking.
+pub const DASH_TOP: usize = 5;
+
+/// The open dashboard.
+#[derive(Debug)]
+pub struct DashPanel {
+    pub scope: DashScope,
+    pub stacking: Stacking,
+    /// The graphs as of the hub's latest view.
+    pub series: DashSeries,
+    /// The stats revision the graphs were computed from.
+    revision: Option<u64>,
+    agg: EngineSeries,
+}
+
+impl DashPanel {
+    fn new(scope: DashScope) -> DashPanel {
+        DashPanel {
+            scope,
+            stacking: Stacking::Group,
+            series: DashSeries::default(),
+            revision: None,
+            agg: EngineSeries::default(),
+        }
+    }
+}
+
+impl App {
+    /// `:dash`, `:dash PROJECT`, `:dash service NAME`.
+    pub(super) fn dash_command(&mut self, words: &[&str]) -> Vec<Effect> {
+        let snap = &self.snapshot;
+        let has_service = |name: &str| snap.services.values().any(|s| s.name == name);
+        let scope = match words {
+            [] => DashScope::Engine,
+            ["service", name] if has_service(name) => DashScope::Service {
+                name: (*name).to_owned(),
+            },
+            [name] if wharf_core::rules::compose::project(snap, name).is_some() => {
+                DashScope::Project {
+                    name: (*name).to_owned(),
+                }
+            }
+            [name] if has_service(name) => DashScope::Service {
+                name: (*name).to_owned(),
+            },
+            _ => {
+                let what = wharf_core::streams::text::inert(&words.join(" ")).into_owned();
+                self.toast(
+                    format!("dash: no compose project or Swarm service called {what:?} (:dash, :dash PROJECT, :dash service NAME)"),
+                    true,
+                );
+                return Vec::new();
+            }
+        };
+        self.dash = Some(DashPanel::new(scope));
+        self.dash_refresh();
+        vec![Effect::LoadDiskUsage]
+    }
+
+    /// Recompute the graphs when the hub published a new view (or the snapshot changed who
+    /// the containers are).
+    pub(super) fn dash_refresh(&mut self) {
+        let Some(panel) = &mut self.dash else {
+            return;
+        };
+        panel.agg.learn(&self.snapshot, &self.stats);
+        panel.series = panel
+            .agg
+            .series(&self.stats, &self.snapshot, &panel.scope, panel.stacking);
+        panel.revision = Some(self.stats.revision);
+    }
+
+    /// Recompute only if the hub's view is newer than the graphs.
+    pub(super) fn dash_on_stats(&mut self) {
+        if self
+            .dash
+            .as_ref()
+            .is_some_and(|p| p.revision != Some(self.stats.revision))
+        {
+            self.dash_refresh();
+        }
+    }
+
+    pub(super) fn on_dash_key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        let actions: Vec<Action> = self.settings.keymap.actions(Key::from_event(&k)).collect();
+        for a in actions {
+            match a {
+                Action::DashStacking => {
+                    if let Some(p) = &mut self.dash {
+                        p.stacking = match p.stacking {
+                            Stacking::Group => Stacking::Top { n: DASH_TOP },
+                            Stacking::Top { .. } => Stacking::Group,
+                        };
+                    }
+                    self.dash_refresh();
+                }
+                Action::DashExport => {
+                    let name = match self.dash.as_ref().map(|p| &p.scope) {
+                        Some(DashScope::Project { name } | DashScope::Service { name }) => {
+                            format!("wharf-dash-{name}.png")
+                        }
+                        _ => "wharf-dash.png".to_owned(),
+                    };
+                    self.mode = Mode::Input(PromptKind::DashExport, Input::new(&name));
+                }
+                Action::Back | Action::Quit => self.dash = None,
+                Action::Command | Action::Help => {
+                    if let Some(fx) = self.on_action(a) {
+                        return fx;
+                    }
+                }
+                _ => continue,
+            }
+            break;
+        }
+        Vec::new()
+    }
+
+    pub(super) fn on_dash_prompt(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
+        let Some(panel) = &self.dash else {
+            return Vec::new();
+        };
+        let (path, overwrite) = match kind {
+            PromptKind::DashExport if !text.is_empty() => (expand_home(text), false),
+            PromptKind::DashOverwrite(path) if text.eq_ignore_ascii_case("y") => (path, true),
+            PromptKind::DashOverwrite(_) => {
+                self.toast("not overwritten", false);
+                return Vec::new();
+            }
+            _ => return Vec::new(),
+        };
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if !matches!(ext.as_deref(), Some("png" | "svg" | "csv")) {
+            self.toast(
+                format!(
+                    "export: {} must end in .png, .svg or .csv",
+                    wharf_core::streams::text::inert(&path.display().to_string())
+                ),
+                true,
+            );
+            return Vec::new();
+        }
+        if panel.series.at_ms.is_empty() {
+            self.toast(
+                "export: nothing to export yet (no samples of running containers)",
+                true,
+            );
+            return Vec::new();
+        }
+        vec![Effect::ExportDash {
+            path,
+            series: Box::new(panel.series.clone()),
+            dark: false,
+            overwrite,
+        }]
+    }
+
+    pub(super) fn on_dash_exported(&mut self, path: std::path::PathBuf, result: Exported) {
+        let shown = wharf_core::streams::text::inert(&path.display().to_string()).into_owned();
+        match result {
+            Exported::Written => self.toast(format!("exported the graphs to {shown}"), false),
+            Exported::Exists => {
+                self.toast(format!("{shown} exists"), true);
+                self.mode = Mode::Input(PromptKind::DashOverwrite(path), Input::default());
+            }
+            Exported::Failed(e) => self.toast(format!("export failed: {e}"), true),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "dash_tests.rs"]
+mod tests;

@@ -1,0 +1,99 @@
+// The live resource graphs of the whole engine (the dashboard) or of one compose project: six
+// stacked graphs (CPU in cores, memory against the host, network rx/tx, block read/write) from
+// wharf-core's `EngineSeries`, received as numbers once a second over one channel and appended
+// to uPlot canvases (../lib/stack_chart.ts, loaded with the first graphs). Only what is seen
+// streams: hiding the page stops the stream and showing it again asks for the gap only; the
+// core keeps sampling while the graphs are open (`dashSampling`), so nothing is missed. Stacked
+// by group (project, or service in a project) or by the top 5 containers; exports are drawn by
+// the core (PNG, SVG) or written as CSV.
+import { backend } from "../lib/backend";
+import { h, replace } from "../lib/dom";
+import { CHART_STYLE } from "../lib/generated/chart_style";
+import { LIVE, setText } from "../lib/meter";
+import type { DashFormat, DashScope, DashUpdate, Stacking } from "../lib/types";
+import { errorText, isDark, toast } from "../lib/ui";
+import { whileVisible } from "../lib/visible";
+
+/** Containers named in the "top N" stacking (the terminal's `:dash` shows the same). */
+const TOP = 5;
+const SIZE = { width: 460, height: 190 };
+
+export interface LiveGraphs {
+  el: HTMLElement;
+  destroy(): void;
+}
+
+export function liveGraphs(scope: DashScope): LiveGraphs {
+  let stacking: Stacking = { by: "group" };
+  let charts: import("../lib/stack_chart").StackChart[] = [];
+  let pending: DashUpdate[] = [];
+  let closed = false;
+  const status = h("span", { class: "muted", "data-testid": "dash-status" }, "Waiting for samples…");
+  const byGroup = h("button", { type: "button", "data-stack": "group", class: "active" }, scope.kind === "engine" ? "By project" : "By service");
+  const byTop = h("button", { type: "button", "data-stack": "top" }, `Top ${TOP}`);
+  const exportAs = async (format: DashFormat) => {
+    try {
+      const saved = await backend().dashExport(scope, stacking, format);
+      toast(`Saved ${saved.path}`);
+    } catch (e) {
+      toast(errorText(e), "error");
+    }
+  };
+  const exports = (["png", "svg", "csv"] as const).map((f) =>
+    h("button", { type: "button", "data-export": f, onclick: () => void exportAs(f) }, f.toUpperCase()));
+  const grid = h("div", { class: "charts dash-charts" });
+  const el = h("div", { class: "card dash-live", "data-testid": "dash-live" },
+    h("div", { class: "toolbar" }, h("h3", {}, "Live resources"), byGroup, byTop, h("span", { class: "muted" }, "Export"), ...exports, status),
+    grid);
+
+  const apply = (u: DashUpdate) => {
+    if (closed) return;
+    if (!charts.length) { pending.push(u); return; }
+    LIVE.messages++;
+    LIVE.samples += u.series.at_ms.length;
+    u.series.charts.forEach((c, i) => {
+      const chart = charts[i];
+      if (!chart) return;
+      if (u.reset) chart.reset(u.series.at_ms, c);
+      else chart.append(u.series.at_ms, c);
+    });
+    setText(status, `${u.series.running} running, ${u.series.sampled} sampled`);
+  };
+  // Where the page stopped, so a resumed stream sends only the gap.
+  const resume = () => {
+    const newest = charts[0]?.newestMs ?? null;
+    return newest === null ? null : { after_ms: newest, groups: charts.map((c) => c.bands) };
+  };
+  void backend().dashSampling(true).catch(() => undefined);
+  const live = whileVisible(() => backend().dash(scope, stacking, resume(), apply), (e) => setText(status, errorText(e)));
+  const setStacking = (s: Stacking) => {
+    if (s.by === stacking.by) return;
+    stacking = s;
+    byGroup.classList.toggle("active", s.by === "group");
+    byTop.classList.toggle("active", s.by === "top");
+    // The bands change: the new stream's first message replaces them.
+    live.restart();
+  };
+  byGroup.addEventListener("click", () => setStacking({ by: "group" }));
+  byTop.addEventListener("click", () => setStacking({ by: "top", n: TOP }));
+
+  void import("../lib/stack_chart").then((mod) => {
+    if (closed) return;
+    const dark = isDark();
+    charts = CHART_STYLE.dash.map((d) => new mod.StackChart(d.metric, SIZE, dark));
+    replace(grid, ...charts.map((c) => c.el));
+    const queued = pending;
+    pending = [];
+    for (const u of queued) apply(u);
+  });
+
+  return {
+    el,
+    destroy() {
+      closed = true;
+      live.stop();
+      void backend().dashSampling(false).catch(() => undefined);
+      for (const c of charts) c.destroy();
+    },
+  };
+}
