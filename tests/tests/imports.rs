@@ -27,8 +27,8 @@ const CRATES: &[(&str, &[&str])] = &[
     (
         "src-core/src",
         &[
-            "history", "session", "command", "compose", "destroy", "rules", "streams", "store",
-            "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
+            "fleet", "history", "session", "command", "compose", "destroy", "rules", "streams",
+            "store", "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
         ],
     ),
     ("src-tauri/src", &[]),
