@@ -150,7 +150,11 @@ impl FleetSnapshot {
                             container: c.clone(),
                         })
                         .collect();
-                    (state, error, s.is_stale(), s.revision, rows)
+                    // Rows listed before the link broke are stale, synced or not (the store
+                    // marks a snapshot synced only once its first full sync ends).
+                    let stale =
+                        !s.connection.is_connected() && (s.synced || !s.containers.is_empty());
+                    (state, error, stale, s.revision, rows)
                 }
                 Err(why) => (
                     EngineState::Down,

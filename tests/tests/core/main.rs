@@ -11,6 +11,7 @@ mod common;
 mod compose;
 mod faults;
 mod files;
+mod fleet;
 mod history;
 mod images;
 mod logs;
