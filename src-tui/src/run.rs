@@ -97,6 +97,7 @@ pub async fn run(
     mut app: App,
     session: Session,
     options: SessionOptions,
+    open: Option<ContainerId>,
 ) -> std::io::Result<()> {
     let mut session = session;
     let mut engine = session.engine.clone();
@@ -124,6 +125,11 @@ pub async fn run(
     let mut last_draw = Instant::now() - FRAME;
     let mut seen_data = false;
     watch_visible(&app, &session.stats);
+    // A container to open at once (Enter on a fleet row): its details' effects go out with
+    // the first message's.
+    let mut startup = open
+        .map(|id| app.open_details(id, crate::details::Tab::Logs))
+        .unwrap_or_default();
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
             terminal.draw(|f| crate::view::draw(f, &app))?;
@@ -228,7 +234,8 @@ pub async fn run(
         if at_once {
             last_draw = Instant::now() - FRAME;
         }
-        let effects = app.update(msg);
+        let mut effects = app.update(msg);
+        effects.splice(0..0, std::mem::take(&mut startup));
         dirty |= redraw;
         for e in effects {
             match e {

@@ -13,6 +13,7 @@ pub mod command_line;
 mod compose;
 mod contexts;
 mod files;
+pub mod fleet;
 mod images;
 mod keys;
 mod merged_logs;

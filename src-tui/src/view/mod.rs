@@ -7,6 +7,7 @@ mod contexts;
 mod details;
 mod engine;
 mod files;
+pub mod fleet;
 mod images;
 mod logs;
 mod popup;

@@ -6,6 +6,7 @@ mod bulk_update;
 mod compose;
 mod contexts;
 mod files;
+mod fleet;
 mod hostile;
 mod images;
 mod journeys;
