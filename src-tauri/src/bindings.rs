@@ -104,6 +104,9 @@ fn generate(out: &Path) {
         wharf_core::history::HistoryRange,
         wharf_core::history::HistorySeries,
         crate::commands::SwarmPreview,
+        wharf_core::fleet::FleetSnapshot,
+        crate::fleet::FleetItem,
+        crate::fleet::FleetPlan,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

@@ -51,4 +51,9 @@ pub const COMMANDS: &[&str] = &[
     "project_action",
     "compose_run",
     "swarm_preview",
+    "fleet_open",
+    "fleet_snapshot",
+    "fleet_close",
+    "fleet_execute",
+    "fleet_plan",
 ];

@@ -14,6 +14,7 @@ pub mod bridge;
 pub mod command_names;
 pub mod commands;
 pub mod compose;
+pub mod fleet;
 pub mod footprint;
 pub mod link;
 pub mod merged_logs;
@@ -99,6 +100,7 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
         .setup(move |app| {
             let desk = tauri::async_runtime::block_on(async { Desk::open(&args) });
             app.manage(desk);
+            app.manage(fleet::FleetState::from_env());
             bridge::spawn(app.handle().clone());
             if let Some(w) = app.get_webview_window("main") {
                 window_state::restore(&w);
@@ -163,6 +165,11 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             compose::project_action,
             compose::compose_run,
             commands::swarm_preview,
+            fleet::fleet_open,
+            fleet::fleet_snapshot,
+            fleet::fleet_close,
+            fleet::fleet_execute,
+            fleet::fleet_plan,
         ])
 }
 
