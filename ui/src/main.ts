@@ -1,6 +1,7 @@
 // The page shell: sidebar with the engine and its state, hash routes, keyboard shortcuts,
 // the live snapshot, and the last view remembered across starts.
 import { swarmView } from "./views/swarm";
+import { fleetView } from "./views/fleet";
 import "./style.css";
 import { backend, initBackend } from "./lib/backend";
 import { h, replace } from "./lib/dom";
@@ -27,6 +28,7 @@ const SECTIONS = [
   ["swarm", "Swarm", swarmView],
   ["events", "Events", eventsView],
   ["engine", "Engine", engineView],
+  ["fleet", "Fleet", fleetView],
 ] as const satisfies readonly (readonly [string, string, () => View])[];
 type Section = (typeof SECTIONS)[number][0];
 const LAST_VIEW = "wharf.lastView";

@@ -90,3 +90,8 @@ export type { ComposeProgress } from "./generated/ComposeProgress";
 export type { ComposeProject } from "./generated/ComposeProject";
 export type { DownPlan } from "./generated/DownPlan";
 export type { ProjectAction } from "./generated/ProjectAction";
+export type { FleetSnapshot } from "./generated/FleetSnapshot";
+export type { FleetContainer } from "./generated/FleetContainer";
+export type { EngineStatus } from "./generated/EngineStatus";
+export type { FleetItem } from "./generated/FleetItem";
+export type { FleetPlan } from "./generated/FleetPlan";

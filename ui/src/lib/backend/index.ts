@@ -9,6 +9,7 @@ import type {
   ComposeAction, ComposeProgress, DownPlan, ErrorReport, ProjectAction,
   SshCost,
   SwarmOp, SwarmPreview,
+  FleetItem, FleetPlan, FleetSnapshot,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -111,6 +112,15 @@ export interface Backend {
   /** Run compose `action` on a project (or `up` on a file) with the session's engine; its
    * output comes through `cb`; `stop()` kills the tool. Down needs `confirmed`. */
   composeRun(project: string | null, file: string | null, action: ComposeAction, confirmed: boolean, cb: (u: ComposeProgress) => void): Promise<StreamHandle>;
+  /** Open the fleet: the configured engines, every docker context, and `hosts`. */
+  fleetOpen(hosts: string[]): Promise<FleetSnapshot>;
+  /** Every engine's state and all their containers, now (never waits for an engine). */
+  fleetSnapshot(): Promise<FleetSnapshot>;
+  fleetClose(): Promise<void>;
+  /** The confirmation lines of a bulk action: each object with its engine. */
+  fleetPlan(items: FleetItem[]): Promise<FleetPlan>;
+  /** Run each item on its engine; one entry per item: null or its error. */
+  fleetExecute(items: FleetItem[], confirmed: boolean): Promise<(ErrorReport | null)[]>;
 }
 
 let current: Backend | null = null;

@@ -11,6 +11,7 @@ import type {
   SshCost,
 } from "../types";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
+import { stubFleet } from "./stub_fleet";
 
 const now = () => Date.now();
 const hex = (n: number) => n.toString(16).padStart(64, "0");
@@ -748,6 +749,7 @@ export function createStubBackend(): Backend {
       const h = stubCopy(cb, null, `${dest}/${src.split("/").pop()}`, stream);
       return { stop() { eng.copyCancelled += 1; h.stop(); } };
     },
+    ...stubFleet((i, state) => container(i, `web-${i}`, state)),
   };
 }
 

@@ -119,5 +119,10 @@ export function createTauriBackend(): Backend {
       channel.onmessage = cb;
       return handle(await invoke<number>("compose_run", { project, file, action, confirmed, channel }));
     },
+    fleetOpen: (hosts) => invoke("fleet_open", { hosts }),
+    fleetSnapshot: () => invoke("fleet_snapshot"),
+    fleetClose: () => invoke("fleet_close"),
+    fleetPlan: (items) => invoke("fleet_plan", { items }),
+    fleetExecute: (items, confirmed) => invoke("fleet_execute", { items, confirmed }),
   };
 }
