@@ -33,7 +33,7 @@ export function stubFleet(make: (i: number, state: ContainerState) => Container)
     return { engines, containers: f.rows.map((r) => ({ engine: r.engine, container: r.container })) };
   };
   const row = (engine: string, i: number, name: string, state: ContainerState) =>
-    ({ engine, container: { ...make(i, state), name, id: `${engine}-${i}`.padEnd(64, "0") } });
+    ({ engine, container: { ...make(i, state), name } });
   const name = (it: FleetItem) => f.rows.find((r) => r.engine === it.engine && "id" in it.cmd && r.container.id === it.cmd.id)?.container.name ?? "";
   return {
     async fleetOpen(hosts) {
