@@ -332,3 +332,117 @@ impl FleetApp {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    use wharf_core::fleet::{EngineState, EngineStatus, FleetContainer, FleetSnapshot};
+    use wharf_core::model::ContainerState;
+
+    use super::*;
+    use crate::view::tests::fixtures::container;
+
+    fn status(name: &str, read_only: bool) -> EngineStatus {
+        EngineStatus {
+            name: name.into(),
+            endpoint: format!("unix:///{name}.sock"),
+            colour: None,
+            red: false,
+            read_only,
+            state: EngineState::Connected,
+            error: None,
+            containers: 0,
+            running: 0,
+            stale: false,
+            revision: 1,
+        }
+    }
+
+    fn fleet() -> FleetApp {
+        let row = |engine: &str, c: char, name: &str| FleetContainer {
+            engine: engine.into(),
+            container: Arc::new(container(c, name, "busybox", ContainerState::Running)),
+        };
+        FleetApp::new(
+            KeyMap::default(),
+            FleetSnapshot {
+                engines: vec![status("east", false), status("prod", true)],
+                containers: vec![
+                    row("east", 'a', "web"),
+                    row("east", 'b', "db"),
+                    row("prod", 'c', "web"),
+                ],
+            },
+        )
+    }
+
+    fn key(app: &mut FleetApp, c: char) -> Option<FleetEffect> {
+        app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn the_filter_matches_the_engine_name() {
+        let mut app = fleet();
+        key(&mut app, '/');
+        for c in "prod".chars() {
+            key(&mut app, c);
+        }
+        app.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(app.rows.len(), 1);
+        assert_eq!(app.selected_row().map(|r| r.engine.as_str()), Some("prod"));
+    }
+
+    #[test]
+    fn a_stop_over_marks_on_two_engines_is_confirmed_naming_each_engine() {
+        let mut app = fleet();
+        // Sorted by engine then name: east/db, east/web, prod/web. Mark east/web and prod/web.
+        key(&mut app, 'j');
+        key(&mut app, ' ');
+        key(&mut app, ' ');
+        assert_eq!(app.marks.len(), 2);
+        assert_eq!(key(&mut app, 's'), None, "a stop is confirmed first");
+        let c = app
+            .confirm
+            .clone()
+            .unwrap_or_else(|| panic!("no confirmation"));
+        assert!(c.title.contains("2 containers on 2 engines"), "{}", c.title);
+        assert!(c
+            .lines
+            .iter()
+            .any(|l| l.starts_with("stop web") && l.ends_with("on east")));
+        assert!(c
+            .lines
+            .iter()
+            .any(|l| l.starts_with("stop web") && l.ends_with("on prod")));
+        assert!(
+            c.notes.iter().any(|n| n.contains("prod is read-only")),
+            "{:?}",
+            c.notes
+        );
+        match key(&mut app, 'y') {
+            Some(FleetEffect::Execute(items)) => {
+                let engines: Vec<&str> = items.iter().map(|(e, _)| e.as_str()).collect();
+                assert_eq!(engines, ["east", "prod"]);
+                assert!(items.iter().all(|(_, c)| c.verb() == "stop"));
+            }
+            other => panic!("expected the stop, got {other:?}"),
+        }
+        assert!(app.marks.is_empty());
+    }
+
+    #[test]
+    fn a_start_is_sent_at_once_and_enter_opens_the_row_on_its_engine() {
+        let mut app = fleet();
+        match key(&mut app, 'S') {
+            Some(FleetEffect::Execute(items)) => assert_eq!(items.len(), 1),
+            other => panic!("expected a start, got {other:?}"),
+        }
+        key(&mut app, 'G');
+        match app.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)) {
+            Some(FleetEffect::Open(k)) => assert_eq!(k.engine, "prod"),
+            other => panic!("expected open, got {other:?}"),
+        }
+    }
+}
