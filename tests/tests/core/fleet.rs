@@ -171,7 +171,7 @@ async fn a_fleet_follows_three_engines_through_freeze_and_restart() {
         assert_eq!(state(&fleet.snapshot(), "west"), EngineState::NotResponding);
         println!(
             "fleet: {name} (healthy, west frozen): start event -> fleet model {:.1} ms \
-             (negative: a refetch showed it before the event)",
+             (negative would mean a refetch showed it before the event)",
             (seen_ns - event_ns) as f64 / 1e6
         );
     }
