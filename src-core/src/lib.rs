@@ -16,6 +16,7 @@ pub mod destroy;
 pub mod engine;
 pub mod error;
 pub mod findings;
+pub mod fleet;
 pub mod history;
 pub mod model;
 pub mod rules;

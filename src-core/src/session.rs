@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::audit::AuditLog;
-use crate::engine::connect::{resolve, ConnectOptions};
+use crate::engine::connect::{resolve, ConnectOptions, Endpoint};
 use crate::engine::{Engine, Policy};
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::store::{ConnectionState, Store};
@@ -141,6 +141,16 @@ impl Session {
             endpoint: connect.host.clone().unwrap_or_default(),
             context: None,
         })?;
+        Session::open_endpoint(endpoint, policy, stats)
+    }
+
+    /// [`Session::open_with`] on an endpoint already resolved (a fleet engine from Wharf's
+    /// own configuration, with its TLS files: see [`crate::fleet`]).
+    pub fn open_endpoint(
+        endpoint: Endpoint,
+        policy: Policy,
+        stats: HubConfig,
+    ) -> std::result::Result<Session, SessionError> {
         let label = endpoint.transport.to_string();
         let context = endpoint.context().map(str::to_owned);
         let tls_unverified = endpoint.transport.tls_unverified();

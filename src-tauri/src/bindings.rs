@@ -114,6 +114,9 @@ fn generate(out: &Path) {
         crate::dash::DashFormat,
         wharf_core::streams::DashScope,
         wharf_core::streams::Stacking,
+        wharf_core::fleet::FleetSnapshot,
+        crate::fleet::FleetItem,
+        crate::fleet::FleetPlan,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

@@ -60,4 +60,9 @@ pub const COMMANDS: &[&str] = &[
     "dash_sampling",
     "dash_watch",
     "dash_export",
+    "fleet_open",
+    "fleet_snapshot",
+    "fleet_close",
+    "fleet_execute",
+    "fleet_plan",
 ];

@@ -17,6 +17,7 @@ pub mod command_names;
 pub mod commands;
 pub mod compose;
 pub mod dash;
+pub mod fleet;
 pub mod footprint;
 pub mod link;
 pub mod merged_logs;
@@ -103,6 +104,7 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
         .setup(move |app| {
             let desk = tauri::async_runtime::block_on(async { Desk::open(&args) });
             app.manage(desk);
+            app.manage(fleet::FleetState::from_env());
             bridge::spawn(app.handle().clone());
             alerts::spawn(app.handle().clone());
             if let Some(w) = app.get_webview_window("main") {
@@ -177,6 +179,11 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             alerts::alerts_list,
             alerts::alert_rules,
             alerts::alert_rules_save,
+            fleet::fleet_open,
+            fleet::fleet_snapshot,
+            fleet::fleet_close,
+            fleet::fleet_execute,
+            fleet::fleet_plan,
         ])
 }
 

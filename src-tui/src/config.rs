@@ -36,6 +36,10 @@ pub struct Config {
     /// The key sequence that leaves a container shell without ending it (like docker's
     /// `--detach-keys`); it also cancels a shell that is still starting.
     pub detach_keys: Vec<String>,
+    /// Engines of the fleet view (`--fleet`, or named by `--host`/`--context`): name, host or
+    /// ssh or context, TLS files, colour (`red` = production), read_only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub engines: Vec<wharf_core::fleet::EngineEntry>,
 }
 
 impl Default for Config {
@@ -52,6 +56,7 @@ impl Default for Config {
             keys: BTreeMap::new(),
             audit_log: None,
             detach_keys: vec!["ctrl-p".into(), "ctrl-q".into()],
+            engines: Vec::new(),
         }
     }
 }
@@ -195,6 +200,17 @@ impl Config {
                 "refresh_ms {} is below the minimum of 250",
                 self.refresh_ms
             ));
+        }
+        wharf_core::fleet::from_config(&self.engines).map_err(|e| e.to_string())?;
+        for e in &self.engines {
+            if let Some(c) = &e.colour {
+                if c.parse::<Color>().is_err() {
+                    return Err(format!(
+                        "engines ({}): colour {c:?} is not a colour (a name like red or #rrggbb)",
+                        e.name
+                    ));
+                }
+            }
         }
         if self.log_buffer == 0 {
             return Err("log_buffer must be at least 1".into());

@@ -13,6 +13,7 @@ mod details;
 mod exec;
 mod files;
 mod filter;
+mod fleet_run;
 mod format;
 mod keymap;
 mod kinds;
@@ -46,11 +47,16 @@ struct Args {
     #[command(subcommand)]
     command: Option<Command>,
     /// Engine address: unix:///path, tcp://host:port, https://host:port, ssh://user@host[:port].
+    /// Repeat it (or mix with --context) to open a fleet of engines in one view.
     #[arg(short = 'H', long, global = true)]
-    host: Option<String>,
-    /// Docker context to use (see `docker context ls`).
+    host: Vec<String>,
+    /// Docker context to use (see `docker context ls`); repeat it for a fleet.
     #[arg(short = 'c', long, global = true)]
-    context: Option<String>,
+    context: Vec<String>,
+    /// Open the fleet view of every engine in the configuration's [[engines]] and every
+    /// docker context (plus any --host/--context given).
+    #[arg(long)]
+    fleet: bool,
     /// Refuse every action that changes the engine.
     #[arg(long)]
     read_only: bool,
@@ -176,8 +182,8 @@ fn main() -> ExitCode {
     // are enforced there, on every call), store and stats hub.
     let options = SessionOptions {
         connect: ConnectOptions {
-            host: args.host.clone(),
-            context: args.context.clone(),
+            host: args.host.first().cloned(),
+            context: args.context.first().cloned(),
             allow_insecure_tls: args.insecure_skip_tls_verify,
             env: EnvVars::from_process(),
         },
@@ -192,7 +198,16 @@ fn main() -> ExitCode {
         .log_file
         .clone()
         .unwrap_or_else(config::default_log_path);
+    let fleet_start = fleet_run::FleetStart {
+        hosts: args.host.clone(),
+        contexts: args.context.clone(),
+        all: args.fleet,
+    };
     if let Some(Command::Watch(w)) = &args.command {
+        if fleet_run::wanted(&fleet_start) {
+            eprintln!("wharf watch: follows one engine; give one --host or --context");
+            return ExitCode::from(2);
+        }
         if let Err(e) = init_logging(&log_path) {
             eprintln!("wharf watch: {e}");
             return ExitCode::from(2);
@@ -222,6 +237,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if fleet_run::wanted(&fleet_start) {
+        return fleet_main(&rt, &fleet_start, &cfg, settings, options);
+    }
     let session = {
         let _runtime = rt.enter();
         match Session::open(&options) {
@@ -254,7 +272,7 @@ fn main() -> ExitCode {
                 tracing::warn!(error = %e, "mouse capture unavailable");
             }
         }
-        let r = run::run(&mut terminal, app, session, options).await;
+        let r = run::run(&mut terminal, app, session, options, None).await;
         if cfg.mouse {
             // Best effort on the way out; the terminal is restored below regardless.
             let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
@@ -267,6 +285,63 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("wharf: {e}");
             tracing::error!(error = %e, "exiting");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Several engines at once (`--host A --host B`, `--context` repeated, `--fleet`): the fleet
+/// view, then an engine's usual views after Enter on one of its rows.
+fn fleet_main(
+    rt: &tokio::runtime::Runtime,
+    start: &fleet_run::FleetStart,
+    cfg: &Config,
+    settings: Settings,
+    options: SessionOptions,
+) -> ExitCode {
+    let specs = match fleet_run::specs(start, cfg, &options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let fleet = {
+        let _runtime = rt.enter();
+        match wharf_core::fleet::Fleet::open(specs, &options) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("wharf: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    tracing::info!(engines = fleet.members().len(), "starting a fleet");
+    let result = rt.block_on(async move {
+        // As with one engine: a little time for the first listings before the first frame.
+        let mut changed = fleet.changed();
+        let _ = tokio::time::timeout(FIRST_DATA_WAIT, changed.changed()).await;
+        let mut terminal = ratatui::init();
+        if cfg.mouse {
+            // Without mouse capture Wharf still works; say why in the log.
+            if let Err(e) =
+                crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
+            {
+                tracing::warn!(error = %e, "mouse capture unavailable");
+            }
+        }
+        let r = fleet_run::run(&mut terminal, fleet, settings, cfg, options).await;
+        if cfg.mouse {
+            // Best effort on the way out; the terminal is restored below regardless.
+            let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        }
+        ratatui::restore();
+        r.map_err(|e| format!("terminal error: {e}"))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wharf: {e}");
             ExitCode::FAILURE
         }
     }

@@ -97,6 +97,7 @@ pub async fn run(
     mut app: App,
     session: Session,
     options: SessionOptions,
+    open: Option<ContainerId>,
 ) -> std::io::Result<()> {
     let mut session = session;
     let mut engine = session.engine.clone();
@@ -125,6 +126,11 @@ pub async fn run(
     let mut last_draw = Instant::now() - FRAME;
     let mut seen_data = false;
     watch_visible(&app, &session.stats);
+    // A container to open at once (Enter on a fleet row): its details' effects go out with
+    // the first message's.
+    let mut startup = open
+        .map(|id| app.open_details(id, crate::details::Tab::Logs))
+        .unwrap_or_default();
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
             terminal.draw(|f| crate::view::draw(f, &app))?;
@@ -232,7 +238,8 @@ pub async fn run(
             last_draw = Instant::now() - FRAME;
         }
         let answered = matches!(msg, Msg::Alerts { .. });
-        let effects = app.update(msg);
+        let mut effects = app.update(msg);
+        effects.splice(0..0, std::mem::take(&mut startup));
         if answered {
             alerting.seen();
         }

@@ -27,7 +27,8 @@ const CRATES: &[(&str, &[&str])] = &[
     (
         "src-core/src",
         &[
-            "alerts", "history", "session", "command", "compose", "destroy", "rules", "streams",
+            "fleet", "alerts", "history", "session", "command", "compose", "destroy", "rules",
+            "streams",
             "store", "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
         ],
     ),
@@ -39,6 +40,7 @@ const CRATES: &[(&str, &[&str])] = &[
 /// details, config and filters), the kinds, then the base modules that use none of the others.
 const TUI_LAYERS: &[&str] = &[
     "watch",
+    "fleet_run",
     "run",
     "alerting",
     "exec",

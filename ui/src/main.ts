@@ -3,6 +3,7 @@
 import { archiveView } from "./views/archive";
 import { swarmView } from "./views/swarm";
 import { alertsView } from "./views/alerts";
+import { fleetView } from "./views/fleet";
 import "./style.css";
 import { backend, initBackend } from "./lib/backend";
 import { h, replace } from "./lib/dom";
@@ -32,6 +33,7 @@ const SECTIONS = [
   ["engine", "Engine", engineView],
   ["archive", "Log archive", archiveView],
   ["alerts", "Alerts", alertsView],
+  ["fleet", "Fleet", fleetView],
 ] as const satisfies readonly (readonly [string, string, () => View])[];
 type Section = (typeof SECTIONS)[number][0];
 const LAST_VIEW = "wharf.lastView";

@@ -520,3 +520,27 @@ test("the real app saves an alert rule from its editor and lists the alert a dyi
   docker("run", "-d", "--name", name, "--label", `wharf.test=${run}`, "--restart", "on-failure:5", image, "sh", "-c", "sleep 2; exit 7");
   await s.waitFor("the alert in the list", "return [...document.querySelectorAll('[data-table=alerts] tbody tr')].some(r => r.textContent.includes(arguments[0]) && r.textContent.includes('exited with code 7'))", 60_000, name);
 });
+
+test("the real app's Fleet page lists an added engine's containers with their engine and stops one there", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const busy = made[1];
+  const host = process.env.DOCKER_HOST;
+  const s = session;
+  await s.script("location.hash = '#/fleet'");
+  await s.waitFor("the fleet page", "return document.querySelector('[data-testid=fleet]') !== null");
+  // Add the test engine by address: a member named by it.
+  await s.script("const i = document.querySelector('.fleet-add input'); i.value = arguments[0]; document.querySelector('.fleet-add button').click();", host);
+  await s.waitFor("the engine's chip, connected", "return document.querySelector(`.engine-chip[data-engine='${CSS.escape(arguments[0])}']`)?.classList.contains('state-connected')", 30_000, host);
+  const rowOf = "return [...document.querySelectorAll('[data-table=fleet] tbody tr')].find(r => r.textContent.includes(arguments[0]) && r.querySelector('.engine-tag')?.textContent === arguments[1])";
+  await s.waitFor(`${busy} on ${host}`, `${rowOf} !== undefined`, 30_000, busy, host);
+  await s.script(`(() => { ${rowOf.replace("return ", "const r = ")}; r.querySelector('input[type=checkbox]').click(); })()`, busy, host);
+  await s.clickOn("[data-table=fleet] button[data-action=stop]");
+  const dialog = await s.waitFor("the confirmation naming the engine", "return document.querySelector('dialog.confirm')?.textContent");
+  assert.ok(dialog.includes(`stop ${busy}`) && dialog.includes(`on ${host}`), dialog);
+  await s.clickOn("[data-testid=confirm]");
+  const deadline = Date.now() + 30_000;
+  while (docker("inspect", "-f", "{{.State.Status}}", busy) !== "exited") {
+    assert.ok(Date.now() < deadline, `${busy} was not stopped in the engine`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await s.waitFor("the fleet row to show exited", `const r = (() => { ${rowOf.replace("return ", "return ")} })(); return r?.textContent.includes('exited')`, 30_000, busy, host);
+});

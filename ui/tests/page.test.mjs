@@ -1421,4 +1421,49 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.match(await page.textContent("[data-testid=project-summary]"), /containers running/);
     assert.deepEqual(errors, []);
   });
+  test("fleet: engine chips, ENGINE column, filter by engine, a stop across two engines names each", async () => {
+    const page = await open("#/fleet");
+    await page.waitForSelector("[data-testid=fleet-engines] [data-engine=gone]");
+    const chip = (n) => page.locator(`[data-testid=fleet-engines] [data-engine=${n}]`);
+    assert.match(await chip("prod").getAttribute("class"), /\bred\b/);
+    assert.match(await chip("audit").textContent(), /RO/);
+    assert.match(await chip("gone").getAttribute("class"), /state-down/);
+    // The engine's error is text in a tooltip, never markup.
+    assert.match(await chip("gone").getAttribute("title"), /<b>not bold<\/b>/);
+    assert.equal(await page.locator("[data-testid=fleet-engines] b").count(), 0);
+    await page.waitForSelector("[data-table=fleet] th:text('Engine')");
+    assert.equal(await page.locator("[data-table=fleet] tbody tr").count(), 4);
+    // A red engine has rows: the table is framed in red.
+    assert.match(await page.getAttribute(".fleet-frame", "class"), /\bred\b/);
+    // The filter matches the engine's name.
+    await page.fill("[data-table=fleet] input.filter", "prod");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=fleet] tbody tr").length === 1);
+    assert.match(await page.textContent("[data-table=fleet] tbody tr"), /prod.*web/);
+    await page.fill("[data-table=fleet] input.filter", "web");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=fleet] tbody tr").length === 2);
+    // Marks across engines, one stop: the dialog names each object with its engine.
+    for (const tr of await page.locator("[data-table=fleet] tbody tr").all()) await tr.locator("input[type=checkbox]").check();
+    await page.click("[data-table=fleet] button[data-action=stop]");
+    const dialog = page.locator("dialog.confirm");
+    await dialog.waitFor();
+    const text = await dialog.textContent();
+    assert.match(text, /stop web on local/);
+    assert.match(text, /stop web on prod/);
+    assert.match(text, /on 2 engines/);
+    await dialog.locator("[data-testid=confirm]").click();
+    await page.waitForFunction(() => window.__wharfFleet.executed.length === 1);
+    const sent = await page.evaluate(() => window.__wharfFleet.executed[0]);
+    assert.equal(sent.confirmed, true);
+    assert.deepEqual(sent.items.map((i) => [i.engine, i.cmd.action]).sort(), [["local", "stop"], ["prod", "stop"]]);
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-table=fleet] tbody tr")].every((tr) => tr.textContent.includes("exited")));
+    // The read-only engine's refusal comes back as an error naming it.
+    await page.fill("[data-table=fleet] input.filter", "ledger");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=fleet] tbody tr").length === 1);
+    await page.locator("[data-table=fleet] tbody tr input[type=checkbox]").check();
+    await page.click("[data-table=fleet] button[data-action=stop]");
+    await dialog.waitFor();
+    await dialog.locator("[data-testid=confirm]").click();
+    await page.waitForSelector(".toasts :text('read-only mode')");
+    assert.deepEqual(errors, []);
+  });
 });

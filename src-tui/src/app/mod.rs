@@ -16,6 +16,7 @@ mod compose;
 mod contexts;
 mod dash;
 mod files;
+pub mod fleet;
 mod images;
 mod keys;
 mod merged_logs;

@@ -8,6 +8,7 @@ mod dash;
 mod details;
 mod engine;
 mod files;
+pub mod fleet;
 mod images;
 mod logs;
 mod popup;

@@ -14,6 +14,7 @@ mod dash;
 mod dash_cost;
 mod faults;
 mod files;
+mod fleet;
 mod history;
 mod images;
 mod logs;

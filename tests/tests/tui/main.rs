@@ -10,6 +10,7 @@ mod compose;
 mod contexts;
 mod dash;
 mod files;
+mod fleet;
 mod hostile;
 mod images;
 mod journeys;

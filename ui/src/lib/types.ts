@@ -107,3 +107,8 @@ export type { ActionResult } from "./generated/ActionResult";
 export type { AlertRules } from "./generated/AlertRules";
 export type { FiredAlert } from "./generated/FiredAlert";
 export type { RuleSpec } from "./generated/RuleSpec";
+export type { FleetSnapshot } from "./generated/FleetSnapshot";
+export type { FleetContainer } from "./generated/FleetContainer";
+export type { EngineStatus } from "./generated/EngineStatus";
+export type { FleetItem } from "./generated/FleetItem";
+export type { FleetPlan } from "./generated/FleetPlan";

@@ -12,6 +12,7 @@ import type {
   ArchiveQuery, ArchiveResult, ArchiveState,
   AlertRules, FiredAlert, RuleSpec,
   DashFormat, DashResume, DashScope, DashUpdate, Stacking,
+  FleetItem, FleetPlan, FleetSnapshot,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -134,6 +135,15 @@ export interface Backend {
   dash(scope: DashScope, stacking: Stacking, resume: DashResume | null, cb: (u: DashUpdate) => void): Promise<StreamHandle>;
   /** The same graphs drawn by the core (PNG/SVG, plotters) or as CSV, in the download folder. */
   dashExport(scope: DashScope, stacking: Stacking, format: DashFormat): Promise<Saved>;
+  /** Open the fleet: the configured engines, every docker context, and `hosts`. */
+  fleetOpen(hosts: string[]): Promise<FleetSnapshot>;
+  /** Every engine's state and all their containers, now (never waits for an engine). */
+  fleetSnapshot(): Promise<FleetSnapshot>;
+  fleetClose(): Promise<void>;
+  /** The confirmation lines of a bulk action: each object with its engine. */
+  fleetPlan(items: FleetItem[]): Promise<FleetPlan>;
+  /** Run each item on its engine; one entry per item: null or its error. */
+  fleetExecute(items: FleetItem[], confirmed: boolean): Promise<(ErrorReport | null)[]>;
 }
 
 let current: Backend | null = null;

@@ -15,6 +15,7 @@ import type {
 } from "../types";
 import { CHART_STYLE } from "../generated/chart_style";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
+import { stubFleet } from "./stub_fleet";
 
 const now = () => Date.now();
 const hex = (n: number) => n.toString(16).padStart(64, "0");
@@ -857,6 +858,7 @@ export function createStubBackend(): Backend {
       eng.alertRules = rules;
       return { path: "/stub/config/wharf/alerts.toml", rules };
     },
+    ...stubFleet((i, state) => container(i, `web-${i}`, state)),
   };
 }
 

@@ -136,5 +136,10 @@ export function createTauriBackend(): Backend {
     },
     alertRules: () => invoke("alert_rules"),
     alertRulesSave: (rules) => invoke("alert_rules_save", { rules }),
+    fleetOpen: (hosts) => invoke("fleet_open", { hosts }),
+    fleetSnapshot: () => invoke("fleet_snapshot"),
+    fleetClose: () => invoke("fleet_close"),
+    fleetPlan: (items) => invoke("fleet_plan", { items }),
+    fleetExecute: (items, confirmed) => invoke("fleet_execute", { items, confirmed }),
   };
 }

@@ -1,0 +1,241 @@
+//! A fleet: several engines followed at once, one independent [`Session`] each.
+//!
+//! Each member has its own store task, stats hub and reconnect loop, so one engine failing,
+//! frozen or reconnecting never blocks the others: nothing here awaits a member's engine
+//! except a command sent to that member. [`Fleet::changed`] wakes on any member's new
+//! revision (one forwarding task per member, each only copying a counter), and
+//! [`Fleet::snapshot`] merges the members' latest snapshots ([`listing`]).
+//!
+//! Per-engine read-only is each member's [`Policy`] (the fleet-wide `--read-only` or the
+//! engine's own `read_only`), enforced by its engine handle: a destructive command routed to
+//! a read-only engine is refused by the core, whatever the UI showed. Commands are routed by
+//! engine name ([`Fleet::execute`]); a bulk action over marks on several engines runs each
+//! engine's commands concurrently and reports every one ([`Fleet::execute_all`]).
+//!
+//! Must be used inside a tokio runtime, as [`Session`].
+
+mod listing;
+mod spec;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::command::{self, Command, Outcome};
+use crate::engine::connect::{parse_host, resolve, ConnectOptions, Endpoint, EndpointSource};
+use crate::engine::Policy;
+use crate::error::{CoreError, Result};
+use crate::session::{Session, SessionOptions};
+
+pub use listing::{EngineState, EngineStatus, FleetContainer, FleetKey, FleetSnapshot, MemberView};
+pub use spec::{everything, from_config, from_flags, EngineEntry, EngineSource, EngineSpec, RED};
+
+/// One engine of the fleet: its session, or why there is none (an address or context that
+/// does not resolve: shown as down with that error).
+#[derive(Debug)]
+pub struct Member {
+    pub spec: EngineSpec,
+    pub read_only: bool,
+    pub endpoint: String,
+    pub session: std::result::Result<Session, String>,
+}
+
+/// Several engines followed at once. Dropping it stops every member.
+#[derive(Debug)]
+pub struct Fleet {
+    members: Vec<Member>,
+    changed: watch::Receiver<u64>,
+    forwarders: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        for f in &self.forwarders {
+            f.abort();
+        }
+    }
+}
+
+impl Fleet {
+    /// Open a session on every engine of `specs` under `base` (the environment, insecure TLS
+    /// opt-in, fleet-wide read-only, the audit log, stats sampling). The audit log is opened
+    /// once and shared; an engine that cannot be resolved is a member without a session
+    /// (down, with its error), not a failure of the fleet. An empty list or an audit log that
+    /// cannot be opened is an error.
+    pub fn open(specs: Vec<EngineSpec>, base: &SessionOptions) -> Result<Fleet> {
+        if specs.is_empty() {
+            return Err(CoreError::invalid_input(
+                "no engines: give --host or --context more than once, add [[engines]] to the \
+                 configuration, or create docker contexts",
+            ));
+        }
+        let shared = base.policy()?;
+        let (tx, changed) = watch::channel(0u64);
+        let tx = Arc::new(tx);
+        let mut members = Vec::with_capacity(specs.len());
+        let mut forwarders = Vec::new();
+        for spec in specs {
+            let read_only = base.read_only || spec.read_only;
+            let policy = Policy {
+                read_only,
+                audit: shared.audit.clone(),
+            };
+            let (endpoint, session) = match endpoint_of(&spec, &base.connect) {
+                Ok(ep) => {
+                    let label = ep.transport.to_string();
+                    match Session::open_endpoint(ep, policy, base.stats.clone()) {
+                        Ok(s) => (label, Ok(s)),
+                        Err(e) => (label, Err(e.to_string())),
+                    }
+                }
+                Err(e) => (describe(&spec), Err(e.to_string())),
+            };
+            if let Ok(s) = &session {
+                let mut rx = s.store.subscribe();
+                let tx = tx.clone();
+                forwarders.push(tokio::spawn(async move {
+                    while rx.changed().await.is_ok() {
+                        tx.send_modify(|n| *n = n.wrapping_add(1));
+                    }
+                }));
+            }
+            members.push(Member {
+                spec,
+                read_only,
+                endpoint,
+                session,
+            });
+        }
+        Ok(Fleet {
+            members,
+            changed,
+            forwarders,
+        })
+    }
+
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    /// Wakes (its `changed()`) whenever any member publishes a new snapshot.
+    pub fn changed(&self) -> watch::Receiver<u64> {
+        self.changed.clone()
+    }
+
+    /// The merged listing now: never waits for an engine.
+    pub fn snapshot(&self) -> FleetSnapshot {
+        let views: Vec<MemberView<'_>> = self
+            .members
+            .iter()
+            .map(|m| MemberView {
+                name: &m.spec.name,
+                endpoint: &m.endpoint,
+                colour: m.spec.colour.as_deref(),
+                red: m.spec.is_red(),
+                read_only: m.read_only,
+                snapshot: match &m.session {
+                    Ok(s) => Ok(s.store.snapshot()),
+                    Err(why) => Err(why.as_str()),
+                },
+            })
+            .collect();
+        FleetSnapshot::merge(&views)
+    }
+
+    /// The session of engine `name`, if it has one.
+    pub fn session(&self, name: &str) -> Result<&Session> {
+        let m = self
+            .members
+            .iter()
+            .find(|m| m.spec.name == name)
+            .ok_or_else(|| CoreError::not_found(format!("no engine {name} in the fleet")))?;
+        m.session
+            .as_ref()
+            .map_err(|why| CoreError::unavailable(format!("engine {name} is not connected: {why}")))
+    }
+
+    /// Take engine `name`'s session out of the fleet (a front end that opens one engine of
+    /// the fleet in its single-engine views); the member stays, down with "opened alone".
+    pub fn take_session(&mut self, name: &str) -> Option<Session> {
+        let m = self.members.iter_mut().find(|m| m.spec.name == name)?;
+        match std::mem::replace(&mut m.session, Err("opened alone".to_owned())) {
+            Ok(s) => Some(s),
+            Err(why) => {
+                m.session = Err(why);
+                None
+            }
+        }
+    }
+
+    /// Run `cmd` on engine `name`: validated, refused on a read-only engine and audited by
+    /// that engine's handle ([`command::execute`]).
+    pub async fn execute(&self, name: &str, cmd: &Command) -> Result<Outcome> {
+        let session = self.session(name)?;
+        command::execute(&session.engine, cmd).await
+    }
+
+    /// Run every `(engine, command)` pair, all at once (one slow or frozen engine delays only
+    /// its own commands), and report each in order.
+    pub async fn execute_all(&self, items: &[(String, Command)]) -> Vec<Result<Outcome>> {
+        futures_util::future::join_all(items.iter().map(|(engine, cmd)| self.execute(engine, cmd)))
+            .await
+    }
+}
+
+/// Where a spec connects: a context or an address through the usual resolution (the
+/// environment's TLS settings apply to a bare `tcp://`), or an address with the configured
+/// TLS files.
+pub fn endpoint_of(spec: &EngineSpec, base: &ConnectOptions) -> Result<Endpoint> {
+    let at = |e: CoreError| e.context(format!("engine {}", spec.name));
+    match &spec.source {
+        EngineSource::Context { name } => resolve(&ConnectOptions {
+            host: None,
+            context: Some(name.clone()),
+            ..base.clone()
+        })
+        .map_err(at),
+        EngineSource::Host { host, tls: None } => resolve(&ConnectOptions {
+            host: Some(host.clone()),
+            context: None,
+            ..base.clone()
+        })
+        .map_err(at),
+        EngineSource::Host {
+            host,
+            tls: Some(files),
+        } => {
+            for path in [&files.ca, &files.cert, &files.key].into_iter().flatten() {
+                if let Err(e) = std::fs::metadata(path) {
+                    return Err(at(CoreError::config(format!(
+                        "TLS file {} cannot be read: {e}",
+                        path.display()
+                    ))));
+                }
+            }
+            Ok(Endpoint {
+                transport: parse_host(host, Some(files.clone())).map_err(at)?,
+                source: EndpointSource::Flag,
+            })
+        }
+    }
+}
+
+/// What a spec names, for the header of an engine that never resolved.
+fn describe(spec: &EngineSpec) -> String {
+    match &spec.source {
+        EngineSource::Host { host, .. } => host.clone(),
+        EngineSource::Context { name } => format!("ctx {name}"),
+    }
+}
+
+/// The confirmation line of one fleet command: what it does and on which engine
+/// (`stop web (3f2a1b) on prod`).
+pub fn describe_command(engine: &str, name: &str, cmd: &Command) -> String {
+    match cmd.container() {
+        Some(id) => format!("{} {name} ({}) on {engine}", cmd.verb(), id.short()),
+        None => format!("{cmd} on {engine}"),
+    }
+}

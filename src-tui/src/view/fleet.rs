@@ -1,0 +1,238 @@
+//! The fleet view: one header chip per engine (name, state, containers; the engine's
+//! colour; `RO` when read-only), a table of every engine's containers with an ENGINE
+//! column, and a footer with the filter, the last outcome and the keys. A red (production)
+//! engine's rows carry a red marker, and the frame turns red while the selected row is on
+//! one. A pure function of the state.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+use wharf_core::fleet::{EngineState, EngineStatus};
+use wharf_core::model::ContainerState;
+
+use crate::app::fleet::{FleetApp, FLEET_COLUMNS};
+use crate::config::Palette;
+use crate::format::inert;
+
+/// The engine's configured colour, if it names one the terminal has.
+fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
+    if e.red {
+        return Color::Red;
+    }
+    e.colour
+        .as_deref()
+        .and_then(|c| c.parse::<Color>().ok())
+        .unwrap_or(p.accent)
+}
+
+fn state_style(state: EngineState, p: &Palette) -> Style {
+    match state {
+        EngineState::Connected => Style::default().fg(p.running),
+        EngineState::Connecting => Style::default().fg(p.muted),
+        EngineState::NotResponding => Style::default().fg(p.paused),
+        EngineState::Down => Style::default().fg(p.error),
+    }
+}
+
+pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
+    let area = f.area();
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1 + app.snapshot.engines.len() as u16),
+        Constraint::Min(3),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    header(f, app, p, head);
+    table(f, app, p, body);
+    footer(f, app, p, foot);
+    if app.confirm.is_some() {
+        confirm(f, app, p, area);
+    }
+}
+
+fn header(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+    let total = app.snapshot.containers.len();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            "Fleet",
+            Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(
+            " · {} engines · {total} containers",
+            app.snapshot.engines.len()
+        )),
+    ])];
+    for e in &app.snapshot.engines {
+        let colour = engine_colour(e, p);
+        let mut spans = vec![
+            Span::styled(if e.red { "■ " } else { "● " }, Style::default().fg(colour)),
+            Span::styled(
+                inert(&e.name),
+                Style::default().fg(colour).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(" "),
+            Span::styled(e.state.as_str(), state_style(e.state, p)),
+            Span::raw(format!(
+                " · {} containers, {} running",
+                e.containers, e.running
+            )),
+        ];
+        if e.read_only {
+            spans.push(Span::styled(" RO", Style::default().fg(p.paused)));
+        }
+        if e.stale {
+            spans.push(Span::styled(" (stale)", Style::default().fg(p.muted)));
+        }
+        spans.push(Span::styled(
+            format!("  {}", inert(&e.endpoint)),
+            Style::default().fg(p.muted),
+        ));
+        if let Some(err) = &e.error {
+            spans.push(Span::styled(
+                format!("  {}", inert(err)),
+                Style::default().fg(p.error),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+    let red_selected = app
+        .selected_row()
+        .and_then(|r| app.snapshot.engine(&r.engine))
+        .is_some_and(|e| e.red);
+    let border = if red_selected {
+        Style::default().fg(Color::Red)
+    } else {
+        Style::default().fg(p.muted)
+    };
+    let mut title = format!(" containers ({}) ", app.rows.len());
+    if !app.marks.is_empty() {
+        title.push_str(&format!("· {} marked ", app.marks.len()));
+    }
+    if red_selected {
+        title.push_str("· PRODUCTION ");
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(title);
+    let mut head: Vec<String> = vec![" ".into()];
+    for (i, c) in FLEET_COLUMNS.iter().enumerate() {
+        let arrow = match (i == app.sort_col, app.sort_desc) {
+            (true, false) => "↑",
+            (true, true) => "↓",
+            _ => "",
+        };
+        head.push(format!("{c}{arrow}"));
+    }
+    let rows: Vec<Row> = app
+        .rows
+        .iter()
+        .filter_map(|&i| app.snapshot.containers.get(i))
+        .map(|r| {
+            let c = &r.container;
+            let engine = app.snapshot.engine(&r.engine);
+            let colour = engine.map_or(p.accent, |e| engine_colour(e, p));
+            let red = engine.is_some_and(|e| e.red);
+            let mark = if app.marks.contains(&r.key()) {
+                "*"
+            } else if red {
+                "▌"
+            } else {
+                " "
+            };
+            let state = match c.state {
+                ContainerState::Running => Style::default().fg(p.running),
+                ContainerState::Paused => Style::default().fg(p.paused),
+                ContainerState::Dead => Style::default().fg(p.error),
+                _ => Style::default().fg(p.stopped),
+            };
+            Row::new(vec![
+                ratatui::widgets::Cell::from(mark).style(Style::default().fg(if red {
+                    Color::Red
+                } else {
+                    p.mark
+                })),
+                ratatui::widgets::Cell::from(inert(&r.engine)).style(Style::default().fg(colour)),
+                ratatui::widgets::Cell::from(inert(&c.name)),
+                ratatui::widgets::Cell::from(inert(&c.image)),
+                ratatui::widgets::Cell::from(c.state.as_str()).style(state),
+                ratatui::widgets::Cell::from(inert(&c.status)),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Min(8),
+        Constraint::Min(12),
+        Constraint::Min(12),
+        Constraint::Length(10),
+        Constraint::Min(10),
+    ];
+    let t = Table::new(rows, widths)
+        .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
+        .block(block)
+        .row_highlight_style(Style::default().bg(p.selection_bg));
+    let mut state = TableState::default().with_selected(Some(app.selected));
+    f.render_stateful_widget(t, area, &mut state);
+}
+
+fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+    let filter = if app.editing_filter {
+        Line::from(vec![
+            Span::styled("/", Style::default().fg(p.accent)),
+            Span::raw(inert(&app.filter)),
+            Span::styled("▏", Style::default().fg(p.accent)),
+        ])
+    } else if let Some((text, error)) = &app.toast {
+        Line::styled(
+            text.clone(),
+            Style::default().fg(if *error { p.error } else { p.running }),
+        )
+    } else if !app.filter.is_empty() {
+        Line::raw(format!("filter: {}", inert(&app.filter)))
+    } else {
+        Line::raw("")
+    };
+    let keys = Line::styled(
+        "↑↓ move · / filter · <> sort · I reverse · space mark · u unmark · S start · s stop · \
+         r restart · p pause · D remove · Enter open · q quit",
+        Style::default().fg(p.muted),
+    );
+    f.render_widget(Paragraph::new(vec![filter, keys]), area);
+}
+
+fn confirm(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+    let Some(c) = &app.confirm else { return };
+    let height = (c.lines.len() + c.notes.len() + 4).min(area.height as usize) as u16;
+    let width = area.width.saturating_sub(8).min(90);
+    let rect = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(l.clone())).collect();
+    for n in &c.notes {
+        lines.push(Line::styled(n.clone(), Style::default().fg(p.error)));
+    }
+    lines.push(Line::styled(
+        "y/Enter: yes · n/Esc: no",
+        Style::default().fg(p.muted),
+    ));
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(Style::default().fg(p.error))
+                .title(format!(" {} ", c.title)),
+        ),
+        rect,
+    );
+}
