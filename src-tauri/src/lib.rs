@@ -6,8 +6,8 @@
 //! exec over `tauri::ipc::Channel`s. [`run_with`] wires it all onto any Tauri runtime, so the
 //! tests can use the mock runtime.
 
-pub mod archive;
 pub mod alerts;
+pub mod archive;
 #[cfg(test)]
 mod bindings;
 pub mod bridge;

@@ -574,7 +574,7 @@ fn apply(
         | Effect::LoadStatsHistory { .. }
         | Effect::ArchiveSearch(_)
         | Effect::ArchiveSet { .. } => {}
-        | Effect::Bell => {}
+        Effect::Bell => {}
         // Handled in the loop, which has the store.
         Effect::OpenMergedLogs { .. } => {}
     }

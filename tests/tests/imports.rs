@@ -28,8 +28,8 @@ const CRATES: &[(&str, &[&str])] = &[
         "src-core/src",
         &[
             "fleet", "alerts", "history", "session", "command", "compose", "destroy", "rules",
-            "streams",
-            "store", "engine", "audit", "chart", "spec", "findings", "model", "error", "clock",
+            "streams", "store", "engine", "audit", "chart", "spec", "findings", "model", "error",
+            "clock",
         ],
     ),
     ("src-tauri/src", &[]),

@@ -19,10 +19,10 @@
 //! store's events, its stats hub's samples); nothing in the core needs history, and the UIs
 //! call it directly.
 
+mod alerts;
 pub mod archive;
 pub mod archive_follow;
 mod archive_search;
-mod alerts;
 mod db;
 mod lock;
 pub mod recorder;
@@ -33,11 +33,11 @@ use serde::Serialize;
 
 use crate::error::Result;
 
+pub use alerts::{read_alerts, KEEP_ALERTS};
 pub use archive::{ArchiveChoice, ArchiveLimits, ArchiveSelector};
 pub use archive_search::{
     ArchiveEntry, ArchiveQuery, ArchiveResult, MAX_RESULTS as ARCHIVE_MAX_RESULTS,
 };
-pub use alerts::{read_alerts, KEEP_ALERTS};
 pub use db::HistoryDb;
 pub use lock::WriterLock;
 

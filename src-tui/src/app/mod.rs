@@ -6,8 +6,8 @@
 //! confirmation, and read-only mode refuses every mutating action before it is built.
 
 mod actions;
-pub mod archive;
 mod alerts;
+pub mod archive;
 mod build;
 mod bulk_update;
 mod change;

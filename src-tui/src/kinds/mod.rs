@@ -8,8 +8,8 @@
 //! registry; none of them matches on the kind. Below the app: kinds see the snapshot, never
 //! the app's state.
 
-mod configs;
 mod alerts;
+mod configs;
 pub mod containers;
 mod engine;
 mod events;

@@ -1,9 +1,9 @@
 //! End-to-end tests of the `wharf` terminal UI: the real binary in tmux against the test
 //! engine, driven with keys, read from the screen, checked with the engine.
 
+mod alerts;
 mod archive_search;
 mod archive_watch;
-mod alerts;
 mod build;
 mod bulk_update;
 mod compose;
