@@ -263,21 +263,9 @@ fn main() -> ExitCode {
         let _ = tokio::time::timeout(FIRST_DATA_WAIT, first.wait_for(has_data)).await;
         let snapshot: Arc<Snapshot> = store.snapshot();
         let app = App::new(settings, view, cfg.show_stopped, snapshot);
-        let mut terminal = ratatui::init();
-        if cfg.mouse {
-            // Without mouse capture Wharf still works; say why in the log.
-            if let Err(e) =
-                crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
-            {
-                tracing::warn!(error = %e, "mouse capture unavailable");
-            }
-        }
+        let mut terminal = enter_terminal(cfg.mouse);
         let r = run::run(&mut terminal, app, session, options, None).await;
-        if cfg.mouse {
-            // Best effort on the way out; the terminal is restored below regardless.
-            let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
-        }
-        ratatui::restore();
+        leave_terminal(cfg.mouse);
         r.map_err(|e| format!("terminal error: {e}"))
     });
     match result {
@@ -288,6 +276,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Take over the terminal, with mouse capture when asked (without it Wharf still works; the
+/// log says why).
+fn enter_terminal(mouse: bool) -> ratatui::DefaultTerminal {
+    let terminal = ratatui::init();
+    if mouse {
+        if let Err(e) = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
+        {
+            tracing::warn!(error = %e, "mouse capture unavailable");
+        }
+    }
+    terminal
+}
+
+/// Give the terminal back (mouse capture released on a best-effort basis first).
+fn leave_terminal(mouse: bool) {
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
+    ratatui::restore();
 }
 
 /// Several engines at once (`--host A --host B`, `--context` repeated, `--fleet`): the fleet
@@ -321,21 +330,9 @@ fn fleet_main(
         // As with one engine: a little time for the first listings before the first frame.
         let mut changed = fleet.changed();
         let _ = tokio::time::timeout(FIRST_DATA_WAIT, changed.changed()).await;
-        let mut terminal = ratatui::init();
-        if cfg.mouse {
-            // Without mouse capture Wharf still works; say why in the log.
-            if let Err(e) =
-                crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
-            {
-                tracing::warn!(error = %e, "mouse capture unavailable");
-            }
-        }
+        let mut terminal = enter_terminal(cfg.mouse);
         let r = fleet_run::run(&mut terminal, fleet, settings, cfg, options).await;
-        if cfg.mouse {
-            // Best effort on the way out; the terminal is restored below regardless.
-            let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
-        }
-        ratatui::restore();
+        leave_terminal(cfg.mouse);
         r.map_err(|e| format!("terminal error: {e}"))
     });
     match result {
