@@ -32,6 +32,27 @@ pub(super) fn config_popup(c: &Config) -> TextPopup {
     }
 }
 
+/// The answer to a secret's or config's name prompt: `NAME < FILE` (the data from a file, `~`
+/// expanded), a bare name (the data is asked next), or nothing.
+enum NameAnswer {
+    File { name: String, path: String },
+    Name(String),
+    Empty,
+}
+
+fn name_or_file(text: &str) -> NameAnswer {
+    match text.split_once('<') {
+        Some((name, path)) => NameAnswer::File {
+            name: name.trim().to_owned(),
+            path: super::prompts::expand_home(path.trim())
+                .display()
+                .to_string(),
+        },
+        None if text.is_empty() => NameAnswer::Empty,
+        None => NameAnswer::Name(text.to_owned()),
+    }
+}
+
 impl App {
     pub(super) fn on_swarm_prompt(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
         let op = match kind {
@@ -56,42 +77,28 @@ impl App {
                     image: text.to_owned(),
                 },
             },
-            PromptKind::SecretName => {
-                if let Some((name, path)) = text.split_once('<') {
-                    SwarmOp::CreateSecret {
-                        name: name.trim().to_owned(),
-                        source: SecretSource::File {
-                            path: super::prompts::expand_home(path.trim())
-                                .display()
-                                .to_string(),
-                        },
-                    }
-                } else if text.is_empty() {
-                    return Vec::new();
-                } else {
-                    self.mode =
-                        Mode::Input(PromptKind::SecretValue(text.to_owned()), Input::new(""));
+            PromptKind::SecretName => match name_or_file(text) {
+                NameAnswer::File { name, path } => SwarmOp::CreateSecret {
+                    name,
+                    source: SecretSource::File { path },
+                },
+                NameAnswer::Name(name) => {
+                    self.mode = Mode::Input(PromptKind::SecretValue(name), Input::new(""));
                     return Vec::new();
                 }
-            }
-            PromptKind::ConfigName => {
-                if let Some((name, path)) = text.split_once('<') {
-                    SwarmOp::CreateConfig {
-                        name: name.trim().to_owned(),
-                        source: ConfigSource::File {
-                            path: super::prompts::expand_home(path.trim())
-                                .display()
-                                .to_string(),
-                        },
-                    }
-                } else if text.is_empty() {
-                    return Vec::new();
-                } else {
-                    self.mode =
-                        Mode::Input(PromptKind::ConfigText(text.to_owned()), Input::new(""));
+                NameAnswer::Empty => return Vec::new(),
+            },
+            PromptKind::ConfigName => match name_or_file(text) {
+                NameAnswer::File { name, path } => SwarmOp::CreateConfig {
+                    name,
+                    source: ConfigSource::File { path },
+                },
+                NameAnswer::Name(name) => {
+                    self.mode = Mode::Input(PromptKind::ConfigText(name), Input::new(""));
                     return Vec::new();
                 }
-            }
+                NameAnswer::Empty => return Vec::new(),
+            },
             PromptKind::ConfigText(name) => SwarmOp::CreateConfig {
                 name,
                 source: ConfigSource::Text {
