@@ -260,6 +260,33 @@ struct Counters {
     pending_high: AtomicUsize,
 }
 
+/// Sends the lines `reorder` may let go: only those over its cap while `hold` (a source's
+/// history may still come), else those past the window (all when `done`); then records the
+/// buffer's high-water mark. False when the receiver is gone.
+async fn release(
+    reorder: &mut crate::streams::reorder::Reorder,
+    hold: bool,
+    done: bool,
+    counters: &Counters,
+    tx: &mpsc::Sender<MergedEvent>,
+) -> bool {
+    loop {
+        let line = if hold {
+            reorder.pop_over_cap()
+        } else {
+            reorder.pop_ready(std::time::Instant::now(), done)
+        };
+        let Some(line) = line else { break };
+        if tx.send(MergedEvent::Line(line)).await.is_err() {
+            return false;
+        }
+    }
+    counters
+        .pending_high
+        .store(reorder.high_water(), std::sync::atomic::Ordering::Relaxed);
+    true
+}
+
 /// A running merged log; dropping it stops every reader.
 #[derive(Debug)]
 pub struct MergedFollower {

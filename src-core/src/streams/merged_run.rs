@@ -10,8 +10,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::{
-    decorate, marker, now_key, pick, read, restarted, source_colour, source_prefix, Counters,
-    MergedEvent, Selection, Source, SourceMsg, CHANNEL_DEPTH, HISTORY_GRACE, TICK,
+    decorate, marker, now_key, pick, read, release, restarted, source_colour, source_prefix,
+    Counters, MergedEvent, Selection, Source, SourceMsg, CHANNEL_DEPTH, HISTORY_GRACE, TICK,
 };
 use crate::engine::{Engine, LogOptions};
 use crate::model::Container;
@@ -105,20 +105,9 @@ impl Merge {
                     .sources
                     .iter()
                     .any(|s| !s.heard && !s.ended && s.started.elapsed() < HISTORY_GRACE);
-            loop {
-                let line = if waiting {
-                    self.reorder.pop_over_cap()
-                } else {
-                    self.reorder.pop_ready(Instant::now(), done)
-                };
-                let Some(line) = line else { break };
-                if tx.send(MergedEvent::Line(line)).await.is_err() {
-                    return;
-                }
+            if !release(&mut self.reorder, waiting, done, &self.counters, &tx).await {
+                return;
             }
-            self.counters
-                .pending_high
-                .store(self.reorder.high_water(), Ordering::Relaxed);
             if done {
                 let _ = tx.send(MergedEvent::End).await;
                 return;

@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
 
 use super::{
-    decorate, marker, now_key, service_prefix, source_colour, Counters, MergedEvent, TICK,
+    decorate, marker, now_key, release, service_prefix, source_colour, Counters, MergedEvent, TICK,
 };
 use crate::engine::{Engine, LogOptions};
 use crate::model::{ServiceId, Task, TaskId};
@@ -108,20 +108,9 @@ impl ServiceMerge {
                 _ = tick.tick(), if !self.reorder.is_empty() || done => {}
             }
             let hold = !done && started.elapsed() < HISTORY_HOLD;
-            loop {
-                let line = if hold {
-                    self.reorder.pop_over_cap()
-                } else {
-                    self.reorder.pop_ready(Instant::now(), done)
-                };
-                let Some(line) = line else { break };
-                if tx.send(MergedEvent::Line(line)).await.is_err() {
-                    return;
-                }
+            if !release(&mut self.reorder, hold, done, &self.counters, &tx).await {
+                return;
             }
-            self.counters
-                .pending_high
-                .store(self.reorder.high_water(), Ordering::Relaxed);
             if done && self.reorder.is_empty() {
                 let _ = tx.send(MergedEvent::End).await;
                 return;
