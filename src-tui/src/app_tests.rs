@@ -527,6 +527,27 @@ fn read_only_still_browses_and_copies() {
 
 // --- filters ---------------------------------------------------------------------------
 
+/// Esc then `/` in one read (over SSH, or typed fast) reach Wharf as alt-/: that is Esc (the
+/// filter prompt closes, dropping its text) and then `/` (a new, empty one). Taken as one
+/// unknown key, the Esc was lost and what the user typed next landed somewhere else.
+#[test]
+fn esc_and_a_key_in_one_read_are_two_keys() {
+    let mut app = app(120, 40);
+    app.update(key('/'));
+    type_text(&mut app, "shop");
+    let fx = app.update(Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('/'),
+        KeyModifiers::ALT,
+    )));
+    no_execute(&fx);
+    // Esc left the filter prompt (dropping what it had) and `/` opened a new one.
+    match &app.mode {
+        Mode::Input(PromptKind::Filter, i) => assert_eq!(i.text, ""),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(names(&app).len(), 6);
+}
+
 #[test]
 fn filter_applies_as_you_type_and_enter_keeps_it() {
     let mut app = app(120, 40);

@@ -455,6 +455,27 @@ impl KeyMap {
             .map(|(a, _)| *a)
     }
 
+    /// `k` as the keys the user pressed. A terminal sends alt-x as ESC then x, and so it
+    /// sends Esc then x typed quickly; when both reach Wharf in one read (over SSH, on a busy
+    /// machine, from a script) crossterm reports alt-x. Unless alt-x is bound, that was Esc
+    /// then x: taken as one unknown key, the Esc that closed a prompt was lost and the text
+    /// typed next ran as commands (`r` restarted a container). Bound alt keys stay as they are.
+    pub fn split_meta(&self, k: KeyEvent) -> impl Iterator<Item = KeyEvent> {
+        let meta = k.modifiers.contains(KeyModifiers::ALT)
+            && k.code != KeyCode::Esc
+            && self.actions(Key::from_event(&k)).next().is_none();
+        let esc = meta.then(|| KeyEvent::new_with_kind(KeyCode::Esc, KeyModifiers::NONE, k.kind));
+        let key = KeyEvent {
+            modifiers: if meta {
+                k.modifiers - KeyModifiers::ALT
+            } else {
+                k.modifiers
+            },
+            ..k
+        };
+        esc.into_iter().chain(std::iter::once(key))
+    }
+
     pub fn keys(&self, action: Action) -> &[Key] {
         self.bindings.get(&action).map_or(&[], Vec::as_slice)
     }
@@ -534,6 +555,34 @@ impl DetachKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unbound_alt_key_is_esc_then_the_key_and_a_bound_one_stays() {
+        let alt = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT);
+        let plain = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        let map = KeyMap::default();
+        let keys: Vec<KeyEvent> = map.split_meta(alt('/')).collect();
+        assert_eq!(keys, [plain(KeyCode::Esc), plain(KeyCode::Char('/'))]);
+        // Plain keys, ctrl keys and alt-esc pass as they are.
+        for k in [
+            plain(KeyCode::Char('r')),
+            KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::ALT),
+        ] {
+            assert_eq!(map.split_meta(k).collect::<Vec<_>>(), [k]);
+        }
+        // Ctrl-alt-x keeps its ctrl.
+        let ctrl_alt = KeyEvent::new(
+            KeyCode::Char('x'),
+            KeyModifiers::CONTROL | KeyModifiers::ALT,
+        );
+        let keys: Vec<KeyEvent> = map.split_meta(ctrl_alt).collect();
+        assert_eq!(keys[1].modifiers, KeyModifiers::CONTROL);
+        // A user who binds alt-/ gets alt-/.
+        let bound = BTreeMap::from([("filter".to_owned(), vec!["alt-/".to_owned()])]);
+        let map = KeyMap::with_overrides(&bound).expect("valid");
+        assert_eq!(map.split_meta(alt('/')).collect::<Vec<_>>(), [alt('/')]);
+    }
 
     #[test]
     fn parse_and_print_round_trip() {

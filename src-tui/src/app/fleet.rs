@@ -136,7 +136,14 @@ impl FleetApp {
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
+    /// A key as the terminal reported it: an unbound alt-x is Esc then x (`KeyMap::split_meta`).
     pub fn key(&mut self, ev: KeyEvent) -> Option<FleetEffect> {
+        let keys: Vec<KeyEvent> = self.keymap.split_meta(ev).collect();
+        // Esc, the first of two, has no effect here; an effect ends the turn.
+        keys.into_iter().find_map(|k| self.one_key(k))
+    }
+
+    fn one_key(&mut self, ev: KeyEvent) -> Option<FleetEffect> {
         if self.confirm.is_some() {
             return self.confirm_key(ev);
         }
@@ -392,6 +399,29 @@ mod tests {
         app.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
         assert_eq!(app.rows.len(), 1);
         assert_eq!(app.selected_row().map(|r| r.engine.as_str()), Some("prod"));
+    }
+
+    /// Esc then `/` in one read arrive as alt-/: the filter is cleared and a new one typed,
+    /// and the name typed next is a filter, not commands (its `r` restarted a container).
+    #[test]
+    fn esc_and_slash_in_one_read_clear_and_start_the_filter() {
+        let mut app = fleet();
+        key(&mut app, '/');
+        for c in "prod".chars() {
+            key(&mut app, c);
+        }
+        app.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(app.rows.len(), 1);
+        assert_eq!(
+            app.key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT)),
+            None
+        );
+        assert!(app.editing_filter);
+        for c in "east".chars() {
+            assert_eq!(key(&mut app, c), None);
+        }
+        assert_eq!(app.filter, "east");
+        assert!(app.rows.len() == 2, "both east rows");
     }
 
     #[test]

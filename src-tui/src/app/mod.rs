@@ -32,7 +32,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crossterm::event::KeyEventKind;
+use crossterm::event::{KeyEvent, KeyEventKind};
 use wharf_core::error::CoreError;
 use wharf_core::model::DiskUsage;
 use wharf_core::store::Snapshot;
@@ -234,7 +234,10 @@ impl App {
     /// The one entry point.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
-            Msg::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
+            Msg::Key(k) if k.kind != KeyEventKind::Release => {
+                let keys: Vec<KeyEvent> = self.settings.keymap.split_meta(k).collect();
+                keys.into_iter().flat_map(|k| self.on_key(k)).collect()
+            }
             Msg::Key(_) => Vec::new(),
             Msg::Mouse(m) => self.on_mouse(m),
             Msg::Resize(w, h) => {
