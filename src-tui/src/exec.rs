@@ -31,7 +31,7 @@ pub const HANDOVER: Duration = Duration::from_secs(10);
 const IO: Duration = Duration::from_secs(5);
 
 /// Terminal events, read by a task of the run loop; the shell reads the same stream.
-pub type Events = tokio::sync::mpsc::UnboundedReceiver<std::io::Result<Event>>;
+pub use crate::input::Events;
 
 /// What a typed key does in a shell.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,8 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures_util::StreamExt;
+use crossterm::event::{Event, KeyEventKind};
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -111,7 +110,7 @@ async fn fleet_loop(
     app: &mut FleetApp,
     settings: &Settings,
 ) -> std::io::Result<Option<FleetKey>> {
-    let mut events = EventStream::new();
+    let mut events = crate::input::events();
     let mut changed = fleet.changed();
     let (tx, mut rx) = mpsc::unbounded_channel::<Done>();
     let mut tasks: Vec<tokio::task::JoinHandle<()>> = Vec::new();
@@ -124,7 +123,7 @@ async fn fleet_loop(
             dirty = false;
         }
         tokio::select! {
-            ev = events.next() => match ev {
+            ev = events.recv() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                     last_draw = Instant::now() - FRAME;
                     dirty = true;

@@ -15,6 +15,7 @@ mod files;
 mod filter;
 mod fleet_run;
 mod format;
+mod input;
 mod keymap;
 mod kinds;
 mod layout;

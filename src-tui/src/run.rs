@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
+use crossterm::event::Event;
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
@@ -27,7 +27,6 @@ use wharf_core::streams::logs::LogEvent;
 use wharf_core::streams::{LogFollower, MergedEvent, MergedFollower, StatsHub};
 
 use crate::app::App;
-use crate::exec::Events;
 use crate::msg::{ComposeUpdate, Effect, Msg, Switched, TransferJob};
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -104,7 +103,7 @@ pub async fn run(
     // Registry credentials: the docker config's, plus logins of this session (memory only).
     let keychain = Keychain::from_env();
     let mut transfers: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
-    let mut events = spawn_events();
+    let mut events = crate::input::events();
     let mut snap_rx = session.store.subscribe();
     let mut stats_rx = session.stats.subscribe();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -227,7 +226,9 @@ pub async fn run(
         // are drawn at once, and so is the first data from the engine (not held back by the
         // limit the "connecting" frame started).
         let at_once = match &msg {
-            Msg::Key(_) | Msg::Resize(..) => true,
+            // Not while more input waits: a paste of 3,000 characters is one frame after its
+            // last key, not 3,000 frames (the draws, not the keys, were most of its cost).
+            Msg::Key(_) | Msg::Resize(..) => events.is_empty(),
             Msg::Snapshot(s) if !seen_data && (s.synced || !s.containers.is_empty()) => {
                 seen_data = true;
                 true
@@ -390,23 +391,6 @@ pub async fn run(
         // on screen nor the focus, and working out which rows are visible takes a layout.
         watch_visible(&app, &session.stats);
     }
-}
-
-/// crossterm's `EventStream` takes a lock shared with its reader thread on every poll (which
-/// spins while that thread waits for input), so polling it on every turn of a busy loop (a log
-/// flood) burned a quarter of Wharf's CPU. This task polls it only when crossterm wakes it.
-fn spawn_events() -> Events {
-    let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let mut stream = EventStream::new();
-        while let Some(ev) = stream.next().await {
-            let stop = ev.is_err();
-            if tx.send(ev).is_err() || stop {
-                return;
-            }
-        }
-    });
-    rx
 }
 
 /// Tell the stats hub which containers are on screen and which one is focused.

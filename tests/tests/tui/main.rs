@@ -13,6 +13,7 @@ mod files;
 mod fleet;
 mod hostile;
 mod images;
+mod input;
 mod journeys;
 mod merged_logs;
 mod recreate;

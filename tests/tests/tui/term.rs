@@ -236,6 +236,18 @@ impl Wharf {
         ]));
     }
 
+    /// Sends `keys` and resizes the window in ONE tmux command: tmux writes the keys to the
+    /// pane and changes its size in the same turn of its loop, so the input and the SIGWINCH
+    /// reach wharf together (the case a resize used to be lost in).
+    pub fn keys_then_resize(&self, keys: &[&str], width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
+        run(self
+            .tmux()
+            .args(["send-keys", "-t", "main"])
+            .args(keys)
+            .args([";", "resize-window", "-t", "main", "-x", &w, "-y", &h]));
+    }
+
     /// Names of tmux paste buffers (OSC 52 writes from the pane would create some).
     pub fn buffers(&self) -> String {
         run(self.tmux().args(["list-buffers"]))
