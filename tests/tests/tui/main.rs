@@ -11,6 +11,7 @@ mod contexts;
 mod dash;
 mod files;
 mod fleet;
+mod fleet_nav;
 mod hostile;
 mod images;
 mod journeys;
