@@ -50,7 +50,7 @@ impl FleetState {
         }
     }
 
-    fn current(&self) -> CmdResult<Arc<Fleet>> {
+    pub(crate) fn current(&self) -> CmdResult<Arc<Fleet>> {
         self.fleet
             .lock()
             .ok()
@@ -95,7 +95,7 @@ pub struct FleetItem {
 }
 
 /// The merged listing with every engine string made inert.
-fn view(s: FleetSnapshot) -> FleetSnapshot {
+pub(crate) fn view(s: FleetSnapshot) -> FleetSnapshot {
     let clean = |t: &str| inert_text(t).into_owned();
     FleetSnapshot {
         engines: s
