@@ -49,12 +49,7 @@ pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
         confirm(f, app, p, area);
     }
     if let Some(offset) = app.help {
-        let body = Rect::new(
-            area.x,
-            a.header.bottom(),
-            area.width,
-            a.footer.y.saturating_sub(a.header.bottom()),
-        );
+        let body = super::popup::between(area, a.header, a.footer);
         let notes = vec![Line::styled(
             "fleet: every engine's containers; Enter opens the row's engine (Esc at its top, \
              or :fleet, comes back here); the filter matches the engine name too",

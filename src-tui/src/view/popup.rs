@@ -109,6 +109,17 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     );
 }
 
+/// The rows of `area` between `header` and `footer`: where a popup goes so the header (the
+/// endpoint and its state) and the footer stay in view.
+pub(super) fn between(area: Rect, header: Rect, footer: Rect) -> Rect {
+    Rect::new(
+        area.x,
+        header.bottom(),
+        area.width,
+        footer.y.saturating_sub(header.bottom()),
+    )
+}
+
 /// One help entry: a group title or a key and what it does.
 enum Entry {
     Title(&'static str),
@@ -178,12 +189,7 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
     // Between the header and the footer: the endpoint and its state stay in view.
     let a = app.areas();
     let area = f.area();
-    let body = Rect::new(
-        area.x,
-        a.header.bottom(),
-        area.width,
-        a.footer.y.saturating_sub(a.header.bottom()),
-    );
+    let body = between(area, a.header, a.footer);
     let mut lines = Vec::new();
     for n in [
         ":containers :images :networks :volumes :projects :events :engine :prune WHAT :create network|volume NAME :run [IMAGE] :tail N :save FILE :sort COL :q",
