@@ -117,6 +117,8 @@ fn generate(out: &Path) {
         wharf_core::fleet::FleetSnapshot,
         crate::fleet::FleetItem,
         crate::fleet::FleetPlan,
+        crate::fleet_push::FleetUpdate,
+        crate::fleet_push::EngineSsh,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

@@ -4,8 +4,9 @@
 //! same file (`$XDG_CONFIG_HOME/wharf/config.toml`, else `~/.config/wharf/config.toml`;
 //! other keys of that file are the terminal's and ignored here), plus every docker context
 //! and any address the page adds. One `Fleet` at a time, beside the single-engine link (which
-//! it does not touch). The page asks `fleet_snapshot` while the page is shown: it merges the
-//! members' latest snapshots and never waits for an engine, so a frozen one cannot slow it.
+//! it does not touch). `fleet_snapshot` merges the members' latest snapshots and never waits
+//! for an engine, so a frozen one cannot slow it; the page is pushed the same listing on each
+//! revision (`fleet_push`).
 //! Commands are routed by engine name; per-engine read-only is each member's core policy
 //! (the app's `--read-only` applies to all), and a destructive one runs only `confirmed`.
 
@@ -50,7 +51,7 @@ impl FleetState {
         }
     }
 
-    fn current(&self) -> CmdResult<Arc<Fleet>> {
+    pub(crate) fn current(&self) -> CmdResult<Arc<Fleet>> {
         self.fleet
             .lock()
             .ok()
@@ -95,7 +96,7 @@ pub struct FleetItem {
 }
 
 /// The merged listing with every engine string made inert.
-fn view(s: FleetSnapshot) -> FleetSnapshot {
+pub(crate) fn view(s: FleetSnapshot) -> FleetSnapshot {
     let clean = |t: &str| inert_text(t).into_owned();
     FleetSnapshot {
         engines: s

@@ -25,13 +25,8 @@ fn ssh_cost_reports_the_shared_connections() {
     let Some(sshd) = TestSshd::start_or_skip(engine.host()) else {
         return;
     };
-    std::fs::write(sshd.known_hosts(), sshd.known_hosts_line().unwrap()).unwrap();
-    let mut dirs = vec![sshd.shim_dir()];
-    dirs.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
     // Only this test runs in this binary, and no other thread exists yet.
-    std::env::set_var("PATH", std::env::join_paths(dirs).unwrap());
+    std::env::set_var("PATH", sshd.trusted_path().unwrap());
 
     let local = TestApp::on(engine);
     assert_eq!(local.invoke("ssh_cost", json!({})).unwrap(), json!(null));

@@ -1,14 +1,13 @@
-//! The fleet's loop (`wharf --host A --host B`, `--context` repeated, `--fleet`): opens one
-//! core session per engine (`wharf_core::fleet::Fleet`), draws the merged view on any
-//! member's change, and routes actions to the engines by name; each engine's commands run in
-//! a task, so a frozen engine delays only its own. Enter leaves the fleet for the selected
-//! row's engine in the usual single-engine views, its container open: that engine's session
-//! is taken from the fleet and the others close.
+//! The fleet's loop (`wharf --host A --host B`, `--context` repeated, `--fleet`, `:fleet`):
+//! draws the merged view of the core's `Fleet` on any member's change, takes keys, the mouse
+//! and resizes (`FleetApp::input`), and routes actions to the engines by name; each engine's
+//! commands run in a task, so a frozen engine delays only its own. Enter ends the loop with
+//! the row's key; `fleet_nav` then shows that engine's usual views and comes back here.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyEventKind};
+use crossterm::event::Event;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -18,9 +17,8 @@ use wharf_core::fleet::{self, EngineSpec, Fleet, FleetKey};
 use wharf_core::session::SessionOptions;
 
 use crate::app::fleet::{FleetApp, FleetEffect};
-use crate::app::{App, Settings};
-use crate::config::Config;
-use crate::kinds::View;
+use crate::config::{Config, Palette};
+use crate::exec::Events;
 
 const FRAME: Duration = Duration::from_millis(16);
 
@@ -60,74 +58,42 @@ pub fn specs(
     Ok(all)
 }
 
-/// Runs the fleet and, after Enter on a row, that engine's usual views. Inside the runtime.
-pub async fn run(
-    terminal: &mut DefaultTerminal,
-    fleet: Fleet,
-    settings: Settings,
-    cfg: &Config,
-    options: SessionOptions,
-) -> std::io::Result<()> {
-    let fleet = Arc::new(fleet);
-    let mut app = FleetApp::new(settings.keymap.clone(), fleet.snapshot());
-    let exit = fleet_loop(terminal, &fleet, &mut app, &settings).await?;
-    let Some(key) = exit else { return Ok(()) };
-    let Ok(mut fleet) = Arc::try_unwrap(fleet) else {
-        // Only the loop's own tasks hold it, and they ended; say so rather than panic.
-        tracing::error!("the fleet is still shared after its loop ended");
-        return Ok(());
-    };
-    let read_only = fleet
-        .members()
-        .iter()
-        .find(|m| m.spec.name == key.engine)
-        .is_some_and(|m| m.read_only);
-    let Some(session) = fleet.take_session(&key.engine) else {
-        return Ok(());
-    };
-    drop(fleet);
-    let mut settings = settings;
-    settings.read_only = read_only;
-    settings.tls_unverified = session.tls_unverified;
-    let options = SessionOptions {
-        read_only,
-        ..options
-    };
-    let app = App::new(
-        settings,
-        View::Containers,
-        cfg.show_stopped,
-        session.store.snapshot(),
-    );
-    crate::run::run(terminal, app, session, options, Some(key.id)).await
-}
-
 /// The fleet view until `q` (`None`) or Enter on a row (its key). In-flight commands are
-/// awaited before an Enter returns, so the fleet is no longer shared.
-async fn fleet_loop(
+/// awaited before an Enter returns, so the fleet is no longer shared. `events` are the
+/// program's one terminal reader (`input::events`).
+pub async fn fleet_loop(
     terminal: &mut DefaultTerminal,
+    events: &mut Events,
     fleet: &Arc<Fleet>,
     app: &mut FleetApp,
-    settings: &Settings,
+    palette: &Palette,
 ) -> std::io::Result<Option<FleetKey>> {
-    let mut events = crate::input::events();
     let mut changed = fleet.changed();
     let (tx, mut rx) = mpsc::unbounded_channel::<Done>();
     let mut tasks: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    // The SSH cost is counters in each engine handle: read every second, drawn on change.
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let size = terminal.size()?;
+    app.input(Event::Resize(size.width, size.height));
+    app.set_snapshot(fleet.snapshot());
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
-            terminal.draw(|f| crate::view::fleet::draw_fleet(f, app, &settings.palette))?;
+            terminal.draw(|f| crate::view::fleet::draw_fleet(f, app, palette))?;
             last_draw = Instant::now();
             dirty = false;
         }
         tokio::select! {
             ev = events.recv() => match ev {
-                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
-                    last_draw = Instant::now() - FRAME;
+                Some(Ok(ev)) => {
+                    if matches!(ev, Event::Key(_) | Event::Resize(..)) {
+                        // Keys and resizes are drawn at once; mouse motion waits its frame.
+                        last_draw = Instant::now() - FRAME;
+                    }
                     dirty = true;
-                    match app.key(k) {
+                    match app.input(ev) {
                         Some(FleetEffect::Quit) => return Ok(None),
                         Some(FleetEffect::Open(key)) => {
                             for t in tasks.drain(..) {
@@ -154,8 +120,6 @@ async fn fleet_loop(
                         None => {}
                     }
                 }
-                Some(Ok(Event::Resize(..))) => dirty = true,
-                Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(e),
                 None => return Ok(None),
             },
@@ -166,8 +130,10 @@ async fn fleet_loop(
             Ok(()) = changed.changed() => {
                 changed.borrow_and_update();
                 app.set_snapshot(fleet.snapshot());
+                app.keep_selection_in_view();
                 dirty = true;
             }
+            _ = tick.tick() => dirty |= app.set_ssh(fleet.ssh_costs()),
             _ = tokio::time::sleep(FRAME.saturating_sub(last_draw.elapsed())), if dirty => {}
         }
     }

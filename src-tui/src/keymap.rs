@@ -476,6 +476,18 @@ impl KeyMap {
         esc.into_iter().chain(std::iter::once(key))
     }
 
+    /// How far `key` scrolls a popup (help, text): a line or a page either way; `None` for
+    /// any other key (which closes it).
+    pub fn scroll_delta(&self, key: Key) -> Option<i32> {
+        match self.actions(key).next()? {
+            Action::Down => Some(1),
+            Action::Up => Some(-1),
+            Action::PageDown => Some(10),
+            Action::PageUp => Some(-10),
+            _ => None,
+        }
+    }
+
     pub fn keys(&self, action: Action) -> &[Key] {
         self.bindings.get(&action).map_or(&[], Vec::as_slice)
     }

@@ -62,6 +62,65 @@ impl Areas {
     }
 }
 
+/// The row of a table under terminal row `y`: `rows` is where its rows are drawn (below its
+/// header line), `offset` the first row shown. The engine's table and the fleet's.
+pub fn row_at(rows: Rect, offset: usize, x: u16, y: u16) -> Option<usize> {
+    let inside = x >= rows.x && x < rows.right() && y >= rows.y && y < rows.bottom();
+    inside.then(|| offset + usize::from(y - rows.y))
+}
+
+/// The first row to show so `selected` is in view of `height` rows, moving `offset` as little
+/// as possible.
+pub fn keep_in_view(offset: usize, selected: usize, height: usize) -> usize {
+    let h = height.max(1);
+    if selected < offset {
+        selected
+    } else if selected >= offset + h {
+        selected + 1 - h
+    } else {
+        offset
+    }
+}
+
+/// The fleet's screen: one header line for the fleet and one per engine, the table (framed,
+/// its column titles on its first inner line), two footer lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FleetAreas {
+    pub header: Rect,
+    pub table: Rect,
+    pub footer: Rect,
+}
+
+pub fn fleet_areas(size: (u16, u16), engines: usize) -> FleetAreas {
+    let full = Rect::new(0, 0, size.0, size.1);
+    let head = u16::try_from(engines).unwrap_or(u16::MAX).saturating_add(1);
+    let [header, table, footer] = RLayout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(head),
+            Constraint::Min(3),
+            Constraint::Length(2),
+        ])
+        .areas(full);
+    FleetAreas {
+        header,
+        table,
+        footer,
+    }
+}
+
+impl FleetAreas {
+    /// Where the fleet table's rows are: inside its frame, below the column titles.
+    pub fn rows(&self) -> Rect {
+        let inner = Block::default().borders(Borders::ALL).inner(self.table);
+        Rect {
+            y: inner.y.saturating_add(1),
+            height: inner.height.saturating_sub(1),
+            ..inner
+        }
+    }
+}
+
 /// Space between table columns.
 pub const COLUMN_SPACING: u16 = 1;
 

@@ -13,6 +13,7 @@ mod details;
 mod exec;
 mod files;
 mod filter;
+mod fleet_nav;
 mod fleet_run;
 mod format;
 mod input;
@@ -263,9 +264,10 @@ fn main() -> ExitCode {
         let mut first = store.subscribe();
         let _ = tokio::time::timeout(FIRST_DATA_WAIT, first.wait_for(has_data)).await;
         let snapshot: Arc<Snapshot> = store.snapshot();
-        let app = App::new(settings, view, cfg.show_stopped, snapshot);
+        let app = App::new(settings.clone(), view, cfg.show_stopped, snapshot);
         let mut terminal = enter_terminal(cfg.mouse);
-        let r = run::run(&mut terminal, app, session, options, None).await;
+        let start = fleet_nav::Start::Engine(Box::new(app), session);
+        let r = fleet_nav::navigate(&mut terminal, start, settings, &cfg, options).await;
         leave_terminal(cfg.mouse);
         r.map_err(|e| format!("terminal error: {e}"))
     });
@@ -332,7 +334,8 @@ fn fleet_main(
         let mut changed = fleet.changed();
         let _ = tokio::time::timeout(FIRST_DATA_WAIT, changed.changed()).await;
         let mut terminal = enter_terminal(cfg.mouse);
-        let r = fleet_run::run(&mut terminal, fleet, settings, cfg, options).await;
+        let start = fleet_nav::Start::Fleet(fleet);
+        let r = fleet_nav::navigate(&mut terminal, start, settings, cfg, options).await;
         leave_terminal(cfg.mouse);
         r.map_err(|e| format!("terminal error: {e}"))
     });

@@ -305,4 +305,7 @@ pub enum Effect {
         dark: bool,
         overwrite: bool,
     },
+    /// Show the fleet (`:fleet`, or Esc at the top of an engine opened from it): the loop
+    /// ends and hands its session to the fleet (`fleet_nav`).
+    Fleet,
 }

@@ -27,6 +27,7 @@ use wharf_core::streams::logs::LogEvent;
 use wharf_core::streams::{LogFollower, MergedEvent, MergedFollower, StatsHub};
 
 use crate::app::App;
+use crate::input::Events;
 use crate::msg::{ComposeUpdate, Effect, Msg, Switched, TransferJob};
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -90,20 +91,29 @@ impl Follower {
 /// A switch's end, from its background task: the connected session or why not.
 type SwitchDone = (String, Result<Session, SessionError>);
 
+/// How the loop ended.
+pub enum Exit {
+    Quit,
+    /// `:fleet` (or Esc at the top of an engine opened from the fleet): the session followed
+    /// last, for the fleet to keep.
+    Fleet(Session),
+}
+
 /// `options` are what the session was opened with: a switch keeps all but the engine.
+/// `events` are the terminal's, shared with the fleet's loop (`input::events`).
 pub async fn run(
     terminal: &mut DefaultTerminal,
+    events: &mut Events,
     mut app: App,
     session: Session,
     options: SessionOptions,
     open: Option<ContainerId>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Exit> {
     let mut session = session;
     let mut engine = session.engine.clone();
     // Registry credentials: the docker config's, plus logins of this session (memory only).
     let keychain = Keychain::from_env();
     let mut transfers: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
-    let mut events = crate::input::events();
     let mut snap_rx = session.store.subscribe();
     let mut stats_rx = session.stats.subscribe();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -146,7 +156,7 @@ pub async fn run(
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(Exit::Quit),
             },
             Some(m) = rx.recv() => m,
             Some((name, result)) = switch_rx.recv() => match result {
@@ -251,8 +261,7 @@ pub async fn run(
                     let detach = app.settings.detach_keys.clone();
                     let mouse = app.settings.mouse;
                     let r =
-                        crate::exec::run(terminal, &mut events, &engine, &id, cmd, &detach, mouse)
-                            .await;
+                        crate::exec::run(terminal, events, &engine, &id, cmd, &detach, mouse).await;
                     dirty = true;
                     // The clock stood still during the shell: without this, the note about
                     // how it ended would expire on the next tick, unseen.
@@ -381,11 +390,27 @@ pub async fn run(
                         }
                     }
                 }
+                Effect::Fleet => {
+                    // What this engine's views started ends with them; the session goes on
+                    // in the fleet, sampling no stats for a screen that is gone.
+                    for (_, h) in transfers.drain() {
+                        h.abort();
+                    }
+                    for task in [build.take(), compose.take(), copy.take()]
+                        .into_iter()
+                        .flatten()
+                    {
+                        task.abort();
+                    }
+                    session.stats.watch(Vec::new(), None);
+                    session.stats.sample_all(false);
+                    return Ok(Exit::Fleet(session));
+                }
                 other => apply(other, &engine, &tx, &mut logs, &mut copy, terminal),
             }
         }
         if app.quit {
-            return Ok(());
+            return Ok(Exit::Quit);
         }
         // After a message only: log chunks (which `continue` above) change neither the rows
         // on screen nor the focus, and working out which rows are visible takes a layout.
@@ -559,8 +584,8 @@ fn apply(
         | Effect::ArchiveSearch(_)
         | Effect::ArchiveSet { .. } => {}
         Effect::Bell => {}
-        // Handled in the loop, which has the store.
-        Effect::OpenMergedLogs { .. } => {}
+        // Handled in the loop, which has the store (and the session).
+        Effect::OpenMergedLogs { .. } | Effect::Fleet => {}
     }
 }
 

@@ -120,6 +120,17 @@ impl TestSshd {
         self.dir.path().join("bin")
     }
 
+    /// Trust this server's real host key, and give `PATH` with [`TestSshd::shim_dir`] first:
+    /// what a client under test needs to reach the engine through this server.
+    pub fn trusted_path(&self) -> Result<std::ffi::OsString, String> {
+        std::fs::write(self.known_hosts(), self.known_hosts_line()?).map_err(|e| e.to_string())?;
+        let mut dirs = vec![self.shim_dir()];
+        dirs.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        std::env::join_paths(dirs).map_err(|e| e.to_string())
+    }
+
     /// The client's known-hosts file (empty at start).
     pub fn known_hosts(&self) -> PathBuf {
         self.dir.path().join("known_hosts")

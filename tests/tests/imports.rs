@@ -40,6 +40,7 @@ const CRATES: &[(&str, &[&str])] = &[
 /// details, config and filters), the kinds, then the base modules that use none of the others.
 const TUI_LAYERS: &[&str] = &[
     "watch",
+    "fleet_nav",
     "fleet_run",
     "run",
     "alerting",

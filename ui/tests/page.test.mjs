@@ -1466,4 +1466,43 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForSelector(".toasts :text('read-only mode')");
     assert.deepEqual(errors, []);
   });
+  test("fleet: revisions are pushed, not polled; a hidden page gets none and catches up when shown; SSH cost on its engine's chip", async () => {
+    const page = await open("#/fleet");
+    await page.waitForSelector("[data-table=fleet] tbody tr");
+    await page.waitForFunction(() => window.__wharfStub.openStreams === 1 && window.__wharfFleet.watchers.size === 1);
+    // The SSH engine's chip says what its connections cost; the others say nothing of SSH.
+    assert.match(await page.textContent("[data-engine=prod] [data-testid=ssh-cost]"),
+      /1 SSH connection · 5 sessions \(at most 8 each\) · 6 ssh processes/);
+    assert.equal(await page.locator("[data-engine=local] [data-testid=ssh-cost]").count(), 0);
+    // A revision (a container started on `local`) shows without the page asking for anything.
+    await page.evaluate(() => window.__wharfFleet.revise((f) => {
+      f.rows.find((r) => r.container.name === "db").container.state = "running";
+      f.ssh[0].cost.sessions = 7;
+    }));
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-table=fleet] tbody tr")]
+      .some((tr) => tr.textContent.includes("db") && tr.textContent.includes("running")));
+    assert.match(await page.textContent("[data-engine=prod] [data-testid=ssh-cost]"), /7 sessions/);
+    assert.equal(await page.evaluate(() => window.__wharfFleet.asked), 0, "no fleet_snapshot poll");
+    // Hidden: the stream stops, a revision reaches nobody.
+    const setHidden = (hidden) => page.evaluate((h) => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, hidden);
+    await setHidden(true);
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 0);
+    const pushed = await page.evaluate(() => window.__wharfFleet.pushed);
+    await page.evaluate(() => window.__wharfFleet.revise((f) => {
+      f.rows.find((r) => r.container.name === "ledger").container.state = "exited";
+    }));
+    assert.equal(await page.evaluate(() => window.__wharfFleet.pushed), pushed, "nothing pushed while hidden");
+    assert.ok(!(await page.evaluate(() => [...document.querySelectorAll("[data-table=fleet] tbody tr")]
+      .some((tr) => tr.textContent.includes("ledger") && tr.textContent.includes("exited")))));
+    // Shown again: a new stream, whose first message fills the gap.
+    await setHidden(false);
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-table=fleet] tbody tr")]
+      .some((tr) => tr.textContent.includes("ledger") && tr.textContent.includes("exited")));
+    assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 1);
+    assert.equal(await page.evaluate(() => window.__wharfFleet.asked), 0);
+    assert.deepEqual(errors, []);
+  });
 });

@@ -15,6 +15,7 @@
 //! Must be used inside a tokio runtime, as [`Session`].
 
 mod listing;
+mod nav;
 mod spec;
 #[cfg(test)]
 mod tests;
@@ -48,12 +49,16 @@ pub struct Member {
 pub struct Fleet {
     members: Vec<Member>,
     changed: watch::Receiver<u64>,
-    forwarders: Vec<JoinHandle<()>>,
+    bump: Arc<watch::Sender<u64>>,
+    /// One per member with a session, by member name ([`Fleet::follow`]).
+    forwarders: Vec<(String, JoinHandle<()>)>,
+    /// The fleet-wide read-only and the one audit log every member shares.
+    shared: Policy,
 }
 
 impl Drop for Fleet {
     fn drop(&mut self) {
-        for f in &self.forwarders {
+        for (_, f) in &self.forwarders {
             f.abort();
         }
     }
@@ -66,54 +71,94 @@ impl Fleet {
     /// (down, with its error), not a failure of the fleet. An empty list or an audit log that
     /// cannot be opened is an error.
     pub fn open(specs: Vec<EngineSpec>, base: &SessionOptions) -> Result<Fleet> {
-        if specs.is_empty() {
+        Fleet::open_with(specs, base, base.policy()?, None)
+    }
+
+    /// [`Fleet::open`] under `shared` (its audit log), adopting `current` as the member whose
+    /// endpoint and read-only it has instead of connecting that engine again ([`nav`]).
+    fn open_with(
+        specs: Vec<EngineSpec>,
+        base: &SessionOptions,
+        shared: Policy,
+        mut current: Option<Session>,
+    ) -> Result<Fleet> {
+        if specs.is_empty() && current.is_none() {
             return Err(CoreError::invalid_input(
                 "no engines: give --host or --context more than once, add [[engines]] to the \
                  configuration, or create docker contexts",
             ));
         }
-        let shared = base.policy()?;
         let (tx, changed) = watch::channel(0u64);
-        let tx = Arc::new(tx);
-        let mut members = Vec::with_capacity(specs.len());
-        let mut forwarders = Vec::new();
+        let mut fleet = Fleet {
+            members: Vec::with_capacity(specs.len()),
+            changed,
+            bump: Arc::new(tx),
+            forwarders: Vec::new(),
+            shared,
+        };
         for spec in specs {
             let read_only = base.read_only || spec.read_only;
             let policy = Policy {
                 read_only,
-                audit: shared.audit.clone(),
+                audit: fleet.shared.audit.clone(),
             };
             let (endpoint, session) = match endpoint_of(&spec, &base.connect) {
                 Ok(ep) => {
                     let label = ep.transport.to_string();
-                    match Session::open_endpoint(ep, policy, base.stats.clone()) {
+                    let adopted = nav::adopt(&mut current, &label, read_only);
+                    match adopted.map_or_else(
+                        || Session::open_endpoint(ep, policy, base.stats.clone()),
+                        Ok,
+                    ) {
                         Ok(s) => (label, Ok(s)),
                         Err(e) => (label, Err(e.to_string())),
                     }
                 }
                 Err(e) => (describe(&spec), Err(e.to_string())),
             };
-            if let Ok(s) = &session {
-                let mut rx = s.store.subscribe();
-                let tx = tx.clone();
-                forwarders.push(tokio::spawn(async move {
-                    while rx.changed().await.is_ok() {
-                        tx.send_modify(|n| *n = n.wrapping_add(1));
-                    }
-                }));
-            }
-            members.push(Member {
+            fleet.push(Member {
                 spec,
                 read_only,
                 endpoint,
                 session,
             });
         }
-        Ok(Fleet {
-            members,
-            changed,
-            forwarders,
-        })
+        // Not adopted: a member of its own, unless a member is that engine under another
+        // read-only (that member's own session is the one that keeps its policy).
+        if let Some(s) = current.filter(|s| !fleet.members.iter().any(|m| m.endpoint == s.endpoint))
+        {
+            fleet.add_session(s);
+        }
+        Ok(fleet)
+    }
+
+    /// Add a member and follow its session's revisions.
+    fn push(&mut self, member: Member) {
+        if let Ok(s) = &member.session {
+            self.follow(&member.spec.name, s);
+        }
+        self.members.push(member);
+    }
+
+    /// Bump [`Fleet::changed`] on each revision of `session`'s store, as member `name`'s
+    /// (replacing that member's previous forwarder).
+    fn follow(&mut self, name: &str, session: &Session) {
+        self.forwarders.retain(|(n, f)| {
+            if n == name {
+                f.abort();
+            }
+            n != name
+        });
+        let mut rx = session.store.subscribe();
+        let tx = self.bump.clone();
+        self.forwarders.push((
+            name.to_owned(),
+            tokio::spawn(async move {
+                while rx.changed().await.is_ok() {
+                    tx.send_modify(|n| *n = n.wrapping_add(1));
+                }
+            }),
+        ));
     }
 
     pub fn members(&self) -> &[Member] {
@@ -161,7 +206,7 @@ impl Fleet {
     /// the fleet in its single-engine views); the member stays, down with "opened alone".
     pub fn take_session(&mut self, name: &str) -> Option<Session> {
         let m = self.members.iter_mut().find(|m| m.spec.name == name)?;
-        match std::mem::replace(&mut m.session, Err("opened alone".to_owned())) {
+        match std::mem::replace(&mut m.session, Err(nav::OPENED_ALONE.to_owned())) {
             Ok(s) => Some(s),
             Err(why) => {
                 m.session = Err(why);

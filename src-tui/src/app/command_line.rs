@@ -40,6 +40,7 @@ const VERBS: &[&str] = &[
     "host",
     "logs",
     "archive",
+    "fleet",
 ];
 
 const PRUNE_TARGETS: &[&str] = &[
@@ -162,6 +163,7 @@ impl App {
                 self.prune_preview(target)
             }
             ("ctx" | "context", words) => self.ctx_command(words),
+            ("fleet", []) => vec![Effect::Fleet],
             ("host", words) => self.host_command(words),
             ("logs", words) => self.merged_logs_command(words),
             ("archive", words) => self.archive_command(words),

@@ -57,6 +57,17 @@ pub struct FleetApp {
     /// The last outcome: text and whether it is an error.
     pub toast: Option<(String, bool)>,
     keymap: KeyMap,
+    /// The `?` help, open, scrolled by this many rows (`fleet_input`).
+    pub help: Option<u16>,
+    /// The first table row on screen (kept so the mouse hits what is drawn).
+    pub offset: usize,
+    pub size: (u16, u16),
+    /// What each SSH engine's shared connections cost, read every second by the loop.
+    pub ssh: Vec<(String, wharf_core::model::SshCost)>,
+    /// Whether mouse events are taken (the `mouse` setting).
+    pub mouse: bool,
+    /// `--read-only` for all: mutating keys leave the footer (the core refuses them anyway).
+    pub read_only: bool,
 }
 
 impl FleetApp {
@@ -73,9 +84,19 @@ impl FleetApp {
             confirm: None,
             toast: None,
             keymap,
+            help: None,
+            offset: 0,
+            size: (80, 24),
+            ssh: Vec::new(),
+            mouse: true,
+            read_only: false,
         };
         app.refresh_rows(None);
         app
+    }
+
+    pub fn keymap(&self) -> &KeyMap {
+        &self.keymap
     }
 
     pub fn row(&self, i: usize) -> Option<&FleetContainer> {
@@ -178,6 +199,7 @@ impl FleetApp {
         let n = self.rows.len();
         match a {
             Action::Quit => return Some(Some(FleetEffect::Quit)),
+            Action::Help => self.help = Some(0),
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
             Action::Top => self.selected = 0,

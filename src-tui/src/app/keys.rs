@@ -2,6 +2,7 @@
 //! table; each key's actions are tried in turn until one applies here.
 
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
 
 use super::{command_line, App};
 use crate::details::Tab;
@@ -43,8 +44,16 @@ impl App {
                         }
                         self.refresh_rows();
                     }
-                } else if m.row > t.y && m.row < t.y + t.height {
-                    let i = self.table().offset + (m.row - t.y - 1) as usize;
+                } else if let Some(i) = crate::layout::row_at(
+                    Rect {
+                        y: t.y + 1,
+                        height: t.height.saturating_sub(1),
+                        ..t
+                    },
+                    self.table().offset,
+                    m.column,
+                    m.row,
+                ) {
                     if i < self.rows.len() {
                         self.select(i);
                         return self.sync_details();
@@ -93,25 +102,14 @@ impl App {
             Mode::Normal => {}
             Mode::Help(offset) => {
                 // Movement keys scroll the help; any other key closes it.
-                let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
-                let delta: i32 = match actions.first() {
-                    Some(Action::Down) => 1,
-                    Some(Action::Up) => -1,
-                    Some(Action::PageDown) => 10,
-                    Some(Action::PageUp) => -10,
-                    _ => return Vec::new(),
-                };
-                self.mode = Mode::Help((i32::from(offset) + delta).clamp(0, 500) as u16);
+                if let Some(o) = help_scroll(&self.settings.keymap, key, offset) {
+                    self.mode = Mode::Help(o);
+                }
                 return Vec::new();
             }
             Mode::Text(mut t) => {
-                let actions: Vec<Action> = self.settings.keymap.actions(key).collect();
-                let delta: i32 = match actions.first() {
-                    Some(Action::Down) => 1,
-                    Some(Action::Up) => -1,
-                    Some(Action::PageDown) => 10,
-                    Some(Action::PageUp) => -10,
-                    _ => return Vec::new(),
+                let Some(delta) = self.settings.keymap.scroll_delta(key) else {
+                    return Vec::new();
                 };
                 let last = t.lines.len().saturating_sub(1) as i32;
                 t.scroll = (i32::from(t.scroll) + delta).clamp(0, last.max(0)) as u16;
@@ -372,4 +370,11 @@ impl App {
             }
         }
     }
+}
+
+/// The help's next scroll offset for `key`, or `None` when the key closes it (the engine's
+/// help and the fleet's).
+pub fn help_scroll(km: &crate::keymap::KeyMap, key: Key, offset: u16) -> Option<u16> {
+    let delta = km.scroll_delta(key)?;
+    Some((i32::from(offset) + delta).clamp(0, 500) as u16)
 }

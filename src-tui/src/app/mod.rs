@@ -17,6 +17,7 @@ mod contexts;
 mod dash;
 mod files;
 pub mod fleet;
+mod fleet_input;
 mod images;
 mod keys;
 mod merged_logs;
@@ -132,6 +133,8 @@ pub struct App {
     pub alerts: Vec<wharf_core::model::FiredAlert>,
     /// The live dashboard (`:dash`), when open: it takes the keys and the screen.
     pub dash: Option<DashPanel>,
+    /// This engine was opened from the fleet: Esc at the top level goes back to it.
+    pub from_fleet: bool,
 }
 
 /// One bulk action: its requests and one result entry per object as they arrive.
@@ -179,6 +182,7 @@ impl App {
             contexts: ContextsState::default(),
             alerts: Vec::new(),
             dash: None,
+            from_fleet: false,
         };
         for v in View::ALL {
             let t = TableState {

@@ -85,6 +85,10 @@ impl App {
         if let Some(v) = self.history.pop() {
             self.view = v;
             self.refresh_rows();
+            return Vec::new();
+        }
+        if self.from_fleet {
+            return vec![Effect::Fleet];
         }
         Vec::new()
     }

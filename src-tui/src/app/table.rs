@@ -164,13 +164,9 @@ impl App {
     }
 
     pub(super) fn clamp_offset(&mut self) {
-        let h = (self.table_height() as usize).max(1);
+        let h = self.table_height() as usize;
         let t = self.table_mut();
-        if t.selected < t.offset {
-            t.offset = t.selected;
-        } else if t.selected >= t.offset + h {
-            t.offset = t.selected + 1 - h;
-        }
+        t.offset = crate::layout::keep_in_view(t.offset, t.selected, h);
     }
 
     pub(super) fn select(&mut self, i: usize) {

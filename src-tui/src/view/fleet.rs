@@ -4,7 +4,7 @@
 //! engine's rows carry a red marker, and the frame turns red while the selected row is on
 //! one. A pure function of the state.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
@@ -15,6 +15,8 @@ use wharf_core::model::ContainerState;
 use crate::app::fleet::{FleetApp, FLEET_COLUMNS};
 use crate::config::Palette;
 use crate::format::inert;
+use crate::keymap::Action;
+use crate::layout::fleet_areas;
 
 /// The engine's configured colour, if it names one the terminal has.
 fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
@@ -38,19 +40,91 @@ fn state_style(state: EngineState, p: &Palette) -> Style {
 
 pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
     let area = f.area();
-    let [head, body, foot] = Layout::vertical([
-        Constraint::Length(1 + app.snapshot.engines.len() as u16),
-        Constraint::Min(3),
-        Constraint::Length(2),
-    ])
-    .areas(area);
-    header(f, app, p, head);
-    table(f, app, p, body);
-    footer(f, app, p, foot);
+    // The app's areas (its mouse hits what is drawn); the frame's size wins if they differ.
+    let a = fleet_areas((area.width, area.height), app.snapshot.engines.len());
+    header(f, app, p, a.header);
+    table(f, app, p, a.table);
+    footer(f, app, p, a.footer);
     if app.confirm.is_some() {
         confirm(f, app, p, area);
     }
+    if let Some(offset) = app.help {
+        let body = super::popup::between(area, a.header, a.footer);
+        let notes = vec![Line::styled(
+            "fleet: every engine's containers; Enter opens the row's engine (Esc at its top, \
+             or :fleet, comes back here); the filter matches the engine name too",
+            Style::default().fg(p.muted),
+        )];
+        super::popup::help_popup(
+            f,
+            body,
+            app.keymap(),
+            p,
+            app.read_only,
+            &FLEET_HELP,
+            notes,
+            offset,
+        );
+    }
 }
+
+/// The fleet's `?` help: the keys its loop acts on.
+const FLEET_HELP: [(&str, &[Action]); 4] = [
+    (
+        "General",
+        &[Action::Quit, Action::Help, Action::Filter, Action::Back],
+    ),
+    (
+        "Move",
+        &[
+            Action::Up,
+            Action::Down,
+            Action::PageUp,
+            Action::PageDown,
+            Action::Top,
+            Action::Bottom,
+            Action::Open,
+        ],
+    ),
+    (
+        "Select & sort",
+        &[
+            Action::Mark,
+            Action::ClearMarks,
+            Action::SortNext,
+            Action::SortPrev,
+            Action::SortReverse,
+        ],
+    ),
+    (
+        "Act",
+        &[
+            Action::Start,
+            Action::Stop,
+            Action::Restart,
+            Action::PauseToggle,
+            Action::Kill,
+            Action::Remove,
+        ],
+    ),
+];
+
+/// The footer's keys, from the key map like the engine's footer.
+const FLEET_HINTS: [Action; 13] = [
+    Action::Open,
+    Action::Filter,
+    Action::SortNext,
+    Action::SortReverse,
+    Action::Mark,
+    Action::ClearMarks,
+    Action::Start,
+    Action::Stop,
+    Action::Restart,
+    Action::PauseToggle,
+    Action::Remove,
+    Action::Help,
+    Action::Quit,
+];
 
 fn header(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     let total = app.snapshot.containers.len();
@@ -84,6 +158,12 @@ fn header(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
         }
         if e.stale {
             spans.push(Span::styled(" (stale)", Style::default().fg(p.muted)));
+        }
+        if let Some((_, cost)) = app.ssh.iter().find(|(name, _)| *name == e.name) {
+            spans.push(Span::styled(
+                format!(" · ssh: {}", cost.describe()),
+                Style::default().fg(p.muted),
+            ));
         }
         spans.push(Span::styled(
             format!("  {}", inert(&e.endpoint)),
@@ -178,7 +258,9 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
         .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
         .block(block)
         .row_highlight_style(Style::default().bg(p.selection_bg));
-    let mut state = TableState::default().with_selected(Some(app.selected));
+    let mut state = TableState::default()
+        .with_offset(app.offset)
+        .with_selected(Some(app.selected));
     f.render_stateful_widget(t, area, &mut state);
 }
 
@@ -199,11 +281,12 @@ fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     } else {
         Line::raw("")
     };
-    let keys = Line::styled(
-        "↑↓ move · / filter · <> sort · I reverse · space mark · u unmark · S start · s stop · \
-         r restart · p pause · D remove · Enter open · q quit",
-        Style::default().fg(p.muted),
-    );
+    let keys = Line::from(super::key_hints(
+        app.keymap(),
+        p,
+        app.read_only,
+        FLEET_HINTS.to_vec(),
+    ));
     f.render_widget(Paragraph::new(vec![filter, keys]), area);
 }
 

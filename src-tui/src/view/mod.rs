@@ -397,19 +397,7 @@ fn footer(f: &mut Frame, app: &App, area: Rect) {
                         Style::default().fg(p.paused).add_modifier(Modifier::BOLD),
                     ));
                 }
-                let mut actions = hints(app);
-                // Help and quit first: on a narrow terminal the rest is what gets cut.
-                actions.sort_by_key(|a| !matches!(a, Action::Help | Action::Quit));
-                for a in actions {
-                    if app.settings.read_only && a.is_mutating() {
-                        continue;
-                    }
-                    spans.push(Span::styled(km.hint(a), Style::default().fg(p.accent)));
-                    spans.push(Span::styled(
-                        format!(" {}  ", a.label()),
-                        Style::default().fg(p.muted),
-                    ));
-                }
+                spans.extend(key_hints(km, p, app.settings.read_only, hints(app)));
                 Line::from(spans)
             }
         },
@@ -429,6 +417,29 @@ mod stats_tests;
 mod swarm_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+
+/// A footer's key hints from the key map: help and quit first (on a narrow terminal the rest
+/// is what gets cut), mutating ones left out when `read_only`.
+pub fn key_hints(
+    km: &crate::keymap::KeyMap,
+    p: &crate::config::Palette,
+    read_only: bool,
+    mut actions: Vec<Action>,
+) -> Vec<Span<'static>> {
+    actions.sort_by_key(|a| !matches!(a, Action::Help | Action::Quit));
+    let mut spans = Vec::new();
+    for a in actions {
+        if read_only && a.is_mutating() {
+            continue;
+        }
+        spans.push(Span::styled(km.hint(a), Style::default().fg(p.accent)));
+        spans.push(Span::styled(
+            format!(" {}  ", a.label()),
+            Style::default().fg(p.muted),
+        ));
+    }
+    spans
+}
 
 /// Key hints for a panel's footer: each key in the accent colour, its label muted.
 pub fn hint_spans(app: &App, pairs: Vec<(String, &str)>) -> Vec<Span<'static>> {

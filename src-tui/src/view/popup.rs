@@ -7,7 +7,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::App;
-use crate::keymap::Action;
+use crate::config::Palette;
+use crate::keymap::{Action, KeyMap};
 use crate::prompt::Confirm;
 
 pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
@@ -108,6 +109,17 @@ pub fn confirm(f: &mut Frame, app: &App, c: &Confirm) {
     );
 }
 
+/// The rows of `area` between `header` and `footer`: where a popup goes so the header (the
+/// endpoint and its state) and the footer stay in view.
+pub(super) fn between(area: Rect, header: Rect, footer: Rect) -> Rect {
+    Rect::new(
+        area.x,
+        header.bottom(),
+        area.width,
+        footer.y.saturating_sub(header.bottom()),
+    )
+}
+
 /// One help entry: a group title or a key and what it does.
 enum Entry {
     Title(&'static str),
@@ -174,8 +186,61 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
             ],
         ),
     ];
+    // Between the header and the footer: the endpoint and its state stay in view.
+    let a = app.areas();
+    let area = f.area();
+    let body = between(area, a.header, a.footer);
+    let mut lines = Vec::new();
+    for n in [
+        ":containers :images :networks :volumes :projects :events :engine :prune WHAT :create network|volume NAME :run [IMAGE] :tail N :save FILE :sort COL :q",
+        "filters: text or regex, !text inverts, key=value matches a label",
+    ] {
+        lines.push(Line::from(Span::styled(n, Style::default().fg(p.muted))));
+    }
+    if !app.settings.read_only {
+        // The run form's keys: it takes the screen, so they are listed here, not per group.
+        let form = format!(
+            "run form (:run IMAGE, or {} on an image): {}/{} move, {} edits or toggles, {} runs, {} removes a list entry, {} copies the docker run line, {} explains its warnings, {} closes",
+            km.hint(Run),
+            km.hint(Down),
+            km.hint(NextTab),
+            km.hint(Open),
+            km.hint(Submit),
+            km.hint(Remove),
+            km.hint(Copy),
+            km.hint(Help),
+            km.hint(Back)
+        );
+        lines.push(Line::from(Span::styled(form, Style::default().fg(p.muted))));
+    }
+    help_popup(
+        f,
+        body,
+        km,
+        p,
+        app.settings.read_only,
+        &groups,
+        lines,
+        offset,
+    );
+}
+
+/// The `?` help of a screen (the engine's views, the fleet): `groups` of actions, each with
+/// the keys bound to it in `km` (mutating ones marked off when `read_only`), flowing in as
+/// many columns as `body` allows, then `notes`; scrolled by `offset`.
+#[allow(clippy::too_many_arguments)]
+pub fn help_popup(
+    f: &mut Frame,
+    body: Rect,
+    km: &KeyMap,
+    p: &Palette,
+    read_only: bool,
+    groups: &[(&'static str, &[Action])],
+    notes: Vec<Line<'static>>,
+    offset: u16,
+) {
     let mut entries = Vec::new();
-    for (title, actions) in groups {
+    for &(title, actions) in groups {
         entries.push(Entry::Title(title));
         for a in actions {
             let keys = km
@@ -185,21 +250,12 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
                 .collect::<Vec<_>>()
                 .join(" ");
             let mut label = a.label().to_owned();
-            if app.settings.read_only && a.is_mutating() {
+            if read_only && a.is_mutating() {
                 label.push_str(" (off)");
             }
             entries.push(Entry::Key(keys, label));
         }
     }
-    // Between the header and the footer: the endpoint and its state stay in view.
-    let a = app.areas();
-    let area = f.area();
-    let body = Rect::new(
-        area.x,
-        a.header.bottom(),
-        area.width,
-        a.footer.y.saturating_sub(a.header.bottom()),
-    );
     let r = centered(body, body.width.saturating_sub(2).min(132), body.height);
     let inner_w = (r.width.saturating_sub(2) as usize).max(1);
     // As many columns of at least 25 cells as fit; entries flow down, then across.
@@ -243,28 +299,7 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
-    for n in [
-        ":containers :images :networks :volumes :projects :events :engine :prune WHAT :create network|volume NAME :run [IMAGE] :tail N :save FILE :sort COL :q",
-        "filters: text or regex, !text inverts, key=value matches a label",
-    ] {
-        lines.push(Line::from(Span::styled(n, Style::default().fg(p.muted))));
-    }
-    if !app.settings.read_only {
-        // The run form's keys: it takes the screen, so they are listed here, not per group.
-        let form = format!(
-            "run form (:run IMAGE, or {} on an image): {}/{} move, {} edits or toggles, {} runs, {} removes a list entry, {} copies the docker run line, {} explains its warnings, {} closes",
-            km.hint(Run),
-            km.hint(Down),
-            km.hint(NextTab),
-            km.hint(Open),
-            km.hint(Submit),
-            km.hint(Remove),
-            km.hint(Copy),
-            km.hint(Help),
-            km.hint(Back)
-        );
-        lines.push(Line::from(Span::styled(form, Style::default().fg(p.muted))));
-    }
+    lines.extend(notes);
     scrolling_text(
         f,
         r,

@@ -402,12 +402,7 @@ fn explain(f: &mut Frame, app: &App, form: &RunFormState, offset: u16) {
     )));
     let a = app.areas();
     let area = f.area();
-    let body = Rect::new(
-        area.x,
-        a.header.bottom(),
-        area.width,
-        a.footer.y.saturating_sub(a.header.bottom()),
-    );
+    let body = super::popup::between(area, a.header, a.footer);
     let r = centered(body, body.width.saturating_sub(2).min(100), body.height);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -11,6 +11,8 @@ mod contexts;
 mod dash;
 mod files;
 mod fleet;
+mod fleet_nav;
+mod fleet_ssh;
 mod hostile;
 mod images;
 mod input;

@@ -14,17 +14,8 @@ fn the_engine_view_shows_what_ssh_costs() {
     let Some(sshd) = TestSshd::start_or_skip(engine.host()) else {
         return;
     };
-    std::fs::write(
-        sshd.known_hosts(),
-        sshd.known_hosts_line().unwrap_or_else(|e| panic!("{e}")),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
     // wharf (not this process) finds the shim's ssh first, which reads the test's ssh config.
-    let mut dirs = vec![sshd.shim_dir()];
-    dirs.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
-    let path = std::env::join_paths(dirs).unwrap_or_else(|e| panic!("{e}"));
+    let path = sshd.trusted_path().unwrap_or_else(|e| panic!("{e}"));
     let path = path.to_string_lossy();
     let host = format!("ssh://root@127.0.0.1:{}", sshd.port());
     let mut w = Wharf::start_with_env(engine, &["--host", &host], &[("PATH", &path)]);

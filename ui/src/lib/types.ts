@@ -112,3 +112,5 @@ export type { FleetContainer } from "./generated/FleetContainer";
 export type { EngineStatus } from "./generated/EngineStatus";
 export type { FleetItem } from "./generated/FleetItem";
 export type { FleetPlan } from "./generated/FleetPlan";
+export type { FleetUpdate } from "./generated/FleetUpdate";
+export type { EngineSsh } from "./generated/EngineSsh";

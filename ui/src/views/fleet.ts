@@ -3,21 +3,29 @@
 // one table of every engine's containers with an ENGINE column: the filter matches the engine
 // too, sort, marks across engines and bulk actions, each confirmed with the objects named with
 // their engine (the core's plan) and routed by engine name. Read-only per engine is the core's:
-// a refused item comes back as its error. The listing is asked for every POLL_MS while the
-// page is shown; the core answers from each engine's live model without waiting for any.
+// a refused item comes back as its error. The listing is pushed by the backend on each fleet
+// revision (at most every 150 ms) while the page is visible: hidden, the stream stops and
+// nothing is sent; shown again, a new stream's first message is the listing now. An SSH
+// engine's chip says what its shared connections cost (the core's counters).
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { shortId } from "../lib/format";
 import { Table } from "../lib/table";
-import type { Command, EngineStatus, FleetContainer, FleetItem, FleetSnapshot, Snapshot } from "../lib/types";
+import type { Command, EngineSsh, EngineStatus, FleetContainer, FleetItem, FleetSnapshot, FleetUpdate, Snapshot, SshCost } from "../lib/types";
 import { confirmAction, errorText, toast } from "../lib/ui";
+import { whileVisible, type Visible } from "../lib/visible";
 import type { View } from "./view";
 
-const POLL_MS = 500;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** As the terminal's header says it (`SshCost::describe` in the core). */
+function sshText(c: SshCost): string {
+  return `${plural(c.connections, "SSH connection")} · ${plural(c.sessions, "session")} (at most ${c.sessions_per_connection} each) · ${plural(c.processes, "ssh process", "ssh processes")}`;
+}
 
 const key = (r: FleetContainer) => `${r.container.id}@${r.engine}`;
 
-function chip(e: EngineStatus): HTMLElement {
+function chip(e: EngineStatus, ssh: EngineSsh | undefined): HTMLElement {
   const el = h("span", {
     class: `engine-chip state-${e.state}${e.red ? " red" : ""}`, "data-engine": e.name,
     title: e.error ? `${e.endpoint}: ${e.error}` : e.endpoint,
@@ -25,7 +33,8 @@ function chip(e: EngineStatus): HTMLElement {
   h("span", { class: "dot" }),
   h("strong", {}, e.name), ` ${e.state.replace("_", " ")} · ${e.containers} containers, ${e.running} running`,
   e.read_only ? h("span", { class: "badge ro", title: "read-only: changes are refused" }, "RO") : "",
-  e.stale ? h("span", { class: "badge" }, "stale") : "");
+  e.stale ? h("span", { class: "badge" }, "stale") : "",
+  ssh ? h("span", { class: "ssh-cost", "data-testid": "ssh-cost" }, ` · ${sshText(ssh.cost)}`) : "");
   // A configured colour is only a CSS colour value when it parses as one.
   if (e.colour && CSS.supports("color", e.colour)) el.style.setProperty("--engine", e.colour);
   return el;
@@ -103,32 +112,27 @@ export function fleetView(): View {
   frame.append(table.el);
   const el = h("section", { class: "fleet", "data-testid": "fleet" }, h("h2", {}, "Fleet"), chips, form, frame);
 
+  let ssh: EngineSsh[] = [];
   const show = (s: FleetSnapshot) => {
     snap = s;
-    replace(chips, s.engines.map(chip));
+    replace(chips, s.engines.map((e) => chip(e, ssh.find((c) => c.engine === e.name))));
     // Production in view: the frame turns red while any red engine has rows listed.
     frame.classList.toggle("red", s.engines.some((e) => e.red && e.containers > 0));
     table.setRows(s.containers, readOnly);
   };
-  let timer: ReturnType<typeof setInterval> | null = null;
-  let busy = false;
-  const poll = async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      show(await backend().fleetSnapshot());
-    } catch (e) {
-      toast(errorText(e), "error");
-      if (timer) clearInterval(timer);
-      timer = null;
-    } finally {
-      busy = false;
-    }
+  const pushed = (u: FleetUpdate) => {
+    ssh = u.ssh;
+    show(u.snapshot);
   };
+  let live: Visible | null = null;
+  let closed = false;
   const open = async () => {
     try {
       show(await backend().fleetOpen(hosts));
-      if (!timer) timer = setInterval(() => void poll(), POLL_MS);
+      if (closed) return;
+      // A fleet opened again (an address added) is a new one: a new stream follows it.
+      if (live) live.restart();
+      else live = whileVisible(() => backend().fleetWatch(pushed), (e) => toast(errorText(e), "error"));
     } catch (e) {
       toast(errorText(e), "error");
     }
@@ -143,8 +147,9 @@ export function fleetView(): View {
       }
     },
     destroy: () => {
-      if (timer) clearInterval(timer);
-      timer = null;
+      closed = true;
+      live?.stop();
+      live = null;
       void backend().fleetClose().catch(() => undefined);
     },
     focusFilter: () => table.focusFilter(),

@@ -13,6 +13,7 @@ import type {
   AlertRules, FiredAlert, RuleSpec,
   DashFormat, DashResume, DashScope, DashUpdate, Stacking,
   FleetItem, FleetPlan, FleetSnapshot,
+  FleetUpdate,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -144,6 +145,9 @@ export interface Backend {
   fleetPlan(items: FleetItem[]): Promise<FleetPlan>;
   /** Run each item on its engine; one entry per item: null or its error. */
   fleetExecute(items: FleetItem[], confirmed: boolean): Promise<(ErrorReport | null)[]>;
+  /** The open fleet's listing (and each SSH engine's cost) now, then after each revision, at
+   * most every 150 ms, until stopped. */
+  fleetWatch(cb: (u: FleetUpdate) => void): Promise<StreamHandle>;
 }
 
 let current: Backend | null = null;

@@ -858,7 +858,7 @@ export function createStubBackend(): Backend {
       eng.alertRules = rules;
       return { path: "/stub/config/wharf/alerts.toml", rules };
     },
-    ...stubFleet((i, state) => container(i, `web-${i}`, state)),
+    ...stubFleet((i, state) => container(i, `web-${i}`, state), stream),
   };
 }
 

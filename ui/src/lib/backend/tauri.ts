@@ -4,7 +4,7 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
-import type { FiredAlert } from "../types";
+import type { FiredAlert, FleetUpdate } from "../types";
 import type { BuildBatch, ComposeProgress, DashUpdate, CopyEvent, ExecEvent, ImageUpdateProgress, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
 /** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
@@ -141,5 +141,10 @@ export function createTauriBackend(): Backend {
     fleetClose: () => invoke("fleet_close"),
     fleetPlan: (items) => invoke("fleet_plan", { items }),
     fleetExecute: (items, confirmed) => invoke("fleet_execute", { items, confirmed }),
+    async fleetWatch(cb) {
+      const channel = new Channel<FleetUpdate>();
+      channel.onmessage = cb;
+      return handle(await invoke<number>("fleet_watch", { channel }));
+    },
   };
 }

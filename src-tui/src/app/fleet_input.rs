@@ -1,0 +1,178 @@
+//! The fleet's terminal input besides its keys: the `?` help (scrolled like the engine's
+//! help), the mouse (a click selects a row, the wheel moves the selection, as in the engine's
+//! table) and the terminal's size, which places the table for both. The hit test and the
+//! scrolling are the engine table's own (`layout::row_at`, `layout::keep_in_view`).
+//!
+//! Invariant: after every input the selected row is in view (`offset`), so what the mouse
+//! hits is what is drawn.
+
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+
+use super::fleet::{FleetApp, FleetEffect};
+use super::keys::help_scroll;
+use crate::keymap::Key;
+use crate::layout::{fleet_areas, keep_in_view, row_at, FleetAreas};
+
+impl FleetApp {
+    /// Where the fleet's parts are on screen now.
+    pub fn areas(&self) -> FleetAreas {
+        fleet_areas(self.size, self.snapshot.engines.len())
+    }
+
+    /// One terminal event: keys (the help takes them first while open), mouse, resize.
+    pub fn input(&mut self, ev: Event) -> Option<FleetEffect> {
+        let effect = match ev {
+            Event::Key(k) if k.kind == KeyEventKind::Release => None,
+            Event::Key(k) => match self.help {
+                // Movement keys scroll the help; any other key closes it.
+                Some(offset) => {
+                    self.help = help_scroll(self.keymap(), Key::from_event(&k), offset);
+                    None
+                }
+                None => self.key(k),
+            },
+            Event::Mouse(m) => {
+                self.mouse_event(m);
+                None
+            }
+            Event::Resize(w, h) => {
+                self.size = (w, h);
+                None
+            }
+            _ => None,
+        };
+        self.keep_selection_in_view();
+        effect
+    }
+
+    fn mouse_event(&mut self, m: MouseEvent) {
+        if !self.mouse || self.help.is_some() || self.confirm.is_some() || self.editing_filter {
+            return;
+        }
+        let last = self.rows.len().saturating_sub(1);
+        match m.kind {
+            MouseEventKind::ScrollDown => self.selected = (self.selected + 3).min(last),
+            MouseEventKind::ScrollUp => self.selected = self.selected.saturating_sub(3),
+            MouseEventKind::Down(MouseButton::Left) => {
+                if let Some(i) = row_at(self.areas().rows(), self.offset, m.column, m.row) {
+                    if i < self.rows.len() {
+                        self.selected = i;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Also after a new snapshot (rows come and go).
+    pub fn keep_selection_in_view(&mut self) {
+        let height = usize::from(self.areas().rows().height);
+        self.offset = keep_in_view(self.offset, self.selected, height);
+    }
+
+    /// The SSH members' costs now; whether they changed (the screen then needs drawing).
+    pub fn set_ssh(&mut self, costs: Vec<(String, wharf_core::model::SshCost)>) -> bool {
+        let changed = costs != self.ssh;
+        self.ssh = costs;
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use wharf_core::fleet::{EngineState, EngineStatus, FleetContainer, FleetSnapshot};
+    use wharf_core::model::ContainerState;
+
+    use super::*;
+    use crate::keymap::KeyMap;
+    use crate::view::tests::fixtures::container;
+
+    fn app(rows: usize) -> FleetApp {
+        let engine = EngineStatus {
+            name: "east".into(),
+            endpoint: "unix:///east.sock".into(),
+            colour: None,
+            red: false,
+            read_only: false,
+            state: EngineState::Connected,
+            error: None,
+            containers: rows,
+            running: rows,
+            stale: false,
+            revision: 1,
+        };
+        let containers = (0..rows)
+            .map(|i| FleetContainer {
+                engine: "east".into(),
+                container: Arc::new(container(
+                    char::from(b'a' + (i % 26) as u8),
+                    &format!("c{i:03}"),
+                    "busybox",
+                    ContainerState::Running,
+                )),
+            })
+            .collect();
+        let mut app = FleetApp::new(
+            KeyMap::default(),
+            FleetSnapshot {
+                engines: vec![engine],
+                containers,
+            },
+        );
+        app.input(Event::Resize(100, 20));
+        app
+    }
+
+    fn click(app: &mut FleetApp, row: u16) {
+        app.input(Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }));
+    }
+
+    #[test]
+    fn a_click_selects_the_row_drawn_there_and_the_wheel_scrolls() {
+        let mut app = app(40);
+        let rows = app.areas().rows();
+        click(&mut app, rows.y + 2);
+        assert_eq!(app.selected, 2);
+        for _ in 0..10 {
+            app.input(Event::Mouse(MouseEvent {
+                kind: MouseEventKind::ScrollDown,
+                column: 10,
+                row: rows.y,
+                modifiers: KeyModifiers::NONE,
+            }));
+        }
+        assert_eq!(app.selected, 32);
+        assert!(
+            app.offset > 0,
+            "the table scrolled to keep the selection in view"
+        );
+        // The first row on screen is now `offset`: a click there selects it.
+        let offset = app.offset;
+        click(&mut app, rows.y);
+        assert_eq!(app.selected, offset);
+        // A click on the frame or the column titles selects nothing new.
+        click(&mut app, rows.y - 1);
+        assert_eq!(app.selected, offset);
+    }
+
+    #[test]
+    fn question_mark_opens_the_help_which_scrolls_and_closes_on_another_key() {
+        let mut app = app(3);
+        let key = |c| Event::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        app.input(key(KeyCode::Char('?')));
+        assert_eq!(app.help, Some(0));
+        app.input(key(KeyCode::Char('j')));
+        assert_eq!(app.help, Some(1), "j scrolls the help, not the table");
+        assert_eq!(app.selected, 0);
+        app.input(key(KeyCode::Char('x')));
+        assert_eq!(app.help, None);
+    }
+}
