@@ -15,6 +15,7 @@
 //! Must be used inside a tokio runtime, as [`Session`].
 
 mod listing;
+mod objects;
 mod spec;
 #[cfg(test)]
 mod tests;
@@ -31,6 +32,10 @@ use crate::error::{CoreError, Result};
 use crate::session::{Session, SessionOptions};
 
 pub use listing::{EngineState, EngineStatus, FleetContainer, FleetKey, FleetSnapshot, MemberView};
+pub use objects::{
+    plan_removal, FleetImage, FleetNetwork, FleetObjects, FleetVolume, KindCounts, FleetObjectKey,
+    FleetObjectKind, RemovalPlan, RoutedCommand,
+};
 pub use spec::{everything, from_config, from_flags, EngineEntry, EngineSource, EngineSpec, RED};
 
 /// One engine of the fleet: its session, or why there is none (an address or context that
@@ -231,11 +236,16 @@ fn describe(spec: &EngineSpec) -> String {
     }
 }
 
-/// The confirmation line of one fleet command: what it does and on which engine
-/// (`stop web (3f2a1b) on prod`).
+/// The confirmation line of one fleet command: what it does, to which object and on which
+/// engine (`stop web (3f2a1b) on prod`, `remove volume pgdata on prod`).
 pub fn describe_command(engine: &str, name: &str, cmd: &Command) -> String {
-    match cmd.container() {
-        Some(id) => format!("{} {name} ({}) on {engine}", cmd.verb(), id.short()),
+    let id = cmd
+        .container()
+        .map(|id| id.short())
+        .or_else(|| objects::object_id(cmd));
+    match id {
+        Some(id) if name.is_empty() || name == id => format!("{} {id} on {engine}", cmd.verb()),
+        Some(id) => format!("{} {name} ({id}) on {engine}", cmd.verb()),
         None => format!("{cmd} on {engine}"),
     }
 }
