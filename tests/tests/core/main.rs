@@ -29,3 +29,4 @@ mod swarm;
 mod swarm_nodes;
 mod switch;
 mod tls;
+mod fleet_objects;
