@@ -71,6 +71,7 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let fleet = Arc::new(fleet);
     let mut app = FleetApp::new(settings.keymap.clone(), fleet.snapshot());
+    app.set_objects(fleet.objects());
     let exit = fleet_loop(terminal, &fleet, &mut app, &settings).await?;
     let Some(key) = exit else { return Ok(()) };
     let Ok(mut fleet) = Arc::try_unwrap(fleet) else {
@@ -167,6 +168,7 @@ async fn fleet_loop(
             Ok(()) = changed.changed() => {
                 changed.borrow_and_update();
                 app.set_snapshot(fleet.snapshot());
+                app.set_objects(fleet.objects());
                 dirty = true;
             }
             _ = tokio::time::sleep(FRAME.saturating_sub(last_draw.elapsed())), if dirty => {}

@@ -17,6 +17,7 @@ use wharf_core::fleet::{describe_command, FleetContainer, FleetKey, FleetSnapsho
 use wharf_core::model::ContainerState;
 use wharf_core::rules::removal::container_removal;
 
+use super::fleet_objects::FleetKinds;
 use crate::format::inert;
 use crate::keymap::{Action, Key, KeyMap};
 
@@ -56,7 +57,9 @@ pub struct FleetApp {
     pub confirm: Option<FleetConfirm>,
     /// The last outcome: text and whether it is an error.
     pub toast: Option<(String, bool)>,
-    keymap: KeyMap,
+    pub(crate) keymap: KeyMap,
+    /// Images, volumes and networks, when `:` switched to one of them.
+    pub kinds: FleetKinds,
 }
 
 impl FleetApp {
@@ -73,6 +76,7 @@ impl FleetApp {
             confirm: None,
             toast: None,
             keymap,
+            kinds: FleetKinds::default(),
         };
         app.refresh_rows(None);
         app
@@ -137,6 +141,9 @@ impl FleetApp {
     }
 
     pub fn key(&mut self, ev: KeyEvent) -> Option<FleetEffect> {
+        if let Some(done) = self.kinds_key(ev) {
+            return done;
+        }
         if self.confirm.is_some() {
             return self.confirm_key(ev);
         }

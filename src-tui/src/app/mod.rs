@@ -28,6 +28,7 @@ mod run_form;
 mod settings;
 mod swarm;
 mod table;
+pub mod fleet_objects;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

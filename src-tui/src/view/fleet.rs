@@ -13,11 +13,12 @@ use wharf_core::fleet::{EngineState, EngineStatus};
 use wharf_core::model::ContainerState;
 
 use crate::app::fleet::{FleetApp, FLEET_COLUMNS};
+use crate::app::fleet_objects::FleetKind;
 use crate::config::Palette;
 use crate::format::inert;
 
 /// The engine's configured colour, if it names one the terminal has.
-fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
+pub(crate) fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
     if e.red {
         return Color::Red;
     }
@@ -27,7 +28,7 @@ fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
         .unwrap_or(p.accent)
 }
 
-fn state_style(state: EngineState, p: &Palette) -> Style {
+pub(crate) fn state_style(state: EngineState, p: &Palette) -> Style {
     match state {
         EngineState::Connected => Style::default().fg(p.running),
         EngineState::Connecting => Style::default().fg(p.muted),
@@ -37,6 +38,9 @@ fn state_style(state: EngineState, p: &Palette) -> Style {
 }
 
 pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
+    if app.kinds.kind != FleetKind::Containers {
+        return super::fleet_objects::draw(f, app, p);
+    }
     let area = f.area();
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(1 + app.snapshot.engines.len() as u16),
@@ -47,6 +51,7 @@ pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
     header(f, app, p, head);
     table(f, app, p, body);
     footer(f, app, p, foot);
+    super::fleet_objects::command_line(f, app, p, foot);
     if app.confirm.is_some() {
         confirm(f, app, p, area);
     }
@@ -207,7 +212,7 @@ fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     f.render_widget(Paragraph::new(vec![filter, keys]), area);
 }
 
-fn confirm(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+pub(crate) fn confirm(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     let Some(c) = &app.confirm else { return };
     let height = (c.lines.len() + c.notes.len() + 4).min(area.height as usize) as u16;
     let width = area.width.saturating_sub(8).min(90);

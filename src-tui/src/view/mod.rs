@@ -16,6 +16,7 @@ mod run_form;
 mod stats;
 mod table;
 mod text_popup;
+pub mod fleet_objects;
 
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
