@@ -156,12 +156,21 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
             Row::new(cells)
         })
         .collect();
+    // Each column as wide as its widest cell (the name column takes the rest).
     let mut widths = vec![Constraint::Length(1)];
-    for (i, _) in columns.iter().enumerate() {
-        widths.push(match i {
-            0 => Constraint::Min(8),
-            1 => Constraint::Min(16),
-            _ => Constraint::Min(8),
+    for (i, c) in columns.iter().enumerate() {
+        let widest = k
+            .rows
+            .iter()
+            .filter_map(|r| r.cells.get(i))
+            .map(|t| t.chars().count())
+            .chain([c.chars().count() + 1])
+            .max()
+            .unwrap_or(0);
+        widths.push(if i == 1 {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(widest.min(24) as u16)
         });
     }
     let t = Table::new(rows, widths)

@@ -25,3 +25,4 @@ mod swarm_nodes;
 mod term;
 mod trust;
 mod watch;
+mod fleet_objects;
