@@ -65,4 +65,6 @@ pub const COMMANDS: &[&str] = &[
     "fleet_close",
     "fleet_execute",
     "fleet_plan",
+    "fleet_objects",
+    "fleet_remove_plan",
 ];

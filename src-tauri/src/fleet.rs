@@ -50,7 +50,7 @@ impl FleetState {
         }
     }
 
-    fn current(&self) -> CmdResult<Arc<Fleet>> {
+    pub(crate) fn current(&self) -> CmdResult<Arc<Fleet>> {
         self.fleet
             .lock()
             .ok()

@@ -11,19 +11,21 @@ import { shortId } from "../lib/format";
 import { Table } from "../lib/table";
 import type { Command, EngineStatus, FleetContainer, FleetItem, FleetSnapshot, Snapshot } from "../lib/types";
 import { confirmAction, errorText, toast } from "../lib/ui";
+import { fleetKinds } from "./fleet_objects";
 import type { View } from "./view";
 
 const POLL_MS = 500;
 
 const key = (r: FleetContainer) => `${r.container.id}@${r.engine}`;
 
-function chip(e: EngineStatus): HTMLElement {
+/** `count`: the engine's count of the object kind shown (another tab than Containers). */
+function chip(e: EngineStatus, count: { n: number; kind: string } | null = null): HTMLElement {
   const el = h("span", {
     class: `engine-chip state-${e.state}${e.red ? " red" : ""}`, "data-engine": e.name,
     title: e.error ? `${e.endpoint}: ${e.error}` : e.endpoint,
   },
   h("span", { class: "dot" }),
-  h("strong", {}, e.name), ` ${e.state.replace("_", " ")} · ${e.containers} containers, ${e.running} running`,
+  h("strong", {}, e.name), ` ${e.state.replace("_", " ")} · ${count ? `${count.n} ${count.kind}` : `${e.containers} containers, ${e.running} running`}`,
   e.read_only ? h("span", { class: "badge ro", title: "read-only: changes are refused" }, "RO") : "",
   e.stale ? h("span", { class: "badge" }, "stale") : "");
   // A configured colour is only a CSS colour value when it parses as one.
@@ -100,12 +102,20 @@ export function fleetView(): View {
       void open();
     },
   }, add, h("button", { type: "submit" }, "Add"));
-  frame.append(table.el);
-  const el = h("section", { class: "fleet", "data-testid": "fleet" }, h("h2", {}, "Fleet"), chips, form, frame);
+  // The Images / Volumes / Networks tabs (fleet_objects.ts); the containers' table is the first.
+  const kinds = fleetKinds(() => snap.engines, (t) => {
+    table.el.hidden = t !== "containers";
+    show(snap);
+  });
+  frame.append(table.el, kinds.el);
+  const el = h("section", { class: "fleet", "data-testid": "fleet" }, h("h2", {}, "Fleet"), chips, form, kinds.tabs, frame);
 
   const show = (s: FleetSnapshot) => {
     snap = s;
-    replace(chips, s.engines.map(chip));
+    replace(chips, s.engines.map((e) => {
+      const n = kinds.count(e.name);
+      return chip(e, n === null ? null : { n, kind: kinds.tab() });
+    }));
     // Production in view: the frame turns red while any red engine has rows listed.
     frame.classList.toggle("red", s.engines.some((e) => e.red && e.containers > 0));
     table.setRows(s.containers, readOnly);
@@ -117,6 +127,7 @@ export function fleetView(): View {
     busy = true;
     try {
       show(await backend().fleetSnapshot());
+      await kinds.poll();
     } catch (e) {
       toast(errorText(e), "error");
       if (timer) clearInterval(timer);
@@ -140,6 +151,7 @@ export function fleetView(): View {
       if (s.read_only !== readOnly) {
         readOnly = s.read_only;
         table.setRows(snap.containers, readOnly);
+        kinds.setReadOnly(readOnly);
       }
     },
     destroy: () => {
@@ -147,6 +159,8 @@ export function fleetView(): View {
       timer = null;
       void backend().fleetClose().catch(() => undefined);
     },
-    focusFilter: () => table.focusFilter(),
+    focusFilter: () => {
+      if (!kinds.focusFilter()) table.focusFilter();
+    },
   };
 }

@@ -12,7 +12,7 @@ import type {
   ArchiveQuery, ArchiveResult, ArchiveState,
   AlertRules, FiredAlert, RuleSpec,
   DashFormat, DashResume, DashScope, DashUpdate, Stacking,
-  FleetItem, FleetPlan, FleetSnapshot,
+  FleetItem, FleetPlan, FleetSnapshot, FleetObjects, FleetObjectKey, RemovalPlan,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -144,6 +144,11 @@ export interface Backend {
   fleetPlan(items: FleetItem[]): Promise<FleetPlan>;
   /** Run each item on its engine; one entry per item: null or its error. */
   fleetExecute(items: FleetItem[], confirmed: boolean): Promise<(ErrorReport | null)[]>;
+  /** Every engine's images, volumes and networks, now (never waits for an engine). */
+  fleetObjects(): Promise<FleetObjects>;
+  /** The core's plan to remove these objects: lines naming each with its engine, notes, and
+   * the items for `fleetExecute`. */
+  fleetRemovePlan(keys: FleetObjectKey[]): Promise<RemovalPlan>;
 }
 
 let current: Backend | null = null;

@@ -141,5 +141,7 @@ export function createTauriBackend(): Backend {
     fleetClose: () => invoke("fleet_close"),
     fleetPlan: (items) => invoke("fleet_plan", { items }),
     fleetExecute: (items, confirmed) => invoke("fleet_execute", { items, confirmed }),
+    fleetObjects: () => invoke("fleet_objects"),
+    fleetRemovePlan: (keys) => invoke("fleet_remove_plan", { keys }),
   };
 }
