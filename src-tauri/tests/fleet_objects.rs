@@ -72,7 +72,10 @@ fn fleet_objects_list_and_remove_per_engine() {
         .filter(|r| r["network"]["name"] == net.name())
         .map(|r| r["engine"].as_str().unwrap())
         .collect();
-    assert!(nets.contains(&"main") && nets.contains(&"guard"), "{nets:?}");
+    assert!(
+        nets.contains(&"main") && nets.contains(&"guard"),
+        "{nets:?}"
+    );
     let counts = o["counts"].as_array().unwrap();
     let main = counts.iter().find(|c| c["engine"] == "main").unwrap();
     let listed = o["volumes"]

@@ -71,7 +71,6 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let fleet = Arc::new(fleet);
     let mut app = FleetApp::new(settings.keymap.clone(), fleet.snapshot());
-    app.set_objects(fleet.objects());
     let exit = fleet_loop(terminal, &fleet, &mut app, &settings).await?;
     let Some(key) = exit else { return Ok(()) };
     let Ok(mut fleet) = Arc::try_unwrap(fleet) else {
@@ -120,6 +119,7 @@ async fn fleet_loop(
     let mut last_draw = Instant::now() - FRAME;
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
+            app.refresh_objects(fleet);
             terminal.draw(|f| crate::view::fleet::draw_fleet(f, app, &settings.palette))?;
             last_draw = Instant::now();
             dirty = false;
@@ -168,7 +168,6 @@ async fn fleet_loop(
             Ok(()) = changed.changed() => {
                 changed.borrow_and_update();
                 app.set_snapshot(fleet.snapshot());
-                app.set_objects(fleet.objects());
                 dirty = true;
             }
             _ = tokio::time::sleep(FRAME.saturating_sub(last_draw.elapsed())), if dirty => {}

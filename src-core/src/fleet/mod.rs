@@ -33,8 +33,8 @@ use crate::session::{Session, SessionOptions};
 
 pub use listing::{EngineState, EngineStatus, FleetContainer, FleetKey, FleetSnapshot, MemberView};
 pub use objects::{
-    plan_removal, FleetImage, FleetNetwork, FleetObjects, FleetVolume, KindCounts, FleetObjectKey,
-    FleetObjectKind, RemovalPlan, RoutedCommand,
+    plan_removal, FleetImage, FleetNetwork, FleetObjectKey, FleetObjectKind, FleetObjects,
+    FleetVolume, KindCounts, RemovalPlan, RoutedCommand,
 };
 pub use spec::{everything, from_config, from_flags, EngineEntry, EngineSource, EngineSpec, RED};
 

@@ -140,7 +140,11 @@ impl FleetImage {
 
 impl FleetVolume {
     pub fn key(&self) -> FleetObjectKey {
-        key(&self.engine, FleetObjectKind::Volume, self.volume.name.as_str())
+        key(
+            &self.engine,
+            FleetObjectKind::Volume,
+            self.volume.name.as_str(),
+        )
     }
 
     /// Every word in the engine's name, the volume's name or its driver.
@@ -160,7 +164,11 @@ impl FleetVolume {
 
 impl FleetNetwork {
     pub fn key(&self) -> FleetObjectKey {
-        key(&self.engine, FleetObjectKind::Network, self.network.id.as_str())
+        key(
+            &self.engine,
+            FleetObjectKind::Network,
+            self.network.id.as_str(),
+        )
     }
 
     /// Every word in the engine's name, the network's name, driver or id.
@@ -315,9 +323,19 @@ pub fn plan_removal(
     for v in objects.volumes.iter().filter(|v| wanted.contains(&v.key())) {
         found.insert(v.key());
         *kinds.entry(FleetObjectKind::Volume).or_default() += 1;
-        push(&mut plan, &v.engine, v.volume.name.as_str(), v.removal(), v.users);
+        push(
+            &mut plan,
+            &v.engine,
+            v.volume.name.as_str(),
+            v.removal(),
+            v.users,
+        );
     }
-    for n in objects.networks.iter().filter(|n| wanted.contains(&n.key())) {
+    for n in objects
+        .networks
+        .iter()
+        .filter(|n| wanted.contains(&n.key()))
+    {
         found.insert(n.key());
         match n.removal() {
             Some(cmd) => {

@@ -72,7 +72,12 @@ fn snap(
     containers: Vec<Container>,
 ) -> Arc<Snapshot> {
     let mut s = Snapshot::empty("unix:///x".into());
-    s.images = Arc::new(images.into_iter().map(|i| (i.id.clone(), Arc::new(i))).collect());
+    s.images = Arc::new(
+        images
+            .into_iter()
+            .map(|i| (i.id.clone(), Arc::new(i)))
+            .collect(),
+    );
     s.volumes = Arc::new(
         volumes
             .into_iter()
@@ -100,11 +105,17 @@ fn objects() -> FleetObjects {
     let a = snap(
         vec![image("sha256:aaaa00000000111", &["busybox:latest"])],
         vec![volume("data"), volume("cache")],
-        vec![network("n1aaaaaaaaaaaa", "bridge"), network("n2aaaaaaaaaaaa", "appnet")],
+        vec![
+            network("n1aaaaaaaaaaaa", "bridge"),
+            network("n2aaaaaaaaaaaa", "appnet"),
+        ],
         vec![user("c1", "sha256:aaaa00000000111", "data", "appnet")],
     );
     let b = snap(
-        vec![image("sha256:bbbb00000000222", &["busybox:latest", "<none>:<none>"])],
+        vec![image(
+            "sha256:bbbb00000000222",
+            &["busybox:latest", "<none>:<none>"],
+        )],
         vec![volume("data")],
         vec![network("n3bbbbbbbbbbbb", "appnet")],
         Vec::new(),
@@ -138,12 +149,23 @@ fn the_merge_tags_each_object_with_its_engine_and_counts_per_engine() {
         .collect();
     assert_eq!(
         vols,
-        [("east", "cache", 0), ("east", "data", 1), ("west", "data", 0)]
+        [
+            ("east", "cache", 0),
+            ("east", "data", 1),
+            ("west", "data", 0)
+        ]
     );
     let nets: Vec<(&str, &str, usize, bool)> = o
         .networks
         .iter()
-        .map(|n| (n.engine.as_str(), n.network.name.as_str(), n.users, n.builtin))
+        .map(|n| {
+            (
+                n.engine.as_str(),
+                n.network.name.as_str(),
+                n.users,
+                n.builtin,
+            )
+        })
         .collect();
     assert_eq!(
         nets,
@@ -154,7 +176,11 @@ fn the_merge_tags_each_object_with_its_engine_and_counts_per_engine() {
         ]
     );
     // Usage is per engine: west's image has the same tag, but no container of west uses it.
-    let imgs: Vec<(&str, usize)> = o.images.iter().map(|i| (i.engine.as_str(), i.users)).collect();
+    let imgs: Vec<(&str, usize)> = o
+        .images
+        .iter()
+        .map(|i| (i.engine.as_str(), i.users))
+        .collect();
     assert_eq!(imgs, [("east", 1), ("west", 0)]);
     let counts: Vec<(&str, usize, usize, usize)> = o
         .counts
@@ -219,7 +245,10 @@ fn a_removal_names_each_object_with_its_engine_and_applies_the_rules_per_engine(
             "remove volume data on west",
         ]
     );
-    assert_eq!(plan.title, "Remove 1 image, 2 volumes on 2 engines? Their data is lost.");
+    assert_eq!(
+        plan.title,
+        "Remove 1 image, 2 volumes on 2 engines? Their data is lost."
+    );
     assert_eq!(
         plan.notes,
         [

@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
-use wharf_core::fleet::{plan_removal, FleetObjectKey, FleetObjects};
+use wharf_core::fleet::{plan_removal, Fleet, FleetObjectKey, FleetObjects};
 
 use super::fleet::{FleetApp, FleetConfirm, FleetEffect};
 use crate::format::{bytes, inert};
@@ -93,6 +93,8 @@ pub struct FleetKinds {
     pub marks: BTreeSet<FleetObjectKey>,
     /// The `:` line being typed.
     pub command: Option<String>,
+    /// The fleet's change counter when `objects` was merged (`None`: merge again).
+    merged: Option<u64>,
 }
 
 impl FleetKinds {
@@ -224,13 +226,27 @@ impl FleetKinds {
             self.sort_desc = false;
             self.filter.clear();
             self.marks.clear();
+            self.merged = None;
             self.refresh();
         }
     }
 }
 
 impl FleetApp {
-    /// New objects from the fleet (any member's change).
+    /// Before a frame: merge the fleet's objects again if an object kind is shown and any
+    /// member changed since the last merge (the containers' table needs none of it).
+    pub fn refresh_objects(&mut self, fleet: &Fleet) {
+        if self.kinds.kind == FleetKind::Containers {
+            return;
+        }
+        let revision = *fleet.changed().borrow();
+        if self.kinds.merged != Some(revision) {
+            self.kinds.merged = Some(revision);
+            self.set_objects(fleet.objects());
+        }
+    }
+
+    /// New objects from the fleet.
     pub fn set_objects(&mut self, objects: FleetObjects) {
         let k = &mut self.kinds;
         k.objects = objects;
@@ -389,7 +405,10 @@ impl FleetApp {
     fn plan_remove(&mut self) {
         let k = &self.kinds;
         let keys: Vec<FleetObjectKey> = if k.marks.is_empty() {
-            k.selected_row().map(|r| r.key.clone()).into_iter().collect()
+            k.selected_row()
+                .map(|r| r.key.clone())
+                .into_iter()
+                .collect()
         } else {
             k.marks.iter().cloned().collect()
         };

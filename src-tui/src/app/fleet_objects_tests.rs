@@ -145,8 +145,14 @@ fn the_filter_matches_the_engine_and_a_removal_spans_engines() {
     typed(&mut app, " ");
     assert_eq!(app.kinds.marks.len(), 2);
     assert_eq!(press(&mut app, KeyCode::Char('D')), None);
-    let c = app.confirm.clone().unwrap_or_else(|| panic!("no confirmation"));
-    assert_eq!(c.title, "Remove 2 volumes on 2 engines? Their data is lost.");
+    let c = app
+        .confirm
+        .clone()
+        .unwrap_or_else(|| panic!("no confirmation"));
+    assert_eq!(
+        c.title,
+        "Remove 2 volumes on 2 engines? Their data is lost."
+    );
     assert_eq!(
         c.lines,
         [

@@ -17,6 +17,7 @@ mod contexts;
 mod dash;
 mod files;
 pub mod fleet;
+pub mod fleet_objects;
 mod images;
 mod keys;
 mod merged_logs;
@@ -28,7 +29,6 @@ mod run_form;
 mod settings;
 mod swarm;
 mod table;
-pub mod fleet_objects;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

@@ -141,9 +141,11 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
             } else {
                 " "
             };
-            let mut cells = vec![
-                Cell::from(mark).style(Style::default().fg(if red { Color::Red } else { p.mark })),
-            ];
+            let mut cells = vec![Cell::from(mark).style(Style::default().fg(if red {
+                Color::Red
+            } else {
+                p.mark
+            }))];
             for (i, text) in r.cells.iter().enumerate() {
                 let style = match i {
                     0 => Style::default().fg(colour),

@@ -9,6 +9,7 @@ mod details;
 mod engine;
 mod files;
 pub mod fleet;
+pub mod fleet_objects;
 mod images;
 mod logs;
 mod popup;
@@ -16,7 +17,6 @@ mod run_form;
 mod stats;
 mod table;
 mod text_popup;
-pub mod fleet_objects;
 
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

@@ -78,7 +78,12 @@ async fn fleet_objects_are_listed_per_engine_and_removed_by_engine() {
     let ne = east.network("fo-ne");
     let user = east
         .container("fo-user")
-        .args(&["-v", &format!("{}:/data", used.name()), "--network", ne.name()])
+        .args(&[
+            "-v",
+            &format!("{}:/data", used.name()),
+            "--network",
+            ne.name(),
+        ])
         .cmd(&["sleep", "300"])
         .created_only();
     let guarded = EngineSpec {
@@ -107,17 +112,25 @@ async fn fleet_objects_are_listed_per_engine_and_removed_by_engine() {
         has_volume(o, "shared", vs.name())
             && has_volume(o, "east", ve.name())
             && has_volume(o, "guarded", keep.name())
-            && o.networks.iter().any(|n| n.engine == "east" && n.network.name == ne.name())
-            && o.volumes
+            && o.networks
                 .iter()
-                .any(|v| v.engine == "east" && v.volume.name.as_str() == used.name() && v.users == 1)
+                .any(|n| n.engine == "east" && n.network.name == ne.name())
+            && o.volumes.iter().any(|v| {
+                v.engine == "east" && v.volume.name.as_str() == used.name() && v.users == 1
+            })
     })
     .await;
     // Each object is tagged with the engine it is on, never another.
     assert!(!has_volume(&o, "shared", ve.name()));
     assert!(!has_volume(&o, "east", vs.name()));
-    assert!(o.networks.iter().any(|n| n.engine == "shared" && n.network.name == ns.name()));
-    assert!(!o.networks.iter().any(|n| n.engine == "shared" && n.network.name == ne.name()));
+    assert!(o
+        .networks
+        .iter()
+        .any(|n| n.engine == "shared" && n.network.name == ns.name()));
+    assert!(!o
+        .networks
+        .iter()
+        .any(|n| n.engine == "shared" && n.network.name == ne.name()));
     let users = o
         .networks
         .iter()
@@ -125,13 +138,42 @@ async fn fleet_objects_are_listed_per_engine_and_removed_by_engine() {
         .map(|n| n.users);
     assert_eq!(users, Some(1));
     assert!(o.networks.iter().any(|n| n.engine == "east" && n.builtin));
-    assert!(o.images.iter().any(|i| i.engine == "east" && i.image.tags.contains(&image)));
+    assert!(o
+        .images
+        .iter()
+        .any(|i| i.engine == "east" && i.image.tags.contains(&image)));
     assert!(o.images.iter().any(|i| i.engine == "shared"));
     // The per-engine counts are the listed rows of each engine.
-    let count = |engine: &str| o.counts.iter().find(|c| c.engine == engine).map(|c| c.volumes);
+    let count = |engine: &str| {
+        o.counts
+            .iter()
+            .find(|c| c.engine == engine)
+            .map(|c| c.volumes)
+    };
     assert_eq!(
         count("east"),
         Some(o.volumes.iter().filter(|v| v.engine == "east").count())
+    );
+
+    // What the objects' merge costs next to the containers' (printed, never asserted: both
+    // walk in-memory maps; the objects also count usage once per engine).
+    let n = 200u32;
+    let t0 = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(fleet.snapshot());
+    }
+    let containers = t0.elapsed() / n;
+    let t0 = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(fleet.objects());
+    }
+    let objects = t0.elapsed() / n;
+    eprintln!(
+        "fleet merge, 3 members: containers {containers:?}, images/volumes/networks {objects:?} \
+         ({} images, {} volumes, {} networks)",
+        o.images.len(),
+        o.volumes.len(),
+        o.networks.len()
     );
 
     // One volume on each engine: the plan names each with its engine, and exactly those go.
@@ -139,10 +181,21 @@ async fn fleet_objects_are_listed_per_engine_and_removed_by_engine() {
     let plan = plan_removal(
         &o,
         &s.engines,
-        &[volume_key("shared", vs.name()), volume_key("east", ve.name())],
+        &[
+            volume_key("shared", vs.name()),
+            volume_key("east", ve.name()),
+        ],
     );
-    assert!(plan.lines.contains(&format!("remove volume {} on shared", vs.name())), "{plan:?}");
-    assert!(plan.lines.contains(&format!("remove volume {} on east", ve.name())), "{plan:?}");
+    assert!(
+        plan.lines
+            .contains(&format!("remove volume {} on shared", vs.name())),
+        "{plan:?}"
+    );
+    assert!(
+        plan.lines
+            .contains(&format!("remove volume {} on east", ve.name())),
+        "{plan:?}"
+    );
     assert!(plan.notes.is_empty(), "{plan:?}");
     let items: Vec<(String, _)> = plan.items.into_iter().map(|r| (r.engine, r.cmd)).collect();
     let results = fleet.execute_all(&items).await;
@@ -161,14 +214,19 @@ async fn fleet_objects_are_listed_per_engine_and_removed_by_engine() {
     let plan = plan_removal(&o, &s.engines, &[volume_key("east", used.name())]);
     assert_eq!(
         plan.lines,
-        [format!("remove volume {} on east, used by 1 container there", used.name())]
+        [format!(
+            "remove volume {} on east, used by 1 container there",
+            used.name()
+        )]
     );
 
     // The read-only member: named in the plan, refused by the core, the volume kept.
     let plan = plan_removal(&o, &s.engines, &[volume_key("guarded", keep.name())]);
     assert_eq!(plan.items.len(), 1, "{plan:?}");
     assert!(
-        plan.notes.iter().any(|n| n == "guarded is read-only: its part will be refused"),
+        plan.notes
+            .iter()
+            .any(|n| n == "guarded is read-only: its part will be refused"),
         "{plan:?}"
     );
     let items: Vec<(String, _)> = plan.items.into_iter().map(|r| (r.engine, r.cmd)).collect();

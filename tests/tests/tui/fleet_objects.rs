@@ -45,8 +45,10 @@ fn fleet_volumes_are_listed_per_engine_and_removed_on_their_engine() {
     );
     let (alpha, beta) = (format!("alpha{pid}"), format!("beta{pid}"));
     w.wait("both engines connected", |s| {
-        s.lines().any(|l| l.contains(&alpha) && l.contains("connected"))
-            && s.lines().any(|l| l.contains(&beta) && l.contains("connected"))
+        s.lines()
+            .any(|l| l.contains(&alpha) && l.contains("connected"))
+            && s.lines()
+                .any(|l| l.contains(&beta) && l.contains("connected"))
     });
     // `:volumes`, the single-engine UI's key for the kind.
     w.keys(&[":"]);
@@ -86,7 +88,9 @@ fn fleet_volumes_are_listed_per_engine_and_removed_on_their_engine() {
     w.keys(&["/"]);
     w.type_text(vb.name());
     w.keys(&["Enter"]);
-    w.wait("only vb", |s| !s.contains(vb2.name()) && s.contains(vb.name()));
+    w.wait("only vb", |s| {
+        !s.contains(vb2.name()) && s.contains(vb.name())
+    });
     w.keys(&["D"]);
     let s = w.wait_for_text(&format!("remove volume {} on {beta}", vb.name()));
     assert!(s.contains("Their data is lost"), "{s}");
@@ -95,7 +99,10 @@ fn fleet_volumes_are_listed_per_engine_and_removed_on_their_engine() {
         other.docker(&["volume", "inspect", vb.name()]).is_err()
     });
     w.wait("vb gone from the fleet", |s| {
-        s.contains("volumes (0)") && !s.lines().any(|l| l.contains(vb.name()) && l.contains(&beta))
+        s.contains("volumes (0)")
+            && !s
+                .lines()
+                .any(|l| l.contains(vb.name()) && l.contains(&beta))
     });
     other.docker_ok(&["volume", "inspect", vb2.name()]);
     shared.docker_ok(&["volume", "inspect", va.name()]);
@@ -105,7 +112,9 @@ fn fleet_volumes_are_listed_per_engine_and_removed_on_their_engine() {
     w.keys(&["/"]);
     w.type_text(va.name());
     w.keys(&["Enter"]);
-    w.wait("only va", |s| s.contains(va.name()) && !s.contains(vb2.name()));
+    w.wait("only va", |s| {
+        s.contains(va.name()) && !s.contains(vb2.name())
+    });
     w.keys(&["D"]);
     let s = w.wait_for_text(&format!("remove volume {} on {alpha}", va.name()));
     assert!(s.contains(&format!("{alpha} is read-only")), "{s}");
