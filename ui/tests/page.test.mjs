@@ -1499,9 +1499,11 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     await page.waitForFunction(() => document.querySelectorAll("[data-table=fleet-volumes] tbody tr").length === 1);
     await page.locator("[data-table=fleet-volumes] tbody tr input[type=checkbox]").check();
     await page.click("[data-table=fleet-volumes] button[data-action=remove]");
-    await dialog.waitFor();
-    assert.match(await dialog.textContent(), /audit is read-only/);
-    await dialog.locator("[data-testid=confirm]").click();
+    // This dialog (the previous one may still be closing) names the read-only engine.
+    const readOnly = page.locator("dialog.confirm", { hasText: "ledger-db on audit" });
+    await readOnly.waitFor();
+    assert.match(await readOnly.textContent(), /audit is read-only: its part will be refused/);
+    await readOnly.locator("[data-testid=confirm]").click();
     await page.waitForSelector(".toasts :text('read-only mode')");
     // Networks: Remove is disabled on the built-in one.
     await page.click("[data-testid=fleet-tabs] [data-tab=networks]");
