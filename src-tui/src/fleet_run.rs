@@ -120,7 +120,7 @@ async fn fleet_loop(
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
             app.refresh_objects(fleet);
-            terminal.draw(|f| crate::view::fleet::draw_fleet(f, app, &settings.palette))?;
+            terminal.draw(|f| crate::view::fleet_objects::draw(f, app, &settings.palette))?;
             last_draw = Instant::now();
             dirty = false;
         }

@@ -17,7 +17,7 @@ use wharf_core::fleet::{describe_command, FleetContainer, FleetKey, FleetSnapsho
 use wharf_core::model::ContainerState;
 use wharf_core::rules::removal::container_removal;
 
-use super::fleet_objects::FleetKinds;
+use super::fleet_kinds::FleetKinds;
 use crate::format::inert;
 use crate::keymap::{Action, Key, KeyMap};
 

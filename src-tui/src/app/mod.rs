@@ -17,6 +17,7 @@ mod contexts;
 mod dash;
 mod files;
 pub mod fleet;
+pub mod fleet_kinds;
 pub mod fleet_objects;
 mod images;
 mod keys;

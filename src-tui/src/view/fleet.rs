@@ -13,7 +13,6 @@ use wharf_core::fleet::{EngineState, EngineStatus};
 use wharf_core::model::ContainerState;
 
 use crate::app::fleet::{FleetApp, FLEET_COLUMNS};
-use crate::app::fleet_objects::FleetKind;
 use crate::config::Palette;
 use crate::format::inert;
 
@@ -38,9 +37,6 @@ pub(crate) fn state_style(state: EngineState, p: &Palette) -> Style {
 }
 
 pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
-    if app.kinds.kind != FleetKind::Containers {
-        return super::fleet_objects::draw(f, app, p);
-    }
     let area = f.area();
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(1 + app.snapshot.engines.len() as u16),
@@ -51,7 +47,6 @@ pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
     header(f, app, p, head);
     table(f, app, p, body);
     footer(f, app, p, foot);
-    super::fleet_objects::command_line(f, app, p, foot);
     if app.confirm.is_some() {
         confirm(f, app, p, area);
     }

@@ -16,7 +16,20 @@ use crate::app::fleet_objects::FleetKind;
 use crate::config::Palette;
 use crate::format::inert;
 
+/// The fleet's frame: the containers' view (`view::fleet`) or an object kind's, and the `:`
+/// line over either while it is typed.
 pub fn draw(f: &mut Frame, app: &FleetApp, p: &Palette) {
+    if app.kinds.kind == FleetKind::Containers {
+        super::fleet::draw_fleet(f, app, p);
+        let area = f.area();
+        let foot = Rect {
+            y: area.bottom().saturating_sub(2),
+            height: 2.min(area.height),
+            ..area
+        };
+        command_line(f, app, p, foot);
+        return;
+    }
     let area = f.area();
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(1 + app.snapshot.engines.len() as u16),
