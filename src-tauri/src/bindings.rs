@@ -119,6 +119,9 @@ fn generate(out: &Path) {
         crate::fleet::FleetPlan,
         crate::fleet_push::FleetUpdate,
         crate::fleet_push::EngineSsh,
+        wharf_core::fleet::FleetObjects,
+        wharf_core::fleet::FleetObjectKey,
+        wharf_core::fleet::RemovalPlan,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

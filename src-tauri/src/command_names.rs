@@ -66,4 +66,6 @@ pub const COMMANDS: &[&str] = &[
     "fleet_execute",
     "fleet_plan",
     "fleet_watch",
+    "fleet_objects",
+    "fleet_remove_plan",
 ];

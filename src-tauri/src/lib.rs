@@ -18,6 +18,7 @@ pub mod commands;
 pub mod compose;
 pub mod dash;
 pub mod fleet;
+pub mod fleet_objects;
 pub mod fleet_push;
 pub mod footprint;
 pub mod link;
@@ -186,6 +187,8 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             fleet::fleet_execute,
             fleet::fleet_plan,
             fleet_push::fleet_watch,
+            fleet_objects::fleet_objects,
+            fleet_objects::fleet_remove_plan,
         ])
 }
 

@@ -81,7 +81,8 @@ pub async fn fleet_loop(
     let mut last_draw = Instant::now() - FRAME;
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
-            terminal.draw(|f| crate::view::fleet::draw_fleet(f, app, palette))?;
+            app.refresh_objects(fleet);
+            terminal.draw(|f| crate::view::fleet_objects::draw(f, app, palette))?;
             last_draw = Instant::now();
             dirty = false;
         }

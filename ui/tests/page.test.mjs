@@ -1503,6 +1503,56 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
       .some((tr) => tr.textContent.includes("ledger") && tr.textContent.includes("exited")));
     assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 1);
     assert.equal(await page.evaluate(() => window.__wharfFleet.asked), 0);
+  test("fleet: Volumes / Networks tabs with the Engine column, counts per engine, a removal across engines names each", async () => {
+    const page = await open("#/fleet");
+    await page.waitForSelector("[data-testid=fleet-engines] [data-engine=gone]");
+    await page.click("[data-testid=fleet-tabs] [data-tab=volumes]");
+    await page.waitForSelector("[data-table=fleet-volumes] th:text('Engine')");
+    assert.equal(await page.locator("[data-table=fleet-volumes] tbody tr").count(), 4);
+    assert.equal(await page.isVisible("[data-table=fleet]"), false);
+    // The chips count the kind shown.
+    await page.waitForFunction(() => document.querySelector("[data-engine=local]")?.textContent.includes("2 volumes"));
+    // The filter matches the engine's name.
+    await page.fill("[data-table=fleet-volumes] input.filter", "prod");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=fleet-volumes] tbody tr").length === 1);
+    await page.fill("[data-table=fleet-volumes] input.filter", "data");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=fleet-volumes] tbody tr").length === 2);
+    // Checkboxes across engines, one Remove: the dialog names each with its engine.
+    for (const tr of await page.locator("[data-table=fleet-volumes] tbody tr").all()) await tr.locator("input[type=checkbox]").check();
+    await page.click("[data-table=fleet-volumes] button[data-action=remove]");
+    const dialog = page.locator("dialog.confirm");
+    await dialog.waitFor();
+    const text = await dialog.textContent();
+    assert.match(text, /remove volume data on local, used by 1 container there/);
+    assert.match(text, /remove volume data on prod/);
+    await dialog.locator("[data-testid=confirm]").click();
+    await page.waitForFunction(() => window.__wharfFleet.executed.length === 1);
+    const sent = await page.evaluate(() => window.__wharfFleet.executed[0]);
+    assert.equal(sent.confirmed, true);
+    assert.deepEqual(sent.items.map((i) => [i.engine, i.cmd.action, i.cmd.name]).sort(), [["local", "remove_volume", "data"], ["prod", "remove_volume", "data"]]);
+    await page.waitForFunction(() => ![...document.querySelectorAll("[data-table=fleet-volumes] tbody tr")].some((tr) => tr.textContent.includes("data")));
+    // The read-only engine: named in the dialog, its refusal comes back as an error.
+    await page.fill("[data-table=fleet-volumes] input.filter", "ledger");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=fleet-volumes] tbody tr").length === 1);
+    await page.locator("[data-table=fleet-volumes] tbody tr input[type=checkbox]").check();
+    await page.click("[data-table=fleet-volumes] button[data-action=remove]");
+    // This dialog (the previous one may still be closing) names the read-only engine.
+    const readOnly = page.locator("dialog.confirm", { hasText: "ledger-db on audit" });
+    await readOnly.waitFor();
+    assert.match(await readOnly.textContent(), /audit is read-only: its part will be refused/);
+    await readOnly.locator("[data-testid=confirm]").click();
+    await page.waitForSelector(".toasts :text('read-only mode')");
+    // Networks: Remove is disabled on the built-in one.
+    await page.click("[data-testid=fleet-tabs] [data-tab=networks]");
+    await page.waitForSelector("[data-table=fleet-networks] th:text('Engine')");
+    assert.equal(await page.locator("[data-table=fleet-networks] tbody tr").count(), 3);
+    await page.fill("[data-table=fleet-networks] input.filter", "n1111");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=fleet-networks] tbody tr").length === 1);
+    await page.locator("[data-table=fleet-networks] tbody tr input[type=checkbox]").check();
+    assert.equal(await page.isDisabled("[data-table=fleet-networks] button[data-action=remove]"), true);
+    // Back to the containers.
+    await page.click("[data-testid=fleet-tabs] [data-tab=containers]");
+    await page.waitForSelector("[data-table=fleet]", { state: "visible" });
     assert.deepEqual(errors, []);
   });
 });

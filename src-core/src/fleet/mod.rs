@@ -16,6 +16,7 @@
 
 mod listing;
 mod nav;
+mod objects;
 mod spec;
 #[cfg(test)]
 mod tests;
@@ -32,6 +33,10 @@ use crate::error::{CoreError, Result};
 use crate::session::{Session, SessionOptions};
 
 pub use listing::{EngineState, EngineStatus, FleetContainer, FleetKey, FleetSnapshot, MemberView};
+pub use objects::{
+    plan_removal, FleetImage, FleetNetwork, FleetObjectKey, FleetObjectKind, FleetObjects,
+    FleetVolume, KindCounts, RemovalPlan, RoutedCommand,
+};
 pub use spec::{everything, from_config, from_flags, EngineEntry, EngineSource, EngineSpec, RED};
 
 /// One engine of the fleet: its session, or why there is none (an address or context that
@@ -276,11 +281,16 @@ fn describe(spec: &EngineSpec) -> String {
     }
 }
 
-/// The confirmation line of one fleet command: what it does and on which engine
-/// (`stop web (3f2a1b) on prod`).
+/// The confirmation line of one fleet command: what it does, to which object and on which
+/// engine (`stop web (3f2a1b) on prod`, `remove volume pgdata on prod`).
 pub fn describe_command(engine: &str, name: &str, cmd: &Command) -> String {
-    match cmd.container() {
-        Some(id) => format!("{} {name} ({}) on {engine}", cmd.verb(), id.short()),
+    let id = cmd
+        .container()
+        .map(|id| id.short())
+        .or_else(|| objects::object_id(cmd));
+    match id {
+        Some(id) if name.is_empty() || name == id => format!("{} {id} on {engine}", cmd.verb()),
+        Some(id) => format!("{} {name} ({id}) on {engine}", cmd.verb()),
         None => format!("{cmd} on {engine}"),
     }
 }

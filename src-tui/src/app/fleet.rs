@@ -17,6 +17,7 @@ use wharf_core::fleet::{describe_command, FleetContainer, FleetKey, FleetSnapsho
 use wharf_core::model::ContainerState;
 use wharf_core::rules::removal::container_removal;
 
+use super::fleet_kinds::FleetKinds;
 use crate::format::inert;
 use crate::keymap::{Action, Key, KeyMap};
 
@@ -56,7 +57,7 @@ pub struct FleetApp {
     pub confirm: Option<FleetConfirm>,
     /// The last outcome: text and whether it is an error.
     pub toast: Option<(String, bool)>,
-    keymap: KeyMap,
+    pub(crate) keymap: KeyMap,
     /// The `?` help, open, scrolled by this many rows (`fleet_input`).
     pub help: Option<u16>,
     /// The first table row on screen (kept so the mouse hits what is drawn).
@@ -68,6 +69,8 @@ pub struct FleetApp {
     pub mouse: bool,
     /// `--read-only` for all: mutating keys leave the footer (the core refuses them anyway).
     pub read_only: bool,
+    /// Images, volumes and networks, when `:` switched to one of them.
+    pub kinds: FleetKinds,
 }
 
 impl FleetApp {
@@ -90,6 +93,7 @@ impl FleetApp {
             ssh: Vec::new(),
             mouse: true,
             read_only: false,
+            kinds: FleetKinds::default(),
         };
         app.refresh_rows(None);
         app
@@ -165,6 +169,9 @@ impl FleetApp {
     }
 
     fn one_key(&mut self, ev: KeyEvent) -> Option<FleetEffect> {
+        if let Some(done) = self.kinds_key(ev) {
+            return done;
+        }
         if self.confirm.is_some() {
             return self.confirm_key(ev);
         }

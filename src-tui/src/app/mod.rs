@@ -18,6 +18,8 @@ mod dash;
 mod files;
 pub mod fleet;
 mod fleet_input;
+pub mod fleet_kinds;
+pub mod fleet_objects;
 mod images;
 mod keys;
 mod merged_logs;

@@ -19,7 +19,7 @@ use crate::keymap::Action;
 use crate::layout::fleet_areas;
 
 /// The engine's configured colour, if it names one the terminal has.
-fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
+pub(crate) fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
     if e.red {
         return Color::Red;
     }
@@ -29,7 +29,7 @@ fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
         .unwrap_or(p.accent)
 }
 
-fn state_style(state: EngineState, p: &Palette) -> Style {
+pub(crate) fn state_style(state: EngineState, p: &Palette) -> Style {
     match state {
         EngineState::Connected => Style::default().fg(p.running),
         EngineState::Connecting => Style::default().fg(p.muted),
@@ -290,7 +290,7 @@ fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     f.render_widget(Paragraph::new(vec![filter, keys]), area);
 }
 
-fn confirm(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+pub(crate) fn confirm(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     let Some(c) = &app.confirm else { return };
     let height = (c.lines.len() + c.notes.len() + 4).min(area.height as usize) as u16;
     let width = area.width.saturating_sub(8).min(90);

@@ -9,6 +9,7 @@ mod details;
 mod engine;
 mod files;
 pub mod fleet;
+pub mod fleet_objects;
 mod images;
 mod logs;
 mod popup;

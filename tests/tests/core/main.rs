@@ -15,6 +15,7 @@ mod dash_cost;
 mod faults;
 mod files;
 mod fleet;
+mod fleet_objects;
 mod history;
 mod images;
 mod logs;

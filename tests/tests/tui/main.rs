@@ -12,6 +12,7 @@ mod dash;
 mod files;
 mod fleet;
 mod fleet_nav;
+mod fleet_objects;
 mod fleet_ssh;
 mod hostile;
 mod images;

@@ -14,6 +14,7 @@ import { Table } from "../lib/table";
 import type { Command, EngineSsh, EngineStatus, FleetContainer, FleetItem, FleetSnapshot, FleetUpdate, Snapshot, SshCost } from "../lib/types";
 import { confirmAction, errorText, toast } from "../lib/ui";
 import { whileVisible, type Visible } from "../lib/visible";
+import { fleetKinds } from "./fleet_objects";
 import type { View } from "./view";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -25,13 +26,14 @@ function sshText(c: SshCost): string {
 
 const key = (r: FleetContainer) => `${r.container.id}@${r.engine}`;
 
-function chip(e: EngineStatus, ssh: EngineSsh | undefined): HTMLElement {
+/** `count`: the engine's count of the object kind shown (another tab than Containers). */
+function chip(e: EngineStatus, ssh: EngineSsh | undefined, count: { n: number; kind: string } | null = null): HTMLElement {
   const el = h("span", {
     class: `engine-chip state-${e.state}${e.red ? " red" : ""}`, "data-engine": e.name,
     title: e.error ? `${e.endpoint}: ${e.error}` : e.endpoint,
   },
   h("span", { class: "dot" }),
-  h("strong", {}, e.name), ` ${e.state.replace("_", " ")} · ${e.containers} containers, ${e.running} running`,
+  h("strong", {}, e.name), ` ${e.state.replace("_", " ")} · ${count ? `${count.n} ${count.kind}` : `${e.containers} containers, ${e.running} running`}`,
   e.read_only ? h("span", { class: "badge ro", title: "read-only: changes are refused" }, "RO") : "",
   e.stale ? h("span", { class: "badge" }, "stale") : "",
   ssh ? h("span", { class: "ssh-cost", "data-testid": "ssh-cost" }, ` · ${sshText(ssh.cost)}`) : "");
@@ -109,13 +111,21 @@ export function fleetView(): View {
       void open();
     },
   }, add, h("button", { type: "submit" }, "Add"));
-  frame.append(table.el);
-  const el = h("section", { class: "fleet", "data-testid": "fleet" }, h("h2", {}, "Fleet"), chips, form, frame);
+  // The Images / Volumes / Networks tabs (fleet_objects.ts); the containers' table is the first.
+  const kinds = fleetKinds(() => snap.engines, (t) => {
+    table.el.hidden = t !== "containers";
+    show(snap);
+  });
+  frame.append(table.el, kinds.el);
+  const el = h("section", { class: "fleet", "data-testid": "fleet" }, h("h2", {}, "Fleet"), chips, form, kinds.tabs, frame);
 
   let ssh: EngineSsh[] = [];
   const show = (s: FleetSnapshot) => {
     snap = s;
-    replace(chips, s.engines.map((e) => chip(e, ssh.find((c) => c.engine === e.name))));
+    replace(chips, s.engines.map((e) => {
+      const n = kinds.count(e.name);
+      return chip(e, ssh.find((c) => c.engine === e.name), n === null ? null : { n, kind: kinds.tab() });
+    }));
     // Production in view: the frame turns red while any red engine has rows listed.
     frame.classList.toggle("red", s.engines.some((e) => e.red && e.containers > 0));
     table.setRows(s.containers, readOnly);
@@ -123,6 +133,8 @@ export function fleetView(): View {
   const pushed = (u: FleetUpdate) => {
     ssh = u.ssh;
     show(u.snapshot);
+    // The objects of an object tab follow the same revisions (nothing while Containers shows).
+    void kinds.poll();
   };
   let live: Visible | null = null;
   let closed = false;
@@ -144,6 +156,7 @@ export function fleetView(): View {
       if (s.read_only !== readOnly) {
         readOnly = s.read_only;
         table.setRows(snap.containers, readOnly);
+        kinds.setReadOnly(readOnly);
       }
     },
     destroy: () => {
@@ -152,6 +165,8 @@ export function fleetView(): View {
       live = null;
       void backend().fleetClose().catch(() => undefined);
     },
-    focusFilter: () => table.focusFilter(),
+    focusFilter: () => {
+      if (!kinds.focusFilter()) table.focusFilter();
+    },
   };
 }

@@ -14,6 +14,7 @@ import type {
   DashFormat, DashResume, DashScope, DashUpdate, Stacking,
   FleetItem, FleetPlan, FleetSnapshot,
   FleetUpdate,
+  FleetItem, FleetPlan, FleetSnapshot, FleetObjects, FleetObjectKey, RemovalPlan,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -148,6 +149,11 @@ export interface Backend {
   /** The open fleet's listing (and each SSH engine's cost) now, then after each revision, at
    * most every 150 ms, until stopped. */
   fleetWatch(cb: (u: FleetUpdate) => void): Promise<StreamHandle>;
+  /** Every engine's images, volumes and networks, now (never waits for an engine). */
+  fleetObjects(): Promise<FleetObjects>;
+  /** The core's plan to remove these objects: lines naming each with its engine, notes, and
+   * the items for `fleetExecute`. */
+  fleetRemovePlan(keys: FleetObjectKey[]): Promise<RemovalPlan>;
 }
 
 let current: Backend | null = null;

@@ -16,6 +16,7 @@ import type {
 import { CHART_STYLE } from "../generated/chart_style";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
 import { stubFleet } from "./stub_fleet";
+import { stubFleetObjects } from "./stub_fleet_objects";
 
 const now = () => Date.now();
 const hex = (n: number) => n.toString(16).padStart(64, "0");
@@ -859,6 +860,8 @@ export function createStubBackend(): Backend {
       return { path: "/stub/config/wharf/alerts.toml", rules };
     },
     ...stubFleet((i, state) => container(i, `web-${i}`, state), stream),
+    ...stubFleet((i, state) => container(i, `web-${i}`, state)),
+    ...stubFleetObjects(),
   };
 }
 

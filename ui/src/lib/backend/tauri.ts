@@ -146,5 +146,7 @@ export function createTauriBackend(): Backend {
       channel.onmessage = cb;
       return handle(await invoke<number>("fleet_watch", { channel }));
     },
+    fleetObjects: () => invoke("fleet_objects"),
+    fleetRemovePlan: (keys) => invoke("fleet_remove_plan", { keys }),
   };
 }

@@ -1,0 +1,240 @@
+//! The fleet's images, volumes and networks: one header line per engine (its state and its
+//! count of the kind shown, `RO`, stale, error), a table with the ENGINE column first, and a
+//! footer with the filter or `:` line, the last outcome and the keys. A red engine's rows
+//! carry a red marker, and the frame turns red while the selected row is on one. The
+//! confirmation popup is the containers' one. A pure function of the state.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::fleet::{confirm, engine_colour, state_style};
+use crate::app::fleet::FleetApp;
+use crate::app::fleet_objects::FleetKind;
+use crate::config::Palette;
+use crate::format::inert;
+
+/// The fleet's frame: the containers' view (`view::fleet`) or an object kind's, and the `:`
+/// line over either while it is typed.
+pub fn draw(f: &mut Frame, app: &FleetApp, p: &Palette) {
+    if app.kinds.kind == FleetKind::Containers {
+        super::fleet::draw_fleet(f, app, p);
+        let area = f.area();
+        let foot = Rect {
+            y: area.bottom().saturating_sub(2),
+            height: 2.min(area.height),
+            ..area
+        };
+        command_line(f, app, p, foot);
+        return;
+    }
+    let area = f.area();
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1 + app.snapshot.engines.len() as u16),
+        Constraint::Min(3),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    header(f, app, p, head);
+    table(f, app, p, body);
+    footer(f, app, p, foot);
+    command_line(f, app, p, foot);
+    if app.confirm.is_some() {
+        confirm(f, app, p, area);
+    }
+}
+
+/// One engine's count of `kind`.
+fn count(app: &FleetApp, engine: &str, kind: FleetKind) -> usize {
+    app.kinds.objects.counts(engine).map_or(0, |c| match kind {
+        FleetKind::Containers => 0,
+        FleetKind::Images => c.images,
+        FleetKind::Volumes => c.volumes,
+        FleetKind::Networks => c.networks,
+    })
+}
+
+fn header(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+    let kind = app.kinds.kind;
+    let total: usize = app
+        .snapshot
+        .engines
+        .iter()
+        .map(|e| count(app, &e.name, kind))
+        .sum();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            "Fleet",
+            Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(
+            " · {} engines · {total} {}",
+            app.snapshot.engines.len(),
+            kind.name()
+        )),
+    ])];
+    for e in &app.snapshot.engines {
+        let colour = engine_colour(e, p);
+        let mut spans = vec![
+            Span::styled(if e.red { "■ " } else { "● " }, Style::default().fg(colour)),
+            Span::styled(
+                inert(&e.name),
+                Style::default().fg(colour).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(" "),
+            Span::styled(e.state.as_str(), state_style(e.state, p)),
+            Span::raw(format!(" · {} {}", count(app, &e.name, kind), kind.name())),
+        ];
+        if e.read_only {
+            spans.push(Span::styled(" RO", Style::default().fg(p.paused)));
+        }
+        if e.stale {
+            spans.push(Span::styled(" (stale)", Style::default().fg(p.muted)));
+        }
+        spans.push(Span::styled(
+            format!("  {}", inert(&e.endpoint)),
+            Style::default().fg(p.muted),
+        ));
+        if let Some(err) = &e.error {
+            spans.push(Span::styled(
+                format!("  {}", inert(err)),
+                Style::default().fg(p.error),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+    let k = &app.kinds;
+    let red_selected = k
+        .selected_row()
+        .and_then(|r| app.snapshot.engine(&r.key.engine))
+        .is_some_and(|e| e.red);
+    let border = if red_selected {
+        Style::default().fg(Color::Red)
+    } else {
+        Style::default().fg(p.muted)
+    };
+    let mut title = format!(" {} ({}) ", k.kind.name(), k.rows.len());
+    if !k.marks.is_empty() {
+        title.push_str(&format!("· {} marked ", k.marks.len()));
+    }
+    if red_selected {
+        title.push_str("· PRODUCTION ");
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(title);
+    let columns = k.kind.columns();
+    let mut head: Vec<String> = vec![" ".into()];
+    for (i, c) in columns.iter().enumerate() {
+        let arrow = match (i == k.sort_col, k.sort_desc) {
+            (true, false) => "↑",
+            (true, true) => "↓",
+            _ => "",
+        };
+        head.push(format!("{c}{arrow}"));
+    }
+    let rows: Vec<Row> = k
+        .rows
+        .iter()
+        .map(|r| {
+            let engine = app.snapshot.engine(&r.key.engine);
+            let colour = engine.map_or(p.accent, |e| engine_colour(e, p));
+            let red = engine.is_some_and(|e| e.red);
+            let mark = if k.marks.contains(&r.key) {
+                "*"
+            } else if red {
+                "▌"
+            } else {
+                " "
+            };
+            let mut cells = vec![Cell::from(mark).style(Style::default().fg(if red {
+                Color::Red
+            } else {
+                p.mark
+            }))];
+            for (i, text) in r.cells.iter().enumerate() {
+                let style = match i {
+                    0 => Style::default().fg(colour),
+                    1 if r.muted => Style::default().fg(p.muted),
+                    1 => Style::default().fg(p.accent),
+                    _ => Style::default(),
+                };
+                cells.push(Cell::from(text.clone()).style(style));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    // Each column as wide as its widest cell (the name column takes the rest).
+    let mut widths = vec![Constraint::Length(1)];
+    for (i, c) in columns.iter().enumerate() {
+        let widest = k
+            .rows
+            .iter()
+            .filter_map(|r| r.cells.get(i))
+            .map(|t| t.chars().count())
+            .chain([c.chars().count() + 1])
+            .max()
+            .unwrap_or(0);
+        widths.push(if i == 1 {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(widest.min(24) as u16)
+        });
+    }
+    let t = Table::new(rows, widths)
+        .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
+        .block(block)
+        .row_highlight_style(Style::default().bg(p.selection_bg));
+    let mut state = TableState::default().with_selected(Some(k.selected));
+    f.render_stateful_widget(t, area, &mut state);
+}
+
+fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+    let k = &app.kinds;
+    let filter = if k.editing_filter {
+        Line::from(vec![
+            Span::styled("/", Style::default().fg(p.accent)),
+            Span::raw(inert(&k.filter)),
+            Span::styled("▏", Style::default().fg(p.accent)),
+        ])
+    } else if let Some((text, error)) = &app.toast {
+        Line::styled(
+            text.clone(),
+            Style::default().fg(if *error { p.error } else { p.running }),
+        )
+    } else if !k.filter.is_empty() {
+        Line::raw(format!("filter: {}", inert(&k.filter)))
+    } else {
+        Line::raw("")
+    };
+    let keys = Line::styled(
+        "↑↓ move · / filter · <> sort · I reverse · space mark · u unmark · D remove · \
+         :containers :images :volumes :networks · q quit",
+        Style::default().fg(p.muted),
+    );
+    f.render_widget(Paragraph::new(vec![filter, keys]), area);
+}
+
+/// The `:` line over the footer's first line while it is typed (any kind, containers too).
+pub fn command_line(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+    let Some(line) = &app.kinds.command else {
+        return;
+    };
+    let rect = Rect { height: 1, ..area };
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(":", Style::default().fg(p.accent)),
+            Span::raw(inert(line)),
+            Span::styled("▏", Style::default().fg(p.accent)),
+        ])),
+        rect,
+    );
+}
