@@ -65,4 +65,5 @@ pub const COMMANDS: &[&str] = &[
     "fleet_close",
     "fleet_execute",
     "fleet_plan",
+    "dash_markers",
 ];

@@ -17,6 +17,7 @@ pub mod command_names;
 pub mod commands;
 pub mod compose;
 pub mod dash;
+pub mod dash_markers;
 pub mod fleet;
 pub mod footprint;
 pub mod link;
@@ -184,6 +185,7 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             fleet::fleet_close,
             fleet::fleet_execute,
             fleet::fleet_plan,
+            dash_markers::dash_markers,
         ])
 }
 

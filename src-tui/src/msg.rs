@@ -151,6 +151,12 @@ pub enum Msg {
         path: PathBuf,
         result: Exported,
     },
+    /// The recorded events and fired alerts of a dashboard's scope over its 15 minutes
+    /// (asked by [`Effect::LoadDashMarkers`]).
+    DashMarkers {
+        scope: wharf_core::streams::DashScope,
+        result: Result<Vec<wharf_core::history::HistoryMarker>, CoreError>,
+    },
 }
 
 /// How writing a dashboard export ended.
@@ -302,7 +308,11 @@ pub enum Effect {
     ExportDash {
         path: PathBuf,
         series: Box<wharf_core::chart::dash::DashSeries>,
+        markers: Vec<wharf_core::history::HistoryMarker>,
         dark: bool,
         overwrite: bool,
     },
+    /// Read the markers (events, alerts) of a dashboard's scope over the last 15 minutes
+    /// from the history database (answered by [`Msg::DashMarkers`]).
+    LoadDashMarkers(wharf_core::streams::DashScope),
 }

@@ -11,6 +11,7 @@ mod files;
 pub mod fleet;
 mod images;
 mod logs;
+mod marks;
 mod popup;
 mod run_form;
 mod stats;

@@ -14,6 +14,7 @@ mod fleet;
 mod hostile;
 mod images;
 mod journeys;
+mod markers;
 mod merged_logs;
 mod recreate;
 mod robustness;
