@@ -183,9 +183,11 @@ pub fn dash_export<R: Runtime>(
         DashScope::Project { name } | DashScope::Service { name } => format!("dash-{name}"),
     };
     match format {
-        DashFormat::Png => {
-            write_download(&app, file_name(&stem, "png"), &dash::png(&series, &markers, &opts)?)
-        }
+        DashFormat::Png => write_download(
+            &app,
+            file_name(&stem, "png"),
+            &dash::png(&series, &markers, &opts)?,
+        ),
         DashFormat::Svg => write_download(
             &app,
             file_name(&stem, "svg"),

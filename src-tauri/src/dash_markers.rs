@@ -10,8 +10,8 @@ use wharf_core::history::{self, HistoryMarker, HistoryRange, MarkerScope};
 use wharf_core::streams::DashScope;
 
 use crate::commands::CmdResult;
-use wharf_core::error::ErrorReport;
 use crate::Desk;
+use wharf_core::error::ErrorReport;
 
 /// The history's scope for `scope` on the engine the app follows.
 pub fn marker_scope(desk: &Desk, scope: DashScope) -> CmdResult<MarkerScope> {

@@ -116,7 +116,10 @@ mod tests {
             panic!("a bad file is refused");
         };
         let text = e.to_string();
-        assert!(text.contains("\"b\"") && text.contains("trigger.log"), "{text}");
+        assert!(
+            text.contains("\"b\"") && text.contains("trigger.log"),
+            "{text}"
+        );
         assert_eq!(w.rules().len(), 1);
         assert_eq!(w.rules()[0].name, "a");
         assert!(matches!(w.check(), Reload::Unchanged), "told once");

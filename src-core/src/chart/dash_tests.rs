@@ -112,6 +112,10 @@ fn markers_are_drawn_in_their_kind_colour_with_a_label() {
     assert!(marked.to_uppercase().contains(&die), "die line");
     assert!(marked.to_uppercase().contains(&alert), "alert line");
     assert!(!marked.to_uppercase().contains(&oom), "outside the window");
-    assert_eq!(marked.matches(">\ndie\n<").count(), 6, "a label on each graph");
+    assert_eq!(
+        marked.matches(">\ndie\n<").count(),
+        6,
+        "a label on each graph"
+    );
     assert!(png(&s, &markers, &default_options()).is_ok());
 }

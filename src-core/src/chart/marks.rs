@@ -65,11 +65,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             color.stroke_width(1),
         ))?;
         let font = (FONT_NAME, FONT_PX - 2).into_font().color(&color);
-        c.draw_series(std::iter::once(Text::new(
-            m.kind.label(),
-            (x, y_max),
-            font,
-        )))?;
+        c.draw_series(std::iter::once(Text::new(m.kind.label(), (x, y_max), font)))?;
     }
     Ok(())
 }

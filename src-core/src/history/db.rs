@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::{
-    is_marker_event, HistoryOptions, MarkerScope, HistoryRange, HistorySeries, SeriesKey, TIERS,
+    is_marker_event, HistoryOptions, HistoryRange, HistorySeries, MarkerScope, SeriesKey, TIERS,
 };
 use crate::clock::Clock;
 use crate::error::{CoreError, ErrorKind, Result};

@@ -67,7 +67,8 @@ fn a_series_and_each_dashboard_scope_get_their_events_and_alerts() {
     ];
     db.record_events(E, &events).unwrap();
     db.record_events("unix:///other", &events).unwrap();
-    db.insert_alert(&alert("compose:shop/web", T0 + 500)).unwrap();
+    db.insert_alert(&alert("compose:shop/web", T0 + 500))
+        .unwrap();
 
     let web = MarkerScope::Series(SeriesKey {
         engine: E.into(),
@@ -94,7 +95,9 @@ fn a_series_and_each_dashboard_scope_get_their_events_and_alerts() {
             .collect()
     };
     assert_eq!(
-        names(dash(DashScope::Project { name: "shop".into() })),
+        names(dash(DashScope::Project {
+            name: "shop".into()
+        })),
         ["die shop-web-1", "alert shop-web-1"],
         "shop_db is another project; `_` is no wildcard"
     );
@@ -104,14 +107,19 @@ fn a_series_and_each_dashboard_scope_get_their_events_and_alerts() {
     );
     assert_eq!(names(dash(DashScope::Engine)).len(), 5, "one engine only");
     // Outside the range: nothing.
-    assert!(db.markers(&web, T0 + 10_000, T0 + 60_000).unwrap().is_empty());
+    assert!(db
+        .markers(&web, T0 + 10_000, T0 + 60_000)
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
 fn no_database_file_means_no_markers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("none.sqlite3");
-    assert!(read_markers(&path, &dash(DashScope::Engine), 0, T0).unwrap().is_empty());
+    assert!(read_markers(&path, &dash(DashScope::Engine), 0, T0)
+        .unwrap()
+        .is_empty());
     assert!(!path.exists(), "reading creates nothing");
 }
 

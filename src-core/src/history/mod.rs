@@ -34,6 +34,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 
+pub use crate::model::{HistoryMarker, MarkerKind};
 pub use alerts::{read_alerts, KEEP_ALERTS};
 pub use archive::{ArchiveChoice, ArchiveLimits, ArchiveSelector};
 pub use archive_search::{
@@ -42,7 +43,6 @@ pub use archive_search::{
 pub use db::HistoryDb;
 pub use lock::WriterLock;
 pub use markers::{read_markers, MarkerScope, MAX_MARKERS};
-pub use crate::model::{HistoryMarker, MarkerKind};
 
 use crate::clock::Clock;
 use crate::model::{ComposeRef, Container, EngineEvent, EventKind, Sample};
@@ -243,6 +243,6 @@ pub fn is_marker_event(e: &EngineEvent) -> bool {
 #[cfg(test)]
 mod archive_tests;
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod markers_tests;
+#[cfg(test)]
+mod tests;

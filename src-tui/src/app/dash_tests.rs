@@ -241,5 +241,9 @@ fn dash_reads_its_markers_draws_them_and_exports_them() {
     let [Effect::ExportDash { markers, .. }] = fx.as_slice() else {
         panic!("expected one export, got {fx:?}");
     };
-    assert_eq!(markers, &[die], "the export draws the markers the panel shows");
+    assert_eq!(
+        markers,
+        &[die],
+        "the export draws the markers the panel shows"
+    );
 }

@@ -26,3 +26,4 @@ mod swarm_nodes;
 mod term;
 mod trust;
 mod watch;
+mod watch_reload;

@@ -44,7 +44,8 @@ fn wait_markers(
 }
 
 fn has(m: &[HistoryMarker], kind: MarkerKind, detail: &str) -> bool {
-    m.iter().any(|m| m.kind == kind && m.detail.contains(detail))
+    m.iter()
+        .any(|m| m.kind == kind && m.detail.contains(detail))
 }
 
 #[test]
@@ -126,7 +127,10 @@ fn a_dead_container_and_its_alert_are_markers_in_the_core_the_dash_and_the_svg()
     let screen = w.wait("the die and the alert on the events line", |s| {
         s.contains("die exit 3") && s.contains("alert crashed: ")
     });
-    assert!(screen.contains(&format!("Dashboard · project {project}")), "{screen}");
+    assert!(
+        screen.contains(&format!("Dashboard · project {project}")),
+        "{screen}"
+    );
 
     // The SVG export draws them: a line and a label in each kind's colour.
     let svg = dir.path().join("dash.svg");
