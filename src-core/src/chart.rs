@@ -203,6 +203,8 @@ pub struct ChartStyle {
     /// A stacked band's fill: its colour mixed this much over the background (opaque, so
     /// bands drawn over each other from the top down read as a stack).
     pub stack_fill: f64,
+    /// A colour and label per marker kind (events and fired alerts on the graphs).
+    pub markers: Vec<MarkerStyle>,
 }
 
 const BLUE: RGBColor = RGBColor(0x3b, 0x82, 0xf6);
@@ -299,6 +301,7 @@ pub fn chart_style() -> ChartStyle {
         font_px: FONT_PX,
         dash: dash::DashMetric::ALL.iter().map(|m| m.style()).collect(),
         stack_fill: dash::STACK_FILL,
+        markers: marker_styles(),
     }
 }
 
@@ -527,6 +530,8 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
 }
 
 pub mod dash;
+mod marks;
+pub use marks::{marker_color, marker_styles, MarkerStyle};
 
 #[cfg(test)]
 #[path = "chart_tests.rs"]

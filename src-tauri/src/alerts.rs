@@ -4,6 +4,9 @@
 //! core checks and saves them, with the same messages as everywhere), and, while no
 //! `wharf watch` records into the database and no other UI evaluates, the rules' evaluation on
 //! the current link (the core's runner; stopped when the link is replaced or a recorder starts).
+//! The rules file is followed as `wharf watch` follows it (the core's `RulesFileWatch`): a
+//! change that checks (this app's editor, or a hand edit) restarts the evaluation with the new
+//! rules; a bad one keeps the rules in use and is logged with the checker's message.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -12,7 +15,8 @@ use std::time::Duration;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::oneshot;
-use wharf_core::alerts::rules::{self as alert_rules, RuleSpec};
+use wharf_core::alerts::reload::{Reload, RulesFileWatch};
+use wharf_core::alerts::rules::{self as alert_rules, Rule, RuleSpec};
 use wharf_core::alerts::runner::{AlertsLock, Runner};
 use wharf_core::error::{CoreError, ErrorKind};
 use wharf_core::history;
@@ -120,8 +124,6 @@ fn notify<R: Runtime>(app: &AppHandle<R>, a: &FiredAlert) {
 /// The app's evaluation while it holds the alerts lock.
 struct Evaluating {
     _lock: AlertsLock,
-    /// The rules file as it was read: an edit (this app's editor) restarts the evaluation.
-    stamp: Option<(std::time::SystemTime, u64)>,
     link: Arc<Link>,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -134,22 +136,40 @@ impl Drop for Evaluating {
     }
 }
 
-/// Start evaluating the rules on `link` when the app may (see the module's rule).
-fn evaluate(
-    link: &Arc<Link>,
-    db: &std::path::Path,
-    rules_path: &std::path::Path,
-) -> Option<Evaluating> {
-    let session = link.live().ok()?;
-    let stamp = alert_rules::stamp(rules_path);
-    let rules = match alert_rules::load(rules_path) {
-        Ok((_, r)) if !r.is_empty() => r,
-        Ok(_) => return None,
-        Err(e) => {
-            tracing::warn!(error = %e, "alert rules");
-            return None;
-        }
+/// Whether the rules changed since the last look; a bad new file keeps the rules in use
+/// (logged with the checker's message, once per change of the file).
+fn rules_changed(file: &mut Option<RulesFileWatch>, path: &std::path::Path) -> bool {
+    let outcome = match file {
+        Some(w) => w.check(),
+        None => match RulesFileWatch::open(path) {
+            Ok(w) => {
+                *file = Some(w);
+                Reload::Unchanged
+            }
+            Err(e) => {
+                *file = Some(RulesFileWatch::with_rules(path, Vec::new()));
+                Reload::Bad(e)
+            }
+        },
     };
+    match outcome {
+        Reload::Unchanged => false,
+        Reload::Changed(_) => true,
+        Reload::Bad(e) => {
+            let kept = file.as_ref().map_or(0, |w| w.rules().len());
+            tracing::warn!(error = %e, kept, "alert rules not reloaded: keeping those in use");
+            false
+        }
+    }
+}
+
+/// Start evaluating `rules` on `link` when the app may (see the module's rule).
+fn evaluate(link: &Arc<Link>, db: &std::path::Path, rules: &[Rule]) -> Option<Evaluating> {
+    let session = link.live().ok()?;
+    if rules.is_empty() {
+        return None;
+    }
+    let rules = rules.to_vec();
     let lock = AlertsLock::for_ui(db)?;
     let runner = match Runner::open(rules, db, Default::default()) {
         Ok(r) => r,
@@ -175,7 +195,6 @@ fn evaluate(
     });
     Some(Evaluating {
         _lock: lock,
-        stamp,
         link: link.clone(),
         stop: Some(stop),
     })
@@ -189,6 +208,7 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
         let mut newest: Option<i64> = None;
         let mut last: Vec<FiredAlert> = Vec::new();
         let mut evaluating: Option<Evaluating> = None;
+        let mut file: Option<RulesFileWatch> = None;
         let mut tick = tokio::time::interval(EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
@@ -197,15 +217,15 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                 continue;
             };
             let link = desk.link();
+            let changed = rules_changed(&mut file, &rules_path);
             if evaluating.as_ref().is_some_and(|e| {
-                !Arc::ptr_eq(&e.link, &link)
-                    || history::WriterLock::is_held(&db)
-                    || e.stamp != alert_rules::stamp(&rules_path)
+                !Arc::ptr_eq(&e.link, &link) || history::WriterLock::is_held(&db) || changed
             }) {
                 evaluating = None;
             }
             if evaluating.is_none() {
-                evaluating = evaluate(&link, &db, &rules_path);
+                let rules = file.as_ref().map(RulesFileWatch::rules).unwrap_or_default();
+                evaluating = evaluate(&link, &db, rules);
             }
             let d = db.clone();
             let list = match tauri::async_runtime::spawn_blocking(move || {

@@ -68,4 +68,5 @@ pub const COMMANDS: &[&str] = &[
     "fleet_watch",
     "fleet_objects",
     "fleet_remove_plan",
+    "dash_markers",
 ];

@@ -9,7 +9,8 @@
 //!   or the top N changed), carries the whole 15 minutes (`reset`); the others carry only the
 //!   points newer than the last sent, for the page to append.
 //! - `dash_export(scope, stacking, format, options)`: the same graphs drawn by plotters (PNG,
-//!   SVG) or written as CSV into the download directory.
+//!   SVG, with the scope's markers: `crate::dash_markers`) or written as CSV into the download
+//!   directory.
 
 use std::sync::Arc;
 
@@ -172,19 +173,25 @@ pub fn dash_export<R: Runtime>(
         agg.learn(&snap, &view);
         agg.series(&view, &snap, &scope, stacking)
     };
+    let markers = match format {
+        DashFormat::Csv => Vec::new(),
+        _ => crate::dash_markers::read(&crate::dash_markers::marker_scope(&desk, scope.clone())?)?,
+    };
     let opts = options.unwrap_or_else(dash::default_options);
     let stem = match &scope {
         DashScope::Engine => "dash".to_owned(),
         DashScope::Project { name } | DashScope::Service { name } => format!("dash-{name}"),
     };
     match format {
-        DashFormat::Png => {
-            write_download(&app, file_name(&stem, "png"), &dash::png(&series, &opts)?)
-        }
+        DashFormat::Png => write_download(
+            &app,
+            file_name(&stem, "png"),
+            &dash::png(&series, &markers, &opts)?,
+        ),
         DashFormat::Svg => write_download(
             &app,
             file_name(&stem, "svg"),
-            dash::svg(&series, &opts)?.as_bytes(),
+            dash::svg(&series, &markers, &opts)?.as_bytes(),
         ),
         DashFormat::Csv => write_download(
             &app,

@@ -17,6 +17,7 @@ pub mod command_names;
 pub mod commands;
 pub mod compose;
 pub mod dash;
+pub mod dash_markers;
 pub mod fleet;
 pub mod fleet_objects;
 pub mod fleet_push;
@@ -189,6 +190,7 @@ pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
             fleet_push::fleet_watch,
             fleet_objects::fleet_objects,
             fleet_objects::fleet_remove_plan,
+            dash_markers::dash_markers,
         ])
 }
 

@@ -2,11 +2,15 @@
 //! the actions' results, written when they end, show too) (whoever fired them: this UI, another, or `wharf watch`) and hands them to the app
 //! (`Msg::Alerts`: list, toast, bell); and, when no `wharf watch` records into that database and
 //! no other UI evaluates, it evaluates the alert rules itself (the core's runner, on the
-//! session's engine and store), giving that up as soon as a `wharf watch` starts.
+//! session's engine and store), giving that up as soon as a `wharf watch` starts. The rules
+//! file is followed as `wharf watch` follows it (the core's `RulesFileWatch`): a change that
+//! checks restarts the evaluation with the new rules; a bad one keeps the rules in use and is
+//! said once.
 
 use std::path::PathBuf;
 
 use tokio::sync::{mpsc, oneshot};
+use wharf_core::alerts::reload::{Reload, RulesFileWatch};
 use wharf_core::alerts::rules as alert_rules;
 use wharf_core::alerts::runner::{AlertsLock, Runner};
 use wharf_core::history;
@@ -22,8 +26,6 @@ const NEWEST: usize = 200;
 /// The UI's own evaluation, while it has the alerts lock.
 struct Evaluating {
     _lock: AlertsLock,
-    /// The rules file as it was read: an edit restarts the evaluation with the new rules.
-    stamp: Option<(std::time::SystemTime, u64)>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -43,6 +45,8 @@ pub struct Alerting {
     looked: bool,
     reading: bool,
     evaluating: Option<Evaluating>,
+    /// The rules in use and the file's stamp (read on the first look).
+    file: Option<RulesFileWatch>,
     /// The rules' error, said once.
     told: Option<String>,
 }
@@ -56,6 +60,7 @@ impl Alerting {
             looked: false,
             reading: false,
             evaluating: None,
+            file: None,
             told: None,
         }
     }
@@ -88,38 +93,70 @@ impl Alerting {
         self.evaluate(session, tx);
     }
 
+    /// Say a rules error once (the same text is not repeated).
+    fn tell(&mut self, text: String, tx: &mpsc::UnboundedSender<Msg>) {
+        if self.told.as_deref() != Some(&text) {
+            let _ = tx.send(Msg::Alerts {
+                first: false,
+                result: Err(text.clone()),
+            });
+            self.told = Some(text);
+        }
+    }
+
+    /// Whether the rules changed since the last look (a bad new file keeps them: said once).
+    fn rules_changed(&mut self, tx: &mpsc::UnboundedSender<Msg>) -> bool {
+        let outcome = match &mut self.file {
+            Some(w) => w.check(),
+            None => match RulesFileWatch::open(&self.rules) {
+                Ok(w) => {
+                    self.file = Some(w);
+                    Reload::Unchanged
+                }
+                Err(e) => {
+                    // Nothing in use yet; the next change of the file is read.
+                    self.file = Some(RulesFileWatch::with_rules(&self.rules, Vec::new()));
+                    Reload::Bad(e)
+                }
+            },
+        };
+        match outcome {
+            Reload::Unchanged => false,
+            Reload::Changed(_) => {
+                self.told = None;
+                true
+            }
+            Reload::Bad(e) => {
+                let kept = self.file.as_ref().map_or(0, |w| w.rules().len());
+                tracing::warn!(error = %e, kept, "alert rules not reloaded");
+                let text = if kept > 0 {
+                    format!("{e} (keeping the {kept} rules in use)")
+                } else {
+                    e.to_string()
+                };
+                self.tell(text, tx);
+                false
+            }
+        }
+    }
+
     fn evaluate(&mut self, session: &Session, tx: &mpsc::UnboundedSender<Msg>) {
+        let changed = self.rules_changed(tx);
         if self.evaluating.is_some() {
             if history::WriterLock::is_held(&self.db) {
                 tracing::info!("a recorder runs: it evaluates the alert rules now");
                 self.evaluating = None;
-            } else if self
-                .evaluating
-                .as_ref()
-                .is_some_and(|e| e.stamp != alert_rules::stamp(&self.rules))
-            {
+            } else if changed {
                 tracing::info!("the alert rules changed: evaluating them anew");
                 self.evaluating = None;
             } else {
                 return;
             }
         }
-        let stamp = alert_rules::stamp(&self.rules);
         // Cheap when there are no rules: the file is missing.
-        let rules = match alert_rules::load(&self.rules) {
-            Ok((_, rules)) if rules.is_empty() => return,
-            Ok((_, rules)) => rules,
-            Err(e) => {
-                let text = e.to_string();
-                if self.told.as_deref() != Some(&text) {
-                    let _ = tx.send(Msg::Alerts {
-                        first: false,
-                        result: Err(text.clone()),
-                    });
-                    self.told = Some(text);
-                }
-                return;
-            }
+        let rules = match &self.file {
+            Some(w) if !w.rules().is_empty() => w.rules().to_vec(),
+            _ => return,
         };
         let Some(lock) = AlertsLock::for_ui(&self.db) else {
             return;
@@ -148,7 +185,6 @@ impl Alerting {
         });
         self.evaluating = Some(Evaluating {
             _lock: lock,
-            stamp,
             stop: Some(stop),
         });
     }

@@ -7,11 +7,19 @@ use std::io::Write;
 use std::path::Path;
 
 use wharf_core::chart::dash::{self, DashSeries};
+use wharf_core::history::HistoryMarker;
 
 use crate::msg::Exported;
 
-/// Render `series` in the format the path's extension names and write it to `path`.
-pub fn write(path: &Path, series: &DashSeries, dark: bool, overwrite: bool) -> Exported {
+/// Render `series` (with `markers` on the graphs) in the format the path's extension names and
+/// write it to `path`.
+pub fn write(
+    path: &Path,
+    series: &DashSeries,
+    markers: &[HistoryMarker],
+    dark: bool,
+    overwrite: bool,
+) -> Exported {
     let mut opts = dash::default_options();
     opts.dark = dark;
     let ext = path
@@ -19,8 +27,8 @@ pub fn write(path: &Path, series: &DashSeries, dark: bool, overwrite: bool) -> E
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let bytes = match ext.as_deref() {
-        Some("png") => dash::png(series, &opts),
-        Some("svg") => dash::svg(series, &opts).map(String::into_bytes),
+        Some("png") => dash::png(series, markers, &opts),
+        Some("svg") => dash::svg(series, markers, &opts).map(String::into_bytes),
         Some("csv") => dash::csv(series).map(String::into_bytes),
         _ => return Exported::Failed("the file name must end in .png, .svg or .csv".into()),
     };

@@ -151,6 +151,12 @@ pub enum Msg {
         path: PathBuf,
         result: Exported,
     },
+    /// The recorded events and fired alerts of a dashboard's scope over its 15 minutes
+    /// (asked by [`Effect::LoadDashMarkers`]).
+    DashMarkers {
+        scope: wharf_core::streams::DashScope,
+        result: Result<Vec<wharf_core::history::HistoryMarker>, CoreError>,
+    },
 }
 
 /// How writing a dashboard export ended.
@@ -302,10 +308,14 @@ pub enum Effect {
     ExportDash {
         path: PathBuf,
         series: Box<wharf_core::chart::dash::DashSeries>,
+        markers: Vec<wharf_core::history::HistoryMarker>,
         dark: bool,
         overwrite: bool,
     },
     /// Show the fleet (`:fleet`, or Esc at the top of an engine opened from it): the loop
     /// ends and hands its session to the fleet (`fleet_nav`).
     Fleet,
+    /// Read the markers (events, alerts) of a dashboard's scope over the last 15 minutes
+    /// from the history database (answered by [`Msg::DashMarkers`]).
+    LoadDashMarkers(wharf_core::streams::DashScope),
 }

@@ -329,6 +329,21 @@ pub async fn run(
                         let _ = tx.send(Msg::StatsHistory { id, range, result });
                     });
                 }
+                Effect::LoadDashMarkers(scope) => {
+                    // SQLite is blocking: read on the blocking pool, answer as a message.
+                    let engine = session.endpoint.clone();
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let to = wharf_core::clock::now_ms();
+                        let from = to - history::HistoryRange::M15.span_ms();
+                        let of = history::MarkerScope::Dash {
+                            engine,
+                            scope: scope.clone(),
+                        };
+                        let result = history::read_markers(&history::resolve_path(), &of, from, to);
+                        let _ = tx.send(Msg::DashMarkers { scope, result });
+                    });
+                }
                 Effect::ArchiveSearch(mut q) => {
                     q.engine.clone_from(&session.endpoint);
                     let tx = tx.clone();
@@ -499,13 +514,14 @@ fn apply(
         Effect::ExportDash {
             path,
             series,
+            markers,
             dark,
             overwrite,
         } => {
             tokio::spawn(async move {
                 let target = path.clone();
                 let result = tokio::task::spawn_blocking(move || {
-                    crate::dash_export::write(&target, &series, dark, overwrite)
+                    crate::dash_export::write(&target, &series, &markers, dark, overwrite)
                 })
                 .await
                 .unwrap_or_else(|e| crate::msg::Exported::Failed(e.to_string()));
@@ -581,6 +597,7 @@ fn apply(
         | Effect::SwitchContext(_)
         | Effect::SwitchHost(_)
         | Effect::LoadStatsHistory { .. }
+        | Effect::LoadDashMarkers(_)
         | Effect::ArchiveSearch(_)
         | Effect::ArchiveSet { .. } => {}
         Effect::Bell => {}

@@ -3,12 +3,16 @@
 //! Stops cleanly on SIGINT and SIGTERM: the last tick is written and the database tidied.
 //! With alert rules (`--alerts FILE`, default `$XDG_CONFIG_HOME/wharf/alerts.toml`) it also
 //! evaluates them (the core's `alerts::runner`), holding the alerts lock so no UI fires them too.
+//! The rules file is read again on SIGHUP and when its modified time or length changes (looked
+//! at every [`RULES_CHECK`]); a new file that does not check keeps the rules in use, and the
+//! checker's message (naming the rule and the field) goes to stderr.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use wharf_core::alerts::{rules as alert_rules, runner as alert_runner};
+use wharf_core::alerts::reload::{Reload, RulesFileWatch};
+use wharf_core::alerts::{rules as alert_rules, runner as alert_runner, Rule};
 use wharf_core::history::{
     self, archive_follow, recorder, ArchiveLimits, ArchiveSelector, HistoryDb, HistoryOptions,
     WriterLock,
@@ -47,6 +51,9 @@ pub struct WatchArgs {
 /// How long `wharf watch` waits for a UI to give up evaluating the alerts (UIs look every
 /// 2 s).
 const ALERTS_HANDOVER: Duration = Duration::from_secs(10);
+
+/// How often the rules file's stamp is looked at (one `stat`).
+pub const RULES_CHECK: Duration = Duration::from_secs(3);
 
 /// Run the recorder until a signal; the exit code says how it ended.
 pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
@@ -117,13 +124,14 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
             .alerts
             .clone()
             .unwrap_or_else(alert_rules::default_path);
-        let rules = match alert_rules::load(&alerts_path) {
-            Ok((_, rules)) => rules,
+        let mut rules_file = match RulesFileWatch::open(&alerts_path) {
+            Ok(w) => w,
             Err(e) => {
                 eprintln!("wharf watch: {e}");
                 return ExitCode::from(2);
             }
         };
+        let rules = rules_file.rules().to_vec();
         let alerts_lock = if rules.is_empty() {
             None
         } else {
@@ -135,17 +143,13 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
                 }
             }
         };
-        let runner = match alerts_lock
-            .as_ref()
-            .map(|_| alert_runner::Runner::open(rules.clone(), &path, Default::default()))
-            .transpose()
-        {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("wharf watch: {e}");
-                return ExitCode::from(2);
-            }
-        };
+        // Checked now, so a database the runner cannot open fails at start as before.
+        if let Some(e) = alerts_lock.as_ref().and_then(|_| {
+            alert_runner::Runner::open(rules.clone(), &path, Default::default()).err()
+        }) {
+            eprintln!("wharf watch: {e}");
+            return ExitCode::from(2);
+        }
         let session = match Session::open(&options) {
             Ok(s) => s,
             Err(e) => {
@@ -159,7 +163,7 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
             path.display(),
             std::process::id()
         );
-        if runner.is_some() {
+        if alerts_lock.is_some() {
             eprintln!(
                 "wharf watch: evaluating {} alert rules from {}",
                 rules.len(),
@@ -181,11 +185,10 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
             }
             let _ = stop_tx.send(true);
         };
+        let (rules_tx, rules_rx) = tokio::sync::watch::channel(rules);
+        let reloading = follow_rules(&mut rules_file, rules_tx, stopped(stop_rx.clone()));
         let alerting = async {
-            let r = match runner {
-                Some(r) => r.run(&session, stopped(stop_rx.clone())).await.map(Some),
-                None => Ok(None),
-            };
+            let r = alert(&session, &path, alerts_lock, rules_rx, stop_rx.clone()).await;
             if r.is_err() {
                 let _ = stop_tx.send(true);
             }
@@ -206,9 +209,8 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
             }
             r
         };
-        let (recorded, archived, alerted, ()) =
-            tokio::join!(recording, archiving, alerting, signal);
-        drop(alerts_lock);
+        let (recorded, archived, alerted, (), ()) =
+            tokio::join!(recording, archiving, alerting, reloading, signal);
         match (recorded, archived, alerted) {
             (Ok(r), Ok(l), Ok(a)) => {
                 eprintln!(
@@ -227,6 +229,101 @@ pub fn main(args: &WatchArgs, mut options: SessionOptions) -> ExitCode {
             }
         }
     })
+}
+
+/// Evaluate the rules `rules` holds, starting again (a new runner: the cooldowns are read back
+/// from the history) whenever they are replaced, until `stop`. Takes the alerts lock when
+/// rules first appear, if it was not held at start. `None` when no rules were ever evaluated.
+async fn alert(
+    session: &Session,
+    db: &std::path::Path,
+    mut lock: Option<alert_runner::AlertsLock>,
+    mut rules: tokio::sync::watch::Receiver<Vec<Rule>>,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> wharf_core::error::Result<Option<alert_runner::Fired>> {
+    let mut total: Option<alert_runner::Fired> = None;
+    while !*stop.borrow() {
+        let current = rules.borrow_and_update().clone();
+        let (mut stop_a, mut stop_b) = (stop.clone(), stop.clone());
+        let changed_or_stopped = async {
+            tokio::select! {
+                r = rules.changed() => {
+                    // The sender gone means the reloading loop ended: only a stop ends this.
+                    if r.is_err() {
+                        let _ = stop_a.wait_for(|s| *s).await;
+                    }
+                }
+                _ = stop_b.wait_for(|s| *s) => {}
+            }
+        };
+        if current.is_empty() {
+            changed_or_stopped.await;
+            continue;
+        }
+        if lock.is_none() {
+            lock = Some(alert_runner::AlertsLock::acquire_within(db, ALERTS_HANDOVER).await?);
+        }
+        let runner = alert_runner::Runner::open(current, db, Default::default())?;
+        let fired = runner.run(session, changed_or_stopped).await?;
+        let t = total.get_or_insert_with(Default::default);
+        t.alerts += fired.alerts;
+        t.lines += fired.lines;
+    }
+    Ok(total)
+}
+
+/// Look at the rules file every [`RULES_CHECK`] and read it on SIGHUP; send rules that check
+/// to the evaluation, and say why a bad file was not taken (the rules in use stay).
+async fn follow_rules(
+    file: &mut RulesFileWatch,
+    tx: tokio::sync::watch::Sender<Vec<Rule>>,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hup = match signal(SignalKind::hangup()) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            eprintln!("wharf watch: cannot catch SIGHUP (the rules file is still looked at): {e}");
+            None
+        }
+    };
+    let mut every = tokio::time::interval(RULES_CHECK);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(stop);
+    loop {
+        let outcome = tokio::select! {
+            () = &mut stop => return,
+            _ = every.tick() => file.check(),
+            Some(()) = async {
+                match hup.as_mut() {
+                    Some(h) => h.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                eprintln!("wharf watch: SIGHUP: reading {} again", file.path().display());
+                file.reload()
+            }
+        };
+        match outcome {
+            Reload::Unchanged => {}
+            Reload::Changed(rules) => {
+                eprintln!(
+                    "wharf watch: evaluating {} alert rules from {} (reloaded)",
+                    rules.len(),
+                    file.path().display()
+                );
+                tracing::info!(rules = rules.len(), "alert rules reloaded");
+                let _ = tx.send(rules);
+            }
+            Reload::Bad(e) => {
+                eprintln!(
+                    "wharf watch: {e}; keeping the {} rules in use",
+                    file.rules().len()
+                );
+                tracing::warn!(error = %e, "alert rules not reloaded");
+            }
+        }
+    }
 }
 
 /// Resolves on the first SIGINT or SIGTERM (or never, when they cannot be caught: then the

@@ -18,7 +18,7 @@ import { containersView, eventsView, imagesView, networksView, volumesView } fro
 import type { View } from "./views/view";
 import { mergedLogsView, parseMerged } from "./views/merged";
 import type { MergedSelection } from "./lib/types";
-import { projectGraphsView } from "./views/project_graphs";
+import { projectGraphsView, serviceGraphsView } from "./views/project_graphs";
 
 // The one list of sections: sidebar order, Alt+N shortcuts and the view each route opens.
 const SECTIONS = [
@@ -56,9 +56,10 @@ function openContainer(id: string) {
   go(`#/container/${id}/stats`);
 }
 
-function parse(): { section: Section | "container" | "logs" | "graphs"; id?: string; tab?: Tab; merged?: MergedSelection } {
+function parse(): { section: Section | "container" | "logs" | "graphs"; id?: string; tab?: Tab; merged?: MergedSelection; service?: boolean } {
   const parts = location.hash.replace(/^#\/?/, "").split("/");
   if (parts[0] === "graphs" && parts[1] === "project" && parts[2]) return { section: "graphs", id: decodeURIComponent(parts[2]) };
+  if (parts[0] === "graphs" && parts[1] === "service" && parts[2]) return { section: "graphs", id: decodeURIComponent(parts[2]), service: true };
   const merged = parts[0] === "logs" ? parseMerged(parts[1], parts[2]) : null;
   if (merged) return { section: "logs", id: parts.slice(1).join("/"), merged };
   if (parts[0] === "container" && parts[1]) {
@@ -71,7 +72,7 @@ function parse(): { section: Section | "container" | "logs" | "graphs"; id?: str
 
 function route() {
   const r = parse();
-  const key = `${r.section}/${r.id ?? ""}/${r.tab ?? ""}`;
+  const key = `${r.section}/${r.service ? "service:" : ""}${r.id ?? ""}/${r.tab ?? ""}`;
   if (key === routeKey) return;
   localStorage.setItem(LAST_VIEW, location.hash);
   // Switching tabs on the same container keeps the page and only swaps the panel.
@@ -82,6 +83,7 @@ function route() {
     const section = SECTIONS.find(([k]) => k === r.section);
     view = r.section === "container" ? containerView(r.id!, r.tab!, (t) => go(`#/container/${r.id}/${t}`))
       : r.merged ? mergedLogsView(r.merged)
+      : r.section === "graphs" && r.service ? serviceGraphsView(r.id!)
       : r.section === "graphs" ? projectGraphsView(r.id!)
       : (section ?? SECTIONS[0])[2]();
     replace(main, view.el);
@@ -91,7 +93,7 @@ function route() {
     replace(main, view.el);
   }
   if (snap) view!.update(snap);
-  renderNav(r.section === "graphs" ? "compose" : r.section === "container" ? "containers" : r.section === "logs" ? (r.merged?.kind === "project" ? "compose" : "containers") : r.section);
+  renderNav(r.section === "graphs" ? (r.service ? "swarm" : "compose") : r.section === "container" ? "containers" : r.section === "logs" ? (r.merged?.kind === "project" ? "compose" : "containers") : r.section);
 }
 
 function renderNav(active: string) {

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{check, drawing_error, format_age, human_bytes, ChartOptions, Unit};
 use super::{DARK, FILL_ALPHA, FONT_NAME, FONT_PX, HEADROOM, LIGHT, RED};
 use crate::error::{CoreError, ErrorKind, Result};
+use crate::model::HistoryMarker;
 
 /// Group colours, in stacking order; the ninth group would reuse the first, but the
 /// aggregation sums everything past [`MAX_GROUPS`] into "other".
@@ -211,6 +212,7 @@ fn draw_one<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &DashSeries,
     chart: &DashChart,
+    markers: &[HistoryMarker],
     opts: &ChartOptions,
 ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let [bg, fg, grid] = if opts.dark { DARK } else { LIGHT };
@@ -273,6 +275,7 @@ fn draw_one<DB: DrawingBackend>(
         .label("host")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 10, y)], RED));
     }
+    super::marks::draw(&mut c, markers, newest, span, y_max)?;
     if !chart.groups.is_empty() {
         c.configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
@@ -287,13 +290,14 @@ fn draw_one<DB: DrawingBackend>(
 fn draw_all<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     series: &DashSeries,
+    markers: &[HistoryMarker],
     opts: &ChartOptions,
 ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let [bg, _, _] = if opts.dark { DARK } else { LIGHT };
     root.fill(&bg)?;
     let cells = root.split_evenly((3, 2));
     for (cell, chart) in cells.iter().zip(&series.charts) {
-        draw_one(cell, series, chart, opts)?;
+        draw_one(cell, series, chart, markers, opts)?;
     }
     root.present()
 }
@@ -317,27 +321,28 @@ fn check_series(series: &DashSeries) -> Result<()> {
     Ok(())
 }
 
-/// All six graphs as one SVG document.
-pub fn svg(series: &DashSeries, opts: &ChartOptions) -> Result<String> {
+/// All six graphs as one SVG document, with `markers` (events and alerts of the scope, see
+/// `history::markers`) drawn on each.
+pub fn svg(series: &DashSeries, markers: &[HistoryMarker], opts: &ChartOptions) -> Result<String> {
     check(opts)?;
     check_series(series)?;
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (opts.width, opts.height)).into_drawing_area();
-        draw_all(root, series, opts).map_err(drawing_error)?;
+        draw_all(root, series, markers, opts).map_err(drawing_error)?;
     }
     Ok(out)
 }
 
-/// All six graphs as one PNG image.
-pub fn png(series: &DashSeries, opts: &ChartOptions) -> Result<Vec<u8>> {
+/// All six graphs as one PNG image, with `markers` drawn on each.
+pub fn png(series: &DashSeries, markers: &[HistoryMarker], opts: &ChartOptions) -> Result<Vec<u8>> {
     check(opts)?;
     check_series(series)?;
     let (w, h) = (opts.width, opts.height);
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw_all(root, series, opts).map_err(drawing_error)?;
+        draw_all(root, series, markers, opts).map_err(drawing_error)?;
     }
     super::encode_png(&rgb, w, h)
 }

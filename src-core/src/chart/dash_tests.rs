@@ -27,7 +27,7 @@ fn series() -> DashSeries {
 
 #[test]
 fn svg_draws_every_graph_with_its_bands_and_legend() {
-    let svg = svg(&series(), &default_options()).unwrap();
+    let svg = svg(&series(), &[], &default_options()).unwrap();
     assert!(svg.starts_with("<svg"));
     assert!(svg.contains("CPU 1.50 cores · 75.0 % of 2 CPUs"), "caption");
     assert!(svg.contains("Memory 2 B of 4.0 GiB host"));
@@ -46,7 +46,7 @@ fn svg_draws_every_graph_with_its_bands_and_legend() {
 
 #[test]
 fn png_is_a_png_of_the_asked_size() {
-    let png = png(&series(), &default_options()).unwrap();
+    let png = png(&series(), &[], &default_options()).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 960);
     assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 720);
@@ -67,12 +67,12 @@ fn csv_has_one_row_per_time_graph_and_group() {
 
 #[test]
 fn an_empty_series_is_refused_with_a_reason() {
-    let e = svg(&DashSeries::default(), &default_options()).unwrap_err();
+    let e = svg(&DashSeries::default(), &[], &default_options()).unwrap_err();
     assert!(e.to_string().contains("nothing to export yet"), "{e}");
     assert!(csv(&DashSeries::default()).is_err());
     let mut small = default_options();
     small.width = 10;
-    assert!(png(&series(), &small).is_err());
+    assert!(png(&series(), &[], &small).is_err());
 }
 
 #[test]
@@ -82,4 +82,40 @@ fn the_style_has_every_graph_and_the_stack_colours() {
     assert_eq!(style.dash[0].unit, Unit::Cores);
     assert_eq!(style.light.stack.len(), STACK.len());
     assert_eq!(style.dark.other, "#94a3b8");
+}
+
+#[test]
+fn markers_are_drawn_in_their_kind_colour_with_a_label() {
+    use crate::model::{HistoryMarker, MarkerKind};
+    let s = series();
+    let newest = *s.at_ms.last().unwrap();
+    let mark = |kind: MarkerKind, action: &str, at_ms: i64| HistoryMarker {
+        at_ms,
+        kind,
+        action: action.into(),
+        name: "shop-web-1".into(),
+        container: "abc".into(),
+        detail: String::new(),
+    };
+    let markers = [
+        mark(MarkerKind::Die, "die", newest - 30_000),
+        mark(MarkerKind::Alert, "alert", newest - 20_000),
+        // Older than the graphs' window: left out.
+        mark(MarkerKind::Oom, "oom", newest - 3_600_000),
+    ];
+    let plain = svg(&s, &[], &default_options()).unwrap();
+    let marked = svg(&s, &markers, &default_options()).unwrap();
+    let die = super::super::hex(super::super::marker_color(MarkerKind::Die)).to_uppercase();
+    let alert = super::super::hex(super::super::marker_color(MarkerKind::Alert)).to_uppercase();
+    let oom = super::super::hex(super::super::marker_color(MarkerKind::Oom)).to_uppercase();
+    assert!(!plain.to_uppercase().contains(&die));
+    assert!(marked.to_uppercase().contains(&die), "die line");
+    assert!(marked.to_uppercase().contains(&alert), "alert line");
+    assert!(!marked.to_uppercase().contains(&oom), "outside the window");
+    assert_eq!(
+        marked.matches(">\ndie\n<").count(),
+        6,
+        "a label on each graph"
+    );
+    assert!(png(&s, &markers, &default_options()).is_ok());
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::{
-    is_marker_event, HistoryMarker, HistoryOptions, HistoryRange, HistorySeries, SeriesKey, TIERS,
+    is_marker_event, HistoryOptions, HistoryRange, HistorySeries, MarkerScope, SeriesKey, TIERS,
 };
 use crate::clock::Clock;
 use crate::error::{CoreError, ErrorKind, Result};
@@ -133,6 +133,7 @@ impl HistoryDb {
         conn.execute_batch(SCHEMA).map_err(sql("schema"))?;
         super::archive::create_tables(&conn)?;
         super::alerts::create(&conn)?;
+        super::markers::create(&conn)?;
         Ok(HistoryDb {
             conn,
             path: opts.path.clone(),
@@ -328,27 +329,7 @@ impl HistoryDb {
         for s in rows {
             out.samples.push(s.map_err(sql("read sample"))?);
         }
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT at_ms, action, name, container, detail FROM markers \
-                 WHERE series = ?1 AND at_ms BETWEEN ?2 AND ?3 ORDER BY at_ms, time_nano",
-            )
-            .map_err(sql("prepare"))?;
-        let rows = st
-            .query_map(params![id, from_ms, to_ms], |r| {
-                Ok(HistoryMarker {
-                    at_ms: r.get(0)?,
-                    action: r.get(1)?,
-                    name: r.get(2)?,
-                    container: r.get(3)?,
-                    detail: r.get(4)?,
-                })
-            })
-            .map_err(sql("query markers"))?;
-        for m in rows {
-            out.markers.push(m.map_err(sql("read marker"))?);
-        }
+        out.markers = self.markers(&MarkerScope::Series(key.clone()), from_ms, to_ms)?;
         Ok(out)
     }
 

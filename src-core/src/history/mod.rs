@@ -25,6 +25,7 @@ pub mod archive_follow;
 mod archive_search;
 mod db;
 mod lock;
+mod markers;
 pub mod recorder;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 
+pub use crate::model::{HistoryMarker, MarkerKind};
 pub use alerts::{read_alerts, KEEP_ALERTS};
 pub use archive::{ArchiveChoice, ArchiveLimits, ArchiveSelector};
 pub use archive_search::{
@@ -40,6 +42,7 @@ pub use archive_search::{
 };
 pub use db::HistoryDb;
 pub use lock::WriterLock;
+pub use markers::{read_markers, MarkerScope, MAX_MARKERS};
 
 use crate::clock::Clock;
 use crate::model::{ComposeRef, Container, EngineEvent, EventKind, Sample};
@@ -216,23 +219,6 @@ impl HistoryRange {
     }
 }
 
-/// What a marker on a graph stands for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct HistoryMarker {
-    /// Unix milliseconds.
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
-    pub at_ms: i64,
-    /// `die`, `oom`, `restart`, `start`, `health_status: unhealthy`, … or `recreate`.
-    pub action: String,
-    /// The container's name then (inert: made printable before it is stored).
-    pub name: String,
-    /// The container id then (short).
-    pub container: String,
-    /// `exit 137` for a die, empty otherwise.
-    pub detail: String,
-}
-
 /// The answer to a range query: samples oldest first (at the tier's resolution) and markers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -256,5 +242,7 @@ pub fn is_marker_event(e: &EngineEvent) -> bool {
 
 #[cfg(test)]
 mod archive_tests;
+#[cfg(test)]
+mod markers_tests;
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ mod event;
 mod files;
 mod ids;
 mod image;
+mod marker;
 mod network;
 mod stats;
 mod swarm;
@@ -30,6 +31,7 @@ pub use ids::{
     VolumeName,
 };
 pub use image::Image;
+pub use marker::{HistoryMarker, MarkerKind};
 pub use network::Network;
 pub use stats::{RawStats, Sample};
 pub use swarm::{Node, Secret, Service, ServiceMode, Task, STACK_LABEL};

@@ -5,10 +5,14 @@
 //! objects' counts and disk usage. While it is open the stats hub samples every running
 //! container (the loop calls `sample_all`); the graphs are recomputed when the hub publishes
 //! (once a second), never while drawing. `e` exports them as PNG, SVG or CSV (asks for the
-//! path; an existing file is replaced only after a `y`).
+//! path; an existing file is replaced only after a `y`). The recorded events and fired alerts
+//! of the scope (the history's markers) are read on open and every [`MARKERS_EVERY`] hub
+//! publications, drawn on the graphs and listed, and exported with them.
 
 use crossterm::event::KeyEvent;
 use wharf_core::chart::dash::DashSeries;
+use wharf_core::error::CoreError;
+use wharf_core::history::HistoryMarker;
 use wharf_core::streams::{DashScope, EngineSeries, Stacking};
 
 use super::prompts::expand_home;
@@ -20,6 +24,9 @@ use crate::prompt::{Input, Mode, PromptKind};
 /// Containers named in the "top N" stacking.
 pub const DASH_TOP: usize = 5;
 
+/// The markers are read again every this many hub publications (about seconds).
+pub const MARKERS_EVERY: u64 = 5;
+
 /// The open dashboard.
 #[derive(Debug)]
 pub struct DashPanel {
@@ -30,6 +37,13 @@ pub struct DashPanel {
     /// The stats revision the graphs were computed from.
     revision: Option<u64>,
     agg: EngineSeries,
+    /// The scope's events and fired alerts over the graphs' 15 minutes, oldest first.
+    pub markers: Vec<HistoryMarker>,
+    /// Why the markers could not be read, when they could not.
+    pub markers_error: Option<String>,
+    /// The stats revision the markers were last asked at, and whether an answer is awaited.
+    markers_asked: Option<u64>,
+    markers_loading: bool,
 }
 
 impl DashPanel {
@@ -40,6 +54,10 @@ impl DashPanel {
             series: DashSeries::default(),
             revision: None,
             agg: EngineSeries::default(),
+            markers: Vec::new(),
+            markers_error: None,
+            markers_asked: None,
+            markers_loading: false,
         }
     }
 }
@@ -73,7 +91,9 @@ impl App {
         };
         self.dash = Some(DashPanel::new(scope));
         self.dash_refresh();
-        vec![Effect::LoadDiskUsage]
+        let mut fx = vec![Effect::LoadDiskUsage];
+        fx.extend(self.dash_ask_markers());
+        fx
     }
 
     /// Recompute the graphs when the hub published a new view (or the snapshot changed who
@@ -89,14 +109,51 @@ impl App {
         panel.revision = Some(self.stats.revision);
     }
 
-    /// Recompute only if the hub's view is newer than the graphs.
-    pub(super) fn dash_on_stats(&mut self) {
+    /// Recompute only if the hub's view is newer than the graphs; read the markers again
+    /// every [`MARKERS_EVERY`] publications.
+    pub(super) fn dash_on_stats(&mut self) -> Vec<Effect> {
         if self
             .dash
             .as_ref()
             .is_some_and(|p| p.revision != Some(self.stats.revision))
         {
             self.dash_refresh();
+        }
+        self.dash_ask_markers().into_iter().collect()
+    }
+
+    /// Ask for the markers when none are awaited and [`MARKERS_EVERY`] publications passed.
+    fn dash_ask_markers(&mut self) -> Option<Effect> {
+        let rev = self.stats.revision;
+        let panel = self.dash.as_mut()?;
+        let due = panel
+            .markers_asked
+            .is_none_or(|at| rev >= at + MARKERS_EVERY);
+        if panel.markers_loading || !due {
+            return None;
+        }
+        panel.markers_loading = true;
+        panel.markers_asked = Some(rev);
+        Some(Effect::LoadDashMarkers(panel.scope.clone()))
+    }
+
+    /// The markers read for `scope`: kept if the same dashboard is still open (an answer for
+    /// one closed or changed meanwhile is dropped).
+    pub(super) fn on_dash_markers(
+        &mut self,
+        scope: DashScope,
+        result: Result<Vec<HistoryMarker>, CoreError>,
+    ) {
+        let Some(panel) = self.dash.as_mut().filter(|p| p.scope == scope) else {
+            return;
+        };
+        panel.markers_loading = false;
+        match result {
+            Ok(m) => {
+                panel.markers = m;
+                panel.markers_error = None;
+            }
+            Err(e) => panel.markers_error = Some(e.to_string()),
         }
     }
 
@@ -172,6 +229,7 @@ impl App {
         vec![Effect::ExportDash {
             path,
             series: Box::new(panel.series.clone()),
+            markers: panel.markers.clone(),
             dark: false,
             overwrite,
         }]

@@ -177,3 +177,73 @@ fn export_asks_for_a_path_and_again_before_replacing() {
     });
     assert!(toast(&app).contains("exported the graphs to wharf-dash.csv"));
 }
+
+#[test]
+fn dash_reads_its_markers_draws_them_and_exports_them() {
+    use wharf_core::history::{HistoryMarker, MarkerKind};
+    let mut app = app();
+    let fx = command_line(&mut app, "dash shop");
+    let shop = DashScope::Project {
+        name: "shop".into(),
+    };
+    assert!(
+        fx.contains(&Effect::LoadDashMarkers(shop.clone())),
+        "{fx:?}"
+    );
+    // One question at a time: no new one before the answer.
+    assert!(!app
+        .update(Msg::Stats(stats(9)))
+        .contains(&Effect::LoadDashMarkers(shop.clone())));
+    let die = HistoryMarker {
+        at_ms: 1_700_000_000_000 + 5000,
+        kind: MarkerKind::Die,
+        action: "die".into(),
+        name: "shop-web-1".into(),
+        container: "aaaaaaaaaaaa".into(),
+        detail: "exit 3".into(),
+    };
+    // An answer for another scope (a dashboard closed meanwhile) is dropped.
+    app.update(Msg::DashMarkers {
+        scope: DashScope::Engine,
+        result: Ok(vec![die.clone()]),
+    });
+    assert!(app.dash.as_ref().unwrap().markers.is_empty());
+    app.update(Msg::DashMarkers {
+        scope: shop.clone(),
+        result: Ok(vec![die.clone()]),
+    });
+    let screen = render(&app);
+    assert!(
+        screen.contains("events · 22:13:25 die exit 3 shop-web-1"),
+        "{screen}"
+    );
+    // Asked again after MARKERS_EVERY publications (asked at 0, then at 9).
+    assert!(app
+        .update(Msg::Stats(stats(9)))
+        .contains(&Effect::LoadDashMarkers(shop.clone())));
+    app.update(Msg::DashMarkers {
+        scope: shop.clone(),
+        result: Ok(vec![die.clone()]),
+    });
+    assert!(!app
+        .update(Msg::Stats(stats(10)))
+        .contains(&Effect::LoadDashMarkers(shop.clone())));
+    assert!(app
+        .update(Msg::Stats(stats(9 + super::MARKERS_EVERY)))
+        .contains(&Effect::LoadDashMarkers(shop.clone())));
+    app.update(Msg::DashMarkers {
+        scope: shop.clone(),
+        result: Err(wharf_core::error::CoreError::invalid_input("locked")),
+    });
+    assert!(render(&app).contains("events · history: locked"));
+    app.update(key('e'));
+    let fx = app.update(code(KeyCode::Enter));
+    let [Effect::ExportDash { markers, .. }] = fx.as_slice() else {
+        panic!("expected one export, got {fx:?}");
+    };
+    assert_eq!(
+        markers,
+        &[die],
+        "the export draws the markers the panel shows"
+    );
+}

@@ -286,8 +286,7 @@ impl App {
                         self.resort();
                     }
                 }
-                self.dash_on_stats();
-                Vec::new()
+                self.dash_on_stats()
             }
             Msg::Outcome { req, result } => {
                 // Stale or unknown outcomes (already reported) are dropped.
@@ -371,6 +370,10 @@ impl App {
             Msg::Switched { name, result } => self.on_switched(name, result),
             Msg::DashExported { path, result } => {
                 self.on_dash_exported(path, result);
+                Vec::new()
+            }
+            Msg::DashMarkers { scope, result } => {
+                self.on_dash_markers(scope, result);
                 Vec::new()
             }
             Msg::Saved(r) => {

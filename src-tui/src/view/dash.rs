@@ -1,7 +1,9 @@
 //! `:dash`: the live dashboard. A summary line (scope, stacking, containers sampled, host),
 //! the objects' counts with disk usage, then the six engine-wide graphs in braille, each a
 //! stack of bands (the core's [`DashSeries`]): a band is drawn as the line of its top, so the
-//! top line is the total. Pure: everything comes from the panel the app computed.
+//! top line is the total. The scope's recorded events and fired alerts (the history's
+//! markers) are dotted vertical lines in each graph, in their kind's colour, and the newest are
+//! listed on a line above the graphs. Pure: everything comes from the panel the app computed.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -40,7 +42,8 @@ pub fn draw(f: &mut Frame, app: &App, panel: &DashPanel, area: Rect) {
     if area.height < 4 {
         return;
     }
-    let [summary, counts, graphs] = Layout::vertical([
+    let [summary, counts, events, graphs] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(0),
@@ -73,6 +76,7 @@ pub fn draw(f: &mut Frame, app: &App, panel: &DashPanel, area: Rect) {
         summary,
     );
     f.render_widget(Paragraph::new(counts_line(app)).style(muted), counts);
+    f.render_widget(Paragraph::new(events_line(panel)).style(muted), events);
     if graphs.height < 6 {
         return;
     }
@@ -81,7 +85,7 @@ pub fn draw(f: &mut Frame, app: &App, panel: &DashPanel, area: Rect) {
         let cols = Layout::horizontal([Constraint::Ratio(1, 2); 2]).split(*row);
         for (c, cell) in cols.iter().enumerate() {
             if let Some(chart) = s.charts.get(r * 2 + c) {
-                graph(f, app, s, chart, *cell);
+                graph(f, app, panel, chart, *cell);
             }
         }
     }
@@ -116,6 +120,19 @@ fn counts_line(app: &App) -> Line<'static> {
     ))
 }
 
+/// `events · 12:00:01 die exit 3 shop-web-1 · …` (the newest three), or why there are none.
+fn events_line(panel: &DashPanel) -> Line<'static> {
+    let mut spans = vec![Span::raw("events")];
+    if let Some(e) = &panel.markers_error {
+        spans.push(Span::raw(format!(" · history: {}", inert(e))));
+    } else if panel.markers.is_empty() {
+        spans.push(Span::raw(" · none recorded in these 15 minutes"));
+    } else {
+        spans.extend(super::marks::spans(&panel.markers, 3));
+    }
+    Line::from(spans)
+}
+
 fn label(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Cores => format!("{v:.1}"),
@@ -125,7 +142,8 @@ fn label(unit: Unit, v: f64) -> String {
     }
 }
 
-fn graph(f: &mut Frame, app: &App, s: &DashSeries, chart: &DashChart, area: Rect) {
+fn graph(f: &mut Frame, app: &App, panel: &DashPanel, chart: &DashChart, area: Rect) {
+    let s: &DashSeries = &panel.series;
     let muted = Style::default().fg(app.settings.palette.muted);
     let newest = s.at_ms.last().copied().unwrap_or(0);
     let x = |i: usize| (s.at_ms[i] - newest) as f64 / 1000.0;
@@ -146,7 +164,8 @@ fn graph(f: &mut Frame, app: &App, s: &DashSeries, chart: &DashChart, area: Rect
     let unit = chart.metric.unit();
     let peak = acc.iter().copied().fold(0.0, f64::max);
     let ymax = (peak * 1.15).max(unit.y_floor());
-    let datasets: Vec<Dataset> = tops
+    let marks = super::marks::lines(&panel.markers, newest, span, ymax);
+    let mut datasets: Vec<Dataset> = tops
         .iter()
         .enumerate()
         .map(|(g, points)| {
@@ -159,6 +178,7 @@ fn graph(f: &mut Frame, app: &App, s: &DashSeries, chart: &DashChart, area: Rect
                 .data(points)
         })
         .collect();
+    datasets.extend(super::marks::datasets(&marks));
     let title = if s.at_ms.is_empty() {
         format!("{} · waiting for samples", chart.metric.title())
     } else {

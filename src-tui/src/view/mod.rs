@@ -12,6 +12,7 @@ pub mod fleet;
 pub mod fleet_objects;
 mod images;
 mod logs;
+mod marks;
 mod popup;
 mod run_form;
 mod stats;

@@ -160,7 +160,7 @@ fn range_line(
         };
         spans.push(Span::styled(
             format!(" · {hms} {what}"),
-            Style::default().fg(p.error),
+            Style::default().fg(super::marks::color(m.kind)),
         ));
     }
     Line::from(spans)

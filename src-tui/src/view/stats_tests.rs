@@ -108,6 +108,7 @@ fn a_day_of_history_with_markers() {
         .collect();
     let marker = |mins: i64, action: &str, detail: &str| HistoryMarker {
         at_ms: NOW_MS - mins * 60_000,
+        kind: wharf_core::history::MarkerKind::of_action(action),
         action: action.into(),
         name: "shop-web-1".into(),
         container: "aaaaaaaaaaaa".into(),

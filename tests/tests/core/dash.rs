@@ -94,7 +94,7 @@ async fn busy_project_shows(use_cgroups: bool) {
     assert!(total.last().copied().unwrap_or(0.0) >= cpu * 0.99);
     // Exports of what the engine showed are well formed.
     let opts = wharf_core::chart::dash::default_options();
-    let png = wharf_core::chart::dash::png(&mine, &opts).unwrap();
+    let png = wharf_core::chart::dash::png(&mine, &[], &opts).unwrap();
     assert_eq!(&png[..4], b"\x89PNG");
     let csv = wharf_core::chart::dash::csv(&mine).unwrap();
     assert!(csv.lines().any(|l| l.contains(",cpu,burn,")), "{csv}");

@@ -13,7 +13,7 @@ use crate::term::wharf_bin;
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-fn watch(host: &str, db: &Path, log: &Path, extra: &[&str]) -> Command {
+pub(crate) fn watch(host: &str, db: &Path, log: &Path, extra: &[&str]) -> Command {
     let mut cmd = Command::new(wharf_bin());
     cmd.args(["watch", "--history"])
         .arg(db)
@@ -26,7 +26,7 @@ fn watch(host: &str, db: &Path, log: &Path, extra: &[&str]) -> Command {
 }
 
 /// Kills the recorder when a test fails halfway.
-struct Recorder(Child);
+pub(crate) struct Recorder(pub(crate) Child);
 
 impl Drop for Recorder {
     fn drop(&mut self) {

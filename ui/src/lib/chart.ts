@@ -9,7 +9,8 @@ import "uplot/dist/uPlot.min.css";
 import { CHART_STYLE } from "./generated/chart_style";
 import { bytes } from "./format";
 import { LIVE, setText } from "./meter";
-import type { Metric, Sample } from "./types";
+import { ChartMarks } from "./marks";
+import type { HistoryMarker, Metric, Sample } from "./types";
 import type { MetricStyle } from "./generated/MetricStyle";
 import type { Unit } from "./generated/Unit";
 import type { Palette } from "./generated/Palette";
@@ -60,8 +61,8 @@ export class LiveChart {
   /** Columns: x (Unix seconds), one per line, then the memory limit when the metric has one. */
   private readonly data: (number | null)[][];
   private latest: Sample | undefined;
-  /** Event markers (Unix seconds), drawn as vertical lines over the plot. */
-  private marks: number[] = [];
+  /** Recorded events and fired alerts, drawn as lines in their kind's colour over the plot. */
+  private readonly marks = new ChartMarks();
 
   constructor(readonly metric: Metric, size: ChartSize, dark: boolean, private readonly windowSecs = 300) {
     const style = CHART_STYLE.metrics.find((m) => m.metric === metric);
@@ -83,7 +84,7 @@ export class LiveChart {
       padding: [8, 16, 0, 0],
       // Labels only (no cursor values), as the export's legend.
       legend: { show: style.lines.length > 1 || style.limit, live: false },
-      hooks: { draw: [(u) => this.drawMarks(u, pal.limit)] },
+      hooks: { draw: [this.marks.hook] },
       cursor: { show: false },
       scales: {
         x: { time: false, range: () => this.xRange() },
@@ -98,6 +99,7 @@ export class LiveChart {
           ...(unit === "percent" ? {} : { incrs: BINARY_STEPS }) },
       ],
     }, this.data as uPlot.AlignedData);
+    this.marks.attach(this.plot);
     this.caption = document.createElement("div");
     this.caption.className = "chart-caption";
     this.caption.style.color = pal.foreground;
@@ -166,32 +168,13 @@ export class LiveChart {
     LIVE.draw_ms += performance.now() - t0;
   }
 
-  /** Recorded events (die, oom, restart, health, recreate) as lines at their times. */
-  setMarks(atMs: number[]): void {
-    this.marks = atMs.map((ms) => ms / 1000);
-    this.plot.redraw(false);
+  /** Recorded events (die, oom, restart, health, recreate) and fired alerts as lines. */
+  setMarks(markers: HistoryMarker[]): void {
+    this.marks.set(markers);
   }
 
-  /** Markers in the plot now (for the page tests). */
-  get markCount(): number { return this.marks.length; }
-
-  private drawMarks(u: uPlot, color: string): void {
-    if (!this.marks.length) return;
-    const { ctx, bbox } = u;
-    ctx.save();
-    ctx.strokeStyle = color;
-    ctx.setLineDash([4, 3]);
-    ctx.lineWidth = 1;
-    for (const m of this.marks) {
-      const x = Math.round(u.valToPos(m, "x", true));
-      if (x < bbox.left || x > bbox.left + bbox.width) continue;
-      ctx.beginPath();
-      ctx.moveTo(x, bbox.top);
-      ctx.lineTo(x, bbox.top + bbox.height);
-      ctx.stroke();
-    }
-    ctx.restore();
-  }
+  /** Markers held (for the page tests). */
+  get markCount(): number { return this.marks.count; }
 
   resize(size: ChartSize): void { this.plot.setSize(size); }
 

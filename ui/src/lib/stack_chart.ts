@@ -8,7 +8,8 @@ import "uplot/dist/uPlot.min.css";
 import { CHART_STYLE } from "./generated/chart_style";
 import { formatAge, formatValue, type ChartSize } from "./chart";
 import { LIVE, setText } from "./meter";
-import type { DashChart, DashMetric } from "./types";
+import { ChartMarks } from "./marks";
+import type { DashChart, DashMetric, HistoryMarker } from "./types";
 import type { Palette } from "./generated/Palette";
 
 function rgb(hex: string): [number, number, number] {
@@ -42,6 +43,8 @@ export class StackChart {
   private values: number[][] = [];
   private limit: number | null = null;
   private readonly pal: Palette;
+  /** The scope's recorded events and fired alerts, drawn over the bands. */
+  readonly marks = new ChartMarks();
 
   constructor(readonly metric: DashMetric, private size: ChartSize, dark: boolean, private readonly windowSecs = 900) {
     this.pal = dark ? CHART_STYLE.dark : CHART_STYLE.light;
@@ -88,6 +91,7 @@ export class StackChart {
       padding: [8, 16, 0, 0],
       legend: { show: this.groups.length > 0, live: false },
       cursor: { show: false },
+      hooks: { draw: [this.marks.hook] },
       scales: {
         x: { time: false, range: () => this.xRange() },
         y: { range: () => [0, this.yMax()] },
@@ -99,7 +103,11 @@ export class StackChart {
           ...(st.unit === "bytes" || st.unit === "bytes_per_sec" ? { incrs: BINARY_STEPS } : {}) },
       ],
     }, this.data(), this.box);
+    this.marks.attach(this.plot);
   }
+
+  /** Markers (events, alerts) to draw; redrawn at once. */
+  setMarks(markers: HistoryMarker[]): void { this.marks.set(markers); }
 
   private xRange(): uPlot.Range.MinMax {
     const newest = this.times.at(-1) ?? 0;

@@ -11,6 +11,7 @@ export type { SearchResult } from "./generated/SearchResult";
 export type { ChartOptions } from "./generated/ChartOptions";
 export type { ChartStyle } from "./generated/ChartStyle";
 export type { HistoryMarker } from "./generated/HistoryMarker";
+export type { MarkerKind } from "./generated/MarkerKind";
 export type { HistoryRange } from "./generated/HistoryRange";
 export type { HistorySeries } from "./generated/HistorySeries";
 export type { Command } from "./generated/Command";

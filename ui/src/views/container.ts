@@ -9,6 +9,7 @@ import { h, replace } from "../lib/dom";
 import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, HistoryMarker, HistoryRange, Metric, Sample, Snapshot } from "../lib/types";
 import { whileVisible } from "../lib/visible";
+import { markerColour } from "../lib/marks";
 import { LIVE, setText } from "../lib/meter";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
@@ -62,7 +63,7 @@ function statsPanel(c: Container) {
   // The range: recorded history (the database `wharf watch` fills) with the live tail after it.
   let range: HistoryRange = "m15";
   let recorded: Sample[] = [];
-  let marks: number[] = [];
+  let marks: HistoryMarker[] = [];
   const liveTail: Sample[] = [];
   const markers = h("ul", { class: "markers", "aria-label": "Recorded events" });
   const buttons = RANGES.map(([r, label]) => h("button", {
@@ -96,8 +97,8 @@ function statsPanel(c: Container) {
       const hist = await backend().statsHistory(c.id, r);
       if (closed || r !== range) return;
       recorded = hist.samples;
-      marks = hist.markers.map((m) => m.at_ms);
-      replace(markers, ...hist.markers.map((m) => h("li", { class: `marker marker-${m.action.split(":")[0]}`, title: `${m.name} ${m.container}` }, markerText(m))));
+      marks = hist.markers;
+      replace(markers, ...hist.markers.map((m) => h("li", { class: `marker marker-${m.kind}`, style: `color:${markerColour(m.kind)}`, title: `${m.name} ${m.container}` }, markerText(m))));
     } catch (e) {
       if (closed || r !== range) return;
       recorded = [];

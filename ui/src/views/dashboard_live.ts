@@ -5,18 +5,25 @@
 // streams: hiding the page stops the stream and showing it again asks for the gap only; the
 // core keeps sampling while the graphs are open (`dashSampling`), so nothing is missed. Stacked
 // by group (project, or service in a project) or by the top 5 containers; exports are drawn by
-// the core (PNG, SVG) or written as CSV.
+// the core (PNG, SVG) or written as CSV. The scope's recorded events and fired alerts (the
+// history's markers) are asked for every few seconds while the page is shown, drawn on every
+// graph in their kind's colour (hover a line to see the event) and the newest listed.
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { CHART_STYLE } from "../lib/generated/chart_style";
 import { LIVE, setText } from "../lib/meter";
-import type { DashFormat, DashScope, DashUpdate, Stacking } from "../lib/types";
+import { markerColour, markerText } from "../lib/marks";
+import type { DashFormat, DashScope, DashUpdate, HistoryMarker, Stacking } from "../lib/types";
 import { errorText, isDark, toast } from "../lib/ui";
 import { whileVisible } from "../lib/visible";
 
 /** Containers named in the "top N" stacking (the terminal's `:dash` shows the same). */
 const TOP = 5;
 const SIZE = { width: 460, height: 190 };
+/** How often the markers are read again (ms), while the page is shown. */
+const MARKERS_EVERY_MS = 5000;
+/** Markers listed under the toolbar (the newest). */
+const MARKERS_LISTED = 4;
 
 export interface LiveGraphs {
   el: HTMLElement;
@@ -42,9 +49,34 @@ export function liveGraphs(scope: DashScope): LiveGraphs {
   const exports = (["png", "svg", "csv"] as const).map((f) =>
     h("button", { type: "button", "data-export": f, onclick: () => void exportAs(f) }, f.toUpperCase()));
   const grid = h("div", { class: "charts dash-charts" });
+  const events = h("ul", { class: "markers", "aria-label": "Recorded events", "data-testid": "dash-markers" });
   const el = h("div", { class: "card dash-live", "data-testid": "dash-live" },
     h("div", { class: "toolbar" }, h("h3", {}, "Live resources"), byGroup, byTop, h("span", { class: "muted" }, "Export"), ...exports, status),
-    grid);
+    events, grid);
+  let markers: HistoryMarker[] = [];
+  let shownMarkers = "";
+  const showMarkers = () => {
+    for (const c of charts) c.setMarks(markers);
+    const key = JSON.stringify(markers);
+    if (key === shownMarkers) return;
+    shownMarkers = key;
+    replace(events, ...markers.slice(-MARKERS_LISTED).map((m) =>
+      h("li", { class: `marker marker-${m.kind}`, style: `color:${markerColour(m.kind)}`, title: m.container }, markerText(m))));
+  };
+  const loadMarkers = async () => {
+    if (closed || document.hidden) return;
+    try {
+      markers = await backend().dashMarkers(scope);
+    } catch (e) {
+      markers = [];
+      shownMarkers = "";
+      replace(events, h("li", { class: "marker-error" }, `History: ${errorText(e)}`));
+      return;
+    }
+    if (!closed) showMarkers();
+  };
+  void loadMarkers();
+  const markerTimer = setInterval(() => void loadMarkers(), MARKERS_EVERY_MS);
 
   const apply = (u: DashUpdate) => {
     if (closed) return;
@@ -85,12 +117,14 @@ export function liveGraphs(scope: DashScope): LiveGraphs {
     const queued = pending;
     pending = [];
     for (const u of queued) apply(u);
+    for (const c of charts) c.setMarks(markers);
   });
 
   return {
     el,
     destroy() {
       closed = true;
+      clearInterval(markerTimer);
       live.stop();
       void backend().dashSampling(false).catch(() => undefined);
       for (const c of charts) c.destroy();

@@ -11,6 +11,7 @@ import type { Secret, ServiceView, Snapshot, SwarmNode, SwarmOp, Task } from "..
 import { confirmAction, errorText, formDialog, toast } from "../lib/ui";
 import { configsTable } from "./swarm_configs";
 import { mergedRoute } from "./merged";
+import { serviceGraphsRoute } from "./project_graphs";
 import type { View } from "./view";
 
 const NOT_A_MANAGER = "This engine is not a swarm manager.";
@@ -92,6 +93,7 @@ function servicesTable() {
         });
       } },
       { label: "Logs", needs: "one", mutating: false, run: ([v]) => { location.hash = mergedRoute({ kind: "service", name: v.service.name }); } },
+      { label: "Graphs", needs: "one", mutating: false, run: ([v]) => { location.hash = serviceGraphsRoute(v.service.name); } },
       { label: "Force update", mutating: true, run: change("force") },
       { label: "Rollback", mutating: true, run: change("rollback") },
       { label: "Remove", mutating: true, run: (rows) => all(rows, (v) => ({ op: "remove_service", id: v.service.id, name: v.service.name })) },

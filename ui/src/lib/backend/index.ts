@@ -11,7 +11,7 @@ import type {
   SwarmOp, SwarmPreview,
   ArchiveQuery, ArchiveResult, ArchiveState,
   AlertRules, FiredAlert, RuleSpec,
-  DashFormat, DashResume, DashScope, DashUpdate, Stacking,
+  DashFormat, DashResume, DashScope, DashUpdate, Stacking, HistoryMarker,
   FleetItem, FleetPlan, FleetSnapshot,
   FleetUpdate,
   FleetItem, FleetPlan, FleetSnapshot, FleetObjects, FleetObjectKey, RemovalPlan,
@@ -137,6 +137,8 @@ export interface Backend {
   dash(scope: DashScope, stacking: Stacking, resume: DashResume | null, cb: (u: DashUpdate) => void): Promise<StreamHandle>;
   /** The same graphs drawn by the core (PNG/SVG, plotters) or as CSV, in the download folder. */
   dashExport(scope: DashScope, stacking: Stacking, format: DashFormat): Promise<Saved>;
+  /** The recorded events and fired alerts of a dashboard's scope over its 15 minutes. */
+  dashMarkers(scope: DashScope): Promise<HistoryMarker[]>;
   /** Open the fleet: the configured engines, every docker context, and `hosts`. */
   fleetOpen(hosts: string[]): Promise<FleetSnapshot>;
   /** Every engine's state and all their containers, now (never waits for an engine). */

@@ -11,7 +11,7 @@ import type {
   SshCost,
   ArchiveEntry, ArchiveQuery,
   FiredAlert, RuleSpec,
-  DashResume, DashScope, DashSeries, Stacking,
+  DashResume, DashScope, DashSeries, Stacking, HistoryMarker,
 } from "../types";
 import { CHART_STYLE } from "../generated/chart_style";
 import { ALIVE_STATES, EMPTY_RUN_FORM } from "../generated/rules";
@@ -190,6 +190,9 @@ export class StubEngine {
   dashCalls: { scope: DashScope; stacking: Stacking; resume: DashResume | null }[] = [];
   dashSamplingCalls: boolean[] = [];
   dashExports: string[] = [];
+  /** What `dashMarkers` answers (a test sets them), and the scopes asked. */
+  dashMarkers: HistoryMarker[] = [];
+  dashMarkerCalls: DashScope[] = [];
   /** The dashboard's point times (Unix ms): 60 s of history, one more on every `tick()`. */
   dashTimes: number[] = Array.from({ length: 60 }, (_, i) => now() - (60 - i) * 1000);
 
@@ -640,6 +643,11 @@ export function createStubBackend(): Backend {
       const first = setTimeout(send, 10);
       eng.sampleListeners.add(send);
       return stream(() => { clearTimeout(first); eng.sampleListeners.delete(send); });
+    },
+    async dashMarkers(scope) {
+      eng.dashMarkerCalls.push(scope);
+      const from = now() - 900_000;
+      return eng.dashMarkers.filter((m) => m.at_ms >= from);
     },
     async dashExport(scope, _stacking, format) {
       const name = scope.kind === "engine" ? "dash" : `dash-${scope.name}`;

@@ -68,6 +68,7 @@ export function createTauriBackend(): Backend {
       return handle(await invoke<number>("dash_watch", { scope, stacking, resume, channel }));
     },
     dashExport: (scope, stacking, format) => invoke("dash_export", { scope, stacking, format, options: null }),
+    dashMarkers: (scope) => invoke("dash_markers", { scope }),
     chartExport: (id, name, metric, format, options) =>
       invoke("chart_export", { id, name, metric, format, options }),
     async exec(id, cols, rows, cb) {

@@ -154,5 +154,42 @@ export const CHART_STYLE: ChartStyle = {
       "y_floor": 1024.0
     }
   ],
-  "stack_fill": 0.55
+  "stack_fill": 0.55,
+  "markers": [
+    {
+      "kind": "die",
+      "label": "die",
+      "color": "#dc2626"
+    },
+    {
+      "kind": "oom",
+      "label": "oom",
+      "color": "#9333ea"
+    },
+    {
+      "kind": "health",
+      "label": "health",
+      "color": "#ca8a04"
+    },
+    {
+      "kind": "restart",
+      "label": "restart",
+      "color": "#ea580c"
+    },
+    {
+      "kind": "start",
+      "label": "start",
+      "color": "#16a34a"
+    },
+    {
+      "kind": "recreate",
+      "label": "recreate",
+      "color": "#475569"
+    },
+    {
+      "kind": "alert",
+      "label": "alert",
+      "color": "#db2777"
+    }
+  ]
 };
