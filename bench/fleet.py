@@ -135,6 +135,78 @@ def events_to_screen(tm, session, dockers, watchers, targets, cycles):
     return lat, missed
 
 
+def one_round(args, tm, dockers, watchers, hosts, dirs, n, k, rnd):
+    res = {"n": n, "engines": k, "round": rnd}
+    res["raw_list_ms"] = [d.raw_list_ms() for d in dockers]
+    env = f"env XDG_CONFIG_HOME={args.outdir}/cfg XDG_STATE_HOME={args.outdir}/state"
+    res["setup_ms"] = m.terminal_setup_ms(tm)
+    m.log(f"baseline: engines' CPU with no console, {args.duration:.0f} s")
+    res["baseline_s"] = engine_cpu_window(dirs, args.duration)
+
+    # The fleet: every engine's containers in (the header counts them all) and a row drawn.
+    total = f"· {k * n} containers"
+    first_row = name(1, 1)
+    pred = lambda sc: total in sc and first_row in sc  # noqa: E731
+    hargs = " ".join(f"--host {h}" for h in hosts)
+    fleet_cmd = f"{env} {args.bin} --no-mouse --log-file {args.outdir}/fleet.log {hargs}"
+    m.log(f"fleet: {args.launches} launches")
+    res["fleet_first_ms"], res["fleet_first_all"] = launch_times(
+        tm, "fleet", fleet_cmd, pred, args.launches)
+    res["fleet_floor_ms"] = floor_ms(tm, args.outdir, "fleet", lambda sc: first_row in sc,
+                                     args.launches)
+    time.sleep(args.settle)
+    m.log(f"fleet: idle {args.duration:.0f} s")
+    res["fleet_idle"] = idle(tm, "fleet", dirs, args.duration)
+
+    # Event → screen on the healthy engines, all healthy first, then with the last frozen.
+    tm.keys("fleet", "/")
+    time.sleep(0.2)
+    tm.run("send-keys", "-t", "fleet", "-l", "--", "-c000")
+    tm.keys("fleet", "Enter")
+    targets = [(i, name(i + 1, min(5, n))) for i in range(k - 1)]
+    t, screen = tm.wait_for("fleet", lambda sc: all(t[1] in sc for t in targets), 10)
+    if t is None:
+        raise RuntimeError(f"fleet: the filter did not show the targets; screen:\n{screen}")
+    m.log(f"fleet: event→screen, all healthy ({args.events} cycles × {len(targets)})")
+    res["ev_healthy"], res["ev_healthy_missed"] = events_to_screen(
+        tm, "fleet", dockers, watchers, targets, args.events)
+    pid = int(open(os.path.join(dirs[-1], "docker.pid")).read().strip())
+    m.log(f"fleet: SIGSTOP engine {k} (dockerd {pid})")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        t0 = time.time()
+        t, _ = tm.wait_for("fleet", lambda sc: "not responding" in sc, 30)
+        res["frozen_marked_s"] = None if t is None else t - t0
+        m.log(f"fleet: event→screen, engine {k} frozen")
+        res["ev_frozen"], res["ev_frozen_missed"] = events_to_screen(
+            tm, "fleet", dockers, watchers, targets, args.events)
+        with open(os.path.join(args.outdir, "fleet-frozen-screen.txt"), "w") as f:
+            f.write(tm.capture("fleet"))
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    t0 = time.time()
+    t, _ = tm.wait_for("fleet", lambda sc: "not responding" not in sc, 30)
+    res["thawed_s"] = None if t is None else t - t0
+    tm.keys("fleet", "q")
+    time.sleep(0.5)
+    tm.kill("fleet")
+
+    # One engine alone, same binary, same run: its engine's extra CPU per engine.
+    single_cmd = (f"{env} {args.bin} --no-mouse --log-file {args.outdir}/single.log "
+                  f"--host {hosts[0]}")
+    m.log(f"single: {args.launches} launches")
+    res["single_first_ms"], res["single_first_all"] = launch_times(
+        tm, "single", single_cmd, lambda sc: re.search(r"\be1-c\d{4}\b", sc) is not None,
+        args.launches)
+    time.sleep(args.settle)
+    m.log(f"single: idle {args.duration:.0f} s")
+    res["single_idle"] = idle(tm, "single", dirs, args.duration)
+    tm.keys("single", "q")
+    time.sleep(0.5)
+    tm.kill("single")
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", action="append", required=True,
@@ -149,6 +221,8 @@ def main():
     ap.add_argument("--settle", type=float, default=10)
     ap.add_argument("--launches", type=int, default=3)
     ap.add_argument("--events", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="measure everything this many times on the same engines")
     ap.add_argument("--json")
     args = ap.parse_args()
 
@@ -160,84 +234,21 @@ def main():
     for i, d in enumerate(dockers, 1):
         create(d, i, n, args.run, args.image)
     time.sleep(3)
-    res = {"n": n, "engines": k}
-    res["raw_list_ms"] = [d.raw_list_ms() for d in dockers]
     tm = m.Tmux(args.tmux)
     watchers = [m.EventWatcher(s) for s in socks]
-    env = f"env XDG_CONFIG_HOME={args.outdir}/cfg XDG_STATE_HOME={args.outdir}/state"
+    rounds = []
     try:
-        res["setup_ms"] = m.terminal_setup_ms(tm)
-        m.log(f"baseline: engines' CPU with no console, {args.duration:.0f} s")
-        res["baseline_s"] = engine_cpu_window(dirs, args.duration)
-
-        # The fleet: every engine's containers in (the header counts them all) and a row drawn.
-        total = f"· {k * n} containers"
-        first_row = name(1, 1)
-        pred = lambda sc: total in sc and first_row in sc  # noqa: E731
-        hargs = " ".join(f"--host {h}" for h in hosts)
-        fleet_cmd = f"{env} {args.bin} --no-mouse --log-file {args.outdir}/fleet.log {hargs}"
-        m.log(f"fleet: {args.launches} launches")
-        res["fleet_first_ms"], res["fleet_first_all"] = launch_times(
-            tm, "fleet", fleet_cmd, pred, args.launches)
-        res["fleet_floor_ms"] = floor_ms(tm, args.outdir, "fleet", lambda sc: first_row in sc,
-                                         args.launches)
-        time.sleep(args.settle)
-        m.log(f"fleet: idle {args.duration:.0f} s")
-        res["fleet_idle"] = idle(tm, "fleet", dirs, args.duration)
-
-        # Event → screen on the healthy engines, all healthy first, then with the last frozen.
-        tm.keys("fleet", "/")
-        time.sleep(0.2)
-        tm.run("send-keys", "-t", "fleet", "-l", "--", "-c000")
-        tm.keys("fleet", "Enter")
-        targets = [(i, name(i + 1, min(5, n))) for i in range(k - 1)]
-        t, screen = tm.wait_for("fleet", lambda sc: all(t[1] in sc for t in targets), 10)
-        if t is None:
-            raise RuntimeError(f"fleet: the filter did not show the targets; screen:\n{screen}")
-        m.log(f"fleet: event→screen, all healthy ({args.events} cycles × {len(targets)})")
-        res["ev_healthy"], res["ev_healthy_missed"] = events_to_screen(
-            tm, "fleet", dockers, watchers, targets, args.events)
-        pid = int(open(os.path.join(dirs[-1], "docker.pid")).read().strip())
-        m.log(f"fleet: SIGSTOP engine {k} (dockerd {pid})")
-        os.kill(pid, signal.SIGSTOP)
-        try:
-            t0 = time.time()
-            t, _ = tm.wait_for("fleet", lambda sc: "not responding" in sc, 30)
-            res["frozen_marked_s"] = None if t is None else t - t0
-            m.log(f"fleet: event→screen, engine {k} frozen")
-            res["ev_frozen"], res["ev_frozen_missed"] = events_to_screen(
-                tm, "fleet", dockers, watchers, targets, args.events)
-            with open(os.path.join(args.outdir, "fleet-frozen-screen.txt"), "w") as f:
-                f.write(tm.capture("fleet"))
-        finally:
-            os.kill(pid, signal.SIGCONT)
-        t0 = time.time()
-        t, _ = tm.wait_for("fleet", lambda sc: "not responding" not in sc, 30)
-        res["thawed_s"] = None if t is None else t - t0
-        tm.keys("fleet", "q")
-        time.sleep(0.5)
-        tm.kill("fleet")
-
-        # One engine alone, same binary, same run: its engine's extra CPU per engine.
-        single_cmd = (f"{env} {args.bin} --no-mouse --log-file {args.outdir}/single.log "
-                      f"--host {hosts[0]}")
-        m.log(f"single: {args.launches} launches")
-        res["single_first_ms"], res["single_first_all"] = launch_times(
-            tm, "single", single_cmd, lambda sc: re.search(r"\be1-c\d{4}\b", sc) is not None,
-            args.launches)
-        time.sleep(args.settle)
-        m.log(f"single: idle {args.duration:.0f} s")
-        res["single_idle"] = idle(tm, "single", dirs, args.duration)
-        tm.keys("single", "q")
-        time.sleep(0.5)
-        tm.kill("single")
+        for r in range(1, args.rounds + 1):
+            m.log(f"round {r} of {args.rounds}")
+            res = one_round(args, tm, dockers, watchers, hosts, dirs, n, k, r)
+            rounds.append(res)
+            print(table(res, args), flush=True)
     finally:
         for w in watchers:
             w.close()
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(res, f, indent=2)
-    print(table(res, args), flush=True)
+            json.dump(rounds, f, indent=2)
 
 
 def table(r, args):
@@ -248,7 +259,7 @@ def table(r, args):
     base, fl, si = r["baseline_s"], r["fleet_idle"], r["single_idle"]
     fleet_extra = [a - b for a, b in zip(fl["engine_cpu_s"], base)]
     single_extra = si["engine_cpu_s"][0] - base[0]
-    out = [f"### Fleet: {k} engines × {r['n']} running containers\n",
+    out = [f"### Fleet: {k} engines × {r['n']} running containers, round {r['round']}\n",
            "Raw `GET /containers/json?all=1` per engine (median of 7): "
            + " / ".join(f"{x:.1f}" for x in r["raw_list_ms"])
            + f" ms; terminal setup: {f(r['setup_ms'])} ms; engines' idle baseline: "

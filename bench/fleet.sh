@@ -20,8 +20,8 @@
 # temp dirs on exit, failure or Ctrl-C. As root (dockerd). Results: stdout and
 # bench/results/<run>.md (+ .json; ignored by git).
 #
-#   bench/fleet.sh [N] [--duration S] [--launches L] [--events K] [--settle S]
-#                                                     (defaults: 20, 30, 3, 10, 10)
+#   bench/fleet.sh [N] [--duration S] [--launches L] [--events K] [--settle S] [--rounds R]
+#                                       (defaults: 20, 30, 3, 10, 10, 1; R rounds on the same engines)
 #   WHARF_BIN=target/debug/wharf bench/fleet.sh 5     (an existing binary; else a release build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +29,7 @@ n=20
 py_opts=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--duration | --launches | --events | --settle) py_opts+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+	--duration | --launches | --events | --settle | --rounds) py_opts+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	[0-9]*) n=$1; shift ;;
 	*) echo "fleet.sh: unknown argument $1" >&2; exit 2 ;;
