@@ -1,122 +1,90 @@
 #!/usr/bin/env bash
-# fleet.sh — the fleet view's benchmark: 3 private engines × N running containers, one
-# `wharf --host A --host B --host C` in a 200x50 tmux terminal. Side by side in one run:
-#   - each engine's raw `GET /containers/json?all=1` (curl on its socket), and the slowest;
-#   - Wharf's first frame: launch until a container of every engine is on screen (median of
-#     --launches), and its ratio to the slowest raw list;
-#   - Wharf's own CPU-seconds (its process, /proc) over --duration s idle, as % of one core;
-#   - Wharf's max RSS over that window.
+# fleet.sh — the fleet view's benchmark (issue 12): 3 private engines × N running containers,
+# `wharf --host A --host B --host C` in a 200x50 tmux terminal, and `wharf --host A` alone, side
+# by side in one run (bench/fleet.py measures, with bench/measure.py's helpers):
+#   - each engine's raw `GET /containers/json?all=1` (curl on its socket, median of 7), the
+#     terminal setup (a tmux session until `echo`'s line shows) and the target
+#     2 × slowest raw list + setup;
+#   - the fleet's first frame: launch until the header counts every engine's containers and a
+#     row is drawn (median of --launches), and its floor (that screen written at once by `cat`);
+#   - own CPU (process tree, /proc) and max RSS over --duration s idle, for the fleet and for
+#     one engine;
+#   - each engine's extra CPU (dockerd + containerd + shims) over an idle baseline with no
+#     console: per engine with the fleet open, and engine A's with `wharf --host A` alone;
+#   - event → screen: `docker stop`/`start` from outside of a container on each healthy engine
+#     (the fleet filtered to show them), time from the engine's own event to the first tmux
+#     capture showing the new state, p50/p95: all healthy, then with engine 3's dockerd
+#     SIGSTOPped (SIGCONT after, and in the clean-up);
 # It starts PRIVATE engines only (scripts/engine.sh start; never the machine's or a shared
 # one), labels everything `wharf.bench=<run>`, and removes engines, containers, tmux server and
-# temp dirs on exit, failure or Ctrl-C. As root (dockerd). Do not run a big N on a shared box.
+# temp dirs on exit, failure or Ctrl-C. As root (dockerd). Results: stdout and
+# bench/results/<run>.md (+ .json; ignored by git).
 #
-#   bench/fleet.sh [N] [--duration S] [--launches L]     (defaults: 20, 30, 3)
-#   WHARF_BIN=target/debug/wharf bench/fleet.sh 5         (an existing binary; else a release build)
+#   bench/fleet.sh [N] [--duration S] [--launches L] [--events K] [--settle S] [--rounds R]
+#                                       (defaults: 20, 30, 3, 10, 10, 1; R rounds on the same engines)
+#   WHARF_BIN=target/debug/wharf bench/fleet.sh 5     (an existing binary; else a release build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-n=20 duration=30 launches=3
+n=20
+py_opts=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--duration) duration=$2; shift 2 ;;
-	--launches) launches=$2; shift 2 ;;
+	--duration | --launches | --events | --settle | --rounds) py_opts+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	[0-9]*) n=$1; shift ;;
 	*) echo "fleet.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-run=fleet-$$
-work=$(mktemp -d /tmp/wharf-fleet-bench.XXXXXX)
+[[ $(id -u) -eq 0 ]] || { echo "fleet.sh: run as root (it starts private dockerds)" >&2; exit 1; }
+run=fleet-$(date +%s)-$$
+work=$(mktemp -d /tmp/wfb.XXXXXX)
 sock=wharf-fleet-bench-$$
 dirs=()
 cleanup() {
-	tmux -L "$sock" kill-server 2>/dev/null || true
-	for d in "${dirs[@]}"; do bash "$root/scripts/engine.sh" stop "$d" >/dev/null 2>&1 || true; done
+	local rc=$?
+	set +e
+	trap - EXIT INT TERM
+	tmux -L "$sock" kill-server 2>/dev/null
+	for d in "${dirs[@]}"; do
+		# A dockerd left SIGSTOPped by an interrupted run would never stop.
+		[[ -f $d/docker.pid ]] && kill -CONT "$(cat "$d/docker.pid")" 2>/dev/null
+		bash "$root/scripts/engine.sh" stop "$d" >/dev/null 2>&1
+	done
 	rm -rf "$work"
+	exit "$rc"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 bin=${WHARF_BIN:-}
 if [ -z "$bin" ]; then
 	cargo build --release -p wharf-tui --manifest-path "$root/Cargo.toml" >&2
-	bin=$root/target/release/wharf
+	bin=${CARGO_TARGET_DIR:-$root/target}/release/wharf
 fi
+bin=$(realpath "$bin")
 [ -x "$bin" ] || { echo "fleet.sh: no wharf binary at $bin" >&2; exit 2; }
 
-hosts=()
+image=wharf-test/busybox:bench
+engines=()
 for i in 1 2 3; do
-	d=$work/engine$i
+	d=$work/e$i
 	dirs+=("$d")
 	host=$(bash "$root/scripts/engine.sh" start "$d" | tail -1)
-	hosts+=("$host")
-	bash "$root/scripts/engine.sh" image "$host" wharf-test/busybox:bench >/dev/null
-	for j in $(seq 1 "$n"); do
-		DOCKER_HOST=$host docker run -d --label "wharf.bench=$run" --name "e$i-c$(printf %04d "$j")" \
-			wharf-test/busybox:bench sleep 36000 >/dev/null
-	done
+	bash "$root/scripts/engine.sh" image "$host" "$image" >/dev/null
+	engines+=(--engine "$host=$d")
 done
 
-ms() { echo $(($(date +%s%N) / 1000000)); }
-# Raw list per engine (median of 5), and the slowest.
-slowest=0
-declare -A raw
-for i in 0 1 2; do
-	path=${hosts[$i]#unix://}
-	times=()
-	for _ in 1 2 3 4 5; do
-		t=$(curl -s -o /dev/null -w '%{time_total}' --unix-socket "$path" 'http://x/containers/json?all=1')
-		times+=("$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')")
-	done
-	med=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
-	raw[$i]=$med
-	slowest=$(awk -v a="$slowest" -v b="$med" 'BEGIN { print (b > a) ? b : a }')
-done
-
-args=()
-for h in "${hosts[@]}"; do args+=(--host "$h"); done
-launch() {
-	# A fresh tmux server per launch: a server just killed can still be exiting.
-	tmux -L "$sock" kill-server 2>/dev/null || true
-	sock=wharf-fleet-bench-$$-$1
-	tmux -L "$sock" -f /dev/null new-session -d -s main -x 200 -y 50 \
-		env XDG_CONFIG_HOME="$work/cfg" XDG_STATE_HOME="$work/state" "$bin" --no-mouse "${args[@]}"
-}
-seen_all() {
-	local s
-	s=$(tmux -L "$sock" capture-pane -p -t main 2>/dev/null) || return 1
-	grep -q 'e1-c0001' <<<"$s" && grep -q 'e2-c0001' <<<"$s" && grep -q 'e3-c0001' <<<"$s"
-}
-firsts=()
-for k in $(seq 1 "$launches"); do
-	t0=$(ms)
-	launch "$k"
-	until seen_all; do
-		[ $(($(ms) - t0)) -lt 30000 ] || { echo "fleet.sh: no frame with all three engines in 30 s" >&2; exit 1; }
-		sleep 0.005
-	done
-	firsts+=($(($(ms) - t0)))
-done
-first=$(printf '%s\n' "${firsts[@]}" | sort -n | sed -n "$(((launches + 1) / 2))p")
-
-# Idle: the last launch stays open; settle, then CPU ticks and peak RSS of its process.
-sleep 5
-pid=$(tmux -L "$sock" list-panes -t main -F '#{pane_pid}')
-ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
-hz=$(getconf CLK_TCK)
-c0=$(ticks)
-rss=0
-for _ in $(seq 1 "$duration"); do
-	r=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
-	[ "$r" -gt "$rss" ] && rss=$r
-	sleep 1
-done
-c1=$(ticks)
-cpu=$(awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$duration" 'BEGIN { printf "%.2f", d / hz / s * 100 }')
-
-echo "## Fleet: 3 engines × $n running containers ($(basename "$bin"), $(date -u +%FT%TZ))"
-echo
-echo "| measure | value |"
-echo "|---|---|"
-for i in 0 1 2; do echo "| raw list, engine $((i + 1)) (median of 5) | ${raw[$i]} ms |"; done
-echo "| first frame with all three engines (median of $launches) | $first ms |"
-echo "| first frame / slowest raw list | $(awk -v a="$first" -v b="$slowest" 'BEGIN { printf "%.1f", a / b }') |"
-echo "| own CPU idle over ${duration} s | $cpu % of a core |"
-echo "| max RSS | $((rss / 1024)) MiB |"
+mkdir -p "$root/bench/results"
+out=$root/bench/results/$run
+{
+	echo "Run $run, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg) at start, $(nproc) cores," \
+		"dockerd $(dockerd --version | awk '{ print $3 }' | tr -d ,), $(basename "$(dirname "$bin")") binary," \
+		"Wharf $(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && [[ -z $(git status --porcelain -- src-core src-tui) ]] || echo '+local changes')."
+	echo
+} >"$out.md"
+cat "$out.md"
+python3 "$root/bench/fleet.py" "${engines[@]}" --bin "$bin" --n "$n" --run "$run" \
+	--image "$image" --tmux "$sock" --outdir "$work" --json "$out.json" "${py_opts[@]}" | tee -a "$out.md"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out.md"
+echo "fleet.sh: results in $out.md" >&2

@@ -37,6 +37,18 @@
 #                      Wharf: 'g Enter|z' (top, open logs; z toggles full screen).
 #                      Peers default to '|h' (no keys to open; h toggles a help screen).
 #   --no-logs          skip the log-follow test
+#   --ssh              also start a loopback sshd (127.0.0.1, a free port, keys made here,
+#                      `SetEnv DOCKER_HOST=<the private engine>`, MaxSessions 10, as
+#                      tests/src/sshd.rs) in front of the engine: {ssh} becomes
+#                      ssh://root@127.0.0.1:PORT, consoles find an `ssh` first in PATH that uses
+#                      its client config (key, known_hosts with its host key), and the table
+#                      gets the CPU of sshd's side (its sessions and their `docker system
+#                      dial-stdio`) over each idle window. E.g. Wharf over SSH next to Wharf on
+#                      the socket and dtop over SSH:
+#                      --ssh --peer 'wharf-ssh={wharf} --host {ssh}'
+#                            --peer 'dtop-ssh=bench/.tools/bin/dtop --host {ssh}'
+#                      ({wharf} is the binary measured; dtop: `cargo install dtop --locked
+#                      --no-default-features --root bench/.tools`)
 #   --no-build         use the existing target/release/wharf
 #   --no-wharf         measure only the peers
 set -euo pipefail
@@ -49,6 +61,7 @@ keys=()
 py_opts=()
 build=1
 with_wharf=1
+with_ssh=0
 while (($#)); do
 	case $1 in
 	--duration | --settle | --events | --launches)
@@ -65,6 +78,7 @@ while (($#)); do
 		shift 2
 		;;
 	--no-logs) py_opts+=(--no-logs); shift ;;
+	--ssh) with_ssh=1; shift ;;
 	--no-build) build=0; shift ;;
 	--no-wharf) with_wharf=0; shift ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -79,6 +93,7 @@ run_id=$(date +%s)-$$
 tmux_sock=wharf-bench-$run_id
 engine_dir=''
 work=''
+sshd_pid=''
 started=$SECONDS
 
 cleanup() {
@@ -88,6 +103,11 @@ cleanup() {
 	echo "run.sh: cleaning up" >&2
 	# Only this run's tmux server (its own socket), so other tmux users are untouched.
 	tmux -L "$tmux_sock" kill-server 2>/dev/null
+	if [[ -n $sshd_pid ]]; then
+		# The listener and the per-connection sshd processes it forked (by parent pid).
+		kill $(awk -v p="$sshd_pid" '$4 == p { print $1 }' /proc/[0-9]*/stat 2>/dev/null) "$sshd_pid" 2>/dev/null
+		wait "$sshd_pid" 2>/dev/null
+	fi
 	if [[ -n $engine_dir ]]; then
 		bash "$engine_sh" stop "$engine_dir"
 	fi
@@ -123,6 +143,56 @@ echo "engine: $host (run $run_id)" >&2
 image=wharf-bench/busybox:1
 bash "$engine_sh" image "$host" "$image"
 
+ssh_url=''
+if ((with_ssh)); then
+	echo "==> loopback sshd" >&2
+	[[ -x /usr/sbin/sshd ]] || bash "$engine_sh" install openssh-server
+	sd=$work/sshd
+	mkdir -p "$sd/bin" /run/sshd
+	ssh-keygen -q -t ed25519 -N '' -f "$sd/host_key"
+	ssh-keygen -q -t ed25519 -N '' -f "$sd/client_key"
+	cp "$sd/client_key.pub" "$sd/authorized_keys"
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	cat >"$sd/sshd_config" <<-EOF
+		Port $port
+		ListenAddress 127.0.0.1
+		HostKey $sd/host_key
+		PidFile $sd/sshd.pid
+		AuthorizedKeysFile $sd/authorized_keys
+		PasswordAuthentication no
+		KbdInteractiveAuthentication no
+		UsePAM no
+		StrictModes no
+		PermitRootLogin prohibit-password
+		SetEnv DOCKER_HOST=$host
+		MaxSessions 10
+	EOF
+	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$sd/host_key.pub")" >"$sd/known_hosts"
+	cat >"$sd/ssh_config" <<-EOF
+		Host *
+		  IdentityFile $sd/client_key
+		  IdentitiesOnly yes
+		  UserKnownHostsFile $sd/known_hosts
+		  GlobalKnownHostsFile /dev/null
+		  StrictHostKeyChecking yes
+		  LogLevel ERROR
+	EOF
+	printf '#!/bin/sh\nexec /usr/bin/ssh -F %s "$@"\n' "$sd/ssh_config" >"$sd/bin/ssh"
+	chmod +x "$sd/bin/ssh"
+	/usr/sbin/sshd -D -E "$sd/sshd.log" -f "$sd/sshd_config" </dev/null &
+	sshd_pid=$!
+	for _ in $(seq 1 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+		sleep 0.1
+	done
+	export PATH=$sd/bin:$PATH
+	ssh_url=ssh://root@127.0.0.1:$port
+	ssh -o BatchMode=yes -p "$port" root@127.0.0.1 docker version --format '{{.Server.Version}}' >/dev/null ||
+		{ echo "run.sh: the loopback sshd does not reach the engine; $sd/sshd.log:" >&2; tail "$sd/sshd.log" >&2; exit 1; }
+	py_opts+=(--remote-pid "$sshd_pid")
+	echo "sshd: $ssh_url (pid $sshd_pid)" >&2
+fi
+
 consoles=()
 if ((with_wharf)); then
 	consoles+=(--console "wharf=env DOCKER_HOST=$host $wharf_bin --log-file $work/wharf.log")
@@ -133,6 +203,8 @@ for p in "${peers[@]}"; do
 	cmd=${p#*=}
 	cmd=${cmd//\{host\}/$host}
 	cmd=${cmd//\{sock\}/$sock}
+	cmd=${cmd//\{ssh\}/$ssh_url}
+	cmd=${cmd//\{wharf\}/$wharf_bin}
 	consoles+=(--console "$name=env DOCKER_HOST=$host $cmd")
 	# Known peers' keys: oxker shows the selected container's logs; `1` sorts by name, Home
 	# selects the first row (the log container), `h` toggles its help screen.

@@ -65,10 +65,9 @@ export DOCKER_HOST
 started=true
 image="wharf-test/busybox:$run_id"
 bash scripts/engine.sh image "$DOCKER_HOST" "$image" >/dev/null
-for i in $(seq 1 "$n"); do
-	docker run -d -q --label "wharf.test=$run_id" --name "ww-$run_id-$i" "$image" \
-		sh -c 'echo "started $HOSTNAME"; trap "exit 0" TERM; while :; do sleep 3600 & wait; done' >/dev/null
-done
+# Four at a time: a few hundred one by one take minutes.
+seq 1 "$n" | xargs -P 4 -I{} docker run -d -q --label "wharf.test=$run_id" --name "ww-$run_id-{}" "$image" \
+	sh -c 'echo "started $HOSTNAME"; trap "exit 0" TERM; while :; do sleep 3600 & wait; done' >/dev/null
 
 db=$work/history.sqlite3
 args=(watch --history "$db" -H "$DOCKER_HOST" --log-file "$work/watch.log")

@@ -478,6 +478,9 @@ impl Engine {
     }
 
     /// Stats readings for one container: one per second when `stream`, else a single reading.
+    /// A single reading is asked `one-shot` (API 1.41; older engines ignore it): the engine
+    /// reads the counters once and answers at once, instead of taking a second reading a
+    /// second later for its CPU share, which Wharf does not use (it pairs its own readings).
     pub fn stats(
         &self,
         id: &str,
@@ -485,7 +488,7 @@ impl Engine {
     ) -> impl Stream<Item = Result<RawStats>> + Send + 'static {
         let opts = qp::StatsOptions {
             stream,
-            one_shot: false,
+            one_shot: !stream,
         };
         let endpoint = self.endpoint.clone();
         let what = format!("stats of {id}");
