@@ -19,6 +19,9 @@ import type { View } from "./views/view";
 import { mergedLogsView, parseMerged } from "./views/merged";
 import type { MergedSelection } from "./lib/types";
 import { projectGraphsView } from "./views/project_graphs";
+import { BOOT, bootMark, countFrame, LIVE } from "./lib/meter";
+
+bootMark("script");
 
 // The one list of sections: sidebar order, Alt+N shortcuts and the view each route opens.
 const SECTIONS = [
@@ -149,6 +152,10 @@ function renderEngine(s: Snapshot) {
 function setSnapshot(s: Snapshot) {
   // Events from an older link can arrive after a switch; revisions only grow within a link.
   if (snap && s.endpoint === snap.endpoint && s.revision < snap.revision) return;
+  LIVE.snapshots++;
+  countFrame();
+  bootMark("snapshot");
+  if (s.synced) bootMark("synced_snapshot");
   snap = s;
   renderEngine(s);
   renderNav(parse().section === "container" ? "containers" : parse().section);
@@ -156,7 +163,8 @@ function setSnapshot(s: Snapshot) {
   if (s.synced && !document.documentElement.dataset.synced) {
     // For start-up measurements (docs/desktop.md): when the first complete listing is shown.
     document.documentElement.dataset.synced = "1";
-    (window as unknown as { __wharfFirstDataAt: number }).__wharfFirstDataAt = Date.now();
+    bootMark("first_data");
+    (window as unknown as { __wharfFirstDataAt: number }).__wharfFirstDataAt = BOOT.first_data;
   }
 }
 
@@ -180,6 +188,7 @@ async function boot() {
   const root = document.getElementById("app")!;
   replace(root, h("aside", { class: "sidebar" }, h("div", { class: "brand" }, "⚓ Wharf"), engineBox, nav), h("div", { class: "content" }, banner, main));
   const b = await initBackend();
+  bootMark("backend");
   document.documentElement.dataset.backend = b.kind;
   // Independent round trips at once: start-up waits for the slowest, not their sum.
   const first = b.snapshot();
@@ -189,6 +198,7 @@ async function boot() {
     b.appInfo().catch(() => null),
     first.catch(() => null),
   ]);
+  bootMark("round_trips");
   b.contexts().then((c) => { contexts = c; if (snap) renderEngine(snap); }, () => undefined);
   window.addEventListener("hashchange", route);
   window.addEventListener("keydown", shortcuts);
@@ -196,6 +206,7 @@ async function boot() {
   if (info?.initial_view) location.replace(`#/${info.initial_view.replace(/^#?\/?/, "")}`);
   else if (!location.hash) location.replace(localStorage.getItem(LAST_VIEW) ?? "#/dashboard");
   route();
+  bootMark("routed");
   // An event may have brought a newer revision meanwhile; setSnapshot keeps the newest.
   setSnapshot(await first);
   document.documentElement.dataset.ready = "1";

@@ -7,6 +7,7 @@ import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { bytes, pct } from "../lib/format";
 import type { Container, DiskUsage, Sample, Snapshot } from "../lib/types";
+import { liveMessage } from "../lib/meter";
 import { errorText } from "../lib/ui";
 import { whileVisible, type Visible } from "../lib/visible";
 import { summaryCard } from "./findings";
@@ -185,7 +186,7 @@ export function dashboardView(open: (id: string) => void): View {
         watched = key;
         watchedIds = ids;
         if (live) live.restart();
-        else live = whileVisible(() => backend().stats(watchedIds, null, null, TOP, (u) => { latest = u.latest; renderTop(); }));
+        else live = whileVisible(() => backend().stats(watchedIds, null, null, TOP, (u) => { liveMessage(); latest = u.latest; renderTop(); }));
       }
       renderTop();
     },
