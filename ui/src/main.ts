@@ -94,10 +94,24 @@ function route() {
     replace(main, view.el);
   }
   if (snap) view!.update(snap);
-  renderNav(r.section === "graphs" ? "compose" : r.section === "container" ? "containers" : r.section === "logs" ? (r.merged?.kind === "project" ? "compose" : "containers") : r.section);
+  renderNav();
 }
 
-function renderNav(active: string) {
+/** The sidebar entry a route belongs to. */
+function activeSection(r: ReturnType<typeof parse>): string {
+  return r.section === "graphs" ? "compose" : r.section === "container" ? "containers" : r.section === "logs" ? (r.merged?.kind === "project" ? "compose" : "containers") : r.section;
+}
+
+// What the sidebar shows now: a store revision that changes neither the active section, the
+// containers' count nor the engine box leaves them alone (no DOM work, nothing to repaint).
+let navKey = "";
+let engineKey = "";
+
+function renderNav() {
+  const active = activeSection(parse());
+  const key = `${active} ${snap?.containers.length ?? ""}`;
+  if (key === navKey) return;
+  navKey = key;
   replace(nav, SECTIONS.map(([k, label], i) => h("a", {
     href: `#/${k}`, class: k === active ? "active" : "", "data-section": k, title: `${label} (Alt+${i + 1})`,
   }, label, k === "containers" && snap ? h("span", { class: "pill" }, snap.containers.length) : null)));
@@ -118,6 +132,9 @@ let contexts: ContextSummary[] = [];
 
 function renderEngine(s: Snapshot) {
   const [text, cls] = connectionText(s);
+  const key = JSON.stringify([text, cls, s.endpoint, s.context, s.read_only, s.tls_unverified, s.refresh_failures, contexts]);
+  if (key === engineKey) return;
+  engineKey = key;
   const select = h("select", { "aria-label": "Docker context", onchange: async () => {
     // The switch waits until the new engine answers (the core's rule); the current one
     // stays until then, and after a failure.
@@ -158,7 +175,7 @@ function setSnapshot(s: Snapshot) {
   if (s.synced) bootMark("synced_snapshot");
   snap = s;
   renderEngine(s);
-  renderNav(parse().section === "container" ? "containers" : parse().section);
+  renderNav();
   view?.update(s);
   if (s.synced && !document.documentElement.dataset.synced) {
     // For start-up measurements (docs/desktop.md): when the first complete listing is shown.
