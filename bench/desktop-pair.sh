@@ -2,7 +2,8 @@
 # desktop-pair.sh — paired memory runs of desktop builds, for changes smaller than the noise
 # between two bench/desktop.sh runs (±2 MiB). One command (as root, after building the apps):
 #
-#   bench/desktop-pair.sh [--rounds R] [--containers N] [--idle S] [--smaps DIR] [--stats-cpu] LABEL=APP[:ENV=V,…] …
+#   bench/desktop-pair.sh [--rounds R] [--containers N] [--idle S] [--smaps DIR] [--stats-cpu | --cpu VIEWS]
+#                         LABEL=APP[:ENV=V,…] …
 #
 # Starts a PRIVATE engine (scripts/engine.sh) with N labelled running containers (default 100)
 # plus one CPU-busy container, as bench/desktop.sh does, then R rounds (default 4): each round
@@ -12,14 +13,15 @@
 # its own page. ENV=V pairs are set for that app only (e.g. `jit=target/x/wharf-desktop:
 # JSC_useJIT=true`). Prints PSS per round and the median per LABEL, in MiB; removes what it made.
 # --stats-cpu also measures each wharf-desktop's CPU on the Stats tab (measure.mjs --cpu stats:
-# 8 s warm-up, 30 s window); with --perf DIR, that window is also sampled with perf (both
+# 8 s warm-up, 30 s window); --cpu VIEWS on those views instead (e.g. stats,dashboard; the
+# names of bench/desktop.sh). Start to first data is printed per round too; with --perf DIR, that window is also sampled with perf (both
 # processes: DIR/LABEL.ROUND-stats.txt, hottest shared objects and symbols; perf's sampling costs
 # CPU, so compare profiled rounds with profiled rounds only). --smaps DIR keeps each process's smaps of the last round as DIR/LABEL-EXE.smaps (bench/smaps.py).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-n=100 rounds=4 idle=20 smaps="" stats_cpu=0 perf=""
+n=100 rounds=4 idle=20 smaps="" stats_cpu=0 perf="" cpu_views=stats
 while (($#)); do
 	case $1 in
 	--rounds) rounds=$2; shift 2 ;;
@@ -28,7 +30,8 @@ while (($#)); do
 	--stats-cpu) stats_cpu=1; shift ;;
 	--smaps) smaps=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
 	--perf) perf=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
-	-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+	--cpu) cpu_views=$2; stats_cpu=1; shift 2 ;;
+	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
 	--*) echo "desktop-pair.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -80,7 +83,7 @@ for ((r = 0; r < rounds; r++)); do
 		[[ -n $smaps ]] && args+=(--smaps "$smaps/$label")
 		if [[ $(basename "$app") == wharf-desktop ]]; then
 			args+=(--args "--host $DOCKER_HOST --view container/$busy/stats" --wait-graphs)
-			((stats_cpu)) && args+=(--cpu stats --stats-hash "#/container/$busy/stats")
+			((stats_cpu)) && args+=(--cpu "$cpu_views" --stats-hash "#/container/$busy/stats")
 			((stats_cpu)) && [[ -n $perf ]] && args+=(--perf "$perf/$label.$r")
 		fi
 		echo "==> round $((r + 1)): $label" >&2
@@ -92,16 +95,16 @@ done
 python3 - "$out" "$rounds" "${specs[@]}" <<'PY'
 import json, statistics, sys
 out, rounds, specs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-print("| build | PSS per round (MiB) | median PSS | median RSS | per process, last round (PSS) | Stats tab CPU per round | page counters per s, last round |")
-print("|---|---|---:|---:|---|---|---|")
+print("| build | PSS per round (MiB) | median PSS | median RSS | per process, last round (PSS) | start to first data per round | CPU per round and view | page counters per s, last round |")
+print("|---|---|---:|---:|---|---|---|---|")
 for spec in specs:
     label = spec.split("=", 1)[0]
     rs = [json.load(open(f"{out}/{label}.{r}.json")) for r in range(rounds)]
     pss = [x["median"]["pss_mib"] for x in rs]
     rss = [x["median"]["rss_mib"] for x in rs]
     per = ", ".join(f"{p['exe']} {p['pss_mib']:.1f}" for p in rs[-1]["processes_last_run"])
-    cpu = " / ".join(f"{c['total_pct']:.2f} % ({', '.join(f'{k} {v:.2f}' for k, v in c['per_exe_pct'].items())})" for x in rs for c in x.get("cpu", []))
-    page = next((c.get("page") for c in reversed(rs[-1].get("cpu", [])) if c.get("page")), None)
-    counters = ", ".join(f"{k.removesuffix('_per_s')} {v}" for k, v in page.items()) if page else ""
-    print(f"| {label} | {' / '.join(f'{v:.1f}' for v in pss)} | **{statistics.median(pss):.1f}** | {statistics.median(rss):.1f} | {per} | {cpu} | {counters} |")
+    cpu = " / ".join(f"{c['view']} {c['total_pct']:.2f} % ({', '.join(f'{k} {v:.2f}' for k, v in c['per_exe_pct'].items())})" for x in rs for c in x.get("cpu", []))
+    start = " / ".join(f"{x['median']['startup_ms'] / 1000:.2f} s" for x in rs)
+    counters = "; ".join(f"{c['view']}: " + ", ".join(f"{k.removesuffix('_per_s')} {v}" for k, v in c["page"].items()) for c in rs[-1].get("cpu", []) if c.get("page"))
+    print(f"| {label} | {' / '.join(f'{v:.1f}' for v in pss)} | **{statistics.median(pss):.1f}** | {statistics.median(rss):.1f} | {per} | {start} | {cpu} | {counters} |")
 PY

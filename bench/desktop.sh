@@ -19,8 +19,11 @@
 # run of each app: % of one core used by the app's whole process tree over --window s (default
 # 30) after --warmup s (default 8) on each view: Wharf's containers table, dashboard, container
 # page Stats tab (4 live graphs, 1 Hz) and that page with the window hidden (unmapped as a
-# window manager minimizes, bench/xwin.py); the minimal app idle and hidden. Prints markdown
-# tables (also bench/results/desktop-<run>.md) and removes everything it made.
+# window manager minimizes, bench/xwin.py); the minimal app idle and hidden; the terminal UI's
+# Stats tab (release build, or WHARF_TUI_BIN=PATH, then not built). Prints markdown
+# tables (also bench/results/<run>.md, with each measurement's JSON next to it) and removes
+# everything else it made. The page's own counters per view (messages, redraws, store snapshots,
+# rendering updates) and its start-up steps are printed under the tables.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,7 +39,7 @@ while (($#)); do
 	--no-build) build=0; shift ;;
 	--profile-dashboard) profile_dash=1; shift ;;
 	--debug) profile=debug; shift ;;
-	-h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) echo "desktop.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -76,10 +79,13 @@ fi
 if ((build)); then
 	echo "==> building both apps ($desk_profile) and the terminal UI ($profile)" >&2
 	cargo build "${flags[@]}"
-	cargo build "${tui_flags[@]}"
+	[[ -n ${WHARF_TUI_BIN:-} ]] || cargo build "${tui_flags[@]}"
 fi
 bin_dir=${CARGO_TARGET_DIR:-$root/target}/$desk_profile
-tui_bin_dir=${CARGO_TARGET_DIR:-$root/target}/$profile
+tui_bin=${CARGO_TARGET_DIR:-$root/target}/$profile/wharf
+# WHARF_TUI_BIN=PATH: the terminal UI to measure instead (e.g. a debug build when a release one
+# cannot be built in time; the report names it).
+tui_bin=${WHARF_TUI_BIN:-$tui_bin}
 
 echo "==> private engine with $n containers" >&2
 DOCKER_HOST=$(bash scripts/engine.sh start "$engine_dir")
@@ -121,7 +127,7 @@ measure minimal-wharfenv WEBKIT_DISABLE_COMPOSITING_MODE=1 JSC_useJIT=false -- -
 echo "==> wharf (terminal UI), Stats tab" >&2
 tsock="wdb-$run_id"
 tmux -L "$tsock" new-session -d -s tui -x 200 -y 50 \
-	"$tui_bin_dir/wharf -H $DOCKER_HOST --log-file $out/tui.log"
+	"$tui_bin -H $DOCKER_HOST --log-file $out/tui.log"
 for _ in $(seq 300); do
 	tmux -L "$tsock" capture-pane -p -t tui | grep -q "wd-$run_id" && break
 	sleep 0.1
@@ -148,9 +154,9 @@ fi
 
 mkdir -p bench/results
 report=bench/results/$run_id.md
-python3 - "$out" "$n" "$profile" "$runs" "$idle" "$warmup" "$window" "$load_before" "$load_after" "$(nproc)" <<'PY' | tee "$report"
+python3 - "$out" "$n" "$profile" "$runs" "$idle" "$warmup" "$window" "$load_before" "$load_after" "$(nproc)" "$tui_bin" <<'PY' | tee "$report"
 import json, sys
-out, n, profile, runs, idle, warmup, window, load_before, load_after, cores = sys.argv[1:]
+out, n, profile, runs, idle, warmup, window, load_before, load_after, cores, tui_bin = sys.argv[1:]
 r = {k: json.load(open(f"{out}/{k}.json")) for k in ("wharf", "minimal", "minimal-nocomp", "minimal-wharfenv")}
 med = lambda k, f: r[k]["median"][f]
 print(f"Desktop, {profile} builds (desktop apps: profile {'release-desktop' if profile == 'release' else profile}), {n} running containers + 1 busy, idle {idle} s, medians of {runs} runs.\n")
@@ -172,7 +178,7 @@ print(f"\nCPU, % of one core, whole process tree, {window} s after {warmup} s of
       f"(load average {load_before} before, {load_after} after; {cores} cores):\n")
 print("| app | view | main process | WebKitWebProcess | other | total | target |")
 print("|---|---|---:|---:|---:|---:|---:|")
-views = {"containers": ("containers table", "≤ 0.5 %"), "dashboard": ("dashboard", "≤ 2 %"),
+views = {"containers": ("containers table", "≤ 0.5 %"), "dashboard": ("dashboard with its live graphs", "≤ 2 %"),
          "stats": ("container page, Stats tab (4 live graphs, 1 Hz)", "≤ 1.5 %"),
          "hidden": ("window hidden", "≤ 0.2 %"), "idle": ("its page, idle", "")}
 apps = [("Wharf", "wharf", "wharf-desktop"), ("minimal", "minimal", "tauri-minimal"),
@@ -191,9 +197,26 @@ tui = json.load(open(f"{out}/tui.json"))
 screen = open(f"{out}/tui-screen.txt").read()
 ok = "of a core" in screen  # the Stats pane's CPU graph title
 shown = "Stats tab shown" if ok else "the Stats tab did not show (see the screen below)"
-print(f"| Wharf terminal UI (200x50 tmux) | Stats tab, 1 Hz ({shown}) | {tui['total_pct']:.2f} % | – | – | **{tui['total_pct']:.2f} %** | ≤ 1 % |")
+tui_name = "" if tui_bin.endswith(f"/{profile}/wharf") else f", {tui_bin}"
+print(f"| Wharf terminal UI (200x50 tmux{tui_name}) | Stats tab, 1 Hz ({shown}) | {tui['total_pct']:.2f} % | – | – | **{tui['total_pct']:.2f} %** | ≤ 1 % |")
 if not ok:
     print("\n```\n" + screen + "\n```")
+
+# What the page itself counted in each CPU window (window.__wharfLive, per second): live messages,
+# their samples, chart redraws and their script ms, text writes, store snapshots, and the
+# rendering updates these caused; and where the first run's start-up went (window.__wharfBoot).
+page = [(c["view"], c.get("page")) for c in r["wharf"].get("cpu", []) if c.get("page")]
+if page:
+    keys = ["messages_per_s", "samples_per_s", "draws_per_s", "draw_ms_per_s", "texts_per_s", "snapshots_per_s", "frames_per_s"]
+    print("\nWharf's page, per second in each CPU window:\n")
+    print("| view | " + " | ".join(k.removesuffix("_per_s") for k in keys) + " |")
+    print("|---|" + "---:|" * len(keys))
+    for view, p in page:
+        print(f"| {view} | " + " | ".join(f"{p.get(k, 0):.2f}" for k in keys) + " |")
+boot = r["wharf"]["runs"][0].get("boot")
+if boot:
+    print("\nWharf's start-up, first run (ms after the WebDriver session was asked for): " + ", ".join(f"{k} {v}" for k, v in boot.items()))
 PY
+for f in "$out"/*.json; do cp "$f" "bench/results/$run_id-$(basename "$f")"; done
 rm -rf "$out"
 echo "desktop.sh: results in $report" >&2

@@ -3,7 +3,9 @@
 //! The page asks for the snapshot once (`snapshot` command), then listens here. A busy engine
 //! can publish many revisions a second; the bridge sends the newest one at most every
 //! [`BATCH`], so revisions in between are folded into the next event (a `watch` channel only
-//! keeps the latest). A context switch sends the new link's snapshot at once.
+//! keeps the latest). A context switch sends the new link's snapshot at once, and so is the
+//! first complete listing: until the store has synced, a revision is not held back behind the
+//! one before (at start-up the page waits for that listing to show its first data).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,12 +24,14 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(run(app));
 }
 
-fn emit<R: Runtime>(app: &AppHandle<R>, link: &Link, read_only: bool) {
+/// Send the link's snapshot; answers whether it was a complete listing (`synced`).
+fn emit<R: Runtime>(app: &AppHandle<R>, link: &Link, read_only: bool) -> bool {
     let snap = link.snapshot();
     let view = SnapshotView::new(&snap, link, read_only);
     if let Err(e) = app.emit(EVENT, &view) {
         tracing::warn!("emit {EVENT}: {e}");
     }
+    snap.synced
 }
 
 async fn run<R: Runtime>(app: AppHandle<R>) {
@@ -53,8 +57,9 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
                         snaps = None;
                         continue;
                     }
-                    emit(&app, &link, read_only);
-                    tokio::time::sleep(BATCH).await;
+                    if emit(&app, &link, read_only) {
+                        tokio::time::sleep(BATCH).await;
+                    }
                 }
             }
         }

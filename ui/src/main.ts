@@ -19,6 +19,9 @@ import type { View } from "./views/view";
 import { mergedLogsView, parseMerged } from "./views/merged";
 import type { MergedSelection } from "./lib/types";
 import { projectGraphsView, serviceGraphsView } from "./views/project_graphs";
+import { BOOT, bootMark, countFrame, LIVE } from "./lib/meter";
+
+bootMark("script");
 
 // The one list of sections: sidebar order, Alt+N shortcuts and the view each route opens.
 const SECTIONS = [
@@ -93,10 +96,24 @@ function route() {
     replace(main, view.el);
   }
   if (snap) view!.update(snap);
-  renderNav(r.section === "graphs" ? (r.service ? "swarm" : "compose") : r.section === "container" ? "containers" : r.section === "logs" ? (r.merged?.kind === "project" ? "compose" : "containers") : r.section);
+  renderNav();
 }
 
-function renderNav(active: string) {
+/** The sidebar entry a route belongs to. */
+function activeSection(r: ReturnType<typeof parse>): string {
+  return r.section === "graphs" ? (r.service ? "swarm" : "compose") : r.section === "container" ? "containers" : r.section === "logs" ? (r.merged?.kind === "project" ? "compose" : "containers") : r.section;
+}
+
+// What the sidebar shows now: a store revision that changes neither the active section, the
+// containers' count nor the engine box leaves them alone (no DOM work, nothing to repaint).
+let navKey = "";
+let engineKey = "";
+
+function renderNav() {
+  const active = activeSection(parse());
+  const key = `${active} ${snap?.containers.length ?? ""}`;
+  if (key === navKey) return;
+  navKey = key;
   replace(nav, SECTIONS.map(([k, label], i) => h("a", {
     href: `#/${k}`, class: k === active ? "active" : "", "data-section": k, title: `${label} (Alt+${i + 1})`,
   }, label, k === "containers" && snap ? h("span", { class: "pill" }, snap.containers.length) : null)));
@@ -117,6 +134,9 @@ let contexts: ContextSummary[] = [];
 
 function renderEngine(s: Snapshot) {
   const [text, cls] = connectionText(s);
+  const key = JSON.stringify([text, cls, s.endpoint, s.context, s.read_only, s.tls_unverified, s.refresh_failures, contexts]);
+  if (key === engineKey) return;
+  engineKey = key;
   const select = h("select", { "aria-label": "Docker context", onchange: async () => {
     // The switch waits until the new engine answers (the core's rule); the current one
     // stays until then, and after a failure.
@@ -151,14 +171,19 @@ function renderEngine(s: Snapshot) {
 function setSnapshot(s: Snapshot) {
   // Events from an older link can arrive after a switch; revisions only grow within a link.
   if (snap && s.endpoint === snap.endpoint && s.revision < snap.revision) return;
+  LIVE.snapshots++;
+  countFrame();
+  bootMark("snapshot");
+  if (s.synced) bootMark("synced_snapshot");
   snap = s;
   renderEngine(s);
-  renderNav(parse().section === "container" ? "containers" : parse().section);
+  renderNav();
   view?.update(s);
   if (s.synced && !document.documentElement.dataset.synced) {
     // For start-up measurements (docs/desktop.md): when the first complete listing is shown.
     document.documentElement.dataset.synced = "1";
-    (window as unknown as { __wharfFirstDataAt: number }).__wharfFirstDataAt = Date.now();
+    bootMark("first_data");
+    (window as unknown as { __wharfFirstDataAt: number }).__wharfFirstDataAt = BOOT.first_data;
   }
 }
 
@@ -182,6 +207,7 @@ async function boot() {
   const root = document.getElementById("app")!;
   replace(root, h("aside", { class: "sidebar" }, h("div", { class: "brand" }, "⚓ Wharf"), engineBox, nav), h("div", { class: "content" }, banner, main));
   const b = await initBackend();
+  bootMark("backend");
   document.documentElement.dataset.backend = b.kind;
   // Independent round trips at once: start-up waits for the slowest, not their sum.
   const first = b.snapshot();
@@ -191,6 +217,7 @@ async function boot() {
     b.appInfo().catch(() => null),
     first.catch(() => null),
   ]);
+  bootMark("round_trips");
   b.contexts().then((c) => { contexts = c; if (snap) renderEngine(snap); }, () => undefined);
   window.addEventListener("hashchange", route);
   window.addEventListener("keydown", shortcuts);
@@ -198,6 +225,7 @@ async function boot() {
   if (info?.initial_view) location.replace(`#/${info.initial_view.replace(/^#?\/?/, "")}`);
   else if (!location.hash) location.replace(localStorage.getItem(LAST_VIEW) ?? "#/dashboard");
   route();
+  bootMark("routed");
   // An event may have brought a newer revision meanwhile; setSnapshot keeps the newest.
   setSnapshot(await first);
   document.documentElement.dataset.ready = "1";

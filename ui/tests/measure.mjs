@@ -132,9 +132,12 @@ for (let r = 0; r < runs; r++) {
   await s.waitFor("first data", "return window.__wharfFirstDataAt", 60_000);
   const firstData = await s.script("return window.__wharfFirstDataAt");
   if (waitGraphs) await s.waitFor("graphs", "return document.querySelectorAll('.charts .live-chart canvas').length === 4", 30_000);
+  // The page's start-up steps (window.__wharfBoot), in ms after the session was asked for.
+  const marks = await s.script("return window.__wharfBoot ? Object.assign({}, window.__wharfBoot) : null").catch(() => null);
+  const boot = marks ? Object.fromEntries(Object.entries(marks).sort((a, b) => a[1] - b[1]).map(([k, v]) => [k, v - t0])) : null;
   await sleep(idle * 1000);
   const mem = memory();
-  results.push({ startup_ms: firstData - t0, ...mem });
+  results.push({ startup_ms: firstData - t0, boot, ...mem });
   if (r === 0) for (const v of cpuViews) cpuResults.push(await cpu(s, v));
   await s.delete().catch(() => undefined);
   await killTree(driver);

@@ -1553,6 +1553,35 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     // Back to the containers.
     await page.click("[data-testid=fleet-tabs] [data-tab=containers]");
     await page.waitForSelector("[data-table=fleet]", { state: "visible" });
+
+  // Issue #14: a store revision repaints only what it changed. The sidebar, the engine box, the
+  // container page's header (which asks the archive state when built) and the dashboard's top
+  // lists stay the same elements when what they show is unchanged.
+  test("a store revision that changes nothing shown leaves the sidebar, the engine box and the header alone", async () => {
+    const page = await open("#/containers");
+    await page.dblclick("tr:has(a.name:text-is('web'))");
+    await page.waitForSelector(".page-head h2");
+    const els = await Promise.all([".sections a", ".engine-box .state", ".page-head h2", ".page-head [data-action=archive]"].map((css) => page.$(css)));
+    const n = await page.evaluate(() => window.__wharfLive.snapshots);
+    await page.evaluate(() => window.__wharfStub.publish());
+    await page.waitForFunction((k) => window.__wharfLive.snapshots > k, n);
+    assert.deepEqual(await page.evaluate((xs) => xs.map((x) => x.isConnected), els), [true, true, true, true], "nothing rebuilt");
+    // A change the header shows (a rename) rebuilds the header, and only it.
+    await page.evaluate(() => { window.__wharfStub.containers.find((c) => c.name === "web").name = "web-renamed"; window.__wharfStub.publish(); });
+    await page.waitForFunction(() => document.querySelector(".page-head h2")?.textContent.includes("web-renamed"));
+    assert.deepEqual(await page.evaluate((xs) => xs.map((x) => x.isConnected), els), [true, true, false, false]);
+    assert.deepEqual(errors, []);
+    // On the dashboard, a new sample with the same leaders rewrites their figures, not the lists.
+    const dash = await open("#/dashboard");
+    await dash.waitForSelector("ol.top li");
+    await dash.evaluate(() => window.__wharfStub.stopSampler());
+    const items = await dash.$$("ol.top li");
+    const figures = await dash.$$eval("ol.top .num", (xs) => xs.map((x) => x.textContent));
+    const m = await dash.evaluate(() => window.__wharfLive.messages);
+    await dash.evaluate(() => window.__wharfStub.tick());
+    await dash.waitForFunction((k) => window.__wharfLive.messages > k, m);
+    await dash.waitForFunction((f) => [...document.querySelectorAll("ol.top .num")].some((x, i) => x.textContent !== f[i]), figures);
+    assert.ok(await dash.evaluate((xs) => xs.every((x) => x.isConnected), items), "the top lists' items were kept");
     assert.deepEqual(errors, []);
   });
 });

@@ -1,9 +1,35 @@
 // What the live views cost, counted by the page itself for measurements (bench/desktop.sh and
 // ui/tests/measure.mjs read `window.__wharfLive` around a CPU window): stats messages received,
 // samples in them, chart redraws and the milliseconds of script they took (uPlot's scales,
-// axes and canvas calls), and text nodes written. Counting is a few additions per message.
-export const LIVE = { messages: 0, samples: 0, draws: 0, draw_ms: 0, texts: 0 };
+// axes and canvas calls), text nodes written, store snapshots received (each one updates the
+// open view), and the rendering updates those messages caused (`frames`: one
+// requestAnimationFrame per message unless one is already pending, so messages that arrive
+// for the same frame count once). Counting is a few additions per message.
+export const LIVE = { messages: 0, samples: 0, draws: 0, draw_ms: 0, texts: 0, snapshots: 0, frames: 0 };
 (window as unknown as { __wharfLive: typeof LIVE }).__wharfLive = LIVE;
+
+let framePending = false;
+/** Something arrived that changes the page: count the rendering update it causes. */
+export function countFrame(): void {
+  if (framePending) return;
+  framePending = true;
+  requestAnimationFrame(() => { framePending = false; LIVE.frames++; });
+}
+
+/** A live stats or graphs message arrived with `samples` new samples. */
+export function liveMessage(samples = 0): void {
+  LIVE.messages++;
+  LIVE.samples += samples;
+  countFrame();
+}
+
+// Start-up, step by step (`window.__wharfBoot`, Unix ms, read by measure.mjs next to the time
+// the WebDriver session started): where the time to the first data goes.
+export const BOOT: Record<string, number> = {};
+(window as unknown as { __wharfBoot: typeof BOOT }).__wharfBoot = BOOT;
+export function bootMark(step: string): void {
+  BOOT[step] ??= Date.now();
+}
 
 /** Set `el`'s text only when it changed: writing the same text still replaces the text node,
  * which makes WebKit restyle, lay out and repaint it. */

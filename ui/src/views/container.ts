@@ -10,7 +10,7 @@ import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, HistoryMarker, HistoryRange, Metric, Sample, Snapshot } from "../lib/types";
 import { whileVisible } from "../lib/visible";
 import { markerColour } from "../lib/marks";
-import { LIVE, setText } from "../lib/meter";
+import { bootMark, LIVE, liveMessage, setText } from "../lib/meter";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
 import { findingsList } from "./findings";
@@ -129,14 +129,14 @@ function statsPanel(c: Container) {
   void import("../lib/chart").then((mod) => {
     if (closed) return;
     chartMod = mod;
+    bootMark("chart_module");
     // As wide as the grid made its cell (the window's width decides), at the export's height.
     rebuild();
   }).catch((e) => { grid.textContent = `Graphs unavailable: ${errorText(e)}`; });
   const live = whileVisible(() => backend().stats([c.id], c.id, { after_ms: newest }, null, (u) => {
-    LIVE.messages++;
-    LIVE.samples += u.series?.samples.length ?? 0;
+    liveMessage(u.series?.samples.length ?? 0);
     const s = u.latest[c.id];
-    if (s) showNumbers(s);
+    if (s) { bootMark("first_sample"); showNumbers(s); }
     const samples = u.series?.samples ?? [];
     if (!samples.length) return;
     newest = samples[samples.length - 1].at_ms;
@@ -228,6 +228,10 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
   let shownTab: Tab | null = null;
   let readOnly = false;
   let findingsKey = "";
+  /** What the header shows now: it is rebuilt (and the archive state asked) only when this
+   * changes, not on every store revision. */
+  let headerKey = "";
+  let networks: string[] = [];
 
   const act = (cmd: (c: Container) => Command) => () => { if (current) void runCommands([cmd(current)], [current.name]); };
 
@@ -250,31 +254,37 @@ export function containerView(id: string, tab: Tab, onTab: (t: Tab) => void): Vi
       const c = s.containers.find((x) => x.id === id || x.name === id) ?? null;
       if (!c) {
         replace(header, h("h2", {}, "Container not found"), h("p", { class: "muted" }, `${shortId(id)} is gone (removed?).`));
+        headerKey = "";
         panel?.destroy(); panel = null; shownTab = null; replace(body);
         return;
       }
       const first = current === null;
       current = c;
+      networks = s.networks.map((n) => n.name);
       const running = c.state === "running";
       const alive = isAlive(c);
-      replace(header,
-        h("h2", {}, c.name, " ", stateBadge(c.state)),
-        h("p", { class: "muted" }, `${c.image} · ${statusLine(c)} · ${shortId(c.id)}`),
-        readOnly ? h("p", { class: "muted" }, "read-only") : h("div", { class: "actions" },
-          !alive ? h("button", { type: "button", "data-action": "start", onclick: act((x) => ({ action: "start", id: x.id })) }, "Start") : null,
-          running ? h("button", { type: "button", "data-action": "stop", onclick: act((x) => ({ action: "stop", id: x.id, timeout: null })) }, "Stop") : null,
-          h("button", { type: "button", "data-action": "restart", onclick: act((x) => ({ action: "restart", id: x.id, timeout: null })) }, "Restart"),
-          running ? h("button", { type: "button", "data-action": "pause", onclick: act((x) => ({ action: "pause", id: x.id })) }, "Pause") : null,
-          c.state === "paused" ? h("button", { type: "button", "data-action": "unpause", onclick: act((x) => ({ action: "unpause", id: x.id })) }, "Unpause") : null,
-          h("button", { type: "button", "data-action": "rename", onclick: () => { if (current) void renameContainer(current); } }, "Rename…"),
-          h("button", { type: "button", "data-action": "edit", onclick: () => { if (current) void editContainer(current); } }, "Edit…"),
-          h("button", { type: "button", "data-action": "update-limits", onclick: () => { if (current) void updateLimits(current); } }, "Limits…"),
-          h("button", { type: "button", "data-action": "connect", onclick: () => { if (current) void connectNetwork(current, s.networks.map((n) => n.name)); } }, "Connect…"),
-          c.networks.length ? h("button", { type: "button", "data-action": "disconnect", onclick: () => { if (current) void disconnectNetwork(current); } }, "Disconnect…") : null,
-          h("button", { type: "button", class: "danger", "data-action": "remove", onclick: () => { if (current) void removeContainers([current.id]); } }, "Remove"),
-        ),
-        h("div", { class: "actions" }, archiveToggle(containerSelector(c)),
-          h("a", { href: archiveRoute(containerSelector(c)), "data-action": "archive-search" }, "Search the archive")));
+      const key = JSON.stringify([c.id, c.name, c.state, c.image, statusLine(c), readOnly, c.networks.length, containerSelector(c)]);
+      if (key !== headerKey) {
+        headerKey = key;
+        replace(header,
+          h("h2", {}, c.name, " ", stateBadge(c.state)),
+          h("p", { class: "muted" }, `${c.image} · ${statusLine(c)} · ${shortId(c.id)}`),
+          readOnly ? h("p", { class: "muted" }, "read-only") : h("div", { class: "actions" },
+            !alive ? h("button", { type: "button", "data-action": "start", onclick: act((x) => ({ action: "start", id: x.id })) }, "Start") : null,
+            running ? h("button", { type: "button", "data-action": "stop", onclick: act((x) => ({ action: "stop", id: x.id, timeout: null })) }, "Stop") : null,
+            h("button", { type: "button", "data-action": "restart", onclick: act((x) => ({ action: "restart", id: x.id, timeout: null })) }, "Restart"),
+            running ? h("button", { type: "button", "data-action": "pause", onclick: act((x) => ({ action: "pause", id: x.id })) }, "Pause") : null,
+            c.state === "paused" ? h("button", { type: "button", "data-action": "unpause", onclick: act((x) => ({ action: "unpause", id: x.id })) }, "Unpause") : null,
+            h("button", { type: "button", "data-action": "rename", onclick: () => { if (current) void renameContainer(current); } }, "Rename…"),
+            h("button", { type: "button", "data-action": "edit", onclick: () => { if (current) void editContainer(current); } }, "Edit…"),
+            h("button", { type: "button", "data-action": "update-limits", onclick: () => { if (current) void updateLimits(current); } }, "Limits…"),
+            h("button", { type: "button", "data-action": "connect", onclick: () => { if (current) void connectNetwork(current, networks); } }, "Connect…"),
+            c.networks.length ? h("button", { type: "button", "data-action": "disconnect", onclick: () => { if (current) void disconnectNetwork(current); } }, "Disconnect…") : null,
+            h("button", { type: "button", class: "danger", "data-action": "remove", onclick: () => { if (current) void removeContainers([current.id]); } }, "Remove"),
+          ),
+          h("div", { class: "actions" }, archiveToggle(containerSelector(c)),
+            h("a", { href: archiveRoute(containerSelector(c)), "data-action": "archive-search" }, "Search the archive")));
+      }
       // The Findings tab follows the store: reloaded when the container's counts change (it
       // was not inspected yet, or its configuration changed).
       const findingsNow = JSON.stringify(s.findings[c.id] ?? null);

@@ -7,6 +7,7 @@ import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { bytes, pct } from "../lib/format";
 import type { Container, DiskUsage, Sample, Snapshot } from "../lib/types";
+import { liveMessage, setText } from "../lib/meter";
 import { errorText } from "../lib/ui";
 import { whileVisible, type Visible } from "../lib/visible";
 import { summaryCard } from "./findings";
@@ -143,8 +144,10 @@ export function dashboardView(open: (id: string) => void): View {
     const running = containers.filter((c) => latest[c.id]);
     const list = (title: string, key: (x: Sample) => number, fmt: (x: Sample) => string, card: HTMLElement) => {
       const top = [...running].sort((a, b) => key(latest[b.id]) - key(latest[a.id])).slice(0, TOP);
-      render(card, top.map((c) => `${c.id}\u0000${c.name}\u0000${fmt(latest[c.id])}`).join("\u0001"), () => replace(card, h("h3", {}, title), top.length === 0 ? h("p", { class: "muted" }, "No running containers sampled yet.") :
-        h("ol", { class: "top" }, top.map((c) => h("li", {}, h("a", { href: `#/container/${c.id}`, onclick: (e: Event) => { e.preventDefault(); open(c.id); } }, c.name), h("span", { class: "num" }, fmt(latest[c.id])))))));
+      // The same containers in the same order: only their figures are written (most seconds).
+      render(card, top.map((c) => `${c.id}\u0000${c.name}`).join("\u0001"), () => replace(card, h("h3", {}, title), top.length === 0 ? h("p", { class: "muted" }, "No running containers sampled yet.") :
+        h("ol", { class: "top" }, top.map((c) => h("li", {}, h("a", { href: `#/container/${c.id}`, onclick: (e: Event) => { e.preventDefault(); open(c.id); } }, c.name), h("span", { class: "num" }))))));
+      card.querySelectorAll<HTMLElement>("ol.top .num").forEach((el, i) => setText(el, fmt(latest[top[i].id])));
     };
     list("Top CPU", (x) => x.cpu_pct, (x) => pct(x.cpu_pct), topCpu);
     list("Top memory", (x) => x.mem_used, (x) => bytes(x.mem_used), topMem);
@@ -185,7 +188,7 @@ export function dashboardView(open: (id: string) => void): View {
         watched = key;
         watchedIds = ids;
         if (live) live.restart();
-        else live = whileVisible(() => backend().stats(watchedIds, null, null, TOP, (u) => { latest = u.latest; renderTop(); }));
+        else live = whileVisible(() => backend().stats(watchedIds, null, null, TOP, (u) => { liveMessage(); latest = u.latest; renderTop(); }));
       }
       renderTop();
     },

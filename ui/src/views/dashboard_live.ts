@@ -11,7 +11,7 @@
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { CHART_STYLE } from "../lib/generated/chart_style";
-import { LIVE, setText } from "../lib/meter";
+import { LIVE, liveMessage, setText } from "../lib/meter";
 import { markerColour, markerText } from "../lib/marks";
 import type { DashFormat, DashScope, DashUpdate, HistoryMarker, Stacking } from "../lib/types";
 import { errorText, isDark, toast } from "../lib/ui";
@@ -81,8 +81,7 @@ export function liveGraphs(scope: DashScope): LiveGraphs {
   const apply = (u: DashUpdate) => {
     if (closed) return;
     if (!charts.length) { pending.push(u); return; }
-    LIVE.messages++;
-    LIVE.samples += u.series.at_ms.length;
+    liveMessage(u.series.at_ms.length);
     u.series.charts.forEach((c, i) => {
       const chart = charts[i];
       if (!chart) return;
