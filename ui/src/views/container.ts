@@ -10,7 +10,7 @@ import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, HistoryMarker, HistoryRange, Metric, Sample, Snapshot } from "../lib/types";
 import { whileVisible } from "../lib/visible";
 import { markerColour } from "../lib/marks";
-import { bootMark, LIVE, liveMessage, setText } from "../lib/meter";
+import { bootMark, liveMessage, setText } from "../lib/meter";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
 import { findingsList } from "./findings";

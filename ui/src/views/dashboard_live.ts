@@ -11,7 +11,7 @@
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { CHART_STYLE } from "../lib/generated/chart_style";
-import { LIVE, liveMessage, setText } from "../lib/meter";
+import { liveMessage, setText } from "../lib/meter";
 import { markerColour, markerText } from "../lib/marks";
 import type { DashFormat, DashScope, DashUpdate, HistoryMarker, Stacking } from "../lib/types";
 import { errorText, isDark, toast } from "../lib/ui";

@@ -12,7 +12,6 @@ import type {
   ArchiveQuery, ArchiveResult, ArchiveState,
   AlertRules, FiredAlert, RuleSpec,
   DashFormat, DashResume, DashScope, DashUpdate, Stacking, HistoryMarker,
-  FleetItem, FleetPlan, FleetSnapshot,
   FleetUpdate,
   FleetItem, FleetPlan, FleetSnapshot, FleetObjects, FleetObjectKey, RemovalPlan,
 } from "../types";

@@ -868,7 +868,6 @@ export function createStubBackend(): Backend {
       return { path: "/stub/config/wharf/alerts.toml", rules };
     },
     ...stubFleet((i, state) => container(i, `web-${i}`, state), stream),
-    ...stubFleet((i, state) => container(i, `web-${i}`, state)),
     ...stubFleetObjects(),
   };
 }
