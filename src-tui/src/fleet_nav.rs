@@ -37,7 +37,7 @@ pub enum Start {
 enum Step {
     Engine {
         app: Box<App>,
-        session: Session,
+        session: Box<Session>,
         /// The fleet member it was taken from, when opened from the fleet.
         from: Option<String>,
         open: Option<wharf_core::model::ContainerId>,
@@ -59,7 +59,7 @@ pub async fn navigate(
     let mut step = match start {
         Start::Engine(app, session) => Step::Engine {
             app,
-            session,
+            session: Box::new(session),
             from: None,
             open: None,
         },
@@ -82,11 +82,11 @@ pub async fn navigate(
                     ..options.clone()
                 };
                 let exit =
-                    crate::run::run(terminal, &mut events, *app, session, engine_options, open)
+                    crate::run::run(terminal, &mut events, *app, *session, engine_options, open)
                         .await?;
                 let session = match exit {
                     Exit::Quit => return Ok(()),
-                    Exit::Fleet(session) => session,
+                    Exit::Fleet(session) => *session,
                 };
                 match kept.take() {
                     Some((mut fleet, mut app)) => {
@@ -113,7 +113,7 @@ pub async fn navigate(
                         kept = Some((fleet, app));
                         Step::Engine {
                             app: engine,
-                            session,
+                            session: Box::new(session),
                             from: Some(key.engine),
                             open: Some(key.id),
                         }

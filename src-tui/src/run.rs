@@ -96,7 +96,7 @@ pub enum Exit {
     Quit,
     /// `:fleet` (or Esc at the top of an engine opened from the fleet): the session followed
     /// last, for the fleet to keep.
-    Fleet(Session),
+    Fleet(Box<Session>),
 }
 
 /// `options` are what the session was opened with: a switch keeps all but the engine.
@@ -419,7 +419,7 @@ pub async fn run(
                     }
                     session.stats.watch(Vec::new(), None);
                     session.stats.sample_all(false);
-                    return Ok(Exit::Fleet(session));
+                    return Ok(Exit::Fleet(Box::new(session)));
                 }
                 other => apply(other, &engine, &tx, &mut logs, &mut copy, terminal),
             }

@@ -1503,6 +1503,9 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
       .some((tr) => tr.textContent.includes("ledger") && tr.textContent.includes("exited")));
     assert.equal(await page.evaluate(() => window.__wharfStub.openStreams), 1);
     assert.equal(await page.evaluate(() => window.__wharfFleet.asked), 0);
+    assert.deepEqual(errors, []);
+  });
+
   test("fleet: Volumes / Networks tabs with the Engine column, counts per engine, a removal across engines names each", async () => {
     const page = await open("#/fleet");
     await page.waitForSelector("[data-testid=fleet-engines] [data-engine=gone]");
@@ -1553,6 +1556,8 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     // Back to the containers.
     await page.click("[data-testid=fleet-tabs] [data-tab=containers]");
     await page.waitForSelector("[data-table=fleet]", { state: "visible" });
+    assert.deepEqual(errors, []);
+  });
 
   // Issue #14: a store revision repaints only what it changed. The sidebar, the engine box, the
   // container page's header (which asks the archive state when built) and the dashboard's top

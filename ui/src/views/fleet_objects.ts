@@ -121,6 +121,8 @@ export function fleetKinds(engines: () => EngineStatus[], onTab: (t: FleetTab) =
     try {
       objects = await backend().fleetObjects();
       render();
+      // The page's chips count the kind shown: they are drawn again with the new counts.
+      onTab(current);
     } catch (e) {
       toast(errorText(e), "error");
     } finally {
