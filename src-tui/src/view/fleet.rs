@@ -127,14 +127,29 @@ const FLEET_HINTS: [Action; 13] = [
 ];
 
 fn header(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
-    let total = app.snapshot.containers.len();
+    let total = format!("{} containers", app.snapshot.containers.len());
+    let lines = header_lines(app, p, &total, |e| {
+        format!("{} containers, {} running", e.containers, e.running)
+    });
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+/// The fleet's header: a title line with `total`, then one line per engine (its colour, `■`
+/// for red, state, `counts`, RO, stale, SSH cost, endpoint, error). Shared by the containers'
+/// view and the object kinds' (`fleet_objects`).
+pub(crate) fn header_lines(
+    app: &FleetApp,
+    p: &Palette,
+    total: &str,
+    counts: impl Fn(&EngineStatus) -> String,
+) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         Span::styled(
             "Fleet",
             Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            " · {} engines · {total} containers",
+            " · {} engines · {total}",
             app.snapshot.engines.len()
         )),
     ])];
@@ -148,10 +163,7 @@ fn header(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
             ),
             Span::raw(" "),
             Span::styled(e.state.as_str(), state_style(e.state, p)),
-            Span::raw(format!(
-                " · {} containers, {} running",
-                e.containers, e.running
-            )),
+            Span::raw(format!(" · {}", counts(e))),
         ];
         if e.read_only {
             spans.push(Span::styled(" RO", Style::default().fg(p.paused)));
@@ -177,7 +189,7 @@ fn header(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
         }
         lines.push(Line::from(spans));
     }
-    f.render_widget(Paragraph::new(lines), area);
+    lines
 }
 
 fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {

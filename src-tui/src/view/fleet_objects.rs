@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::fleet::{confirm, engine_colour, state_style};
+use super::fleet::{confirm, engine_colour};
 use crate::app::fleet::FleetApp;
 use crate::app::fleet_objects::FleetKind;
 use crate::config::Palette;
@@ -64,47 +64,10 @@ fn header(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
         .iter()
         .map(|e| count(app, &e.name, kind))
         .sum();
-    let mut lines = vec![Line::from(vec![
-        Span::styled(
-            "Fleet",
-            Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(format!(
-            " · {} engines · {total} {}",
-            app.snapshot.engines.len(),
-            kind.name()
-        )),
-    ])];
-    for e in &app.snapshot.engines {
-        let colour = engine_colour(e, p);
-        let mut spans = vec![
-            Span::styled(if e.red { "■ " } else { "● " }, Style::default().fg(colour)),
-            Span::styled(
-                inert(&e.name),
-                Style::default().fg(colour).add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(" "),
-            Span::styled(e.state.as_str(), state_style(e.state, p)),
-            Span::raw(format!(" · {} {}", count(app, &e.name, kind), kind.name())),
-        ];
-        if e.read_only {
-            spans.push(Span::styled(" RO", Style::default().fg(p.paused)));
-        }
-        if e.stale {
-            spans.push(Span::styled(" (stale)", Style::default().fg(p.muted)));
-        }
-        spans.push(Span::styled(
-            format!("  {}", inert(&e.endpoint)),
-            Style::default().fg(p.muted),
-        ));
-        if let Some(err) = &e.error {
-            spans.push(Span::styled(
-                format!("  {}", inert(err)),
-                Style::default().fg(p.error),
-            ));
-        }
-        lines.push(Line::from(spans));
-    }
+    let total = format!("{total} {}", kind.name());
+    let lines = super::fleet::header_lines(app, p, &total, |e| {
+        format!("{} {}", count(app, &e.name, kind), kind.name())
+    });
     f.render_widget(Paragraph::new(lines), area);
 }
 

@@ -134,14 +134,34 @@ fn a_dead_container_and_its_alert_are_markers_in_the_core_the_dash_and_the_svg()
 
     // The SVG export draws them: a line and a label in each kind's colour.
     let svg = dir.path().join("dash.svg");
-    w.keys(&["e"]);
-    w.wait_for_text("export the graphs to");
-    w.keys(&["C-u"]);
-    w.type_text(&svg.display().to_string());
-    w.keys(&["Enter"]);
-    w.wait("the SVG written", |s| {
-        s.contains("dash.svg") && s.contains("exported")
-    });
+    // The dashboard's first samples may still be on their way (it says "nothing to export
+    // yet"): then the export is asked again, as a user would.
+    for attempt in 1.. {
+        w.keys(&["e"]);
+        w.wait_for_text("export the graphs to");
+        w.keys(&["C-u"]);
+        w.type_text(&svg.display().to_string());
+        w.keys(&["Enter"]);
+        // Any outcome of the export shows in the footer: written, nothing yet, or an error.
+        let s = w.wait("the export's outcome", |s| {
+            s.lines()
+                .last()
+                .is_some_and(|l| l.starts_with("export") && !l.starts_with("export the graphs"))
+        });
+        assert!(
+            s.contains("dash.svg") && s.contains("exported") || s.contains("nothing to export yet"),
+            "{s}"
+        );
+        if !s.contains("nothing to export yet") {
+            break;
+        }
+        assert!(
+            attempt < 20,
+            "no samples to export after {attempt} tries:\n{s}"
+        );
+        // The error toast stays 8 s; the prompt replaces it.
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
     let text = std::fs::read_to_string(&svg).unwrap().to_uppercase();
     for kind in [MarkerKind::Die, MarkerKind::Alert] {
         let c = wharf_core::chart::marker_color(kind);
