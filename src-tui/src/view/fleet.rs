@@ -276,11 +276,18 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     f.render_stateful_widget(t, area, &mut state);
 }
 
-fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
-    let filter = if app.editing_filter {
+/// The footer's first line: the filter being typed, else the last outcome (toast), else the
+/// filter in force. Shared by the containers' view and the object kinds' (`fleet_objects`).
+pub(crate) fn filter_line(
+    app: &FleetApp,
+    editing: bool,
+    filter: &str,
+    p: &Palette,
+) -> Line<'static> {
+    if editing {
         Line::from(vec![
             Span::styled("/", Style::default().fg(p.accent)),
-            Span::raw(inert(&app.filter)),
+            Span::raw(inert(filter)),
             Span::styled("▏", Style::default().fg(p.accent)),
         ])
     } else if let Some((text, error)) = &app.toast {
@@ -288,11 +295,15 @@ fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
             text.clone(),
             Style::default().fg(if *error { p.error } else { p.running }),
         )
-    } else if !app.filter.is_empty() {
-        Line::raw(format!("filter: {}", inert(&app.filter)))
+    } else if !filter.is_empty() {
+        Line::raw(format!("filter: {}", inert(filter)))
     } else {
         Line::raw("")
-    };
+    }
+}
+
+fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
+    let filter = filter_line(app, app.editing_filter, &app.filter, p);
     let keys = Line::from(super::key_hints(
         app.keymap(),
         p,

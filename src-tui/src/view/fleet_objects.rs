@@ -161,22 +161,7 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
 
 fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     let k = &app.kinds;
-    let filter = if k.editing_filter {
-        Line::from(vec![
-            Span::styled("/", Style::default().fg(p.accent)),
-            Span::raw(inert(&k.filter)),
-            Span::styled("▏", Style::default().fg(p.accent)),
-        ])
-    } else if let Some((text, error)) = &app.toast {
-        Line::styled(
-            text.clone(),
-            Style::default().fg(if *error { p.error } else { p.running }),
-        )
-    } else if !k.filter.is_empty() {
-        Line::raw(format!("filter: {}", inert(&k.filter)))
-    } else {
-        Line::raw("")
-    };
+    let filter = super::fleet::filter_line(app, k.editing_filter, &k.filter, p);
     let keys = Line::styled(
         "↑↓ move · / filter · <> sort · I reverse · space mark · u unmark · D remove · \
          :containers :images :volumes :networks · q quit",
