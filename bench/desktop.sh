@@ -3,7 +3,7 @@
 # yardstick), measured the same way in one run. One command on a fresh machine (as root):
 #
 #   bench/desktop.sh [--containers N] [--runs R] [--idle S] [--warmup S] [--window S] [--no-build]
-#                    [--profile-dashboard] [--debug]
+#                    [--profile] [--profile-only] [--debug]
 #
 # Builds wharf-desktop and bench/desktop-minimal (profile release-desktop, UI embedded; --debug
 # for debug builds), starts a PRIVATE engine (scripts/engine.sh) with N labelled running containers
@@ -20,10 +20,12 @@
 # 30) after --warmup s (default 8) on each view: Wharf's containers table, dashboard, container
 # page Stats tab (4 live graphs, 1 Hz) and that page with the window hidden (unmapped as a
 # window manager minimizes, bench/xwin.py); the minimal app idle and hidden; the terminal UI's
-# Stats tab (release build, or WHARF_TUI_BIN=PATH, then not built). Prints markdown
+# Stats tab and its `:dash` (release build, or WHARF_TUI_BIN=PATH, then not built). Prints markdown
 # tables (also bench/results/<run>.md, with each measurement's JSON next to it) and removes
 # everything else it made. The page's own counters per view (messages, redraws, store snapshots,
 # rendering updates) and its start-up steps are printed under the tables.
+# --profile: also samples Wharf's dashboard and Stats tab with `perf record` (reports in
+# bench/results/<run>-perf-<view>.txt); --profile-only: only that, no tables.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,9 +39,10 @@ while (($#)); do
 	--warmup) warmup=$2; shift 2 ;;
 	--window) window=$2; shift 2 ;;
 	--no-build) build=0; shift ;;
-	--profile-dashboard) profile_dash=1; shift ;;
+	--profile | --profile-dashboard) profile_dash=1; shift ;;
+	--profile-only) profile_dash=2; shift ;;
 	--debug) profile=debug; shift ;;
-	-h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,28p' "$0"; exit 0 ;;
 	*) echo "desktop.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -113,6 +116,7 @@ measure() { # NAME ENV… -- measure.mjs args…
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 out=$(mktemp -d)
+if ((profile_dash < 2)); then
 measure wharf -- --app "$bin_dir/wharf-desktop" \
 	--args "--host $DOCKER_HOST --view container/$busy/stats" --wait-graphs \
 	--cpu containers,dashboard,stats,hidden --stats-hash "#/container/$busy/stats"
@@ -140,16 +144,32 @@ tmux -L "$tsock" send-keys -t tui t
 tui_pid=$(tmux -L "$tsock" list-panes -t tui -F '#{pane_pid}')
 python3 bench/cpu_tree.py "$tui_pid" "$warmup" "$window" >"$out/tui.json"
 tmux -L "$tsock" capture-pane -p -t tui >"$out/tui-screen.txt"
+# Then the engine-wide `:dash` (issue 13: within the terminal UI's 1 % budget), same terminal.
+tmux -L "$tsock" send-keys -t tui Escape
+sleep 0.5
+tmux -L "$tsock" send-keys -t tui :
+tmux -L "$tsock" send-keys -t tui -l dash
+tmux -L "$tsock" send-keys -t tui Enter
+python3 bench/cpu_tree.py "$tui_pid" "$warmup" "$window" >"$out/tui-dash.json"
+tmux -L "$tsock" capture-pane -p -t tui >"$out/tui-dash-screen.txt"
 tmux -L "$tsock" kill-server
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if ((profile_dash)) && command -v perf >/dev/null; then
-	# Where the dashboard's CPU goes: a separate run sampled with perf (not in the table).
-	echo "==> profiling Wharf's dashboard (perf)" >&2
+	# Where the dashboard's and the Stats tab's CPU goes: a separate run sampled with perf (not in
+	# the table); reports in bench/results/<run>-perf-<view>.txt.
+	echo "==> profiling Wharf's dashboard and Stats tab (perf)" >&2
 	mkdir -p bench/results
 	measure wharf-perf -- --app "$bin_dir/wharf-desktop" --runs 1 --idle 1 \
-		--args "--host $DOCKER_HOST --view dashboard" --cpu dashboard --perf "$root/bench/results/$run_id-perf"
+		--args "--host $DOCKER_HOST --view container/$busy/stats" --wait-graphs \
+		--cpu dashboard,stats --stats-hash "#/container/$busy/stats" --perf "$root/bench/results/$run_id-perf"
 	rm -f "bench/results/$run_id-perf-"*.data
+fi
+if ((profile_dash == 2)); then
+	rm -rf "$out"
+	echo "desktop.sh: profiles in bench/results/$run_id-perf-*.txt" >&2
+	exit 0
 fi
 
 mkdir -p bench/results
@@ -201,6 +221,13 @@ tui_name = "" if tui_bin.endswith(f"/{profile}/wharf") else f", {tui_bin}"
 print(f"| Wharf terminal UI (200x50 tmux{tui_name}) | Stats tab, 1 Hz ({shown}) | {tui['total_pct']:.2f} % | – | – | **{tui['total_pct']:.2f} %** | ≤ 1 % |")
 if not ok:
     print("\n```\n" + screen + "\n```")
+dash = json.load(open(f"{out}/tui-dash.json"))
+dash_screen = open(f"{out}/tui-dash-screen.txt").read()
+dash_ok = "Network rx" in dash_screen and "Block write" in dash_screen  # the :dash graphs' titles
+dash_shown = "`:dash` shown" if dash_ok else "`:dash` did not show (see the screen below)"
+print(f"| Wharf terminal UI (200x50 tmux{tui_name}) | engine dashboard `:dash`, 1 Hz ({dash_shown}) | {dash['total_pct']:.2f} % | – | – | **{dash['total_pct']:.2f} %** | ≤ 1 % |")
+if not dash_ok:
+    print("\n```\n" + dash_screen + "\n```")
 
 # What the page itself counted in each CPU window (window.__wharfLive, per second): live messages,
 # their samples, chart redraws and their script ms, text writes, store snapshots, and the

@@ -140,9 +140,23 @@ def events_to_screen(tm, session, dockers, watchers, targets, cycles):
     return lat, missed
 
 
+def lists_together_ms(dockers, repeat=7):
+    """Median wall time until every engine has answered `GET /containers/json?all=1`, all asked
+    at once: what the fleet waits for when its engines share this machine's cores (the
+    per-engine figures are each taken alone)."""
+    times = []
+    with ThreadPoolExecutor(len(dockers)) as pool:
+        for _ in range(repeat):
+            t0 = time.time()
+            list(pool.map(lambda d: d.raw_list_ms(repeat=1), dockers))
+            times.append((time.time() - t0) * 1000)
+    return statistics.median(times)
+
+
 def one_round(args, tm, dockers, watchers, hosts, dirs, n, k, rnd):
     res = {"n": n, "engines": k, "round": rnd}
     res["raw_list_ms"] = [d.raw_list_ms() for d in dockers]
+    res["raw_lists_together_ms"] = lists_together_ms(dockers)
     env = f"env XDG_CONFIG_HOME={args.outdir}/cfg XDG_STATE_HOME={args.outdir}/state"
     res["setup_ms"] = m.terminal_setup_ms(tm)
     m.log(f"baseline: engines' CPU with no console, {args.duration:.0f} s")
@@ -269,7 +283,8 @@ def table(r, args):
     out = [f"### Fleet: {k} engines × {r['n']} running containers, round {r['round']}\n",
            "Raw `GET /containers/json?all=1` per engine (median of 7): "
            + " / ".join(f"{x:.1f}" for x in r["raw_list_ms"])
-           + f" ms; terminal setup: {f(r['setup_ms'])} ms; engines' idle baseline: "
+           + f" ms; all {k} asked at once: {f(r.get('raw_lists_together_ms'), '{:.1f}')} ms"
+           + f"; terminal setup: {f(r['setup_ms'])} ms; engines' idle baseline: "
            + " / ".join(f"{x:.2f}" for x in base) + f" CPU-s per {dur:.0f} s.\n",
            "| measure | fleet (3 engines) | one engine (`--host A`) | target |",
            "|---|---:|---:|---|",

@@ -2,7 +2,7 @@
 # watch.sh — what `wharf watch` costs when it records everything (issue 13): its CPU and how
 # fast the history database grows, at N running containers, in one run. As root:
 #
-#   bench/watch.sh [--containers N] [--warmup S] [--window S] [--bin PATH] [--no-archive]
+#   bench/watch.sh [--containers N] [--warmup S] [--window S] [--bin PATH] [--no-archive] [--perf]
 #
 # Starts a PRIVATE engine (scripts/engine.sh) with N tiny running containers (default 300;
 # busybox `sleep`, each printing one line at start), builds `wharf` in release (unless --bin
@@ -17,11 +17,12 @@
 # the measured row size (an hour of 1 s rows standing, then 1440 + 96 rows a day) against the
 # stated figures (docs/design.md "History that lasts": 91 KiB per container-day + 214 KiB
 # standing). Removes what it made. Run it on a quiet machine: other work skews the CPU figure.
+# --perf: samples the recorder with `perf record` over the window (bench/results/<run>-perf.txt).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-n=300 warmup=20 window=60 bin="" archive=1
+n=300 warmup=20 window=60 bin="" archive=1 perf=0
 while (($#)); do
 	case $1 in
 	--containers) n=$2; shift 2 ;;
@@ -29,7 +30,8 @@ while (($#)); do
 	--window) window=$2; shift 2 ;;
 	--bin) bin=$(realpath "$2"); shift 2 ;;
 	--no-archive) archive=0; shift ;;
-	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+	--perf) perf=1; shift ;;
+	-h | --help) sed -n '2,21p' "$0"; exit 0 ;;
 	*) echo "watch.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -84,7 +86,17 @@ rows() { sqlite3 -readonly "$db" "SELECT count(*) FROM samples WHERE tier = 0;";
 archived() { sqlite3 -readonly "$db" "SELECT coalesce(sum(lines), 0) || ' ' || coalesce(sum(stored_bytes), 0) FROM log_blocks;"; }
 
 t0=$(ticks) b0=$(used) r0=$(rows) s0=$(date +%s.%N)
-sleep "$window"
+if ((perf)); then
+	# Where the recorder's CPU goes (--perf): sampled over the same window (perf's own cost is
+	# not in the recorder's ticks); the report goes to bench/results/<run>-perf.txt.
+	mkdir -p bench/results
+	perf record -q -F 499 -g -o "$work/perf.data" -p "$watch_pid" -- sleep "$window" 2>/dev/null
+	perf report -i "$work/perf.data" --stdio --no-children --sort dso,sym -g none --percent-limit 0.5 \
+		>"bench/results/$run_id-perf.txt" 2>/dev/null
+	echo "watch.sh: profile in bench/results/$run_id-perf.txt" >&2
+else
+	sleep "$window"
+fi
 t1=$(ticks) b1=$(used) r1=$(rows) s1=$(date +%s.%N)
 read -r lines abytes < <(archived)
 hz=$(getconf CLK_TCK)

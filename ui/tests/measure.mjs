@@ -29,8 +29,8 @@ const warmup = Number(opt("--warmup", "8"));
 const cpuWindow = Number(opt("--window", "30"));
 const statsHash = opt("--stats-hash", "");
 // --perf PREFIX: also sample each CPU window with `perf record` (the tree's processes) and write
-// PREFIX-VIEW.txt, the hottest shared objects and symbols (PERF_FREQ samples a second, default
-// 499). Perf's sampling costs CPU, so a profiled run is separate from the measured one.
+// PREFIX-VIEW.txt, the hottest shared objects and symbols, then per thread and shared object
+// (PERF_FREQ samples a second, default 499). Perf's sampling costs CPU, so a profiled run is separate from the measured one.
 const perfPrefix = opt("--perf", "");
 // --smaps PREFIX: also copy each process's /proc/PID/smaps at the last run's memory reading to
 // PREFIX-EXE.smaps, to see where the memory is (which library's code, heap, anonymous maps).
@@ -82,7 +82,11 @@ async function cpu(s, view) {
   if (perf) {
     await new Promise((res) => perf.once("exit", res));
     const report = execFileSync("perf", ["report", "-i", `${perfPrefix}-${view}.data`, "--stdio", "--no-children", "--sort", "comm,dso,sym", "-g", "none", "--percent-limit", "0.7"], { maxBuffer: 64 << 20 }).toString();
-    writeFileSync(`${perfPrefix}-${view}.txt`, report);
+    // Then the same samples summed per thread and shared object: with a few hundred samples a
+    // window, symbols scatter below the limit, and this says which side (kernel, WebKit, pixman,
+    // JavaScript, the core's threads) the CPU went to.
+    const byDso = execFileSync("perf", ["report", "-i", `${perfPrefix}-${view}.data`, "--stdio", "--no-children", "--sort", "comm,dso", "-g", "none"], { maxBuffer: 64 << 20 }).toString();
+    writeFileSync(`${perfPrefix}-${view}.txt`, report + "\n" + byDso);
   }
   const secs = (Date.now() - t0) / 1000;
   const per = {};
