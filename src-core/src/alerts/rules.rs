@@ -339,6 +339,24 @@ impl RuleSpec {
     }
 }
 
+impl Rule {
+    /// `name → webhook https://host [authorization, x-tag] + CA, command, notify`: what the
+    /// rule does, a webhook as its host and header names (never a value, nor the URL's path).
+    pub fn summary(&self) -> String {
+        let mut actions = Vec::new();
+        if let Some(w) = &self.webhook {
+            actions.push(format!("webhook {}", w.describe()));
+        }
+        if !self.spec.command.is_empty() {
+            actions.push("command".to_owned());
+        }
+        if self.spec.notify {
+            actions.push("notify".to_owned());
+        }
+        format!("{} → {}", self.name, actions.join(", "))
+    }
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

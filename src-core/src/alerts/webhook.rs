@@ -314,6 +314,18 @@ impl Webhook {
         &self.shown
     }
 
+    /// `https://host[:port] [authorization, x-tag] + CA`: never a value, nor the URL's path.
+    pub fn describe(&self) -> String {
+        let mut s = self.shown.clone();
+        if !self.headers.is_empty() {
+            s.push_str(&format!(" [{}]", self.header_names().join(", ")));
+        }
+        if self.ca_file.is_some() {
+            s.push_str(" + CA");
+        }
+        s
+    }
+
     /// The extra headers' names.
     pub fn header_names(&self) -> Vec<&str> {
         self.headers.iter().map(|(h, _)| h.as_str()).collect()
@@ -395,6 +407,26 @@ pub fn unmask(mut specs: Vec<RuleSpec>, saved: &[RuleSpec]) -> Vec<RuleSpec> {
         }
     }
     specs
+}
+
+/// The rules of the file at `path` as the desktop page may see them ([`masked`]).
+pub fn load_for_page(path: &Path) -> Result<Vec<RuleSpec>> {
+    let (file, _) = super::rules::load(path)?;
+    Ok(masked(&file.rules))
+}
+
+/// The desktop editor's save: `specs` from the page, each [`MASK`] replaced by the file's
+/// value ([`unmask`]; the file is read as written, even when a rule of it does not check),
+/// checked and written ([`super::rules::save`]); the saved rules as the page may see them.
+pub fn save_from_page(path: &Path, specs: Vec<RuleSpec>) -> Result<Vec<RuleSpec>> {
+    let saved = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| toml::from_str::<super::rules::RulesFile>(&t).ok())
+        .map(|f| f.rules)
+        .unwrap_or_default();
+    let specs = unmask(specs, &saved);
+    super::rules::save(path, &specs)?;
+    Ok(masked(&specs))
 }
 
 #[cfg(test)]

@@ -31,3 +31,4 @@ mod term;
 mod trust;
 mod watch;
 mod watch_reload;
+mod alert_hooks;
