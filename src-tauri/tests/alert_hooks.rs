@@ -67,7 +67,10 @@ fn headers_are_saved_and_kept_and_never_sent_to_the_page() {
         file.contains(LITERAL) && file.contains("env:WHARF_T_DESK_TOKEN"),
         "{file}"
     );
-    assert!(!file.contains(ENV_SECRET), "the variable's value is not written: {file}");
+    assert!(
+        !file.contains(ENV_SECRET),
+        "the variable's value is not written: {file}"
+    );
     let listed = t.invoke("alert_rules", json!({})).unwrap();
     no_secret("alert_rules", &listed);
     assert_eq!(listed["rules"], saved["rules"]);

@@ -247,10 +247,7 @@ impl WebhookSpec {
                 return Err(err(field, "Wharf sets this header itself".into()));
             }
             if headers.iter().any(|(h, _)| *h == header) {
-                return Err(err(
-                    field,
-                    "given twice (header names ignore case)".into(),
-                ));
+                return Err(err(field, "given twice (header names ignore case)".into()));
             }
             let source = if let Some(var) = value.strip_prefix(ENV_PREFIX) {
                 if !env_name_ok(var) {
@@ -358,7 +355,10 @@ impl Webhook {
         roots.add_parsable_certificates(native.certs);
         for c in &self.roots {
             roots.add(c.clone()).map_err(|e| {
-                CoreError::new(ErrorKind::Tls, format!("webhook {}: ca_file: {e}", self.shown))
+                CoreError::new(
+                    ErrorKind::Tls,
+                    format!("webhook {}: ca_file: {e}", self.shown),
+                )
             })?;
         }
         Ok(rustls::ClientConfig::builder_with_provider(Arc::new(

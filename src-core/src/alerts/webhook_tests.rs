@@ -63,10 +63,14 @@ fn make_certs(dir: &Path) {
          extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n",
     )
     .unwrap();
-    run("req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-         -subj /CN=127.0.0.1 -keyout leaf-key.pem -out leaf.csr");
-    run("x509 -req -in leaf.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
-         -days 2 -extfile leaf.ext -out leaf.pem");
+    run(
+        "req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+         -subj /CN=127.0.0.1 -keyout leaf-key.pem -out leaf.csr",
+    );
+    run(
+        "x509 -req -in leaf.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+         -days 2 -extfile leaf.ext -out leaf.pem",
+    );
 }
 
 /// An HTTPS server on 127.0.0.1 with `leaf.pem`: each request's head (lowercased header
@@ -77,13 +81,14 @@ async fn serve(dir: &Path) -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>
         .collect::<std::result::Result<_, _>>()
         .unwrap();
     let key = PrivateKeyDer::from_pem_file(dir.join("leaf-key.pem")).unwrap();
-    let config =
-        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -159,7 +164,10 @@ fn headers_and_ca_files_are_checked_at_load_naming_rule_and_field() {
         file.rules[0].webhook,
         Some(WebhookSpec::url("https://hooks.example/x"))
     );
-    assert_eq!(rules[0].webhook.as_ref().unwrap().shown(), "https://hooks.example");
+    assert_eq!(
+        rules[0].webhook.as_ref().unwrap().shown(),
+        "https://hooks.example"
+    );
     let (_, rules) = parse(&rule_with(
         "{ url = \"https://hooks.example:8443/t/abc\", headers = { Authorization = \"env:WHARF_T_HOOK_TOKEN\", X-Tag = \"wharf\" } }",
     ))
@@ -169,30 +177,78 @@ fn headers_and_ca_files_are_checked_at_load_naming_rule_and_field() {
     assert_eq!(hook.header_names(), ["authorization", "x-tag"]);
     // Neither the checked rule's nor the spec's debug form holds a value.
     let debug = format!("{:?} {:?}", rules[0], rules[0].spec);
-    assert!(!debug.contains(SECRET) && !debug.contains("wharf\""), "{debug}");
+    assert!(
+        !debug.contains(SECRET) && !debug.contains("wharf\""),
+        "{debug}"
+    );
 
     let cases = [
-        ("{ url = \"ftp://x\" }", "webhook: must be an http:// or https:// URL"),
+        (
+            "{ url = \"ftp://x\" }",
+            "webhook: must be an http:// or https:// URL",
+        ),
         ("{ headers = { X-A = \"b\" } }", "webhook.url: give the URL"),
-        ("{ url = \"https://h\", header = {} }", "unknown field `header`"),
+        (
+            "{ url = \"https://h\", header = {} }",
+            "unknown field `header`",
+        ),
         ("42", "a URL, or a table"),
-        ("{ url = \"https://h\", headers = { \"Bad Name\" = \"x\" } }", "webhook.headers.\"Bad Name\": not a valid HTTP header name"),
-        ("{ url = \"https://h\", headers = { Content-Type = \"text/plain\" } }", "webhook.headers.Content-Type: Wharf sets this header itself"),
-        ("{ url = \"https://h\", headers = { host = \"x\" } }", "webhook.headers.host: Wharf sets this header itself"),
-        ("{ url = \"https://h\", headers = { X-A = \"1\", x-a = \"2\" } }", "given twice"),
-        ("{ url = \"https://h\", headers = { X-A = \"env:WHARF_T_HOOK_UNSET\" } }", "webhook.headers.X-A: environment variable WHARF_T_HOOK_UNSET is not set"),
-        ("{ url = \"https://h\", headers = { X-A = \"env:1x\" } }", "webhook.headers.X-A: env: needs a variable name"),
-        ("{ url = \"https://h\", headers = { X-A = \"env:WHARF_T_HOOK_BAD\" } }", "the value of environment variable WHARF_T_HOOK_BAD is not a valid HTTP header value"),
-        ("{ url = \"https://h\", headers = { X-A = \"a\\nb\" } }", "webhook.headers.X-A: not a valid HTTP header value"),
-        ("{ url = \"https://h\", headers = { X-A = \"••••\" } }", "the hidden value is not known"),
-        ("{ url = \"https://h\", ca_file = \"/nonexistent/ca.pem\" }", "webhook.ca_file: cannot read /nonexistent/ca.pem"),
-        ("{ url = \"https://h\", ca_file = \"ca.pem\" }", "webhook.ca_file: give an absolute path"),
-        ("{ url = \"http://h\", ca_file = \"/etc/hosts\" }", "webhook.ca_file: applies to https:// URLs only"),
+        (
+            "{ url = \"https://h\", headers = { \"Bad Name\" = \"x\" } }",
+            "webhook.headers.\"Bad Name\": not a valid HTTP header name",
+        ),
+        (
+            "{ url = \"https://h\", headers = { Content-Type = \"text/plain\" } }",
+            "webhook.headers.Content-Type: Wharf sets this header itself",
+        ),
+        (
+            "{ url = \"https://h\", headers = { host = \"x\" } }",
+            "webhook.headers.host: Wharf sets this header itself",
+        ),
+        (
+            "{ url = \"https://h\", headers = { X-A = \"1\", x-a = \"2\" } }",
+            "given twice",
+        ),
+        (
+            "{ url = \"https://h\", headers = { X-A = \"env:WHARF_T_HOOK_UNSET\" } }",
+            "webhook.headers.X-A: environment variable WHARF_T_HOOK_UNSET is not set",
+        ),
+        (
+            "{ url = \"https://h\", headers = { X-A = \"env:1x\" } }",
+            "webhook.headers.X-A: env: needs a variable name",
+        ),
+        (
+            "{ url = \"https://h\", headers = { X-A = \"env:WHARF_T_HOOK_BAD\" } }",
+            "the value of environment variable WHARF_T_HOOK_BAD is not a valid HTTP header value",
+        ),
+        (
+            "{ url = \"https://h\", headers = { X-A = \"a\\nb\" } }",
+            "webhook.headers.X-A: not a valid HTTP header value",
+        ),
+        (
+            "{ url = \"https://h\", headers = { X-A = \"••••\" } }",
+            "the hidden value is not known",
+        ),
+        (
+            "{ url = \"https://h\", ca_file = \"/nonexistent/ca.pem\" }",
+            "webhook.ca_file: cannot read /nonexistent/ca.pem",
+        ),
+        (
+            "{ url = \"https://h\", ca_file = \"ca.pem\" }",
+            "webhook.ca_file: give an absolute path",
+        ),
+        (
+            "{ url = \"http://h\", ca_file = \"/etc/hosts\" }",
+            "webhook.ca_file: applies to https:// URLs only",
+        ),
     ];
     for (hook, want) in cases {
         let got = error_of(hook);
         assert!(got.contains(want), "{hook}\n  got:  {got}\n  want: {want}");
-        assert!(got.starts_with("alert rule \"w\": ") || want.contains('`') || want.contains("table"), "{got}");
+        assert!(
+            got.starts_with("alert rule \"w\": ") || want.contains('`') || want.contains("table"),
+            "{got}"
+        );
         assert!(!got.contains(SECRET), "a value in a message: {got}");
     }
     let got = error_of(&format!("{{ url = \"https://h\", ca_file = \"{np}\" }}"));
@@ -231,7 +287,10 @@ fn literal_values_are_masked_for_the_page_and_kept_on_save() {
     let mut renamed = shown;
     renamed[0].name = "other".into();
     let kept = unmask(renamed, &saved);
-    assert_eq!(kept[0].webhook.as_ref().unwrap().headers["Authorization"], MASK);
+    assert_eq!(
+        kept[0].webhook.as_ref().unwrap().headers["Authorization"],
+        MASK
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -256,7 +315,10 @@ async fn the_post_carries_the_headers_over_verified_tls_and_the_secret_is_nowher
         WebhookSpec {
             url: format!("https://127.0.0.1:{port}/hook/{port}"),
             headers: [
-                ("Authorization".to_owned(), "env:WHARF_T_HOOK_POST".to_owned()),
+                (
+                    "Authorization".to_owned(),
+                    "env:WHARF_T_HOOK_POST".to_owned(),
+                ),
                 ("X-Tag".to_owned(), "wharf".to_owned()),
             ]
             .into(),
@@ -271,10 +333,7 @@ async fn the_post_carries_the_headers_over_verified_tls_and_the_secret_is_nowher
     assert_eq!((ok.ok, ok.detail.as_str()), (true, "HTTP 204"), "{ok:?}");
     let head = heads.recv().await.unwrap();
     assert!(head.starts_with(&format!("post /hook/{port} ")), "{head}");
-    assert!(
-        head.contains(&format!("authorization: {SECRET}")),
-        "{head}"
-    );
+    assert!(head.contains(&format!("authorization: {SECRET}")), "{head}");
     assert!(head.contains("x-tag: wharf"), "{head}");
     assert!(head.contains("content-type: application/json"), "{head}");
 
@@ -306,12 +365,7 @@ async fn the_post_carries_the_headers_over_verified_tls_and_the_secret_is_nowher
 
     // (c) The secret is in no result, no detail (nor the path's token), no log line.
     let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
-    for text in [
-        format!("{ok:?}"),
-        format!("{gone:?}"),
-        debug,
-        logged,
-    ] {
+    for text in [format!("{ok:?}"), format!("{gone:?}"), debug, logged] {
         assert!(!text.contains(SECRET), "{text}");
         assert!(!text.contains(&format!("/hook/{port}")), "{text}");
     }

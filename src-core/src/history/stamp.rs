@@ -35,7 +35,11 @@ mod tests {
         let path = dir.path().join("h.sqlite3");
         assert_eq!(db_stamp(&path), [None, None]);
         assert!(read_alerts(&path, 0, 10).unwrap().is_empty());
-        assert_eq!(db_stamp(&path), [None, None], "no database is made by a look");
+        assert_eq!(
+            db_stamp(&path),
+            [None, None],
+            "no database is made by a look"
+        );
         let db = HistoryDb::open(&HistoryOptions::new(&path)).unwrap();
         // With the writer open (as a recorder keeps it), and after it closed.
         for open in [true, false] {
@@ -43,7 +47,11 @@ mod tests {
             assert!(before[0].is_some());
             read_alerts(&path, 0, 10).unwrap();
             read_alerts(&path, 0, 10).unwrap();
-            assert_eq!(db_stamp(&path), before, "a look changes nothing (writer open: {open})");
+            assert_eq!(
+                db_stamp(&path),
+                before,
+                "a look changes nothing (writer open: {open})"
+            );
             if open {
                 db.insert_alert(&FiredAlert {
                     id: 0,

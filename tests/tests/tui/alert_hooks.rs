@@ -82,7 +82,11 @@ fn alerts_view_shows_webhook_host_and_header_names_never_values() {
         if let Some(a) = hooked(&db) {
             break a;
         }
-        assert!(Instant::now() < until, "the rule did not fire for {}", c.name());
+        assert!(
+            Instant::now() < until,
+            "the rule did not fire for {}",
+            c.name()
+        );
         std::thread::sleep(Duration::from_millis(200));
     };
     let result = &alert.actions[0];
@@ -93,7 +97,9 @@ fn alerts_view_shows_webhook_host_and_header_names_never_values() {
         "{result:?}"
     );
     no_secret("the action result", &format!("{alert:?}"));
-    let screen = w.wait("the failed webhook listed", |s| s.contains("webhook failed"));
+    let screen = w.wait("the failed webhook listed", |s| {
+        s.contains("webhook failed")
+    });
     no_secret("the alerts view", &screen);
 
     // A header naming a variable that is not set: refused, rule and field named.
