@@ -15,10 +15,10 @@ use std::time::Duration;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::oneshot;
+use wharf_core::alerts::page;
 use wharf_core::alerts::reload::{Reload, RulesFileWatch};
 use wharf_core::alerts::rules::{self as alert_rules, Rule, RuleSpec};
 use wharf_core::alerts::runner::{AlertsLock, Runner};
-use wharf_core::alerts::webhook;
 use wharf_core::error::{CoreError, ErrorKind};
 use wharf_core::history;
 use wharf_core::model::FiredAlert;
@@ -79,7 +79,7 @@ pub async fn alerts_list() -> CmdResult<Vec<FiredAlert>> {
 pub async fn alert_rules() -> CmdResult<AlertRules> {
     let (_, path) = paths();
     let p = path.clone();
-    let rules = blocking(move || webhook::load_for_page(&p)).await?;
+    let rules = blocking(move || page::load_for_page(&p)).await?;
     Ok(AlertRules {
         path: path.display().to_string(),
         rules,
@@ -92,7 +92,7 @@ pub async fn alert_rules() -> CmdResult<AlertRules> {
 pub async fn alert_rules_save(rules: Vec<RuleSpec>) -> CmdResult<AlertRules> {
     let (_, path) = paths();
     let p = path.clone();
-    let rules = blocking(move || webhook::save_from_page(&p, rules)).await?;
+    let rules = blocking(move || page::save_from_page(&p, rules)).await?;
     Ok(AlertRules {
         path: path.display().to_string(),
         rules,

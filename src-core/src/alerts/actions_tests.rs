@@ -23,7 +23,7 @@ fn alert() -> FiredAlert {
 
 fn hook(url: &str) -> Webhook {
     crate::alerts::WebhookSpec::url(url)
-        .compile("r")
+        .compile()
         .unwrap_or_else(|e| panic!("{e}"))
 }
 

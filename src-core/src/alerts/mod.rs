@@ -17,6 +17,7 @@
 
 pub mod actions;
 pub mod eval;
+pub mod page;
 pub mod reload;
 pub mod rules;
 pub mod runner;

@@ -316,7 +316,7 @@ impl RuleSpec {
         let webhook = self
             .webhook
             .as_ref()
-            .map(|w| w.compile(&rule))
+            .map(|w| w.compile().map_err(|e| err(&e.field, e.message)))
             .transpose()?;
         if self.command.first().is_some_and(|p| p.is_empty()) {
             return Err(err("command", "the program (first word) is empty".into()));

@@ -4,14 +4,14 @@
 //! - **Header values are secrets.** A value is literal text or `env:NAME` (read from the
 //!   environment variable when the webhook is sent: the recommended form for tokens). Values
 //!   are never displayed, logged or written to an action's result; the desktop page gets
-//!   literal values as [`MASK`] ([`masked`]) and a [`MASK`] it sends back keeps the value in
-//!   the file ([`unmask`]). A checked [`Webhook`]'s `Debug` names headers, never values.
+//!   literal values as [`MASK`] and a [`MASK`] it sends back keeps the value in the file
+//!   (`alerts::page`). A checked [`Webhook`]'s `Debug` names headers, never values.
 //! - **A CA per webhook.** `ca_file` (PEM, one or more certificates) is trusted in addition to
 //!   the system's CAs, for that webhook only. TLS is always verified: there is no "insecure"
 //!   option.
 //! - **Checked at load.** A header name or value that is not valid HTTP, a header Wharf sets
 //!   itself, a missing environment variable, or a CA file that is missing, unreadable or not
-//!   PEM is a [`RuleError`] naming the rule and the field. A variable that vanishes later is
+//!   PEM is a [`WebhookError`] naming the field (the rule's `RuleError` adds the rule). A variable that vanishes later is
 //!   a failed action result ("environment variable NAME is not set").
 
 use std::collections::BTreeMap;
@@ -25,7 +25,6 @@ use rustls::pki_types::CertificateDer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::rules::{RuleError, RuleSpec};
 use crate::error::{CoreError, ErrorKind, Result};
 
 /// What the desktop page gets instead of a literal header value (and sends back to keep it).
@@ -211,14 +210,19 @@ fn read_roots(path: &Path) -> std::result::Result<Vec<CertificateDer<'static>>, 
     Ok(certs)
 }
 
+/// What is wrong with a webhook: the field (`webhook.headers.NAME`, `webhook.ca_file`) and
+/// why; the rule's checker adds the rule (its `RuleError`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct WebhookError {
+    pub field: String,
+    pub message: String,
+}
+
 impl WebhookSpec {
-    /// Check the webhook of rule `rule` (its name as messages show it).
-    pub fn compile(&self, rule: &str) -> std::result::Result<Webhook, RuleError> {
-        let err = |field: String, message: String| RuleError {
-            rule: rule.to_owned(),
-            field,
-            message,
-        };
+    /// Check the webhook (never a header's value in a message).
+    pub fn compile(&self) -> std::result::Result<Webhook, WebhookError> {
+        let err = |field: String, message: String| WebhookError { field, message };
         let url = self.url.trim();
         if url.is_empty() {
             return Err(err("webhook.url".into(), "give the URL".into()));
@@ -369,64 +373,6 @@ impl Webhook {
         .with_root_certificates(roots)
         .with_no_client_auth())
     }
-}
-
-/// `specs` as the desktop page may see them: literal header values replaced by [`MASK`]
-/// (`env:NAME` references stay: they are not secrets).
-pub fn masked(specs: &[RuleSpec]) -> Vec<RuleSpec> {
-    let mut out = specs.to_vec();
-    for s in &mut out {
-        if let Some(w) = &mut s.webhook {
-            for v in w.headers.values_mut() {
-                if !v.starts_with(ENV_PREFIX) {
-                    *v = MASK.to_owned();
-                }
-            }
-        }
-    }
-    out
-}
-
-/// `specs` from the page with each [`MASK`] value replaced by the value of the same header
-/// of the same rule (by name) in `saved` (the file as it is). A mask with nothing to keep
-/// stays, and checking then says to type the value again.
-pub fn unmask(mut specs: Vec<RuleSpec>, saved: &[RuleSpec]) -> Vec<RuleSpec> {
-    for s in &mut specs {
-        let old = saved
-            .iter()
-            .find(|o| o.name == s.name)
-            .and_then(|o| o.webhook.as_ref());
-        if let Some(w) = &mut s.webhook {
-            for (name, v) in w.headers.iter_mut() {
-                if v == MASK {
-                    if let Some(kept) = old.and_then(|o| o.headers.get(name)) {
-                        v.clone_from(kept);
-                    }
-                }
-            }
-        }
-    }
-    specs
-}
-
-/// The rules of the file at `path` as the desktop page may see them ([`masked`]).
-pub fn load_for_page(path: &Path) -> Result<Vec<RuleSpec>> {
-    let (file, _) = super::rules::load(path)?;
-    Ok(masked(&file.rules))
-}
-
-/// The desktop editor's save: `specs` from the page, each [`MASK`] replaced by the file's
-/// value ([`unmask`]; the file is read as written, even when a rule of it does not check),
-/// checked and written ([`super::rules::save`]); the saved rules as the page may see them.
-pub fn save_from_page(path: &Path, specs: Vec<RuleSpec>) -> Result<Vec<RuleSpec>> {
-    let saved = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| toml::from_str::<super::rules::RulesFile>(&t).ok())
-        .map(|f| f.rules)
-        .unwrap_or_default();
-    let specs = unmask(specs, &saved);
-    super::rules::save(path, &specs)?;
-    Ok(masked(&specs))
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@ use tokio::net::TcpListener;
 
 use super::*;
 use crate::alerts::actions;
+use crate::alerts::page::{masked, unmask};
 use crate::alerts::rules::parse;
+use crate::alerts::rules::RuleSpec;
 use crate::model::FiredAlert;
 
 const SECRET: &str = "s3cr3t-wharf-token-1b7e";
@@ -324,7 +326,7 @@ async fn the_post_carries_the_headers_over_verified_tls_and_the_secret_is_nowher
             .into(),
             ca_file: ca.map(|p| p.display().to_string()),
         }
-        .compile("\"w\"")
+        .compile()
         .unwrap()
     };
 
