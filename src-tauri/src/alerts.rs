@@ -15,6 +15,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::oneshot;
+use wharf_core::alerts::page;
 use wharf_core::alerts::reload::{Reload, RulesFileWatch};
 use wharf_core::alerts::rules::{self as alert_rules, Rule, RuleSpec};
 use wharf_core::alerts::runner::{AlertsLock, Runner};
@@ -72,26 +73,26 @@ pub async fn alerts_list() -> CmdResult<Vec<FiredAlert>> {
     blocking(move || history::read_alerts(&db, 0, NEWEST)).await
 }
 
-/// The rules in the alerts file (an error naming the rule and field when one is bad).
+/// The rules in the alerts file (an error naming the rule and field when one is bad); literal
+/// header values come as the core's mask, never as text.
 #[tauri::command]
 pub async fn alert_rules() -> CmdResult<AlertRules> {
     let (_, path) = paths();
     let p = path.clone();
-    let (file, _) = blocking(move || alert_rules::load(&p)).await?;
+    let rules = blocking(move || page::load_for_page(&p)).await?;
     Ok(AlertRules {
         path: path.display().to_string(),
-        rules: file.rules,
+        rules,
     })
 }
 
 /// Check `rules` with the core and write them to the alerts file; nothing is written when one
-/// is bad (the error names it and its field).
+/// is bad (the error names it and its field). A masked header value keeps the file's value.
 #[tauri::command]
 pub async fn alert_rules_save(rules: Vec<RuleSpec>) -> CmdResult<AlertRules> {
     let (_, path) = paths();
     let p = path.clone();
-    let saved = rules.clone();
-    blocking(move || alert_rules::save(&p, &saved).map(|_| ())).await?;
+    let rules = blocking(move || page::save_from_page(&p, rules)).await?;
     Ok(AlertRules {
         path: path.display().to_string(),
         rules,
@@ -200,7 +201,10 @@ fn evaluate(link: &Arc<Link>, db: &std::path::Path, rules: &[Rule]) -> Option<Ev
     })
 }
 
-/// The loop: look every [`EVERY`], announce what is new, evaluate when the app may.
+/// The loop: look every [`EVERY`], announce what is new, evaluate when the app may. A look
+/// is `stat`s while nothing changes: the rules file's stamp (the core's `RulesFileWatch`), and
+/// the database's (`history::db_stamp`), which is opened only when it moved; with no rules the
+/// alerts lock and the writer lock are never tried.
 pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     app.manage(Notices::default());
     tauri::async_runtime::spawn(async move {
@@ -209,6 +213,8 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
         let mut last: Vec<FiredAlert> = Vec::new();
         let mut evaluating: Option<Evaluating> = None;
         let mut file: Option<RulesFileWatch> = None;
+        // The database's stamp when it was last read: unchanged, nothing is opened.
+        let mut read_at: Option<history::DbStamp> = None;
         let mut tick = tokio::time::interval(EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
@@ -226,6 +232,10 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
             if evaluating.is_none() {
                 let rules = file.as_ref().map(RulesFileWatch::rules).unwrap_or_default();
                 evaluating = evaluate(&link, &db, rules);
+            }
+            let stamp = history::db_stamp(&db);
+            if read_at == Some(stamp) {
+                continue;
             }
             let d = db.clone();
             let list = match tauri::async_runtime::spawn_blocking(move || {
@@ -255,6 +265,8 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                 last = list;
             }
             newest = Some(newest.unwrap_or(0).max(top));
+            // The stamp from before the read: a change during it is read next time.
+            read_at = Some(stamp);
         }
     });
 }

@@ -49,6 +49,14 @@ pub struct Alerting {
     file: Option<RulesFileWatch>,
     /// The rules' error, said once.
     told: Option<String>,
+    /// The database's stamp when it was last read (from before the read).
+    read_at: Option<history::DbStamp>,
+}
+
+/// One line per rule for the alerts view: its name and actions, a webhook as its host and
+/// header names (never a value, nor the URL's path).
+fn rule_lines(rules: &[alert_rules::Rule]) -> Vec<String> {
+    rules.iter().map(|r| r.summary()).collect()
 }
 
 impl Alerting {
@@ -62,6 +70,7 @@ impl Alerting {
             evaluating: None,
             file: None,
             told: None,
+            read_at: None,
         }
     }
 
@@ -82,7 +91,10 @@ impl Alerting {
         if self.ticks % EVERY_TICKS != 1 {
             return;
         }
-        if !self.reading {
+        // The database is opened only when its stamp moved (one `stat` of it and its log).
+        let stamp = history::db_stamp(&self.db);
+        if !self.reading && self.read_at != Some(stamp) {
+            self.read_at = Some(stamp);
             self.reading = true;
             let (db, first, tx) = (self.db.clone(), !self.looked, tx.clone());
             tokio::task::spawn_blocking(move || {
@@ -110,6 +122,7 @@ impl Alerting {
             Some(w) => w.check(),
             None => match RulesFileWatch::open(&self.rules) {
                 Ok(w) => {
+                    let _ = tx.send(Msg::AlertRules(rule_lines(w.rules())));
                     self.file = Some(w);
                     Reload::Unchanged
                 }
@@ -122,7 +135,8 @@ impl Alerting {
         };
         match outcome {
             Reload::Unchanged => false,
-            Reload::Changed(_) => {
+            Reload::Changed(rules) => {
+                let _ = tx.send(Msg::AlertRules(rule_lines(&rules)));
                 self.told = None;
                 true
             }

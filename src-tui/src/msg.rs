@@ -157,6 +157,8 @@ pub enum Msg {
         scope: wharf_core::streams::DashScope,
         result: Result<Vec<wharf_core::history::HistoryMarker>, CoreError>,
     },
+    /// The alert rules in use, one line each (a webhook as its host and header names only).
+    AlertRules(Vec<String>),
 }
 
 /// How writing a dashboard export ended.

@@ -34,6 +34,9 @@ const alertsDir = mkdtempSync(`${tmpdir()}/wharf-e2e-state-`);
 const historyDb = `${alertsDir}/history.sqlite3`;
 process.env.WHARF_ALERTS = `${alertsDir}/alerts.toml`;
 process.env.WHARF_HISTORY = historyDb;
+// A webhook header's value from the environment (the app inherits it): never on the page.
+const HOOK_ENV_SECRET = "e2e-env-s3cret-6b19";
+process.env.WHARF_E2E_HOOK_TOKEN = HOOK_ENV_SECRET;
 
 function docker(...args) {
   return execFileSync("docker", args, { encoding: "utf8", timeout: 60_000 }).trim();
@@ -519,6 +522,50 @@ test("the real app saves an alert rule from its editor and lists the alert a dyi
   made.push(name);
   docker("run", "-d", "--name", name, "--label", `wharf.test=${run}`, "--restart", "on-failure:5", image, "sh", "-c", "sleep 2; exit 7");
   await s.waitFor("the alert in the list", "return [...document.querySelectorAll('[data-table=alerts] tbody tr')].some(r => r.textContent.includes(arguments[0]) && r.textContent.includes('exited with code 7'))", 60_000, name);
+});
+
+test("the real app saves a webhook with a header from env, a hidden literal and a CA file, and the page never holds the values", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {
+  const s = session;
+  const LITERAL = "e2e-lit-s3cret-03ad";
+  const ca = `${alertsDir}/hook-ca.pem`;
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+    "-subj", "/CN=wharf-e2e-hook-ca", "-keyout", `${alertsDir}/hook-ca-key.pem`, "-out", ca], { stdio: "ignore" });
+  const fill = (selector, value) => s.script(
+    "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
+  await s.script("location.hash = '#/alerts'");
+  await s.waitFor("the alerts page", "return document.querySelector('[data-testid=add-rule]') !== null");
+  await s.clickOn("[data-testid=add-rule]");
+  await s.waitFor("the rule dialog", "return document.querySelector('dialog.form input[name=h1_name]') !== null");
+  await fill("dialog.form input[name=name]", "hooked");
+  await fill("dialog.form input[name=sel_name]", "^nothing-matches-e2e-hook$");
+  await fill("dialog.form input[name=event]", "die");
+  await fill("dialog.form input[name=cooldown_secs]", "600");
+  await fill("dialog.form input[name=webhook]", "https://hooks.e2e.example/t/abc");
+  await fill("dialog.form input[name=h1_name]", "Authorization");
+  await fill("dialog.form input[name=h1_env]", "WHARF_E2E_HOOK_TOKEN");
+  await fill("dialog.form input[name=h2_name]", "X-Secret");
+  await fill("dialog.form input[name=h2_value]", LITERAL);
+  await fill("dialog.form input[name=ca_file]", ca);
+  await s.clickOn("dialog.form [data-testid=submit]");
+  const row = await s.waitFor("the rule listed", "return document.querySelector('[data-table=alert-rules] tr[data-rule=hooked]')?.textContent");
+  assert.match(row, /webhook hooks\.e2e\.example \(Authorization, X-Secret\) \+ CA/);
+  const file = readFileSync(process.env.WHARF_ALERTS, "utf8");
+  assert.ok(file.includes(LITERAL) && file.includes("env:WHARF_E2E_HOOK_TOKEN") && !file.includes(HOOK_ENV_SECRET), file);
+  // Editing shows the variable's name and the literal as the mask; saved untouched, it stays.
+  await s.clickOn("[data-table=alert-rules] tr[data-rule=hooked] [data-testid=edit-rule]");
+  await s.waitFor("the edit dialog", "return document.querySelector('dialog.form input[name=h2_value]') !== null");
+  assert.equal(await s.script("return document.querySelector('dialog.form input[name=h1_env]').value"), "WHARF_E2E_HOOK_TOKEN");
+  assert.equal(await s.script("return document.querySelector('dialog.form input[name=h2_value]').value"), "••••");
+  await fill("dialog.form input[name=cooldown_secs]", "900");
+  await s.clickOn("dialog.form [data-testid=submit]");
+  const deadline = Date.now() + 30_000;
+  while (!readFileSync(process.env.WHARF_ALERTS, "utf8").includes("cooldown_secs = 900")) {
+    assert.ok(Date.now() < deadline, "the edit was not saved");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(readFileSync(process.env.WHARF_ALERTS, "utf8").includes(LITERAL), "the literal is kept");
+  const html = await s.script("return document.documentElement.outerHTML + [...document.querySelectorAll('input')].map(i => i.value).join(' ')");
+  assert.ok(!html.includes(LITERAL) && !html.includes(HOOK_ENV_SECRET), "a value reached the page");
 });
 
 test("the real app's Fleet page lists an added engine's containers with their engine and stops one there", { skip: why ? `SKIPPED: ${why}` : false, timeout: 120_000 }, async () => {

@@ -1337,6 +1337,58 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("alerts page: a webhook with a header from env, a literal header and a CA file; the literal never reaches the page", async () => {
+    const SECRET = "lit-s3cret-77";
+    const page = await open("#/alerts");
+    await page.waitForSelector("[data-testid=no-rules]");
+    await page.click("[data-testid=add-rule]");
+    await page.fill("dialog input[name=name]", "hooked");
+    await page.fill("dialog input[name=event]", "die");
+    await page.fill("dialog input[name=cooldown_secs]", "60");
+    await page.fill("dialog input[name=webhook]", "https://hooks.corp.example/t/abc");
+    await page.fill("dialog input[name=h1_name]", "Authorization");
+    await page.fill("dialog input[name=h1_env]", "NTFY_TOKEN");
+    await page.fill("dialog input[name=h2_name]", "X-Secret");
+    await page.fill("dialog input[name=h2_value]", SECRET);
+    assert.equal(await page.getAttribute("dialog input[name=h2_value]", "type"), "password", "typed hidden");
+    await page.fill("dialog input[name=ca_file]", "/etc/ssl/corp-ca.pem");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForSelector("[data-table=alert-rules] tr[data-rule='hooked']");
+    const file = await page.evaluate(() => window.__wharfStub.alertRules);
+    assert.deepEqual(file[0].webhook, {
+      url: "https://hooks.corp.example/t/abc",
+      headers: { Authorization: "env:NTFY_TOKEN", "X-Secret": SECRET },
+      ca_file: "/etc/ssl/corp-ca.pem",
+    });
+    // The list shows the host and the header names, never a value (nor the URL's path).
+    const row = await page.textContent("[data-table=alert-rules] tr[data-rule='hooked']");
+    assert.match(row, /webhook hooks\.corp\.example \(Authorization, X-Secret\) \+ CA/);
+    assert.ok(!row.includes("/t/abc") && !row.includes("NTFY_TOKEN"), row);
+    // Editing: the reference is shown, the literal is the mask; saved untouched, the file's
+    // value stays, and the page sent only the mask.
+    await page.click("[data-testid=edit-rule]");
+    assert.equal(await page.inputValue("dialog input[name=h1_env]"), "NTFY_TOKEN");
+    assert.equal(await page.inputValue("dialog input[name=h2_value]"), "••••");
+    assert.equal(await page.inputValue("dialog input[name=ca_file]"), "/etc/ssl/corp-ca.pem");
+    // Both a variable and a literal for one header: refused in the form, nothing sent.
+    await page.fill("dialog input[name=h1_value]", "x");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForSelector("dialog .form-error:not([hidden])");
+    assert.match(await page.textContent("dialog .form-error"), /Header 1 \(Authorization\): give an environment variable or a literal value, not both/);
+    await page.fill("dialog input[name=h1_value]", "");
+    await page.fill("dialog input[name=cooldown_secs]", "90");
+    await page.click("dialog [data-testid=submit]");
+    await page.waitForFunction(() => window.__wharfStub.alertRules[0]?.cooldown_secs === 90);
+    const kept = await page.evaluate(() => window.__wharfStub.alertRules[0].webhook.headers);
+    assert.deepEqual(kept, { Authorization: "env:NTFY_TOKEN", "X-Secret": SECRET });
+    const sent = await page.evaluate(() => window.__wharfStub.alertRulesSent);
+    assert.equal(sent.length, 2);
+    assert.equal(sent[1][0].webhook.headers["X-Secret"], "••••");
+    assert.ok(!JSON.stringify(sent[1]).includes(SECRET), "the page held no secret to send");
+    assert.ok(!(await page.content()).includes(SECRET));
+    assert.deepEqual(errors, []);
+  });
+
   // Issue #13: engine-wide live graphs, numbers appended to the same canvases.
   test("dashboard: an engine-wide sample appended over the channel shows without replacing the graph", async () => {
     const page = await open("#/dashboard");

@@ -3,7 +3,6 @@
 //! task (the runner spawns them). The desktop notification and the terminal's toast and bell
 //! are the UIs' own (they read the alert list).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -12,6 +11,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde::Serialize;
 
+use super::webhook::Webhook;
 use super::ActionResult;
 use crate::clock::rfc3339_ms;
 use crate::error::{CoreError, ErrorKind, Result};
@@ -50,25 +50,11 @@ impl<'a> WebhookBody<'a> {
     }
 }
 
-fn tls_config() -> Result<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    let native = rustls_native_certs::load_native_certs();
-    for e in &native.errors {
-        tracing::warn!(error = %e, "while loading the system's CA certificates");
-    }
-    roots.add_parsable_certificates(native.certs);
-    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| CoreError::new(ErrorKind::Tls, format!("cannot set up TLS: {e}")))?
-    .with_root_certificates(roots)
-    .with_no_client_auth())
-}
-
-/// POST `alert` as JSON to `url` (http, or https verified against the system's CAs).
-pub async fn webhook(url: &str, alert: &FiredAlert) -> ActionResult {
-    let result = tokio::time::timeout(WEBHOOK_TIMEOUT, post(url, alert)).await;
+/// POST `alert` as JSON to `hook` (http, or https verified against the system's CAs and the
+/// webhook's `ca_file`), with its extra headers. The result's detail names the server as
+/// `scheme://host[:port]` and never holds a header's value.
+pub async fn webhook(hook: &Webhook, alert: &FiredAlert) -> ActionResult {
+    let result = tokio::time::timeout(WEBHOOK_TIMEOUT, post(hook, alert)).await;
     let (ok, detail) = match result {
         Ok(Ok(status)) if (200..300).contains(&status) => (true, format!("HTTP {status}")),
         Ok(Ok(status)) => (false, format!("HTTP {status}")),
@@ -85,21 +71,25 @@ pub async fn webhook(url: &str, alert: &FiredAlert) -> ActionResult {
     }
 }
 
-async fn post(url: &str, alert: &FiredAlert) -> Result<u16> {
-    let bad = |e: &dyn std::fmt::Display| CoreError::invalid_input(format!("webhook {url}: {e}"));
-    let uri: hyper::Uri = url.parse().map_err(|e| bad(&e))?;
+async fn post(hook: &Webhook, alert: &FiredAlert) -> Result<u16> {
+    let shown = hook.shown();
+    let bad = |e: &dyn std::fmt::Display| CoreError::invalid_input(format!("webhook {shown}: {e}"));
     let body = serde_json::to_vec(&WebhookBody::of(alert)).map_err(|e| bad(&e))?;
+    let headers = hook.resolve().map_err(|m| bad(&m))?;
     let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(tls_config()?)
+        .with_tls_config(hook.tls_config()?)
         .https_or_http()
         .enable_http1()
         .build();
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build(https);
-    let req = hyper::Request::post(uri)
+    let mut req = hyper::Request::post(hook.uri().clone())
         .header(hyper::header::CONTENT_TYPE, "application/json")
         .header(hyper::header::USER_AGENT, "wharf-alerts")
         .body(Full::new(Bytes::from(body)))
         .map_err(|e| bad(&e))?;
+    for (name, value) in headers {
+        req.headers_mut().insert(name, value);
+    }
     let resp = client.request(req).await.map_err(|e| {
         // The connector's error says what failed (refused, TLS, DNS) in its source chain.
         let mut msg = e.to_string();
@@ -108,7 +98,16 @@ async fn post(url: &str, alert: &FiredAlert) -> Result<u16> {
             msg = format!("{msg}: {s}");
             src = s.source();
         }
-        CoreError::unavailable(format!("webhook {url}: {msg}"))
+        if msg.contains("invalid peer certificate") {
+            return CoreError::new(
+                ErrorKind::Tls,
+                format!(
+                    "webhook {shown}: the server's certificate is not trusted ({msg}); give the \
+                     CA that signed it as the webhook's ca_file"
+                ),
+            );
+        }
+        CoreError::unavailable(format!("webhook {shown}: {msg}"))
     })?;
     let status = resp.status().as_u16();
     // Read (and drop) a bounded body, so the connection ends cleanly.

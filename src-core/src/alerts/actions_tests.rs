@@ -21,6 +21,12 @@ fn alert() -> FiredAlert {
     }
 }
 
+fn hook(url: &str) -> Webhook {
+    crate::alerts::WebhookSpec::url(url)
+        .compile()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[tokio::test]
 async fn a_refused_or_failing_webhook_is_a_failed_result() {
     // A port nothing listens on (bound, then closed).
@@ -28,7 +34,7 @@ async fn a_refused_or_failing_webhook_is_a_failed_result() {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .unwrap_or_else(|e| panic!("{e}"));
-    let r = webhook(&format!("http://127.0.0.1:{port}/hook"), &alert()).await;
+    let r = webhook(&hook(&format!("http://127.0.0.1:{port}/hook")), &alert()).await;
     assert!(!r.ok, "{r:?}");
     assert!(r.detail.contains("webhook http://127.0.0.1"), "{r:?}");
 
@@ -43,7 +49,7 @@ async fn a_refused_or_failing_webhook_is_a_failed_result() {
                 s.write_all(b"HTTP/1.1 500 Oops\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
         }
     });
-    let r = webhook(&format!("http://{addr}/hook"), &alert()).await;
+    let r = webhook(&hook(&format!("http://{addr}/hook")), &alert()).await;
     assert_eq!((r.ok, r.detail.as_str()), (false, "HTTP 500"));
 }
 

@@ -17,15 +17,18 @@
 
 pub mod actions;
 pub mod eval;
+pub mod page;
 pub mod reload;
 pub mod rules;
 pub mod runner;
+pub mod webhook;
 
 use std::collections::BTreeMap;
 
 pub use crate::model::{ActionResult, FiredAlert};
 pub use eval::{Evaluator, Fire};
 pub use rules::{Rule, RuleError, RuleSpec, RulesFile, SelectSpec, TriggerSpec};
+pub use webhook::{Webhook, WebhookSpec};
 
 /// A container as the rules see it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use super::webhook::{Webhook, WebhookSpec};
 use crate::error::{CoreError, ErrorKind, Result};
 
 /// Longest regex a rule may carry (compiled size is bounded by `regex` too).
@@ -34,9 +35,10 @@ pub struct RuleSpec {
     /// service, else its name).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub cooldown_secs: u64,
-    /// POST a JSON body to this `http://` or `https://` URL.
+    /// POST a JSON body to this `http://` or `https://` URL (with extra headers and a CA:
+    /// see [`WebhookSpec`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub webhook: Option<String>,
+    pub webhook: Option<WebhookSpec>,
     /// Run this program (argv, no shell) with `WHARF_ALERT_*` in its environment.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
@@ -146,6 +148,8 @@ pub struct Rule {
     pub select: Selector,
     pub trigger: Trigger,
     pub cooldown_ms: i64,
+    /// The checked webhook.
+    pub webhook: Option<Webhook>,
     pub spec: RuleSpec,
 }
 
@@ -309,14 +313,11 @@ impl RuleSpec {
                 "must be at least 1 (how long before the rule fires again for a container)".into(),
             ));
         }
-        if let Some(url) = &self.webhook {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(err("webhook", "must be an http:// or https:// URL".into()));
-            }
-            if url.parse::<hyper::Uri>().is_err() {
-                return Err(err("webhook", format!("not a URL: {url:?}")));
-            }
-        }
+        let webhook = self
+            .webhook
+            .as_ref()
+            .map(|w| w.compile().map_err(|e| err(&e.field, e.message)))
+            .transpose()?;
         if self.command.first().is_some_and(|p| p.is_empty()) {
             return Err(err("command", "the program (first word) is empty".into()));
         }
@@ -332,8 +333,27 @@ impl RuleSpec {
             trigger,
             cooldown_ms: i64::try_from(self.cooldown_secs.min(86_400 * 365) * 1000)
                 .unwrap_or(i64::MAX),
+            webhook,
             spec: self.clone(),
         })
+    }
+}
+
+impl Rule {
+    /// `name → webhook https://host [authorization, x-tag] + CA, command, notify`: what the
+    /// rule does, a webhook as its host and header names (never a value, nor the URL's path).
+    pub fn summary(&self) -> String {
+        let mut actions = Vec::new();
+        if let Some(w) = &self.webhook {
+            actions.push(format!("webhook {}", w.describe()));
+        }
+        if !self.spec.command.is_empty() {
+            actions.push("command".to_owned());
+        }
+        if self.spec.notify {
+            actions.push("notify".to_owned());
+        }
+        format!("{} → {}", self.name, actions.join(", "))
     }
 }
 

@@ -187,7 +187,7 @@ impl Runner {
             alert.id = self.db.insert_alert(&alert)?;
             self.fired.alerts += 1;
             tracing::info!(rule = %alert.rule, container = %alert.container, cause = %alert.cause, "alert");
-            let webhook = rule.spec.webhook.clone();
+            let webhook = rule.webhook.clone();
             let command = rule.spec.command.clone();
             if webhook.is_none() && command.is_empty() {
                 continue;
@@ -197,7 +197,7 @@ impl Runner {
             tokio::spawn(async move {
                 let hook = async {
                     match &webhook {
-                        Some(url) => Some(actions::webhook(url, &alert).await),
+                        Some(hook) => Some(actions::webhook(hook, &alert).await),
                         None => None,
                     }
                 };

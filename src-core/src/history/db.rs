@@ -124,12 +124,18 @@ impl HistoryDb {
         // A reader waiting on a checkpoint or the schema gives up after this, never hangs.
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(sql("busy timeout"))?;
-        // Before any table exists, so freed pages can be given back (size cap).
-        conn.execute_batch(
-            "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; \
-             PRAGMA synchronous = NORMAL;",
-        )
-        .map_err(sql("pragmas"))?;
+        // Before any table exists, so freed pages can be given back (size cap). Only then:
+        // setting it writes the header page, so every open (a UI's look at the alerts) would
+        // write to the database.
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(sql("schema"))?;
+        if tables == 0 {
+            conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL;")
+                .map_err(sql("pragmas"))?;
+        }
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            .map_err(sql("pragmas"))?;
         conn.execute_batch(SCHEMA).map_err(sql("schema"))?;
         super::archive::create_tables(&conn)?;
         super::alerts::create(&conn)?;

@@ -27,6 +27,7 @@ mod db;
 mod lock;
 mod markers;
 pub mod recorder;
+mod stamp;
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +44,7 @@ pub use archive_search::{
 pub use db::HistoryDb;
 pub use lock::WriterLock;
 pub use markers::{read_markers, MarkerScope, MAX_MARKERS};
+pub use stamp::{db_stamp, DbStamp};
 
 use crate::clock::Clock;
 use crate::model::{ComposeRef, Container, EngineEvent, EventKind, Sample};

@@ -133,6 +133,8 @@ pub struct App {
     pub contexts: ContextsState,
     /// Fired alerts read from the history, newest first (the alerts view).
     pub alerts: Vec<wharf_core::model::FiredAlert>,
+    /// The alert rules in use, one line each (shown by the alerts view).
+    pub alert_rules: Vec<String>,
     /// The live dashboard (`:dash`), when open: it takes the keys and the screen.
     pub dash: Option<DashPanel>,
     /// This engine was opened from the fleet: Esc at the top level goes back to it.
@@ -183,6 +185,7 @@ impl App {
             copy: None,
             contexts: ContextsState::default(),
             alerts: Vec::new(),
+            alert_rules: Vec::new(),
             dash: None,
             from_fleet: false,
         };
@@ -414,6 +417,10 @@ impl App {
             }
             Msg::CopyDone(r) => self.on_copy_done(r),
             Msg::Alerts { first, result } => self.on_alerts(first, result),
+            Msg::AlertRules(lines) => {
+                self.alert_rules = lines;
+                Vec::new()
+            }
         }
     }
 }

@@ -54,7 +54,24 @@ impl App {
 
     /// Where everything goes on screen at the current size.
     pub fn areas(&self) -> Areas {
-        layout::areas(self.size, self.details.as_ref().map(|_| self.layout))
+        let mut a = layout::areas(self.size, self.details.as_ref().map(|_| self.layout));
+        // The alerts view keeps its last lines for the rules in use (see `rules_lines`).
+        a.table.height -= self.rules_lines(a.table.height);
+        a
+    }
+
+    /// How many lines under the alerts view's table list the rules in use: a title and up to
+    /// five rules, when the table keeps at least six lines.
+    pub fn rules_lines(&self, table: u16) -> u16 {
+        if self.view != View::Alerts || self.details.is_some() || self.alert_rules.is_empty() {
+            return 0;
+        }
+        let want = self.alert_rules.len().min(5) as u16 + 1;
+        if table >= want + 6 {
+            want
+        } else {
+            0
+        }
     }
 
     /// Rows the table can show.

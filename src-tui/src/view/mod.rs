@@ -66,6 +66,9 @@ pub fn draw(f: &mut Frame, app: &App) {
         engine::draw(f, app, a.table);
     } else if a.table.height > 0 {
         table::draw(f, app, a.table);
+        if app.view == View::Alerts {
+            alert_rules(f, app, a.table);
+        }
     }
     let panel = app.run_form.is_some()
         || app.dash.is_some()
@@ -88,6 +91,36 @@ pub fn draw(f: &mut Frame, app: &App) {
         Mode::Text(t) => text_popup::draw(f, app, t),
         _ => {}
     }
+}
+
+/// The rules in use, under the alerts view's `table` (in the lines `App::areas` kept): a
+/// webhook as its host and header names, never a value.
+fn alert_rules(f: &mut Frame, app: &App, table: Rect) {
+    let p = &app.settings.palette;
+    let below = crate::layout::areas(app.size, None).table;
+    let n = app.rules_lines(below.height);
+    if n == 0 {
+        return;
+    }
+    let area = Rect {
+        y: table.y + table.height,
+        height: n,
+        ..table
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!("Rules in use ({})", app.alert_rules.len()),
+        Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
+    ))];
+    let more = app.alert_rules.len() > usize::from(n - 1);
+    for (i, r) in app.alert_rules.iter().take(usize::from(n - 1)).enumerate() {
+        let text = if more && i + 2 == usize::from(n) {
+            format!("  … and {} more", app.alert_rules.len() - i)
+        } else {
+            format!("  {}", inert(r))
+        };
+        lines.push(Line::from(Span::styled(text, Style::default().fg(p.muted))));
+    }
+    f.render_widget(Paragraph::new(lines), area);
 }
 
 fn header(f: &mut Frame, app: &App, area: Rect) {

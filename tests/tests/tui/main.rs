@@ -1,6 +1,7 @@
 //! End-to-end tests of the `wharf` terminal UI: the real binary in tmux against the test
 //! engine, driven with keys, read from the screen, checked with the engine.
 
+mod alert_hooks;
 mod alerts;
 mod archive_search;
 mod archive_watch;

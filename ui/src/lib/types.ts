@@ -108,6 +108,7 @@ export type { ActionResult } from "./generated/ActionResult";
 export type { AlertRules } from "./generated/AlertRules";
 export type { FiredAlert } from "./generated/FiredAlert";
 export type { RuleSpec } from "./generated/RuleSpec";
+export type { WebhookSpec } from "./generated/WebhookSpec";
 export type { FleetSnapshot } from "./generated/FleetSnapshot";
 export type { FleetContainer } from "./generated/FleetContainer";
 export type { EngineStatus } from "./generated/EngineStatus";

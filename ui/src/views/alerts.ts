@@ -2,9 +2,11 @@
 // when one fires or its actions report), and the rules editor. Rules are checked and saved by
 // wharf-core (same messages as `wharf watch` and the terminal), so a bad regex, an unknown
 // event or a zero cooldown is refused with the rule and field named, and nothing is written.
+// Webhook header values are secrets: the page gets a literal value as the core's mask (and
+// sends the mask back to keep it), and an `env:NAME` reference as the variable's name.
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
-import type { AlertRules, FiredAlert, RuleSpec } from "../lib/types";
+import type { AlertRules, FiredAlert, RuleSpec, WebhookSpec } from "../lib/types";
 import { time } from "../lib/format";
 import { confirmAction, errorText, formDialog, type FormValues } from "../lib/ui";
 import type { View } from "./view";
@@ -46,8 +48,37 @@ const num = (v: FormValues, k: string): number | null => {
   return s === null ? null : Number(s);
 };
 
-/** A rule from the form's fields (the core checks it on save). */
-function ruleOf(v: FormValues): RuleSpec {
+/** What the core sends instead of a literal header value (and keeps the file's value for). */
+export const MASK = "••••";
+const ENV = "env:";
+
+/** Header slots in the form: the rule's headers and one or two empty ones. */
+function headerSlots(r: RuleSpec | null): number {
+  return Math.max(2, Object.keys(r?.webhook?.headers ?? {}).length + 1);
+}
+
+/** The webhook from the form: null without a URL, headers and CA file; an error text when a
+ * header has both an environment variable and a literal value. */
+function webhookOf(v: FormValues): WebhookSpec | null | string {
+  const headers: Record<string, string> = {};
+  for (let i = 1; typeof v[`h${i}_name`] === "string"; i++) {
+    const name = opt(v, `h${i}_name`);
+    const env = opt(v, `h${i}_env`);
+    const value = opt(v, `h${i}_value`);
+    if (name === null && env === null && value === null) continue;
+    if (env !== null && value !== null) return `Header ${i} (${name ?? ""}): give an environment variable or a literal value, not both`;
+    headers[name ?? ""] = env !== null ? `${ENV}${env}` : (value ?? "");
+  }
+  const url = opt(v, "webhook");
+  const ca_file = opt(v, "ca_file");
+  if (url === null && ca_file === null && Object.keys(headers).length === 0) return null;
+  return { url: url ?? "", headers, ca_file };
+}
+
+/** A rule from the form's fields (the core checks it on save); an error text for the form. */
+function ruleOf(v: FormValues): RuleSpec | string {
+  const webhook = webhookOf(v);
+  if (typeof webhook === "string") return webhook;
   const labels: Record<string, string> = {};
   for (const pair of (opt(v, "labels") ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
     const i = pair.indexOf("=");
@@ -62,7 +93,7 @@ function ruleOf(v: FormValues): RuleSpec {
       threshold: opt(v, "threshold"), above: num(v, "above"), for_secs: num(v, "for_secs"), log: opt(v, "log"),
     },
     cooldown_secs: num(v, "cooldown_secs") ?? 0,
-    webhook: opt(v, "webhook"),
+    webhook,
     command: (opt(v, "command") ?? "").split(/\s+/).filter(Boolean),
     notify: v.notify === true,
   };
@@ -86,10 +117,43 @@ function fields(r: RuleSpec | null) {
     text("for_secs", "Threshold: for seconds", s(r?.trigger.for_secs)),
     text("log", "Log line (regex)", s(r?.trigger.log)),
     text("cooldown_secs", "Cooldown (seconds)", s(r?.cooldown_secs ?? 600)),
-    text("webhook", "Webhook URL (POST JSON)", s(r?.webhook)),
+    text("webhook", "Webhook URL (POST JSON)", s(r?.webhook?.url)),
+    ...headerFields(r),
+    text("ca_file", "Webhook CA file (PEM, trusted besides the system's CAs)", s(r?.webhook?.ca_file), "/etc/ssl/corp-ca.pem"),
     text("command", "Command (program and arguments, no shell)", (r?.command ?? []).join(" ")),
     { kind: "checkbox" as const, name: "notify", label: "Desktop notification", value: r?.notify ?? true },
   ];
+}
+
+/** Name, environment variable, literal value (a password field: a saved one shows the mask). */
+function headerFields(r: RuleSpec | null) {
+  const given = Object.entries(r?.webhook?.headers ?? {});
+  const out = [];
+  for (let i = 1; i <= headerSlots(r); i++) {
+    const [name, value] = given[i - 1] ?? ["", ""];
+    const env = value.startsWith(ENV) ? value.slice(ENV.length) : "";
+    const literal = value.startsWith(ENV) ? "" : value;
+    out.push(
+      { kind: "text" as const, name: `h${i}_name`, label: `Webhook header ${i}: name`, value: name, placeholder: "Authorization", pattern: null },
+      { kind: "text" as const, name: `h${i}_env`, label: `Header ${i}: value from environment variable`, value: env, placeholder: "NTFY_TOKEN", pattern: null },
+      { kind: "text" as const, name: `h${i}_value`, label: `Header ${i}: or literal value (hidden, kept unless replaced)`, value: literal, hidden: true, pattern: null },
+    );
+  }
+  return out;
+}
+
+/** "webhook hooks.example (Authorization, X-Tag)": the host and header names, never values. */
+function webhookText(r: RuleSpec): string | null {
+  const w = r.webhook;
+  if (!w) return null;
+  let host = w.url;
+  try {
+    host = new URL(w.url).host;
+  } catch {
+    // Shown as written: the core refuses it on save.
+  }
+  const names = Object.keys(w.headers ?? {});
+  return `webhook ${host}${names.length ? ` (${names.join(", ")})` : ""}${w.ca_file ? " + CA" : ""}`;
 }
 
 export function alertsView(): View {
@@ -115,6 +179,7 @@ export function alertsView(): View {
     const title = i === null ? "Add an alert rule" : `Edit alert rule ${rules[i].name}`;
     void formDialog(title, "Save", fields(i === null ? null : rules[i]), (v) => {
       const rule = ruleOf(v);
+      if (typeof rule === "string") return Promise.resolve(rule);
       const next = i === null ? [...rules, rule] : rules.map((r, j) => (j === i ? rule : r));
       return save(next);
     });
@@ -135,7 +200,7 @@ export function alertsView(): View {
           h("thead", {}, h("tr", {}, ["Name", "Trigger", "Containers", "Cooldown", "Actions", ""].map((t) => h("th", {}, t)))),
           h("tbody", {}, rules.map((r, i) => h("tr", { "data-rule": r.name },
             h("td", {}, r.name), h("td", {}, triggerText(r)), h("td", {}, selectText(r)), h("td", {}, `${r.cooldown_secs} s`),
-            h("td", {}, [r.webhook && "webhook", (r.command ?? []).length > 0 && "command", r.notify && "notify"].filter(Boolean).join(", ")),
+            h("td", {}, [webhookText(r), (r.command ?? []).length > 0 && "command", r.notify && "notify"].filter(Boolean).join(", ")),
             h("td", {},
               h("button", { type: "button", "data-testid": "edit-rule", onclick: () => edit(i) }, "Edit"), " ",
               h("button", { type: "button", class: "danger", "data-testid": "remove-rule", onclick: () => void remove(i) }, "Remove")))))),

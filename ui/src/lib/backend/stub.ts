@@ -117,6 +117,8 @@ export class StubEngine {
   /** Fired alerts, newest first, and the rules file; `fireAlert` adds one and tells the page. */
   alerts: FiredAlert[] = [];
   alertRules: RuleSpec[] = [];
+  /** What the page sent to `alertRulesSave`, in order (the page never holds a literal header value). */
+  alertRulesSent: RuleSpec[][] = [];
   alertListeners = new Set<(l: FiredAlert[]) => void>();
   fireAlert(a: FiredAlert) {
     this.alerts = [a, ...this.alerts];
@@ -856,8 +858,17 @@ export function createStubBackend(): Backend {
     },
     alertsList: async () => eng.alerts,
     async onAlerts(cb) { eng.alertListeners.add(cb); return () => eng.alertListeners.delete(cb); },
-    alertRules: async () => ({ path: "/stub/config/wharf/alerts.toml", rules: eng.alertRules }),
+    alertRules: async () => ({ path: "/stub/config/wharf/alerts.toml", rules: maskRules(eng.alertRules) }),
     async alertRulesSave(rules) {
+      eng.alertRulesSent.push(structuredClone(rules));
+      // As wharf-core's `alerts::webhook::save_from_page`: a mask keeps the file's value.
+      rules = rules.map((r) => {
+        const old = eng.alertRules.find((o) => o.name === r.name)?.webhook?.headers ?? {};
+        if (!r.webhook) return r;
+        const headers = Object.fromEntries(Object.entries(r.webhook.headers ?? {})
+          .map(([k, v]) => [k, v === HEADER_MASK && old[k] !== undefined ? old[k] : v]));
+        return { ...r, webhook: { ...r.webhook, headers } };
+      });
       // Two of wharf-core's checks, with its messages (the real ones are `alerts::rules`).
       for (const [i, r] of rules.entries()) {
         const who = r.name ? JSON.stringify(r.name) : `#${i + 1}`;
@@ -865,11 +876,26 @@ export function createStubBackend(): Backend {
         if (r.cooldown_secs < 1) throw { kind: "invalid_input", message: `alert rule ${who}: cooldown_secs: must be at least 1 (how long before the rule fires again for a container)`, hint: null };
       }
       eng.alertRules = rules;
-      return { path: "/stub/config/wharf/alerts.toml", rules };
+      return { path: "/stub/config/wharf/alerts.toml", rules: maskRules(rules) };
     },
     ...stubFleet((i, state) => container(i, `web-${i}`, state), stream),
     ...stubFleetObjects(),
   };
+}
+
+/** What wharf-core sends the page instead of a literal webhook header value. */
+const HEADER_MASK = "••••";
+
+/** As wharf-core's `alerts::webhook::masked`: literal header values become the mask. */
+function maskRules(rules: RuleSpec[]): RuleSpec[] {
+  return rules.map((r) => (r.webhook ? {
+    ...r,
+    webhook: {
+      ...r.webhook,
+      headers: Object.fromEntries(Object.entries(r.webhook.headers ?? {})
+        .map(([k, v]) => [k, (v ?? "").startsWith("env:") ? v : HEADER_MASK])),
+    },
+  } : r));
 }
 
 /** The stub's canned build-form errors (the real rules are wharf-core's `spec::build`). */
