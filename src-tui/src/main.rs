@@ -9,6 +9,7 @@ mod build_form;
 mod clipboard;
 mod config;
 mod dash_export;
+mod stats_export;
 mod details;
 mod exec;
 mod files;
