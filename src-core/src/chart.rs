@@ -471,7 +471,13 @@ fn draw_plan<DB: DrawingBackend>(
             .label("limit")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 10, y)], RED));
     }
-    marks::draw(&mut chart, markers, plan.newest_ms, plan.span_secs, plan.y_max)?;
+    marks::draw(
+        &mut chart,
+        markers,
+        plan.newest_ms,
+        plan.span_secs,
+        plan.y_max,
+    )?;
     if plan.lines.len() > 1 || plan.limit.is_some() {
         chart
             .configure_series_labels()

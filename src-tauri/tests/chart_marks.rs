@@ -43,8 +43,14 @@ fn the_container_graph_export_draws_its_die_marker() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("history.sqlite3");
     std::env::set_var("WHARF_HISTORY", &db);
-    let c = engine.container("desk-marks").cmd(&["sleep", "600"]).start();
-    let quiet = engine.container("desk-nomarks").cmd(&["sleep", "600"]).start();
+    let c = engine
+        .container("desk-marks")
+        .cmd(&["sleep", "600"])
+        .start();
+    let quiet = engine
+        .container("desk-nomarks")
+        .cmd(&["sleep", "600"])
+        .start();
     let mut t = TestApp::on(engine);
     let endpoint = t.invoke("app_info", json!({})).unwrap()["endpoint"]
         .as_str()
@@ -59,7 +65,9 @@ fn the_container_graph_export_draws_its_die_marker() {
     )
     .unwrap();
     t.wait_message(id, T, |m| {
-        m["series"]["samples"].as_array().is_some_and(|s| !s.is_empty())
+        m["series"]["samples"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
     });
     // `sleep` as PID 1 ignores SIGTERM: with no grace it is killed (exit 137) and started again.
     engine.docker_ok(&["restart", "-t", "0", c.id()]);
@@ -115,5 +123,9 @@ fn the_container_graph_export_draws_its_die_marker() {
     assert!(saved["bytes"].as_u64().unwrap() > 1000);
     // Another container's export has none of its markers.
     let other = export(quiet.id(), quiet.name());
-    assert!(vertical_lines(&other, &hex).is_empty(), "no die for {}", quiet.name());
+    assert!(
+        vertical_lines(&other, &hex).is_empty(),
+        "no die for {}",
+        quiet.name()
+    );
 }

@@ -578,7 +578,8 @@ impl Details {
                 }
                 Action::StatsExport if self.tab == Tab::Stats && self.merged.is_none() => {
                     let name = format!("{}-stats.png", file_stem(&self.name));
-                    *mode = Mode::Input(PromptKind::StatsExport(self.id.clone()), Input::new(&name));
+                    *mode =
+                        Mode::Input(PromptKind::StatsExport(self.id.clone()), Input::new(&name));
                     Vec::new()
                 }
                 Action::SectionNext | Action::SectionPrev if self.tab == Tab::Stats => {

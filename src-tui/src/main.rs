@@ -9,7 +9,6 @@ mod build_form;
 mod clipboard;
 mod config;
 mod dash_export;
-mod stats_export;
 mod details;
 mod exec;
 mod files;
@@ -25,6 +24,7 @@ mod msg;
 mod prompt;
 mod run;
 mod run_form;
+mod stats_export;
 mod view;
 mod watch;
 

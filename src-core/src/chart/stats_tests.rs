@@ -85,7 +85,10 @@ fn the_four_graphs_draw_each_marker_at_its_time_in_its_colour() {
     // so in every graph the restart is right of the die by about a fifth of the graph's width.
     for (d, r) in die.iter().zip(&restart) {
         assert!(r > d, "restart after die: {d} {r}");
-        assert!((r - d - (480.0 - 6.0 * 2.0 - 70.0) / 5.0).abs() < 12.0, "{d} {r}");
+        assert!(
+            (r - d - (480.0 - 6.0 * 2.0 - 70.0) / 5.0).abs() < 12.0,
+            "{d} {r}"
+        );
     }
     assert!(svg.to_uppercase().contains(">\nDIE\n<"), "labelled");
     assert!(

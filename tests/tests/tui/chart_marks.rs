@@ -6,7 +6,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use wharf_core::history::{read_markers, HistoryDb, HistoryOptions, MarkerKind, MarkerScope, SeriesKey};
+use wharf_core::history::{
+    read_markers, HistoryDb, HistoryOptions, MarkerKind, MarkerScope, SeriesKey,
+};
 use wharf_tests::{require_engine, unique_name};
 
 use crate::require_tmux;
@@ -64,7 +66,9 @@ fn a_restarted_containers_stats_export_draws_its_die_marker() {
     let until = Instant::now() + TIMEOUT;
     loop {
         let m = read_markers(&db, &scope, 0, i64::MAX).unwrap();
-        if m.iter().any(|m| m.kind == MarkerKind::Die && m.detail == "exit 137") {
+        if m.iter()
+            .any(|m| m.kind == MarkerKind::Die && m.detail == "exit 137")
+        {
             break;
         }
         assert!(Instant::now() < until, "no die marker recorded: {m:?}");
@@ -77,9 +81,10 @@ fn a_restarted_containers_stats_export_draws_its_die_marker() {
     w.wait_ready();
     w.filter_to(web.name());
     w.keys(&["t"]);
-    w.wait("the die on the Stats tab's range line and live graphs", |s| {
-        s.contains("die exit 137") && s.contains("CPU") && !s.contains("collecting samples")
-    });
+    w.wait(
+        "the die on the Stats tab's range line and live graphs",
+        |s| s.contains("die exit 137") && s.contains("CPU") && !s.contains("collecting samples"),
+    );
 
     // Its export draws it: a vertical line in the die's colour, labelled.
     let svg = dir.path().join("web-stats.svg");
