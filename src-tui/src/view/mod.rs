@@ -283,7 +283,7 @@ fn hints(app: &App) -> Vec<Action> {
             ]
         }
         (Some(d), _) if d.tab == crate::details::Tab::Stats && d.merged.is_none() => {
-            vec![Back, NextTab, SectionNext, StatsExport, Zoom, Exec, Help]
+            vec![Back, NextTab, StatsExport, Zoom, Exec, Help]
         }
         (Some(d), _) if d.tab == crate::details::Tab::Env => {
             vec![Back, NextTab, RevealSecrets, Zoom, Exec, Help]
