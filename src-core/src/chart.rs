@@ -15,7 +15,7 @@ use plotters::style::{register_font, FontStyle};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, ErrorKind, Result};
-use crate::model::Sample;
+use crate::model::{HistoryMarker, Sample};
 
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSansMono.ttf");
 const FONT_NAME: &str = "sans-serif";
@@ -80,6 +80,8 @@ struct Line {
 
 struct Plan {
     lines: Vec<Line>,
+    /// The newest sample's time: the x axis is seconds relative to it (0 = now).
+    newest_ms: i64,
     /// Seconds of history the x axis spans: the data's age rounded up to a minute, at most the
     /// requested window, so a young series fills the graph instead of hugging its right edge.
     span_secs: f64,
@@ -374,6 +376,7 @@ fn plan(samples: &[Sample], metric: Metric, window_secs: u32) -> Plan {
         .fold(0.0, f64::max);
     Plan {
         lines,
+        newest_ms: newest,
         span_secs,
         limit,
         y_max: (peak * HEADROOM).max(unit.y_floor()),
@@ -401,14 +404,27 @@ pub fn human_bytes(v: f64) -> String {
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     plan: &Plan,
+    markers: &[HistoryMarker],
+    opts: &ChartOptions,
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let [bg, _, _] = if opts.dark { DARK } else { LIGHT };
+    root.fill(&bg)?;
+    draw_plan(&root, plan, markers, opts)?;
+    root.present()
+}
+
+/// One metric's graph into `area` (filled by the caller), with `markers` as vertical lines.
+fn draw_plan<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plan: &Plan,
+    markers: &[HistoryMarker],
     opts: &ChartOptions,
 ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let [bg, fg, grid] = if opts.dark { DARK } else { LIGHT };
-    root.fill(&bg)?;
     let faint = grid.mix(0.35);
     let font = (FONT_NAME, FONT_PX).into_font().color(&fg);
     let x_min = -plan.span_secs;
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(area)
         .caption(&plan.caption, font.clone())
         .margin(6)
         .x_label_area_size(20)
@@ -455,6 +471,13 @@ fn draw<DB: DrawingBackend>(
             .label("limit")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 10, y)], RED));
     }
+    marks::draw(
+        &mut chart,
+        markers,
+        plan.newest_ms,
+        plan.span_secs,
+        plan.y_max,
+    )?;
     if plan.lines.len() > 1 || plan.limit.is_some() {
         chart
             .configure_series_labels()
@@ -464,7 +487,7 @@ fn draw<DB: DrawingBackend>(
             .border_style(grid)
             .draw()?;
     }
-    root.present()
+    Ok(())
 }
 
 fn format_age(secs: f64) -> String {
@@ -492,27 +515,38 @@ fn drawing_error(e: impl std::fmt::Display) -> CoreError {
     CoreError::new(ErrorKind::Io, format!("chart: {e}"))
 }
 
-/// The graph as an SVG document.
-pub fn svg(samples: &[Sample], metric: Metric, opts: &ChartOptions) -> Result<String> {
+/// The graph as an SVG document, with `markers` (the container's events and alerts, see
+/// `history::markers`) drawn as vertical lines where they fall on its time axis.
+pub fn svg(
+    samples: &[Sample],
+    metric: Metric,
+    markers: &[HistoryMarker],
+    opts: &ChartOptions,
+) -> Result<String> {
     check(opts)?;
     let plan = plan(samples, metric, opts.window_secs);
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (opts.width, opts.height)).into_drawing_area();
-        draw(root, &plan, opts).map_err(drawing_error)?;
+        draw(root, &plan, markers, opts).map_err(drawing_error)?;
     }
     Ok(out)
 }
 
-/// The graph as a PNG image.
-pub fn png(samples: &[Sample], metric: Metric, opts: &ChartOptions) -> Result<Vec<u8>> {
+/// The graph as a PNG image, with `markers` drawn as in [`svg`].
+pub fn png(
+    samples: &[Sample],
+    metric: Metric,
+    markers: &[HistoryMarker],
+    opts: &ChartOptions,
+) -> Result<Vec<u8>> {
     check(opts)?;
     let plan = plan(samples, metric, opts.window_secs);
     let (w, h) = (opts.width, opts.height);
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw(root, &plan, opts).map_err(drawing_error)?;
+        draw(root, &plan, markers, opts).map_err(drawing_error)?;
     }
     encode_png(&rgb, w, h)
 }
@@ -531,6 +565,7 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
 
 pub mod dash;
 mod marks;
+pub mod stats;
 pub use marks::{marker_color, marker_styles, MarkerStyle};
 
 #[cfg(test)]

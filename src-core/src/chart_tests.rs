@@ -25,7 +25,7 @@ fn svg_has_caption_axes_and_lines() {
         Metric::Network,
         Metric::BlockIo,
     ] {
-        let svg = svg(&samples(120), metric, &ChartOptions::default()).unwrap();
+        let svg = svg(&samples(120), metric, &[], &ChartOptions::default()).unwrap();
         assert!(svg.starts_with("<svg"), "{metric:?}");
         assert!(svg.contains("<polyline"), "{metric:?} has no line");
         assert!(svg.contains(metric.title()), "{metric:?} caption");
@@ -34,14 +34,14 @@ fn svg_has_caption_axes_and_lines() {
 
 #[test]
 fn memory_limit_is_drawn_when_in_range() {
-    let svg = svg(&samples(10), Metric::Memory, &ChartOptions::default()).unwrap();
+    let svg = svg(&samples(10), Metric::Memory, &[], &ChartOptions::default()).unwrap();
     assert!(svg.contains("limit"));
     assert!(svg.contains("50.0 MiB / 100.0 MiB"));
     let mut far = samples(10);
     for s in &mut far {
         s.mem_limit = 64 << 30;
     }
-    let wide = super::svg(&far, Metric::Memory, &ChartOptions::default()).unwrap();
+    let wide = super::svg(&far, Metric::Memory, &[], &ChartOptions::default()).unwrap();
     assert!(
         !wide.contains(">limit<"),
         "a host-sized limit flattens the graph"
@@ -68,7 +68,7 @@ fn the_time_axis_spans_the_data_up_to_the_window() {
 
 #[test]
 fn empty_series_still_renders() {
-    let svg = svg(&[], Metric::Cpu, &ChartOptions::default()).unwrap();
+    let svg = svg(&[], Metric::Cpu, &[], &ChartOptions::default()).unwrap();
     assert!(svg.contains("CPU 0.0 %"));
 }
 
@@ -78,7 +78,7 @@ fn png_is_a_real_image_with_ink() {
         dark: true,
         ..Default::default()
     };
-    let bytes = png(&samples(60), Metric::Network, &opts).unwrap();
+    let bytes = png(&samples(60), Metric::Network, &[], &opts).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
     let mut reader = decoder.read_info().unwrap();
@@ -98,7 +98,7 @@ fn bad_sizes_are_refused() {
         width: 10,
         ..Default::default()
     };
-    let e = svg(&[], Metric::Cpu, &opts).unwrap_err();
+    let e = svg(&[], Metric::Cpu, &[], &opts).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
 }
 
@@ -109,7 +109,7 @@ fn the_live_style_is_the_export_style() {
     assert_eq!(style.dark.background, "#1e1f24");
     assert_eq!(style.light.series, ["#3b82f6", "#f59e0b"]);
     // The SVG export draws with exactly these colours.
-    let svg = svg(&samples(30), Metric::Network, &ChartOptions::default()).unwrap();
+    let svg = svg(&samples(30), Metric::Network, &[], &ChartOptions::default()).unwrap();
     for c in &style.light.series {
         assert!(svg.to_lowercase().contains(c.as_str()), "{c} missing");
     }

@@ -17,7 +17,7 @@ use wharf_core::destroy::plan_prune;
 use wharf_core::engine::connect::{list_contexts, ContextSummary};
 use wharf_core::engine::{ExecSpec, LogOptions, Processes, SearchQuery, SearchResult};
 use wharf_core::error::ErrorReport;
-use wharf_core::history::{self, HistoryRange, HistorySeries, SeriesKey};
+use wharf_core::history::{self, HistoryRange, HistorySeries, MarkerScope, SeriesKey};
 use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample, SshCost};
 use wharf_core::rules::findings::{of_container, Finding};
 use wharf_core::rules::prune::PrunePlan;
@@ -450,9 +450,11 @@ pub enum ImageFormat {
     Png,
 }
 
-/// Save a graph of the container's recent samples as SVG or PNG in the download directory.
+/// Save a graph of the container's recent samples as SVG or PNG in the download directory,
+/// with the container's markers (events and fired alerts of its compose service or name, as the
+/// history keys it: `history::read_markers`, the dashboards' function) over the graph's window.
 #[tauri::command]
-pub fn chart_export<R: Runtime>(
+pub async fn chart_export<R: Runtime>(
     app: AppHandle<R>,
     desk: State<'_, Desk>,
     id: ContainerId,
@@ -461,24 +463,49 @@ pub fn chart_export<R: Runtime>(
     format: ImageFormat,
     options: ChartOptions,
 ) -> CmdResult<Saved> {
-    let link = desk.link();
-    let view = link.live()?.stats.view();
-    let samples: Vec<Sample> = view
-        .series
-        .get(&id)
-        .map(|s| s.iter().copied().collect())
-        .unwrap_or_default();
+    let (samples, key) = {
+        let link = desk.link();
+        let live = link.live()?;
+        let samples: Vec<Sample> = live
+            .stats
+            .view()
+            .series
+            .get(&id)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default();
+        // A container gone from the snapshot has no key: its graph has no markers.
+        let key = live
+            .store
+            .snapshot()
+            .containers
+            .get(&id)
+            .map(|c| SeriesKey::of(&live.endpoint, c));
+        (samples, key)
+    };
     let stem = format!("{name}-{metric:?}").to_lowercase();
-    match format {
-        ImageFormat::Svg => {
-            let svg = chart::svg(&samples, metric, &options)?;
-            write_download(&app, file_name(&stem, "svg"), svg.as_bytes())
-        }
-        ImageFormat::Png => {
-            let png = chart::png(&samples, metric, &options)?;
-            write_download(&app, file_name(&stem, "png"), &png)
-        }
-    }
+    // SQLite and drawing are blocking: off the async workers.
+    let draw = move || -> wharf_core::error::Result<(Vec<u8>, &'static str)> {
+        let markers = match (key, samples.last()) {
+            (Some(key), Some(newest)) => history::read_markers(
+                &history::resolve_path(),
+                &MarkerScope::Series(key),
+                newest.at_ms - i64::from(options.window_secs) * 1000,
+                newest.at_ms,
+            )?,
+            _ => Vec::new(),
+        };
+        Ok(match format {
+            ImageFormat::Svg => (
+                chart::svg(&samples, metric, &markers, &options)?.into_bytes(),
+                "svg",
+            ),
+            ImageFormat::Png => (chart::png(&samples, metric, &markers, &options)?, "png"),
+        })
+    };
+    let (bytes, ext) = tauri::async_runtime::spawn_blocking(draw)
+        .await
+        .map_err(|e| ErrorReport::from(CoreError::new(ErrorKind::Io, e.to_string())))??;
+    write_download(&app, file_name(&stem, ext), &bytes)
 }
 
 #[tauri::command]

@@ -32,10 +32,14 @@ pub fn write(
         Some("csv") => dash::csv(series).map(String::into_bytes),
         _ => return Exported::Failed("the file name must end in .png, .svg or .csv".into()),
     };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => return Exported::Failed(e.to_string()),
-    };
+    match bytes {
+        Ok(b) => write_file(path, &b, overwrite),
+        Err(e) => Exported::Failed(e.to_string()),
+    }
+}
+
+/// Write `bytes` to `path`, creating it; an existing file is replaced only with `overwrite`.
+pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Exported {
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if overwrite {
@@ -49,7 +53,7 @@ pub fn write(
         Err(e) => return Exported::Failed(format!("{}: {e}", path.display())),
     };
     let mut file = file;
-    match file.write_all(&bytes).and_then(|()| file.sync_all()) {
+    match file.write_all(bytes).and_then(|()| file.sync_all()) {
         Ok(()) => Exported::Written,
         Err(e) => Exported::Failed(format!("{}: {e}", path.display())),
     }

@@ -576,6 +576,12 @@ impl Details {
                     }
                     Vec::new()
                 }
+                Action::StatsExport if self.tab == Tab::Stats && self.merged.is_none() => {
+                    let name = format!("{}-stats.png", file_stem(&self.name));
+                    *mode =
+                        Mode::Input(PromptKind::StatsExport(self.id.clone()), Input::new(&name));
+                    Vec::new()
+                }
                 Action::SectionNext | Action::SectionPrev if self.tab == Tab::Stats => {
                     self.step_stats_range(*a == Action::SectionNext)
                 }

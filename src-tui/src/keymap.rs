@@ -90,6 +90,8 @@ pub enum Action {
     // `:dash`: stack by group or by top N; export the graphs (PNG, SVG or CSV).
     DashStacking,
     DashExport,
+    // Stats tab: export the container's graphs (PNG or SVG) with its markers.
+    StatsExport,
 }
 
 impl Action {
@@ -161,6 +163,7 @@ impl Action {
             Demote => "demote",
             DashStacking => "group/top N",
             DashExport => "export",
+            StatsExport => "export graphs",
         }
     }
 
@@ -422,6 +425,7 @@ impl Default for KeyMap {
             (Demote, vec![k('-')]),
             (DashStacking, vec![k('s')]),
             (DashExport, vec![k('e')]),
+            (StatsExport, vec![Key::ctrl('s')]),
         ];
         KeyMap {
             bindings: defaults.into_iter().collect(),

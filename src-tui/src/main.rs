@@ -24,6 +24,7 @@ mod msg;
 mod prompt;
 mod run;
 mod run_form;
+mod stats_export;
 mod view;
 mod watch;
 

@@ -159,6 +159,12 @@ pub enum Msg {
     },
     /// The alert rules in use, one line each (a webhook as its host and header names only).
     AlertRules(Vec<String>),
+    /// How container `id`'s Stats export to `path` ended (asked by [`Effect::ExportStats`]).
+    StatsExported {
+        id: ContainerId,
+        path: PathBuf,
+        result: Exported,
+    },
 }
 
 /// How writing a dashboard export ended.
@@ -320,4 +326,15 @@ pub enum Effect {
     /// Read the markers (events, alerts) of a dashboard's scope over the last 15 minutes
     /// from the history database (answered by [`Msg::DashMarkers`]).
     LoadDashMarkers(wharf_core::streams::DashScope),
+    /// Draw container `id`'s Stats graphs of `samples` (PNG or SVG by the path's extension)
+    /// with its markers over their last `window_secs`, read from the history database for the
+    /// container's series key, into `path` (answered by [`Msg::StatsExported`]); an existing
+    /// file is replaced only with `overwrite`.
+    ExportStats {
+        id: ContainerId,
+        path: PathBuf,
+        samples: Vec<wharf_core::model::Sample>,
+        window_secs: u32,
+        overwrite: bool,
+    },
 }

@@ -88,6 +88,13 @@ pub enum PromptKind {
     DashExport,
     /// `y` replaces the file a dashboard export found in its way.
     DashOverwrite(std::path::PathBuf),
+    /// Where to export container `id`'s Stats graphs (`.png` or `.svg`).
+    StatsExport(ContainerId),
+    /// `y` replaces the file a Stats export found in its way.
+    StatsOverwrite {
+        id: ContainerId,
+        path: std::path::PathBuf,
+    },
 }
 
 impl PromptKind {
@@ -119,6 +126,8 @@ impl PromptKind {
             PromptKind::ConfigText(_) => "config data (one line): ",
             PromptKind::DashExport => "export the graphs to (.png, .svg or .csv): ",
             PromptKind::DashOverwrite(_) => "the file exists; type y to overwrite it: ",
+            PromptKind::StatsExport(_) => "export the container's graphs to (.png or .svg): ",
+            PromptKind::StatsOverwrite { .. } => "the file exists; type y to overwrite it: ",
         }
     }
 }

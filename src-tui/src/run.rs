@@ -329,6 +329,33 @@ pub async fn run(
                         let _ = tx.send(Msg::StatsHistory { id, range, result });
                     });
                 }
+                Effect::ExportStats {
+                    id,
+                    path,
+                    samples,
+                    window_secs,
+                    overwrite,
+                } => {
+                    // The container's line as history keys it (compose service or name), so a
+                    // recreated container's markers are drawn too.
+                    let key = app
+                        .snapshot
+                        .containers
+                        .get(&id)
+                        .map(|c| SeriesKey::of(&session.endpoint, c));
+                    let tx = tx.clone();
+                    // SQLite and drawing are blocking: on the blocking pool.
+                    tokio::task::spawn_blocking(move || {
+                        let result = crate::stats_export::write(
+                            &path,
+                            key.as_ref(),
+                            &samples,
+                            window_secs,
+                            overwrite,
+                        );
+                        let _ = tx.send(Msg::StatsExported { id, path, result });
+                    });
+                }
                 Effect::LoadDashMarkers(scope) => {
                     // SQLite is blocking: read on the blocking pool, answer as a message.
                     let engine = session.endpoint.clone();
@@ -598,6 +625,7 @@ fn apply(
         | Effect::SwitchHost(_)
         | Effect::LoadStatsHistory { .. }
         | Effect::LoadDashMarkers(_)
+        | Effect::ExportStats { .. }
         | Effect::ArchiveSearch(_)
         | Effect::ArchiveSet { .. } => {}
         Effect::Bell => {}

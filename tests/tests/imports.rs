@@ -47,6 +47,7 @@ const TUI_LAYERS: &[&str] = &[
     "exec",
     "clipboard",
     "archive_io",
+    "stats_export",
     "dash_export",
     "view",
     "app",

@@ -23,9 +23,11 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     server?.close();
   });
 
-  async function open(hash = "#/dashboard", opts = {}) {
+  // `manual`: the stub backend takes no real-time samples; the test ticks it (`__wharfStub.tick()`).
+  async function open(hash = "#/dashboard", { manual = false, ...opts } = {}) {
     const ctx = await browser.newContext({ viewport: { width: 1300, height: 850 }, ...opts });
     const page = await ctx.newPage();
+    if (manual) await page.addInitScript(() => { window.__wharfStubManual = true; });
     errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(server.url + hash);
@@ -1391,7 +1393,8 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
 
   // Issue #13: engine-wide live graphs, numbers appended to the same canvases.
   test("dashboard: an engine-wide sample appended over the channel shows without replacing the graph", async () => {
-    const page = await open("#/dashboard");
+    // The stub's real-time sampler would add points between the reads below: the test ticks.
+    const page = await open("#/dashboard", { manual: true });
     const sel = ".stack-chart[data-metric=cpu]";
     await page.waitForFunction((s) => document.querySelector(s)?.stackChart.length > 0, sel);
     assert.equal(await page.locator(".stack-chart").count(), 6, "six graphs");
@@ -1426,7 +1429,8 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
   });
 
   test("dashboard: hiding the page stops the graphs' stream; showing it asks for the gap only", async () => {
-    const page = await open("#/dashboard");
+    // The stub's real-time sampler would add points to the gap: the test ticks.
+    const page = await open("#/dashboard", { manual: true });
     const sel = ".stack-chart[data-metric=memory]";
     await page.waitForFunction((s) => document.querySelector(s)?.stackChart.length > 0, sel);
     const setHidden = (hidden) => page.evaluate((h) => {

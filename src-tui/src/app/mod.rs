@@ -29,6 +29,7 @@ mod prune;
 mod requests;
 mod run_form;
 mod settings;
+mod stats_export;
 mod swarm;
 mod table;
 
@@ -373,6 +374,10 @@ impl App {
             Msg::Switched { name, result } => self.on_switched(name, result),
             Msg::DashExported { path, result } => {
                 self.on_dash_exported(path, result);
+                Vec::new()
+            }
+            Msg::StatsExported { id, path, result } => {
+                self.on_stats_exported(id, path, result);
                 Vec::new()
             }
             Msg::DashMarkers { scope, result } => {

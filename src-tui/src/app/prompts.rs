@@ -119,6 +119,9 @@ impl App {
             k @ (PromptKind::DashExport | PromptKind::DashOverwrite(_)) => {
                 self.on_dash_prompt(k, text)
             }
+            k @ (PromptKind::StatsExport(_) | PromptKind::StatsOverwrite { .. }) => {
+                self.on_stats_prompt(k, text)
+            }
             PromptKind::Filter | PromptKind::Command => Vec::new(),
         }
     }

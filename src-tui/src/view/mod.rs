@@ -315,6 +315,9 @@ fn hints(app: &App) -> Vec<Action> {
                 Help,
             ]
         }
+        (Some(d), _) if d.tab == crate::details::Tab::Stats && d.merged.is_none() => {
+            vec![Back, NextTab, StatsExport, Zoom, Exec, Help]
+        }
         (Some(d), _) if d.tab == crate::details::Tab::Env => {
             vec![Back, NextTab, RevealSecrets, Zoom, Exec, Help]
         }

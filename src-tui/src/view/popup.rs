@@ -183,6 +183,7 @@ pub fn help(f: &mut Frame, app: &App, offset: u16) {
                 SectionNext,
                 SectionPrev,
                 RevealSecrets,
+                StatsExport,
             ],
         ),
     ];

@@ -136,3 +136,135 @@ fn a_day_of_history_with_markers() {
     // The live tail is still appended (its samples are newer than the recorded ones).
     assert!(Arc::strong_count(&app.stats) >= 1);
 }
+
+/// The Stats tab's export: the export key (ctrl-s) asks for a file name, a name of no image
+/// format is refused, and the export carries what the tab draws (recorded samples older than
+/// the live series, then the live ones) and its range; the loop adds the markers. An existing
+/// file is replaced only after a `y`.
+#[test]
+fn the_export_key_asks_for_a_file_and_sends_what_the_tab_draws() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use crate::msg::Exported;
+    use crate::prompt::{Mode, PromptKind};
+
+    let ctrl_s = || Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let toast = |app: &App| {
+        app.toast
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_default()
+    };
+    let mut app = stats_tab();
+    let live: Vec<Sample> = app
+        .stats
+        .series
+        .get(&cid('a'))
+        .map(|s| s.iter().copied().collect())
+        .unwrap_or_default();
+    assert!(!live.is_empty(), "the fixture has live samples");
+    // One recorded sample older than the live series, one the live series also has.
+    let older = Sample {
+        at_ms: live[0].at_ms - 60_000,
+        ..live[0]
+    };
+    app.details.as_mut().expect("details").history = Some(Ok(HistorySeries {
+        samples: vec![older, live[0]],
+        ..HistorySeries::default()
+    }));
+
+    app.update(ctrl_s());
+    let Mode::Input(PromptKind::StatsExport(id), input) = &app.mode else {
+        panic!("expected the export prompt, got {:?}", app.mode);
+    };
+    assert_eq!(id, &cid('a'));
+    assert!(input.text.ends_with("-stats.png"), "{}", input.text);
+    let stem = input.text.trim_end_matches(".png").to_owned();
+    for _ in 0..3 {
+        app.update(code(KeyCode::Backspace));
+    }
+    type_text(&mut app, "txt");
+    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert!(
+        toast(&app).contains("must end in .png or .svg"),
+        "{}",
+        toast(&app)
+    );
+
+    app.update(ctrl_s());
+    for _ in 0..3 {
+        app.update(code(KeyCode::Backspace));
+    }
+    type_text(&mut app, "svg");
+    let fx = app.update(code(KeyCode::Enter));
+    let [Effect::ExportStats {
+        id,
+        path,
+        samples,
+        window_secs: 900,
+        overwrite: false,
+    }] = fx.as_slice()
+    else {
+        panic!("expected one 15-minute export, got {fx:?}");
+    };
+    assert_eq!(id, &cid('a'));
+    assert_eq!(path, &std::path::PathBuf::from(format!("{stem}.svg")));
+    assert_eq!(
+        samples.len(),
+        live.len() + 1,
+        "the older recorded one, then the live"
+    );
+    assert_eq!(samples[0].at_ms, older.at_ms);
+
+    // The file was there: asked again, and only `y` replaces it.
+    let path = path.clone();
+    app.update(Msg::StatsExported {
+        id: cid('a'),
+        path: path.clone(),
+        result: Exported::Exists,
+    });
+    assert!(matches!(
+        &app.mode,
+        Mode::Input(PromptKind::StatsOverwrite { .. }, _)
+    ));
+    type_text(&mut app, "y");
+    let fx = app.update(code(KeyCode::Enter));
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::ExportStats {
+                overwrite: true,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    app.update(Msg::StatsExported {
+        id: cid('a'),
+        path,
+        result: Exported::Written,
+    });
+    assert!(
+        toast(&app).contains(&format!("exported the graphs to {stem}.svg")),
+        "{}",
+        toast(&app)
+    );
+}
+
+#[test]
+fn the_export_key_means_nothing_outside_the_stats_tab() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = details_app(120, 32, Tab::Inspect, true);
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(
+        !matches!(
+            &app.mode,
+            crate::prompt::Mode::Input(crate::prompt::PromptKind::StatsExport(_), _)
+        ),
+        "{:?}",
+        app.mode
+    );
+}

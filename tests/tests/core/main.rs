@@ -7,6 +7,7 @@
 mod alerts;
 mod build;
 mod bulk_update;
+mod chart_marks;
 mod commands;
 mod common;
 mod compose;

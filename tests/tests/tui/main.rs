@@ -7,6 +7,7 @@ mod archive_search;
 mod archive_watch;
 mod build;
 mod bulk_update;
+mod chart_marks;
 mod compose;
 mod contexts;
 mod dash;

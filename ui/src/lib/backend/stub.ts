@@ -219,8 +219,10 @@ export class StubEngine {
     if (!this.manual) this.sampler ??= setInterval(() => this.tick(), 1000);
   }
 
-  /** Tests that count what one sample costs stop the clock and `tick()` by hand. */
-  private manual = false;
+  /** Tests that count what one sample costs stop the clock and `tick()` by hand: with
+   * `stopSampler()`, or from the page's first moment when `window.__wharfStubManual` is set
+   * before it loads (so no real-time sample can land between a test's reads). */
+  private manual = Boolean((window as unknown as { __wharfStubManual?: boolean }).__wharfStubManual);
   stopSampler() {
     this.manual = true;
     if (this.sampler) clearInterval(this.sampler);
