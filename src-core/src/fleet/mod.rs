@@ -17,6 +17,8 @@
 mod listing;
 mod nav;
 mod objects;
+mod removal;
+mod same;
 mod spec;
 #[cfg(test)]
 mod tests;
@@ -34,9 +36,11 @@ use crate::session::{Session, SessionOptions};
 
 pub use listing::{EngineState, EngineStatus, FleetContainer, FleetKey, FleetSnapshot, MemberView};
 pub use objects::{
-    plan_removal, FleetImage, FleetNetwork, FleetObjectKey, FleetObjectKind, FleetObjects,
-    FleetVolume, KindCounts, RemovalPlan, RoutedCommand,
+    FleetImage, FleetNetwork, FleetObjectKey, FleetObjectKind, FleetObjects, FleetVolume,
+    KindCounts,
 };
+pub use removal::{plan_removal, plan_removal_with, RemovalOptions, RemovalPlan, RoutedCommand};
+pub use same::{endpoint_key, SameEngine};
 pub use spec::{everything, from_config, from_flags, EngineEntry, EngineSource, EngineSpec, RED};
 
 /// One engine of the fleet: its session, or why there is none (an address or context that
@@ -59,6 +63,8 @@ pub struct Fleet {
     forwarders: Vec<(String, JoinHandle<()>)>,
     /// The fleet-wide read-only and the one audit log every member shares.
     shared: Policy,
+    /// Specs found to be the same engine as a member, listed once ([`same`]).
+    same: Vec<SameEngine>,
 }
 
 impl Drop for Fleet {
@@ -100,14 +106,24 @@ impl Fleet {
             bump: Arc::new(tx),
             forwarders: Vec::new(),
             shared,
+            same: Vec::new(),
         };
-        for spec in specs {
+        let resolved = specs
+            .into_iter()
+            .map(|spec| {
+                let ep = endpoint_of(&spec, &base.connect);
+                (spec, ep)
+            })
+            .collect();
+        let (resolved, same) = same::fold(resolved);
+        fleet.same = same;
+        for (spec, ep) in resolved {
             let read_only = base.read_only || spec.read_only;
             let policy = Policy {
                 read_only,
                 audit: fleet.shared.audit.clone(),
             };
-            let (endpoint, session) = match endpoint_of(&spec, &base.connect) {
+            let (endpoint, session) = match ep {
                 Ok(ep) => {
                     let label = ep.transport.to_string();
                     let adopted = nav::adopt(&mut current, &label, read_only);
@@ -168,6 +184,12 @@ impl Fleet {
 
     pub fn members(&self) -> &[Member] {
         &self.members
+    }
+
+    /// The specs listed once because a member is the same engine (`default and prod are the
+    /// same engine: shown once`), for both UIs to say so.
+    pub fn same_engines(&self) -> &[SameEngine] {
+        &self.same
     }
 
     /// Wakes (its `changed()`) whenever any member publishes a new snapshot.
