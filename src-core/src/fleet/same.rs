@@ -8,10 +8,14 @@
 //! and port (22 when none is given). No name is looked up (a DNS query could hang the fleet's
 //! start): `localhost` and `127.0.0.1` stay two keys.
 //!
-//! The member kept is named by the most specific source ([`rank`]): a configured name or an
-//! address beats a context listed by its own name, which beats docker's `default`. It is
-//! read-only when either spec was (never less guarded than asked), and takes the other's
-//! colour when it has none. Each fold is reported ([`SameEngine`]) so both UIs can say so.
+//! The member kept is named by the most specific source ([`rank`]): a name the user gave (a
+//! configured entry) beats a context or an address listed by itself, which beats docker's
+//! `default`; between equals the first listed stays. It is read-only when either spec was
+//! (never less guarded than asked), and takes the other's colour when it has none. Two
+//! entries the user named under different read-only stay two members ([`foldable`]: a
+//! deliberately guarded view of an engine, as `Fleet::open_around` keeps the same engine
+//! under another read-only apart). Each fold is reported ([`SameEngine`]) so both UIs can
+//! say so.
 
 use serde::Serialize;
 
@@ -67,8 +71,8 @@ fn host_key(host: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// How specific a spec's name is: 0 for docker's `default` context, 1 for a context named
-/// by itself, 2 for anything the user named (a configured entry, an address).
+/// How specific a spec's name is: 0 for docker's `default` context, 1 for a context or an
+/// address named by itself, 2 for a name the user gave (a configured entry).
 fn rank(spec: &EngineSpec) -> u8 {
     match &spec.source {
         EngineSource::Context { name } if spec.name == name.as_str() => {
@@ -78,8 +82,17 @@ fn rank(spec: &EngineSpec) -> u8 {
                 1
             }
         }
+        EngineSource::Host { host, .. } if spec.name == host.as_str() => 1,
         _ => 2,
     }
+}
+
+/// Whether `b` may be listed as `a` (their endpoints being one engine): under the same
+/// read-only, or when one of them is only listed automatically (a context or an address by
+/// itself, docker's `default`), which then takes the other's guard. Two entries the user
+/// named under different read-only are a deliberate guarded view: both stay.
+fn foldable(a: &EngineSpec, b: &EngineSpec) -> bool {
+    a.read_only == b.read_only || rank(a).min(rank(b)) < 2
 }
 
 /// The specs with their endpoints, one per engine, in the order of each engine's first
@@ -92,9 +105,10 @@ pub(super) fn fold(
     let mut same = Vec::new();
     for (spec, ep) in resolved {
         let key = ep.as_ref().ok().map(|e| endpoint_key(&e.transport));
-        let earlier = key
-            .as_ref()
-            .and_then(|k| out.iter_mut().find(|(_, _, o)| o.as_ref() == Some(k)));
+        let earlier = key.as_ref().and_then(|k| {
+            out.iter_mut()
+                .find(|(s, _, o)| o.as_ref() == Some(k) && foldable(s, &spec))
+        });
         let Some((kept, kept_ep, _)) = earlier else {
             out.push((spec, ep, key));
             continue;

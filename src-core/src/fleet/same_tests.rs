@@ -162,3 +162,37 @@ fn of_two_equally_specific_names_the_first_is_kept() {
         ]
     );
 }
+
+#[test]
+fn a_configured_name_beats_an_address_named_by_itself() {
+    let (kept, same) = fold(vec![
+        (EngineSpec::host("unix:///run/x.sock"), ep("/run/x.sock")),
+        (named("prod", "unix:///run/x.sock"), ep("/run/x.sock")),
+    ]);
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].0.name, "prod");
+    assert_eq!(
+        same[0].describe(),
+        "unix:///run/x.sock and prod are the same engine: shown once"
+    );
+}
+
+#[test]
+fn two_named_entries_under_different_read_only_stay_two_members() {
+    let mut guard = named("guard", "unix:///run/x.sock");
+    guard.read_only = true;
+    let (kept, same) = fold(vec![
+        (named("main", "unix:///run/x.sock"), ep("/run/x.sock")),
+        (guard, ep("/run/x.sock")),
+        (EngineSpec::context("default"), ep("/run/x.sock")),
+    ]);
+    let names: Vec<(&str, bool)> = kept
+        .iter()
+        .map(|(s, _)| (s.name.as_str(), s.read_only))
+        .collect();
+    assert_eq!(names, [("main", false), ("guard", true)]);
+    assert_eq!(
+        same.iter().map(SameEngine::describe).collect::<Vec<_>>(),
+        ["default and main are the same engine: shown once"]
+    );
+}

@@ -173,8 +173,9 @@ pub(crate) fn header_lines(
             Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            " · {} engines · {total}",
-            app.snapshot.engines.len()
+            " · {} engine{} · {total}",
+            app.snapshot.engines.len(),
+            if app.snapshot.engines.len() == 1 { "" } else { "s" }
         )),
     ])];
     for e in &app.snapshot.engines {

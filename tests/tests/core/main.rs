@@ -30,3 +30,4 @@ mod swarm;
 mod swarm_nodes;
 mod switch;
 mod tls;
+mod fleet_image_force;

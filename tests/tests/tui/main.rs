@@ -14,6 +14,7 @@ mod fleet;
 mod fleet_nav;
 mod fleet_objects;
 mod fleet_ssh;
+mod fleet_finish;
 mod hostile;
 mod images;
 mod input;
