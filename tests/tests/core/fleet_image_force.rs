@@ -76,7 +76,7 @@ async fn an_image_a_stopped_container_uses_needs_force_across_engines() {
     let east = require_private_engine!(PrivateOpts::default());
     let pid = std::process::id();
     let mut on_shared = Images::new(shared);
-    let mut on_east = Images::new(east);
+    let mut on_east = Images::new(&east);
     // A new image on each engine (its own id: removing it touches no other test's image).
     let free = on_shared.make(64, "fleet force: unused");
     let free_tag = format!("wharf-ff-free-{pid}:1");
