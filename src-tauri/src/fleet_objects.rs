@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use tauri::State;
 use wharf_core::fleet::{
-    plan_removal_with, FleetImage, FleetNetwork, FleetObjectKey, FleetObjects, FleetVolume, KindCounts,
-    RemovalOptions, RemovalPlan, RoutedCommand,
+    plan_removal_with, FleetImage, FleetNetwork, FleetObjectKey, FleetObjects, FleetVolume,
+    KindCounts, RemovalOptions, RemovalPlan, RoutedCommand,
 };
 use wharf_core::rules::inert;
 use wharf_core::streams::text::inert as inert_text;

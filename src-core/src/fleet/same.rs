@@ -131,10 +131,7 @@ pub(super) fn fold(
         });
         *kept = winner;
     }
-    (
-        out.into_iter().map(|(s, e, _)| (s, e)).collect(),
-        same,
-    )
+    (out.into_iter().map(|(s, e, _)| (s, e)).collect(), same)
 }
 
 #[cfg(test)]

@@ -59,7 +59,8 @@ impl FleetApp {
     }
 
     fn mouse_event(&mut self, m: MouseEvent) {
-        let typing = self.editing_filter || self.kinds.editing_filter || self.kinds.command.is_some();
+        let typing =
+            self.editing_filter || self.kinds.editing_filter || self.kinds.command.is_some();
         if !self.mouse || self.help.is_some() || self.confirm.is_some() || typing {
             return;
         }

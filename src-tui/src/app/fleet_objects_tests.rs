@@ -225,12 +225,14 @@ fn screen(app: &FleetApp) -> String {
 }
 
 fn mouse(app: &mut FleetApp, kind: crossterm::event::MouseEventKind, row: u16) {
-    app.input(crossterm::event::Event::Mouse(crossterm::event::MouseEvent {
-        kind,
-        column: 10,
-        row,
-        modifiers: KeyModifiers::NONE,
-    }));
+    app.input(crossterm::event::Event::Mouse(
+        crossterm::event::MouseEvent {
+            kind,
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        },
+    ));
 }
 
 #[test]
@@ -238,7 +240,9 @@ fn in_an_object_kind_a_click_selects_the_wheel_scrolls_and_question_mark_helps()
     use crossterm::event::{MouseButton, MouseEventKind};
     let mut app = app();
     app.input(crossterm::event::Event::Resize(100, 12));
-    let many: Vec<FleetVolume> = (0..30).map(|i| volume("east", &format!("v{i:02}"), 0)).collect();
+    let many: Vec<FleetVolume> = (0..30)
+        .map(|i| volume("east", &format!("v{i:02}"), 0))
+        .collect();
     app.set_objects(FleetObjects {
         volumes: many,
         ..FleetObjects::default()
@@ -246,26 +250,45 @@ fn in_an_object_kind_a_click_selects_the_wheel_scrolls_and_question_mark_helps()
     typed(&mut app, ":vol");
     press(&mut app, KeyCode::Enter);
     let rows = app.areas().rows();
-    mouse(&mut app, MouseEventKind::Down(MouseButton::Left), rows.y + 2);
-    assert_eq!(app.kinds.selected, 2, "the click selects the volume drawn there");
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        rows.y + 2,
+    );
+    assert_eq!(
+        app.kinds.selected, 2,
+        "the click selects the volume drawn there"
+    );
     assert_eq!(app.selected, 0, "not the containers' table");
     for _ in 0..5 {
         mouse(&mut app, MouseEventKind::ScrollDown, rows.y);
     }
     assert_eq!(app.kinds.selected, 17);
-    assert!(app.kinds.offset > 0, "scrolled to keep the selection in view");
+    assert!(
+        app.kinds.offset > 0,
+        "scrolled to keep the selection in view"
+    );
     let offset = app.kinds.offset;
     mouse(&mut app, MouseEventKind::Down(MouseButton::Left), rows.y);
-    assert_eq!(app.kinds.selected, offset, "the first row drawn is `offset`");
+    assert_eq!(
+        app.kinds.selected, offset,
+        "the first row drawn is `offset`"
+    );
     assert!(screen(&app).contains(&format!("v{offset:02}")));
     // The footer is the key map's: `:` and `?` are there.
     let text = screen(&app);
-    assert!(text.contains(": command") && text.contains(" help "), "{text}");
+    assert!(
+        text.contains(": command") && text.contains(" help "),
+        "{text}"
+    );
     // `?` opens the help with the object keys; another key closes it.
     press(&mut app, KeyCode::Char('?'));
     assert_eq!(app.help, Some(0));
     let text = screen(&app);
-    assert!(text.contains("help —") && text.contains("clear marks"), "{text}");
+    assert!(
+        text.contains("help —") && text.contains("clear marks"),
+        "{text}"
+    );
     // While it is open the mouse does nothing to the table.
     mouse(&mut app, MouseEventKind::ScrollDown, rows.y);
     assert_eq!(app.kinds.selected, offset);
@@ -280,13 +303,21 @@ fn in_an_object_kind_a_click_selects_the_wheel_scrolls_and_question_mark_helps()
 fn an_image_in_use_is_confirmed_only_with_force_and_p_keeps_parents() {
     let mut app = app();
     app.set_objects(FleetObjects {
-        images: vec![image("east", "sha256:aaaa0000000011", "busybox:test", &["web"])],
+        images: vec![image(
+            "east",
+            "sha256:aaaa0000000011",
+            "busybox:test",
+            &["web"],
+        )],
         ..FleetObjects::default()
     });
     typed(&mut app, ":img");
     press(&mut app, KeyCode::Enter);
     assert_eq!(press(&mut app, KeyCode::Char('D')), None);
-    let c = app.confirm.clone().unwrap_or_else(|| panic!("no confirmation"));
+    let c = app
+        .confirm
+        .clone()
+        .unwrap_or_else(|| panic!("no confirmation"));
     assert!(c.items.is_empty());
     assert_eq!(
         c.notes,
@@ -296,16 +327,29 @@ fn an_image_in_use_is_confirmed_only_with_force_and_p_keeps_parents() {
     // `y` without force removes nothing and says why.
     assert_eq!(press(&mut app, KeyCode::Char('y')), None);
     assert!(app.confirm.is_none());
-    assert!(app.toast.as_ref().is_some_and(|(t, e)| *e && t.contains("needs force")));
+    assert!(app
+        .toast
+        .as_ref()
+        .is_some_and(|(t, e)| *e && t.contains("needs force")));
     // Again with f and p: one forced, no-prune removal on east.
     press(&mut app, KeyCode::Char('D'));
     press(&mut app, KeyCode::Char('f'));
     press(&mut app, KeyCode::Char('p'));
     let text = screen(&app);
-    assert!(text.contains("[x] f: force   [x] p: keep untagged parents"), "{text}");
+    assert!(
+        text.contains("[x] f: force   [x] p: keep untagged parents"),
+        "{text}"
+    );
     match press(&mut app, KeyCode::Char('y')) {
         Some(FleetEffect::Execute(items)) => match &items[..] {
-            [(engine, Command::RemoveImage { force: true, no_prune: true, .. })] => {
+            [(
+                engine,
+                Command::RemoveImage {
+                    force: true,
+                    no_prune: true,
+                    ..
+                },
+            )] => {
                 assert_eq!(engine, "east")
             }
             other => panic!("expected a forced no-prune removal, got {other:?}"),
@@ -322,7 +366,10 @@ fn a_toast_with_escapes_reaches_the_screen_inert() {
     for kind in [":ps", ":vol"] {
         typed(&mut app, kind);
         press(&mut app, KeyCode::Enter);
-        app.toast = Some(("stop evil\x1b]0;pwned\x07\x1b[2J on east failed".into(), true));
+        app.toast = Some((
+            "stop evil\x1b]0;pwned\x07\x1b[2J on east failed".into(),
+            true,
+        ));
         let text = screen(&app);
         assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
         assert!(text.contains("stop evil"), "{text}");

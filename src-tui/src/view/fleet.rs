@@ -175,7 +175,11 @@ pub(crate) fn header_lines(
         Span::raw(format!(
             " · {} engine{} · {total}",
             app.snapshot.engines.len(),
-            if app.snapshot.engines.len() == 1 { "" } else { "s" }
+            if app.snapshot.engines.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
         )),
     ])];
     for e in &app.snapshot.engines {

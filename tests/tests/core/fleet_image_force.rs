@@ -97,9 +97,9 @@ async fn an_image_a_stopped_container_uses_needs_force_across_engines() {
     .unwrap_or_else(|e| panic!("{e}"));
     let o = wait_objects(&fleet, "both images, the east one in use", |o| {
         has_tag(o, "shared", &free_tag)
-            && o.images.iter().any(|i| {
-                i.engine == "east" && i.image.tags.contains(&used_tag) && i.users == 1
-            })
+            && o.images
+                .iter()
+                .any(|i| i.engine == "east" && i.image.tags.contains(&used_tag) && i.users == 1)
     })
     .await;
     let keys = [image_key("east", &used), image_key("shared", &free)];
@@ -145,7 +145,14 @@ async fn an_image_a_stopped_container_uses_needs_force_across_engines() {
     assert!(
         matches!(
             &items[..],
-            [(_, Command::RemoveImage { force: true, no_prune: true, .. })]
+            [(
+                _,
+                Command::RemoveImage {
+                    force: true,
+                    no_prune: true,
+                    ..
+                }
+            )]
         ),
         "{items:?}"
     );

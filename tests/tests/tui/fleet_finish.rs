@@ -25,7 +25,10 @@ fn a_fleet_lists_an_engine_once_and_its_object_views_take_the_mouse_and_help() {
     let one = format!("one{pid}");
     std::fs::write(
         &config,
-        format!("[[engines]]\nname = \"{one}\"\nhost = \"{}\"\n", shared.host()),
+        format!(
+            "[[engines]]\nname = \"{one}\"\nhost = \"{}\"\n",
+            shared.host()
+        ),
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let config = config.to_string_lossy().into_owned();
@@ -38,7 +41,11 @@ fn a_fleet_lists_an_engine_once_and_its_object_views_take_the_mouse_and_help() {
     std::os::unix::fs::symlink(socket, &link).unwrap_or_else(|e| panic!("{e}"));
     let docker_config = dir.path().join("docker");
     let alias = format!("alias{pid}");
-    write_context(&docker_config, &alias, &format!("unix://{}", link.display()));
+    write_context(
+        &docker_config,
+        &alias,
+        &format!("unix://{}", link.display()),
+    );
     let docker_config = docker_config.to_string_lossy().into_owned();
 
     let mut w = Wharf::start_with_mouse(
@@ -50,7 +57,9 @@ fn a_fleet_lists_an_engine_once_and_its_object_views_take_the_mouse_and_help() {
         s.contains("Fleet · 1 engine")
             && s.lines()
                 .any(|l| l.contains(&one) && l.contains("connected"))
-            && s.contains(&format!("default and {one} are the same engine: shown once"))
+            && s.contains(&format!(
+                "default and {one} are the same engine: shown once"
+            ))
     });
     assert!(
         s.contains(&format!("{alias} and {one} are the same engine")),

@@ -339,7 +339,10 @@ impl Wharf {
             seq.push_str(&format!("\x1b[<0;{};{}m", x + 1, y + 1));
         }
         let hex: Vec<String> = seq.bytes().map(|b| format!("{b:02x}")).collect();
-        run(self.tmux().args(["send-keys", "-t", "main", "-H"]).args(&hex));
+        run(self
+            .tmux()
+            .args(["send-keys", "-t", "main", "-H"])
+            .args(&hex));
     }
 
     /// `/` NAME Enter in a table: waits until exactly one row is left (the position shows `1/1`).
