@@ -619,7 +619,7 @@ test("the real app's Fleet object tabs list images, volumes and networks with th
   await s.clickOn("dialog.fleet-remove [data-testid=confirm]");
   const deadline = Date.now() + 30_000;
   for (;;) {
-    try { docker("volume", "inspect", vol); } catch { break; }
+    try { execFileSync("docker", ["volume", "inspect", vol], { stdio: "ignore", timeout: 60_000 }); } catch { break; }
     assert.ok(Date.now() < deadline, `${vol} was not removed in the engine`);
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -367,11 +367,14 @@ fn a_toast_with_escapes_reaches_the_screen_inert() {
         typed(&mut app, kind);
         press(&mut app, KeyCode::Enter);
         app.toast = Some((
-            "stop evil\x1b]0;pwned\x07\x1b[2J on east failed".into(),
+            "stop evil\x1b]0;pwned\x07\u{202e}x\x1b[2J on east failed".into(),
             true,
         ));
         let text = screen(&app);
+        // The whole sequence is dropped (not only its ESC, which the buffer drops anyway) and
+        // the bidi override is shown as a marker, as in the engine views' toasts.
         assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
+        assert!(!text.contains("pwned") && text.contains("⟨U+202E⟩"), "{text}");
         assert!(text.contains("stop evil"), "{text}");
     }
 }
