@@ -46,11 +46,16 @@ function removalDialog(keys: FleetObjectKey[], first: RemovalPlan): Promise<Remo
       dlg.remove();
       resolve(ok);
     };
+    let asked = 0;
     const again = async () => {
-      // Nothing is confirmed while the plan for the new choices is on its way.
+      // Nothing is confirmed while the plan for the new choices is on its way; only the plan
+      // for the latest choices is shown (answers may come back out of order).
       go.disabled = true;
+      const n = ++asked;
       try {
-        plan = await backend().fleetRemovePlan(keys, { force: force.checked, no_prune: noPrune.checked });
+        const next = await backend().fleetRemovePlan(keys, { force: force.checked, no_prune: noPrune.checked });
+        if (n !== asked) return;
+        plan = next;
         draw();
       } catch (e) {
         toast(errorText(e), "error");
