@@ -56,9 +56,10 @@ fn one_engine_listed_twice_is_one_member_and_an_image_in_use_needs_force() {
     t.invoke("fleet_watch", json!({ "channel": channel }))
         .unwrap();
     let m = t.wait_message(ch, T, |m| {
-        m["same"]
-            .as_array()
-            .is_some_and(|s| s.iter().any(|l| l == "again and main are the same engine: shown once"))
+        m["same"].as_array().is_some_and(|s| {
+            s.iter()
+                .any(|l| l == "again and main are the same engine: shown once")
+        })
     });
     let names: Vec<&str> = m["snapshot"]["engines"]
         .as_array()
@@ -74,7 +75,11 @@ fn one_engine_listed_twice_is_one_member_and_an_image_in_use_needs_force() {
         let o: Value = t.invoke("fleet_objects", json!({})).unwrap();
         let found = o["images"].as_array().unwrap().iter().find(|i| {
             i["engine"] == "main"
-                && i["image"]["tags"].as_array().unwrap().iter().any(|x| x == tag.as_str())
+                && i["image"]["tags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|x| x == tag.as_str())
                 && i["users"].as_u64().unwrap_or(0) >= 1
         });
         if let Some(i) = found {
@@ -84,7 +89,10 @@ fn one_engine_listed_twice_is_one_member_and_an_image_in_use_needs_force() {
     });
     let keys = json!([{ "engine": "main", "kind": "image", "id": id }]);
     let plan = t
-        .invoke("fleet_remove_plan", json!({ "keys": keys, "options": null }))
+        .invoke(
+            "fleet_remove_plan",
+            json!({ "keys": keys, "options": null }),
+        )
         .unwrap();
     assert_eq!(plan["items"].as_array().unwrap().len(), 0, "{plan}");
     assert_eq!(plan["needs_force"], 1, "{plan}");

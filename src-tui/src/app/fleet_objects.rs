@@ -54,9 +54,8 @@ impl FleetApp {
     /// here (with the effect, if any), `None` to let the containers' table have it.
     pub(super) fn kinds_key(&mut self, ev: KeyEvent) -> Option<Option<FleetEffect>> {
         if let Some(c) = &self.confirm {
-            let Some(r) = c.removal.clone() else {
-                return None;
-            };
+            // Not an object removal: the containers' confirmation has its keys.
+            let r = c.removal.clone()?;
             return match ev.code {
                 // The image removal's choices, as in the single-engine confirmation: the
                 // plan is made again with them (force takes the images in use).

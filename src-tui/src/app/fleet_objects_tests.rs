@@ -374,7 +374,10 @@ fn a_toast_with_escapes_reaches_the_screen_inert() {
         // The whole sequence is dropped (not only its ESC, which the buffer drops anyway) and
         // the bidi override is shown as a marker, as in the engine views' toasts.
         assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
-        assert!(!text.contains("pwned") && text.contains("⟨U+202E⟩"), "{text}");
+        assert!(
+            !text.contains("pwned") && text.contains("⟨U+202E⟩"),
+            "{text}"
+        );
         assert!(text.contains("stop evil"), "{text}");
     }
 }
