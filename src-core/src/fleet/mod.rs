@@ -37,9 +37,9 @@ use crate::session::{Session, SessionOptions};
 pub use listing::{EngineState, EngineStatus, FleetContainer, FleetKey, FleetSnapshot, MemberView};
 pub use objects::{
     FleetImage, FleetNetwork, FleetObjectKey, FleetObjectKind, FleetObjects, FleetVolume,
-    KindCounts,
+    KindCounts, RemovalOptions,
 };
-pub use removal::{plan_removal, plan_removal_with, RemovalOptions, RemovalPlan, RoutedCommand};
+pub use removal::{plan_removal, plan_removal_with, RemovalPlan, RoutedCommand};
 pub use same::{endpoint_key, SameEngine};
 pub use spec::{everything, from_config, from_flags, EngineEntry, EngineSource, EngineSpec, RED};
 

@@ -13,7 +13,6 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::removal::RemovalOptions;
 use super::Fleet;
 use crate::command::Command;
 use crate::model::{Image, ImageId, Network, NetworkId, Volume, VolumeName};
@@ -50,6 +49,17 @@ pub struct FleetObjectKey {
     pub engine: String,
     pub kind: FleetObjectKind,
     pub id: String,
+}
+
+/// The choices of an image removal, as the single-engine removal has them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct RemovalOptions {
+    /// Remove images that containers (stopped ones) still use, and untag shared ones.
+    pub force: bool,
+    /// Keep the untagged parent images (`docker rmi --no-prune`).
+    pub no_prune: bool,
 }
 
 /// An image and the engine it is on; `users` are that engine's containers using it.

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::objects::{FleetObjectKey, FleetObjectKind, FleetObjects};
+use super::objects::{FleetObjectKey, FleetObjectKind, FleetObjects, RemovalOptions};
 use super::EngineStatus;
 use crate::command::Command;
 
@@ -24,17 +24,6 @@ use crate::command::Command;
 pub struct RoutedCommand {
     pub engine: String,
     pub cmd: Command,
-}
-
-/// The choices of an image removal, as the single-engine removal has them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(default)]
-pub struct RemovalOptions {
-    /// Remove images that containers (stopped ones) still use, and untag shared ones.
-    pub force: bool,
-    /// Keep the untagged parent images (`docker rmi --no-prune`).
-    pub no_prune: bool,
 }
 
 /// What a removal across engines will do, for the confirmation of both UIs.
