@@ -122,6 +122,7 @@ fn generate(out: &Path) {
         wharf_core::fleet::FleetObjects,
         wharf_core::fleet::FleetObjectKey,
         wharf_core::fleet::RemovalPlan,
+        wharf_core::fleet::RemovalOptions,
     );
     // ts-rs writes each type to a file named after it, so two Rust types with one name (a
     // settings `ChangeKind` and a filesystem `ChangeKind`) would silently overwrite each other.

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use tauri::State;
 use wharf_core::fleet::{
-    plan_removal, FleetImage, FleetNetwork, FleetObjectKey, FleetObjects, FleetVolume, KindCounts,
-    RemovalPlan, RoutedCommand,
+    plan_removal_with, FleetImage, FleetNetwork, FleetObjectKey, FleetObjects, FleetVolume,
+    KindCounts, RemovalOptions, RemovalPlan, RoutedCommand,
 };
 use wharf_core::rules::inert;
 use wharf_core::streams::text::inert as inert_text;
@@ -47,6 +47,7 @@ fn view(o: FleetObjects) -> FleetObjects {
                 engine: clean(&r.engine),
                 image: shared(inert::image(&r.image), &r.image),
                 users: r.users,
+                used_by: r.used_by,
             })
             .collect(),
         volumes: o
@@ -77,15 +78,23 @@ pub fn fleet_objects(state: State<'_, FleetState>) -> CmdResult<FleetObjects> {
     Ok(view(state.current()?.objects()))
 }
 
-/// What removing `keys` will do: the dialog's title, lines and notes (inert), and the items
-/// to hand to `fleet_execute` (by engine, acting on the ids listed now).
+/// What removing `keys` will do with the image removal's choices (`options`: force,
+/// no-prune; none given is neither): the dialog's title, lines and notes (inert), and the
+/// items to hand to `fleet_execute` (by engine, acting on the ids listed now). Without force
+/// an image in use is left out, and a note names its engine and containers.
 #[tauri::command]
 pub fn fleet_remove_plan(
     state: State<'_, FleetState>,
     keys: Vec<FleetObjectKey>,
+    options: Option<RemovalOptions>,
 ) -> CmdResult<RemovalPlan> {
     let fleet = state.current()?;
-    let plan = plan_removal(&fleet.objects(), &fleet.snapshot().engines, &keys);
+    let plan = plan_removal_with(
+        &fleet.objects(),
+        &fleet.snapshot().engines,
+        &keys,
+        options.unwrap_or_default(),
+    );
     Ok(RemovalPlan {
         title: clean(&plan.title),
         lines: plan.lines.iter().map(|l| clean(l)).collect(),
@@ -98,5 +107,6 @@ pub fn fleet_remove_plan(
                 cmd: r.cmd,
             })
             .collect(),
+        ..plan
     })
 }

@@ -45,6 +45,9 @@ pub struct EngineSsh {
 pub struct FleetUpdate {
     pub snapshot: FleetSnapshot,
     pub ssh: Vec<EngineSsh>,
+    /// Specs listed once because a member is the same engine (`default and prod are the
+    /// same engine: shown once`), inert.
+    pub same: Vec<String>,
 }
 
 fn ssh_costs(fleet: &Fleet) -> Vec<EngineSsh> {
@@ -82,6 +85,11 @@ async fn push(fleet: Weak<Fleet>, channel: Channel<FleetUpdate>) {
         let update = FleetUpdate {
             snapshot: view(f.snapshot()),
             ssh: ssh_costs(&f),
+            same: f
+                .same_engines()
+                .iter()
+                .map(|s| inert_text(&s.describe()).into_owned())
+                .collect(),
         };
         drop(f);
         let sent_ssh = update.ssh.clone();

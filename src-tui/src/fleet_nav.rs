@@ -133,6 +133,12 @@ fn fleet_app(fleet: &Fleet, settings: &Settings) -> Box<FleetApp> {
     let mut app = FleetApp::new(settings.keymap.clone(), fleet.snapshot());
     app.mouse = settings.mouse;
     app.read_only = settings.read_only;
+    // Two specs on one engine are one member: say so (`default and prod are the same
+    // engine: shown once`), or the user looks for the one that is missing.
+    let same: Vec<String> = fleet.same_engines().iter().map(|s| s.describe()).collect();
+    if !same.is_empty() {
+        app.toast = Some((same.join("; "), false));
+    }
     Box::new(app)
 }
 
@@ -164,7 +170,9 @@ fn open_fleet(
     let fleet = Fleet::open_around(list, options, session).map_err(std::io::Error::other)?;
     tracing::info!(engines = fleet.members().len(), "opened the fleet");
     let mut app = fleet_app(&fleet, settings);
-    app.toast = problem.map(|e| (crate::format::inert(&e), true));
+    if let Some(e) = problem {
+        app.toast = Some((crate::format::inert(&e), true));
+    }
     Ok(Step::Fleet(fleet, app))
 }
 

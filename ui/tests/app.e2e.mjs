@@ -591,3 +591,84 @@ test("the real app's Fleet page lists an added engine's containers with their en
   }
   await s.waitFor("the fleet row to show exited", `const r = (() => { ${rowOf.replace("return ", "return ")} })(); return r?.textContent.includes('exited')`, 30_000, busy, host);
 });
+
+/** The Fleet page opened afresh with the test engine added by address (`default`, the same
+ *  engine through DOCKER_HOST, is folded into it: one member, named by the address). */
+async function openFleet(s, host) {
+  await s.script("location.hash = '#/'");
+  await s.waitFor("the fleet page closed", "return document.querySelector('[data-testid=fleet]') === null");
+  await s.script("location.hash = '#/fleet'");
+  await s.waitFor("the fleet page", "return document.querySelector('[data-testid=fleet]') !== null");
+  await s.script("const i = document.querySelector('.fleet-add input'); i.value = arguments[0]; document.querySelector('.fleet-add button').click();", host);
+  await s.waitFor("the engine's chip, connected", "return document.querySelector(`.engine-chip[data-engine='${CSS.escape(arguments[0])}']`)?.classList.contains('state-connected')", 30_000, host);
+}
+
+const ipc = (name) => `return window.__wharfIpc[${JSON.stringify(name)}] ?? 0`;
+const fleetRow = "return [...document.querySelectorAll('[data-table=fleet] tbody tr')].some(r => r.textContent.includes(arguments[0]))";
+
+test("the real app's Fleet page is pushed: a new container's row comes without fleet_snapshot, a hidden page is sent nothing, showing it fills the gap", { skip: why ? `SKIPPED: ${why}` : false, timeout: 60_000 }, async () => {
+  const host = process.env.DOCKER_HOST;
+  const s = session;
+  await openFleet(s, host);
+  // One member for the engine, and the page says which names were the same engine.
+  await s.waitFor("the same-engine note", "return document.querySelector('[data-testid=fleet-same]')?.textContent.includes('are the same engine: shown once')", 30_000);
+  assert.equal(await s.script("return document.querySelectorAll('.engine-chip').length"), 1);
+  const name = `wharf-desk-${run}-pushed`;
+  made.push(name);
+  docker("run", "-d", "--name", name, "--label", `wharf.test=${run}`, image, "sleep", "3600");
+  await s.waitFor("the new container's row", fleetRow, 30_000, name);
+  assert.equal(await s.script(ipc("fleet_snapshot")), 0, "the page never polls fleet_snapshot");
+
+  // Hidden: the stream is stopped, and nothing is sent while a container starts.
+  const stops = await s.script(ipc("stream_stop"));
+  await s.script("Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }); document.dispatchEvent(new Event('visibilitychange'));");
+  await s.waitFor("the fleet stream stopped", `return (window.__wharfIpc.stream_stop ?? 0) > ${stops}`, 10_000);
+  const sent = await s.script(ipc("fleet_watch:message"));
+  const snapshots = await s.script("return window.__wharfLive.snapshots");
+  const gap = `wharf-desk-${run}-gap`;
+  made.push(gap);
+  docker("run", "-d", "--name", gap, "--label", `wharf.test=${run}`, image, "sleep", "3600");
+  // The app's own store (the same engine's events) has seen it; the fleet's members see the
+  // same events, so a message would have come by now (plus a second for its 150 ms batch).
+  await s.waitFor("the app's store to see the new container", `return window.__wharfLive.snapshots > ${snapshots}`, 30_000);
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(await s.script(ipc("fleet_watch:message")), sent, "a hidden page is sent nothing");
+  assert.equal(await s.script(fleetRow, gap), false);
+
+  // Shown again: a new stream whose first message has the container started meanwhile.
+  await s.script("delete document.hidden; document.dispatchEvent(new Event('visibilitychange'));");
+  await s.waitFor("the gap filled", fleetRow, 30_000, gap);
+  assert.ok((await s.script(ipc("fleet_watch:message"))) > sent);
+  assert.equal(await s.script(ipc("fleet_snapshot")), 0);
+});
+
+test("the real app's Fleet object tabs list images, volumes and networks with their engine, and a removal names the exact objects", { skip: why ? `SKIPPED: ${why}` : false, timeout: 60_000 }, async () => {
+  const host = process.env.DOCKER_HOST;
+  const s = session;
+  const vol = `wharf-desk-${run}-fleetvol`;
+  docker("volume", "create", "--label", `wharf.test=${run}`, vol);
+  made.push({ section: "volumes", name: vol });
+  await openFleet(s, host);
+  const rowIn = (table) => `return [...document.querySelectorAll('[data-table=${table}] tbody tr')].find(r => r.textContent.includes(arguments[0]) && r.querySelector('.engine-tag')?.textContent === arguments[1])`;
+  const tab = async (kind, table, text) => {
+    await s.clickOn(`[data-testid=fleet-tabs] [data-tab=${kind}]`);
+    await s.waitFor(`the ${kind} tab's Engine column`, `return [...document.querySelectorAll('[data-table=${table}] th')].some(th => th.textContent.startsWith('Engine'))`, 30_000);
+    await s.waitFor(`${text} on ${host}`, `${rowIn(table)} !== undefined`, 30_000, text, host);
+  };
+  await tab("images", "fleet-images", image);
+  await tab("networks", "fleet-networks", "bridge");
+  await tab("volumes", "fleet-volumes", vol);
+  await s.script(`(() => { ${rowIn("fleet-volumes").replace("return ", "const r = ")}; r.querySelector('input[type=checkbox]').click(); })()`, vol, host);
+  await s.clickOn("[data-table=fleet-volumes] button[data-action=remove]");
+  const dialog = await s.waitFor("the confirmation naming the volume and its engine", "return document.querySelector('dialog.fleet-remove')?.textContent");
+  assert.ok(dialog.includes(`remove volume ${vol} on ${host}`), dialog);
+  assert.equal(await s.script("return document.querySelectorAll('dialog.fleet-remove li').length"), 1, dialog);
+  await s.clickOn("dialog.fleet-remove [data-testid=confirm]");
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try { execFileSync("docker", ["volume", "inspect", vol], { stdio: "ignore", timeout: 60_000 }); } catch { break; }
+    assert.ok(Date.now() < deadline, `${vol} was not removed in the engine`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await s.waitFor("the volume's row gone", `return ${rowIn("fleet-volumes").replace("return ", "")} === undefined`, 30_000, vol, host);
+});

@@ -1615,6 +1615,31 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("fleet: an image in use is removed only with force (and no-prune on request); an engine listed twice is said once", async () => {
+    const page = await open("#/fleet");
+    await page.waitForSelector("[data-testid=fleet-same]:text('default and local are the same engine: shown once')");
+    await page.click("[data-testid=fleet-tabs] [data-tab=images]");
+    await page.waitForSelector("[data-table=fleet-images] th:text('Engine')");
+    await page.fill("[data-table=fleet-images] input.filter", "local");
+    await page.waitForFunction(() => document.querySelectorAll("[data-table=fleet-images] tbody tr").length === 1);
+    await page.locator("[data-table=fleet-images] tbody tr input[type=checkbox]").check();
+    await page.click("[data-table=fleet-images] button[data-action=remove]");
+    const dialog = page.locator("dialog.fleet-remove");
+    await dialog.waitFor();
+    // Without force: named with its engine and container, nothing to confirm.
+    assert.match(await dialog.textContent(), /image busybox:latest on local is used by container web there: left alone/);
+    assert.equal(await dialog.locator("[data-testid=confirm]").isDisabled(), true);
+    await dialog.locator("input[name=force]").check();
+    await page.waitForFunction(() => document.querySelector("dialog.fleet-remove")?.textContent.includes("remove image busybox:latest"));
+    await dialog.locator("input[name=no_prune]").check();
+    await dialog.locator("[data-testid=confirm]").click();
+    await page.waitForFunction(() => window.__wharfFleet.executed.length === 1);
+    const sent = await page.evaluate(() => window.__wharfFleet.executed[0]);
+    assert.equal(sent.confirmed, true);
+    assert.deepEqual(sent.items.map((i) => [i.engine, i.cmd.action, i.cmd.force, i.cmd.no_prune]), [["local", "remove_image", true, true]]);
+    assert.deepEqual(errors, []);
+  });
+
   // Issue #14: a store revision repaints only what it changed. The sidebar, the engine box, the
   // container page's header (which asks the archive state when built) and the dashboard's top
   // lists stay the same elements when what they show is unchanged.

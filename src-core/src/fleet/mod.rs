@@ -17,6 +17,8 @@
 mod listing;
 mod nav;
 mod objects;
+mod removal;
+mod same;
 mod spec;
 #[cfg(test)]
 mod tests;
@@ -35,9 +37,11 @@ use crate::store::FirstLists;
 
 pub use listing::{EngineState, EngineStatus, FleetContainer, FleetKey, FleetSnapshot, MemberView};
 pub use objects::{
-    plan_removal, FleetImage, FleetNetwork, FleetObjectKey, FleetObjectKind, FleetObjects,
-    FleetVolume, KindCounts, RemovalPlan, RoutedCommand,
+    FleetImage, FleetNetwork, FleetObjectKey, FleetObjectKind, FleetObjects, FleetVolume,
+    KindCounts, RemovalOptions,
 };
+pub use removal::{plan_removal, plan_removal_with, RemovalPlan, RoutedCommand};
+pub use same::{endpoint_key, SameEngine};
 pub use spec::{everything, from_config, from_flags, EngineEntry, EngineSource, EngineSpec, RED};
 
 /// One engine of the fleet: its session, or why there is none (an address or context that
@@ -60,6 +64,8 @@ pub struct Fleet {
     forwarders: Vec<(String, JoinHandle<()>)>,
     /// The fleet-wide read-only and the one audit log every member shares.
     shared: Policy,
+    /// Specs found to be the same engine as a member, listed once ([`same`]).
+    same: Vec<SameEngine>,
 }
 
 impl Drop for Fleet {
@@ -101,17 +107,27 @@ impl Fleet {
             bump: Arc::new(tx),
             forwarders: Vec::new(),
             shared,
+            same: Vec::new(),
         };
+        let resolved = specs
+            .into_iter()
+            .map(|spec| {
+                let ep = endpoint_of(&spec, &base.connect);
+                (spec, ep)
+            })
+            .collect();
+        let (resolved, same) = same::fold(resolved);
+        fleet.same = same;
         // Every member's first container list before any member's follow-up work: the first
         // frame counts every engine's containers (store::FirstLists).
         let first_lists = FirstLists::default();
-        for spec in specs {
+        for (spec, ep) in resolved {
             let read_only = base.read_only || spec.read_only;
             let policy = Policy {
                 read_only,
                 audit: fleet.shared.audit.clone(),
             };
-            let (endpoint, session) = match endpoint_of(&spec, &base.connect) {
+            let (endpoint, session) = match ep {
                 Ok(ep) => {
                     let label = ep.transport.to_string();
                     let adopted = nav::adopt(&mut current, &label, read_only);
@@ -176,6 +192,12 @@ impl Fleet {
 
     pub fn members(&self) -> &[Member] {
         &self.members
+    }
+
+    /// The specs listed once because a member is the same engine (`default and prod are the
+    /// same engine: shown once`), for both UIs to say so.
+    pub fn same_engines(&self) -> &[SameEngine] {
+        &self.same
     }
 
     /// Wakes (its `changed()`) whenever any member publishes a new snapshot.

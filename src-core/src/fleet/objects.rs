@@ -1,5 +1,5 @@
-//! Images, volumes and networks of every engine of a fleet, each tagged with its engine, and
-//! the plan of a removal across engines. Pure functions of the members' snapshots (as
+//! Images, volumes and networks of every engine of a fleet, each tagged with its engine (the
+//! plan of a removal across engines is [`super::removal`]). Pure functions of the members' snapshots (as
 //! [`super::listing`] for containers), so both UIs show the same rows, counts and
 //! confirmation lines.
 //!
@@ -9,12 +9,11 @@
 //! stays the member's policy: a removal planned for a read-only engine is sent and refused by
 //! that engine's handle (the plan says so).
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{EngineStatus, Fleet};
+use super::Fleet;
 use crate::command::Command;
 use crate::model::{Image, ImageId, Network, NetworkId, Volume, VolumeName};
 use crate::rules::networks::is_builtin;
@@ -52,6 +51,17 @@ pub struct FleetObjectKey {
     pub id: String,
 }
 
+/// The choices of an image removal, as the single-engine removal has them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct RemovalOptions {
+    /// Remove images that containers (stopped ones) still use, and untag shared ones.
+    pub force: bool,
+    /// Keep the untagged parent images (`docker rmi --no-prune`).
+    pub no_prune: bool,
+}
+
 /// An image and the engine it is on; `users` are that engine's containers using it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -60,6 +70,10 @@ pub struct FleetImage {
     #[cfg_attr(feature = "ts", ts(as = "Image"))]
     pub image: Arc<Image>,
     pub users: usize,
+    /// The names of those containers (the removal plan names them; not sent to the page).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub used_by: Vec<String>,
 }
 
 /// A volume and the engine it is on; `users` are that engine's containers mounting it.
@@ -127,13 +141,13 @@ impl FleetImage {
         )
     }
 
-    /// Its removal: only the tags listed now (`real_tags`), never forced.
-    pub fn removal(&self) -> Command {
+    /// Its removal: only the tags listed now (`real_tags`), with the user's choices.
+    pub fn removal(&self, opts: RemovalOptions) -> Command {
         Command::RemoveImage {
             id: self.image.id.clone(),
             tags: real_tags(&self.image),
-            force: false,
-            no_prune: false,
+            force: opts.force,
+            no_prune: opts.no_prune,
         }
     }
 }
@@ -216,10 +230,18 @@ impl FleetObjects {
             let mut images: Vec<FleetImage> = s
                 .images
                 .values()
-                .map(|i| FleetImage {
-                    engine: engine.clone(),
-                    users: usage.image_users(&i.id).len(),
-                    image: i.clone(),
+                .map(|i| {
+                    let users = usage.image_users(&i.id);
+                    FleetImage {
+                        engine: engine.clone(),
+                        users: users.len(),
+                        used_by: users
+                            .iter()
+                            .filter_map(|id| s.containers.get(id))
+                            .map(|c| c.name.clone())
+                            .collect(),
+                        image: i.clone(),
+                    }
                 })
                 .collect();
             images.sort_by(|a, b| a.image.display_name().cmp(b.image.display_name()));
@@ -260,125 +282,6 @@ impl FleetObjects {
     pub fn counts(&self, engine: &str) -> Option<&KindCounts> {
         self.counts.iter().find(|c| c.engine == engine)
     }
-}
-
-/// A command and the engine it goes to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct RoutedCommand {
-    pub engine: String,
-    pub cmd: Command,
-}
-
-/// What a removal across engines will do, for the confirmation of both UIs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct RemovalPlan {
-    /// `Remove 2 volumes on 2 engines? Their data is lost.`
-    pub title: String,
-    /// One line per item, naming the object and its engine (`super::describe_command`), with
-    /// its users on that engine when some container uses it.
-    pub lines: Vec<String>,
-    /// What is left alone and why, and which engines will refuse (read-only).
-    pub notes: Vec<String>,
-    pub items: Vec<RoutedCommand>,
-}
-
-/// Plan the removal of the objects `keys` (in listing order; unknown keys are reported, not
-/// acted on). `engines` tells which engines are read-only.
-pub fn plan_removal(
-    objects: &FleetObjects,
-    engines: &[EngineStatus],
-    keys: &[FleetObjectKey],
-) -> RemovalPlan {
-    let wanted: BTreeSet<&FleetObjectKey> = keys.iter().collect();
-    let mut found: BTreeSet<FleetObjectKey> = BTreeSet::new();
-    let mut plan = RemovalPlan::default();
-    let mut kinds: BTreeMap<FleetObjectKind, usize> = BTreeMap::new();
-    let push = |plan: &mut RemovalPlan, engine: &str, name: &str, cmd: Command, users| {
-        let mut line = super::describe_command(engine, name, &cmd);
-        if users > 0 {
-            line.push_str(&format!(
-                ", used by {users} container{} there",
-                if users == 1 { "" } else { "s" }
-            ));
-        }
-        plan.lines.push(line);
-        plan.items.push(RoutedCommand {
-            engine: engine.to_owned(),
-            cmd,
-        });
-    };
-    for i in objects.images.iter().filter(|i| wanted.contains(&i.key())) {
-        found.insert(i.key());
-        *kinds.entry(FleetObjectKind::Image).or_default() += 1;
-        push(
-            &mut plan,
-            &i.engine,
-            i.image.display_name(),
-            i.removal(),
-            i.users,
-        );
-    }
-    for v in objects.volumes.iter().filter(|v| wanted.contains(&v.key())) {
-        found.insert(v.key());
-        *kinds.entry(FleetObjectKind::Volume).or_default() += 1;
-        push(
-            &mut plan,
-            &v.engine,
-            v.volume.name.as_str(),
-            v.removal(),
-            v.users,
-        );
-    }
-    for n in objects
-        .networks
-        .iter()
-        .filter(|n| wanted.contains(&n.key()))
-    {
-        found.insert(n.key());
-        match n.removal() {
-            Some(cmd) => {
-                *kinds.entry(FleetObjectKind::Network).or_default() += 1;
-                push(&mut plan, &n.engine, &n.network.name, cmd, n.users);
-            }
-            None => plan.notes.push(format!(
-                "{} on {} is built in: left alone",
-                n.network.name, n.engine
-            )),
-        }
-    }
-    for k in keys.iter().filter(|k| !found.contains(*k)) {
-        plan.notes.push(format!(
-            "{} {} on {} is no longer listed: left alone",
-            k.kind.as_str(),
-            k.id,
-            k.engine
-        ));
-    }
-    for e in engines {
-        if e.read_only && plan.items.iter().any(|i| i.engine == e.name) {
-            plan.notes
-                .push(format!("{} is read-only: its part will be refused", e.name));
-        }
-    }
-    let engines: BTreeSet<&str> = plan.items.iter().map(|i| i.engine.as_str()).collect();
-    let what: Vec<String> = kinds
-        .iter()
-        .map(|(k, n)| format!("{n} {}{}", k.as_str(), if *n == 1 { "" } else { "s" }))
-        .collect();
-    plan.title = format!(
-        "Remove {} on {} engine{}?{}",
-        what.join(", "),
-        engines.len(),
-        if engines.len() == 1 { "" } else { "s" },
-        if kinds.contains_key(&FleetObjectKind::Volume) {
-            " Their data is lost."
-        } else {
-            ""
-        }
-    );
-    plan
 }
 
 /// The object an image, volume or network command acts on, as a confirmation names it: the

@@ -2,7 +2,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::*;
-use crate::fleet::{describe_command, EngineState};
+use crate::fleet::{
+    describe_command, plan_removal, plan_removal_with, EngineState, EngineStatus, RemovalOptions,
+    RoutedCommand,
+};
 use crate::model::{Container, MountPoint};
 
 fn image(id: &str, tags: &[&str]) -> Image {
@@ -302,5 +305,49 @@ fn describe_command_names_objects_of_every_kind() {
     ];
     for (cmd, name, want) in cases {
         assert_eq!(describe_command("prod", name, &cmd), want);
+    }
+}
+
+#[test]
+fn an_image_in_use_needs_force_and_the_plan_carries_force_and_no_prune() {
+    let o = objects();
+    let used = FleetObjectKey {
+        engine: "east".into(),
+        kind: FleetObjectKind::Image,
+        id: "sha256:aaaa00000000111".into(),
+    };
+    let engines = [status("east", false), status("west", false)];
+    // Without force: left out, named with its engine and its container, nothing to send.
+    let plan = plan_removal(&o, &engines, std::slice::from_ref(&used));
+    assert!(plan.items.is_empty(), "{plan:?}");
+    assert_eq!(plan.needs_force, 1);
+    assert!(plan.has_images);
+    assert_eq!(plan.title, "Nothing to remove");
+    assert_eq!(
+        plan.notes,
+        ["image busybox:latest on east is used by container c1 there: left alone (force removes it)"]
+    );
+    // With force and no-prune: one item carrying both.
+    let opts = RemovalOptions {
+        force: true,
+        no_prune: true,
+    };
+    let plan = plan_removal_with(&o, &engines, std::slice::from_ref(&used), opts);
+    assert_eq!(plan.needs_force, 0);
+    assert_eq!(
+        plan.lines,
+        ["remove image busybox:latest (aaaa00000000) on east, used by 1 container there"]
+    );
+    match &plan.items[..] {
+        [RoutedCommand {
+            engine,
+            cmd:
+                Command::RemoveImage {
+                    force: true,
+                    no_prune: true,
+                    ..
+                },
+        }] => assert_eq!(engine, "east"),
+        other => panic!("expected a forced no-prune removal on east, got {other:?}"),
     }
 }

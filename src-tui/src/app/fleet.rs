@@ -32,6 +32,17 @@ pub struct FleetConfirm {
     pub lines: Vec<String>,
     pub notes: Vec<String>,
     pub items: Vec<(String, Command)>,
+    /// An object removal: what to plan again when `f` or `p` changes its choices.
+    pub removal: Option<ObjectRemoval>,
+}
+
+/// The objects of a removal and its choices (force, no-prune: `app::fleet_objects`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectRemoval {
+    pub keys: Vec<wharf_core::fleet::FleetObjectKey>,
+    pub opts: wharf_core::fleet::RemovalOptions,
+    /// Whether an image is among them (the choices apply to images only).
+    pub has_images: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -332,6 +343,7 @@ impl FleetApp {
             lines,
             notes,
             items,
+            removal: None,
         });
         None
     }

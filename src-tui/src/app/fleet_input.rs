@@ -1,7 +1,9 @@
 //! The fleet's terminal input besides its keys: the `?` help (scrolled like the engine's
 //! help), the mouse (a click selects a row, the wheel moves the selection, as in the engine's
 //! table) and the terminal's size, which places the table for both. The hit test and the
-//! scrolling are the engine table's own (`layout::row_at`, `layout::keep_in_view`).
+//! scrolling are the engine table's own (`layout::row_at`, `layout::keep_in_view`). They act
+//! on the table shown: the containers', or an object kind's (`:img`, `:volumes`, `:net`),
+//! which sits in the same place on screen ([`FleetApp::cursor`]).
 //!
 //! Invariant: after every input the selected row is in view (`offset`), so what the mouse
 //! hits is what is drawn.
@@ -9,6 +11,7 @@
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
 use super::fleet::{FleetApp, FleetEffect};
+use super::fleet_kinds::FleetKind;
 use super::keys::help_scroll;
 use crate::keymap::Key;
 use crate::layout::{fleet_areas, keep_in_view, row_at, FleetAreas};
@@ -45,18 +48,32 @@ impl FleetApp {
         effect
     }
 
+    /// The table shown: its selection, its first row on screen, and how many rows it has.
+    pub(super) fn cursor(&mut self) -> (&mut usize, &mut usize, usize) {
+        if self.kinds.kind == FleetKind::Containers {
+            (&mut self.selected, &mut self.offset, self.rows.len())
+        } else {
+            let k = &mut self.kinds;
+            (&mut k.selected, &mut k.offset, k.rows.len())
+        }
+    }
+
     fn mouse_event(&mut self, m: MouseEvent) {
-        if !self.mouse || self.help.is_some() || self.confirm.is_some() || self.editing_filter {
+        let typing =
+            self.editing_filter || self.kinds.editing_filter || self.kinds.command.is_some();
+        if !self.mouse || self.help.is_some() || self.confirm.is_some() || typing {
             return;
         }
-        let last = self.rows.len().saturating_sub(1);
+        let rows = self.areas().rows();
+        let (selected, offset, len) = self.cursor();
+        let last = len.saturating_sub(1);
         match m.kind {
-            MouseEventKind::ScrollDown => self.selected = (self.selected + 3).min(last),
-            MouseEventKind::ScrollUp => self.selected = self.selected.saturating_sub(3),
+            MouseEventKind::ScrollDown => *selected = (*selected + 3).min(last),
+            MouseEventKind::ScrollUp => *selected = selected.saturating_sub(3),
             MouseEventKind::Down(MouseButton::Left) => {
-                if let Some(i) = row_at(self.areas().rows(), self.offset, m.column, m.row) {
-                    if i < self.rows.len() {
-                        self.selected = i;
+                if let Some(i) = row_at(rows, *offset, m.column, m.row) {
+                    if i < len {
+                        *selected = i;
                     }
                 }
             }
@@ -67,7 +84,8 @@ impl FleetApp {
     /// Also after a new snapshot (rows come and go).
     pub fn keep_selection_in_view(&mut self) {
         let height = usize::from(self.areas().rows().height);
-        self.offset = keep_in_view(self.offset, self.selected, height);
+        let (selected, offset, _) = self.cursor();
+        *offset = keep_in_view(*offset, *selected, height);
     }
 
     /// The SSH members' costs now; whether they changed (the screen then needs drawing).

@@ -76,6 +76,8 @@ pub struct FleetKinds {
     /// The current kind's rows, filtered and sorted.
     pub rows: Vec<ObjectRow>,
     pub selected: usize,
+    /// The first row on screen (kept so the mouse hits what is drawn, as the containers').
+    pub offset: usize,
     pub filter: String,
     pub editing_filter: bool,
     pub sort_col: usize,
@@ -212,6 +214,7 @@ impl FleetKinds {
             self.kind = kind;
             self.rows.clear();
             self.selected = 0;
+            self.offset = 0;
             self.sort_col = 0;
             self.sort_desc = false;
             self.filter.clear();

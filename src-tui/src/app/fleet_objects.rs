@@ -12,9 +12,9 @@
 use std::collections::BTreeSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
-use wharf_core::fleet::{plan_removal, Fleet, FleetObjectKey, FleetObjects};
+use wharf_core::fleet::{plan_removal_with, Fleet, FleetObjectKey, FleetObjects, RemovalOptions};
 
-use super::fleet::{FleetApp, FleetConfirm, FleetEffect};
+use super::fleet::{FleetApp, FleetConfirm, FleetEffect, ObjectRemoval};
 pub use super::fleet_kinds::FleetKind;
 use crate::format::inert;
 use crate::keymap::{Action, Key};
@@ -47,18 +47,43 @@ impl FleetApp {
             .collect();
         k.marks.retain(|m| present.contains(m));
         k.refresh();
+        self.keep_selection_in_view();
     }
 
     /// The other kinds' keys, before the containers' own: `Some` when the key was handled
     /// here (with the effect, if any), `None` to let the containers' table have it.
     pub(super) fn kinds_key(&mut self, ev: KeyEvent) -> Option<Option<FleetEffect>> {
-        if self.confirm.is_some() {
-            if self.kinds.kind != FleetKind::Containers
-                && matches!(ev.code, KeyCode::Char('y') | KeyCode::Enter)
-            {
-                self.kinds.marks.clear();
-            }
-            return None;
+        if let Some(c) = &self.confirm {
+            // Not an object removal: the containers' confirmation has its keys.
+            let r = c.removal.clone()?;
+            return match ev.code {
+                // The image removal's choices, as in the single-engine confirmation: the
+                // plan is made again with them (force takes the images in use).
+                KeyCode::Char('f') | KeyCode::Char('p') if r.has_images => {
+                    let mut opts = r.opts;
+                    if ev.code == KeyCode::Char('f') {
+                        opts.force = !opts.force;
+                    } else {
+                        opts.no_prune = !opts.no_prune;
+                    }
+                    self.confirm = None;
+                    self.plan_remove(r.keys, opts);
+                    Some(None)
+                }
+                KeyCode::Char('y') | KeyCode::Enter if c.items.is_empty() => {
+                    self.confirm = None;
+                    self.toast = Some((
+                        "nothing removed: every object listed needs force (f)".to_owned(),
+                        true,
+                    ));
+                    Some(None)
+                }
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    self.kinds.marks.clear();
+                    None
+                }
+                _ => None,
+            };
         }
         if self.kinds.command.is_some() {
             return Some(self.command_key(ev));
@@ -142,6 +167,10 @@ impl FleetApp {
 
     /// `Some(effect)` when the action means something on these rows.
     fn kinds_action(&mut self, a: Action) -> Option<Option<FleetEffect>> {
+        if a == Action::Help {
+            self.help = Some(0);
+            return Some(None);
+        }
         let k = &mut self.kinds;
         let n = k.rows.len();
         match a {
@@ -181,29 +210,32 @@ impl FleetApp {
                 }
             }
             Action::ClearMarks => k.marks.clear(),
-            Action::Remove => self.plan_remove(),
+            Action::Remove => {
+                let keys: Vec<FleetObjectKey> = if k.marks.is_empty() {
+                    k.selected_row()
+                        .map(|r| r.key.clone())
+                        .into_iter()
+                        .collect()
+                } else {
+                    k.marks.iter().cloned().collect()
+                };
+                self.plan_remove(keys, RemovalOptions::default());
+            }
             _ => return None,
         }
         Some(None)
     }
 
     /// `D`: the marked objects (on any engine), else the selected one, through the core's
-    /// plan; a confirmation, or why nothing can be removed.
-    fn plan_remove(&mut self) {
-        let k = &self.kinds;
-        let keys: Vec<FleetObjectKey> = if k.marks.is_empty() {
-            k.selected_row()
-                .map(|r| r.key.clone())
-                .into_iter()
-                .collect()
-        } else {
-            k.marks.iter().cloned().collect()
-        };
+    /// plan with the image removal's choices (`f`, `p` in the confirmation); a confirmation,
+    /// or why nothing can be removed.
+    fn plan_remove(&mut self, keys: Vec<FleetObjectKey>, opts: RemovalOptions) {
         if keys.is_empty() {
             return;
         }
-        let plan = plan_removal(&k.objects, &self.snapshot.engines, &keys);
-        if plan.items.is_empty() {
+        let plan = plan_removal_with(&self.kinds.objects, &self.snapshot.engines, &keys, opts);
+        // Images left out for want of force still get the confirmation: `f` takes them.
+        if plan.items.is_empty() && plan.needs_force == 0 {
             self.toast = Some((inert(&plan.notes.join("; ")), true));
             return;
         }
@@ -212,6 +244,11 @@ impl FleetApp {
             lines: plan.lines.iter().map(|l| inert(l)).collect(),
             notes: plan.notes.iter().map(|l| inert(l)).collect(),
             items: plan.items.into_iter().map(|r| (r.engine, r.cmd)).collect(),
+            removal: Some(ObjectRemoval {
+                keys,
+                opts,
+                has_images: plan.has_images,
+            }),
         });
     }
 }

@@ -48,20 +48,37 @@ pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
     if app.confirm.is_some() {
         confirm(f, app, p, area);
     }
+    help(
+        f,
+        app,
+        p,
+        super::popup::between(area, a.header, a.footer),
+        &FLEET_HELP,
+        "fleet: every engine's containers; Enter opens the row's engine (Esc at its top, \
+         or :fleet, comes back here); the filter matches the engine name too; \
+         :img, :volumes, :net list the other kinds",
+    );
+}
+
+/// The `?` help over `body` while it is open: the fleet's containers' keys or an object
+/// kind's (`groups`), with one note.
+pub(crate) fn help(
+    f: &mut Frame,
+    app: &FleetApp,
+    p: &Palette,
+    body: Rect,
+    groups: &[(&'static str, &[Action])],
+    note: &'static str,
+) {
     if let Some(offset) = app.help {
-        let body = super::popup::between(area, a.header, a.footer);
-        let notes = vec![Line::styled(
-            "fleet: every engine's containers; Enter opens the row's engine (Esc at its top, \
-             or :fleet, comes back here); the filter matches the engine name too",
-            Style::default().fg(p.muted),
-        )];
+        let notes = vec![Line::styled(note, Style::default().fg(p.muted))];
         super::popup::help_popup(
             f,
             body,
             app.keymap(),
             p,
             app.read_only,
-            &FLEET_HELP,
+            groups,
             notes,
             offset,
         );
@@ -72,7 +89,13 @@ pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
 const FLEET_HELP: [(&str, &[Action]); 4] = [
     (
         "General",
-        &[Action::Quit, Action::Help, Action::Filter, Action::Back],
+        &[
+            Action::Quit,
+            Action::Help,
+            Action::Filter,
+            Action::Back,
+            Action::Command,
+        ],
     ),
     (
         "Move",
@@ -110,7 +133,7 @@ const FLEET_HELP: [(&str, &[Action]); 4] = [
 ];
 
 /// The footer's keys, from the key map like the engine's footer.
-const FLEET_HINTS: [Action; 13] = [
+const FLEET_HINTS: [Action; 14] = [
     Action::Open,
     Action::Filter,
     Action::SortNext,
@@ -122,6 +145,7 @@ const FLEET_HINTS: [Action; 13] = [
     Action::Restart,
     Action::PauseToggle,
     Action::Remove,
+    Action::Command,
     Action::Help,
     Action::Quit,
 ];
@@ -149,8 +173,13 @@ pub(crate) fn header_lines(
             Style::default().fg(p.accent).add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            " · {} engines · {total}",
-            app.snapshot.engines.len()
+            " · {} engine{} · {total}",
+            app.snapshot.engines.len(),
+            if app.snapshot.engines.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
         )),
     ])];
     for e in &app.snapshot.engines {
@@ -292,7 +321,8 @@ pub(crate) fn filter_line(
         ])
     } else if let Some((text, error)) = &app.toast {
         Line::styled(
-            text.clone(),
+            // Toasts quote engine errors and names: inert, as the engine views' toasts.
+            inert(text),
             Style::default().fg(if *error { p.error } else { p.running }),
         )
     } else if !filter.is_empty() {
@@ -315,7 +345,8 @@ fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
 
 pub(crate) fn confirm(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     let Some(c) = &app.confirm else { return };
-    let height = (c.lines.len() + c.notes.len() + 4).min(area.height as usize) as u16;
+    let options = usize::from(c.removal.as_ref().is_some_and(|r| r.has_images));
+    let height = (c.lines.len() + c.notes.len() + options + 4).min(area.height as usize) as u16;
     let width = area.width.saturating_sub(8).min(90);
     let rect = Rect {
         x: area.x + (area.width.saturating_sub(width)) / 2,
@@ -326,6 +357,15 @@ pub(crate) fn confirm(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(l.clone())).collect();
     for n in &c.notes {
         lines.push(Line::styled(n.clone(), Style::default().fg(p.error)));
+    }
+    // An image removal's choices, as the single-engine confirmation shows them.
+    if let Some(r) = c.removal.as_ref().filter(|r| r.has_images) {
+        let tick = |on: bool| if on { "x" } else { " " };
+        lines.push(Line::raw(format!(
+            "[{}] f: force   [{}] p: keep untagged parents",
+            tick(r.opts.force),
+            tick(r.opts.no_prune)
+        )));
     }
     lines.push(Line::styled(
         "y/Enter: yes · n/Esc: no",

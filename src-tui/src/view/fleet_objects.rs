@@ -4,17 +4,19 @@
 //! carry a red marker, and the frame turns red while the selected row is on one. The
 //! confirmation popup is the containers' one. A pure function of the state.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::fleet::{confirm, engine_colour};
+use super::fleet::{confirm, engine_colour, help};
 use crate::app::fleet::FleetApp;
 use crate::app::fleet_objects::FleetKind;
 use crate::config::Palette;
 use crate::format::inert;
+use crate::keymap::Action;
+use crate::layout::fleet_areas;
 
 /// The fleet's frame: the containers' view (`view::fleet`) or an object kind's, and the `:`
 /// line over either while it is typed.
@@ -31,20 +33,76 @@ pub fn draw(f: &mut Frame, app: &FleetApp, p: &Palette) {
         return;
     }
     let area = f.area();
-    let [head, body, foot] = Layout::vertical([
-        Constraint::Length(1 + app.snapshot.engines.len() as u16),
-        Constraint::Min(3),
-        Constraint::Length(2),
-    ])
-    .areas(area);
-    header(f, app, p, head);
-    table(f, app, p, body);
-    footer(f, app, p, foot);
-    command_line(f, app, p, foot);
+    // The containers' areas: the mouse's hit test is theirs (`app::fleet_input`).
+    let a = fleet_areas((area.width, area.height), app.snapshot.engines.len());
+    header(f, app, p, a.header);
+    table(f, app, p, a.table);
+    footer(f, app, p, a.footer);
+    command_line(f, app, p, a.footer);
     if app.confirm.is_some() {
         confirm(f, app, p, area);
     }
+    help(
+        f,
+        app,
+        p,
+        super::popup::between(area, a.header, a.footer),
+        &OBJECT_HELP,
+        "fleet objects: every engine's images, volumes or networks; D removes (images: f \
+         force, p keep untagged parents in the confirmation); built-in networks are never \
+         removed; :ps lists containers again",
+    );
 }
+
+/// The `?` help of an object kind: the keys `app::fleet_objects` acts on.
+const OBJECT_HELP: [(&str, &[Action]); 4] = [
+    (
+        "General",
+        &[
+            Action::Quit,
+            Action::Help,
+            Action::Filter,
+            Action::Back,
+            Action::Command,
+        ],
+    ),
+    (
+        "Move",
+        &[
+            Action::Up,
+            Action::Down,
+            Action::PageUp,
+            Action::PageDown,
+            Action::Top,
+            Action::Bottom,
+        ],
+    ),
+    (
+        "Select & sort",
+        &[
+            Action::Mark,
+            Action::ClearMarks,
+            Action::SortNext,
+            Action::SortPrev,
+            Action::SortReverse,
+        ],
+    ),
+    ("Act", &[Action::Remove]),
+];
+
+/// The footer's keys, from the key map like the containers' footer; `:` early, as it is
+/// the way back to containers and a narrow footer cuts the last hints.
+const OBJECT_HINTS: [Action; 9] = [
+    Action::Command,
+    Action::Filter,
+    Action::SortNext,
+    Action::SortReverse,
+    Action::Mark,
+    Action::ClearMarks,
+    Action::Remove,
+    Action::Help,
+    Action::Quit,
+];
 
 /// One engine's count of `kind`.
 fn count(app: &FleetApp, engine: &str, kind: FleetKind) -> usize {
@@ -155,18 +213,21 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
         .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
         .block(block)
         .row_highlight_style(Style::default().bg(p.selection_bg));
-    let mut state = TableState::default().with_selected(Some(k.selected));
+    let mut state = TableState::default()
+        .with_offset(k.offset)
+        .with_selected(Some(k.selected));
     f.render_stateful_widget(t, area, &mut state);
 }
 
 fn footer(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     let k = &app.kinds;
     let filter = super::fleet::filter_line(app, k.editing_filter, &k.filter, p);
-    let keys = Line::styled(
-        "↑↓ move · / filter · <> sort · I reverse · space mark · u unmark · D remove · \
-         :containers :images :volumes :networks · q quit",
-        Style::default().fg(p.muted),
-    );
+    let keys = Line::from(super::key_hints(
+        app.keymap(),
+        p,
+        app.read_only,
+        OBJECT_HINTS.to_vec(),
+    ));
     f.render_widget(Paragraph::new(vec![filter, keys]), area);
 }
 

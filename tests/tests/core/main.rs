@@ -16,6 +16,7 @@ mod dash_cost;
 mod faults;
 mod files;
 mod fleet;
+mod fleet_image_force;
 mod fleet_objects;
 mod history;
 mod images;

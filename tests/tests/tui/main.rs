@@ -13,6 +13,7 @@ mod contexts;
 mod dash;
 mod files;
 mod fleet;
+mod fleet_finish;
 mod fleet_nav;
 mod fleet_objects;
 mod fleet_ssh;

@@ -98,12 +98,18 @@ pub struct Wharf {
 impl Wharf {
     /// Starts `wharf --no-mouse --log-file … ARGS` against `engine` in a 160x45 pane.
     pub fn start(engine: &TestEngine, args: &[&str]) -> Wharf {
-        Wharf::launch(engine, args, (WIDTH, HEIGHT), "", &[])
+        Wharf::launch(engine, args, (WIDTH, HEIGHT), "", &[], false)
+    }
+
+    /// [`Wharf::start_with_env`] with the mouse on (no `--no-mouse`): [`Wharf::mouse`] sends
+    /// clicks and the wheel.
+    pub fn start_with_mouse(engine: &TestEngine, args: &[&str], env: &[(&str, &str)]) -> Wharf {
+        Wharf::launch(engine, args, (WIDTH, HEIGHT), "", env, true)
     }
 
     /// [`Wharf::start`] with more environment variables for wharf (e.g. `DOCKER_TLS`).
     pub fn start_with_env(engine: &TestEngine, args: &[&str], env: &[(&str, &str)]) -> Wharf {
-        Wharf::launch(engine, args, (WIDTH, HEIGHT), "", env)
+        Wharf::launch(engine, args, (WIDTH, HEIGHT), "", env, false)
     }
 
     /// Like [`Wharf::start`], in a `width`×`height` pane, with `redirect` (shell syntax such
@@ -114,7 +120,7 @@ impl Wharf {
         size: (u16, u16),
         redirect: &str,
     ) -> Wharf {
-        Wharf::launch(engine, args, size, redirect, &[])
+        Wharf::launch(engine, args, size, redirect, &[], false)
     }
 
     fn launch(
@@ -123,6 +129,7 @@ impl Wharf {
         (width, height): (u16, u16),
         redirect: &str,
         env: &[(&str, &str)],
+        mouse: bool,
     ) -> Wharf {
         static NEXT: AtomicU32 = AtomicU32::new(1);
         let socket = format!(
@@ -140,8 +147,9 @@ impl Wharf {
         // The pane keeps a note after wharf exits so a crash shows on screen, not as a
         // vanished session.
         let mut script = format!(
-            "'{}' --no-mouse --log-file '{}'",
+            "'{}'{} --log-file '{}'",
             bin.display(),
+            if mouse { "" } else { " --no-mouse" },
             log.display()
         );
         for a in args {
@@ -321,6 +329,20 @@ impl Wharf {
         self.wait("wharf shows the connected containers table", |s| {
             s.contains(" wharf ") && s.contains("connected") && s.contains("NAME")
         })
+    }
+
+    /// A mouse event at cell (`x`, `y`) (0-based), as a terminal reports it with SGR encoding:
+    /// `button` 0 is a left press (a release follows), 64 the wheel up, 65 the wheel down.
+    pub fn mouse(&self, button: u8, x: u16, y: u16) {
+        let mut seq = format!("\x1b[<{button};{};{}M", x + 1, y + 1);
+        if button == 0 {
+            seq.push_str(&format!("\x1b[<0;{};{}m", x + 1, y + 1));
+        }
+        let hex: Vec<String> = seq.bytes().map(|b| format!("{b:02x}")).collect();
+        run(self
+            .tmux()
+            .args(["send-keys", "-t", "main", "-H"])
+            .args(&hex));
     }
 
     /// `/` NAME Enter in a table: waits until exactly one row is left (the position shows `1/1`).

@@ -38,3 +38,12 @@ export function setText(el: HTMLElement, text: string): void {
   el.textContent = text;
   LIVE.texts++;
 }
+
+/** Commands the page invoked and pushed messages it received, by name (`window.__wharfIpc`;
+ *  a pushed message is `STREAM:message`): what a page asks and is sent, for the real-app tests
+ *  (the Fleet page never polls `fleet_snapshot`; a hidden page is sent nothing). */
+export const IPC: Record<string, number> = {};
+(window as unknown as { __wharfIpc: typeof IPC }).__wharfIpc = IPC;
+export function countIpc(name: string): void {
+  IPC[name] = (IPC[name] ?? 0) + 1;
+}

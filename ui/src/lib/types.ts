@@ -122,3 +122,4 @@ export type { FleetImage } from "./generated/FleetImage";
 export type { FleetVolume } from "./generated/FleetVolume";
 export type { FleetNetwork } from "./generated/FleetNetwork";
 export type { RemovalPlan } from "./generated/RemovalPlan";
+export type { RemovalOptions } from "./generated/RemovalOptions";

@@ -117,7 +117,9 @@ export function fleetView(): View {
     show(snap);
   });
   frame.append(table.el, kinds.el);
-  const el = h("section", { class: "fleet", "data-testid": "fleet" }, h("h2", {}, "Fleet"), chips, form, kinds.tabs, frame);
+  // Names that were the same engine as a member, listed once (wharf-core's `fleet::same`).
+  const same = h("p", { class: "fleet-same muted", "data-testid": "fleet-same", hidden: true });
+  const el = h("section", { class: "fleet", "data-testid": "fleet" }, h("h2", {}, "Fleet"), chips, same, form, kinds.tabs, frame);
 
   let ssh: EngineSsh[] = [];
   const show = (s: FleetSnapshot) => {
@@ -132,6 +134,9 @@ export function fleetView(): View {
   };
   const pushed = (u: FleetUpdate) => {
     ssh = u.ssh;
+    const lines = u.same.join("; ");
+    if (same.textContent !== lines) same.textContent = lines;
+    same.hidden = lines === "";
     show(u.snapshot);
     // The objects of an object tab follow the same revisions (nothing while Containers shows).
     void kinds.poll();

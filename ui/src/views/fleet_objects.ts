@@ -2,28 +2,87 @@
 // every engine's objects (wharf-core's `fleet::FleetObjects`: each with its engine, "used by"
 // counted on that engine) in a Table with the Engine column first: filter (it matches the
 // engine too), sort, checkboxes across engines and Remove, confirmed with the core's plan
-// (each object named with its engine, built-in networks left alone, read-only engines named)
+// (each object named with its engine, built-in networks left alone, read-only engines named;
+// images with the force / keep-untagged-parents choices, an image in use only with force)
 // and run through `fleet_execute` by engine; an engine's refusal comes back as its error.
 // The chips above show each engine's count of the kind shown.
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { bytes, shortId } from "../lib/format";
 import { Table } from "../lib/table";
-import type { EngineStatus, FleetImage, FleetNetwork, FleetObjectKey, FleetObjects, FleetVolume } from "../lib/types";
-import { confirmAction, errorText, toast } from "../lib/ui";
+import type { EngineStatus, FleetImage, FleetNetwork, FleetObjectKey, FleetObjects, FleetVolume, RemovalPlan } from "../lib/types";
+import { errorText, toast } from "../lib/ui";
 
 export type FleetTab = "containers" | "images" | "volumes" | "networks";
 const TABS: FleetTab[] = ["containers", "images", "volumes", "networks"];
 
+/** The removal dialog: the core's plan (title, one line per object with its engine, notes),
+ *  and, when an image is among the objects, the single-engine removal's choices (force,
+ *  keep untagged parents): changing one asks the core for the plan again, so an image in use
+ *  is listed only with force. Resolves with the plan confirmed, or null. */
+function removalDialog(keys: FleetObjectKey[], first: RemovalPlan): Promise<RemovalPlan | null> {
+  return new Promise((resolve) => {
+    let plan = first;
+    const title = h("h2", {});
+    const lines = h("ul", { class: "names" });
+    const notes = h("div", { class: "notes" });
+    const force = h("input", { type: "checkbox", name: "force" });
+    const noPrune = h("input", { type: "checkbox", name: "no_prune" });
+    const go = h("button", { type: "button", class: "danger", "data-testid": "confirm" }, "Remove");
+    const choices = h("div", { class: "choices", hidden: !plan.has_images },
+      h("label", { class: "check" }, force, " Force (remove images that stopped containers use)"),
+      h("label", { class: "check" }, noPrune, " Keep untagged parent images (no-prune)"));
+    const draw = () => {
+      title.textContent = plan.title;
+      replace(lines, plan.lines.map((l) => h("li", {}, l)));
+      replace(notes, plan.notes.map((n) => h("p", { class: "warning", role: "alert" }, n)));
+      go.disabled = plan.items.length === 0;
+    };
+    const dlg = h("dialog", { class: "confirm fleet-remove", "aria-label": "Remove" }, title, lines, notes, choices,
+      h("div", { class: "buttons" },
+        h("button", { type: "button", class: "cancel", onclick: () => close(null) }, "Cancel"), go));
+    const close = (ok: RemovalPlan | null) => {
+      dlg.close();
+      dlg.remove();
+      resolve(ok);
+    };
+    let asked = 0;
+    const again = async () => {
+      // Nothing is confirmed while the plan for the new choices is on its way; only the plan
+      // for the latest choices is shown (answers may come back out of order).
+      go.disabled = true;
+      const n = ++asked;
+      try {
+        const next = await backend().fleetRemovePlan(keys, { force: force.checked, no_prune: noPrune.checked });
+        if (n !== asked) return;
+        plan = next;
+        draw();
+      } catch (e) {
+        toast(errorText(e), "error");
+      }
+    };
+    force.onchange = again;
+    noPrune.onchange = again;
+    go.onclick = () => close(plan);
+    dlg.addEventListener("cancel", (e) => { e.preventDefault(); close(null); });
+    draw();
+    document.body.appendChild(dlg);
+    dlg.showModal();
+    (dlg.querySelector(".cancel") as HTMLButtonElement).focus();
+  });
+}
+
 async function remove(keys: FleetObjectKey[]) {
   if (!keys.length) return;
   try {
-    const plan = await backend().fleetRemovePlan(keys);
-    if (!plan.items.length) {
-      toast(plan.notes.join("; ") || "nothing to remove", "error");
+    const first = await backend().fleetRemovePlan(keys, { force: false, no_prune: false });
+    // Nothing to remove and nothing force would change: say why, no dialog.
+    if (!first.items.length && !first.needs_force) {
+      toast(first.notes.join("; ") || "nothing to remove", "error");
       return;
     }
-    if (!(await confirmAction(plan.title, "Remove", plan.lines, plan.notes))) return;
+    const plan = await removalDialog(keys, first);
+    if (!plan || !plan.items.length) return;
     const results = await backend().fleetExecute(plan.items, true);
     const failed = results.map((e, i) => (e ? `${plan.lines[i]}: ${errorText(e)}` : null)).filter((x): x is string => x !== null);
     if (failed.length) toast(failed.join("; "), "error");

@@ -13,7 +13,7 @@ import type {
   AlertRules, FiredAlert, RuleSpec,
   DashFormat, DashResume, DashScope, DashUpdate, Stacking, HistoryMarker,
   FleetUpdate,
-  FleetItem, FleetPlan, FleetSnapshot, FleetObjects, FleetObjectKey, RemovalPlan,
+  FleetItem, FleetPlan, FleetSnapshot, FleetObjects, FleetObjectKey, RemovalPlan, RemovalOptions,
 } from "../types";
 
 /** A running stream; `stop()` cancels it on the backend. */
@@ -154,7 +154,7 @@ export interface Backend {
   fleetObjects(): Promise<FleetObjects>;
   /** The core's plan to remove these objects: lines naming each with its engine, notes, and
    * the items for `fleetExecute`. */
-  fleetRemovePlan(keys: FleetObjectKey[]): Promise<RemovalPlan>;
+  fleetRemovePlan(keys: FleetObjectKey[], options?: RemovalOptions): Promise<RemovalPlan>;
 }
 
 let current: Backend | null = null;

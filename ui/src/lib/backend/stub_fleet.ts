@@ -17,6 +17,8 @@ interface StubFleet {
   executed: { items: FleetItem[]; confirmed: boolean }[];
   /** The SSH engines' costs (`prod` is reached over SSH). */
   ssh: EngineSsh[];
+  /** Names listed once because they are a member's engine (`default` is `local`). */
+  same: string[];
   watchers: Set<(u: FleetUpdate) => void>;
   asked: number;
   pushed: number;
@@ -33,7 +35,7 @@ const DESTRUCTIVE = ["stop", "restart", "kill", "remove"];
 
 export function stubFleet(make: (i: number, state: ContainerState) => Container, stream: (stop: () => void) => StreamHandle): FleetApi {
   const f: StubFleet = {
-    open: false, hosts: [], engines: [], rows: [], executed: [], ssh: [], watchers: new Set(), asked: 0, pushed: 0,
+    open: false, hosts: [], engines: [], rows: [], executed: [], ssh: [], same: [], watchers: new Set(), asked: 0, pushed: 0,
     revise(change) {
       change(f);
       const u = update();
@@ -48,7 +50,7 @@ export function stubFleet(make: (i: number, state: ContainerState) => Container,
     });
     return { engines, containers: f.rows.map((r) => ({ engine: r.engine, container: r.container })) };
   };
-  const update = (): FleetUpdate => ({ snapshot: snapshot(), ssh: f.ssh.map((s) => ({ ...s, cost: { ...s.cost } })) });
+  const update = (): FleetUpdate => ({ snapshot: snapshot(), ssh: f.ssh.map((s) => ({ ...s, cost: { ...s.cost } })), same: [...f.same] });
   const row = (engine: string, i: number, name: string, state: ContainerState) =>
     ({ engine, container: { ...make(i, state), name } });
   const name = (it: FleetItem) => f.rows.find((r) => r.engine === it.engine && "id" in it.cmd && r.container.id === it.cmd.id)?.container.name ?? "";
@@ -65,6 +67,7 @@ export function stubFleet(make: (i: number, state: ContainerState) => Container,
       ];
       f.rows = [row("local", 1, "web", "running"), row("local", 2, "db", "exited"),
         row("prod", 3, "web", "running"), row("audit", 4, "ledger", "running")];
+      f.same = ["default and local are the same engine: shown once"];
       f.ssh = [{ engine: "prod", cost: { connections: 1, sessions: 5, processes: 6, sessions_per_connection: 8 } }];
       return snapshot();
     },

@@ -5,7 +5,7 @@
 // A removal the page sent (seen in `window.__wharfFleet.executed`) takes the object off the
 // list unless its engine is read-only.
 import type { Backend } from "./index";
-import type { FleetImage, FleetItem, FleetNetwork, FleetObjectKey, FleetObjects, FleetVolume, RemovalPlan } from "../types";
+import type { FleetImage, FleetItem, FleetNetwork, FleetObjectKey, FleetObjects, FleetVolume, RemovalOptions, RemovalPlan } from "../types";
 
 type Api = Pick<Backend, "fleetObjects" | "fleetRemovePlan">;
 type Seen = { engines: { name: string; read_only: boolean }[]; executed: { items: FleetItem[] }[] };
@@ -55,10 +55,24 @@ export function stubFleetObjects(): Api {
   };
   return {
     async fleetObjects() { return objects(); },
-    async fleetRemovePlan(keys: FleetObjectKey[]): Promise<RemovalPlan> {
+    async fleetRemovePlan(keys: FleetObjectKey[], options?: RemovalOptions): Promise<RemovalPlan> {
       const o = objects();
-      const plan: RemovalPlan = { title: "", lines: [], notes: [], items: [] };
+      const opts = options ?? { force: false, no_prune: false };
+      const plan: RemovalPlan = { title: "", lines: [], notes: [], items: [], needs_force: 0, has_images: false };
       for (const k of keys) {
+        const i = o.images.find((x) => k.kind === "image" && x.engine === k.engine && x.image.id === k.id);
+        if (i) {
+          plan.has_images = true;
+          // The core's rule: an image in use goes only with force.
+          if (i.users && !opts.force) {
+            plan.needs_force += 1;
+            plan.notes.push(`image ${i.image.tags[0]} on ${i.engine} is used by container web there: left alone (force removes it)`);
+          } else {
+            plan.lines.push(`remove image ${i.image.tags[0]} (${i.image.id.slice(7, 19)}) on ${i.engine}${i.users ? `, used by ${i.users} container there` : ""}`);
+            plan.items.push({ engine: i.engine, cmd: { action: "remove_image", id: i.image.id, tags: i.image.tags, force: opts.force, no_prune: opts.no_prune } });
+          }
+          continue;
+        }
         const v = o.volumes.find((x) => k.kind === "volume" && x.engine === k.engine && x.volume.name === k.id);
         const n = o.networks.find((x) => k.kind === "network" && x.engine === k.engine && x.network.id === k.id);
         const used = (u: number) => (u ? `, used by ${u} container${u === 1 ? "" : "s"} there` : "");
@@ -74,7 +88,7 @@ export function stubFleetObjects(): Api {
       }
       for (const e of READ_ONLY) if (plan.items.some((i) => i.engine === e)) plan.notes.push(`${e} is read-only: its part will be refused`);
       const engines = new Set(plan.items.map((i) => i.engine)).size;
-      plan.title = `Remove ${plan.items.length} objects on ${engines} engine${engines === 1 ? "" : "s"}?`;
+      plan.title = plan.items.length ? `Remove ${plan.items.length} objects on ${engines} engine${engines === 1 ? "" : "s"}?` : "Nothing to remove";
       return plan;
     },
   };

@@ -4,11 +4,16 @@ import { Channel, invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api
 import { listen } from "@tauri-apps/api/event";
 import type { Backend, ExecHandle, StreamHandle } from "./index";
 import type { CommandName } from "../generated/commands";
+import { countIpc } from "../meter";
 import type { FiredAlert, FleetUpdate } from "../types";
 import type { BuildBatch, ComposeProgress, DashUpdate, CopyEvent, ExecEvent, ImageUpdateProgress, LogBatch, Snapshot, StatsUpdate, TransferUpdate } from "../types";
 
-/** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`). */
-const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => tauriInvoke<T>(cmd, args);
+/** Only the commands wharf-desktop registers (generated from `command_names::COMMANDS`),
+ *  each counted (`window.__wharfIpc`). */
+const invoke = <T>(cmd: CommandName, args?: InvokeArgs): Promise<T> => {
+  countIpc(cmd);
+  return tauriInvoke<T>(cmd, args);
+};
 
 function handle(id: number): StreamHandle {
   let stopped = false;
@@ -144,10 +149,10 @@ export function createTauriBackend(): Backend {
     fleetExecute: (items, confirmed) => invoke("fleet_execute", { items, confirmed }),
     async fleetWatch(cb) {
       const channel = new Channel<FleetUpdate>();
-      channel.onmessage = cb;
+      channel.onmessage = (u) => { countIpc("fleet_watch:message"); cb(u); };
       return handle(await invoke<number>("fleet_watch", { channel }));
     },
     fleetObjects: () => invoke("fleet_objects"),
-    fleetRemovePlan: (keys) => invoke("fleet_remove_plan", { keys }),
+    fleetRemovePlan: (keys, options) => invoke("fleet_remove_plan", { keys, options: options ?? null }),
   };
 }

@@ -6,4 +6,9 @@ import type { FleetSnapshot } from "./FleetSnapshot";
  * One message of the stream: the merged listing, and the SSH engines' costs (the other
  * transports are not listed).
  */
-export type FleetUpdate = { snapshot: FleetSnapshot, ssh: Array<EngineSsh>, };
+export type FleetUpdate = { snapshot: FleetSnapshot, ssh: Array<EngineSsh>, 
+/**
+ * Specs listed once because a member is the same engine (`default and prod are the
+ * same engine: shown once`), inert.
+ */
+same: Array<string>, };

@@ -17,4 +17,12 @@ lines: Array<string>,
 /**
  * What is left alone and why, and which engines will refuse (read-only).
  */
-notes: Array<string>, items: Array<RoutedCommand>, };
+notes: Array<string>, items: Array<RoutedCommand>, 
+/**
+ * Images left out because containers use them: force would take them.
+ */
+needs_force: number, 
+/**
+ * Whether any object is an image (the force and no-prune choices apply).
+ */
+has_images: boolean, };
