@@ -193,9 +193,9 @@ impl App {
     }
 
     pub(super) fn on_dash_prompt(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
-        let Some(panel) = &self.dash else {
+        if self.dash.is_none() {
             return Vec::new();
-        };
+        }
         let (path, overwrite) = match kind {
             PromptKind::DashExport if !text.is_empty() => (expand_home(text), false),
             PromptKind::DashOverwrite(path) if text.eq_ignore_ascii_case("y") => (path, true),
@@ -205,20 +205,12 @@ impl App {
             }
             _ => return Vec::new(),
         };
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        if !matches!(ext.as_deref(), Some("png" | "svg" | "csv")) {
-            self.toast(
-                format!(
-                    "export: {} must end in .png, .svg or .csv",
-                    wharf_core::streams::text::inert(&path.display().to_string())
-                ),
-                true,
-            );
+        if !self.export_format_ok(&path, &["png", "svg", "csv"]) {
             return Vec::new();
         }
+        let Some(panel) = &self.dash else {
+            return Vec::new();
+        };
         if panel.series.at_ms.is_empty() {
             self.toast(
                 "export: nothing to export yet (no samples of running containers)",

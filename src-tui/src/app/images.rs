@@ -5,8 +5,6 @@
 //! The rules are the core's (`rules::images`, `engine::credentials`); this file only holds
 //! what is on screen and turns keys and `:` verbs into effects.
 
-use std::path::PathBuf;
-
 use crossterm::event::{KeyCode, KeyEvent};
 use wharf_core::command::Command;
 use wharf_core::engine::{
@@ -17,6 +15,7 @@ use wharf_core::error::CoreError;
 use wharf_core::model::{Image, ImageId};
 use wharf_core::rules::images::{inert_history, inert_transfer, ImageFilter, UpdateMarks};
 
+use super::prompts::expand_home;
 use super::App;
 use crate::kinds::{RowKey, View};
 use crate::msg::{Effect, TransferJob};
@@ -517,13 +516,6 @@ impl TransferJob {
                 format!("update the image of {} container(s)", plan.items.len())
             }
         }
-    }
-}
-
-fn expand_home(p: &str) -> PathBuf {
-    match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ => PathBuf::from(p),
     }
 }
 

@@ -127,6 +127,33 @@ impl App {
     }
 }
 
+impl App {
+    /// Whether an export to `path` is in one of the `formats` (extensions, lower case); if
+    /// not, a toast names the file and the formats, and nothing is written.
+    pub(super) fn export_format_ok(&mut self, path: &std::path::Path, formats: &[&str]) -> bool {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if ext.is_some_and(|e| formats.contains(&e.as_str())) {
+            return true;
+        }
+        let dotted: Vec<String> = formats.iter().map(|f| format!(".{f}")).collect();
+        let list = match dotted.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => dotted.join(""),
+        };
+        self.toast(
+            format!(
+                "export: {} must end in {list}",
+                wharf_core::streams::text::inert(&path.display().to_string())
+            ),
+            true,
+        );
+        false
+    }
+}
+
 pub(super) fn expand_home(p: &str) -> std::path::PathBuf {
     match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),

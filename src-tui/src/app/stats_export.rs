@@ -55,18 +55,7 @@ impl App {
             }
             _ => return Vec::new(),
         };
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        if !matches!(ext.as_deref(), Some("png" | "svg")) {
-            self.toast(
-                format!(
-                    "export: {} must end in .png or .svg",
-                    wharf_core::streams::text::inert(&path.display().to_string())
-                ),
-                true,
-            );
+        if !self.export_format_ok(&path, &["png", "svg"]) {
             return Vec::new();
         }
         let (samples, window_secs) = self.stats_export_samples(&id);
