@@ -170,6 +170,11 @@ impl FleetApp {
             }
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        // Rows can shrink or the selection move with no key pressed (an engine's revision, a
+        // filter): the table's first row on screen follows, or it could start past the end
+        // and show a count over an empty table.
+        let height = usize::from(self.areas().rows().height);
+        self.offset = crate::layout::keep_in_view(self.offset, self.selected, height);
     }
 
     /// A key as the terminal reported it: an unbound alt-x is Esc then x (`KeyMap::split_meta`).
@@ -428,6 +433,36 @@ mod tests {
 
     fn key(app: &mut FleetApp, c: char) -> Option<FleetEffect> {
         app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    /// Seen in bench/fleet.sh: a count over an empty table after the rows shrank with no key
+    /// pressed (an engine's revision), the first row on screen left past the end.
+    #[test]
+    fn rows_shrinking_with_no_key_keep_the_table_in_view() {
+        let mut app = fleet();
+        let snapshot = app.snapshot.clone();
+        let mut long = snapshot.clone();
+        for i in 0..200u32 {
+            let mut c = (*long.containers[0].container).clone();
+            c.name = format!("c{i:03}");
+            c.id = format!("{i:064}").into();
+            long.containers.push(FleetContainer {
+                engine: "east".into(),
+                container: Arc::new(c),
+            });
+        }
+        app.set_snapshot(long);
+        app.selected = 180;
+        app.keep_selection_in_view();
+        assert!(app.offset > 100, "scrolled down: {}", app.offset);
+        app.set_snapshot(snapshot);
+        assert_eq!(app.rows.len(), 3);
+        assert!(
+            app.offset <= app.selected,
+            "{} > {}",
+            app.offset,
+            app.selected
+        );
     }
 
     #[test]
