@@ -82,6 +82,12 @@ pub fn keep_in_view(offset: usize, selected: usize, height: usize) -> usize {
     }
 }
 
+/// [`keep_in_view`], and no first row later than needed to fill the view with `len` rows (when
+/// rows shrink, the rows above the selection come back rather than leaving the top empty).
+pub fn fill_view(offset: usize, selected: usize, height: usize, len: usize) -> usize {
+    keep_in_view(offset, selected, height).min(len.saturating_sub(height.max(1)))
+}
+
 /// The fleet's screen: one header line for the fleet and one per engine, the table (framed,
 /// its column titles on its first inner line), two footer lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -174,7 +174,7 @@ impl FleetApp {
         // filter): the table's first row on screen follows, or it could start past the end
         // and show a count over an empty table.
         let height = usize::from(self.areas().rows().height);
-        self.offset = crate::layout::keep_in_view(self.offset, self.selected, height);
+        self.offset = crate::layout::fill_view(self.offset, self.selected, height, self.rows.len());
     }
 
     /// A key as the terminal reported it: an unbound alt-x is Esc then x (`KeyMap::split_meta`).

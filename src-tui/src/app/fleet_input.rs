@@ -14,7 +14,7 @@ use super::fleet::{FleetApp, FleetEffect};
 use super::fleet_kinds::FleetKind;
 use super::keys::help_scroll;
 use crate::keymap::Key;
-use crate::layout::{fleet_areas, keep_in_view, row_at, FleetAreas};
+use crate::layout::{fill_view, fleet_areas, row_at, FleetAreas};
 
 impl FleetApp {
     /// Where the fleet's parts are on screen now.
@@ -84,8 +84,8 @@ impl FleetApp {
     /// Also after a new snapshot (rows come and go).
     pub fn keep_selection_in_view(&mut self) {
         let height = usize::from(self.areas().rows().height);
-        let (selected, offset, _) = self.cursor();
-        *offset = keep_in_view(*offset, *selected, height);
+        let (selected, offset, len) = self.cursor();
+        *offset = fill_view(*offset, *selected, height, len);
     }
 
     /// The SSH members' costs now; whether they changed (the screen then needs drawing).
