@@ -17,7 +17,7 @@ use wharf_core::destroy::plan_prune;
 use wharf_core::engine::connect::{list_contexts, ContextSummary};
 use wharf_core::engine::{ExecSpec, LogOptions, Processes, SearchQuery, SearchResult};
 use wharf_core::error::ErrorReport;
-use wharf_core::history::{self, HistoryRange, HistorySeries, MarkerScope, SeriesKey};
+use wharf_core::history::{self, HistoryRange, HistorySeries, SeriesKey};
 use wharf_core::model::{ContainerId, DiskUsage, EngineInfo, PruneTarget, Sample, SshCost};
 use wharf_core::rules::findings::{of_container, Finding};
 use wharf_core::rules::prune::PrunePlan;
@@ -486,12 +486,9 @@ pub async fn chart_export<R: Runtime>(
     // SQLite and drawing are blocking: off the async workers.
     let draw = move || -> wharf_core::error::Result<(Vec<u8>, &'static str)> {
         let markers = match (key, samples.last()) {
-            (Some(key), Some(newest)) => history::read_markers(
-                &history::resolve_path(),
-                &MarkerScope::Series(key),
-                newest.at_ms - i64::from(options.window_secs) * 1000,
-                newest.at_ms,
-            )?,
+            (Some(key), Some(newest)) => {
+                history::read_series_markers(key, newest.at_ms, options.window_secs)?
+            }
             _ => Vec::new(),
         };
         Ok(match format {

@@ -315,11 +315,7 @@ pub async fn run(
                 }
                 Effect::LoadStatsHistory { id, range } => {
                     // SQLite is blocking: read on the blocking pool, answer as a message.
-                    let key = app
-                        .snapshot
-                        .containers
-                        .get(&id)
-                        .map(|c| SeriesKey::of(&session.endpoint, c));
+                    let key = series_key(&app, &session, &id);
                     let tx = tx.clone();
                     tokio::task::spawn_blocking(move || {
                         let result = match key {
@@ -338,11 +334,7 @@ pub async fn run(
                 } => {
                     // The container's line as history keys it (compose service or name), so a
                     // recreated container's markers are drawn too.
-                    let key = app
-                        .snapshot
-                        .containers
-                        .get(&id)
-                        .map(|c| SeriesKey::of(&session.endpoint, c));
+                    let key = series_key(&app, &session, &id);
                     let tx = tx.clone();
                     // SQLite and drawing are blocking: on the blocking pool.
                     tokio::task::spawn_blocking(move || {
@@ -458,6 +450,13 @@ pub async fn run(
         // on screen nor the focus, and working out which rows are visible takes a layout.
         watch_visible(&app, &session.stats);
     }
+}
+
+/// Container `id`'s series as history keys it (compose service or name, so a recreated
+/// container continues its line); `None` once it is gone from the snapshot.
+fn series_key(app: &App, session: &Session, id: &ContainerId) -> Option<SeriesKey> {
+    let c = app.snapshot.containers.get(id)?;
+    Some(SeriesKey::of(&session.endpoint, c))
 }
 
 /// Tell the stats hub which containers are on screen and which one is focused.

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use wharf_core::chart::stats;
-use wharf_core::history::{self, MarkerScope, SeriesKey};
+use wharf_core::history::{self, SeriesKey};
 use wharf_core::model::Sample;
 
 use crate::msg::Exported;
@@ -34,14 +34,10 @@ pub fn write(
     };
     // A container gone from the snapshot has no key: its graphs are exported without markers.
     let markers = match key {
-        Some(key) => {
-            let from = newest - i64::from(window_secs) * 1000;
-            let scope = MarkerScope::Series(key.clone());
-            match history::read_markers(&history::resolve_path(), &scope, from, newest) {
-                Ok(m) => m,
-                Err(e) => return Exported::Failed(format!("reading the markers: {e}")),
-            }
-        }
+        Some(key) => match history::read_series_markers(key.clone(), newest, window_secs) {
+            Ok(m) => m,
+            Err(e) => return Exported::Failed(format!("reading the markers: {e}")),
+        },
         None => Vec::new(),
     };
     let mut opts = stats::default_options();

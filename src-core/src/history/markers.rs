@@ -71,6 +71,23 @@ pub fn read_markers(
     HistoryDb::open(&super::HistoryOptions::new(path))?.markers(scope, from_ms, to_ms)
 }
 
+/// The markers of one container's series (as history keys it: compose service or name) over
+/// the `window_secs` that end at `newest_ms`, from the default database: what a container's
+/// graph export draws, in both UIs. Blocking (SQLite).
+pub fn read_series_markers(
+    key: SeriesKey,
+    newest_ms: i64,
+    window_secs: u32,
+) -> Result<Vec<HistoryMarker>> {
+    let from = newest_ms - i64::from(window_secs) * 1000;
+    read_markers(
+        &super::resolve_path(),
+        &MarkerScope::Series(key),
+        from,
+        newest_ms,
+    )
+}
+
 impl HistoryDb {
     /// Markers of `scope` in `[from_ms, to_ms]`, oldest first (events and alerts merged by
     /// time), the newest [`MAX_MARKERS`] when there are more.

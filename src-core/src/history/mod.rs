@@ -43,7 +43,7 @@ pub use archive_search::{
 };
 pub use db::HistoryDb;
 pub use lock::WriterLock;
-pub use markers::{read_markers, MarkerScope, MAX_MARKERS};
+pub use markers::{read_markers, read_series_markers, MarkerScope, MAX_MARKERS};
 pub use stamp::{db_stamp, DbStamp};
 
 use crate::clock::Clock;
