@@ -85,18 +85,18 @@ pub(crate) fn help(
     }
 }
 
+/// The general keys of every fleet view's `?` help.
+pub(super) const FLEET_GENERAL: &[Action] = &[
+    Action::Quit,
+    Action::Help,
+    Action::Filter,
+    Action::Back,
+    Action::Command,
+];
+
 /// The fleet's `?` help: the keys its loop acts on.
 const FLEET_HELP: [(&str, &[Action]); 4] = [
-    (
-        "General",
-        &[
-            Action::Quit,
-            Action::Help,
-            Action::Filter,
-            Action::Back,
-            Action::Command,
-        ],
-    ),
+    ("General", FLEET_GENERAL),
     (
         "Move",
         &[

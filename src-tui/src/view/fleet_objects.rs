@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::fleet::{confirm, engine_colour, help};
+use super::fleet::{confirm, engine_colour, help, FLEET_GENERAL};
 use crate::app::fleet::FleetApp;
 use crate::app::fleet_objects::FleetKind;
 use crate::config::Palette;
@@ -56,16 +56,7 @@ pub fn draw(f: &mut Frame, app: &FleetApp, p: &Palette) {
 
 /// The `?` help of an object kind: the keys `app::fleet_objects` acts on.
 const OBJECT_HELP: [(&str, &[Action]); 4] = [
-    (
-        "General",
-        &[
-            Action::Quit,
-            Action::Help,
-            Action::Filter,
-            Action::Back,
-            Action::Command,
-        ],
-    ),
+    ("General", FLEET_GENERAL),
     (
         "Move",
         &[
