@@ -168,17 +168,15 @@ pub(super) fn link(endpoint: &Endpoint) -> Result<Link> {
                 .wrap_connector(tcp_connector());
             let url = format!("https://{}", authority(host, *port));
             let link = over_hyper(https, url, Pool::PerRequest, deadline::QUICK);
-            if files.cert.is_some() {
-                return Ok(link);
-            }
-            // Without a client certificate: an engine that asked for one and then closed the
-            // connection refused it (its alert can be lost in a race; `tls::NoClientCert`).
-            let inner = link.send;
+            // An engine that asked for a client certificate and then closed the connection
+            // without an answer refused the one given, or its absence (its alert can be lost
+            // in a race; `tls::RecordingResolver`).
+            let (inner, cert) = (link.send, files.cert.clone());
             let send = move |req: BollardRequest| -> Sent {
-                let (sent, asked) = (inner(req), asked.clone());
+                let (sent, asked, cert) = (inner(req), asked.clone(), cert.clone());
                 Box::pin(async move {
                     sent.await.map_err(|e| match asked.get() {
-                        true => transport_error::after_cert_request(e),
+                        true => transport_error::after_cert_request(e, cert.as_deref()),
                         false => e,
                     })
                 })

@@ -47,25 +47,27 @@ impl CertAsked {
     }
 }
 
-/// The client's certificate "resolver" when none was given: it has no certificate, as rustls'
-/// own `with_no_client_auth`, and records that the engine asked for one. In TLS 1.3 the engine
-/// refuses a missing certificate only after the client finished its handshake; its alert then
-/// races the client's request, and when the request reaches a socket the engine has closed,
-/// the reset can destroy the alert before it is read, leaving only "closed the connection".
-/// The record lets that error still say what happened (`transport_error`).
+/// The client's certificate resolver: it offers the client certificate, if any (without one it
+/// is rustls' own `with_no_client_auth`), and records that the engine asked for one. In TLS 1.3
+/// the engine judges the client's certificate (or its absence) only after the client finished
+/// its handshake; its alert then races the client's request, and when the request reaches a
+/// socket the engine has closed, the reset can destroy the alert before it is read, leaving
+/// only "closed the connection". The record lets that error still say what happened
+/// (`transport_error::after_cert_request`).
 #[derive(Debug)]
-struct NoClientCert {
+struct RecordingResolver {
     asked: CertAsked,
+    key: Option<Arc<CertifiedKey>>,
 }
 
-impl ResolvesClientCert for NoClientCert {
+impl ResolvesClientCert for RecordingResolver {
     fn resolve(&self, _: &[&[u8]], _: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
         self.asked.0.store(true, Ordering::Relaxed);
-        None
+        self.key.clone()
     }
 
     fn has_certs(&self) -> bool {
-        false
+        self.key.is_some()
     }
 }
 
@@ -181,8 +183,8 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// The rustls configuration for `files`, reading and checking every file. Without a client
-/// certificate, `asked` records whether an engine asked for one.
+/// The rustls configuration for `files`, reading and checking every file. `asked` records
+/// whether an engine asked for a client certificate.
 pub(super) fn client_config(files: &TlsFiles, asked: &CertAsked) -> Result<ClientConfig> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
@@ -191,30 +193,38 @@ pub(super) fn client_config(files: &TlsFiles, asked: &CertAsked) -> Result<Clien
     let builder = if files.skip_verify {
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AnyServerCert(provider)))
+            .with_custom_certificate_verifier(Arc::new(AnyServerCert(provider.clone())))
     } else {
         builder.with_root_certificates(roots(files.ca.as_deref())?)
     };
-    match (&files.cert, &files.key) {
-        (None, None) => Ok(builder.with_client_cert_resolver(Arc::new(NoClientCert {
-            asked: asked.clone(),
-        }))),
+    let key = match (&files.cert, &files.key) {
+        (None, None) => None,
         (Some(cert), Some(key)) => {
             let chain = read_certs(cert, "client certificate")?;
             let key_der = read_key(key)?;
-            builder
-                .with_client_auth_cert(chain, key_der)
-                .map_err(|e| key_error(cert, key, e))
+            let certified = CertifiedKey::from_der(chain, key_der, &provider)
+                .map_err(|e| key_error(cert, key, e))?;
+            Some(Arc::new(certified))
         }
-        (Some(cert), None) => Err(CoreError::config(format!(
-            "client certificate {} has no key (key.pem) beside it",
-            cert.display()
-        ))),
-        (None, Some(key)) => Err(CoreError::config(format!(
-            "client key {} has no certificate (cert.pem) beside it",
-            key.display()
-        ))),
-    }
+        (Some(cert), None) => {
+            return Err(CoreError::config(format!(
+                "client certificate {} has no key (key.pem) beside it",
+                cert.display()
+            )))
+        }
+        (None, Some(key)) => {
+            return Err(CoreError::config(format!(
+                "client key {} has no certificate (cert.pem) beside it",
+                key.display()
+            )))
+        }
+    };
+    Ok(
+        builder.with_client_cert_resolver(Arc::new(RecordingResolver {
+            asked: asked.clone(),
+            key,
+        })),
+    )
 }
 
 fn key_error(cert: &Path, key: &Path, e: rustls::Error) -> CoreError {

@@ -10,7 +10,7 @@
 
 use std::error::Error as StdError;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bollard::errors::Error as BollardError;
 use rustls::{AlertDescription, CertificateError};
@@ -130,17 +130,19 @@ fn no_client_cert(target: &str) -> CoreError {
     )
 }
 
-/// The engine asked for a client certificate, none was given, and then it closed the
-/// connection without an answer: its refusal, whose alert was lost (see `tls::NoClientCert`).
+/// The engine asked for a client certificate and then closed the connection without an
+/// answer: its refusal of the certificate given (`cert`) or of its absence, whose alert was lost
+/// (see `tls::RecordingResolver`).
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "the engine asked for a client certificate, none was given, and it closed the connection: {0}"
-)]
-pub(super) struct ClientCertRequired(String);
+#[error("the engine asked for a client certificate and closed the connection after the handshake: {detail}")]
+pub(super) struct ClientCertRefused {
+    cert: Option<PathBuf>,
+    detail: String,
+}
 
-/// `err` of a request over TLS without a client certificate, once the engine has asked for
-/// one: a connection closed or reset before any answer becomes [`ClientCertRequired`].
-pub(super) fn after_cert_request(err: BollardError) -> BollardError {
+/// `err` of a request over TLS, once the engine has asked for a client certificate: a
+/// connection closed or reset before any answer becomes [`ClientCertRefused`].
+pub(super) fn after_cert_request(err: BollardError, cert: Option<&Path>) -> BollardError {
     let closed = {
         let chain = chain(&err);
         chain.iter().any(|e| {
@@ -162,15 +164,21 @@ pub(super) fn after_cert_request(err: BollardError) -> BollardError {
     BollardError::IOError {
         err: io::Error::new(
             io::ErrorKind::PermissionDenied,
-            ClientCertRequired(err.to_string()),
+            ClientCertRefused {
+                cert: cert.map(Path::to_path_buf),
+                detail: err.to_string(),
+            },
         ),
     }
 }
 
 fn transport(err: &BollardError, endpoint: &Endpoint, target: &str) -> CoreError {
     let chain = chain(err);
-    if find::<ClientCertRequired>(&chain).is_some() {
-        return no_client_cert(target);
+    if let Some(refused) = find::<ClientCertRefused>(&chain) {
+        return match &refused.cert {
+            None => no_client_cert(target),
+            Some(cert) => cert_refused(target, cert, "its alert was lost as it closed"),
+        };
     }
     if let Some(ssh) = find::<SshError>(&chain) {
         return ssh.explain(&endpoint.transport, target);
@@ -428,19 +436,23 @@ fn refused_by_engine(alert: AlertDescription, cert: Option<&Path>, target: &str)
         .with_hint("this client and the engine may share no TLS version or cipher");
     }
     match cert {
-        Some(cert) => CoreError::new(
-            ErrorKind::Denied,
-            format!(
-                "the engine at {target} refused the client certificate {} ({alert:?})",
-                cert.display()
-            ),
-        )
-        .with_hint(
-            "the engine accepts client certificates signed by its own CA (dockerd --tlscacert); \
-             use a certificate it issued",
-        ),
+        Some(cert) => cert_refused(target, cert, &format!("{alert:?}")),
         None => no_client_cert(target),
     }
+}
+
+fn cert_refused(target: &str, cert: &Path, why: &str) -> CoreError {
+    CoreError::new(
+        ErrorKind::Denied,
+        format!(
+            "the engine at {target} refused the client certificate {} ({why})",
+            cert.display()
+        ),
+    )
+    .with_hint(
+        "the engine accepts client certificates signed by its own CA (dockerd --tlscacert); \
+         use a certificate it issued",
+    )
 }
 
 #[cfg(test)]
@@ -473,7 +485,7 @@ mod tests {
         let reset = || BollardError::IOError {
             err: io::ErrorKind::ConnectionReset.into(),
         };
-        let err = classify(after_cert_request(reset()), &ep);
+        let err = classify(after_cert_request(reset(), None), &ep);
         assert_eq!(err.kind(), ErrorKind::Denied, "{err}");
         assert!(
             err.to_string()
@@ -484,12 +496,40 @@ mod tests {
         let refused = || BollardError::IOError {
             err: io::ErrorKind::ConnectionRefused.into(),
         };
-        let err = classify(after_cert_request(refused()), &ep);
+        let err = classify(after_cert_request(refused(), None), &ep);
         assert_ne!(err.kind(), ErrorKind::Denied, "{err}");
         assert_eq!(
-            classify(after_cert_request(refused()), &ep).to_string(),
+            classify(after_cert_request(refused(), None), &ep).to_string(),
             classify(refused(), &ep).to_string()
         );
+    }
+
+    #[test]
+    fn a_close_after_a_certificate_request_with_a_certificate_is_its_refusal() {
+        let ep = endpoint(Transport::Tls {
+            host: "127.0.0.1".into(),
+            port: 2376,
+            ca: Some("/c/ca.pem".into()),
+            cert: Some("/c/cert.pem".into()),
+            key: Some("/c/key.pem".into()),
+            skip_verify: false,
+        });
+        // hyper's "connection closed before message completed", the alert lost to the reset.
+        let eof = || BollardError::IOError {
+            err: io::ErrorKind::UnexpectedEof.into(),
+        };
+        let err = classify(
+            after_cert_request(eof(), Some(Path::new("/c/cert.pem"))),
+            &ep,
+        );
+        assert_eq!(err.kind(), ErrorKind::Denied, "{err}");
+        assert!(
+            err.to_string()
+                .contains("refused the client certificate /c/cert.pem"),
+            "{err}"
+        );
+        // Without the engine's request, the same close says only that it closed.
+        assert_ne!(classify(eof(), &ep).kind(), ErrorKind::Denied);
     }
 
     #[test]
