@@ -23,13 +23,18 @@
 #   bench/fleet.sh [N] [--duration S] [--launches L] [--events K] [--settle S] [--rounds R]
 #                                       (defaults: 20, 30, 3, 10, 10, 1; R rounds on the same engines)
 #   WHARF_BIN=target/debug/wharf bench/fleet.sh 5     (an existing binary; else a release build)
+#   bench/fleet.sh 200 --launches 6 --pair a=BIN_A --pair b=BIN_B
+#       only the fleet's first frame, launches alternating between the binaries (paired: for
+#       a change smaller than the noise between two runs)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 n=20
 py_opts=()
+realpath_pair() { echo "${1%%=*}=$(realpath "${1#*=}")"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--duration | --launches | --events | --settle | --rounds) py_opts+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+	--pair) py_opts+=("$1" "$(realpath_pair "${2:?$1 needs LABEL=BIN}")"); shift 2 ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	[0-9]*) n=$1; shift ;;
 	*) echo "fleet.sh: unknown argument $1" >&2; exit 2 ;;
