@@ -16,7 +16,7 @@ use crate::app::fleet::{FleetApp, FLEET_COLUMNS};
 use crate::config::Palette;
 use crate::format::inert;
 use crate::keymap::Action;
-use crate::layout::fleet_areas;
+use crate::layout::{fleet_areas, COLUMN_SPACING};
 
 /// The engine's configured colour, if it names one the terminal has.
 pub(crate) fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
@@ -287,22 +287,29 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
             ])
         })
         .collect();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Min(8),
-        Constraint::Min(12),
-        Constraint::Min(12),
-        Constraint::Length(10),
-        Constraint::Min(10),
-    ];
-    let t = Table::new(rows, widths)
+    let t = Table::new(rows, widths(app, &block, area))
         .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
         .block(block)
+        .column_spacing(COLUMN_SPACING)
         .row_highlight_style(Style::default().bg(p.selection_bg));
     let mut state = TableState::default()
         .with_offset(app.offset)
         .with_selected(Some(app.selected));
     f.render_stateful_widget(t, area, &mut state);
+}
+
+/// The marks column, then the table shown's columns as the app solved them
+/// (`FleetApp::column_widths`), so a click on a title finds the column drawn there. Shared by
+/// the containers' view and the object kinds' (`fleet_objects`).
+pub(crate) fn widths(app: &FleetApp, block: &Block, area: Rect) -> Vec<Constraint> {
+    let inner = block.inner(area);
+    std::iter::once(Constraint::Length(1))
+        .chain(
+            app.column_widths(inner.width)
+                .into_iter()
+                .map(Constraint::Length),
+        )
+        .collect()
 }
 
 /// The footer's first line: the filter being typed, else the last outcome (toast), else the
