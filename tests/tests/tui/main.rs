@@ -17,6 +17,7 @@ mod fleet_finish;
 mod fleet_nav;
 mod fleet_objects;
 mod fleet_ssh;
+mod fleet_sort;
 mod hostile;
 mod images;
 mod input;
