@@ -144,3 +144,24 @@ fn in_an_object_kind_a_click_on_a_title_sorts_by_it_and_again_reverses() {
         "not the containers'"
     );
 }
+
+#[test]
+fn the_help_of_both_tables_says_a_title_click_sorts() {
+    let mut app = app();
+    app.input(Event::Resize(100, 30));
+    for kind in [None, Some(":vol")] {
+        if let Some(k) = kind {
+            typed(&mut app, k);
+            press(&mut app, KeyCode::Enter);
+        }
+        press(&mut app, KeyCode::Char('?'));
+        let text = screen(&app);
+        assert!(
+            text.contains("Select & sort") && text.contains("a click on a column title sorts"),
+            "{text}"
+        );
+        // Any key but a movement closes the help (through `input`, where the help takes keys).
+        app.input(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+        assert_eq!(app.help, None);
+    }
+}

@@ -61,7 +61,7 @@ pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
 }
 
 /// The `?` help over `body` while it is open: the fleet's containers' keys or an object
-/// kind's (`groups`), with one note.
+/// kind's (`groups`), with one note and what the mouse does.
 pub(crate) fn help(
     f: &mut Frame,
     app: &FleetApp,
@@ -71,7 +71,10 @@ pub(crate) fn help(
     note: &'static str,
 ) {
     if let Some(offset) = app.help {
-        let notes = vec![Line::styled(note, Style::default().fg(p.muted))];
+        let notes = vec![
+            Line::styled(note, Style::default().fg(p.muted)),
+            Line::styled(MOUSE_NOTE, Style::default().fg(p.muted)),
+        ];
         super::popup::help_popup(
             f,
             body,
@@ -84,6 +87,10 @@ pub(crate) fn help(
         );
     }
 }
+
+/// What the mouse does in every fleet table (`app::fleet_input`), under the help's keys.
+const MOUSE_NOTE: &str = "mouse: a click on a column title sorts by that column (a second \
+     click reverses the order), a click on a row selects it, the wheel moves the selection";
 
 /// The general keys of every fleet view's `?` help.
 pub(super) const FLEET_GENERAL: &[Action] = &[
