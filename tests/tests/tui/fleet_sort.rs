@@ -79,16 +79,17 @@ fn a_click_on_a_fleet_column_title_sorts_by_it_and_again_reverses() {
     );
     // This test's containers only, by ENGINE: alpha's b, then beta's a and c.
     w.wait("both engines connected", |s| {
-        s.lines().any(|l| l.contains(&beta) && l.contains("connected"))
-            && s.lines().any(|l| l.contains(&alpha) && l.contains("connected"))
+        s.lines()
+            .any(|l| l.contains(&beta) && l.contains("connected"))
+            && s.lines()
+                .any(|l| l.contains(&alpha) && l.contains("connected"))
     });
     w.keys(&["/"]);
     w.type_text(&format!("fsort {pid}"));
     w.keys(&["Enter"]);
     let names = [a.name(), b.name(), c.name()];
     let s = w.wait("this test's containers by engine", |s| {
-        s.contains("containers (3)")
-            && order(s, &names) == Some(vec![b.name(), a.name(), c.name()])
+        s.contains("containers (3)") && order(s, &names) == Some(vec![b.name(), a.name(), c.name()])
     });
 
     let (y, x) = title_at(&s, "ENGINE", "STATUS", "NAME");
