@@ -165,3 +165,24 @@ fn the_help_of_both_tables_says_a_title_click_sorts() {
         assert_eq!(app.help, None);
     }
 }
+
+#[test]
+fn in_a_narrow_terminal_a_column_without_room_is_left_out_and_the_next_title_still_sorts() {
+    let mut app = app();
+    app.input(Event::Resize(42, 16));
+    let head = app.areas().head();
+    assert!(
+        app.column_widths(head.width).contains(&0),
+        "too narrow for every column: {:?}",
+        app.column_widths(head.width)
+    );
+    let text = screen(&app);
+    assert!(
+        !text.contains("STATE"),
+        "the column without room is not drawn:\n{text}"
+    );
+    let (_, x) = title_at(&app, "STATUS");
+    click(&mut app, x, head.y);
+    assert_eq!((app.sort_col, app.sort_desc), (4, false));
+    title_at(&app, "STATUS↑");
+}

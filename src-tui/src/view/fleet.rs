@@ -249,6 +249,7 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
         .borders(Borders::ALL)
         .border_style(border)
         .title(title);
+    let w = app.column_widths(block.inner(area).width);
     let mut head: Vec<String> = vec![" ".into()];
     for (i, c) in FLEET_COLUMNS.iter().enumerate() {
         let arrow = match (i == app.sort_col, app.sort_desc) {
@@ -280,22 +281,26 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
                 ContainerState::Dead => Style::default().fg(p.error),
                 _ => Style::default().fg(p.stopped),
             };
-            Row::new(vec![
-                ratatui::widgets::Cell::from(mark).style(Style::default().fg(if red {
-                    Color::Red
-                } else {
-                    p.mark
-                })),
-                ratatui::widgets::Cell::from(inert(&r.engine)).style(Style::default().fg(colour)),
-                ratatui::widgets::Cell::from(inert(&c.name)),
-                ratatui::widgets::Cell::from(inert(&c.image)),
-                ratatui::widgets::Cell::from(c.state.as_str()).style(state),
-                ratatui::widgets::Cell::from(inert(&c.status)),
-            ])
+            Row::new(shown(
+                vec![
+                    ratatui::widgets::Cell::from(mark).style(Style::default().fg(if red {
+                        Color::Red
+                    } else {
+                        p.mark
+                    })),
+                    ratatui::widgets::Cell::from(inert(&r.engine))
+                        .style(Style::default().fg(colour)),
+                    ratatui::widgets::Cell::from(inert(&c.name)),
+                    ratatui::widgets::Cell::from(inert(&c.image)),
+                    ratatui::widgets::Cell::from(c.state.as_str()).style(state),
+                    ratatui::widgets::Cell::from(inert(&c.status)),
+                ],
+                &w,
+            ))
         })
         .collect();
-    let t = Table::new(rows, widths(app, &block, area))
-        .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
+    let t = Table::new(rows, constraints(&w))
+        .header(Row::new(shown(head, &w)).style(Style::default().add_modifier(Modifier::BOLD)))
         .block(block)
         .column_spacing(COLUMN_SPACING)
         .row_highlight_style(Style::default().bg(p.selection_bg));
@@ -305,17 +310,30 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
     f.render_stateful_widget(t, area, &mut state);
 }
 
-/// The marks column, then the table shown's columns as the app solved them
-/// (`FleetApp::column_widths`), so a click on a title finds the column drawn there. Shared by
-/// the containers' view and the object kinds' (`fleet_objects`).
-pub(crate) fn widths(app: &FleetApp, block: &Block, area: Rect) -> Vec<Constraint> {
-    let inner = block.inner(area);
+/// The marks column, then the table shown's columns that got room, `widths` wide as the app
+/// solved them (`FleetApp::column_widths`), so a click on a title finds the column drawn there.
+/// A column solved to no width (a narrow terminal) is left out, cells and title too, as the
+/// engine table does and `layout::column_at` expects. Shared by the containers' view and the
+/// object kinds' (`fleet_objects`).
+pub(crate) fn constraints(widths: &[u16]) -> Vec<Constraint> {
     std::iter::once(Constraint::Length(1))
         .chain(
-            app.column_widths(inner.width)
-                .into_iter()
-                .map(Constraint::Length),
+            widths
+                .iter()
+                .filter(|w| **w > 0)
+                .map(|w| Constraint::Length(*w)),
         )
+        .collect()
+}
+
+/// A row's cells (the marks cell first) without those of the columns left out
+/// ([`constraints`]).
+pub(crate) fn shown<T>(cells: Vec<T>, widths: &[u16]) -> Vec<T> {
+    cells
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || widths.get(i - 1).is_some_and(|w| *w > 0))
+        .map(|(_, c)| c)
         .collect()
 }
 

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::fleet::{confirm, engine_colour, help, widths, FLEET_GENERAL};
+use super::fleet::{confirm, constraints, engine_colour, help, shown, FLEET_GENERAL};
 use crate::app::fleet::FleetApp;
 use crate::app::fleet_objects::FleetKind;
 use crate::config::Palette;
@@ -143,6 +143,7 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
         .border_style(border)
         .title(title);
     let columns = k.kind.columns();
+    let w = app.column_widths(block.inner(area).width);
     let mut head: Vec<String> = vec![" ".into()];
     for (i, c) in columns.iter().enumerate() {
         let arrow = match (i == k.sort_col, k.sort_desc) {
@@ -180,11 +181,11 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
                 };
                 cells.push(Cell::from(text.clone()).style(style));
             }
-            Row::new(cells)
+            Row::new(shown(cells, &w))
         })
         .collect();
-    let t = Table::new(rows, widths(app, &block, area))
-        .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
+    let t = Table::new(rows, constraints(&w))
+        .header(Row::new(shown(head, &w)).style(Style::default().add_modifier(Modifier::BOLD)))
         .block(block)
         .column_spacing(COLUMN_SPACING)
         .row_highlight_style(Style::default().bg(p.selection_bg));
