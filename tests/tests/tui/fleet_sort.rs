@@ -7,8 +7,7 @@
 
 use wharf_tests::{require_engine, require_private_engine, PrivateOpts};
 
-use crate::require_tmux;
-use crate::term::Wharf;
+use crate::{fleet_pair, require_tmux};
 
 /// The line of the column titles (the one with `first` and `last`) and the x of `title` on it.
 fn title_at(s: &str, first: &str, last: &str, title: &str) -> (u16, u16) {
@@ -51,32 +50,7 @@ fn a_click_on_a_fleet_column_title_sorts_by_it_and_again_reverses() {
     let c = start(&other, "c");
     let vol_beta = other.volume("fsort");
     let vol_alpha = shared.volume("fsort");
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let config = dir.path().join("config.toml");
-    let (alpha, beta) = (format!("alpha{pid}"), format!("beta{pid}"));
-    std::fs::write(
-        &config,
-        format!(
-            "[[engines]]\nname = \"{alpha}\"\nhost = \"{}\"\n\n\
-             [[engines]]\nname = \"{beta}\"\nhost = \"{}\"\n",
-            shared.host(),
-            other.host()
-        ),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let config = config.to_string_lossy().into_owned();
-    let mut w = Wharf::start_with_mouse(
-        shared,
-        &[
-            "--config",
-            &config,
-            "--host",
-            shared.host(),
-            "--host",
-            other.host(),
-        ],
-        &[],
-    );
+    let (mut w, alpha, beta, _dir) = fleet_pair::start(shared, &other, ["", ""], true);
     // This test's containers only, by ENGINE: alpha's b, then beta's a and c.
     w.wait("both engines connected", |s| {
         s.lines()
