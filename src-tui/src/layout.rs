@@ -2,7 +2,7 @@
 //! the log pane's line heights. It depends on nothing else in the crate, so the app (mouse hit
 //! testing, paging, scroll bounds) and the view (drawing) compute one and the same layout.
 
-use ratatui::layout::{Constraint, Direction, Layout as RLayout, Rect};
+use ratatui::layout::{Constraint, Direction, Flex, Layout as RLayout, Rect};
 use ratatui::widgets::{Block, Borders};
 use unicode_width::UnicodeWidthStr;
 use wharf_core::streams::{LogBuffer, LogLine};
@@ -116,6 +116,15 @@ pub fn fleet_areas(size: (u16, u16), engines: usize) -> FleetAreas {
 }
 
 impl FleetAreas {
+    /// The fleet table's column titles: the first line inside its frame.
+    pub fn head(&self) -> Rect {
+        let inner = Block::default().borders(Borders::ALL).inner(self.table);
+        Rect {
+            height: inner.height.min(1),
+            ..inner
+        }
+    }
+
     /// Where the fleet table's rows are: inside its frame, below the column titles.
     pub fn rows(&self) -> Rect {
         let inner = Block::default().borders(Borders::ALL).inner(self.table);
@@ -191,6 +200,31 @@ pub fn column_at(widths: &[u16], table_x: u16, x: u16) -> Option<usize> {
         pos += cw + COLUMN_SPACING;
     }
     None
+}
+
+/// The column whose title is at (`x`, `y`), for a table whose column titles are the line
+/// `head` (the marks column first, then columns `widths` wide): what a click there sorts by,
+/// in the engine's tables and the fleet's.
+pub fn header_column(head: Rect, widths: &[u16], x: u16, y: u16) -> Option<usize> {
+    let inside = y == head.y && head.height > 0 && x >= head.x && x < head.right();
+    inside.then(|| column_at(widths, head.x, x)).flatten()
+}
+
+/// The widths ratatui gives `constraints` after the marks column (one cell) in a table
+/// `width` cells wide (`Flex::Start`, [`COLUMN_SPACING`], as `Table` lays them out). A table
+/// drawn with these as `Length`s puts its columns where [`header_column`] finds them.
+pub fn solve_widths(constraints: &[Constraint], width: u16) -> Vec<u16> {
+    let all: Vec<Constraint> = std::iter::once(Constraint::Length(1))
+        .chain(constraints.iter().copied())
+        .collect();
+    RLayout::horizontal(all)
+        .flex(Flex::Start)
+        .spacing(COLUMN_SPACING)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .skip(1)
+        .map(|r| r.width)
+        .collect()
 }
 
 /// The inside of the details pane (below its title line).

@@ -1670,4 +1670,34 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.ok(await dash.evaluate((xs) => xs.every((x) => x.isConnected), items), "the top lists' items were kept");
     assert.deepEqual(errors, []);
   });
+  test("fleet: a click on any column title of the four tabs sorts by it, a second click reverses", async () => {
+    const page = await open("#/fleet");
+    await page.waitForSelector("[data-table=fleet] tbody tr[data-id]");
+    // Numeric columns sort by number (sizes by bytes: their text is not checked for order).
+    const numeric = new Set(["Used by", "Containers"]);
+    for (const tab of ["containers", "images", "volumes", "networks"]) {
+      const table = tab === "containers" ? "fleet" : `fleet-${tab}`;
+      if (tab !== "containers") await page.click(`[data-testid=fleet-tabs] [data-tab=${tab}]`);
+      await page.waitForSelector(`[data-table=${table}] tbody tr[data-id]`);
+      const titles = await page.$$eval(`[data-table=${table}] thead th:not(.sel)`, (ths) => ths.map((t) => t.textContent.replace(/ [▲▼]$/, "")));
+      assert.ok(titles.length >= 4, `${table}: ${titles}`);
+      for (const [i, title] of titles.entries()) {
+        const th = page.locator(`[data-table=${table}] thead th:not(.sel)`).nth(i);
+        const cells = () => page.$$eval(`[data-table=${table}] tbody tr[data-id] td:nth-child(${i + 2})`, (tds) => tds.map((t) => t.textContent));
+        // The first column is the sort at first: one click reverses it, the next sorts up.
+        if (i === 0) await th.click();
+        await th.click();
+        assert.equal(await th.getAttribute("aria-sort"), "ascending", `${table} ${title}`);
+        const up = await cells();
+        const key = (t) => (numeric.has(title) ? Number(t) : t.toLowerCase());
+        if (title !== "Size") {
+          for (let j = 1; j < up.length; j++) assert.ok(key(up[j - 1]) <= key(up[j]), `${table} ${title}: ${up}`);
+        }
+        await th.click();
+        assert.equal(await th.getAttribute("aria-sort"), "descending", `${table} ${title}`);
+        assert.deepEqual(await cells(), [...up].reverse(), `${table} ${title}`);
+      }
+    }
+    assert.deepEqual(errors, []);
+  });
 });

@@ -137,7 +137,7 @@ impl FleetApp {
         self.refresh_rows(keep);
     }
 
-    fn refresh_rows(&mut self, keep: Option<FleetKey>) {
+    pub(super) fn refresh_rows(&mut self, keep: Option<FleetKey>) {
         let all = &self.snapshot.containers;
         let mut rows: Vec<usize> = (0..all.len())
             .filter(|&i| all[i].matches(&self.filter))

@@ -5,16 +5,31 @@
 //! on the table shown: the containers', or an object kind's (`:img`, `:volumes`, `:net`),
 //! which sits in the same place on screen ([`FleetApp::cursor`]).
 //!
+//! A click on a column title sorts by that column (again: the other way), as in the engine's
+//! table: the titles' geometry is the engine table's (`layout::header_column`), over the
+//! widths [`FleetApp::column_widths`] gives the view too.
+//!
 //! Invariant: after every input the selected row is in view (`offset`), so what the mouse
 //! hits is what is drawn.
 
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Constraint;
+use wharf_core::fleet::FleetContainer;
 
 use super::fleet::{FleetApp, FleetEffect};
 use super::fleet_kinds::FleetKind;
-use super::keys::help_scroll;
+use super::keys::{help_scroll, sort_by_click};
 use crate::keymap::Key;
-use crate::layout::{fill_view, fleet_areas, row_at, FleetAreas};
+use crate::layout::{fill_view, fleet_areas, header_column, row_at, solve_widths, FleetAreas};
+
+/// The containers' columns (`FLEET_COLUMNS`) before they are solved for a width.
+const CONTAINER_WIDTHS: [Constraint; 5] = [
+    Constraint::Min(8),
+    Constraint::Min(12),
+    Constraint::Min(12),
+    Constraint::Length(10),
+    Constraint::Min(10),
+];
 
 impl FleetApp {
     /// Where the fleet's parts are on screen now.
@@ -58,10 +73,42 @@ impl FleetApp {
         }
     }
 
+    /// The widths of the table shown's columns (after the marks column) inside a frame
+    /// `width` cells wide: the view draws them, and a click on the titles finds its column in
+    /// them.
+    pub fn column_widths(&self, width: u16) -> Vec<u16> {
+        if self.kinds.kind == FleetKind::Containers {
+            solve_widths(&CONTAINER_WIDTHS, width)
+        } else {
+            solve_widths(&self.kinds.constraints(), width)
+        }
+    }
+
+    /// A click on column `col`'s title of the table shown.
+    fn sort_by_column(&mut self, col: usize) {
+        if self.kinds.kind == FleetKind::Containers {
+            sort_by_click(&mut self.sort_col, &mut self.sort_desc, col);
+            self.refresh_rows(self.selected_row().map(FleetContainer::key));
+        } else {
+            let k = &mut self.kinds;
+            sort_by_click(&mut k.sort_col, &mut k.sort_desc, col);
+            k.refresh();
+        }
+    }
+
     fn mouse_event(&mut self, m: MouseEvent) {
         let typing =
             self.editing_filter || self.kinds.editing_filter || self.kinds.command.is_some();
         if !self.mouse || self.help.is_some() || self.confirm.is_some() || typing {
+            return;
+        }
+        let head = self.areas().head();
+        if m.kind == MouseEventKind::Down(MouseButton::Left) && m.row == head.y {
+            // The column titles: a sort, never a row.
+            let widths = self.column_widths(head.width);
+            if let Some(col) = header_column(head, &widths, m.column, m.row) {
+                self.sort_by_column(col);
+            }
             return;
         }
         let rows = self.areas().rows();
@@ -176,8 +223,9 @@ mod tests {
         let offset = app.offset;
         click(&mut app, rows.y);
         assert_eq!(app.selected, offset);
-        // A click on the frame or the column titles selects nothing new.
-        click(&mut app, rows.y - 1);
+        // A click on the frame or the column titles selects nothing new (the titles sort:
+        // `fleet_sort_tests`).
+        click(&mut app, rows.y - 2);
         assert_eq!(app.selected, offset);
     }
 

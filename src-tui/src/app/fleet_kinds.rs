@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use ratatui::layout::Constraint;
 use wharf_core::fleet::{FleetObjectKey, FleetObjects};
 
 use crate::format::{bytes, inert};
@@ -183,6 +184,31 @@ impl FleetKinds {
                 })
                 .collect(),
         }
+    }
+
+    /// The columns' widths before they are solved for a width (`FleetApp::column_widths`):
+    /// each as wide as its widest cell or its title and sort arrow, at most 24; the name
+    /// column (the second) takes the rest.
+    pub(super) fn constraints(&self) -> Vec<Constraint> {
+        let columns = self.kind.columns();
+        columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 1 {
+                    return Constraint::Fill(1);
+                }
+                let widest = self
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.cells.get(i))
+                    .map(|t| t.chars().count())
+                    .chain([c.chars().count() + 1])
+                    .max()
+                    .unwrap_or(0);
+                Constraint::Length(widest.min(24) as u16)
+            })
+            .collect()
     }
 
     pub(super) fn refresh(&mut self) {

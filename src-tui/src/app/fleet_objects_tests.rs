@@ -381,3 +381,6 @@ fn a_toast_with_escapes_reaches_the_screen_inert() {
         assert!(text.contains("stop evil"), "{text}");
     }
 }
+
+#[path = "fleet_sort_tests.rs"]
+mod sort;

@@ -9,7 +9,7 @@ use crate::details::Tab;
 use crate::filter::Filter;
 use crate::keymap::{Action, Key};
 use crate::kinds::View;
-use crate::layout::Layout;
+use crate::layout::{header_column, Layout};
 use crate::msg::Effect;
 use crate::prompt::{Input, Mode, PromptKind};
 
@@ -32,16 +32,13 @@ impl App {
             MouseEventKind::ScrollUp => self.scroll_focused(-3),
             MouseEventKind::Down(MouseButton::Left) => {
                 let t = areas.table;
-                if m.row == t.y && m.column >= t.x && m.column < t.x + t.width {
+                if m.row == t.y {
                     // Header: sort by the clicked column.
-                    if let Some(col) = self.column_at(m.column) {
+                    let widths = self.column_widths(t.width);
+                    let head = Rect { height: 1, ..t };
+                    if let Some(col) = header_column(head, &widths, m.column, m.row) {
                         let tm = self.table_mut();
-                        if tm.sort_col == col {
-                            tm.sort_desc = !tm.sort_desc;
-                        } else {
-                            tm.sort_col = col;
-                            tm.sort_desc = false;
-                        }
+                        sort_by_click(&mut tm.sort_col, &mut tm.sort_desc, col);
                         self.refresh_rows();
                     }
                 } else if let Some(i) = crate::layout::row_at(
@@ -369,6 +366,17 @@ impl App {
                 Vec::new()
             }
         }
+    }
+}
+
+/// A click on column `col`'s title: sort by it, ascending, or reverse the order when it is
+/// the sort column already (the engine's tables and the fleet's).
+pub fn sort_by_click(sort_col: &mut usize, sort_desc: &mut bool, col: usize) {
+    if *sort_col == col {
+        *sort_desc = !*sort_desc;
+    } else {
+        *sort_col = col;
+        *sort_desc = false;
     }
 }
 

@@ -102,12 +102,6 @@ impl App {
         layout::column_widths(&bounds, cells, width)
     }
 
-    /// Which table column a terminal x falls in.
-    pub(super) fn column_at(&self, x: u16) -> Option<usize> {
-        let area = self.areas().table;
-        layout::column_at(&self.column_widths(area.width), area.x, x)
-    }
-
     /// Where the log pane of `d` starts when it shows its last lines: the furthest the log
     /// view may scroll at the current size.
     pub(super) fn logs_bottom(&self, d: &Details) -> usize {

@@ -16,7 +16,7 @@ use crate::app::fleet::{FleetApp, FLEET_COLUMNS};
 use crate::config::Palette;
 use crate::format::inert;
 use crate::keymap::Action;
-use crate::layout::fleet_areas;
+use crate::layout::{fleet_areas, COLUMN_SPACING};
 
 /// The engine's configured colour, if it names one the terminal has.
 pub(crate) fn engine_colour(e: &EngineStatus, p: &Palette) -> Color {
@@ -61,7 +61,7 @@ pub fn draw_fleet(f: &mut Frame, app: &FleetApp, p: &Palette) {
 }
 
 /// The `?` help over `body` while it is open: the fleet's containers' keys or an object
-/// kind's (`groups`), with one note.
+/// kind's (`groups`), with one note and what the mouse does.
 pub(crate) fn help(
     f: &mut Frame,
     app: &FleetApp,
@@ -71,7 +71,10 @@ pub(crate) fn help(
     note: &'static str,
 ) {
     if let Some(offset) = app.help {
-        let notes = vec![Line::styled(note, Style::default().fg(p.muted))];
+        let notes = vec![
+            Line::styled(note, Style::default().fg(p.muted)),
+            Line::styled(MOUSE_NOTE, Style::default().fg(p.muted)),
+        ];
         super::popup::help_popup(
             f,
             body,
@@ -84,6 +87,10 @@ pub(crate) fn help(
         );
     }
 }
+
+/// What the mouse does in every fleet table (`app::fleet_input`), under the help's keys.
+const MOUSE_NOTE: &str = "mouse: a click on a column title sorts by that column (a second \
+     click reverses the order), a click on a row selects it, the wheel moves the selection";
 
 /// The general keys of every fleet view's `?` help.
 pub(super) const FLEET_GENERAL: &[Action] = &[
@@ -242,6 +249,7 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
         .borders(Borders::ALL)
         .border_style(border)
         .title(title);
+    let w = app.column_widths(block.inner(area).width);
     let mut head: Vec<String> = vec![" ".into()];
     for (i, c) in FLEET_COLUMNS.iter().enumerate() {
         let arrow = match (i == app.sort_col, app.sort_desc) {
@@ -273,36 +281,60 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
                 ContainerState::Dead => Style::default().fg(p.error),
                 _ => Style::default().fg(p.stopped),
             };
-            Row::new(vec![
-                ratatui::widgets::Cell::from(mark).style(Style::default().fg(if red {
-                    Color::Red
-                } else {
-                    p.mark
-                })),
-                ratatui::widgets::Cell::from(inert(&r.engine)).style(Style::default().fg(colour)),
-                ratatui::widgets::Cell::from(inert(&c.name)),
-                ratatui::widgets::Cell::from(inert(&c.image)),
-                ratatui::widgets::Cell::from(c.state.as_str()).style(state),
-                ratatui::widgets::Cell::from(inert(&c.status)),
-            ])
+            Row::new(shown(
+                vec![
+                    ratatui::widgets::Cell::from(mark).style(Style::default().fg(if red {
+                        Color::Red
+                    } else {
+                        p.mark
+                    })),
+                    ratatui::widgets::Cell::from(inert(&r.engine))
+                        .style(Style::default().fg(colour)),
+                    ratatui::widgets::Cell::from(inert(&c.name)),
+                    ratatui::widgets::Cell::from(inert(&c.image)),
+                    ratatui::widgets::Cell::from(c.state.as_str()).style(state),
+                    ratatui::widgets::Cell::from(inert(&c.status)),
+                ],
+                &w,
+            ))
         })
         .collect();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Min(8),
-        Constraint::Min(12),
-        Constraint::Min(12),
-        Constraint::Length(10),
-        Constraint::Min(10),
-    ];
-    let t = Table::new(rows, widths)
-        .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
+    let t = Table::new(rows, constraints(&w))
+        .header(Row::new(shown(head, &w)).style(Style::default().add_modifier(Modifier::BOLD)))
         .block(block)
+        .column_spacing(COLUMN_SPACING)
         .row_highlight_style(Style::default().bg(p.selection_bg));
     let mut state = TableState::default()
         .with_offset(app.offset)
         .with_selected(Some(app.selected));
     f.render_stateful_widget(t, area, &mut state);
+}
+
+/// The marks column, then the table shown's columns that got room, `widths` wide as the app
+/// solved them (`FleetApp::column_widths`), so a click on a title finds the column drawn there.
+/// A column solved to no width (a narrow terminal) is left out, cells and title too, as the
+/// engine table does and `layout::column_at` expects. Shared by the containers' view and the
+/// object kinds' (`fleet_objects`).
+pub(crate) fn constraints(widths: &[u16]) -> Vec<Constraint> {
+    std::iter::once(Constraint::Length(1))
+        .chain(
+            widths
+                .iter()
+                .filter(|w| **w > 0)
+                .map(|w| Constraint::Length(*w)),
+        )
+        .collect()
+}
+
+/// A row's cells (the marks cell first) without those of the columns left out
+/// ([`constraints`]).
+pub(crate) fn shown<T>(cells: Vec<T>, widths: &[u16]) -> Vec<T> {
+    cells
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || widths.get(i - 1).is_some_and(|w| *w > 0))
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// The footer's first line: the filter being typed, else the last outcome (toast), else the

@@ -4,19 +4,19 @@
 //! carry a red marker, and the frame turns red while the selected row is on one. The
 //! confirmation popup is the containers' one. A pure function of the state.
 
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::fleet::{confirm, engine_colour, help, FLEET_GENERAL};
+use super::fleet::{confirm, constraints, engine_colour, help, shown, FLEET_GENERAL};
 use crate::app::fleet::FleetApp;
 use crate::app::fleet_objects::FleetKind;
 use crate::config::Palette;
 use crate::format::inert;
 use crate::keymap::Action;
-use crate::layout::fleet_areas;
+use crate::layout::{fleet_areas, COLUMN_SPACING};
 
 /// The fleet's frame: the containers' view (`view::fleet`) or an object kind's, and the `:`
 /// line over either while it is typed.
@@ -143,6 +143,7 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
         .border_style(border)
         .title(title);
     let columns = k.kind.columns();
+    let w = app.column_widths(block.inner(area).width);
     let mut head: Vec<String> = vec![" ".into()];
     for (i, c) in columns.iter().enumerate() {
         let arrow = match (i == k.sort_col, k.sort_desc) {
@@ -180,29 +181,13 @@ fn table(f: &mut Frame, app: &FleetApp, p: &Palette, area: Rect) {
                 };
                 cells.push(Cell::from(text.clone()).style(style));
             }
-            Row::new(cells)
+            Row::new(shown(cells, &w))
         })
         .collect();
-    // Each column as wide as its widest cell (the name column takes the rest).
-    let mut widths = vec![Constraint::Length(1)];
-    for (i, c) in columns.iter().enumerate() {
-        let widest = k
-            .rows
-            .iter()
-            .filter_map(|r| r.cells.get(i))
-            .map(|t| t.chars().count())
-            .chain([c.chars().count() + 1])
-            .max()
-            .unwrap_or(0);
-        widths.push(if i == 1 {
-            Constraint::Fill(1)
-        } else {
-            Constraint::Length(widest.min(24) as u16)
-        });
-    }
-    let t = Table::new(rows, widths)
-        .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
+    let t = Table::new(rows, constraints(&w))
+        .header(Row::new(shown(head, &w)).style(Style::default().add_modifier(Modifier::BOLD)))
         .block(block)
+        .column_spacing(COLUMN_SPACING)
         .row_highlight_style(Style::default().bg(p.selection_bg));
     let mut state = TableState::default()
         .with_offset(k.offset)

@@ -6,8 +6,7 @@
 
 use wharf_tests::{require_engine, require_private_engine, PrivateOpts};
 
-use crate::require_tmux;
-use crate::term::Wharf;
+use crate::{fleet_pair, require_tmux};
 
 #[test]
 fn a_fleet_of_two_engines_routes_actions_to_each() {
@@ -32,31 +31,12 @@ fn a_fleet_of_two_engines_routes_actions_to_each() {
         .named(&format!("wharf-fleet-c-{pid}"))
         .cmd(&["sleep", "3600"])
         .start();
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[[engines]]\nname = \"alpha{pid}\"\nhost = \"{}\"\nread_only = true\n\n\
-             [[engines]]\nname = \"beta{pid}\"\nhost = \"{}\"\ncolour = \"red\"\n",
-            shared.host(),
-            other.host()
-        ),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let config = config.to_string_lossy().into_owned();
-    let mut w = Wharf::start(
+    let (mut w, alpha, beta, _dir) = fleet_pair::start(
         shared,
-        &[
-            "--config",
-            &config,
-            "--host",
-            shared.host(),
-            "--host",
-            other.host(),
-        ],
+        &other,
+        ["read_only = true", "colour = \"red\""],
+        false,
     );
-    let (alpha, beta) = (format!("alpha{pid}"), format!("beta{pid}"));
     let s = w.wait("both engines connected with their containers", |s| {
         s.contains("ENGINE")
             && s.contains(a.name())

@@ -7,8 +7,7 @@
 
 use wharf_tests::{require_engine, require_private_engine, PrivateOpts};
 
-use crate::require_tmux;
-use crate::term::Wharf;
+use crate::{fleet_pair, require_tmux};
 
 #[test]
 fn fleet_volumes_are_listed_per_engine_and_removed_on_their_engine() {
@@ -18,32 +17,12 @@ fn fleet_volumes_are_listed_per_engine_and_removed_on_their_engine() {
     let va = shared.volume("fk-a");
     let vb = other.volume("fk-bone");
     let vb2 = other.volume("fk-btwo");
-    let pid = std::process::id();
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[[engines]]\nname = \"alpha{pid}\"\nhost = \"{}\"\nread_only = true\n\n\
-             [[engines]]\nname = \"beta{pid}\"\nhost = \"{}\"\ncolour = \"red\"\n",
-            shared.host(),
-            other.host()
-        ),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let config = config.to_string_lossy().into_owned();
-    let mut w = Wharf::start(
+    let (mut w, alpha, beta, _dir) = fleet_pair::start(
         shared,
-        &[
-            "--config",
-            &config,
-            "--host",
-            shared.host(),
-            "--host",
-            other.host(),
-        ],
+        &other,
+        ["read_only = true", "colour = \"red\""],
+        false,
     );
-    let (alpha, beta) = (format!("alpha{pid}"), format!("beta{pid}"));
     w.wait("both engines connected", |s| {
         s.lines()
             .any(|l| l.contains(&alpha) && l.contains("connected"))

@@ -16,6 +16,8 @@ mod fleet;
 mod fleet_finish;
 mod fleet_nav;
 mod fleet_objects;
+mod fleet_pair;
+mod fleet_sort;
 mod fleet_ssh;
 mod hostile;
 mod images;
