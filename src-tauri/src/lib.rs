@@ -24,7 +24,6 @@ pub mod fleet_push;
 pub mod footprint;
 pub mod link;
 pub mod merged_logs;
-pub mod paint;
 pub mod streams;
 mod window_state;
 
@@ -103,13 +102,8 @@ impl Desk {
 
 /// Register Wharf's state, commands, bridge and window handling on `builder`.
 pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
-    let builder = match paint::plugin() {
-        Some(p) => builder.plugin(p),
-        None => builder,
-    };
     builder
         .plugin(tauri_plugin_notification::init())
-        .on_page_load(|webview, payload| paint::on_load(webview, payload.event()))
         .setup(move |app| {
             let desk = tauri::async_runtime::block_on(async { Desk::open(&args) });
             app.manage(desk);

@@ -35,7 +35,6 @@ export function bootMark(step: string): void {
  * which makes WebKit restyle, lay out and repaint it. */
 export function setText(el: HTMLElement, text: string): void {
   if (el.textContent === text) return;
-  if (PAINT.has("notext") && el.textContent) return;
   el.textContent = text;
   LIVE.texts++;
 }
@@ -48,6 +47,3 @@ export const IPC: Record<string, number> = {};
 export function countIpc(name: string): void {
   IPC[name] = (IPC[name] ?? 0) + 1;
 }
-
-/** Issue 14's paint experiments (src-tauri/src/paint.rs, `WHARF_PAINT=half,notext`). */
-export const PAINT = new Set(((window as unknown as { __wharfPaint?: string }).__wharfPaint ?? "").split(",").filter(Boolean));

@@ -10,7 +10,7 @@ import { ago, bytes, pct, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, HistoryMarker, HistoryRange, Metric, Sample, Snapshot } from "../lib/types";
 import { whileVisible } from "../lib/visible";
 import { markerColour } from "../lib/marks";
-import { PAINT, bootMark, liveMessage, setText } from "../lib/meter";
+import { bootMark, liveMessage, setText } from "../lib/meter";
 import { errorText, isDark, toast } from "../lib/ui";
 import { logsPanel } from "./logs";
 import { findingsList } from "./findings";
@@ -21,7 +21,7 @@ import type { View } from "./view";
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec" | "findings" | "files" | "changes";
 export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec", "findings", "files", "changes"];
 const METRICS: Metric[] = ["cpu", "memory", "network", "block_io"];
-const CHART = { width: 520, height: PAINT.has("half") ? 110 : 220 };
+const CHART = { width: 520, height: 220 };
 const WINDOW_SECS = 300;
 /** The Stats tab's ranges (wharf-core's `HistoryRange`), with their spans in seconds. */
 const RANGES: [HistoryRange, string, number][] = [["m15", "15m", 900], ["h1", "1h", 3600], ["h24", "24h", 86_400], ["d7", "7d", 604_800]];

@@ -11,7 +11,7 @@
 import { backend } from "../lib/backend";
 import { h, replace } from "../lib/dom";
 import { CHART_STYLE } from "../lib/generated/chart_style";
-import { PAINT, liveMessage, setText } from "../lib/meter";
+import { liveMessage, setText } from "../lib/meter";
 import { markerColour, markerText } from "../lib/marks";
 import type { DashFormat, DashScope, DashUpdate, HistoryMarker, Stacking } from "../lib/types";
 import { errorText, isDark, toast } from "../lib/ui";
@@ -19,7 +19,7 @@ import { whileVisible } from "../lib/visible";
 
 /** Containers named in the "top N" stacking (the terminal's `:dash` shows the same). */
 const TOP = 5;
-const SIZE = { width: 460, height: PAINT.has("half") ? 95 : 190 };
+const SIZE = { width: 460, height: 190 };
 /** How often the markers are read again (ms), while the page is shown. */
 const MARKERS_EVERY_MS = 5000;
 /** Markers listed under the toolbar (the newest). */
