@@ -10,7 +10,8 @@
 // left --warmup s (default 8), then the CPU time (utime+stime from /proc/PID/stat) of the app's
 // whole process tree over --window s (default 30), as % of one core, also per executable.
 // Views: containers, dashboard, stats (the hash given by --stats-hash), idle (stay where the
-// app is), hidden (the window unmapped as a window manager minimizes it, bench/xwin.py).
+// app is), hidden (the window unmapped as a window manager minimizes it, bench/xwin.py), and for
+// any page the probes tick and canvas (PROBES below: a 1 Hz update of the least and of one chart).
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -57,10 +58,46 @@ function cpuTicks() {
   return out;
 }
 
+// Probes for the minimal app: the least a page can change once a second, to tell WebKit's cost
+// of any 1 Hz update from the cost of what Wharf draws. tick: one short text; canvas: a chart-
+// sized canvas (424×150) redrawn with a 900-point line, as one live graph is.
+const PROBES = {
+  tick: `const e = document.body.appendChild(document.createElement("span"));
+    setInterval(() => { e.textContent = String(Date.now() % 1000); }, 1000);`,
+  canvas: `const c = document.body.appendChild(document.createElement("canvas"));
+    c.width = 424; c.height = 150; const g = c.getContext("2d"); let k = 0;
+    setInterval(() => { k++; g.clearRect(0, 0, 424, 150); g.beginPath();
+      for (let i = 0; i < 900; i++) g.lineTo(i * 424 / 900, 75 + 60 * Math.sin((i + k) / 40));
+      g.stroke(); }, 1000);`,
+  // Four such canvases (the Stats tab's four graphs), and the same four lines on one canvas.
+  canvas4: `const gs = [0, 1, 2, 3].map(() => { const c = document.body.appendChild(document.createElement("canvas"));
+    c.width = 424; c.height = 150; return c.getContext("2d"); }); let k = 0;
+    setInterval(() => { k++; for (const g of gs) { g.clearRect(0, 0, 424, 150); g.beginPath();
+      for (let i = 0; i < 900; i++) g.lineTo(i * 424 / 900, 75 + 60 * Math.sin((i + k) / 40));
+      g.stroke(); } }, 1000);`,
+  // canvas4 with what a chart's axes add each redraw: 14 labels and a grid.
+  canvas4text: `const gs = [0, 1, 2, 3].map(() => { const c = document.body.appendChild(document.createElement("canvas"));
+    c.width = 424; c.height = 150; const g = c.getContext("2d"); g.font = "11px sans-serif"; return g; }); let k = 0;
+    setInterval(() => { k++; for (const g of gs) { g.clearRect(0, 0, 424, 150); g.beginPath();
+      for (let j = 0; j < 7; j++) { g.moveTo(40 + j * 60, 0); g.lineTo(40 + j * 60, 130); g.fillText("12:0" + ((j + k) % 10), 30 + j * 60, 145); }
+      for (let j = 0; j < 7; j++) { g.moveTo(40, j * 20); g.lineTo(424, j * 20); g.fillText((j * 12.5).toFixed(1) + " %", 0, j * 20 + 4); }
+      g.stroke(); g.beginPath();
+      for (let i = 0; i < 900; i++) g.lineTo(40 + i * 384 / 900, 75 + 50 * Math.sin((i + k) / 40));
+      g.stroke(); } }, 1000);`,
+  canvas1x4: `const c = document.body.appendChild(document.createElement("canvas"));
+    c.width = 848; c.height = 300; const g = c.getContext("2d"); let k = 0;
+    setInterval(() => { k++; g.clearRect(0, 0, 848, 300);
+      for (const [x, y] of [[0, 0], [424, 0], [0, 150], [424, 150]]) { g.beginPath();
+        for (let i = 0; i < 900; i++) g.lineTo(x + i * 424 / 900, y + 75 + 60 * Math.sin((i + k) / 40));
+        g.stroke(); } }, 1000);`,
+};
+
 async function cpu(s, view) {
   if (view === "hidden") {
     const root = tree()[0];
     execFileSync("python3", [new URL("../../bench/xwin.py", import.meta.url).pathname, "unmap", String(root.pid)]);
+  } else if (PROBES[view]) {
+    await s.script(PROBES[view]);
   } else if (view !== "idle") {
     const hash = view === "stats" ? statsHash : `#/${view}`;
     await s.script("location.hash = arguments[0]", hash);
