@@ -334,7 +334,13 @@ pub(crate) fn read(cg: &Cgroup, host_mem: u64, at_ms: i64, buf: &mut Vec<u8>) ->
 
 /// The inactive file cache `key` of `memory.stat`, read again only when the remembered one no
 /// longer holds for the usage counter in `s` (see [`super::mem_stat`]); 0 when unreadable.
-fn inactive_file(cg: &Cgroup, mem_stat: &Counter, key: &str, s: &RawStats, buf: &mut Vec<u8>) -> u64 {
+fn inactive_file(
+    cg: &Cgroup,
+    mem_stat: &Counter,
+    key: &str,
+    s: &RawStats,
+    buf: &mut Vec<u8>,
+) -> u64 {
     let memo = &cg.mem_stat_memo;
     if let Some(v) = memo.reuse(s.mem_usage, s.at_ms) {
         return v;

@@ -48,8 +48,7 @@ impl MemStatMemo {
             return None;
         }
         let age = now_ms.checked_sub(at)?;
-        if !(0..MEM_STAT_MAX_AGE_MS).contains(&age) || self.usage.load(Ordering::Relaxed) != usage
-        {
+        if !(0..MEM_STAT_MAX_AGE_MS).contains(&age) || self.usage.load(Ordering::Relaxed) != usage {
             return None;
         }
         Some(self.inactive.load(Ordering::Relaxed))
