@@ -338,7 +338,8 @@ fn a_renamed_container_records_under_its_new_name() {
     let mut db = open(&dir, DEFAULT_CAP_BYTES, &clock);
     let before = container("c1", "old", None);
     let after = container("c1", "new", None);
-    db.record("unix:///e", &[(&before, sample(T0, 1.0))]).unwrap();
+    db.record("unix:///e", &[(&before, sample(T0, 1.0))])
+        .unwrap();
     db.record("unix:///e", &[(&before, sample(T0 + 1000, 2.0))])
         .unwrap();
     db.record("unix:///e", &[(&after, sample(T0 + 2000, 3.0))])
