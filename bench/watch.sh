@@ -17,7 +17,8 @@
 # the measured row size (an hour of 1 s rows standing, then 1440 + 96 rows a day) against the
 # stated figures (docs/design.md "History that lasts": 91 KiB per container-day + 214 KiB
 # standing). Removes what it made. Run it on a quiet machine: other work skews the CPU figure.
-# --perf: samples the recorder with `perf record` over the window (bench/results/<run>-perf.txt).
+# --perf: samples the recorder with `perf record` over the window (bench/results/<run>-perf.txt,
+# and the call chains of the symbols over 2 % in <run>-perf-callers.txt).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -93,7 +94,10 @@ if ((perf)); then
 	perf record -q -F 499 -g -o "$work/perf.data" -p "$watch_pid" -- sleep "$window" 2>/dev/null
 	perf report -i "$work/perf.data" --stdio --no-children --sort dso,sym -g none --percent-limit 0.5 \
 		>"bench/results/$run_id-perf.txt" 2>/dev/null
-	echo "watch.sh: profile in bench/results/$run_id-perf.txt" >&2
+	# Who calls the symbols over 2 % (e.g. the page-cache lookups): their call chains.
+	perf report -i "$work/perf.data" --stdio --no-children --sort sym -g caller,0.5,callee \
+		--percent-limit 2 >"bench/results/$run_id-perf-callers.txt" 2>/dev/null
+	echo "watch.sh: profile in bench/results/$run_id-perf.txt (call chains: -perf-callers.txt)" >&2
 else
 	sleep "$window"
 fi

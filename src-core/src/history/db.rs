@@ -11,7 +11,7 @@ use super::{
 };
 use crate::clock::Clock;
 use crate::error::{CoreError, ErrorKind, Result};
-use crate::model::{short_id, Container, EngineEvent, Sample};
+use crate::model::{short_id, Container, ContainerId, EngineEvent, Sample};
 use crate::streams::text::inert;
 
 const SCHEMA: &str = "
@@ -73,7 +73,14 @@ pub struct HistoryDb {
     /// Series ids by key, and the container id last recorded under each series.
     ids: HashMap<SeriesKey, i64>,
     current: HashMap<i64, String>,
+    /// Series ids by container id, with the engine and name they were keyed with (a rename
+    /// changes the key): the recorder's tick builds no key for a container it already saw.
+    by_container: HashMap<ContainerId, (String, String, i64)>,
 }
+
+/// `by_container` is cleared when it reaches this many containers (gone ones are never
+/// evicted one by one; the next tick fills it again with the running ones).
+const BY_CONTAINER_MAX: usize = 16_384;
 
 impl std::fmt::Debug for HistoryDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -147,6 +154,7 @@ impl HistoryDb {
             clock: opts.clock.clone(),
             ids: HashMap::new(),
             current: HashMap::new(),
+            by_container: HashMap::new(),
             archive_limits: Default::default(),
         })
     }
@@ -181,12 +189,28 @@ impl HistoryDb {
         Ok(id)
     }
 
+    /// The series of container `c` of `engine` (see `by_container`).
+    fn series_id_of(&mut self, engine: &str, c: &Container) -> Result<i64> {
+        if let Some((e, name, id)) = self.by_container.get(&c.id) {
+            if e == engine && *name == c.name {
+                return Ok(*id);
+            }
+        }
+        let id = self.series_id(&SeriesKey::of(engine, c))?;
+        if self.by_container.len() >= BY_CONTAINER_MAX {
+            self.by_container.clear();
+        }
+        self.by_container
+            .insert(c.id.clone(), (engine.to_owned(), c.name.clone(), id));
+        Ok(id)
+    }
+
     /// Record one sample per container (of engine `engine`) in one transaction. The first
     /// sample of a new container id under a key that had another records a `recreate` marker.
     pub fn record(&mut self, engine: &str, samples: &[(&Container, Sample)]) -> Result<()> {
         let mut rows = Vec::with_capacity(samples.len());
         for (c, s) in samples {
-            let id = self.series_id(&SeriesKey::of(engine, c))?;
+            let id = self.series_id_of(engine, c)?;
             rows.push((id, *c, *s));
         }
         let tx = self.conn.transaction().map_err(sql("begin"))?;

@@ -68,7 +68,13 @@ impl Recorder {
         if !batch.is_empty() {
             db.record(&session.endpoint, &batch)?;
             for (c, s) in &batch {
-                self.written.insert(c.id.clone(), s.at_ms);
+                // No id copied per tick once a container is known.
+                match self.written.get_mut(&c.id) {
+                    Some(at) => *at = s.at_ms,
+                    None => {
+                        self.written.insert(c.id.clone(), s.at_ms);
+                    }
+                }
             }
             self.recorded.samples += batch.len() as u64;
         }

@@ -329,3 +329,26 @@ fn measure_bytes_per_row() {
         3600.0 * per_row / 1024.0
     );
 }
+
+#[test]
+fn a_renamed_container_records_under_its_new_name() {
+    // The recorder's per-container series cache must follow a rename (same id, new key).
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::manual(T0);
+    let mut db = open(&dir, DEFAULT_CAP_BYTES, &clock);
+    let before = container("c1", "old", None);
+    let after = container("c1", "new", None);
+    db.record("unix:///e", &[(&before, sample(T0, 1.0))])
+        .unwrap();
+    db.record("unix:///e", &[(&before, sample(T0 + 1000, 2.0))])
+        .unwrap();
+    db.record("unix:///e", &[(&after, sample(T0 + 2000, 3.0))])
+        .unwrap();
+    clock.set(T0 + 3000);
+    let cpus = |k: &str| -> Vec<f64> {
+        let h = db.range(&key(k), HistoryRange::M15).unwrap();
+        h.samples.iter().map(|s| s.cpu_pct).collect()
+    };
+    assert_eq!(cpus("name:old"), [1.0, 2.0]);
+    assert_eq!(cpus("name:new"), [3.0]);
+}

@@ -8,6 +8,7 @@ pub mod engine_series;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod logs;
+mod mem_stat;
 pub mod merged;
 pub mod reorder;
 mod series;

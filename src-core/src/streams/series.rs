@@ -14,10 +14,25 @@ use crate::model::Sample;
 pub const SERIES_WINDOW_MS: i64 = 15 * 60 * 1000;
 const CHUNK: usize = 32;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Series {
     sealed: VecDeque<Arc<[Sample]>>,
     tail: Vec<Sample>,
+}
+
+impl Clone for Series {
+    fn clone(&self) -> Self {
+        Series {
+            sealed: self.sealed.clone(),
+            tail: self.tail.clone(),
+        }
+    }
+
+    /// Reuses `self`'s buffers (the stats hub refills its published view each tick).
+    fn clone_from(&mut self, src: &Self) {
+        self.sealed.clone_from(&src.sealed);
+        self.tail.clone_from(&src.tail);
+    }
 }
 
 impl Series {

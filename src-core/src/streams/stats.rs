@@ -272,8 +272,12 @@ impl Drop for Track {
 enum CgroupJob {
     /// Read the already opened files.
     Read(Arc<Cgroup>),
-    /// Find the cgroup of `pid` (new container, or it restarted), open and read it.
-    Locate { pid: u32, keep_open: bool },
+    /// Find the cgroup of `pid` (container `id`: new, or it restarted), open and read it.
+    Locate {
+        pid: u32,
+        id: ContainerId,
+        keep_open: bool,
+    },
 }
 
 /// A reading from an API task.
@@ -301,6 +305,7 @@ async fn run(
     let mut tick = tokio::time::interval(cfg.interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut revision = 0u64;
+    let mut spare: Option<Arc<StatsView>> = None;
     loop {
         let mut changed = false;
         tokio::select! {
@@ -326,20 +331,60 @@ async fn run(
         }
         if changed {
             revision += 1;
-            let view = StatsView {
-                revision,
-                series: tracks
-                    .iter()
-                    .filter(|(_, t)| !t.series.is_empty())
-                    .map(|(id, t)| (id.clone(), t.series.clone()))
-                    .collect(),
-                sources: tracks
-                    .iter()
-                    .filter_map(|(id, t)| t.source.map(|s| (id.clone(), s)))
-                    .collect(),
+            // The view replaced last time, when no reader holds it any more, is refilled in
+            // place: its ids, maps and series buffers are reused instead of allocated again.
+            let view = match spare.take().map(Arc::try_unwrap) {
+                Some(Ok(mut v)) => {
+                    refill(&mut v, &tracks);
+                    v.revision = revision;
+                    v
+                }
+                _ => fresh_view(&tracks, revision),
             };
-            if tx.send(Arc::new(view)).is_err() {
+            if tx.receiver_count() == 0 {
                 return;
+            }
+            spare = Some(tx.send_replace(Arc::new(view)));
+        }
+    }
+}
+
+fn fresh_view(tracks: &HashMap<ContainerId, Track>, revision: u64) -> StatsView {
+    StatsView {
+        revision,
+        series: tracks
+            .iter()
+            .filter(|(_, t)| !t.series.is_empty())
+            .map(|(id, t)| (id.clone(), t.series.clone()))
+            .collect(),
+        sources: tracks
+            .iter()
+            .filter_map(|(id, t)| t.source.map(|s| (id.clone(), s)))
+            .collect(),
+    }
+}
+
+/// Make `view` what [`fresh_view`] would build from `tracks`, reusing its allocations.
+fn refill(view: &mut StatsView, tracks: &HashMap<ContainerId, Track>) {
+    view.series
+        .retain(|id, _| tracks.get(id).is_some_and(|t| !t.series.is_empty()));
+    view.sources
+        .retain(|id, _| tracks.get(id).is_some_and(|t| t.source.is_some()));
+    for (id, t) in tracks {
+        if !t.series.is_empty() {
+            match view.series.get_mut(id) {
+                Some(s) => s.clone_from(&t.series),
+                None => {
+                    view.series.insert(id.clone(), t.series.clone());
+                }
+            }
+        }
+        if let Some(src) = t.source {
+            match view.sources.get_mut(id) {
+                Some(s) => *s = src,
+                None => {
+                    view.sources.insert(id.clone(), src);
+                }
             }
         }
     }
@@ -395,7 +440,8 @@ async fn sample_tick(
 ) -> bool {
     let now = Instant::now();
     let now_ms = crate::clock::now_ms();
-    let mut wanted: Vec<(ContainerId, Option<u32>)> = Vec::new();
+    // Borrowed from the snapshot: no id is copied on a tick unless a track is new.
+    let mut wanted: Vec<(&ContainerId, Option<u32>)> = Vec::new();
     let mut seen = HashSet::new();
     for id in w.visible.iter().chain(w.focus.iter()) {
         if !seen.insert(id) {
@@ -403,7 +449,7 @@ async fn sample_tick(
         }
         if let Some(c) = snap.containers.get(id) {
             if c.state == ContainerState::Running {
-                wanted.push((id.clone(), c.pid));
+                wanted.push((&c.id, c.pid));
             }
         }
     }
@@ -412,21 +458,23 @@ async fn sample_tick(
     if w.all {
         for c in snap.containers.values() {
             if c.state == ContainerState::Running && seen.insert(&c.id) {
-                wanted.push((c.id.clone(), c.pid));
+                wanted.push((&c.id, c.pid));
                 background.insert(&c.id);
             }
         }
     }
-    let wanted_ids: HashSet<&ContainerId> = wanted.iter().map(|(id, _)| id).collect();
+    drop(seen);
+    let wanted_ids: HashSet<&ContainerId> = wanted.iter().map(|(id, _)| *id).collect();
 
     // Stop streams of containers no longer focused or running.
     for (id, t) in tracks.iter_mut() {
-        if (w.focus.as_ref() != Some(id) || !wanted_ids.contains(id)) && t.stream.is_some() {
+        let is_wanted = wanted_ids.contains(id);
+        if (w.focus.as_ref() != Some(id) || !is_wanted) && t.stream.is_some() {
             if let Some(s) = t.stream.take() {
                 s.abort();
             }
         }
-        if !wanted_ids.contains(id) {
+        if !is_wanted {
             // A later reading after a gap must not be paired with a stale one.
             t.prev = None;
             // Close its files; it is located again when it is watched again.
@@ -436,26 +484,41 @@ async fn sample_tick(
 
     // Local cgroup readings, all in one blocking batch. Files stay open for up to
     // max_open_cgroups() watched containers (descriptors must not run out);
-    // beyond that they are opened for each reading.
+    // beyond that they are opened for each reading. Jobs name their container by its
+    // index in `wanted`.
     let mut open = tracks
         .values()
         .filter(|t| matches!(&t.cgroup, Some((_, Some(c))) if c.is_open()))
         .count();
-    let mut jobs: Vec<(ContainerId, CgroupJob)> = Vec::new();
-    for (id, pid) in &wanted {
-        let t = tracks.entry(id.clone()).or_default();
+    let mut jobs: Vec<(usize, CgroupJob)> = Vec::new();
+    // Of `wanted`, those the API samples (not read locally).
+    let mut api: Vec<usize> = Vec::new();
+    for (i, &(id, pid)) in wanted.iter().enumerate() {
+        if !tracks.contains_key(id) {
+            tracks.insert(id.clone(), Track::default());
+        }
+        let Some(t) = tracks.get_mut(id) else {
+            continue;
+        };
         let known = match (&t.cgroup, pid) {
-            (Some((p, cg)), Some(pid)) if p == pid => Some(cg.clone()),
+            (Some((p, cg)), Some(pid)) if *p == pid => Some(cg.clone()),
             _ => None,
         };
         match (local, pid, known) {
-            (true, Some(_), Some(Some(cg))) => jobs.push((id.clone(), CgroupJob::Read(cg))),
-            (true, &Some(pid), None) => {
+            (true, Some(_), Some(Some(cg))) => jobs.push((i, CgroupJob::Read(cg))),
+            (true, Some(pid), None) => {
                 let keep_open = open < max_open_cgroups();
                 open += usize::from(keep_open);
-                jobs.push((id.clone(), CgroupJob::Locate { pid, keep_open }));
+                jobs.push((
+                    i,
+                    CgroupJob::Locate {
+                        pid,
+                        id: id.clone(),
+                        keep_open,
+                    },
+                ));
             }
-            _ => {}
+            _ => api.push(i),
         }
     }
     let mut changed = false;
@@ -465,10 +528,10 @@ async fn sample_tick(
         let results = tokio::task::spawn_blocking(move || {
             let mut buf = Vec::with_capacity(4096);
             jobs.into_iter()
-                .map(|(id, job)| {
+                .map(|(i, job)| {
                     let (located_for, cg) = match job {
                         CgroupJob::Read(cg) => (None, Some(cg)),
-                        CgroupJob::Locate { pid, keep_open } => (
+                        CgroupJob::Locate { pid, id, keep_open } => (
                             Some(pid),
                             cgroup::locate(&root, &proc_root, pid, id.as_str())
                                 .map(|p| Arc::new(cgroup::open(&p, &proc_root, keep_open))),
@@ -477,20 +540,26 @@ async fn sample_tick(
                     let raw = cg
                         .as_ref()
                         .and_then(|c| cgroup::read(c, host_mem, now_ms, &mut buf));
-                    (id, located_for, cg, raw)
+                    (i, located_for, cg, raw)
                 })
                 .collect::<Vec<_>>()
         })
         .await
         .unwrap_or_default();
-        for (id, located_for, cg, raw) in results {
-            let limit = cpu_limit(snap, &id);
-            let t = tracks.entry(id).or_default();
+        for (i, located_for, cg, raw) in results {
+            let id = wanted[i].0;
+            let Some(t) = tracks.get_mut(id) else {
+                continue;
+            };
             if let Some(pid) = located_for {
+                // Not readable here: the API samples it from now on.
+                if cg.is_none() {
+                    api.push(i);
+                }
                 t.cgroup = Some((pid, cg));
             }
             if let Some(raw) = raw {
-                push(t, raw, limit);
+                push(t, raw, cpu_limit(snap, id));
                 t.source = Some(SampleSource::Cgroup);
                 changed = true;
             }
@@ -499,7 +568,8 @@ async fn sample_tick(
 
     // The API for everything not read locally.
     let mut in_flight = tracks.values().filter(|t| t.api_in_flight).count();
-    for (id, _) in &wanted {
+    for i in api {
+        let id = wanted[i].0;
         let Some(t) = tracks.get_mut(id) else {
             continue;
         };
@@ -619,6 +689,70 @@ mod top_tests {
         let names: Vec<&str> = top.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(names, ["c9", "c8", "c0"]);
         assert!(view.top(ids.iter(), 0).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod view_tests {
+    use super::*;
+
+    fn track(at: &[i64], source: Option<SampleSource>) -> Track {
+        let mut t = Track::default();
+        t.source = source;
+        for &at_ms in at {
+            t.series.push(Sample {
+                at_ms,
+                ..Default::default()
+            });
+        }
+        t
+    }
+
+    fn shape(v: &StatsView) -> Vec<(String, Vec<i64>, Option<SampleSource>)> {
+        let mut out: Vec<_> = v
+            .series
+            .iter()
+            .map(|(id, s)| {
+                let at = s.iter().map(|x| x.at_ms).collect();
+                (id.to_string(), at, v.sources.get(id).copied())
+            })
+            .collect();
+        out.extend(
+            v.sources
+                .iter()
+                .filter(|(id, _)| !v.series.contains_key(*id))
+                .map(|(id, s)| (id.to_string(), Vec::new(), Some(*s))),
+        );
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn a_refilled_view_equals_a_fresh_one() {
+        let id = |s: &str| ContainerId::from(s);
+        let mut tracks: HashMap<ContainerId, Track> = HashMap::new();
+        let many: Vec<i64> = (1..=40).collect();
+        tracks.insert(id("a"), track(&many, Some(SampleSource::Cgroup)));
+        tracks.insert(id("b"), track(&[1, 2], Some(SampleSource::Api)));
+        tracks.insert(id("gone"), track(&[1], Some(SampleSource::Cgroup)));
+        let mut view = fresh_view(&tracks, 1);
+        assert_eq!(shape(&view), shape(&fresh_view(&tracks, 1)));
+        // A tick later: one gone, one new, one emptied, samples added, a source changed.
+        tracks.remove(&id("gone"));
+        tracks.insert(id("new"), track(&[], Some(SampleSource::Api)));
+        tracks.insert(id("b"), track(&[], None));
+        if let Some(a) = tracks.get_mut(&id("a")) {
+            a.series.push(Sample {
+                at_ms: 41,
+                ..Default::default()
+            });
+            a.source = Some(SampleSource::Api);
+        }
+        refill(&mut view, &tracks);
+        let want = fresh_view(&tracks, 2);
+        assert_eq!(shape(&view), shape(&want));
+        assert_eq!(view.series.get("a").map(Series::len), Some(41));
+        assert!(!view.series.contains_key("gone") && !view.sources.contains_key("gone"));
     }
 }
 
