@@ -151,17 +151,6 @@ impl Session {
         policy: Policy,
         stats: HubConfig,
     ) -> std::result::Result<Session, SessionError> {
-        Session::open_endpoint_with(endpoint, policy, stats, None)
-    }
-
-    /// [`Session::open_endpoint`] as one of several engines opened together: the store's
-    /// follow-up work waits for the others' first lists ([`crate::store::FirstLists`]).
-    pub fn open_endpoint_with(
-        endpoint: Endpoint,
-        policy: Policy,
-        stats: HubConfig,
-        first_lists: Option<crate::store::Ticket>,
-    ) -> std::result::Result<Session, SessionError> {
         let label = endpoint.transport.to_string();
         let context = endpoint.context().map(str::to_owned);
         let tls_unverified = endpoint.transport.tls_unverified();
@@ -175,7 +164,7 @@ impl Session {
                 })
             }
         };
-        let store = Store::spawn_with(engine.clone(), first_lists);
+        let store = Store::spawn(engine.clone());
         let stats = StatsHub::spawn(engine.clone(), store.subscribe(), stats);
         Ok(Session {
             engine,

@@ -33,7 +33,6 @@ use crate::engine::connect::{parse_host, resolve, ConnectOptions, Endpoint, Endp
 use crate::engine::Policy;
 use crate::error::{CoreError, Result};
 use crate::session::{Session, SessionOptions};
-use crate::store::FirstLists;
 
 pub use listing::{EngineState, EngineStatus, FleetContainer, FleetKey, FleetSnapshot, MemberView};
 pub use objects::{
@@ -118,9 +117,6 @@ impl Fleet {
             .collect();
         let (resolved, same) = same::fold(resolved);
         fleet.same = same;
-        // Every member's first container list before any member's follow-up work: the first
-        // frame counts every engine's containers (store::FirstLists).
-        let first_lists = FirstLists::default();
         for (spec, ep) in resolved {
             let read_only = base.read_only || spec.read_only;
             let policy = Policy {
@@ -132,10 +128,7 @@ impl Fleet {
                     let label = ep.transport.to_string();
                     let adopted = nav::adopt(&mut current, &label, read_only);
                     match adopted.map_or_else(
-                        || {
-                            let ticket = Some(first_lists.ticket());
-                            Session::open_endpoint_with(ep, policy, base.stats.clone(), ticket)
-                        },
+                        || Session::open_endpoint(ep, policy, base.stats.clone()),
                         Ok,
                     ) {
                         Ok(s) => (label, Ok(s)),
@@ -151,7 +144,6 @@ impl Fleet {
                 session,
             });
         }
-        first_lists.seal();
         // Not adopted: a member of its own, unless a member is that engine under another
         // read-only (that member's own session is the one that keeps its policy).
         if let Some(s) = current.filter(|s| !fleet.members.iter().any(|m| m.endpoint == s.endpoint))

@@ -6,7 +6,6 @@
 //! event, which object to refetch or drop: a pure function, table-tested.
 
 mod events;
-mod first_lists;
 mod refresh;
 mod snapshot;
 mod swarm;
@@ -14,7 +13,6 @@ mod sync;
 mod writer;
 
 pub use events::{interpret, Delta};
-pub use first_lists::{FirstLists, Ticket, HOLD as FIRST_LISTS_HOLD};
 pub(crate) use refresh::is_link_error;
 pub use snapshot::{ConnectionState, ObjectRef, RefreshFailure, Snapshot, EVENT_HISTORY};
 pub use sync::{Store, EVENT_QUEUE};

@@ -31,7 +31,6 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::events::{interpret, Delta};
-use super::first_lists::Ticket;
 use super::refresh::Retries;
 use super::snapshot::{ConnectionState, Snapshot, EVENT_HISTORY};
 use super::writer::{apply, patch_from_event, Writer};
@@ -75,14 +74,8 @@ impl Store {
     /// Start keeping a model of `engine`. Must be called inside a tokio runtime. The engine
     /// does not need to be reachable yet: the store connects and reconnects by itself.
     pub fn spawn(engine: Engine) -> Store {
-        Store::spawn_with(engine, None)
-    }
-
-    /// [`Store::spawn`] as one of several engines opened together: its follow-up work after
-    /// its first container list waits for the others' lists ([`super::FirstLists`]).
-    pub fn spawn_with(engine: Engine, first_lists: Option<Ticket>) -> Store {
         let (tx, rx) = watch::channel(Arc::new(Snapshot::empty(engine.endpoint().to_string())));
-        let task = tokio::spawn(run(engine.clone(), tx, first_lists));
+        let task = tokio::spawn(run(engine.clone(), tx));
         Store { rx, engine, task }
     }
 
@@ -146,7 +139,7 @@ enum End {
     Resync,
 }
 
-async fn run(engine: Engine, tx: watch::Sender<Arc<Snapshot>>, first_lists: Option<Ticket>) {
+async fn run(engine: Engine, tx: watch::Sender<Arc<Snapshot>>) {
     let cur = (**tx.borrow()).clone();
     let mut w = Writer {
         tx,
@@ -158,7 +151,7 @@ async fn run(engine: Engine, tx: watch::Sender<Arc<Snapshot>>, first_lists: Opti
     let mut broken_since: Option<i64> = None;
     let mut ever_connected = false;
     loop {
-        let end = session(&engine, &mut w, first_lists.as_ref()).await;
+        let end = session(&engine, &mut w).await;
         if w.cur.connection.is_connected() {
             // The session had synced: this is a fresh break.
             ever_connected = true;
@@ -247,7 +240,7 @@ fn not_responding(engine: &Engine) -> CoreError {
 
 /// One session: negotiate, list, follow events, while a liveness ping runs beside it.
 /// Returns how it ended; dropping the session's future cancels its requests and tasks.
-async fn session(engine: &Engine, w: &mut Writer, first_lists: Option<&Ticket>) -> End {
+async fn session(engine: &Engine, w: &mut Writer) -> End {
     let sent = now_ms();
     // Within the request deadline, not the ping's: over SSH this may include a whole login.
     match engine.negotiate().await {
@@ -261,7 +254,7 @@ async fn session(engine: &Engine, w: &mut Writer, first_lists: Option<&Ticket>) 
         Ok(()) => {}
     }
     tokio::select! {
-        end = session_inner(engine, w, first_lists) => match end {
+        end = session_inner(engine, w) => match end {
             Ok(SessionEnd::Closed) => {
                 End::Broken(CoreError::unavailable("the engine closed its events stream"))
             }
@@ -339,11 +332,7 @@ where
     }
 }
 
-async fn session_inner(
-    engine: &Engine,
-    w: &mut Writer,
-    first_lists: Option<&Ticket>,
-) -> Result<SessionEnd> {
+async fn session_inner(engine: &Engine, w: &mut Writer) -> Result<SessionEnd> {
     // The first frame needs container names only: list the containers alone (nothing else
     // competes with it for the engine), publish them, then info and the other lists together.
     // Events are subscribed after, from an engine time before the listing started; the engine
@@ -362,10 +351,6 @@ async fn session_inner(
     // On a single-threaded runtime (the terminal UI's) this lets the UI draw the containers
     // before the follow-up requests are built and sent.
     tokio::task::yield_now().await;
-    // In a fleet, the other engines' first lists before this one's follow-ups (once).
-    if let Some(ticket) = first_lists {
-        ticket.arrive().await;
-    }
 
     let (info, images, networks, volumes) = tokio::try_join!(
         engine.info(),
