@@ -2,7 +2,8 @@
 //! on: `wharf --host A --host B` with the shared test engine (`alpha…`) and a private one
 //! (`beta…`). The containers are listed by ENGINE first; a click on NAME orders them by name
 //! across both engines (the title shows `NAME↑`), a second click reverses (`NAME↓`), and the
-//! selection stays on its container (a title is not a row: `s` still names the one selected).
+//! selection stays on its container (a title is not a row: `s` names the same one before and
+//! after the clicks).
 //! In `:volumes`, a click on NAME orders both engines' volumes by name the same way.
 
 use wharf_tests::{require_engine, require_private_engine, PrivateOpts};
@@ -66,6 +67,18 @@ fn a_click_on_a_fleet_column_title_sorts_by_it_and_again_reverses() {
         s.contains("containers (3)") && order(s, &names) == Some(vec![b.name(), a.name(), c.name()])
     });
 
+    // Which container is selected before the clicks (rows arrive from two engines, so it
+    // need not be the first row): `s` names it, `n` leaves it running.
+    w.keys(&["s"]);
+    let asked = w.wait("the stop confirmation", |s| s.contains("stop wharf-fsort-"));
+    let selected = [a.name(), b.name(), c.name()]
+        .into_iter()
+        .find(|n| asked.contains(&format!("stop {n} ")))
+        .unwrap_or_else(|| panic!("no container of this test named:\n{asked}"))
+        .to_owned();
+    w.keys(&["n"]);
+    let s = w.wait("the confirmation closes", |s| !s.contains("stop wharf"));
+
     let (y, x) = title_at(&s, "ENGINE", "STATUS", "NAME");
     w.mouse(0, x + 1, y);
     let s = w.wait("by name across engines, NAME↑", |s| {
@@ -77,9 +90,9 @@ fn a_click_on_a_fleet_column_title_sorts_by_it_and_again_reverses() {
     w.wait("reversed, NAME↓", |s| {
         s.contains("NAME↓") && order(s, &names) == Some(vec![c.name(), b.name(), a.name()])
     });
-    // The clicks selected no row: the selection is still the first row it was on (b).
+    // The clicks selected no row: the selection is still the container it was on.
     w.keys(&["s"]);
-    w.wait_for_text(&format!("stop {} ", b.name()));
+    w.wait_for_text(&format!("stop {selected} "));
     w.keys(&["n"]);
     w.wait("the confirmation closes", |s| !s.contains("stop wharf"));
 
