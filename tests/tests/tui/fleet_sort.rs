@@ -63,7 +63,7 @@ fn a_click_on_a_fleet_column_title_sorts_by_it_and_again_reverses() {
     w.type_text(&format!("fsort {pid}"));
     w.keys(&["Enter"]);
     let names = [a.name(), b.name(), c.name()];
-    let s = w.wait("this test's containers by engine", |s| {
+    w.wait("this test's containers by engine", |s| {
         s.contains("containers (3)") && order(s, &names) == Some(vec![b.name(), a.name(), c.name()])
     });
 
