@@ -15,11 +15,9 @@ use wharf_core::alerts::runner::Runner;
 use wharf_core::clock::Clock;
 use wharf_core::history::read_alerts;
 use wharf_core::model::FiredAlert;
-use wharf_core::session::{Session, SessionOptions};
-use wharf_core::streams::stats::HubConfig;
 use wharf_tests::{require_engine, unique_name};
 
-use crate::common::{options, TIMEOUT};
+use crate::common::{read_only_session, TIMEOUT};
 
 /// A tiny HTTP server on 127.0.0.1: every request's body goes to the channel, the answer is
 /// `200 OK`. Ends with the test process (its thread only accepts).
@@ -140,13 +138,7 @@ notify = true
         marks = marks.display()
     );
     let (_, rules) = parse(&rules).unwrap_or_else(|e| panic!("{e}"));
-    let session = Session::open(&SessionOptions {
-        connect: options(te.host()),
-        read_only: true,
-        audit_log: None,
-        stats: HubConfig::default(),
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    let session = read_only_session(te.host());
     session
         .store
         .wait_for(TIMEOUT, |s| s.synced)

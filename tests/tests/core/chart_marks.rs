@@ -11,11 +11,9 @@ use wharf_core::chart;
 use wharf_core::history::{
     read_markers, recorder, HistoryDb, HistoryOptions, MarkerKind, MarkerScope, SeriesKey,
 };
-use wharf_core::session::{Session, SessionOptions};
-use wharf_core::streams::stats::HubConfig;
 use wharf_tests::{require_engine, unique_name};
 
-use crate::common::{options, TIMEOUT};
+use crate::common::{read_only_session, TIMEOUT};
 
 /// The x positions of the vertical lines the SVG draws in `kind`'s colour.
 fn lines_of(svg: &str, kind: MarkerKind) -> Vec<f64> {
@@ -45,13 +43,7 @@ async fn a_restarted_then_recreated_services_export_draws_its_markers() {
     let te = require_engine!();
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("history.sqlite3");
-    let session = Session::open(&SessionOptions {
-        connect: options(te.host()),
-        read_only: true,
-        audit_log: None,
-        stats: HubConfig::default(),
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    let session = read_only_session(te.host());
     let project = unique_name("cmarks");
     let service = |n: &str| {
         te.container(n)

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use wharf_core::engine::connect::{resolve, ConnectOptions};
 use wharf_core::engine::Engine;
+use wharf_core::session::{Session, SessionOptions};
 use wharf_core::store::{Snapshot, Store};
+use wharf_core::streams::stats::HubConfig;
 use wharf_tests::TestEngine;
 
 /// Generous: CI machines are slow, and this is a timeout, not an expectation.
@@ -22,6 +24,18 @@ pub async fn connect(host: &str) -> Engine {
     Engine::connect(ep)
         .await
         .unwrap_or_else(|e| panic!("connect {host}: {e}"))
+}
+
+/// A read-only session on `host` with the default stats hub and no audit log (it connects in
+/// the background).
+pub fn read_only_session(host: &str) -> Session {
+    Session::open(&SessionOptions {
+        connect: options(host),
+        read_only: true,
+        audit_log: None,
+        stats: HubConfig::default(),
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A store on `host`, already synced.

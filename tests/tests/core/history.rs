@@ -5,24 +5,16 @@
 use std::time::Duration;
 
 use wharf_core::history::{recorder, HistoryDb, HistoryOptions, SeriesKey};
-use wharf_core::session::{Session, SessionOptions};
-use wharf_core::streams::stats::HubConfig;
 use wharf_tests::{require_engine, unique_name};
 
-use crate::common::{options, TIMEOUT};
+use crate::common::{read_only_session, TIMEOUT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recreated_compose_service_continues_its_series_with_markers() {
     let te = require_engine!();
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("history.sqlite3");
-    let session = Session::open(&SessionOptions {
-        connect: options(te.host()),
-        read_only: true,
-        audit_log: None,
-        stats: HubConfig::default(),
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    let session = read_only_session(te.host());
     let project = unique_name("hist");
     let service = |n: &str| {
         te.container(n)
