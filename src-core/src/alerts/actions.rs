@@ -161,4 +161,4 @@ pub async fn command(argv: &[String], alert: &FiredAlert) -> ActionResult {
 
 #[cfg(test)]
 #[path = "actions_tests.rs"]
-mod tests;
+pub(super) mod tests;

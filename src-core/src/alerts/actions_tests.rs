@@ -6,7 +6,8 @@ use std::net::TcpListener;
 
 use super::*;
 
-fn alert() -> FiredAlert {
+/// A fired alert for the actions' tests (also the webhook's).
+pub(in crate::alerts) fn alert() -> FiredAlert {
     FiredAlert {
         id: 1,
         at_ms: 1_700_000_000_000,

@@ -17,10 +17,10 @@ use tokio::net::TcpListener;
 
 use super::*;
 use crate::alerts::actions;
+use crate::alerts::actions::tests::alert;
 use crate::alerts::page::{masked, unmask};
 use crate::alerts::rules::parse;
 use crate::alerts::rules::RuleSpec;
-use crate::model::FiredAlert;
 
 const SECRET: &str = "s3cr3t-wharf-token-1b7e";
 
@@ -119,21 +119,6 @@ async fn serve(dir: &Path) -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>
         }
     });
     (port, rx)
-}
-
-fn alert() -> FiredAlert {
-    FiredAlert {
-        id: 1,
-        at_ms: 1_700_000_000_000,
-        rule: "w".into(),
-        engine: "unix:///x".into(),
-        container_id: "abc".into(),
-        container: "api".into(),
-        key: "name:api".into(),
-        cause: "exited with code 1".into(),
-        notify: false,
-        actions: vec![],
-    }
 }
 
 /// Log lines, captured.
