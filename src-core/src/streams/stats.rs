@@ -441,30 +441,26 @@ async fn sample_tick(
     let now = Instant::now();
     let now_ms = crate::clock::now_ms();
     // Borrowed from the snapshot: no id is copied on a tick unless a track is new.
+    // `wanted_ids`: the ids of `wanted`, each once.
     let mut wanted: Vec<(&ContainerId, Option<u32>)> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut wanted_ids: HashSet<&ContainerId> = HashSet::new();
     for id in w.visible.iter().chain(w.focus.iter()) {
-        if !seen.insert(id) {
-            continue;
-        }
         if let Some(c) = snap.containers.get(id) {
-            if c.state == ContainerState::Running {
+            if c.state == ContainerState::Running && wanted_ids.insert(&c.id) {
                 wanted.push((&c.id, c.pid));
             }
         }
     }
-    // Only for the dashboards: at the slower API cadence when not local.
-    let mut background: HashSet<&ContainerId> = HashSet::new();
+    // Only for the dashboards, from `wanted[background..]` on: at the slower API cadence when
+    // not local.
+    let background = wanted.len();
     if w.all {
         for c in snap.containers.values() {
-            if c.state == ContainerState::Running && seen.insert(&c.id) {
+            if c.state == ContainerState::Running && wanted_ids.insert(&c.id) {
                 wanted.push((&c.id, c.pid));
-                background.insert(&c.id);
             }
         }
     }
-    drop(seen);
-    let wanted_ids: HashSet<&ContainerId> = wanted.iter().map(|(id, _)| *id).collect();
 
     // Stop streams of containers no longer focused or running.
     for (id, t) in tracks.iter_mut() {
@@ -584,7 +580,7 @@ async fn sample_tick(
             continue;
         }
         let period = if t.prev.is_some() {
-            if background.contains(id) {
+            if i >= background {
                 cfg.all_api_interval
             } else {
                 cfg.api_interval
