@@ -139,6 +139,8 @@ fn export_asks_for_a_path_and_again_before_replacing() {
     }
     type_text(&mut app, "csv");
     let fx = app.update(code(KeyCode::Enter));
+    // The refusal from before the prompt is not shown again as if it were this export's.
+    assert_eq!(toast(&app), "", "while the export is written");
     let [Effect::ExportDash {
         path,
         series,

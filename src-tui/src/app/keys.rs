@@ -314,6 +314,12 @@ impl App {
         mut input: Input,
         k: KeyEvent,
     ) -> Vec<Effect> {
+        if matches!(k.code, KeyCode::Esc | KeyCode::Enter) {
+            // A message from before the question would show again when the prompt closes and
+            // read as the answer's outcome ("nothing to export yet" after an export that is
+            // still being written): the answer supersedes it.
+            self.toast = None;
+        }
         match k.code {
             KeyCode::Esc => {
                 if kind == PromptKind::Filter {
