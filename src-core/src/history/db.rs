@@ -11,7 +11,7 @@ use super::{
 };
 use crate::clock::Clock;
 use crate::error::{CoreError, ErrorKind, Result};
-use crate::model::{short_id, Container, ContainerId, EngineEvent, Sample};
+use crate::model::{short_id, Container, EngineEvent, Sample};
 use crate::streams::text::inert;
 
 const SCHEMA: &str = "
@@ -75,7 +75,7 @@ pub struct HistoryDb {
     current: HashMap<i64, String>,
     /// Series ids by container id, with the engine and name they were keyed with (a rename
     /// changes the key): the recorder's tick builds no key for a container it already saw.
-    by_container: HashMap<ContainerId, (String, String, i64)>,
+    by_container: crate::streams::IdMap<(String, String, i64)>,
 }
 
 /// `by_container` is cleared when it reaches this many containers (gone ones are never
@@ -154,7 +154,7 @@ impl HistoryDb {
             clock: opts.clock.clone(),
             ids: HashMap::new(),
             current: HashMap::new(),
-            by_container: HashMap::new(),
+            by_container: Default::default(),
             archive_limits: Default::default(),
         })
     }

@@ -6,7 +6,6 @@
 //! [`HistoryDb::maintain`] every minute. Writes are small (one row per container a second,
 //! WAL without fsync per commit), so they run on the recorder's task.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +14,7 @@ use tokio::time::MissedTickBehavior;
 
 use super::HistoryDb;
 use crate::error::Result;
-use crate::model::{Container, ContainerId, ContainerState};
+use crate::model::{Container, ContainerState};
 use crate::session::Session;
 use crate::store::Snapshot;
 
@@ -34,7 +33,7 @@ pub struct Recorded {
 #[derive(Debug, Default)]
 pub struct Recorder {
     /// The newest sample time written per container.
-    written: HashMap<ContainerId, i64>,
+    written: crate::streams::IdMap<i64>,
     /// Events at or after this engine time (ns) are offered to the database (which keeps each
     /// once).
     event_cursor: i64,

@@ -12,7 +12,8 @@ use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use super::mem_stat::MemStatMemo;
+use super::memo::Memo;
+use super::netmap::{self, HostNet, Mapped};
 use crate::model::RawStats;
 
 /// Where one container's counters live.
@@ -92,20 +93,12 @@ fn keyed(text: &str, key: &str) -> Option<u64> {
 
 /// Sum of rx and tx bytes over every interface but loopback, from `/proc/<pid>/net/dev`.
 pub(crate) fn net_dev(text: &str) -> (u64, u64) {
-    let (mut rx, mut tx) = (0, 0);
-    for line in text.lines().skip(2) {
-        let Some((iface, rest)) = line.split_once(':') else {
-            continue;
-        };
-        if iface.trim() == "lo" {
-            continue;
-        }
-        // Receive bytes first, transmit bytes ninth; no allocation per line.
-        let mut f = rest.split_ascii_whitespace().map(str::parse::<u64>);
-        if let (Some(Ok(r)), Some(Ok(t))) = (f.next(), f.nth(7)) {
+    let (mut rx, mut tx) = (0u64, 0u64);
+    for (iface, r, t) in netmap::lines(text) {
+        if iface != "lo" {
             // Saturating: a file's numbers are outside input (overflow panics in debug).
-            rx = u64::saturating_add(rx, r);
-            tx = u64::saturating_add(tx, t);
+            rx = rx.saturating_add(r);
+            tx = tx.saturating_add(t);
         }
     }
     (rx, tx)
@@ -201,11 +194,21 @@ impl Counter {
 #[derive(Debug)]
 pub(crate) struct Cgroup {
     files: Files,
+    /// The container's own `net/dev`, and where its network counters are read from now.
     net_dev: Counter,
+    net: std::sync::Mutex<Net>,
+    /// `/proc/PID` of its init process.
+    pid_dir: PathBuf,
     /// Whether the files are held open (each costs a file descriptor).
     open: bool,
-    /// The last `memory.stat` reading, reused while it holds (see [`super::mem_stat`]).
-    mem_stat_memo: MemStatMemo,
+    /// Readings reused while they hold (see [`super::memo`]): `memory.stat`'s inactive file
+    /// cache, keyed by memory usage;
+    mem_stat_memo: Memo<u64>,
+    /// block I/O read and written (v1) and the process count, keyed by CPU time (v2: the
+    /// process count only);
+    io_pids_memo: Memo<(u64, u64, u64)>,
+    /// the memory limit.
+    limit_memo: Memo<u64>,
 }
 
 #[derive(Debug)]
@@ -227,6 +230,15 @@ enum Files {
         io_stat: Counter,
         pids: Counter,
     },
+}
+
+/// Where a container's network counters come from (see [`super::netmap`]).
+#[derive(Debug)]
+enum Net {
+    /// Its own `net/dev`; mapping to the host's table is tried at `retry_at_ms`.
+    Own { retry_at_ms: i64 },
+    /// The host's table; its own interface list is checked again at `recheck_at_ms`.
+    Host { mapped: Mapped, recheck_at_ms: i64 },
 }
 
 /// How many files [`open`] holds per container when `keep_open`.
@@ -266,11 +278,18 @@ pub(crate) fn open(paths: &CgroupPaths, proc_root: &Path, keep_open: bool) -> Cg
             pids: c(dir.join("pids.current")),
         },
     };
+    let pid_dir = proc_root.join(paths.pid.to_string());
     Cgroup {
         files,
-        net_dev: c(proc_root.join(paths.pid.to_string()).join("net/dev")),
+        net_dev: c(pid_dir.join("net/dev")),
+        net: std::sync::Mutex::new(Net::Own {
+            retry_at_ms: i64::MIN,
+        }),
+        pid_dir,
         open: keep_open,
-        mem_stat_memo: MemStatMemo::default(),
+        mem_stat_memo: Memo::default(),
+        io_pids_memo: Memo::default(),
+        limit_memo: Memo::default(),
     }
 }
 
@@ -281,8 +300,15 @@ impl Cgroup {
 }
 
 /// Read one container's counters; `None` if its cgroup vanished (it stopped). `buf` is
-/// scratch space, reused between calls.
-pub(crate) fn read(cg: &Cgroup, host_mem: u64, at_ms: i64, buf: &mut Vec<u8>) -> Option<RawStats> {
+/// scratch space, reused between calls; `host` is the host's interface table read on this
+/// tick, if it was (see [`super::netmap`]).
+pub(crate) fn read(
+    cg: &Cgroup,
+    host_mem: u64,
+    at_ms: i64,
+    buf: &mut Vec<u8>,
+    host: Option<&mut HostNet>,
+) -> Option<RawStats> {
     let mut s = RawStats {
         at_ms,
         online_cpus: 0,
@@ -301,12 +327,16 @@ pub(crate) fn read(cg: &Cgroup, host_mem: u64, at_ms: i64, buf: &mut Vec<u8>) ->
         } => {
             s.cpu_total_ns = usage.u64(buf)?;
             s.mem_usage = mem_usage.u64(buf)?;
-            s.mem_limit = cap(mem_limit.u64(buf).unwrap_or(u64::MAX));
+            s.mem_limit = cap(limit(cg, mem_limit, at_ms, buf));
             s.mem_inactive_file = inactive_file(cg, mem_stat, "total_inactive_file", &s, buf);
-            if let Some(t) = blkio.as_ref().and_then(|b| b.text(buf)) {
-                (s.blk_read, s.blk_write) = blkio_v1(t);
-            }
-            s.pids = pids.as_ref().and_then(|p| p.u64(buf)).unwrap_or(0);
+            let io_pids = cg.io_pids_memo.get_or_read(s.cpu_total_ns, at_ms, || {
+                let (r, w) = blkio
+                    .as_ref()
+                    .and_then(|b| b.text(buf))
+                    .map_or((0, 0), blkio_v1);
+                Some((r, w, pids.as_ref().and_then(|p| p.u64(buf)).unwrap_or(0)))
+            });
+            (s.blk_read, s.blk_write, s.pids) = io_pids.unwrap_or_default();
         }
         Files::V2 {
             cpu_stat,
@@ -318,22 +348,103 @@ pub(crate) fn read(cg: &Cgroup, host_mem: u64, at_ms: i64, buf: &mut Vec<u8>) ->
         } => {
             s.cpu_total_ns = keyed(cpu_stat.text(buf)?, "usage_usec")?.saturating_mul(1000);
             s.mem_usage = mem_current.u64(buf).unwrap_or(0);
-            s.mem_limit = cap(mem_max.u64(buf).unwrap_or(u64::MAX));
+            s.mem_limit = cap(limit(cg, mem_max, at_ms, buf));
             s.mem_inactive_file = inactive_file(cg, mem_stat, "inactive_file", &s, buf);
+            // Read on every tick: writeback charges a sleeping container (see super::memo).
             if let Some(t) = io_stat.text(buf) {
                 (s.blk_read, s.blk_write) = io_stat_v2(t);
             }
-            s.pids = pids.u64(buf).unwrap_or(0);
+            let io_pids = cg.io_pids_memo.get_or_read(s.cpu_total_ns, at_ms, || {
+                Some((0, 0, pids.u64(buf).unwrap_or(0)))
+            });
+            s.pids = io_pids.map_or(0, |(_, _, p)| p);
         }
     }
-    if let Some(t) = cg.net_dev.text(buf) {
-        (s.net_rx, s.net_tx) = net_dev(t);
+    if let Some((rx, tx)) = net(cg, at_ms, buf, host) {
+        (s.net_rx, s.net_tx) = (rx, tx);
     }
     Some(s)
 }
 
+/// Whether reading this container needs the host's interface table on this tick.
+pub(crate) fn wants_host_net(cg: &Cgroup, at_ms: i64) -> bool {
+    match &*cg
+        .net
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        Net::Host { .. } => true,
+        Net::Own { retry_at_ms } => due(*retry_at_ms, at_ms),
+    }
+}
+
+/// `at_ms` has reached `at`, or the clock went back by more than a recheck.
+fn due(at: i64, at_ms: i64) -> bool {
+    at_ms >= at || at.saturating_sub(at_ms) > netmap::RECHECK_MS
+}
+
+/// A container's (received, sent) bytes over its interfaces but loopback: from the host's table
+/// when it is mapped there, else from its own `net/dev` (and then mapped when it can be).
+fn net(
+    cg: &Cgroup,
+    at_ms: i64,
+    buf: &mut Vec<u8>,
+    host: Option<&mut HostNet>,
+) -> Option<(u64, u64)> {
+    let mut state = cg
+        .net
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut ends_gone = false;
+    if let (
+        Net::Host {
+            mapped,
+            recheck_at_ms,
+        },
+        Some(h),
+    ) = (&*state, host.as_deref())
+    {
+        match h.container_counters(&mapped.peers) {
+            Some(c) if !due(*recheck_at_ms, at_ms) => return Some(c),
+            Some(_) => {}
+            None => ends_gone = true,
+        }
+    }
+    let own = cg.net_dev.text(buf)?;
+    let counters = net_dev(own);
+    let next = match (&*state, host) {
+        // Re-listed: the same interfaces, their ends still there, keep their mapping.
+        (Net::Host { mapped, .. }, Some(_)) if !ends_gone && mapped.still_listed(own) => {
+            Some(Net::Host {
+                mapped: mapped.clone(),
+                recheck_at_ms: at_ms.saturating_add(netmap::RECHECK_MS),
+            })
+        }
+        (Net::Host { .. }, Some(h)) => Some(map(h, own, cg, at_ms)),
+        (Net::Own { retry_at_ms }, Some(h)) if due(*retry_at_ms, at_ms) => {
+            Some(map(h, own, cg, at_ms))
+        }
+        _ => None,
+    };
+    if let Some(n) = next {
+        *state = n;
+    }
+    Some(counters)
+}
+
+fn map(h: &mut HostNet, own: &str, cg: &Cgroup, at_ms: i64) -> Net {
+    let next = at_ms.saturating_add(netmap::RECHECK_MS);
+    match h.map(own, &cg.pid_dir) {
+        Some(mapped) => Net::Host {
+            mapped,
+            recheck_at_ms: next,
+        },
+        None => Net::Own { retry_at_ms: next },
+    }
+}
+
 /// The inactive file cache `key` of `memory.stat`, read again only when the remembered one no
-/// longer holds for the usage counter in `s` (see [`super::mem_stat`]); 0 when unreadable.
+/// longer holds for the usage counter in `s` (see [`super::memo`]); 0 when unreadable.
 fn inactive_file(
     cg: &Cgroup,
     mem_stat: &Counter,
@@ -341,20 +452,19 @@ fn inactive_file(
     s: &RawStats,
     buf: &mut Vec<u8>,
 ) -> u64 {
-    let memo = &cg.mem_stat_memo;
-    if let Some(v) = memo.reuse(s.mem_usage, s.at_ms) {
-        return v;
-    }
-    match mem_stat.text(buf).and_then(|t| keyed(t, key)) {
-        Some(v) => {
-            memo.store(s.mem_usage, v, s.at_ms);
-            v
-        }
-        None => {
-            memo.clear();
-            0
-        }
-    }
+    cg.mem_stat_memo
+        .get_or_read(s.mem_usage, s.at_ms, || {
+            mem_stat.text(buf).and_then(|t| keyed(t, key))
+        })
+        .unwrap_or(0)
+}
+
+/// The memory limit (`u64::MAX`: none, or unreadable), read again at most every
+/// [`super::memo::MAX_AGE_MS`].
+fn limit(cg: &Cgroup, file: &Counter, at_ms: i64, buf: &mut Vec<u8>) -> u64 {
+    cg.limit_memo
+        .get_or_read(0, at_ms, || Some(file.u64(buf).unwrap_or(u64::MAX)))
+        .unwrap_or(u64::MAX)
 }
 
 /// Host memory in bytes from `/proc/meminfo`.
@@ -432,7 +542,7 @@ mod tests {
         let mut buf = Vec::new();
         for keep_open in [true, false] {
             let cg = open(&paths, &proc_, keep_open);
-            let s = read(&cg, host, 1, &mut buf).unwrap_or_else(|| panic!("unreadable"));
+            let s = read(&cg, host, 1, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
             assert_eq!(s.cpu_total_ns, 123_456_789);
             assert_eq!(s.mem_used(), 600_000);
             assert_eq!(s.mem_limit, host, "unlimited shows host memory");
@@ -443,27 +553,107 @@ mod tests {
         // Open files are read again from the start: a new value shows.
         let cg = open(&paths, &proc_, true);
         write(&cg_dir.join("cpuacct.usage"), "223456789\n");
-        let s = read(&cg, host, 2, &mut buf).unwrap_or_else(|| panic!("unreadable"));
+        let s = read(&cg, host, 2, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
         assert_eq!(s.cpu_total_ns, 223_456_789);
-        // memory.stat is read again only when usage moved or the last reading aged out.
+        // The tick after: every memo is confirmed; from now on each holds while its key does.
+        read(&cg, host, 3, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
+        // memory.stat is read again only when usage moved or the last reading aged out; block
+        // I/O and the process count only when CPU time moved; the limit only when aged out.
         write(
             &mem.join("memory.stat"),
             "cache 5\ntotal_inactive_file 300000\n",
         );
-        let s = read(&cg, host, 3, &mut buf).unwrap_or_else(|| panic!("unreadable"));
+        let blkio = root
+            .join("blkio/docker")
+            .join(id)
+            .join("blkio.throttle.io_service_bytes");
+        write(
+            &blkio,
+            "8:0 Read 8192\n8:0 Write 512\n8:0 Total 8704\nTotal 8704\n",
+        );
+        let pids = root.join("pids/docker").join(id).join("pids.current");
+        write(&pids, "9\n");
+        write(&mem.join("memory.limit_in_bytes"), "1048576\n");
+        let s = read(&cg, host, 4, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
         assert_eq!(s.mem_used(), 600_000, "usage unchanged: the reading holds");
-        let later = 2 + super::super::mem_stat::MEM_STAT_MAX_AGE_MS;
-        let s = read(&cg, host, later, &mut buf).unwrap_or_else(|| panic!("unreadable"));
+        assert_eq!(
+            (s.blk_read, s.pids),
+            (4096, 7),
+            "CPU time unchanged: they hold"
+        );
+        assert_eq!(s.mem_limit, host, "the limit holds");
+        assert_eq!((s.net_rx, s.net_tx), (1010, 2020));
+        let later = 3 + super::super::memo::MAX_AGE_MS;
+        let s = read(&cg, host, later, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
         assert_eq!(s.mem_used(), 700_000, "aged out: read again");
+        assert_eq!((s.blk_read, s.pids), (8192, 9), "aged out: read again");
+        assert_eq!(s.mem_limit, 1_048_576, "aged out: read again");
         write(
             &mem.join("memory.stat"),
             "cache 5\ntotal_inactive_file 900000\n",
         );
         write(&mem.join("memory.usage_in_bytes"), "1000001\n");
-        let s = read(&cg, host, later + 1, &mut buf).unwrap_or_else(|| panic!("unreadable"));
+        write(&pids, "3\n");
+        let s = read(&cg, host, later + 1, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
         assert_eq!(s.mem_used(), 100_001, "usage moved: read again at once");
+        assert_eq!(s.pids, 9, "CPU time unchanged");
+        write(&cg_dir.join("cpuacct.usage"), "323456789\n");
+        let s = read(&cg, host, later + 2, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
+        assert_eq!(s.pids, 3, "CPU time moved: read again at once");
+        // The network can receive while the container sleeps: read on every tick.
+        write(
+            &proc_.join("42/net/dev"),
+            &NET_DEV.replace(" 1000 ", " 3000 "),
+        );
+        let s = read(&cg, host, later + 3, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
+        assert_eq!(s.net_rx, 3010);
         // Another container's pid is not ours to read.
         assert_eq!(locate(&root, &proc_, 42, "ffff0000"), None);
+    }
+
+    #[test]
+    fn network_counters_come_from_the_host_table_once_mapped() {
+        use super::super::netmap::tests::{dev, host, iface};
+        let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (root, proc_) = (t.path().join("cg"), t.path().join("proc"));
+        let id = "beef02";
+        write(
+            &proc_.join("42/cgroup"),
+            &format!("0::/system.slice/docker-{id}.scope\n"),
+        );
+        let dir = root.join(format!("system.slice/docker-{id}.scope"));
+        write(&dir.join("cpu.stat"), "usage_usec 2500\n");
+        write(&dir.join("memory.current"), "8192\n");
+        iface(&proc_.join("42/root/sys/class/net"), "eth0", 2, 12);
+        let own = proc_.join("42/net/dev");
+        write(&own, &dev(&[("lo", 1, 1), ("eth0", 1000, 2000)]));
+        let mut h = host(t.path());
+        let paths = locate(&root, &proc_, 42, id).unwrap_or_else(|| panic!("not located"));
+        let cg = open(&paths, &proc_, true);
+        let mut buf = Vec::new();
+        let mut tick = |at: i64, h: &mut HostNet| {
+            assert!(wants_host_net(&cg, at));
+            assert!(h.refresh());
+            read(&cg, 1 << 30, at, &mut buf, Some(h)).unwrap_or_else(|| panic!("unreadable"))
+        };
+        // The first tick reads its own file and maps it.
+        let s = tick(1, &mut h);
+        assert_eq!((s.net_rx, s.net_tx), (1000, 2000));
+        // Then the host's table is what counts: its own file is not read.
+        write(&own, &dev(&[("lo", 1, 1), ("eth0", 1, 1)]));
+        let s = tick(2, &mut h);
+        assert_eq!((s.net_rx, s.net_tx), (1000, 2000));
+        let host_dev = proc_.join("self/net/dev");
+        write(&host_dev, &dev(&[("lo", 9, 9), ("vethA", 2500, 1700)]));
+        let s = tick(3, &mut h);
+        assert_eq!((s.net_rx, s.net_tx), (1700, 2500));
+        // Its host end is gone (disconnected): its own file, on the same tick.
+        write(&host_dev, &dev(&[("lo", 9, 9)]));
+        let s = tick(4, &mut h);
+        assert_eq!((s.net_rx, s.net_tx), (1, 1));
+        // Not mapped again at once (its end is gone), but after a recheck period.
+        assert!(!wants_host_net(&cg, 5));
+        assert!(wants_host_net(&cg, 4 + netmap::RECHECK_MS));
     }
 
     #[test]
@@ -487,11 +677,22 @@ mod tests {
         write(&dir.join("pids.current"), "2\n");
         let paths = locate(&root, &proc_, 7, id).unwrap_or_else(|| panic!("not located"));
         let cg = open(&paths, &proc_, true);
-        let s = read(&cg, 1 << 30, 1, &mut Vec::new()).unwrap_or_else(|| panic!("unreadable"));
+        let mut buf = Vec::new();
+        let s = read(&cg, 1 << 30, 1, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
         assert_eq!(s.cpu_total_ns, 2_500_000);
         assert_eq!(s.mem_used(), 7168);
         assert_eq!(s.mem_limit, 1 << 30);
         assert_eq!((s.blk_read, s.blk_write), (100, 200));
         assert_eq!(s.pids, 2);
+        read(&cg, 1 << 30, 2, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
+        // v2 charges writeback to the container while it sleeps: io.stat is read on every
+        // tick; the process count holds while CPU time does.
+        write(
+            &dir.join("io.stat"),
+            "8:0 rbytes=100 wbytes=900 rios=1 wios=3\n",
+        );
+        write(&dir.join("pids.current"), "5\n");
+        let s = read(&cg, 1 << 30, 3, &mut buf, None).unwrap_or_else(|| panic!("unreadable"));
+        assert_eq!((s.blk_read, s.blk_write, s.pids), (100, 900, 2));
     }
 }

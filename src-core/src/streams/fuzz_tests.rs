@@ -202,8 +202,8 @@ impl FakeHost {
         let cg = cgroup::open(&paths, &proc_root, keep_open);
         let host = cgroup::host_memory(&proc_root);
         let mut buf = Vec::new();
-        let first = cgroup::read(&cg, host, 1_000, &mut buf)?;
-        let second = cgroup::read(&cg, host, 2_000, &mut buf)?;
+        let first = cgroup::read(&cg, host, 1_000, &mut buf, None)?;
+        let second = cgroup::read(&cg, host, 2_000, &mut buf, None)?;
         let s = crate::model::Sample::between(&first, &second, Some(1.0));
         assert!(!s.cpu_pct.is_nan() && !s.mem_pct().is_nan());
         Some((first, second))

@@ -8,8 +8,9 @@ pub mod engine_series;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod logs;
-mod mem_stat;
+mod memo;
 pub mod merged;
+mod netmap;
 pub mod reorder;
 mod series;
 pub mod stats;
@@ -19,4 +20,4 @@ pub use engine_series::{DashScope, EngineSeries, Stacking};
 pub use logs::{LogBuffer, LogFollower, LogLine, LogQuery};
 pub use merged::{MergedEvent, MergedFollower, Selection};
 pub use series::{Series, SERIES_WINDOW_MS};
-pub use stats::{SampleSource, StatsHub, StatsView, ALL_API_INTERVAL};
+pub use stats::{IdMap, SampleSource, StatsHub, StatsView, ALL_API_INTERVAL};

@@ -110,3 +110,101 @@ async fn stats_from_cgroups() {
 async fn stats_from_the_api() {
     busy_and_idle(false).await;
 }
+
+/// Network counters read locally (from the host's ends of the containers' veth pairs, see
+/// `streams::netmap`) are each container's own, in its own direction: a server that sends and
+/// a client that only receives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn network_counters_have_each_containers_direction() {
+    let te = require_engine!();
+    let store = synced_store(te.host()).await;
+    // A 256 KiB file, fetched by the client every 0.2 s (≈ 1 MiB/s).
+    let server = te
+        .container("net-server")
+        .cmd(&[
+            "sh",
+            "-c",
+            "dd if=/dev/zero of=/tmp/f bs=65536 count=4 2>/dev/null && exec httpd -f -p 8080 -h /tmp",
+        ])
+        .start();
+    let ip = server.inspect("{{.NetworkSettings.IPAddress}}");
+    assert!(!ip.trim().is_empty(), "the server has an address");
+    let client = te
+        .container("net-client")
+        .cmd(&[
+            "sh",
+            "-c",
+            &format!(
+                "while :; do wget -q -O /dev/null http://{}:8080/f; sleep 0.2; done",
+                ip.trim()
+            ),
+        ])
+        .start();
+    let (s, c) = (
+        ContainerId::from(server.id()),
+        ContainerId::from(client.id()),
+    );
+    wait(&store, "both running and inspected", |snap| {
+        [&s, &c]
+            .iter()
+            .all(|id| snap.containers.get(*id).is_some_and(|x| x.pid.is_some()))
+    })
+    .await;
+    let hub = StatsHub::spawn(
+        store.engine().clone(),
+        store.subscribe(),
+        HubConfig::default(),
+    );
+    hub.watch([s.clone(), c.clone()], None);
+    let mut rx = hub.subscribe();
+    // Until the client has received a megabyte.
+    let view = tokio::time::timeout(TIMEOUT, async {
+        loop {
+            let v = rx.borrow_and_update().clone();
+            if v.latest(&c).is_some_and(|x| x.net_rx_total > 1 << 20) && v.latest(&s).is_some() {
+                return v;
+            }
+            if rx.changed().await.is_err() {
+                panic!("hub stopped");
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("the client never received a megabyte"));
+    let (sv, cl) = (
+        view.latest(&s).copied().unwrap_or_default(),
+        view.latest(&c).copied().unwrap_or_default(),
+    );
+    assert!(
+        cl.net_rx_total > 5 * cl.net_tx_total,
+        "the client receives: {cl:?}"
+    );
+    assert!(
+        sv.net_tx_total > 5 * sv.net_rx_total && sv.net_tx_total >= cl.net_rx_total / 2,
+        "the server sends what the client receives: {sv:?} / {cl:?}"
+    );
+    assert!(cl.net_rx_rate > 100_000.0, "{cl:?}");
+    // Every sample, not only the last: each reading is the container's own direction, and the
+    // totals never go back (a reading crossed the wrong way would do both).
+    for (id, receives) in [(&c, true), (&s, false)] {
+        let series = view.series.get(id).unwrap_or_else(|| panic!("no series"));
+        let mut last = (0, 0);
+        for x in series.iter() {
+            assert!(
+                x.net_rx_total >= last.0 && x.net_tx_total >= last.1,
+                "totals went back: {x:?} after {last:?}"
+            );
+            last = (x.net_rx_total, x.net_tx_total);
+            if x.net_rx_total + x.net_tx_total > 256 * 1024 {
+                assert_eq!(
+                    x.net_rx_total > x.net_tx_total,
+                    receives,
+                    "{x:?} (the client receives, the server sends)"
+                );
+            }
+        }
+    }
+    if wharf_tests::in_ci() {
+        assert_eq!(view.sources.get(&c), Some(&SampleSource::Cgroup));
+    }
+}
