@@ -33,10 +33,7 @@ impl App {
         if !first {
             // Oldest first, so the newest is the toast that stays.
             for a in list.iter().rev().filter(|a| a.notify && a.id > newest) {
-                self.toast(
-                    format!("ALERT {}: {} — {}", a.rule, a.container, a.cause),
-                    true,
-                );
+                self.alert_toast(format!("ALERT {}: {} — {}", a.rule, a.container, a.cause));
                 fx.push(Effect::Bell);
             }
             fx.truncate(1);

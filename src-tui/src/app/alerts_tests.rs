@@ -69,6 +69,11 @@ fn new_alerts_toast_and_ring_once_and_are_listed() {
     app.update(key(':'));
     type_text(&mut app, "alerts");
     app.update(code(KeyCode::Enter));
+    assert_eq!(
+        toast(&app),
+        "ALERT crashed: api-3 — exited with code 3",
+        "an alert's message stays through a command typed meanwhile"
+    );
     let screen = render(&app);
     assert!(screen.contains(" alerts "), "{screen}");
     let rows: Vec<&str> = screen

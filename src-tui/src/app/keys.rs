@@ -314,10 +314,12 @@ impl App {
         mut input: Input,
         k: KeyEvent,
     ) -> Vec<Effect> {
-        if matches!(k.code, KeyCode::Esc | KeyCode::Enter) {
+        if matches!(k.code, KeyCode::Esc | KeyCode::Enter)
+            && !self.toast.as_ref().is_some_and(|t| t.alert)
+        {
             // A message from before the question would show again when the prompt closes and
             // read as the answer's outcome ("nothing to export yet" after an export that is
-            // still being written): the answer supersedes it.
+            // still being written): the answer supersedes it. A fired alert stays.
             self.toast = None;
         }
         match k.code {

@@ -80,6 +80,9 @@ pub struct Toast {
     pub until_ms: i64,
     /// The filter being typed does not parse: a valid filter takes this toast away.
     pub bad_filter: bool,
+    /// A fired alert: it stays its whole time, whatever the user types meanwhile (other
+    /// messages give way to a prompt's answer, see `on_input_key`).
+    pub alert: bool,
 }
 
 pub struct App {
@@ -238,7 +241,16 @@ impl App {
             error,
             until_ms: self.now_ms + ms,
             bad_filter: false,
+            alert: false,
         });
+    }
+
+    /// A fired alert's message (an error toast that answering a prompt does not clear).
+    pub fn alert_toast(&mut self, text: impl Into<String>) {
+        self.toast(text, true);
+        if let Some(t) = &mut self.toast {
+            t.alert = true;
+        }
     }
 
     /// The one entry point.

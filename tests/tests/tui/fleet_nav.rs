@@ -73,8 +73,10 @@ fn fleet_then_an_engine_then_back_to_the_fleet() {
 
     // Its help lists its keys; any other key closes it.
     w.keys(&["?"]);
-    let s = w.wait_for_text("Select & sort");
-    assert!(s.contains("mark") && s.contains("remove"), "{s}");
+    // Waited for whole: a screen read while the help is being drawn has only its first lines.
+    w.wait("its help, with its keys", |s| {
+        s.contains("Select & sort") && s.contains("mark") && s.contains("remove")
+    });
     w.keys(&["x"]);
     w.wait("the help closed", |s| !s.contains("Select & sort"));
 
