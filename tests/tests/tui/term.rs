@@ -292,10 +292,22 @@ impl Wharf {
         }
     }
 
-    /// Waits until the screen shows `text`.
+    /// Waits until the screen shows `text`; returns a screen that has stopped changing (or the
+    /// last that showed it, after 10 tries). Callers go on to check more of it, and a screen
+    /// read while a frame is being written shows only its first part (`fleet_nav` once read
+    /// the help's title before its keys were drawn).
     #[track_caller]
     pub fn wait_for_text(&mut self, text: &str) -> String {
-        self.wait(&format!("the screen shows {text:?}"), |s| s.contains(text))
+        let mut s = self.wait(&format!("the screen shows {text:?}"), |s| s.contains(text));
+        for _ in 0..10 {
+            std::thread::sleep(Duration::from_millis(30));
+            let next = self.screen();
+            if next == s || !next.contains(text) {
+                break;
+            }
+            s = next;
+        }
+        s
     }
 
     /// Waits for an engine-side condition, showing the screen if it never holds.
