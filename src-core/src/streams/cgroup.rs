@@ -633,16 +633,24 @@ mod tests {
         let mut buf = Vec::new();
         let mut tick = |at: i64, h: &mut HostNet| {
             assert!(wants_host_net(&cg, at));
-            assert!(h.refresh());
+            assert!(h.refresh(at));
             read(&cg, 1 << 30, at, &mut buf, Some(h)).unwrap_or_else(|| panic!("unreadable"))
         };
         // The first tick reads its own file and maps it.
         let s = tick(1, &mut h);
         assert_eq!((s.net_rx, s.net_tx), (1000, 2000));
         // Then the host's table is what counts: its own file is not read.
-        write(&own, &dev(&[("lo", 1, 1), ("eth0", 1, 1)]));
+        write(&own, &dev(&[("lo", 1, 1), ("eth0", 1000, 2000)]));
         let s = tick(2, &mut h);
         assert_eq!((s.net_rx, s.net_tx), (1000, 2000));
+        // A tick that does not read the host's table (too few containers for it to pay)
+        // reads the container's own file, and the mapping is kept for the next that does.
+        write(&own, &dev(&[("lo", 1, 1), ("eth0", 1100, 2100)]));
+        let s =
+            read(&cg, 1 << 30, 2, &mut Vec::new(), None).unwrap_or_else(|| panic!("unreadable"));
+        assert_eq!((s.net_rx, s.net_tx), (1100, 2100));
+        assert!(wants_host_net(&cg, 2));
+        write(&own, &dev(&[("lo", 1, 1), ("eth0", 1, 1)]));
         let host_dev = proc_.join("self/net/dev");
         write(&host_dev, &dev(&[("lo", 9, 9), ("vethA", 2500, 1700)]));
         let s = tick(3, &mut h);

@@ -56,7 +56,7 @@ pub(crate) fn host(root: &Path) -> HostNet {
 fn a_veth_maps_to_its_host_end_and_reads_crossed() {
     let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut h = host(t.path());
-    assert!(h.refresh());
+    assert!(h.refresh(0));
     let pid = t.path().join("proc/42");
     iface(&pid.join("root/sys/class/net"), "eth0", 2, 12);
     // Read after the host's table: the container sent 2000 and received 1000, and a little
@@ -83,7 +83,7 @@ fn a_veth_maps_to_its_host_end_and_reads_crossed() {
 fn what_is_not_a_veth_pair_with_the_host_is_not_mapped() {
     let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut h = host(t.path());
-    assert!(h.refresh());
+    assert!(h.refresh(0));
     let own = dev(&[("lo", 1, 1), ("eth0", 1010, 2020)]);
     let proc_ = t.path().join("proc");
     // Its peer index names a host interface whose own peer is another index (an interface of
@@ -108,7 +108,7 @@ fn what_is_not_a_veth_pair_with_the_host_is_not_mapped() {
 fn a_fifo_in_the_containers_sysfs_does_not_block() {
     let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut h = host(t.path());
-    assert!(h.refresh());
+    assert!(h.refresh(0));
     let p = t.path().join("proc/46");
     let dir = p.join("root/sys/class/net/eth0");
     fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -128,7 +128,7 @@ fn a_fifo_in_the_containers_sysfs_does_not_block() {
 fn an_unreadable_host_table_is_empty() {
     let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut h = HostNet::new(&t.path().join("nowhere"), t.path().join("class"));
-    assert!(!h.refresh());
+    assert!(!h.refresh(0));
     assert_eq!(h.container_counters(&["vethA".to_owned()]), None);
 }
 
@@ -143,10 +143,55 @@ fn a_host_table_larger_than_the_first_read_is_read_whole() {
     assert!(text.len() > 32 * 1024, "{}", text.len());
     write(&t.path().join("proc/self/net/dev"), &text);
     let mut h = HostNet::new(&t.path().join("proc"), t.path().join("class"));
-    assert!(h.refresh());
+    assert!(h.refresh(0));
     assert_eq!(h.table.len(), 900);
     assert_eq!(
         h.container_counters(&["veth00899".to_owned()]),
         Some((2 * 899, 899))
     );
+}
+
+#[test]
+fn the_host_table_is_read_only_when_it_costs_less_than_the_containers_own_files() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut h = host(t.path());
+    // Never read: read it (to learn its size, and to map).
+    assert!(h.pays_for(1, 0));
+    assert!(h.refresh(0));
+    // Four lines: one container's own file is cheaper; one per four lines is not.
+    assert!(!h.pays_for(0, 1000));
+    assert!(h.pays_for(1, 1000));
+    let proc_ = t.path().join("proc");
+    let many: Vec<(String, u64, u64)> = (0..40).map(|i| (format!("veth{i}"), i, i)).collect();
+    let rows: Vec<(&str, u64, u64)> = many.iter().map(|(n, r, s)| (n.as_str(), *r, *s)).collect();
+    write(&proc_.join("self/net/dev"), &dev(&rows));
+    assert!(h.refresh(1000));
+    assert!(!h.pays_for(1, 2000));
+    assert!(!h.pays_for(9, 2000));
+    assert!(h.pays_for(10, 2000));
+    // Read again after a recheck period whatever the count (the host's size moves), and when
+    // the clock went back.
+    assert!(h.pays_for(1, 1000 + RECHECK_MS));
+    assert!(h.pays_for(1, 500));
+}
+
+#[test]
+fn a_refresh_updates_the_table_in_place_and_drops_what_left() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut h = host(t.path());
+    assert!(h.refresh(0));
+    assert_eq!(h.container_counters(&["vethA".into()]), Some((1000, 2000)));
+    let dev_path = t.path().join("proc/self/net/dev");
+    write(
+        &dev_path,
+        &dev(&[("lo", 9, 9), ("vethA", 2100, 1100), ("vethC", 1, 2)]),
+    );
+    assert!(h.refresh(1000));
+    assert_eq!(h.container_counters(&["vethA".into()]), Some((1100, 2100)));
+    assert_eq!(h.container_counters(&["vethC".into()]), Some((2, 1)));
+    // vethB left the host: a container mapped to it is sent back to its own file.
+    assert_eq!(h.container_counters(&["vethB".into()]), None);
+    write(&dev_path, &dev(&[("lo", 9, 9)]));
+    assert!(h.refresh(2000));
+    assert_eq!(h.container_counters(&["vethA".into()]), None);
 }

@@ -162,6 +162,9 @@ pub struct HubConfig {
     pub proc_root: PathBuf,
     /// `/sys/class/net`: the host ends of containers' veth pairs (see `streams::netmap`).
     pub class_net: PathBuf,
+    /// The host's `net/dev` table is read on a tick that reads at least one container per
+    /// this many of its lines (see `streams::netmap`); `usize::MAX`: on every tick.
+    pub net_table_lines_per_read: usize,
 }
 
 impl Default for HubConfig {
@@ -175,6 +178,7 @@ impl Default for HubConfig {
             cgroup_root: PathBuf::from("/sys/fs/cgroup"),
             proc_root: PathBuf::from("/proc"),
             class_net: PathBuf::from("/sys/class/net"),
+            net_table_lines_per_read: super::netmap::LINES_PER_OWN_READ,
         }
     }
 }
@@ -316,10 +320,10 @@ async fn run(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut revision = 0u64;
     let mut spare: Option<Arc<StatsView>> = None;
-    let host_net = Arc::new(std::sync::Mutex::new(HostNet::new(
-        &cfg.proc_root,
-        cfg.class_net.clone(),
-    )));
+    let host_net = Arc::new(std::sync::Mutex::new(
+        HostNet::new(&cfg.proc_root, cfg.class_net.clone())
+            .lines_per_read(cfg.net_table_lines_per_read),
+    ));
     loop {
         let mut changed = false;
         tokio::select! {
@@ -553,15 +557,17 @@ async fn sample_tick(
         let host_net = Arc::clone(host_net);
         let results = tokio::task::spawn_blocking(move || {
             let mut buf = Vec::with_capacity(4096);
-            // The host's interfaces, once, when a container is read from them or may be mapped.
+            // The host's interfaces, once, when a container is read from them or may be mapped,
+            // and the tick reads enough containers for one table to cost less than their files.
             let mut hn = host_net
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let wanted = jobs.iter().any(|(_, job)| match job {
-                CgroupJob::Read(cg) => cgroup::wants_host_net(cg, now_ms),
-                CgroupJob::Locate { .. } => true,
-            });
-            let mut host = (wanted && hn.refresh()).then_some(&mut *hn);
+            let wanted = hn.pays_for(jobs.len(), now_ms)
+                && jobs.iter().any(|(_, job)| match job {
+                    CgroupJob::Read(cg) => cgroup::wants_host_net(cg, now_ms),
+                    CgroupJob::Locate { .. } => true,
+                });
+            let mut host = (wanted && hn.refresh(now_ms)).then_some(&mut *hn);
             jobs.into_iter()
                 .map(|(i, job)| {
                     let (located_for, cg) = match job {

@@ -2,6 +2,7 @@
 //! watched containers are sampled.
 
 use wharf_core::model::ContainerId;
+use wharf_core::store::Store;
 use wharf_core::streams::stats::HubConfig;
 use wharf_core::streams::{SampleSource, StatsHub};
 use wharf_tests::require_engine;
@@ -150,11 +151,21 @@ async fn network_counters_have_each_containers_direction() {
             .all(|id| snap.containers.get(*id).is_some_and(|x| x.pid.is_some()))
     })
     .await;
-    let hub = StatsHub::spawn(
-        store.engine().clone(),
-        store.subscribe(),
-        HubConfig::default(),
-    );
+    // With the host's table read on every tick (as at hundreds of containers), then as two
+    // containers are read by default (their own files; the table on the first tick and every
+    // 10 s): the same directions either way.
+    for lines_per_read in [usize::MAX, HubConfig::default().net_table_lines_per_read] {
+        let cfg = HubConfig {
+            net_table_lines_per_read: lines_per_read,
+            ..Default::default()
+        };
+        each_direction(&store, &s, &c, cfg).await;
+    }
+}
+
+async fn each_direction(store: &Store, s: &ContainerId, c: &ContainerId, cfg: HubConfig) {
+    let (s, c) = (s.clone(), c.clone());
+    let hub = StatsHub::spawn(store.engine().clone(), store.subscribe(), cfg);
     hub.watch([s.clone(), c.clone()], None);
     let mut rx = hub.subscribe();
     // Until the client has received a megabyte.
