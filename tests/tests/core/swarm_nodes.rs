@@ -2,7 +2,8 @@
 //! in a network namespace joined as a worker (`wharf_tests::TwoNodeSwarm`). A replicated
 //! service scales 1→3 with tasks on both nodes as the live model shows them; the service's
 //! logs (every task, both nodes) come through the merged logs keyed by slot; an image update
-//! and its rollback; draining the worker moves its tasks to the manager; a secret's value
+//! and its rollback; draining the worker moves its tasks to the manager; the worker promoted to
+//! a (reachable) manager and demoted again, its role followed in the live model; a secret's value
 //! appears in no output, log or file of either node; a config is listed with its data.
 
 use std::collections::BTreeSet;
@@ -12,7 +13,8 @@ use std::time::{Duration, Instant};
 use wharf_core::audit::AuditLog;
 use wharf_core::command::{execute, Command, Outcome, SwarmOp};
 use wharf_core::engine::{
-    Availability, ConfigSource, LogOptions, Policy, SecretSource, SecretValue, ServiceChange,
+    Availability, ConfigSource, LogOptions, NodeRole, Policy, SecretSource, SecretValue,
+    ServiceChange,
 };
 use wharf_core::model::{ConfigId, NodeId, SecretId, ServiceId};
 use wharf_core::rules::inert;
@@ -233,6 +235,51 @@ async fn two_nodes_scale_logs_update_drain_secrets_and_configs() {
     })
     .await;
     assert_eq!(logs.source_count(), 3);
+
+    // Promote the worker to a manager (it joins the managers, reachable), then demote it back:
+    // the role follows in the live model from the engine's node events.
+    run(
+        &engine,
+        SwarmOp::NodeRole {
+            id: worker.id.clone(),
+            name: worker.hostname.clone(),
+            role: NodeRole::Manager,
+        },
+    )
+    .await;
+    wait(&store, "the worker promoted", |s| {
+        s.nodes.get(&worker.id).is_some_and(|n| n.role == "manager")
+    })
+    .await;
+    // Demoting a manager that has not joined the managers yet is refused: wait until it has.
+    let until = Instant::now() + Duration::from_secs(60);
+    loop {
+        let n = engine
+            .inspect_node(worker.id.as_str())
+            .await
+            .unwrap_or_else(|e| panic!("inspect the promoted worker: {e}"));
+        if n.reachability.as_deref() == Some("reachable") {
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "the promoted worker never became reachable: {n:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    run(
+        &engine,
+        SwarmOp::NodeRole {
+            id: worker.id.clone(),
+            name: worker.hostname.clone(),
+            role: NodeRole::Worker,
+        },
+    )
+    .await;
+    wait(&store, "the worker demoted again", |s| {
+        s.nodes.get(&worker.id).is_some_and(|n| n.role == "worker")
+    })
+    .await;
 
     // A secret: its value appears in no listing, audit line or either engine's log.
     let value = format!("s3cr3t-{}", unique_name("v"));
