@@ -29,6 +29,14 @@ const cpuViews = (opt("--cpu", "") || "").split(",").filter(Boolean);
 const warmup = Number(opt("--warmup", "8"));
 const cpuWindow = Number(opt("--window", "30"));
 const statsHash = opt("--stats-hash", "");
+// --inject CODE: a script run in the page after it is sent to each view and before the warm-up,
+// to measure a variant of a view without a build (e.g. the Stats tab with its charts not drawn:
+// each chart element exposes its LiveChart as .liveChart).
+const inject = opt("--inject", "");
+// --frames: also count the page's rendering updates (window.__wharfLive.frames). Off by
+// default: counting takes a requestAnimationFrame per message, which itself costs CPU
+// (WebKit's display link wakes), so a window that counts frames is not the cost a user pays.
+const countFrames = argv.includes("--frames");
 // --perf PREFIX: also sample each CPU window with `perf record` (the tree's processes) and write
 // PREFIX-VIEW.txt, the hottest shared objects and symbols, then per thread and shared object
 // (PERF_FREQ samples a second, default 499). Perf's sampling costs CPU, so a profiled run is separate from the measured one.
@@ -101,6 +109,11 @@ async function cpu(s, view) {
   } else if (view !== "idle") {
     const hash = view === "stats" ? statsHash : `#/${view}`;
     await s.script("location.hash = arguments[0]", hash);
+  }
+  if (countFrames) await s.script("window.__wharfCountFrames = true");
+  if (inject) {
+    await sleep(3000); // the view's charts are built once its module and history have answered
+    await s.script(inject);
   }
   await sleep(warmup * 1000);
   // The page's own counters (window.__wharfLive: stats messages, samples, chart draws and the

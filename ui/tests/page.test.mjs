@@ -482,16 +482,30 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     // One new sample: one message carrying it, each of the four charts redrawn once, and the
     // changed figures written (the PIDs did not change).
     const pids = await page.textContent(".numbers span:last-child b");
+    // Animation frames asked for are counted: a live message must ask for none (asking wakes
+    // WebKit's display link, which cost more than the stream itself; meter.ts).
+    await page.evaluate(() => {
+      window.__raf = 0;
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => { window.__raf++; return raf(cb); };
+    });
     const mid = await watch();
     await page.evaluate(() => window.__wharfStub.tick());
     await page.waitForFunction((n) => window.__wharfLive.draws >= n + 4, mid.draws);
-    const after = await page.evaluate(() => ({ mutations: window.__mutations, live: { ...window.__wharfLive } }));
+    const after = await page.evaluate(() => ({ mutations: window.__mutations, live: { ...window.__wharfLive }, raf: window.__raf }));
+    assert.equal(after.raf, 0, "a live message asks for no animation frame");
+    assert.equal(after.live.frames, mid.frames, "frames are counted only when a measurement asks");
     assert.equal(after.live.messages, mid.messages + 1);
     assert.equal(after.live.samples, mid.samples + 1);
     assert.equal(after.live.draws, mid.draws + 4);
     assert.ok(after.mutations > 0 && after.live.texts > mid.texts, "the figures that moved were written");
     assert.equal(await page.textContent(".numbers span:last-child b"), pids);
     assert.ok(after.live.texts - mid.texts < 5 + 4, "unchanged figures were not rewritten");
+    // A measurement that asks (measure.mjs --frames) gets the rendering updates counted.
+    await page.evaluate(() => { window.__wharfCountFrames = true; });
+    const counted = await page.evaluate(() => ({ ...window.__wharfLive }));
+    await page.evaluate(() => window.__wharfStub.tick());
+    await page.waitForFunction((n) => window.__wharfLive.frames > n, counted.frames);
     assert.deepEqual(errors, []);
   });
 

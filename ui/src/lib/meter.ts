@@ -2,16 +2,22 @@
 // ui/tests/measure.mjs read `window.__wharfLive` around a CPU window): stats messages received,
 // samples in them, chart redraws and the milliseconds of script they took (uPlot's scales,
 // axes and canvas calls), text nodes written, store snapshots received (each one updates the
-// open view), and the rendering updates those messages caused (`frames`: one
-// requestAnimationFrame per message unless one is already pending, so messages that arrive
-// for the same frame count once). Counting is a few additions per message.
+// open view). Counting is a few additions per message.
+//
+// `frames`, the rendering updates those messages caused, is counted only when a measurement
+// asks for it (`window.__wharfCountFrames = true`, measure.mjs --frames): it takes one
+// requestAnimationFrame per message, and asking for a frame wakes WebKit's display link (its
+// VBlankMonitor thread, at 60 Hz for a while). Under the bench's WebDriver session, with the
+// Stats tab's stream running and nothing else changing, that cost 0.16–0.40 % of a core
+// (0.73–0.83 % with it, 0.43–0.57 % without; docs/design.md, "Desktop live views: what each
+// part of the second costs"), so the bench charged the page for its own meter.
 export const LIVE = { messages: 0, samples: 0, draws: 0, draw_ms: 0, texts: 0, snapshots: 0, frames: 0 };
 (window as unknown as { __wharfLive: typeof LIVE }).__wharfLive = LIVE;
 
 let framePending = false;
-/** Something arrived that changes the page: count the rendering update it causes. */
+/** Something arrived that changes the page: count the rendering update it causes, when asked. */
 export function countFrame(): void {
-  if (framePending) return;
+  if (framePending || !(window as unknown as { __wharfCountFrames?: boolean }).__wharfCountFrames) return;
   framePending = true;
   requestAnimationFrame(() => { framePending = false; LIVE.frames++; });
 }
