@@ -547,6 +547,50 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("a long range redraws a chart when its picture changes: a new pixel column, a new top, a value outside the column; not for a sample that changes nothing", async () => {
+    const page = await open("#/containers");
+    await page.evaluate(() => {
+      const stub = window.__wharfStub;
+      const web = stub.containers.find((c) => c.name === "web");
+      const now = Date.now();
+      const samples = Array.from({ length: 1400 }, (_, i) => ({
+        at_ms: now - (1440 - i) * 60_000, cpu_pct: 5 + (i % 7), cpu_pct_of_limit: null, mem_used: 1 << 20, mem_limit: 1 << 30,
+        net_rx_rate: 0, net_tx_rate: 0, blk_read_rate: 0, blk_write_rate: 0, net_rx_total: 0, net_tx_total: 0,
+        blk_read_total: 0, blk_write_total: 0, pids: 1,
+      }));
+      stub.history.set(web.id, { from_ms: 0, to_ms: now, step_ms: 60_000, samples, markers: [] });
+    });
+    await page.dblclick("tr:has(a.name:text-is('web'))");
+    await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 0);
+    await page.click(".range-bar .range[data-range=h24]");
+    await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 1400);
+    await page.evaluate(() => window.__wharfStub.stopSampler());
+    // Samples appended straight to the CPU chart; its draws counted by the page (LIVE.draws).
+    const step = (dt, cpu) => page.evaluate(([dt, cpu]) => {
+      const ch = document.querySelector(".live-chart[data-metric=cpu]").liveChart;
+      const before = window.__wharfLive.draws;
+      const at = ch.newestMs + dt;
+      ch.append([{ at_ms: at, cpu_pct: cpu, cpu_pct_of_limit: null, mem_used: 1 << 20, mem_limit: 1 << 30, net_rx_rate: 0, net_tx_rate: 0,
+        blk_read_rate: 0, blk_write_rate: 0, net_rx_total: 0, net_tx_total: 0, blk_read_total: 0, blk_write_total: 0, pids: 1 }]);
+      return { drawn: window.__wharfLive.draws - before, perColumnMs: (86_400 / ch.plot.bbox.width) * 1000, right: ch.plot.scales.x.max * 1000, at };
+    }, [dt, cpu]);
+    // A column is minutes wide at 24 h: the first sample may still start a new one; after it,
+    // a sample a second later in the same column with the same value changes nothing.
+    const first = await step(1000, 8);
+    assert.ok(first.perColumnMs > 60_000, `a column spans ${first.perColumnMs} ms`);
+    const same = await step(1, 8);
+    assert.ok(same.at <= first.right, "still in the drawn column");
+    assert.equal(same.drawn, 0, "a sample inside its column's drawn extent is not drawn again");
+    // A value far outside the column's extent (and a new top) is drawn at once.
+    assert.equal((await step(1, 90)).drawn, 1, "a new top is drawn");
+    assert.equal((await step(1, 8)).drawn, 0, "back inside the column's extent: nothing to draw");
+    // The next column: the picture moves by a column, drawn.
+    const next = await step(Math.ceil(first.perColumnMs) + 1000, 8);
+    assert.equal(next.drawn, 1, "a new pixel column is drawn");
+    assert.ok(next.right > first.right, "the range's right edge moved by a column");
+    assert.deepEqual(errors, []);
+  });
+
   test("live graphs build no Intl number or date format (WebKit would load ICU data for them) and work in the POSIX locale", async () => {
     const ctx = await browser.newContext({ viewport: { width: 1300, height: 850 } });
     // As WebKitGTK with LANG=C: navigator.language is "C", a tag Intl refuses.
