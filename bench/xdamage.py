@@ -13,26 +13,12 @@ import select
 import sys
 import time
 
-x = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+from x11pids import windows_of, x
+
 xd = ctypes.CDLL(ctypes.util.find_library("Xdamage") or "libXdamage.so.1")
-x.XOpenDisplay.restype = ctypes.c_void_p
-x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-x.XDefaultRootWindow.restype = ctypes.c_ulong
-x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
-x.XInternAtom.restype = ctypes.c_ulong
-x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-x.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
-                         ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)),
-                         ctypes.POINTER(ctypes.c_uint)]
-x.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_long, ctypes.c_long,
-                                 ctypes.c_int, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
-                                 ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_ulong),
-                                 ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_void_p)]
-x.XFree.argtypes = [ctypes.c_void_p]
 x.XConnectionNumber.argtypes = [ctypes.c_void_p]
 x.XPending.argtypes = [ctypes.c_void_p]
 x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
-x.XFlush.argtypes = [ctypes.c_void_p]
 
 
 class XWindowAttributes(ctypes.Structure):
@@ -61,16 +47,6 @@ class XDamageNotifyEvent(ctypes.Structure):
                 ("area", XRectangle), ("geometry", XRectangle)]
 
 
-def wm_pid(d, w, atom):
-    t, f, n, after, data = ctypes.c_ulong(), ctypes.c_int(), ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
-    if x.XGetWindowProperty(d, w, atom, 0, 1, 0, 0, ctypes.byref(t), ctypes.byref(f), ctypes.byref(n),
-                            ctypes.byref(after), ctypes.byref(data)) != 0 or not data.value:
-        return None
-    pid = ctypes.cast(data, ctypes.POINTER(ctypes.c_ulong))[0] if n.value else None
-    x.XFree(data)
-    return pid
-
-
 def main():
     pid = int(sys.argv[1])
     secs = float(sys.argv[2]) if len(sys.argv) > 2 else 10.0
@@ -80,10 +56,7 @@ def main():
     base, err = ctypes.c_int(), ctypes.c_int()
     if not xd.XDamageQueryExtension(d, ctypes.byref(base), ctypes.byref(err)):
         sys.exit("xdamage.py: the X server has no DAMAGE extension")
-    atom = x.XInternAtom(d, b"_NET_WM_PID", 0)
-    root, parent, kids, n = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.POINTER(ctypes.c_ulong)(), ctypes.c_uint()
-    x.XQueryTree(d, x.XDefaultRootWindow(d), ctypes.byref(root), ctypes.byref(parent), ctypes.byref(kids), ctypes.byref(n))
-    wins = [kids[i] for i in range(n.value) if wm_pid(d, kids[i], atom) == pid]
+    wins = windows_of(d, pid)
     if not wins:
         sys.exit(f"xdamage.py: no window of pid {pid}")
     area, size = 0, None
