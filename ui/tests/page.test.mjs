@@ -35,6 +35,23 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     return page;
   }
 
+  /** The stub's recorded history of "web": a day at one sample a minute (CPU 5 %, plus
+   * `i % wobble` when given), ending before the live tail; `markers` as [minutes ago, action, detail]. */
+  async function recordDay(page, { markers = [], wobble = 0 } = {}) {
+    await page.evaluate(([markers, wobble]) => {
+      const stub = window.__wharfStub;
+      const web = stub.containers.find((c) => c.name === "web");
+      const now = Date.now();
+      const samples = Array.from({ length: 1400 }, (_, i) => ({
+        at_ms: now - (1440 - i) * 60_000, cpu_pct: 5 + (wobble ? i % wobble : 0), cpu_pct_of_limit: null, mem_used: 1 << 20,
+        mem_limit: 1 << 30, net_rx_rate: 0, net_tx_rate: 0, blk_read_rate: 0, blk_write_rate: 0, net_rx_total: 0, net_tx_total: 0,
+        blk_read_total: 0, blk_write_total: 0, pids: 1,
+      }));
+      const marker = ([mins, action, detail]) => ({ at_ms: now - mins * 60_000, action, name: "web", container: web.id.slice(0, 12), detail });
+      stub.history.set(web.id, { from_ms: 0, to_ms: now, step_ms: 60_000, samples, markers: markers.map(marker) });
+    }, [markers, wobble]);
+  }
+
   test("dashboard shows counts, engine facts and escaped names", async () => {
     const page = await open();
     await page.waitForSelector(".dashboard [data-count=running]");
@@ -511,20 +528,8 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
 
   test("the Stats tab's range buttons draw recorded history before the live tail, with markers", async () => {
     const page = await open("#/containers");
-    await page.evaluate(() => {
-      const stub = window.__wharfStub;
-      const web = stub.containers.find((c) => c.name === "web");
-      const now = Date.now();
-      // A day at one sample a minute, ending before the live tail begins; a die and a recreate.
-      const samples = Array.from({ length: 1400 }, (_, i) => ({
-        at_ms: now - (1440 - i) * 60_000, cpu_pct: 5, cpu_pct_of_limit: null, mem_used: 1 << 20, mem_limit: 1 << 30,
-        net_rx_rate: 0, net_tx_rate: 0, blk_read_rate: 0, blk_write_rate: 0, net_rx_total: 0, net_tx_total: 0,
-        blk_read_total: 0, blk_write_total: 0, pids: 1,
-      }));
-      const marker = (mins, action, detail) => ({ at_ms: now - mins * 60_000, action, name: "web", container: web.id.slice(0, 12), detail });
-      stub.history.set(web.id, { from_ms: 0, to_ms: now, step_ms: 60_000, samples,
-        markers: [marker(600, "die", "exit 137"), marker(599, "recreate", ""), marker(10, "health_status: unhealthy", "")] });
-    });
+    // A day at one sample a minute, ending before the live tail begins; a die and a recreate.
+    await recordDay(page, { markers: [[600, "die", "exit 137"], [599, "recreate", ""], [10, "health_status: unhealthy", ""]] });
     await page.dblclick("tr:has(a.name:text-is('web'))");
     await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 0);
     const pressed = () => page.evaluate(() => [...document.querySelectorAll(".range-bar .range")].map((b) => `${b.textContent}:${b.getAttribute("aria-pressed")}`));
@@ -549,17 +554,7 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
 
   test("a long range redraws a chart when its picture changes: a new pixel column, a new top, a value outside the column; not for a sample that changes nothing", async () => {
     const page = await open("#/containers");
-    await page.evaluate(() => {
-      const stub = window.__wharfStub;
-      const web = stub.containers.find((c) => c.name === "web");
-      const now = Date.now();
-      const samples = Array.from({ length: 1400 }, (_, i) => ({
-        at_ms: now - (1440 - i) * 60_000, cpu_pct: 5 + (i % 7), cpu_pct_of_limit: null, mem_used: 1 << 20, mem_limit: 1 << 30,
-        net_rx_rate: 0, net_tx_rate: 0, blk_read_rate: 0, blk_write_rate: 0, net_rx_total: 0, net_tx_total: 0,
-        blk_read_total: 0, blk_write_total: 0, pids: 1,
-      }));
-      stub.history.set(web.id, { from_ms: 0, to_ms: now, step_ms: 60_000, samples, markers: [] });
-    });
+    await recordDay(page, { wobble: 7 });
     await page.dblclick("tr:has(a.name:text-is('web'))");
     await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 0);
     await page.click(".range-bar .range[data-range=h24]");
