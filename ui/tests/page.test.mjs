@@ -1481,6 +1481,40 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("dashboard: a graph of a quarter hour redraws only when its picture changes (a new pixel column, a value outside the column)", async () => {
+    const page = await open("#/dashboard", { manual: true });
+    const sel = ".stack-chart[data-metric=cpu]";
+    await page.waitForFunction((s) => document.querySelector(s)?.stackChart.length > 0, sel);
+    // A quarter hour of points a second, so a pixel column holds more than two seconds.
+    const start = await page.evaluate((s) => {
+      const ch = document.querySelector(s).stackChart;
+      const now = Date.now();
+      const at = Array.from({ length: 900 }, (_, i) => now - (900 - i) * 1000);
+      ch.reset(at, { caption: "CPU", groups: ["a", "b"], values: [at.map((_, i) => 0.5 + (i % 5) / 10), at.map(() => 0.25)], limit: null });
+      return { perColumnMs: (900 / ch.plot.bbox.width) * 1000 };
+    }, sel);
+    assert.ok(start.perColumnMs > 1000, `a column spans ${start.perColumnMs} ms`);
+    const step = (dt, a) => page.evaluate(([s, dt, a]) => {
+      const ch = document.querySelector(s).stackChart;
+      const before = window.__wharfLive.draws;
+      const at = ch.newestMs + dt;
+      ch.append([at], { caption: "CPU", groups: ["a", "b"], values: [[a], [0.25]], limit: null });
+      return { drawn: window.__wharfLive.draws - before, right: ch.plot.scales.x.max * 1000, at };
+    }, [sel, dt, a]);
+    // The first point after the bands were rebuilt is drawn; then a point into the newest
+    // column, inside what it shows, is not.
+    const first = await step(1, 0.6);
+    assert.equal(first.drawn, 1, "drawn after the rebuild");
+    const same = await step(1, 0.6);
+    assert.ok(same.at <= first.right, "still in the drawn column");
+    assert.equal(same.drawn, 0, "a point inside its column's drawn extent is not drawn again");
+    assert.equal((await step(1, 0.1)).drawn, 1, "a band's top a pixel outside the column (below it) is drawn");
+    const next = await step(Math.ceil(start.perColumnMs) + 10, 0.6);
+    assert.equal(next.drawn, 1, "a new pixel column is drawn");
+    assert.ok(next.right > first.right, "the range's right edge moved by a column");
+    assert.deepEqual(errors, []);
+  });
+
   test("dashboard: hiding the page stops the graphs' stream; showing it asks for the gap only", async () => {
     // The stub's real-time sampler would add points to the gap: the test ticks.
     const page = await open("#/dashboard", { manual: true });

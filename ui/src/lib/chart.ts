@@ -52,6 +52,50 @@ const BINARY_STEPS = [0, 1, 2, 3, 4, 5].flatMap((p) => [1, 2, 4, 8, 16, 32, 64, 
 
 export interface ChartSize { width: number; height: number }
 
+/** A live chart's x range's right edge (Unix s) for a span over a plot `widthPx` wide: the
+ * newest sample, or, when a pixel column holds a second or more, the end of the newest
+ * sample's column. Then the picture moves by whole columns, when a column fills, and a sample
+ * that lands in the same column changes at most that column (see `DrawGate`). At the
+ * 15-minute range on a 424 px plot a column is 2.1 s, at 1 h 8.5 s, at 24 h 204 s, so a chart
+ * redraws once a column instead of every second. "now" labels that edge, less than a column
+ * after the newest sample. */
+export function rightEdge(newest: number, span: number, widthPx: number): number {
+  const perColumn = span / Math.max(1, widthPx);
+  return perColumn >= 1 ? Math.ceil(newest / perColumn) * perColumn : newest;
+}
+
+/** What a redraw would show, beyond the samples: the x range and the y scale. */
+export interface Frame { right: number; span: number; yMax: number; limit: number | null }
+
+/** Decides whether new samples change a chart's picture: the range moved (a new column, a
+ * longer span), the y scale or the limit line changed, several samples came at once, or a new
+ * value lies a pixel or more outside what the newest column already shows. */
+export class DrawGate {
+  private last: (Frame & { lo: number; hi: number }) | null = null;
+
+  /** `ys`: the newest sample's values in plot px from the bottom; `column`: the values the
+   * newest column shows once drawn (its samples and the one before it, whose line runs into
+   * it), asked only when it is drawn. True (and remembered) when it must be drawn. */
+  changes(frame: Frame, ys: number[], several: boolean, column: () => number[]): boolean {
+    const d = this.last;
+    if (d && !several && d.right === frame.right && d.span === frame.span && d.yMax === frame.yMax
+      && d.limit === frame.limit && ys.every((y) => y >= d.lo - 1 && y <= d.hi + 1)) return false;
+    const c = column();
+    this.last = { ...frame, lo: Math.min(...c), hi: Math.max(...c) };
+    return true;
+  }
+
+  /** Draw the next samples whatever they are (the chart was rebuilt or resized). */
+  reset(): void { this.last = null; }
+}
+
+/** Index of the last of `xs` (ascending) at or before `t`, or 0: where a column's line starts. */
+export function lastAtOrBefore(xs: number[], t: number): number {
+  let i = xs.length - 1;
+  while (i > 0 && xs[i] > t) i--;
+  return i;
+}
+
 /** A live chart of one metric. `append` adds samples; older than `windowSecs` fall off. */
 export class LiveChart {
   readonly el: HTMLElement;
@@ -63,9 +107,8 @@ export class LiveChart {
   private latest: Sample | undefined;
   /** Recorded events and fired alerts, drawn as lines in their kind's colour over the plot. */
   private readonly marks = new ChartMarks();
-  /** What the last redraw drew: its x range's right edge and span (s), its y top, the memory
-   * limit shown, and the vertical extent (plot px from the bottom) of its newest pixel column. */
-  private drawn: { right: number; span: number; yMax: number; limit: number | null; lo: number; hi: number } | null = null;
+  /** Whether new samples change the picture (see `rightEdge`). */
+  private readonly gate = new DrawGate();
 
   constructor(readonly metric: Metric, size: ChartSize, dark: boolean, private readonly windowSecs = 300) {
     const style = CHART_STYLE.metrics.find((m) => m.metric === metric);
@@ -136,22 +179,9 @@ export class LiveChart {
     return Math.max(1, (u.bbox?.width ?? 0) / (window.devicePixelRatio || 1));
   }
 
-  /** The x range's right edge for a span: the newest sample, or, when a pixel column holds a
-   * second or more, the end of the newest sample's column. Then the picture moves by whole
-   * columns, when a column fills, and a sample that lands in the same column changes at most
-   * that column: it is drawn only when it reaches beyond what the column shows (`append`). At
-   * the 15-minute range on a 424 px plot a column is 2.1 s, at 1 h 8.5 s, at 24 h 204 s, so the
-   * charts redraw once a column instead of every second. "now" labels that edge, which is
-   * less than a column after the newest sample. */
-  private rightEdge(span: number, u: uPlot = this.plot): number {
-    const newest = this.newest();
-    const perColumn = span / this.plotWidth(u);
-    return perColumn >= 1 ? Math.ceil(newest / perColumn) * perColumn : newest;
-  }
-
   private xRange(u: uPlot): uPlot.Range.MinMax {
     const span = this.span();
-    const right = this.rightEdge(span, u);
+    const right = rightEdge(this.newest(), span, this.plotWidth(u));
     return [right - span, right];
   }
 
@@ -187,29 +217,23 @@ export class LiveChart {
       for (let i = 0; i < this.data[0].length; i++) col.push(shown);
     }
     setText(this.caption, caption(this.metric, this.latest));
-    // Redrawn only when the picture changes: the range moved (a new column, a longer span), the
-    // y scale or the limit changed, several samples came at once, or the newest sample reaches
-    // outside its column's drawn extent by a pixel or more.
+    // Redrawn only when the picture changes (`DrawGate`).
     const span = this.span();
-    const right = this.rightEdge(span);
+    const width = this.plotWidth();
+    const right = rightEdge(this.newest(), span, width);
     const yMax = this.yMax();
     const height = this.plot.bbox.height / (window.devicePixelRatio || 1);
     const px = (v: number | null) => ((v ?? 0) / yMax) * height;
     const ys = this.style.lines.map((l) => px(this.latest![l.field]));
-    const d = this.drawn;
-    const same = d !== null && fresh.length === 1 && d.right === right && d.span === span && d.yMax === yMax && d.limit === shown
-      && ys.every((y) => y >= d.lo - 1 && y <= d.hi + 1);
-    if (same) return;
-    // The newest column's extent as this draw shows it: its samples, and the line into it.
-    const xs = this.data[0] as number[];
-    const columnStart = right - span / this.plotWidth();
-    let i = xs.length - 1;
-    while (i > 0 && xs[i] > columnStart) i--;
-    let lo = Infinity, hi = -Infinity;
-    for (let k = i; k < xs.length; k++) {
-      for (let j = 1; j <= this.style.lines.length; j++) { const y = px(this.data[j][k]); lo = Math.min(lo, y); hi = Math.max(hi, y); }
-    }
-    this.drawn = { right, span, yMax, limit: shown, lo, hi };
+    const column = () => {
+      const xs = this.data[0] as number[];
+      const out: number[] = [];
+      for (let k = lastAtOrBefore(xs, right - span / width); k < xs.length; k++) {
+        for (let j = 1; j <= this.style.lines.length; j++) out.push(px(this.data[j][k]));
+      }
+      return out;
+    };
+    if (!this.gate.changes({ right, span, yMax, limit: shown }, ys, fresh.length > 1, column)) return;
     // Drawn now rather than in uPlot's microtask, so the page can time it (LIVE).
     const t0 = performance.now();
     this.plot.batch(() => this.plot.setData(this.data as uPlot.AlignedData));
@@ -228,7 +252,7 @@ export class LiveChart {
   resize(size: ChartSize): void {
     this.plot.setSize(size);
     // The columns changed width: draw all held samples again at the new size.
-    this.drawn = null;
+    this.gate.reset();
     this.plot.setData(this.data as uPlot.AlignedData);
   }
 

@@ -6,7 +6,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { CHART_STYLE } from "./generated/chart_style";
-import { formatAge, formatValue, type ChartSize } from "./chart";
+import { DrawGate, formatAge, formatValue, lastAtOrBefore, rightEdge, type ChartSize } from "./chart";
 import { LIVE, setText } from "./meter";
 import { ChartMarks } from "./marks";
 import type { DashChart, DashMetric, HistoryMarker } from "./types";
@@ -45,6 +45,8 @@ export class StackChart {
   private readonly pal: Palette;
   /** The scope's recorded events and fired alerts, drawn over the bands. */
   readonly marks = new ChartMarks();
+  /** Whether new points change the picture (the live charts' rule, `rightEdge`). */
+  private readonly gate = new DrawGate();
 
   constructor(readonly metric: DashMetric, private size: ChartSize, dark: boolean, private readonly windowSecs = 900) {
     this.pal = dark ? CHART_STYLE.dark : CHART_STYLE.light;
@@ -93,12 +95,12 @@ export class StackChart {
       cursor: { show: false },
       hooks: { draw: [this.marks.hook] },
       scales: {
-        x: { time: false, range: () => this.xRange() },
+        x: { time: false, range: (u) => this.xRange(u) },
         y: { range: () => [0, this.yMax()] },
       },
       axes: [
         { ...axis, size: 28, splits: (_u, _i, min, max) => Array.from({ length: 7 }, (_, k) => max - ((max - min) * k) / 6).reverse(),
-          values: (_u, splits) => { const newest = this.times.at(-1) ?? 0; return splits.map((v) => formatAge(newest - v)); } },
+          values: (u, splits) => { const right = u.scales.x.max ?? this.times.at(-1) ?? 0; return splits.map((v) => formatAge(right - v)); } },
         { ...axis, size: 80, values: (_u, splits) => splits.map((v) => formatValue(st.unit, v)),
           ...(st.unit === "bytes" || st.unit === "bytes_per_sec" ? { incrs: BINARY_STEPS } : {}) },
       ],
@@ -109,11 +111,20 @@ export class StackChart {
   /** Markers (events, alerts) to draw; redrawn at once. */
   setMarks(markers: HistoryMarker[]): void { this.marks.set(markers); }
 
-  private xRange(): uPlot.Range.MinMax {
-    const newest = this.times.at(-1) ?? 0;
-    const age = this.times.length ? newest - this.times[0] : 0;
-    const span = Math.min(Math.max(1, Math.ceil(age / 60)) * 60, this.windowSecs);
-    return [newest - span, newest];
+  private span(): number {
+    const age = this.times.length ? (this.times.at(-1) ?? 0) - this.times[0] : 0;
+    return Math.min(Math.max(1, Math.ceil(age / 60)) * 60, this.windowSecs);
+  }
+
+  /** The plot area's width in CSS px (uPlot's bbox is in canvas px). */
+  private plotWidth(u: uPlot | null = this.plot): number {
+    return Math.max(1, (u?.bbox?.width ?? 0) / (window.devicePixelRatio || 1));
+  }
+
+  private xRange(u: uPlot): uPlot.Range.MinMax {
+    const span = this.span();
+    const right = rightEdge(this.times.at(-1) ?? 0, span, this.plotWidth(u));
+    return [right - span, right];
   }
 
   private totals(): number[] {
@@ -147,24 +158,52 @@ export class StackChart {
     this.update(chart, !same || !this.plot);
   }
 
-  /** Append newer points (oldest first) and redraw once. */
+  /** Append newer points (oldest first) and redraw once, if they change the picture. */
   append(at_ms: number[], chart: DashChart): void {
     const newest = this.newestMs ?? -Infinity;
+    let added = 0;
     for (let i = 0; i < at_ms.length; i++) {
       if (at_ms[i] <= newest) continue;
       this.times.push(at_ms[i] / 1000);
       chart.values.forEach((v, g) => this.values[g]?.push(v[i]));
+      added++;
     }
     const from = (this.times.at(-1) ?? 0) - this.windowSecs;
     let drop = 0;
     while (drop < this.times.length && this.times[drop] < from) drop++;
     if (drop) { this.times.splice(0, drop); for (const v of this.values) v.splice(0, drop); }
-    this.update(chart, !this.plot);
+    this.update(chart, !this.plot, added);
   }
 
-  private update(chart: DashChart, rebuild: boolean): void {
+  /** Each band's top at point `t`, in plot px from the bottom for a y scale up to `yMax`. */
+  private tops(t: number, yMax: number, height: number): number[] {
+    let acc = 0;
+    return this.values.map((v) => { acc += v[t] ?? 0; return (acc / yMax) * height; });
+  }
+
+  private update(chart: DashChart, rebuild: boolean, added = 2): void {
+    const limitChanged = chart.limit !== this.limit;
     this.limit = chart.limit;
     setText(this.caption, chart.caption);
+    if (!rebuild && this.plot) {
+      if (!added) return;
+      // Redrawn only when the picture changes (chart.ts, `DrawGate`).
+      const span = this.span();
+      const width = this.plotWidth();
+      const right = rightEdge(this.times.at(-1) ?? 0, span, width);
+      const yMax = this.yMax();
+      const height = this.plot.bbox.height / (window.devicePixelRatio || 1);
+      const last = this.times.length - 1;
+      const column = () => {
+        const out: number[] = [];
+        for (let t = lastAtOrBefore(this.times, right - span / width); t <= last; t++) out.push(...this.tops(t, yMax, height));
+        return out;
+      };
+      const frame = { right, span, yMax, limit: this.limit };
+      if (!this.gate.changes(frame, this.tops(last, yMax, height), added > 1 || limitChanged, column)) return;
+    } else {
+      this.gate.reset();
+    }
     const t0 = performance.now();
     if (rebuild) this.build();
     else this.plot!.batch(() => this.plot!.setData(this.data()));
@@ -172,7 +211,12 @@ export class StackChart {
     LIVE.draw_ms += performance.now() - t0;
   }
 
-  resize(size: ChartSize): void { this.size = size; this.plot?.setSize(size); }
+  resize(size: ChartSize): void {
+    this.size = size;
+    this.plot?.setSize(size);
+    this.gate.reset();
+    this.plot?.setData(this.data());
+  }
 
   destroy(): void { this.plot?.destroy(); this.plot = null; }
 }
