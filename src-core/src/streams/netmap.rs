@@ -103,8 +103,9 @@ impl HostNet {
 
     /// Whether a tick that reads `containers` containers at `now_ms` should read the host's
     /// table: when it has never been read, when the tick reads at least one container per
-    /// [`LINES_PER_OWN_READ`] lines of it (or the ratio given), or when it was last read [`RECHECK_MS`] ago (so its
-    /// size follows the host, and mapping is tried, even for a tick that reads few).
+    /// [`LINES_PER_OWN_READ`] lines of it (or the ratio given), or when it was last read
+    /// [`RECHECK_MS`] ago (so its size follows the host, and mapping is tried, even for a tick
+    /// that reads few). A table that could not be read is tried again only after that period.
     pub(crate) fn pays_for(&self, containers: usize, now_ms: i64) -> bool {
         match self.refreshed {
             None => true,
@@ -128,7 +129,8 @@ impl HostNet {
                 tracing::debug!("{}: {e}", self.dev.display());
                 self.file = None;
                 self.table.clear();
-                self.refreshed = Some((now_ms, 0));
+                // As if endless: not opened again on every tick, only after a recheck period.
+                self.refreshed = Some((now_ms, usize::MAX));
                 return false;
             }
         };
