@@ -59,13 +59,33 @@ export interface ChartSize { width: number; height: number }
  * 15-minute range on a 424 px plot a column is 2.1 s, at 1 h 8.5 s, at 24 h 204 s, so a chart
  * redraws once a column instead of every second. "now" labels that edge, less than a column
  * after the newest sample. */
-export function rightEdge(newest: number, span: number, widthPx: number): number {
+function rightEdge(newest: number, span: number, widthPx: number): number {
   const perColumn = span / Math.max(1, widthPx);
   return perColumn >= 1 ? Math.ceil(newest / perColumn) * perColumn : newest;
 }
 
+/** The plot area in CSS px (uPlot's bbox is in canvas px, and empty while it is built). */
+function plotArea(u: uPlot | null): { width: number; height: number } {
+  const r = window.devicePixelRatio || 1;
+  return { width: Math.max(1, (u?.bbox?.width ?? 0) / r), height: (u?.bbox?.height ?? 0) / r };
+}
+
+/** The age of `xs` (Unix s, ascending) rounded up to a minute, at most the window (the core's
+ * `span_secs`). */
+function spanSecs(xs: number[], windowSecs: number): number {
+  const age = xs.length ? xs[xs.length - 1] - xs[0] : 0;
+  return Math.min(Math.max(1, Math.ceil(age / 60)) * 60, Math.max(1, windowSecs));
+}
+
+/** A live chart's x range over `xs`: its span, ending at `rightEdge`. */
+export function liveRange(u: uPlot, xs: number[], windowSecs: number): uPlot.Range.MinMax {
+  const span = spanSecs(xs, windowSecs);
+  const right = rightEdge(xs.at(-1) ?? 0, span, plotArea(u).width);
+  return [right - span, right];
+}
+
 /** What a redraw would show, beyond the samples: the x range and the y scale. */
-export interface Frame { right: number; span: number; yMax: number; limit: number | null }
+interface Frame { right: number; span: number; yMax: number; limit: number | null }
 
 /** Decides whether new samples change a chart's picture: the range moved (a new column, a
  * longer span), the y scale or the limit line changed, several samples came at once, or a new
@@ -73,15 +93,21 @@ export interface Frame { right: number; span: number; yMax: number; limit: numbe
 export class DrawGate {
   private last: (Frame & { lo: number; hi: number }) | null = null;
 
-  /** `ys`: the newest sample's values in plot px from the bottom; `column`: the values the
-   * newest column shows once drawn (its samples and the one before it, whose line runs into
-   * it), asked only when it is drawn. True (and remembered) when it must be drawn. */
-  changes(frame: Frame, ys: number[], several: boolean, column: () => number[]): boolean {
+  /** For a chart `u` over `xs` (Unix s) drawn up to `yMax`: `newest`, the newest sample's
+   * values; `column(k)`, the values the newest column shows once drawn, from index `k` (the
+   * sample before the column, whose line runs into it), asked only when it is drawn. True (and
+   * remembered) when it must be drawn. */
+  changes(u: uPlot, xs: number[], windowSecs: number, yMax: number, limit: number | null,
+    newest: number[], several: boolean, column: (k: number) => number[]): boolean {
+    const span = spanSecs(xs, windowSecs);
+    const { width, height } = plotArea(u);
+    const right = rightEdge(xs.at(-1) ?? 0, span, width);
+    const px = (v: number) => (v / yMax) * height;
     const d = this.last;
-    if (d && !several && d.right === frame.right && d.span === frame.span && d.yMax === frame.yMax
-      && d.limit === frame.limit && ys.every((y) => y >= d.lo - 1 && y <= d.hi + 1)) return false;
-    const c = column();
-    this.last = { ...frame, lo: Math.min(...c), hi: Math.max(...c) };
+    if (d && !several && d.right === right && d.span === span && d.yMax === yMax && d.limit === limit
+      && newest.every((v) => px(v) >= d.lo - 1 && px(v) <= d.hi + 1)) return false;
+    const c = column(lastAtOrBefore(xs, right - span / width)).map(px);
+    this.last = { right, span, yMax, limit, lo: Math.min(...c), hi: Math.max(...c) };
     return true;
   }
 
@@ -90,7 +116,7 @@ export class DrawGate {
 }
 
 /** Index of the last of `xs` (ascending) at or before `t`, or 0: where a column's line starts. */
-export function lastAtOrBefore(xs: number[], t: number): number {
+function lastAtOrBefore(xs: number[], t: number): number {
   let i = xs.length - 1;
   while (i > 0 && xs[i] > t) i--;
   return i;
@@ -133,7 +159,7 @@ export class LiveChart {
       hooks: { draw: [this.marks.hook] },
       cursor: { show: false },
       scales: {
-        x: { time: false, range: (u) => this.xRange(u) },
+        x: { time: false, range: (u) => liveRange(u, this.data[0] as number[], this.windowSecs) },
         y: { range: () => [0, this.yMax()] },
       },
       axes: [
@@ -166,24 +192,6 @@ export class LiveChart {
   get newestMs(): number | null { return this.latest?.at_ms ?? null; }
 
   private newest(): number { return this.latest ? this.latest.at_ms / 1000 : 0; }
-
-  /** The data's age rounded up to a minute, at most the window (the core's `span_secs`). */
-  private span(): number {
-    const xs = this.data[0] as number[];
-    const age = xs.length ? this.newest() - xs[0] : 0;
-    return Math.min(Math.max(1, Math.ceil(age / 60)) * 60, Math.max(1, this.windowSecs));
-  }
-
-  /** The plot area's width in CSS px (uPlot's bbox is in canvas px); `u` while it is built. */
-  private plotWidth(u: uPlot = this.plot): number {
-    return Math.max(1, (u.bbox?.width ?? 0) / (window.devicePixelRatio || 1));
-  }
-
-  private xRange(u: uPlot): uPlot.Range.MinMax {
-    const span = this.span();
-    const right = rightEdge(this.newest(), span, this.plotWidth(u));
-    return [right - span, right];
-  }
 
   private yMax(): number {
     let peak = 0;
@@ -218,22 +226,15 @@ export class LiveChart {
     }
     setText(this.caption, caption(this.metric, this.latest));
     // Redrawn only when the picture changes (`DrawGate`).
-    const span = this.span();
-    const width = this.plotWidth();
-    const right = rightEdge(this.newest(), span, width);
-    const yMax = this.yMax();
-    const height = this.plot.bbox.height / (window.devicePixelRatio || 1);
-    const px = (v: number | null) => ((v ?? 0) / yMax) * height;
-    const ys = this.style.lines.map((l) => px(this.latest![l.field]));
-    const column = () => {
-      const xs = this.data[0] as number[];
+    const xs = this.data[0] as number[];
+    const lines = this.style.lines.length;
+    const column = (k0: number) => {
       const out: number[] = [];
-      for (let k = lastAtOrBefore(xs, right - span / width); k < xs.length; k++) {
-        for (let j = 1; j <= this.style.lines.length; j++) out.push(px(this.data[j][k]));
-      }
+      for (let k = k0; k < xs.length; k++) for (let j = 1; j <= lines; j++) out.push(this.data[j][k] ?? 0);
       return out;
     };
-    if (!this.gate.changes({ right, span, yMax, limit: shown }, ys, fresh.length > 1, column)) return;
+    const newest = this.style.lines.map((l) => this.latest![l.field]);
+    if (!this.gate.changes(this.plot, xs, this.windowSecs, this.yMax(), shown, newest, fresh.length > 1, column)) return;
     // Drawn now rather than in uPlot's microtask, so the page can time it (LIVE).
     const t0 = performance.now();
     this.plot.batch(() => this.plot.setData(this.data as uPlot.AlignedData));

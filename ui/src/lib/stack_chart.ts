@@ -6,7 +6,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { CHART_STYLE } from "./generated/chart_style";
-import { DrawGate, formatAge, formatValue, lastAtOrBefore, rightEdge, type ChartSize } from "./chart";
+import { DrawGate, formatAge, formatValue, liveRange, type ChartSize } from "./chart";
 import { LIVE, setText } from "./meter";
 import { ChartMarks } from "./marks";
 import type { DashChart, DashMetric, HistoryMarker } from "./types";
@@ -95,7 +95,7 @@ export class StackChart {
       cursor: { show: false },
       hooks: { draw: [this.marks.hook] },
       scales: {
-        x: { time: false, range: (u) => this.xRange(u) },
+        x: { time: false, range: (u) => liveRange(u, this.times, this.windowSecs) },
         y: { range: () => [0, this.yMax()] },
       },
       axes: [
@@ -110,22 +110,6 @@ export class StackChart {
 
   /** Markers (events, alerts) to draw; redrawn at once. */
   setMarks(markers: HistoryMarker[]): void { this.marks.set(markers); }
-
-  private span(): number {
-    const age = this.times.length ? (this.times.at(-1) ?? 0) - this.times[0] : 0;
-    return Math.min(Math.max(1, Math.ceil(age / 60)) * 60, this.windowSecs);
-  }
-
-  /** The plot area's width in CSS px (uPlot's bbox is in canvas px). */
-  private plotWidth(u: uPlot | null = this.plot): number {
-    return Math.max(1, (u?.bbox?.width ?? 0) / (window.devicePixelRatio || 1));
-  }
-
-  private xRange(u: uPlot): uPlot.Range.MinMax {
-    const span = this.span();
-    const right = rightEdge(this.times.at(-1) ?? 0, span, this.plotWidth(u));
-    return [right - span, right];
-  }
 
   private totals(): number[] {
     return this.times.map((_, t) => this.values.reduce((a, v) => a + (v[t] ?? 0), 0));
@@ -175,32 +159,25 @@ export class StackChart {
     this.update(chart, !this.plot, added);
   }
 
-  /** Each band's top at point `t`, in plot px from the bottom for a y scale up to `yMax`. */
-  private tops(t: number, yMax: number, height: number): number[] {
+  /** Each band's top (cumulative) at point `t`. */
+  private tops(t: number): number[] {
     let acc = 0;
-    return this.values.map((v) => { acc += v[t] ?? 0; return (acc / yMax) * height; });
+    return this.values.map((v) => (acc += v[t] ?? 0));
   }
 
   private update(chart: DashChart, rebuild: boolean, added = 2): void {
-    const limitChanged = chart.limit !== this.limit;
     this.limit = chart.limit;
     setText(this.caption, chart.caption);
     if (!rebuild && this.plot) {
       if (!added) return;
       // Redrawn only when the picture changes (chart.ts, `DrawGate`).
-      const span = this.span();
-      const width = this.plotWidth();
-      const right = rightEdge(this.times.at(-1) ?? 0, span, width);
-      const yMax = this.yMax();
-      const height = this.plot.bbox.height / (window.devicePixelRatio || 1);
       const last = this.times.length - 1;
-      const column = () => {
+      const column = (t0: number) => {
         const out: number[] = [];
-        for (let t = lastAtOrBefore(this.times, right - span / width); t <= last; t++) out.push(...this.tops(t, yMax, height));
+        for (let t = t0; t <= last; t++) out.push(...this.tops(t));
         return out;
       };
-      const frame = { right, span, yMax, limit: this.limit };
-      if (!this.gate.changes(frame, this.tops(last, yMax, height), added > 1 || limitChanged, column)) return;
+      if (!this.gate.changes(this.plot, this.times, this.windowSecs, this.yMax(), this.limit, this.tops(last), added > 1, column)) return;
     } else {
       this.gate.reset();
     }
