@@ -24,6 +24,8 @@ const HOVER_PX = 4;
 /** Markers drawn on one uPlot chart whose x scale is Unix seconds. */
 export class ChartMarks {
   private marks: HistoryMarker[] = [];
+  /** The markers drawn, as JSON: what `set` compares. */
+  private key = "[]";
   private plot: uPlot | null = null;
 
   /** The draw hook to give uPlot (`hooks: { draw: [marks.hook] }`). */
@@ -40,7 +42,12 @@ export class ChartMarks {
     u.over.addEventListener("mouseleave", () => { u.over.title = ""; u.over.dataset.marker = ""; });
   }
 
+  /** The markers to draw; the chart is drawn again only when they changed (the dashboard asks
+   * for them every few seconds, and a redraw repaints the whole chart). */
   set(markers: HistoryMarker[]): void {
+    const key = JSON.stringify(markers);
+    if (key === this.key) return;
+    this.key = key;
     this.marks = markers.slice();
     this.plot?.redraw(false);
   }

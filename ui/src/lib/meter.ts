@@ -1,7 +1,8 @@
 // What the live views cost, counted by the page itself for measurements (bench/desktop.sh and
 // ui/tests/measure.mjs read `window.__wharfLive` around a CPU window): stats messages received,
-// samples in them, chart redraws and the milliseconds of script they took (uPlot's scales,
-// axes and canvas calls), text nodes written, store snapshots received (each one updates the
+// samples in them, chart draws (`wholes`, a chart drawn whole, plus `segments`, its lines
+// extended by one sample; chart.ts `DrawGate`) and the milliseconds of script they took
+// (uPlot's scales, axes and canvas calls), text nodes written, store snapshots received (each one updates the
 // open view). Counting is a few additions per message.
 //
 // `frames`, the rendering updates those messages caused, is counted only when a measurement
@@ -11,7 +12,7 @@
 // Stats tab's stream running and nothing else changing, that cost 0.16–0.40 % of a core
 // (0.73–0.83 % with it, 0.43–0.57 % without; docs/design.md, "Desktop live views: what each
 // part of the second costs"), so the bench charged the page for its own meter.
-export const LIVE = { messages: 0, samples: 0, draws: 0, draw_ms: 0, texts: 0, snapshots: 0, frames: 0 };
+export const LIVE = { messages: 0, samples: 0, draws: 0, wholes: 0, segments: 0, draw_ms: 0, texts: 0, snapshots: 0, frames: 0 };
 (window as unknown as { __wharfLive: typeof LIVE }).__wharfLive = LIVE;
 
 let framePending = false;

@@ -1,12 +1,13 @@
 // A live stacked chart of the dashboard's engine-wide graphs: the core's `DashChart` bands
 // (numbers) drawn with uPlot in the core's style (`CHART_STYLE.dash`, the palette's `stack`
-// colours, the same opaque band fill and axis rules as the plotters export). Points are
-// appended and the chart redrawn once (one `setData`); the canvas is rebuilt only when the
-// bands themselves change (a project appeared, the top N changed).
+// colours, the same opaque band fill and axis rules as the plotters export). A new point
+// extends the bands by a segment, or the chart is drawn whole, as chart.ts decides for the
+// live charts (`drawLive`); the canvas is rebuilt only when the bands themselves change (a
+// project appeared, the top N changed).
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { CHART_STYLE } from "./generated/chart_style";
-import { DrawGate, formatAge, formatValue, liveRange, type ChartSize } from "./chart";
+import { DrawGate, drawLive, formatAge, formatValue, liveRange, type ChartSize } from "./chart";
 import { LIVE, setText } from "./meter";
 import { ChartMarks } from "./marks";
 import type { DashChart, DashMetric, HistoryMarker } from "./types";
@@ -33,7 +34,13 @@ const BINARY_STEPS = [0, 1, 2, 3, 4, 5].flatMap((p) => [1, 2, 4, 8, 16, 32, 64, 
 
 export class StackChart {
   readonly el: HTMLElement;
+  /** Beside the plot: the core's caption (the totals), then each band in its colour with its
+   * newest value, top band first, as the stacking reads (the chart's legend). What changes in a
+   * second stays in this strip at the plot's right end (chart.ts, `drawSegment`). */
   private readonly caption: HTMLElement;
+  private readonly legend: HTMLElement;
+  /** The legend's value of each series (uPlot's order: top band first, then the host line). */
+  private legendValues: HTMLElement[] = [];
   private readonly box: HTMLElement;
   private plot: uPlot | null = null;
   private groups: string[] = [];
@@ -45,20 +52,25 @@ export class StackChart {
   private readonly pal: Palette;
   /** The scope's recorded events and fired alerts, drawn over the bands. */
   readonly marks = new ChartMarks();
-  /** Whether new points change the picture (the live charts' rule, `rightEdge`). */
+  /** Whether new points are drawn whole or as a segment (the live charts' rule, `DrawGate`). */
   private readonly gate = new DrawGate();
 
   constructor(readonly metric: DashMetric, private size: ChartSize, dark: boolean, private readonly windowSecs = 900) {
     this.pal = dark ? CHART_STYLE.dark : CHART_STYLE.light;
     this.caption = document.createElement("div");
-    this.caption.className = "chart-caption";
-    this.caption.style.color = this.pal.foreground;
+    this.caption.className = "chart-title";
+    this.legend = document.createElement("ul");
+    this.legend.className = "chart-legend";
+    const side = document.createElement("div");
+    side.className = "chart-caption";
+    side.style.color = this.pal.foreground;
+    side.append(this.caption, this.legend);
     this.box = document.createElement("div");
     this.el = document.createElement("div");
-    this.el.className = "live-chart stack-chart";
+    this.el.className = "live-chart stack-chart side-caption";
     this.el.style.background = this.pal.background;
     this.el.dataset.metric = metric;
-    this.el.append(this.caption, this.box);
+    this.el.append(this.box, side);
     (this.el as unknown as { stackChart: StackChart }).stackChart = this;
   }
 
@@ -91,7 +103,8 @@ export class StackChart {
     this.plot = new uPlot({
       width: this.size.width, height: this.size.height, series,
       padding: [8, 16, 0, 0],
-      legend: { show: this.groups.length > 0, live: false },
+      // The legend is the list beside the plot.
+      legend: { show: false },
       cursor: { show: false },
       hooks: { draw: [this.marks.hook] },
       scales: {
@@ -106,6 +119,25 @@ export class StackChart {
       ],
     }, this.data(), this.box);
     this.marks.attach(this.plot);
+    this.legendValues = series.slice(1).map((sr) => {
+      const value = document.createElement("span");
+      const swatch = document.createElement("i");
+      swatch.style.background = String(sr.fill ?? sr.stroke);
+      swatch.style.borderColor = String(sr.stroke);
+      const item = document.createElement("li");
+      item.append(swatch, `${sr.label} `, value);
+      return value;
+    });
+    this.legend.replaceChildren(...this.legendValues.map((v) => v.parentElement!));
+    this.writeLegend();
+  }
+
+  /** Each band's newest value (and the host's memory) in the legend, where it changed. */
+  private writeLegend(): void {
+    const unit = this.style().unit;
+    const last = this.times.length - 1;
+    const values = [...this.values.map((v) => v[last]).reverse(), ...(this.metric === "memory" ? [this.limit] : [])];
+    this.legendValues.forEach((el, i) => setText(el, last >= 0 && values[i] != null ? formatValue(unit, values[i]!) : ""));
   }
 
   /** Markers (events, alerts) to draw; redrawn at once. */
@@ -168,24 +200,21 @@ export class StackChart {
   private update(chart: DashChart, rebuild: boolean, added = 2): void {
     this.limit = chart.limit;
     setText(this.caption, chart.caption);
-    if (!rebuild && this.plot) {
-      if (!added) return;
-      // Redrawn only when the picture changes (chart.ts, `DrawGate`).
-      const last = this.times.length - 1;
-      const column = (t0: number) => {
-        const out: number[] = [];
-        for (let t = t0; t <= last; t++) out.push(...this.tops(t));
-        return out;
-      };
-      if (!this.gate.changes(this.plot, this.times, this.windowSecs, this.yMax(), this.limit, this.tops(last), added > 1, column)) return;
-    } else {
+    if (!rebuild && this.plot) this.writeLegend();
+    if (rebuild || !this.plot) {
       this.gate.reset();
+      const t0 = performance.now();
+      this.build();
+      LIVE.draws++;
+      LIVE.wholes++;
+      LIVE.draw_ms += performance.now() - t0;
+      return;
     }
-    const t0 = performance.now();
-    if (rebuild) this.build();
-    else this.plot!.batch(() => this.plot!.setData(this.data()));
-    LIVE.draws++;
-    LIVE.draw_ms += performance.now() - t0;
+    if (!added) return;
+    // Drawn whole, or the newest point's bands extended (chart.ts, `DrawGate`).
+    const host = this.metric === "memory";
+    drawLive(this.plot, this.gate, this.times, this.windowSecs, this.yMax(), this.limit, added > 1,
+      () => this.data(), (t) => [...this.tops(t).reverse(), ...(host ? [this.limit] : [])]);
   }
 
   resize(size: ChartSize): void {

@@ -6,7 +6,7 @@ import { removeContainers, runCommands } from "../lib/actions";
 import { backend } from "../lib/backend";
 import { archiveRoute, archiveToggle, containerSelector } from "./archive";
 import { h, replace } from "../lib/dom";
-import { ago, bytes, pct, shortId } from "../lib/format";
+import { ago, shortId } from "../lib/format";
 import type { ChartOptions, Command, Container, HistoryMarker, HistoryRange, Metric, Sample, Snapshot } from "../lib/types";
 import { whileVisible } from "../lib/visible";
 import { markerColour } from "../lib/marks";
@@ -21,7 +21,14 @@ import type { View } from "./view";
 export type Tab = "stats" | "logs" | "inspect" | "top" | "exec" | "findings" | "files" | "changes";
 export const TABS: Tab[] = ["stats", "logs", "inspect", "top", "exec", "findings", "files", "changes"];
 const METRICS: Metric[] = ["cpu", "memory", "network", "block_io"];
+/** The size of an exported chart (PNG, SVG). */
 const CHART = { width: 520, height: 220 };
+/** The live charts: one under the other, as wide as the page, their x axes aligned, each with
+ * its caption (name and newest values) at its right. What changes in a second (the new
+ * segments at the lines' right ends, the values beside them) is then one narrow strip of the
+ * window, which is what WebKit repaints (docs/design.md, "Live charts that draw only what is
+ * new"). */
+const LIVE_CHART = { height: 124, caption: 150 };
 const WINDOW_SECS = 300;
 /** The Stats tab's ranges (wharf-core's `HistoryRange`), with their spans in seconds. */
 const RANGES: [HistoryRange, string, number][] = [["m15", "15m", 900], ["h1", "1h", 3600], ["h24", "24h", 86_400], ["d7", "7d", 604_800]];
@@ -38,18 +45,20 @@ export function statusLine(c: Container): string {
   return c.status;
 }
 
-/** Exports are drawn by the core at the live chart's size, theme and window. */
+/** Exports are drawn by the core at `CHART` size (a picture to share; the live charts are wide
+ * strips), in the live chart's theme and window. */
 function chartOptions(): ChartOptions {
   return { ...CHART, dark: isDark(), window_secs: WINDOW_SECS };
 }
 
 function statsPanel(c: Container) {
   const figures = new Map<Metric, HTMLElement>();
-  const nums = { cpu: h("b"), mem: h("b"), net: h("b"), blk: h("b"), pids: h("b") };
+  // Until the first sample, and for a failing stream, what is happening; the figures are beside
+  // the charts (in their captions, the PIDs with the CPU's).
   const numbers = h("div", { class: "numbers" }, "Waiting for the first sample…");
   const grid = h("div", { class: "charts" }, METRICS.map((m) => {
     // Room for the caption and the legend before the chart loads, so nothing moves.
-    const slot = h("div", { class: "chart-slot", style: `min-height:${CHART.height + 48}px` });
+    const slot = h("div", { class: "chart-slot", style: `min-height:${LIVE_CHART.height}px` });
     figures.set(m, slot);
     const exp = (format: "svg" | "png") => async () => {
       try {
@@ -82,7 +91,7 @@ function statsPanel(c: Container) {
     if (!chartMod || closed) return;
     for (const ch of charts) ch.destroy();
     const dark = isDark();
-    charts = METRICS.map((m) => new chartMod!.LiveChart(m, { width: figures.get(m)!.clientWidth || CHART.width, height: CHART.height }, dark, spanOf(range)));
+    charts = METRICS.map((m) => new chartMod!.LiveChart(m, { width: Math.max(200, (figures.get(m)!.clientWidth || CHART.width) - LIVE_CHART.caption), height: LIVE_CHART.height }, dark, spanOf(range)));
     charts.forEach((ch) => replace(figures.get(ch.metric)!, ch.el));
     const first = liveTail[0]?.at_ms ?? Infinity;
     const all = [...recorded.filter((s) => s.at_ms < first), ...liveTail];
@@ -111,21 +120,6 @@ function statsPanel(c: Container) {
   };
   void pick(range);
   let newest: number | null = null;
-  let shownNumbers = false;
-  const showNumbers = (s: Sample) => {
-    if (!shownNumbers) {
-      shownNumbers = true;
-      replace(numbers, h("span", {}, "CPU ", nums.cpu), h("span", {}, "Memory ", nums.mem), h("span", {}, "Net ", nums.net),
-        h("span", {}, "Block ", nums.blk), h("span", {}, "PIDs ", nums.pids));
-    }
-    // Text of existing nodes only, and only what changed: no new elements, no layout beyond
-    // the figures that moved.
-    setText(nums.cpu, pct(s.cpu_pct));
-    setText(nums.mem, `${bytes(s.mem_used)} / ${bytes(s.mem_limit)}`);
-    setText(nums.net, `↓${bytes(s.net_rx_rate)}/s ↑${bytes(s.net_tx_rate)}/s`);
-    setText(nums.blk, `r ${bytes(s.blk_read_rate)}/s w ${bytes(s.blk_write_rate)}/s`);
-    setText(nums.pids, String(s.pids));
-  };
   void import("../lib/chart").then((mod) => {
     if (closed) return;
     chartMod = mod;
@@ -136,7 +130,10 @@ function statsPanel(c: Container) {
   const live = whileVisible(() => backend().stats([c.id], c.id, { after_ms: newest }, null, (u) => {
     liveMessage(u.series?.samples.length ?? 0);
     const s = u.latest[c.id];
-    if (s) { bootMark("first_sample"); showNumbers(s); }
+    if (s) {
+      bootMark("first_sample");
+      setText(numbers, "");
+    }
     const samples = u.series?.samples ?? [];
     if (!samples.length) return;
     newest = samples[samples.length - 1].at_ms;

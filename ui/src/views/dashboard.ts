@@ -114,7 +114,12 @@ export function dashboardView(open: (id: string) => void): View {
   const findings = h("div", { class: "card", "data-testid": "findings-summary" });
   const graphs = liveGraphs({ kind: "engine" });
   const objects = h("div", { class: "card", "data-testid": "object-counts" });
-  const el = h("section", { class: "dashboard" }, graphs.el, stateCard, createdC, createdI, disk, topCpu, topMem, findings, engine, objects);
+  // The live graphs stand above the cards' grid, not in it: a card rebuilt (the top lists every
+  // few seconds) lays the grid out again, and WebKit then repainted every item of it, the
+  // graphs' whole card included, each second (docs/design.md, "Live charts that draw only
+  // what is new").
+  const el = h("section", { class: "dashboard-page" }, graphs.el,
+    h("div", { class: "dashboard" }, stateCard, createdC, createdI, disk, topCpu, topMem, findings, engine, objects));
   let diskRows: DiskUsage[] | null = null;
   let objectCounts = [0, 0, 0];
   // Counts of images, volumes and networks, with the engine's disk usage of each kind.

@@ -19,7 +19,12 @@ import { whileVisible } from "../lib/visible";
 
 /** Containers named in the "top N" stacking (the terminal's `:dash` shows the same). */
 const TOP = 5;
-const SIZE = { width: 460, height: 190 };
+/** The graphs: one under the other, as wide as the card less their caption and legend at the
+ * right (`SIDE` px), so what changes in a second (each graph's newest stretch and the values
+ * beside it) is one narrow strip of the window (docs/design.md, "Live charts that draw only
+ * what is new"). */
+const HEIGHT = 112;
+const SIDE = 200;
 /** How often the markers are read again (ms), while the page is shown. */
 const MARKERS_EVERY_MS = 5000;
 /** Markers listed under the toolbar (the newest). */
@@ -111,7 +116,8 @@ export function liveGraphs(scope: DashScope): LiveGraphs {
   void import("../lib/stack_chart").then((mod) => {
     if (closed) return;
     const dark = isDark();
-    charts = CHART_STYLE.dash.map((d) => new mod.StackChart(d.metric, SIZE, dark));
+    const size = { width: Math.max(300, (grid.clientWidth || 1000) - SIDE), height: HEIGHT };
+    charts = CHART_STYLE.dash.map((d) => new mod.StackChart(d.metric, size, dark));
     replace(grid, ...charts.map((c) => c.el));
     const queued = pending;
     pending = [];
