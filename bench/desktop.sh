@@ -230,12 +230,13 @@ if not dash_ok:
     print("\n```\n" + dash_screen + "\n```")
 
 # What the page itself counted in each CPU window (window.__wharfLive, per second): live messages,
-# their samples, chart redraws and their script ms, text writes, store snapshots; and where the
+# their samples, chart draws (of which whole drawings and segments) and their script ms, text
+# writes, store snapshots; and where the
 # first run's start-up went (window.__wharfBoot). Rendering updates (`frames`) are not counted
 # here: counting them costs CPU (ui/src/lib/meter.ts); measure.mjs --frames counts them.
 page = [(c["view"], c.get("page")) for c in r["wharf"].get("cpu", []) if c.get("page")]
 if page:
-    keys = ["messages_per_s", "samples_per_s", "draws_per_s", "draw_ms_per_s", "texts_per_s", "snapshots_per_s"]
+    keys = ["messages_per_s", "samples_per_s", "draws_per_s", "wholes_per_s", "segments_per_s", "draw_ms_per_s", "texts_per_s", "snapshots_per_s"]
     print("\nWharf's page, per second in each CPU window:\n")
     print("| view | " + " | ".join(k.removesuffix("_per_s") for k in keys) + " |")
     print("|---|" + "---:|" * len(keys))

@@ -31,7 +31,8 @@ const cpuWindow = Number(opt("--window", "30"));
 const statsHash = opt("--stats-hash", "");
 // --inject CODE: a script run in the page after it is sent to each view and before the warm-up,
 // to measure a variant of a view without a build (e.g. the Stats tab with its charts not drawn:
-// each chart element exposes its LiveChart as .liveChart).
+// each chart element exposes its LiveChart as .liveChart). What the script leaves in
+// `window.__wharfProbe` (e.g. what a MutationObserver saw) is reported with the view's window.
 const inject = opt("--inject", "");
 // --frames: also count the page's rendering updates (window.__wharfLive.frames). Off by
 // default: counting takes a requestAnimationFrame per message, which itself costs CPU
@@ -130,6 +131,7 @@ async function cpu(s, view) {
   await sleep(cpuWindow * 1000);
   const b = cpuTicks();
   const live1 = await counters();
+  const probe = inject ? await s.script("return window.__wharfProbe ?? null").catch(() => null) : null;
   if (perf) {
     await new Promise((res) => perf.once("exit", res));
     const report = execFileSync("perf", ["report", "-i", `${perfPrefix}-${view}.data`, "--stdio", "--no-children", "--sort", "comm,dso,sym", "-g", "none", "--percent-limit", "0.7"], { maxBuffer: 64 << 20 }).toString();
@@ -149,7 +151,7 @@ async function cpu(s, view) {
   }
   const pctOf = (v) => +((100 * v) / secs).toFixed(2);
   const page = live0 && live1 ? Object.fromEntries(Object.keys(live1).map((k) => [`${k}_per_s`, +((live1[k] - (live0[k] ?? 0)) / secs).toFixed(3)])) : null;
-  return { view, seconds: +secs.toFixed(1), total_pct: pctOf(total), per_exe_pct: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, pctOf(v)])), page };
+  return { view, seconds: +secs.toFixed(1), total_pct: pctOf(total), per_exe_pct: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, pctOf(v)])), page, ...(probe ? { probe } : {}) };
 }
 
 function memory() {
