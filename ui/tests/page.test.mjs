@@ -1584,6 +1584,55 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
+  test("the live charts follow the window's width, their figures staying in view", async () => {
+    const page = await open("#/containers");
+    await page.dblclick("tr:has(a.name:text-is('web'))");
+    await page.waitForFunction(() => document.querySelector(".live-chart[data-metric=cpu]")?.liveChart.length > 0);
+    const fits = (sel, prop) => page.evaluate(([sel, prop]) => {
+      const el = document.querySelector(sel);
+      return { width: el[prop].width, captionRight: el.querySelector(".chart-caption").getBoundingClientRect().right, viewport: window.innerWidth };
+    }, [sel, prop]);
+    const wide = await fits(".live-chart[data-metric=cpu]", "liveChart");
+    await page.setViewportSize({ width: 900, height: 850 });
+    await page.waitForFunction((w) => document.querySelector(".live-chart[data-metric=cpu]").liveChart.width < w - 300, wide.width);
+    const narrow = await fits(".live-chart[data-metric=cpu]", "liveChart");
+    assert.ok(narrow.captionRight <= narrow.viewport, `the Stats tab's figures in view: ${narrow.captionRight} of ${narrow.viewport} px`);
+    await page.setViewportSize({ width: 1300, height: 850 });
+    await page.waitForFunction((w) => document.querySelector(".live-chart[data-metric=cpu]").liveChart.width === w, wide.width);
+    // The dashboard's graphs likewise.
+    await page.click("[data-section=dashboard]");
+    await page.waitForFunction(() => document.querySelector(".stack-chart[data-metric=cpu]")?.stackChart.length > 0);
+    const dash = await fits(".stack-chart[data-metric=cpu]", "stackChart");
+    await page.setViewportSize({ width: 900, height: 850 });
+    await page.waitForFunction((w) => document.querySelector(".stack-chart[data-metric=cpu]").stackChart.width < w - 300, dash.width);
+    const small = await fits(".stack-chart[data-metric=cpu]", "stackChart");
+    assert.ok(small.captionRight <= small.viewport, `the dashboard's legend in view: ${small.captionRight} of ${small.viewport} px`);
+    assert.deepEqual(errors, []);
+  });
+
+  test("dashboard: markers asked for again redraw a graph only when they changed", async () => {
+    const page = await open("#/dashboard", { manual: true });
+    const sel = ".stack-chart[data-metric=cpu]";
+    await page.waitForFunction((s) => document.querySelector(s)?.stackChart.length > 0, sel);
+    // The page asks for the markers every few seconds and gives them to every graph: the same
+    // markers again must not redraw it (a redraw repaints the whole graph).
+    const redraws = (markers) => page.evaluate(([s, markers]) => {
+      const ch = document.querySelector(s).stackChart;
+      let n = 0;
+      const redraw = ch.plot.redraw.bind(ch.plot);
+      ch.plot.redraw = (...a) => { n++; return redraw(...a); };
+      ch.setMarks(markers);
+      ch.plot.redraw = redraw;
+      return n;
+    }, [sel, markers]);
+    const die = { at_ms: Date.now() - 30_000, kind: "die", action: "die", name: "web", container: "abc", detail: "exit 1" };
+    assert.equal(await redraws([die]), 1, "new markers are drawn");
+    assert.equal(await redraws([{ ...die }]), 0, "the same markers again: no redraw");
+    assert.equal(await redraws([die, { ...die, at_ms: die.at_ms + 1000, kind: "start", action: "start", detail: "" }]), 1, "one more: drawn");
+    assert.equal(await redraws([]), 1, "none left: drawn");
+    assert.deepEqual(errors, []);
+  });
+
   test("dashboard: hiding the page stops the graphs' stream; showing it asks for the gap only", async () => {
     // The stub's real-time sampler would add points to the gap: the test ticks.
     const page = await open("#/dashboard", { manual: true });

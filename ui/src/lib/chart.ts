@@ -313,6 +313,9 @@ export class LiveChart {
   /** Samples held now. */
   get length(): number { return this.data[0].length; }
 
+  /** The plot's width (CSS px), as built or last resized. */
+  get width(): number { return this.plot.width; }
+
   /** The newest sample's time (Unix ms), to resume from. */
   get newestMs(): number | null { return this.latest?.at_ms ?? null; }
 

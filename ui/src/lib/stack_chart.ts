@@ -79,6 +79,8 @@ export class StackChart {
   /** The newest point's time (Unix ms). */
   get newestMs(): number | null { return this.times.length ? Math.round(this.times[this.times.length - 1] * 1000) : null; }
   get bands(): string[] { return this.groups; }
+  /** The plot's width (CSS px), as built or last resized. */
+  get width(): number { return this.size.width; }
   /** The canvas element (for tests: the same node across appends). */
   get canvas(): HTMLCanvasElement | null { return this.box.querySelector("canvas"); }
 

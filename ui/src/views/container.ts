@@ -86,12 +86,14 @@ function statsPanel(c: Container) {
   /** The range the charts on screen were built for (null: none yet). */
   let builtFor: HistoryRange | null = null;
   const spanOf = (r: HistoryRange) => RANGES.find((x) => x[0] === r)![2];
+  /** A chart's width: its row's, less the caption at its right. */
+  const widthOf = (m: Metric) => Math.max(200, (figures.get(m)!.clientWidth || CHART.width) - LIVE_CHART.caption);
   /** New charts over the range: the recorded samples older than the live tail, then the tail. */
   const rebuild = () => {
     if (!chartMod || closed) return;
     for (const ch of charts) ch.destroy();
     const dark = isDark();
-    charts = METRICS.map((m) => new chartMod!.LiveChart(m, { width: Math.max(200, (figures.get(m)!.clientWidth || CHART.width) - LIVE_CHART.caption), height: LIVE_CHART.height }, dark, spanOf(range)));
+    charts = METRICS.map((m) => new chartMod!.LiveChart(m, { width: widthOf(m), height: LIVE_CHART.height }, dark, spanOf(range)));
     charts.forEach((ch) => replace(figures.get(ch.metric)!, ch.el));
     const first = liveTail[0]?.at_ms ?? Infinity;
     const all = [...recorded.filter((s) => s.at_ms < first), ...liveTail];
@@ -119,6 +121,15 @@ function statsPanel(c: Container) {
     if (recorded.length || marks.length || builtFor !== range) rebuild();
   };
   void pick(range);
+  // The window was resized: the charts take their rows' new width (each drawn whole once), so
+  // the figures at their right stay in view.
+  const resized = new ResizeObserver(() => {
+    for (const ch of charts) {
+      const width = widthOf(ch.metric);
+      if (width !== ch.width) ch.resize({ width, height: LIVE_CHART.height });
+    }
+  });
+  resized.observe(grid);
   let newest: number | null = null;
   void import("../lib/chart").then((mod) => {
     if (closed) return;
@@ -144,7 +155,7 @@ function statsPanel(c: Container) {
     // Before uPlot has loaded, the tail waits for the first charts.
     if (charts.length) for (const ch of charts) ch.append(samples);
   }), (e) => { numbers.textContent = errorText(e); });
-  return { el, destroy: () => { closed = true; live.stop(); for (const ch of charts) ch.destroy(); } };
+  return { el, destroy: () => { closed = true; resized.disconnect(); live.stop(); for (const ch of charts) ch.destroy(); } };
 }
 
 /** The exec terminal, with xterm.js loaded only when the tab is first opened. */

@@ -113,11 +113,20 @@ export function liveGraphs(scope: DashScope): LiveGraphs {
   byGroup.addEventListener("click", () => setStacking({ by: "group" }));
   byTop.addEventListener("click", () => setStacking({ by: "top", n: TOP }));
 
+  /** The graphs' width: the card's, less their caption and legend. */
+  const widthNow = () => Math.max(300, (grid.clientWidth || 1000) - SIDE);
+  // The window was resized: the graphs take the new width (each drawn whole once), so the
+  // values at their right stay in view.
+  const resized = new ResizeObserver(() => {
+    const width = widthNow();
+    for (const c of charts) if (c.width !== width) c.resize({ width, height: HEIGHT });
+  });
+  resized.observe(grid);
+
   void import("../lib/stack_chart").then((mod) => {
     if (closed) return;
     const dark = isDark();
-    const size = { width: Math.max(300, (grid.clientWidth || 1000) - SIDE), height: HEIGHT };
-    charts = CHART_STYLE.dash.map((d) => new mod.StackChart(d.metric, size, dark));
+    charts = CHART_STYLE.dash.map((d) => new mod.StackChart(d.metric, { width: widthNow(), height: HEIGHT }, dark));
     replace(grid, ...charts.map((c) => c.el));
     const queued = pending;
     pending = [];
@@ -130,6 +139,7 @@ export function liveGraphs(scope: DashScope): LiveGraphs {
     destroy() {
       closed = true;
       clearInterval(markerTimer);
+      resized.disconnect();
       live.stop();
       void backend().dashSampling(false).catch(() => undefined);
       for (const c of charts) c.destroy();
