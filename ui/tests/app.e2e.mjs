@@ -109,7 +109,9 @@ test("the real app shows the engine's containers and stops one from the UI", { s
   await s.waitFor("connected", "return document.querySelector('[data-state]')?.dataset.state === 'connected'");
   // The app reopens the last view of a previous run; start from the dashboard.
   await s.script("location.hash = '#/dashboard'");
-  await s.waitFor(`${busy} among the top consumers`, "return document.querySelector('.dashboard')?.textContent.includes(arguments[0])", 30_000, busy);
+  // The top lists stream only while in view, and they start below the live graphs.
+  await s.waitFor(`${busy} among the top consumers`, "[...document.querySelectorAll('.dashboard .card h3')].find((h) => h.textContent === 'Top CPU')?.scrollIntoView(); return document.querySelector('.dashboard')?.textContent.includes(arguments[0])", 30_000, busy);
+  await s.script("document.querySelector('main').scrollTo(0, 0)");
   mkdirSync(docsDir, { recursive: true });
   await new Promise((r) => setTimeout(r, 1500));
   writeFileSync(`${docsDir}/desktop-dashboard.png`, await s.screenshot());

@@ -52,6 +52,11 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     }, [markers, wobble]);
   }
 
+  /** Scrolls the dashboard's top lists into view (below the live graphs, out of it at first):
+   * their stats stream runs only while they are seen. */
+  const showTopLists = (page) => page.evaluate(() =>
+    [...document.querySelectorAll(".dashboard .card h3")].find((h) => h.textContent === "Top CPU").scrollIntoView());
+
   /** Keeps a copy of the canvas of chart `sel` as `key` (in the page). */
   const snapCanvas = (page, sel, key) => page.evaluate(([sel, key]) => {
     const c = document.querySelector(`${sel} canvas`);
@@ -727,10 +732,14 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
   });
 
-  test("the dashboard's stats stream pauses while the page is hidden", async () => {
+  test("the dashboard's top lists stream only while they are in view and the page is visible", async () => {
     const page = await open("#/dashboard");
+    await page.waitForFunction(() => document.querySelector(".stack-chart[data-metric=cpu]")?.stackChart.length > 0);
+    // The live graphs fill the window: the top lists below them are out of view, sent nothing.
+    await page.waitForFunction(() => window.__wharfStub.openStreams === 1);
+    await showTopLists(page);
     await page.waitForSelector("ol.top li");
-    // The top lists' stats stream and the live graphs' stream.
+    // In view: the top lists' stats stream and the live graphs' stream.
     await page.waitForFunction(() => window.__wharfStub.openStreams === 2);
     // Only the samples the top lists show are asked for.
     assert.equal(await page.evaluate(() => window.__wharfStub.statsCalls.at(-1).top), 5);
@@ -744,6 +753,10 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
       document.dispatchEvent(new Event("visibilitychange"));
     });
     await page.waitForFunction(() => window.__wharfStub.openStreams === 2);
+    // Scrolled back to the top: the lists' stream stops again.
+    await page.evaluate(() => document.querySelector("main").scrollTo(0, 0));
+    await page.waitForFunction(() => window.__wharfStub.openStreams === 1);
+    assert.deepEqual(errors, []);
   });
 
   test("keyboard shortcuts and the remembered last view", async () => {
@@ -1643,6 +1656,7 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
       Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
       document.dispatchEvent(new Event("visibilitychange"));
     }, hidden);
+    await showTopLists(page);
     await page.waitForFunction(() => window.__wharfStub.openStreams === 2);
     assert.deepEqual(await page.evaluate(() => window.__wharfStub.dashSamplingCalls), [true]);
     await setHidden(true);
@@ -1864,6 +1878,8 @@ describe("page against the stub backend", { skip: missing ? `SKIPPED: ${missing}
     assert.deepEqual(errors, []);
     // On the dashboard, a new sample with the same leaders rewrites their figures, not the lists.
     const dash = await open("#/dashboard");
+    await dash.waitForFunction(() => document.querySelector(".stack-chart[data-metric=cpu]")?.stackChart.length > 0);
+    await showTopLists(dash);
     await dash.waitForSelector("ol.top li");
     await dash.evaluate(() => window.__wharfStub.stopSampler());
     const items = await dash.$$("ol.top li");

@@ -193,7 +193,9 @@ export function dashboardView(open: (id: string) => void): View {
         watched = key;
         watchedIds = ids;
         if (live) live.restart();
-        else live = whileVisible(() => backend().stats(watchedIds, null, null, TOP, (u) => { liveMessage(); latest = u.latest; renderTop(); }));
+        // Only while the top lists are in view (below the live graphs, at first out of it).
+        else live = whileVisible(() => backend().stats(watchedIds, null, null, TOP, (u) => { liveMessage(); latest = u.latest; renderTop(); }),
+          () => undefined, [topCpu, topMem]);
       }
       renderTop();
     },
