@@ -47,11 +47,6 @@ export function captionLines(metric: Metric, s: Sample | undefined): string[] {
   }
 }
 
-/** The caption the core writes on an export of the same data. */
-export function caption(metric: Metric, s: Sample | undefined): string {
-  return captionLines(metric, s).join(" ");
-}
-
 function rgba(hex: string, alpha: number): string {
   const n = parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
