@@ -204,31 +204,36 @@ export function drawSegment(u: uPlot, points: Point[]): void {
   }
 }
 
-/** Draws chart `u` as `gate` decides: whole (uPlot's `setData` with `data()`), or the newest
- * sample as a segment from the one before it (`column(k)`, series values at sample `k` of `xs`;
- * the sample before that gives the join).
- * Counted for the measurements (LIVE). */
-export function drawLive(u: uPlot, gate: DrawGate, xs: number[], windowSecs: number, yMax: number, limit: number | null,
-  several: boolean, data: () => uPlot.AlignedData, column: (k: number) => (number | null)[]): void {
-  const how = gate.draw(u, xs, windowSecs, yMax, limit, several);
-  // Drawn now rather than in uPlot's microtask, so the page can time it.
+/** Runs a chart drawing of kind `kind` now, counted and timed for the measurements (LIVE). */
+export function countDraw(kind: "wholes" | "segments", draw: () => void): void {
   const t0 = performance.now();
-  if (how === "segment") {
-    const n = xs.length;
-    drawSegment(u, xs.slice(Math.max(0, n - 3)).map((x, j, w) => ({ x, ys: column(n - w.length + j) })));
-    LIVE.segments++;
-  } else {
-    u.batch(() => u.setData(data()));
-    LIVE.wholes++;
-  }
+  draw();
+  LIVE[kind]++;
   LIVE.draws++;
   LIVE.draw_ms += performance.now() - t0;
+}
+
+/** Draws chart `u` as `gate` decides: whole (uPlot's `setData` with `data()`; now rather than
+ * in uPlot's microtask, so the page can time it), or the newest sample as a segment from the
+ * one before it (`column(k)`, series values at sample `k` of `xs`; the sample before that gives
+ * the join). */
+export function drawLive(u: uPlot, gate: DrawGate, xs: number[], windowSecs: number, yMax: number, limit: number | null,
+  several: boolean, data: () => uPlot.AlignedData, column: (k: number) => (number | null)[]): void {
+  if (gate.draw(u, xs, windowSecs, yMax, limit, several) === "segment") {
+    const n = xs.length;
+    countDraw("segments", () => drawSegment(u, xs.slice(Math.max(0, n - 3)).map((x, j, w) => ({ x, ys: column(n - w.length + j) }))));
+  } else {
+    countDraw("wholes", () => u.batch(() => u.setData(data())));
+  }
 }
 
 /** A live chart of one metric. `append` adds samples; older than `windowSecs` fall off. */
 export class LiveChart {
   readonly el: HTMLElement;
   private readonly style: MetricStyle;
+  /** The y axis's top: the peak of what is held (the lines, and the limit when drawn) with
+   * headroom, at least the metric's floor. Set once a sample by `append`, read by the scale. */
+  private yTop: number;
   private readonly plot: uPlot;
   /** Beside the plot: the metric's name, then one line per chart line with its newest value,
    * in the line's colour (the chart's legend). Static but for those values, so a second's
@@ -249,6 +254,7 @@ export class LiveChart {
     const style = CHART_STYLE.metrics.find((m) => m.metric === metric);
     if (!style) throw new Error(`no chart style for ${metric}`);
     this.style = style;
+    this.yTop = style.y_floor;
     const pal: Palette = dark ? CHART_STYLE.dark : CHART_STYLE.light;
     const font = `${CHART_STYLE.font_px}px sans-serif`;
     this.data = [[], ...style.lines.map(() => []), ...(style.limit ? [[]] : [])];
@@ -269,7 +275,7 @@ export class LiveChart {
       cursor: { show: false },
       scales: {
         x: { time: false, range: (u) => liveRange(u, this.data[0] as number[], this.windowSecs) },
-        y: { range: () => [0, this.yMax()] },
+        y: { range: () => [0, this.yTop] },
       },
       axes: [
         // Six ticks back from the newest sample, as the export's x axis.
@@ -316,12 +322,6 @@ export class LiveChart {
 
   private newest(): number { return this.latest ? this.latest.at_ms / 1000 : 0; }
 
-  private yMax(): number {
-    let peak = 0;
-    for (let i = 1; i < this.data.length; i++) for (const v of this.data[i]) if (v !== null && v > peak) peak = v;
-    return Math.max(peak * CHART_STYLE.headroom, this.style.y_floor);
-  }
-
   /** Add samples (oldest first, newer than any held) and redraw once. */
   append(samples: Sample[]): void {
     const fresh = samples.filter((s) => !this.latest || s.at_ms > this.latest.at_ms);
@@ -335,22 +335,24 @@ export class LiveChart {
     let drop = 0;
     while (drop < this.data[0].length && (this.data[0][drop] as number) < from) drop++;
     if (drop) for (const col of this.data) col.splice(0, drop);
+    // Each line's peak, in one pass: the limit's reach and the y axis's top both follow them.
+    const peaks = this.data.slice(1, this.style.lines.length + 1)
+      .map((col) => col.reduce<number>((m, v) => (v !== null && v > m ? v : m), 0));
     let shown: number | null = null;
     if (this.style.limit) {
       // The limit is drawn only when it is within reach of the data (as the core decides):
       // an unlimited container reports the host's memory, which would flatten the line.
       const col = this.data[this.data.length - 1];
-      let peak = 0;
-      for (const v of this.data[1]) if (v !== null && v > peak) peak = v;
       const limit = this.latest.mem_limit;
-      shown = limit > 0 && limit <= Math.max(peak, 1) * 4 ? limit : null;
+      shown = limit > 0 && limit <= Math.max(peaks[0], 1) * 4 ? limit : null;
       col.length = 0;
       for (let i = 0; i < this.data[0].length; i++) col.push(shown);
     }
     captionLines(this.metric, this.latest).slice(1).forEach((text, i) => setText(this.values[i], text));
     if (this.pids) setText(this.pids, `PIDs ${this.latest.pids}`);
+    this.yTop = Math.max(Math.max(0, ...peaks, shown ?? 0) * CHART_STYLE.headroom, this.style.y_floor);
     const xs = this.data[0] as number[];
-    drawLive(this.plot, this.gate, xs, this.windowSecs, this.yMax(), shown, fresh.length > 1,
+    drawLive(this.plot, this.gate, xs, this.windowSecs, this.yTop, shown, fresh.length > 1,
       () => this.data as uPlot.AlignedData, (k) => this.data.slice(1).map((col) => col[k]));
   }
 

@@ -7,8 +7,8 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { CHART_STYLE } from "./generated/chart_style";
-import { DrawGate, drawLive, formatAge, formatValue, liveRange, type ChartSize } from "./chart";
-import { LIVE, setText } from "./meter";
+import { countDraw, DrawGate, drawLive, formatAge, formatValue, liveRange, type ChartSize } from "./chart";
+import { setText } from "./meter";
 import { ChartMarks } from "./marks";
 import type { DashChart, DashMetric, HistoryMarker } from "./types";
 import type { Palette } from "./generated/Palette";
@@ -111,7 +111,7 @@ export class StackChart {
       hooks: { draw: [this.marks.hook] },
       scales: {
         x: { time: false, range: (u) => liveRange(u, this.times, this.windowSecs) },
-        y: { range: () => [0, this.yMax()] },
+        y: { range: () => [0, this.yTop] },
       },
       axes: [
         { ...axis, size: 28, splits: (_u, _i, min, max) => Array.from({ length: 7 }, (_, k) => max - ((max - min) * k) / 6).reverse(),
@@ -148,6 +148,9 @@ export class StackChart {
   private totals(): number[] {
     return this.times.map((_, t) => this.values.reduce((a, v) => a + (v[t] ?? 0), 0));
   }
+
+  /** The y axis's top (`yMax`), worked out once an update and read by the scale. */
+  private yTop = 0;
 
   private yMax(): number {
     const peak = Math.max(0, ...this.totals(), this.limit ?? 0);
@@ -201,21 +204,18 @@ export class StackChart {
 
   private update(chart: DashChart, rebuild: boolean, added = 2): void {
     this.limit = chart.limit;
+    this.yTop = this.yMax();
     setText(this.caption, chart.caption);
     if (!rebuild && this.plot) this.writeLegend();
     if (rebuild || !this.plot) {
       this.gate.reset();
-      const t0 = performance.now();
-      this.build();
-      LIVE.draws++;
-      LIVE.wholes++;
-      LIVE.draw_ms += performance.now() - t0;
+      countDraw("wholes", () => this.build());
       return;
     }
     if (!added) return;
     // Drawn whole, or the newest point's bands extended (chart.ts, `DrawGate`).
     const host = this.metric === "memory";
-    drawLive(this.plot, this.gate, this.times, this.windowSecs, this.yMax(), this.limit, added > 1,
+    drawLive(this.plot, this.gate, this.times, this.windowSecs, this.yTop, this.limit, added > 1,
       () => this.data(), (t) => [...this.tops(t).reverse(), ...(host ? [this.limit] : [])]);
   }
 
