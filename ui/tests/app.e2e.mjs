@@ -318,6 +318,8 @@ test("the real app builds a small context from the Build dialog: live output, th
     "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input'));", selector, value);
   try {
     await s.script("location.hash = '#/images'");
+    // The Images view drawn with its rows first, as a user sees it before clicking.
+    await s.waitFor("the images table", "return document.querySelector('[data-table=images] tbody tr[data-id]') !== null");
     await s.clickOn("[data-table=images] button[data-action=build]");
     await s.waitFor("the build dialog", "return document.querySelector('dialog.build input[name=context]') !== null");
     await fill("dialog.build input[name=context]", dir);
