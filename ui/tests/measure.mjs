@@ -178,6 +178,32 @@ function memory() {
   return { rss_mib: +(rss / 1024).toFixed(1), pss_mib: +(pss / 1024).toFixed(1), processes: per };
 }
 
+// When the app's processes started (Unix ms, from /proc: 10 ms steps), for the start-up steps.
+function processStarts() {
+  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  const bootAt = Date.now() - uptime * 1000;
+  const out = {};
+  for (const p of tree()) {
+    try {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, "utf8");
+      const started = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+      const name = `process_${p.exe.split("/").pop()}`;
+      out[name] = Math.min(out[name] ?? Infinity, Math.round(bootAt + (started * 1000) / TICK));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+// The page's own load, from the Navigation and Resource Timing APIs (Unix ms): when WebKit
+// began the navigation, had the document, and had each script and style sheet.
+async function loadSteps(s) {
+  return s.script(`const o = performance.timeOrigin, n = performance.getEntriesByType("navigation")[0], out = { navigation: o };
+    if (n) { out.document = o + n.responseEnd; out.dom_interactive = o + n.domInteractive; out.dom_content_loaded = o + n.domContentLoadedEventEnd; }
+    for (const r of performance.getEntriesByType("resource")) out["loaded_" + r.name.split("/").pop().replace(/-[\\w-]{8}\\./, ".")] = o + r.responseEnd;
+    for (const k in out) out[k] = Math.round(out[k]);
+    return out;`).catch(() => ({}));
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const results = [];
 const cpuResults = [];
@@ -191,7 +217,8 @@ for (let r = 0; r < runs; r++) {
   if (waitGraphs) await s.waitFor("graphs", "return document.querySelectorAll('.charts .live-chart canvas').length === 4", 30_000);
   // The page's start-up steps (window.__wharfBoot), in ms after the session was asked for.
   const marks = await s.script("return window.__wharfBoot ? Object.assign({}, window.__wharfBoot) : null").catch(() => null);
-  const boot = marks ? Object.fromEntries(Object.entries(marks).sort((a, b) => a[1] - b[1]).map(([k, v]) => [k, v - t0])) : null;
+  const steps = { ...(marks ?? {}), ...(await loadSteps(s)), ...processStarts() };
+  const boot = Object.keys(steps).length ? Object.fromEntries(Object.entries(steps).sort((a, b) => a[1] - b[1]).map(([k, v]) => [k, v - t0])) : null;
   await sleep(idle * 1000);
   const mem = memory();
   results.push({ startup_ms: firstData - t0, boot, ...mem });
