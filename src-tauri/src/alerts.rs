@@ -1,6 +1,6 @@
 //! Alerts in the desktop app: the fired alerts (read from the history database every 2 s and
-//! sent to the page as `alerts://fired`, with a desktop notification through Tauri's
-//! notification plugin for each new one whose rule asks), the rules editor's commands (the
+//! sent to the page as `alerts://fired`, with a desktop notification ([`crate::notify`]) for
+//! each new one whose rule asks), the rules editor's commands (the
 //! core checks and saves them, with the same messages as everywhere), and, while no
 //! `wharf watch` records into the database and no other UI evaluates, the rules' evaluation on
 //! the current link (the core's runner; stopped when the link is replaced or a recorder starts).
@@ -110,6 +110,31 @@ fn notify<R: Runtime>(app: &AppHandle<R>, a: &FiredAlert) {
             sent.push(notice.clone());
         }
     }
+    show(app, notice);
+}
+
+/// Show `notice` on the desktop; a failure (no session bus, no notification service) is
+/// logged, and the page's toast still shows the alert.
+#[cfg(target_os = "linux")]
+fn show<R: Runtime>(_app: &AppHandle<R>, notice: Notice) {
+    let Some(address) = crate::notify::session_bus_address(|k| std::env::var(k).ok()) else {
+        tracing::warn!("desktop notification not shown: no session bus");
+        return;
+    };
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(e) = crate::notify::send(
+            &address,
+            &notice.title,
+            &notice.body,
+            crate::notify::TIMEOUT_MS,
+        ) {
+            tracing::warn!(error = %e, "desktop notification");
+        }
+    });
+}
+
+#[cfg(not(target_os = "linux"))]
+fn show<R: Runtime>(app: &AppHandle<R>, notice: Notice) {
     use tauri_plugin_notification::NotificationExt;
     if let Err(e) = app
         .notification()

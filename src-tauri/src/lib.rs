@@ -24,6 +24,7 @@ pub mod fleet_push;
 pub mod footprint;
 pub mod link;
 pub mod merged_logs;
+pub mod notify;
 pub mod streams;
 mod window_state;
 
@@ -102,8 +103,9 @@ impl Desk {
 
 /// Register Wharf's state, commands, bridge and window handling on `builder`.
 pub fn run_with<R: Runtime>(builder: Builder<R>, args: Args) -> Builder<R> {
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(tauri_plugin_notification::init());
     builder
-        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let desk = tauri::async_runtime::block_on(async { Desk::open(&args) });
             app.manage(desk);
