@@ -1,6 +1,7 @@
 // The page's one door to the outside world. Views call `backend()`; inside Tauri it is the
 // IPC implementation (./tauri.ts, the only module that imports @tauri-apps/*), in a plain
 // browser it is the in-memory stub (./stub.ts) used by the browser tests.
+import { createTauriBackend } from "./tauri";
 import type {
   AppInfo, BuildBatch, BuildFieldError, BuildForm, SearchQuery, SearchResult, ChartOptions, Command, ContextSummary, DiskUsage, EngineInfo, ExecEvent, Finding, LogBatch,
   LogRequest, MergedSelection, Metric, Outcome, Processes, PrunePlan, PruneTarget, Removal, RunForm, RunPreview, Saved, SeriesRequest,
@@ -164,11 +165,12 @@ export function inTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
+/** The Tauri backend is part of the page's first script: loading it as a chunk of its own cost
+ *  a request to the app and ≈ 20 ms before the first data (docs/performance.md). The stub, for
+ *  the browser tests and the page without the app, is loaded only there. */
 export async function initBackend(): Promise<Backend> {
   if (!current) {
-    current = inTauri()
-      ? (await import("./tauri")).createTauriBackend()
-      : (await import("./stub")).createStubBackend();
+    current = inTauri() ? createTauriBackend() : (await import("./stub")).createStubBackend();
   }
   return current;
 }
