@@ -4,23 +4,14 @@
 //! notification plugin brought zbus and ≈ 30 crates, 1.3 MB of code: docs/design.md,
 //! "Desktop memory"). Elsewhere Tauri's notification plugin.
 
-use std::fmt;
-
 /// How long a notification call may take before it is given up (a frozen notification
 /// service must not hold a thread forever).
 pub const TIMEOUT_MS: i32 = 5_000;
 
 /// Why a notification was not shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("desktop notification not shown: {0}")]
 pub struct NotifyError(pub String);
-
-impl fmt::Display for NotifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "desktop notification not shown: {}", self.0)
-    }
-}
-
-impl std::error::Error for NotifyError {}
 
 /// The session bus's address as the D-Bus specification finds it: `DBUS_SESSION_BUS_ADDRESS`,
 /// else the user bus socket `$XDG_RUNTIME_DIR/bus` when it exists. `None` when there is no
@@ -59,8 +50,8 @@ pub fn body_text(text: &str) -> String {
 /// app), and never starts a service that is not running.
 #[cfg(target_os = "linux")]
 pub fn send(address: &str, summary: &str, body: &str, timeout_ms: i32) -> Result<u32, NotifyError> {
+    use gio::glib::{self, StaticVariantType};
     use gio::prelude::*;
-    use glib::StaticVariantType;
     use std::collections::HashMap;
 
     let flags = gio::DBusConnectionFlags::AUTHENTICATION_CLIENT

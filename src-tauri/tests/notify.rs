@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
-use glib::ToVariant;
+use gio::glib::{self, ToVariant};
 use wharf_desktop::notify;
 
 const XML: &str = r#"<node><interface name="org.freedesktop.Notifications">

@@ -56,14 +56,18 @@ function tree() {
 }
 
 const TICK = 100; // USER_HZ on Linux
+/** /proc/PID/stat's fields after the command name (state first), or null once it is gone. */
+function statFields(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch { return null; }
+}
 function cpuTicks() {
   const out = new Map();
   for (const p of tree()) {
-    try {
-      const stat = readFileSync(`/proc/${p.pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.set(p.pid, { exe: p.exe.split("/").pop(), ticks: Number(f[11]) + Number(f[12]) });
-    } catch { /* gone */ }
+    const f = statFields(p.pid);
+    if (f) out.set(p.pid, { exe: p.exe.split("/").pop(), ticks: Number(f[11]) + Number(f[12]) });
   }
   return out;
 }
@@ -184,12 +188,10 @@ function processStarts() {
   const bootAt = Date.now() - uptime * 1000;
   const out = {};
   for (const p of tree()) {
-    try {
-      const stat = readFileSync(`/proc/${p.pid}/stat`, "utf8");
-      const started = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-      const name = `process_${p.exe.split("/").pop()}`;
-      out[name] = Math.min(out[name] ?? Infinity, Math.round(bootAt + (started * 1000) / TICK));
-    } catch { /* gone */ }
+    const f = statFields(p.pid);
+    if (!f) continue;
+    const name = `process_${p.exe.split("/").pop()}`;
+    out[name] = Math.min(out[name] ?? Infinity, Math.round(bootAt + (Number(f[19]) * 1000) / TICK));
   }
   return out;
 }

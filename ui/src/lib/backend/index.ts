@@ -165,9 +165,9 @@ export function inTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
-/** The Tauri backend is part of the page's first script: loading it as a chunk of its own cost
- *  a request to the app and ≈ 20 ms before the first data (docs/performance.md). The stub, for
- *  the browser tests and the page without the app, is loaded only there. */
+/** The Tauri backend is part of the page's first script (one request to the app fewer; the
+ *  start-up it measured the same, docs/performance.md). The stub, for the browser tests and
+ *  the page without the app, is loaded only there. */
 export async function initBackend(): Promise<Backend> {
   if (!current) {
     current = inTauri() ? createTauriBackend() : (await import("./stub")).createStubBackend();
